@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The catalogs of models, GPUs and engine profiles: bundled, plus the user's own. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "core/uth-engine.h"
+#include "core/uth-gpu.h"
+#include "core/uth-model.h"
+
+G_BEGIN_DECLS
+
+#define UTH_CATALOG_ERROR (uth_catalog_error_quark ())
+
+typedef enum
+{
+  UTH_CATALOG_ERROR_PARSE,       /* not JSON, or not the expected shape */
+  UTH_CATALOG_ERROR_FIELD,       /* a field missing, of the wrong type, or out of range */
+  UTH_CATALOG_ERROR_NOT_FOUND,   /* an unknown id */
+  UTH_CATALOG_ERROR_IO,
+} UthCatalogError;
+
+typedef enum
+{
+  UTH_CATALOG_MODELS,
+  UTH_CATALOG_GPUS,
+  UTH_CATALOG_ENGINES,
+} UthCatalogKind;
+
+typedef struct
+{
+  char     *id;
+  char     *name;
+  char     *family;
+  char     *source;
+  guint64   params_published;  /* 0 when the source states none */
+  gboolean  user;              /* from the user's catalog */
+  UthModel  spec;
+} UthModelEntry;
+
+typedef struct
+{
+  char     *id;
+  char     *name;
+  char     *vendor;
+  char     *source;
+  char     *interconnect;
+  char     *price_source;
+  char     *price_date;
+  gboolean  user;
+  UthGpu    spec;
+} UthGpuEntry;
+
+typedef struct
+{
+  char      *id;
+  char      *name;
+  char      *source;
+  char      *description;
+  gboolean   user;
+  UthEngine  spec;
+} UthEngineEntry;
+
+typedef struct _UthCatalog UthCatalog;
+
+GQuark      uth_catalog_error_quark (void);
+
+GType       uth_catalog_get_type    (void) G_GNUC_CONST;
+UthCatalog *uth_catalog_new         (void);
+UthCatalog *uth_catalog_ref         (UthCatalog *self);
+void        uth_catalog_unref       (UthCatalog *self);
+
+/* Loads the bundled catalogs from the GResource; fails only if they are broken. */
+gboolean    uth_catalog_load_bundled (UthCatalog  *self,
+                                      GError     **error);
+/* Loads one catalog file, adding entries or overriding by id. A malformed entry is skipped
+ * and described in warnings (file, entry, field, why) as a GError; a malformed file fails. */
+gboolean    uth_catalog_load_file   (UthCatalog      *self,
+                                     UthCatalogKind   kind,
+                                     GFile           *file,
+                                     GPtrArray       *warnings,
+                                     GError         **error);
+/* Same from bytes already in memory; name is used in messages. */
+gboolean    uth_catalog_load_bytes  (UthCatalog      *self,
+                                     UthCatalogKind   kind,
+                                     GBytes          *bytes,
+                                     const char      *name,
+                                     gboolean         user,
+                                     GPtrArray       *warnings,
+                                     GError         **error);
+/* Loads $XDG_CONFIG_HOME/under-the-hood/{models,gpus,engines}.json when present.
+ * A corrupt file is reported in warnings and left untouched; never fails. */
+void        uth_catalog_load_user   (UthCatalog *self,
+                                     GPtrArray  *warnings);
+/* The bundled catalog plus the user's, loaded once per process (warnings printed). */
+UthCatalog *uth_catalog_get_default (void);
+
+guint                 uth_catalog_get_n_models  (UthCatalog *self);
+const UthModelEntry  *uth_catalog_get_model     (UthCatalog *self, guint index);
+const UthModelEntry  *uth_catalog_find_model    (UthCatalog *self, const char *id);
+guint                 uth_catalog_get_n_gpus    (UthCatalog *self);
+const UthGpuEntry    *uth_catalog_get_gpu       (UthCatalog *self, guint index);
+const UthGpuEntry    *uth_catalog_find_gpu      (UthCatalog *self, const char *id);
+guint                 uth_catalog_get_n_engines (UthCatalog *self);
+const UthEngineEntry *uth_catalog_get_engine    (UthCatalog *self, guint index);
+const UthEngineEntry *uth_catalog_find_engine   (UthCatalog *self, const char *id);
+
+/* Up to max ids of the kind closest to id (edit distance, then prefix), NULL-terminated. */
+char      **uth_catalog_suggest     (UthCatalog     *self,
+                                     UthCatalogKind  kind,
+                                     const char     *id,
+                                     guint           max);
+
+/* Adds or replaces an entry (copied). */
+void        uth_catalog_add_model   (UthCatalog *self, const UthModelEntry *entry);
+void        uth_catalog_add_gpu     (UthCatalog *self, const UthGpuEntry *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UthCatalog, uth_catalog_unref)
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The efficiency model of an inference engine: how close to the roofline it gets. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct
+{
+  double   compute_efficiency;     /* achievable fraction of peak FLOP/s on large GEMMs, 0..1 */
+  double   bandwidth_efficiency;   /* achievable fraction of memory bandwidth on large reads */
+  double   launch_overhead_s;      /* fixed cost of one kernel launch */
+  uint32_t kernels_per_layer;      /* kernel launches per layer per forward pass */
+  bool     flash_attention;        /* attention scores never go through HBM */
+  /* Shape dependence: an op reaches half of the achievable fraction at these sizes. 0 disables. */
+  double   compute_half_rows;      /* GEMM rows (tokens) at which compute efficiency is halved */
+  double   bandwidth_half_bytes;   /* bytes of one stream at which bandwidth efficiency is halved */
+  double   comm_efficiency;        /* achievable fraction of interconnect bandwidth */
+  double   comm_latency_s;         /* fixed latency of one all-reduce */
+  double   runtime_reserve_bytes;  /* memory the runtime keeps (CUDA context, workspace) */
+  double   runtime_reserve_fraction; /* plus this fraction of GPU memory */
+} UthEngine;
+
+/* The ideal: 100% of peak and bandwidth, no launch overhead, flash attention, no reserve. */
+void uth_engine_init_roofline (UthEngine *engine);
+bool uth_engine_validate      (const UthEngine *engine);

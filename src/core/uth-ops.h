@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The operations of a forward pass, their FLOPs and bytes. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uth-dtype.h"
+#include "uth-model.h"
+
+typedef enum
+{
+  UTH_OP_GEMM,
+  UTH_OP_ATTN_MATMUL,
+  UTH_OP_NORM,
+  UTH_OP_ELEMENTWISE,
+  UTH_OP_SOFTMAX,
+  UTH_OP_EMBEDDING,
+  UTH_OP_LM_HEAD,
+  UTH_OP_COMM,
+  UTH_N_OP_KINDS
+} UthOpKind;
+
+/* What the FLOPs-share bar groups by. */
+typedef enum
+{
+  UTH_OP_GROUP_ATTN_PROJ,   /* Q, K, V, O projections */
+  UTH_OP_GROUP_ATTN_MATMUL, /* QK^T, softmax, PV */
+  UTH_OP_GROUP_MLP,         /* MLP or experts, router */
+  UTH_OP_GROUP_OTHER,       /* norms, rotary, residual adds, embedding, lm-head, communication */
+  UTH_N_OP_GROUPS
+} UthOpGroup;
+
+typedef enum
+{
+  UTH_PHASE_PREFILL,        /* batch sequences x tokens new tokens, context == tokens */
+  UTH_PHASE_DECODE,         /* batch sequences x tokens new tokens, context tokens cached */
+} UthPhase;
+
+typedef struct
+{
+  UthPhase phase;
+  uint64_t batch;           /* B sequences */
+  uint64_t tokens;          /* new tokens per sequence: S in prefill, T in decode */
+  uint64_t context;         /* tokens in each sequence's KV cache, the new ones included */
+  UthDtype weights;
+  UthDtype kv;
+  UthDtype activations;
+  bool     flash_attention; /* scores stay on chip */
+  uint32_t tensor_parallel; /* GPUs the layer is split over; 1 for none */
+} UthWorkload;
+
+typedef struct
+{
+  const char *id;           /* stable, e.g. "q_proj", "attn_scores", "mlp_down" */
+  UthOpKind   kind;
+  UthOpGroup  group;
+  uint64_t    m, k, n;      /* (m x k) . (k x n) for matmuls; elements in m*n otherwise */
+  uint64_t    count;        /* independent instances (heads x batch for attention matmuls) */
+  double      repeat;       /* how many times the op runs in the pass (layers), >= 1 */
+  double      flops;        /* one instance set (count included), not x repeat */
+  double      weight_bytes;
+  double      act_read_bytes;
+  double      act_write_bytes;
+  double      kv_read_bytes;
+  double      kv_write_bytes;
+} UthOp;
+
+/* Enough for any layer of any supported model. */
+#define UTH_MAX_LAYER_OPS 32
+#define UTH_MAX_MODEL_OPS 80
+
+double      uth_op_bytes      (const UthOp *op);   /* every byte read and written */
+double      uth_op_intensity  (const UthOp *op);   /* flops / bytes, 0 when no bytes */
+const char *uth_op_kind_id    (UthOpKind kind);    /* "gemm", "attention", "norm", ... */
+
+/* Ops of one layer (layer index picks dense or MoE), per GPU under tensor parallelism.
+ * Returns the number written (<= max), or 0 for an invalid model or workload. */
+size_t uth_layer_ops (const UthModel    *model,
+                      const UthWorkload *work,
+                      uint32_t           layer,
+                      UthOp             *out,
+                      size_t             max);
+
+/* Ops of the whole pass: embedding, each distinct kind of layer with repeat set,
+ * final norm, lm-head (only the last position of each sequence in prefill). */
+size_t uth_model_ops (const UthModel    *model,
+                      const UthWorkload *work,
+                      UthOp             *out,
+                      size_t             max);
+
+typedef struct
+{
+  double flops;
+  double bytes;
+  double weight_bytes;
+  double kv_read_bytes;
+  double group_flops[UTH_N_OP_GROUPS];
+} UthOpTotals;
+
+/* Sums ops (each x repeat). */
+UthOpTotals uth_ops_total (const UthOp *ops,
+                           size_t       n_ops);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The roofline model: an op takes max(compute time, memory time). */
+#pragma once
+
+#include "uth-dtype.h"
+#include "uth-engine.h"
+#include "uth-gpu.h"
+#include "uth-ops.h"
+
+typedef enum
+{
+  UTH_BOUND_COMPUTE,
+  UTH_BOUND_MEMORY,
+  UTH_BOUND_OVERHEAD,       /* launch overhead exceeds both */
+  UTH_BOUND_COMMUNICATION,
+} UthBound;
+
+const char *uth_bound_id (UthBound bound);   /* "compute", "memory", "overhead", "communication" */
+
+/* FLOP per byte where the bandwidth slope meets the compute roof. */
+double uth_roofline_ridge      (const UthGpu *gpu,
+                                UthDtype      dtype);
+/* min(peak, intensity x bandwidth). */
+double uth_roofline_attainable (const UthGpu *gpu,
+                                UthDtype      dtype,
+                                double        intensity);
+
+typedef struct
+{
+  double   seconds;         /* max(compute, memory) + overhead, x op repeat not applied */
+  double   compute_seconds;
+  double   memory_seconds;
+  double   overhead_seconds;
+  UthBound bound;
+} UthOpTime;
+
+/* Time of one op (not x repeat) on a GPU with an engine; compute in the given dtype. */
+UthOpTime uth_roofline_op_time (const UthOp     *op,
+                                const UthGpu    *gpu,
+                                const UthEngine *engine,
+                                UthDtype         compute_dtype);
