@@ -70,9 +70,14 @@ UthCatalog *uth_catalog_new         (void);
 UthCatalog *uth_catalog_ref         (UthCatalog *self);
 void        uth_catalog_unref       (UthCatalog *self);
 
-/* Loads the bundled catalogs from the GResource; fails only if they are broken. */
+/* Loads the bundled catalogs from the GResource; fails only if they are broken.
+ * A malformed bundled entry is skipped and printed as a warning. */
 gboolean    uth_catalog_load_bundled (UthCatalog  *self,
                                       GError     **error);
+/* Same, collecting the skipped entries' errors in warnings (tests expect none). */
+gboolean    uth_catalog_load_bundled_full (UthCatalog  *self,
+                                           GPtrArray   *warnings,
+                                           GError     **error);
 /* Loads one catalog file, adding entries or overriding by id. A malformed entry is skipped
  * and described in warnings (file, entry, field, why) as a GError; a malformed file fails. */
 gboolean    uth_catalog_load_file   (UthCatalog      *self,
@@ -92,8 +97,15 @@ gboolean    uth_catalog_load_bytes  (UthCatalog      *self,
  * A corrupt file is reported in warnings and left untouched; never fails. */
 void        uth_catalog_load_user   (UthCatalog *self,
                                      GPtrArray  *warnings);
-/* The bundled catalog plus the user's, loaded once per process (warnings printed). */
+/* Same from a given folder instead of the XDG config folder. */
+void        uth_catalog_load_user_dir (UthCatalog *self,
+                                       GFile      *dir,
+                                       GPtrArray  *warnings);
+/* The bundled catalog plus the user's, loaded once per process and kept until exit.
+ * Problems are printed on stderr and kept: see uth_catalog_get_load_warnings(). */
 UthCatalog *uth_catalog_get_default (void);
+/* GErrors (UTH_CATALOG_ERROR) of what uth_catalog_get_default() skipped; never NULL. */
+GPtrArray  *uth_catalog_get_load_warnings (UthCatalog *self);
 
 guint                 uth_catalog_get_n_models  (UthCatalog *self);
 const UthModelEntry  *uth_catalog_get_model     (UthCatalog *self, guint index);
@@ -105,15 +117,19 @@ guint                 uth_catalog_get_n_engines (UthCatalog *self);
 const UthEngineEntry *uth_catalog_get_engine    (UthCatalog *self, guint index);
 const UthEngineEntry *uth_catalog_find_engine   (UthCatalog *self, const char *id);
 
-/* Up to max ids of the kind closest to id (edit distance, then prefix), NULL-terminated. */
+/* Up to max ids of the kind closest to id, NULL-terminated (never NULL, maybe empty):
+ * ids that id is a prefix of come first, then ids by edit distance (ignoring case);
+ * ids too far from id to be the one meant are left out. */
 char      **uth_catalog_suggest     (UthCatalog     *self,
                                      UthCatalogKind  kind,
                                      const char     *id,
                                      guint           max);
 
-/* Adds or replaces an entry (copied). */
+/* Adds or replaces an entry (copied). A replaced entry stays valid until the catalog is
+ * freed, so pointers the app holds never dangle; find() returns the new one. */
 void        uth_catalog_add_model   (UthCatalog *self, const UthModelEntry *entry);
 void        uth_catalog_add_gpu     (UthCatalog *self, const UthGpuEntry *entry);
+void        uth_catalog_add_engine  (UthCatalog *self, const UthEngineEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UthCatalog, uth_catalog_unref)
 
