@@ -95,3 +95,22 @@ uint64_t      uth_model_kv_elements_per_token (const UthModel *model);
 /* Bytes of KV cache per token at a given element size. */
 double        uth_model_kv_bytes_per_token    (const UthModel *model,
                                                double          bytes_per_element);
+
+/* Whether a layer uses the MoE MLP (every layer after dense_layers of an MoE model). */
+bool          uth_model_layer_is_moe          (const UthModel *model,
+                                               uint32_t        layer);
+/* Whether a layer attends over the sliding window only. The sliding_layers are spread
+ * evenly from layer 0 on: all of them when sliding_layers == layers (Mistral 7B v0.1),
+ * the even layers when it is half (Gemma 2). */
+bool          uth_model_layer_is_sliding      (const UthModel *model,
+                                               uint32_t        layer);
+/* The final norm's parameters (weight, plus bias for LayerNorm). */
+uint64_t      uth_model_final_norm_params     (const UthModel *model);
+/* Elements cached per token in one layer: 2 x kv_heads x head_dim, or
+ * kv_lora_rank + qk_rope_dim for MLA. */
+uint64_t      uth_model_kv_elements_per_token_layer (const UthModel *model);
+/* Bytes of KV cache of one sequence holding `context` tokens: sliding-window layers keep
+ * at most the window, the others every token. */
+double        uth_model_kv_bytes_at_context   (const UthModel *model,
+                                               double          bytes_per_element,
+                                               uint64_t        context);

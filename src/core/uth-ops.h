@@ -65,11 +65,19 @@ typedef struct
   double      act_write_bytes;
   double      kv_read_bytes;
   double      kv_write_bytes;
+  /* Added for the efficiency model and the layer page. */
+  double      comm_bytes;     /* bytes each GPU sends over the interconnect (UTH_OP_COMM) */
+  double      kernels;        /* kernel launches of the op as listed (0: fused into another) */
+  double      layer_kernels;  /* sum of kernels of the op's layer; 0 outside layers */
+  int32_t     layer;          /* first layer index this op stands for; -1 outside layers */
+  double      rows;           /* rows that share one weight (or key) stream: B T for a GEMM,
+                               * T x query heads per KV head for attention; sets how close
+                               * to peak the op's compute gets (UthEngine.compute_half_rows) */
 } UthOp;
 
 /* Enough for any layer of any supported model. */
 #define UTH_MAX_LAYER_OPS 32
-#define UTH_MAX_MODEL_OPS 80
+#define UTH_MAX_MODEL_OPS 128
 
 double      uth_op_bytes      (const UthOp *op);   /* every byte read and written */
 double      uth_op_intensity  (const UthOp *op);   /* flops / bytes, 0 when no bytes */
@@ -82,6 +90,24 @@ size_t uth_layer_ops (const UthModel    *model,
                       uint32_t           layer,
                       UthOp             *out,
                       size_t             max);
+
+/* Validates a workload against a model: 0 when fine, else a UthOpsError. */
+typedef enum
+{
+  UTH_OPS_OK = 0,
+  UTH_OPS_BAD_MODEL,
+  UTH_OPS_BAD_WORKLOAD,       /* zero batch or tokens, context < tokens, bad dtype or tp */
+  UTH_OPS_BAD_TP,             /* tensor parallelism does not divide the heads */
+} UthOpsError;
+UthOpsError uth_workload_validate (const UthModel    *model,
+                                   const UthWorkload *work);
+
+/* Query-key pairs one head of one sequence computes when `tokens` new queries (the last
+ * of `context` positions) attend causally, with an optional sliding window (0: none):
+ * tokens x context - tokens (tokens - 1) / 2 without a window. */
+double uth_attention_pairs (uint64_t tokens,
+                            uint64_t context,
+                            uint64_t window);
 
 /* Ops of the whole pass: embedding, each distinct kind of layer with repeat set,
  * final norm, lm-head (only the last position of each sequence in prefill). */

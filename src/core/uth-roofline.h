@@ -39,3 +39,15 @@ UthOpTime uth_roofline_op_time (const UthOp     *op,
                                 const UthGpu    *gpu,
                                 const UthEngine *engine,
                                 UthDtype         compute_dtype);
+
+/* The parts of an op's time, for pages that explain them. */
+/* Fraction of peak the op's matmul reaches: compute_efficiency x rows / (rows + half). */
+double uth_roofline_compute_efficiency (const UthEngine *engine,
+                                        const UthOp     *op);
+/* Weights, KV cache and activations as separate streams, each (bytes + half) / rate. */
+double uth_roofline_memory_seconds     (const UthOp     *op,
+                                        const UthGpu    *gpu,
+                                        const UthEngine *engine);
+/* launch_overhead_s x the op's kernels (scaled to the engine's kernels per layer). */
+double uth_roofline_overhead_seconds   (const UthOp     *op,
+                                        const UthEngine *engine);
