@@ -82,28 +82,33 @@ typedef struct
 
 /* ---- the step-time cache ---- */
 
-static bool
+/* One estimate gives both the prefill of batch x 2^knot tokens and the decode step at
+ * context 2^knot, so both tables are filled at once. */
+static void
 estimate_knot (UthStepCache *cache,
-               bool          prefill,
                uint32_t      batch,
-               int           knot,
-               StepCost     *out)
+               int           knot)
 {
   UthEstimateInput in = cache->scenario;
   UthEstimate est;
   uint64_t tokens = (uint64_t) 1 << knot;
+  size_t i = (size_t) (batch - 1) * N_KNOTS + knot;
+  Knot *pre = &cache->prefill[i], *dec = &cache->decode[i];
 
   in.batch = batch;
   in.step_tokens = 1;
   in.prompt = tokens;
   in.context = tokens;
-  if (uth_estimate (&in, &est) != UTH_ESTIMATE_OK)
-    return false;
-  if (prefill)
-    *out = (StepCost) { est.prefill_seconds, est.prefill_flops, est.prefill_bytes };
-  else
-    *out = (StepCost) { est.decode_step_seconds, est.decode_flops, est.decode_bytes };
-  return isfinite (out->seconds) && out->seconds > 0.0;
+  if (uth_estimate (&in, &est) != UTH_ESTIMATE_OK ||
+      !(isfinite (est.prefill_seconds) && est.prefill_seconds > 0.0) ||
+      !(isfinite (est.decode_step_seconds) && est.decode_step_seconds > 0.0))
+    {
+      cache->failed = true;
+      memset (&est, 0, sizeof est);
+    }
+  pre->cost = (StepCost) { est.prefill_seconds, est.prefill_flops, est.prefill_bytes };
+  dec->cost = (StepCost) { est.decode_step_seconds, est.decode_flops, est.decode_bytes };
+  pre->known = dec->known = true;
 }
 
 static const StepCost *
@@ -115,14 +120,7 @@ knot_cost (UthStepCache *cache,
   Knot *k = &(prefill ? cache->prefill : cache->decode)[(size_t) (batch - 1) * N_KNOTS + knot];
 
   if (!k->known)
-    {
-      if (!estimate_knot (cache, prefill, batch, knot, &k->cost))
-        {
-          cache->failed = true;
-          k->cost = (StepCost) { 0.0, 0.0, 0.0 };
-        }
-      k->known = true;
-    }
+    estimate_knot (cache, batch, knot);
   return &k->cost;
 }
 

@@ -25,7 +25,7 @@ uth_gap_reason_id (UthGapReason reason)
 {
   static const char *ids[UTH_N_GAPS] = {
     "none", "attention-flops", "lm-head", "embedding", "kv-reads", "efficiency", "overheads",
-    "compute-bound",
+    "compute-bound", "memory-bound-ops",
   };
 
   return (unsigned) reason < UTH_N_GAPS ? ids[reason] : "unknown";
@@ -109,41 +109,61 @@ launch_seconds (const UthEstimateInput *in)
   return in->engine->launch_overhead_s * in->engine->kernels_per_layer * in->model->layers;
 }
 
+/* The same scenario on the ideal engine (the roofline: full peak and bandwidth, no
+ * launches): what is left between it and the real engine is efficiency and overheads. */
+static bool
+ideal_estimate (const UthEstimateInput *in,
+                UthEstimate            *out)
+{
+  UthEstimateInput ideal = *in;
+  UthEngine engine;
+
+  uth_engine_init_roofline (&engine);
+  engine.flash_attention = in->engine->flash_attention;
+  ideal.engine = &engine;
+  return uth_estimate (&ideal, out) == UTH_ESTIMATE_OK;
+}
+
 static void
 check_decode (const UthEstimateInput *in,
               const UthEstimate      *est,
-              double                  peak,
+              const UthEstimate      *ideal,
               double                  bw,
               UthThumbCheck          *c)
 {
   double rule = est->rule_of_thumb.decode_tokens_per_second;
   double t_rule = 1.0 / rule;
-  double t = est->decode_step_seconds;
-  double mem = (est->weight_bytes + est->kv_cache_bytes) / bw;
-  double comp = est->decode_flops / peak;
+  double kv_read = (double) in->batch *
+                   uth_model_kv_bytes_at_context (in->model, uth_dtype_bytes (in->kv), in->context);
   double over = launch_seconds (in) + est->decode_comm_seconds;
 
-  /* Time of one step against the rule's weights / bandwidth, in units of the rule's time. */
-  c->share[UTH_GAP_KV_READS] = est->kv_cache_bytes / bw / t_rule;
-  c->share[UTH_GAP_COMPUTE_BOUND] = fmax (0.0, comp - mem) / t_rule;
+  /* Time of one step against the rule's weights / bandwidth, in units of the rule's time.
+   * A lookup reads one row of an untied embedding table, not the table the rule counts;
+   * whatever the ideal engine needs beyond its reads is compute. */
+  c->share[UTH_GAP_KV_READS] = kv_read / bw / t_rule;
+  if (!in->model->tied_embeddings)
+    c->share[UTH_GAP_EMBEDDING] = -(double) uth_model_embedding_params (in->model) *
+                                  uth_dtype_bytes (in->weights) / bw / t_rule;
+  c->share[UTH_GAP_COMPUTE_BOUND] =
+    fmax (0.0, ideal->decode_step_seconds - ideal->decode_bytes / bw) / t_rule;
   c->share[UTH_GAP_OVERHEADS] = over / t_rule;
-  c->share[UTH_GAP_EFFICIENCY] = fmax (0.0, t - fmax (mem, comp) - over) / t_rule;
+  c->share[UTH_GAP_EFFICIENCY] =
+    fmax (0.0, est->decode_step_seconds - ideal->decode_step_seconds - over) / t_rule;
   finish_check (c, UTH_THUMB_DECODE_SPEED, rule, est->decode_tokens_per_second_per_sequence);
 }
 
 static void
 check_prefill (const UthEstimateInput *in,
                const UthEstimate      *est,
+               const UthEstimate      *ideal,
                double                  peak,
                UthThumbCheck          *c)
 {
   double rule = est->rule_of_thumb.prefill_tokens_per_second;
   double tokens = (double) in->batch * in->prompt;
   double t_rule = 1.0 / rule;
-  double t = est->prefill_seconds / tokens;
   double head = 2.0 * in->model->vocab * (double) in->model->hidden;
   double over = (launch_seconds (in) + est->prefill_comm_seconds) / tokens;
-  double flops_time = est->prefill_flops / peak / tokens;
 
   /* Per token: the rule's 2 x params at peak, against what the estimator spends. */
   c->share[UTH_GAP_ATTENTION_FLOPS] =
@@ -152,8 +172,11 @@ check_prefill (const UthEstimateInput *in,
   if (!in->model->tied_embeddings)
     c->share[UTH_GAP_EMBEDDING] =
       -2.0 * (double) uth_model_embedding_params (in->model) / peak / t_rule;
+  c->share[UTH_GAP_MEMORY_BOUND_OPS] =
+    fmax (0.0, ideal->prefill_seconds - ideal->prefill_flops / peak) / tokens / t_rule;
   c->share[UTH_GAP_OVERHEADS] = over / t_rule;
-  c->share[UTH_GAP_EFFICIENCY] = fmax (0.0, t - flops_time - over) / t_rule;
+  c->share[UTH_GAP_EFFICIENCY] =
+    fmax (0.0, (est->prefill_seconds - ideal->prefill_seconds) / tokens - over) / t_rule;
   finish_check (c, UTH_THUMB_PREFILL_SPEED, rule, est->prefill_tokens_per_second);
 }
 
@@ -161,14 +184,14 @@ UthCostError
 uth_cost_check_thumbs (const UthEstimateInput *scenario,
                        UthThumbCheck           out[UTH_N_THUMBS])
 {
-  UthEstimate est;
+  UthEstimate est, ideal;
   UthThumbCheck *c;
   double peak, bw;
 
   if (scenario == NULL || out == NULL || scenario->gpu == NULL || scenario->model == NULL ||
       scenario->engine == NULL)
     return UTH_COST_BAD_INPUT;
-  if (uth_estimate (scenario, &est) != UTH_ESTIMATE_OK)
+  if (uth_estimate (scenario, &est) != UTH_ESTIMATE_OK || !ideal_estimate (scenario, &ideal))
     return UTH_COST_ESTIMATE_FAILED;
   memset (out, 0, UTH_N_THUMBS * sizeof *out);
   peak = uth_gpu_peak_flops (scenario->gpu, scenario->activations) * scenario->gpus;
@@ -179,8 +202,8 @@ uth_cost_check_thumbs (const UthEstimateInput *scenario,
   check_flops (scenario, &est, &out[UTH_THUMB_FLOPS_PER_TOKEN]);
   finish_check (&out[UTH_THUMB_WEIGHT_MEMORY], UTH_THUMB_WEIGHT_MEMORY,
                 est.rule_of_thumb.weight_bytes, est.weight_bytes);
-  check_decode (scenario, &est, peak, bw, &out[UTH_THUMB_DECODE_SPEED]);
-  check_prefill (scenario, &est, peak, &out[UTH_THUMB_PREFILL_SPEED]);
+  check_decode (scenario, &est, &ideal, bw, &out[UTH_THUMB_DECODE_SPEED]);
+  check_prefill (scenario, &est, &ideal, peak, &out[UTH_THUMB_PREFILL_SPEED]);
 
   /* Decode reads the KV cache as well as the weights, so fewer FLOPs per byte. */
   c = &out[UTH_THUMB_DECODE_INTENSITY];

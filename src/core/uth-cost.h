@@ -29,6 +29,7 @@ typedef enum
   UTH_GAP_EFFICIENCY,          /* kernels reach only a fraction of peak FLOP/s or bandwidth */
   UTH_GAP_OVERHEADS,           /* kernel launches, communication */
   UTH_GAP_COMPUTE_BOUND,       /* the batch made decode compute-bound: bandwidth is not the limit */
+  UTH_GAP_MEMORY_BOUND_OPS,    /* norms, activations, softmax: prefill ops that wait on memory */
   UTH_N_GAPS
 } UthGapReason;
 
