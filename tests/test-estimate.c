@@ -286,6 +286,53 @@ test_extremes (void)
   g_assert_false (e.fits);
 }
 
+/* uth_estimate_memory gives uth_estimate's memory fields exactly, and its errors. */
+static void
+test_memory_only (void)
+{
+  UthModel models[] = { fixture_llama_3_8b (), fixture_mixtral_8x7b (), fixture_deepseek_v3 () };
+  UthGpu h100 = fixture_h100_sxm ();
+  UthEngine ideal;
+  UthEstimateInput in;
+  UthEstimate full, mem;
+  guint i, gpus;
+
+  uth_engine_init_roofline (&ideal);
+  ideal.runtime_reserve_bytes = 1e9;
+  ideal.runtime_reserve_fraction = 0.05;
+  for (i = 0; i < G_N_ELEMENTS (models); i++)
+    for (gpus = 1; gpus <= 8; gpus *= 2)
+      {
+        input_for (&in, &models[i], &h100, &ideal);
+        in.gpus = gpus;
+        in.batch = 16;
+        in.prompt = 4096;
+        in.context = 8192;
+        g_assert_cmpint (uth_estimate_memory (&in, &mem), ==, uth_estimate (&in, &full));
+        g_assert_cmpfloat (mem.params, ==, full.params);
+        g_assert_cmpfloat (mem.active_params, ==, full.active_params);
+        g_assert_cmpfloat (mem.weight_bytes, ==, full.weight_bytes);
+        g_assert_cmpfloat (mem.kv_bytes_per_token, ==, full.kv_bytes_per_token);
+        g_assert_cmpfloat (mem.kv_cache_bytes, ==, full.kv_cache_bytes);
+        g_assert_cmpfloat (mem.activation_bytes, ==, full.activation_bytes);
+        g_assert_cmpfloat (mem.reserve_bytes, ==, full.reserve_bytes);
+        g_assert_cmpfloat (mem.total_memory_bytes, ==, full.total_memory_bytes);
+        g_assert_cmpfloat (mem.gpu_memory_bytes, ==, full.gpu_memory_bytes);
+        g_assert_cmpint (mem.fits, ==, full.fits);
+        /* Nothing of the timing is filled in. */
+        g_assert_cmpfloat (mem.decode_step_seconds, ==, 0.0);
+      }
+
+  input_for (&in, &models[0], &h100, &ideal);
+  in.gpus = 3;                                  /* 32 heads over 3 GPUs */
+  g_assert_cmpint (uth_estimate_memory (&in, &mem), ==, UTH_ESTIMATE_BAD_INPUT);
+  in.gpus = 1;
+  in.model = NULL;
+  g_assert_cmpint (uth_estimate_memory (&in, &mem), ==, UTH_ESTIMATE_BAD_MODEL);
+  g_assert_cmpint (uth_estimate_memory (NULL, &mem), ==, UTH_ESTIMATE_BAD_INPUT);
+  g_assert_cmpint (uth_estimate_memory (&in, NULL), ==, UTH_ESTIMATE_BAD_INPUT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -297,5 +344,6 @@ main (int   argc,
   g_test_add_func ("/estimate/batching-memory", test_batching_and_memory);
   g_test_add_func ("/estimate/errors", test_errors);
   g_test_add_func ("/estimate/extremes", test_extremes);
+  g_test_add_func ("/estimate/memory-only", test_memory_only);
   return g_test_run ();
 }

@@ -89,3 +89,9 @@ typedef struct
 void             uth_estimate_input_init (UthEstimateInput *input);
 UthEstimateError uth_estimate            (const UthEstimateInput *input,
                                           UthEstimate            *out);
+/* Only the memory fields (params, active_params, weight_bytes, kv_*, activation_bytes,
+ * reserve_bytes, total_memory_bytes, gpu_memory_bytes, fits), the same numbers as
+ * uth_estimate's, and the same validation, without timing the passes: about a tenth of the
+ * cost, for the fits map and memory bisections. The other fields are zero. */
+UthEstimateError uth_estimate_memory     (const UthEstimateInput *input,
+                                          UthEstimate            *out);

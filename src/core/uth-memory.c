@@ -78,7 +78,7 @@ uth_memory_budget (const UthEstimateInput *input,
   memset (out, 0, sizeof *out);
   if (input == NULL)
     return UTH_ESTIMATE_BAD_INPUT;
-  err = uth_estimate (input, &est);
+  err = uth_estimate_memory (input, &est);
   if (err != UTH_ESTIMATE_OK)
     return err;
   out->weights = est.weight_bytes;
