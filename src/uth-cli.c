@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "uth-cli-private.h"
 
@@ -89,7 +91,19 @@ uth_cli_run (int    argc,
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (first, commands[i].name))
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        int status = commands[i].run (argc - 1, argv + 1);
+
+        /* A full disk or a closed pipe must not pass for success. */
+        if (fflush (stdout) != 0 || ferror (stdout))
+          {
+            int saved = errno;
+            return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED,
+                                              _("cannot write the output: %s"),
+                                              g_strerror (saved)));
+          }
+        return status;
+      }
 
   return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
                                     _("unknown subcommand '%s'; run 'under-the-hood --help'"),
