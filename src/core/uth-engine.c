@@ -41,5 +41,10 @@ uth_engine_validate (const UthEngine *engine)
          non_negative (engine->runtime_reserve_bytes) &&
          isfinite (engine->runtime_reserve_fraction) &&
          engine->runtime_reserve_fraction >= 0.0 && engine->runtime_reserve_fraction < 1.0 &&
-         engine->kernels_per_layer <= 1000;
+         engine->kernels_per_layer <= 1000 &&
+         (engine->attention_compute_efficiency == 0.0 ||
+          fraction (engine->attention_compute_efficiency)) &&
+         (engine->attention_bandwidth_efficiency == 0.0 ||
+          fraction (engine->attention_bandwidth_efficiency)) &&
+         non_negative (engine->attention_half_ctas);
 }

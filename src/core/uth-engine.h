@@ -19,6 +19,13 @@ typedef struct
   double   comm_latency_s;         /* fixed latency of one all-reduce */
   double   runtime_reserve_bytes;  /* memory the runtime keeps (CUDA context, workspace) */
   double   runtime_reserve_fraction; /* plus this fraction of GPU memory */
+  /* Attention kernels (QK^T, softmax, PV) differ from weight GEMMs; 0 takes the fields above. */
+  double   attention_compute_efficiency;   /* fraction of peak of (flash) attention matmuls */
+  double   attention_bandwidth_efficiency; /* fraction of bandwidth of KV-cache reads */
+  /* Parallel work of an attention op (sequences x KV heads on one GPU), as a multiple of
+   * the GPU's SMs, at which its KV bandwidth efficiency is halved: one sequence of a GQA
+   * model keeps few SMs busy. 0 disables. */
+  double   attention_half_ctas;
 } UthEngine;
 
 /* The ideal: 100% of peak and bandwidth, no launch overhead, flash attention, no reserve. */

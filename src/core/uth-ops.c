@@ -237,7 +237,8 @@ allreduce (Ctx        *c,
 }
 
 /* Scores, softmax and PV of one layer. qk and v are the per-head widths of the score and
- * value products; group the query heads that share one key stream; k_elems and v_elems the elements of one key's K and V that are read
+ * value products; group the query heads that share one key stream; units the independent
+ * (sequence, key stream) pairs; k_elems and v_elems the elements of one key's K and V that are read
  * (from the cache, or from activations when `k_from_cache` is false, as in MLA prefill;
  * MLA decode reads its latent once, for both); kv_write_elems what each new token adds. */
 static void
@@ -245,6 +246,7 @@ attention (Ctx    *c,
            double  qk,
            double  v,
            double  group,
+           double  units,
            double  k_elems,
            double  v_elems,
            double  kv_write_elems,
@@ -269,6 +271,7 @@ attention (Ctx    *c,
       op->n = to_u64 (keys);
       op->count = to_u64 (heads);
       op->rows = c->T * group;
+      op->parallel = units;
       op->flops = 2.0 * qk * pairs * heads;
       op->act_read_bytes = c->tok * c->h * qk * c->ab;
       if (k_from_cache)
@@ -299,6 +302,7 @@ attention (Ctx    *c,
       op->n = to_u64 (v);
       op->count = to_u64 (heads);
       op->rows = c->T * group;
+      op->parallel = units;
       op->flops = 2.0 * v * pairs * heads;
       op->act_read_bytes = flash ? 0.0 : scores * c->ab;
       if (k_from_cache)
@@ -350,7 +354,7 @@ attention_block (Ctx *c,
               op->act_read_bytes *= c->h;
               op->act_write_bytes *= c->h;
             }
-          attention (c, lora + rope, lora, c->h, lora + rope, 0.0, lora + rope, true, sliding);
+          attention (c, lora + rope, lora, c->h, c->B, lora + rope, 0.0, lora + rope, true, sliding);
           op = gemm (c, "v_absorb", UTH_OP_GROUP_ATTN_PROJ, c->tok, lora, v, false);
           if (op != NULL)
             {
@@ -372,7 +376,7 @@ attention_block (Ctx *c,
               op->act_read_bytes = keys * lora * c->kb;
               op->kv_write_bytes = c->tok * (lora + rope) * c->kb;
             }
-          attention (c, nope + rope, v, 1.0, c->h * (nope + rope), c->h * v, 0.0, false,
+          attention (c, nope + rope, v, 1.0, c->B * c->h, c->h * (nope + rope), c->h * v, 0.0, false,
                      sliding);
         }
       gemm (c, "o_proj", UTH_OP_GROUP_ATTN_PROJ, c->tok, c->h * v, c->d, m->out_bias);
@@ -386,7 +390,7 @@ attention_block (Ctx *c,
           m->qkv_bias);
     if (rotary)
       elementwise (c, "rotary", UTH_OP_GROUP_OTHER, c->tok * (c->h + c->kvh) * hd, 1.0, 3.0);
-    attention (c, hd, hd, c->h / c->kvh, c->kvh * hd, c->kvh * hd, 2.0 * c->kvh * hd, true, sliding);
+    attention (c, hd, hd, c->h / c->kvh, c->B * c->kvh, c->kvh * hd, c->kvh * hd, 2.0 * c->kvh * hd, true, sliding);
     gemm (c, "o_proj", UTH_OP_GROUP_ATTN_PROJ, c->tok, c->h * hd, c->d, m->out_bias);
   }
 }

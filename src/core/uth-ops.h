@@ -73,6 +73,8 @@ typedef struct
   double      rows;           /* rows that share one weight (or key) stream: B T for a GEMM,
                                * T x query heads per KV head for attention; sets how close
                                * to peak the op's compute gets (UthEngine.compute_half_rows) */
+  double      parallel;       /* independent work units of an attention op: sequences x KV
+                               * heads (MLA: sequences); 0 for other ops */
 } UthOp;
 
 /* Enough for any layer of any supported model. */

@@ -12,6 +12,11 @@
  *   (half = bandwidth_half_bytes): small transfers do not reach full bandwidth. Summed
  *   over streams this is (s + half) / (bandwidth x efficiency) per stream: a fixed
  *   start-up cost per stream plus the bytes at the achievable rate.
+ *   The KV cache stream of attention moves at attention_bandwidth_efficiency instead,
+ *   times u / (u + attention_half_ctas x SMs) for u sequences x KV heads: attention
+ *   kernels spread that work over the SMs, and a few units leave most SMs idle.
+ * - attention matmuls reach attention_compute_efficiency of peak (flash kernels do more
+ *   than matmuls: masking, online softmax).
  * - overhead: launch_overhead_s per kernel launch; when the engine states its kernels per
  *   layer, a layer's launches are scaled to that number.
  * - communication: comm_latency_s plus the bytes sent over the interconnect at
@@ -68,6 +73,10 @@ uth_roofline_compute_efficiency (const UthEngine *engine,
 {
   double eff = engine->compute_efficiency;
 
+  if ((op->kind == UTH_OP_ATTN_MATMUL || op->kind == UTH_OP_SOFTMAX) &&
+      engine->attention_compute_efficiency > 0.0)
+    eff = engine->attention_compute_efficiency;
+
   if (uses_matrix_units (op->kind) && engine->compute_half_rows > 0.0)
     {
       double rows = op->rows > 0.0 ? op->rows : (double) op->m;
@@ -91,16 +100,34 @@ stream_seconds (double           bytes,
 }
 
 double
+uth_roofline_kv_bandwidth (const UthOp     *op,
+                           const UthGpu    *gpu,
+                           const UthEngine *engine)
+{
+  double eff = engine->attention_bandwidth_efficiency > 0.0 ?
+               engine->attention_bandwidth_efficiency : engine->bandwidth_efficiency;
+
+  if (engine->attention_half_ctas > 0.0 && op->parallel > 0.0)
+    {
+      double half = engine->attention_half_ctas * (gpu->sms > 0 ? gpu->sms : 1);
+
+      eff *= op->parallel / (op->parallel + half);
+    }
+  return gpu->memory_bandwidth * eff;
+}
+
+double
 uth_roofline_memory_seconds (const UthOp     *op,
                              const UthGpu    *gpu,
                              const UthEngine *engine)
 {
   double rate = gpu->memory_bandwidth * engine->bandwidth_efficiency;
+  double kv_rate = uth_roofline_kv_bandwidth (op, gpu, engine);
 
-  if (!(rate > 0.0))
+  if (!(rate > 0.0) || !(kv_rate > 0.0))
     return 0.0;
   return stream_seconds (op->weight_bytes, rate, engine) +
-         stream_seconds (op->kv_read_bytes + op->kv_write_bytes, rate, engine) +
+         stream_seconds (op->kv_read_bytes + op->kv_write_bytes, kv_rate, engine) +
          stream_seconds (op->act_read_bytes + op->act_write_bytes, rate, engine);
 }
 

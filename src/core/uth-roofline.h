@@ -48,6 +48,10 @@ double uth_roofline_compute_efficiency (const UthEngine *engine,
 double uth_roofline_memory_seconds     (const UthOp     *op,
                                         const UthGpu    *gpu,
                                         const UthEngine *engine);
+/* Bytes/s the op's KV-cache stream reaches (attention efficiency and parallelism). */
+double uth_roofline_kv_bandwidth       (const UthOp     *op,
+                                        const UthGpu    *gpu,
+                                        const UthEngine *engine);
 /* launch_overhead_s x the op's kernels (scaled to the engine's kernels per layer). */
 double uth_roofline_overhead_seconds   (const UthOp     *op,
                                         const UthEngine *engine);

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Measured timings: published reference points (data/reference.json) and calibration
+ * measurement files (the format of ../shared/calibration/h100-sxm-bf16.json), and the
+ * estimator's prediction for each. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "core/uth-engine.h"
+#include "core/uth-estimate.h"
+#include "core/uth-gpu.h"
+#include "core/uth-model.h"
+
+G_BEGIN_DECLS
+
+#define UTH_REFERENCE_ERROR (uth_reference_error_quark ())
+
+typedef enum
+{
+  UTH_REFERENCE_ERROR_PARSE,     /* not JSON, or not the expected shape */
+  UTH_REFERENCE_ERROR_FIELD,     /* a point's field missing or out of range */
+} UthReferenceError;
+
+typedef enum
+{
+  UTH_REFERENCE_DECODE,          /* one step, 1 new token per sequence */
+  UTH_REFERENCE_PREFILL,         /* one pass over batch x prompt tokens */
+  UTH_REFERENCE_VERIFY,          /* one step with step_tokens > 1 new tokens per sequence */
+} UthReferencePhase;
+
+typedef struct
+{
+  char              *id;             /* unique within the file */
+  char              *source;         /* URL of the publication or measurement file */
+  char              *measured_with;  /* the software measured, e.g. "vLLM 0.5 (FP8)" */
+  char              *engine;         /* engine profile id that should reproduce it */
+  char              *gpu;            /* GPU catalog id */
+  char              *model;          /* model catalog id */
+  char              *note;           /* how the number was read from the source, or NULL */
+  UthDtype           weights;
+  UthDtype           kv;
+  UthReferencePhase  phase;
+  guint              gpus;
+  guint64            batch;
+  guint64            prompt;         /* prefill: tokens per sequence */
+  guint64            context;        /* decode/verify: KV-cache tokens, new ones included */
+  guint64            step_tokens;    /* decode 1, verify > 1 */
+  double             seconds;        /* measured time of the pass or step */
+  double             tolerance;      /* relative error the profile is documented to meet */
+  gboolean           has_spec;       /* the point carries its own model shape */
+  UthModel           spec;
+} UthReferencePoint;
+
+GQuark      uth_reference_error_quark   (void);
+void        uth_reference_point_free    (UthReferencePoint *point);
+const char *uth_reference_phase_id      (UthReferencePhase  phase);  /* "decode", ... */
+
+/* Tokens per second the point measured: batch x prompt / s or batch x step / s. */
+double      uth_reference_point_tokens_per_second (const UthReferencePoint *point);
+
+/* data/reference.json: { "points": [ { ... } ] }. Returns a GPtrArray of
+ * UthReferencePoint (freed with the array). A malformed point fails the whole file with
+ * an error naming the file, the point and the field. */
+GPtrArray  *uth_reference_load_bytes    (GBytes      *bytes,
+                                         const char  *name,
+                                         GError     **error);
+GPtrArray  *uth_reference_load_file     (const char  *path,
+                                         GError     **error);
+/* The bundled data/reference.json from the GResource. */
+GPtrArray  *uth_reference_load_bundled  (GError     **error);
+
+/* A calibration measurements file. Each model's "config" (d, L, H, KV, F, V; LLaMA-shaped:
+ * RMSNorm, rotary, SwiGLU, untied head) becomes the points' spec; points without a time
+ * (out of memory) are skipped. gpu_id and engine_id name the GPU measured and the profile
+ * fitted to it. */
+GPtrArray  *uth_reference_load_calibration (const char  *path,
+                                            const char  *gpu_id,
+                                            const char  *engine_id,
+                                            GError     **error);
+
+/* The estimator's time for the point: prefill_seconds, or decode_step_seconds.
+ * model is used when the point has no spec of its own. */
+UthEstimateError uth_reference_predict  (const UthReferencePoint *point,
+                                         const UthModel          *model,
+                                         const UthGpu            *gpu,
+                                         const UthEngine         *engine,
+                                         double                  *seconds);
+
+G_END_DECLS
