@@ -26,6 +26,13 @@ typedef struct
   double                scale;       /* text and line scale: 1 normal, >1 zoom/presentation */
   int                   phase;       /* page toggle where a page has one (0 prefill, 1 decode) */
   int                   layer;       /* selected layer (Layer page) */
+  /* Added for the app and the pages: */
+  int                   view;        /* a page's view toggle (Model: 0 params, 1 FLOPs, 2 bytes) */
+  int                   hover;       /* item under the pointer (from the hit function), -1 none */
+  UthCatalog           *catalog;     /* all models, GPUs, engines; may be NULL */
+  const UthEstimate    *estimate;    /* the scenario's estimate, NULL when it failed */
+  gconstpointer         page_data;   /* a page's own parameters (its header says which
+                                      * struct), NULL for the page's defaults */
 } UthFigureContext;
 
 typedef void (*UthDrawFunc) (cairo_t                *cr,
@@ -33,10 +40,86 @@ typedef void (*UthDrawFunc) (cairo_t                *cr,
                              double                  height,
                              const UthFigureContext *ctx);
 
+/* What is under the pointer. */
+typedef struct
+{
+  int   index;     /* the item (layer, op, ...), -1 for none */
+  char *tooltip;   /* Pango markup, newly allocated, or NULL */
+} UthFigureHit;
+
+/* Answers what is at (x, y) of a figure drawn at width x height: fills hit and returns
+ * TRUE when something is there. Shares its geometry with the draw function. */
+typedef gboolean (*UthHitFunc) (double                  width,
+                                double                  height,
+                                const UthFigureContext *ctx,
+                                double                  x,
+                                double                  y,
+                                UthFigureHit           *hit);
+
+/* Which learning path a page belongs to. */
+typedef enum
+{
+  UTH_PATH_HOME,
+  UTH_PATH_FUNDAMENTALS,   /* How LLMs work */
+  UTH_PATH_PERFORMANCE,    /* Making it fast */
+} UthPath;
+
 typedef struct
 {
   const char  *id;      /* page id as in DESIGN.md */
-  UthDrawFunc  draw;    /* the page's figures as the app shows them */
+  UthDrawFunc  draw;    /* the page's figures as the app shows them; NULL: placeholder */
+  UthHitFunc   hit;     /* hover/click for the whole-page figure, may be NULL */
+  const char  *title;   /* N_() page title */
+  const char  *summary; /* N_() what the figure shows; the accessible description */
+  UthPath      path;
 } UthPageFigure;
+
+#define UTH_DRAW_ERROR (uth_draw_error_quark ())
+
+typedef enum
+{
+  UTH_DRAW_ERROR_FORMAT,   /* unknown file extension */
+  UTH_DRAW_ERROR_SIZE,     /* width or height out of range */
+  UTH_DRAW_ERROR_CAIRO,    /* cairo could not write the file */
+} UthDrawError;
+
+GQuark               uth_draw_error_quark      (void);
+
+/* Every page in learning order: home, How LLMs work, Making it fast. */
+const UthPageFigure *uth_draw_get_page_figures (guint                  *n_pages);
+/* NULL for an unknown id. */
+const UthPageFigure *uth_draw_find_page        (const char             *id);
+/* A NULL-terminated array of the ids (static, do not free). */
+const char * const  *uth_draw_page_ids         (void);
+/* The ids joined with ", " for messages. */
+char                *uth_draw_page_ids_string  (void);
+
+/* Draws a page's figure (or its placeholder) onto cr. */
+void                 uth_draw_page             (const UthPageFigure    *page,
+                                                cairo_t                *cr,
+                                                double                  width,
+                                                double                  height,
+                                                const UthFigureContext *ctx);
+/* The honest placeholder of a page not built yet: its title and what it will show. */
+void                 uth_draw_placeholder      (const UthPageFigure    *page,
+                                                cairo_t                *cr,
+                                                double                  width,
+                                                double                  height,
+                                                const UthFigureContext *ctx);
+/* Writes the page's figure to path as PNG, SVG or PDF by its extension (case-insensitive). */
+gboolean             uth_draw_to_file          (const UthPageFigure    *page,
+                                                const UthFigureContext *ctx,
+                                                const char             *path,
+                                                int                     width,
+                                                int                     height,
+                                                GError                **error);
+/* Sets light style, scale 1, no hover, phase 0, layer 0, and input defaults; the caller
+ * then points model, gpu, engine (and input's specs) at catalog entries. */
+void                 uth_figure_context_init   (UthFigureContext       *ctx);
+/* Points ctx at the entries (and input.model/gpu/engine at their specs). */
+void                 uth_figure_context_set_entries (UthFigureContext     *ctx,
+                                                     const UthModelEntry  *model,
+                                                     const UthGpuEntry    *gpu,
+                                                     const UthEngineEntry *engine);
 
 G_END_DECLS

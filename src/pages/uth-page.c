@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pages/uth-page.h"
+
+typedef struct
+{
+  char        *id;
+  char        *title;
+  UthScenario *scenario;
+} UthPagePrivate;
+
+enum
+{
+  PROP_0,
+  PROP_ID,
+  PROP_TITLE,
+  PROP_SCENARIO,
+  N_PROPS
+};
+
+enum
+{
+  TOAST,
+  OPEN_PAGE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE_WITH_PRIVATE (UthPage, uth_page, GTK_TYPE_WIDGET)
+
+static const UthPageFigure *
+uth_page_real_get_figure (UthPage          *self,
+                          UthFigureContext *ctx)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  if (priv->scenario != NULL)
+    uth_scenario_get_figure_context (priv->scenario, ctx);
+  else
+    uth_figure_context_init (ctx);
+  return uth_draw_find_page (priv->id);
+}
+
+static void
+uth_page_dispose (GObject *object)
+{
+  UthPage *self = UTH_PAGE (object);
+  GtkWidget *child;
+
+  uth_page_set_scenario (self, NULL);
+  /* A subclass with a template disposes it in its own dispose (gtk_widget_dispose_template
+   * criticals on a type without one); what is left is unparented here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (uth_page_parent_class)->dispose (object);
+}
+
+static void
+uth_page_finalize (GObject *object)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (UTH_PAGE (object));
+
+  g_free (priv->id);
+  g_free (priv->title);
+  G_OBJECT_CLASS (uth_page_parent_class)->finalize (object);
+}
+
+static void
+uth_page_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (UTH_PAGE (object));
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, priv->id); break;
+    case PROP_TITLE: g_value_set_string (value, priv->title); break;
+    case PROP_SCENARIO: g_value_set_object (value, priv->scenario); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_page_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  UthPage *self = UTH_PAGE (object);
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_free (priv->id);
+      priv->id = g_value_dup_string (value);
+      break;
+    case PROP_TITLE:
+      g_free (priv->title);
+      priv->title = g_value_dup_string (value);
+      break;
+    case PROP_SCENARIO:
+      uth_page_set_scenario (self, g_value_get_object (value));
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_page_constructed (GObject *object)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (UTH_PAGE (object));
+  const UthPageFigure *figure;
+
+  G_OBJECT_CLASS (uth_page_parent_class)->constructed (object);
+  /* The title defaults to the figure table's, so a page needs only its id. */
+  figure = uth_draw_find_page (priv->id);
+  if (priv->title == NULL && figure != NULL)
+    priv->title = g_strdup (_(figure->title));
+}
+
+static void
+uth_page_class_init (UthPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = uth_page_dispose;
+  object_class->finalize = uth_page_finalize;
+  object_class->get_property = uth_page_get_property;
+  object_class->set_property = uth_page_set_property;
+  object_class->constructed = uth_page_constructed;
+  klass->get_figure = uth_page_real_get_figure;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCENARIO] =
+    g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * UthPage::toast:
+   * @message: the text to show
+   */
+  signals[TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * UthPage::open-page:
+   * @id: the page to show
+   */
+  signals[OPEN_PAGE] = g_signal_new ("open-page", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "uthpage");
+}
+
+static void
+uth_page_init (UthPage *self)
+{
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+const char *
+uth_page_get_id (UthPage *self)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  g_return_val_if_fail (UTH_IS_PAGE (self), NULL);
+  return priv->id;
+}
+
+const char *
+uth_page_get_title (UthPage *self)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  g_return_val_if_fail (UTH_IS_PAGE (self), NULL);
+  return priv->title;
+}
+
+UthScenario *
+uth_page_get_scenario (UthPage *self)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  g_return_val_if_fail (UTH_IS_PAGE (self), NULL);
+  return priv->scenario;
+}
+
+void
+uth_page_set_scenario (UthPage     *self,
+                       UthScenario *scenario)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+  g_autoptr(UthScenario) old = NULL;
+
+  g_return_if_fail (UTH_IS_PAGE (self));
+  g_return_if_fail (scenario == NULL || UTH_IS_SCENARIO (scenario));
+
+  if (priv->scenario == scenario)
+    return;
+  old = g_steal_pointer (&priv->scenario);
+  priv->scenario = scenario != NULL ? g_object_ref (scenario) : NULL;
+  if (UTH_PAGE_GET_CLASS (self)->scenario_changed != NULL)
+    UTH_PAGE_GET_CLASS (self)->scenario_changed (self, old);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCENARIO]);
+}
+
+const UthPageFigure *
+uth_page_get_figure (UthPage          *self,
+                     UthFigureContext *ctx)
+{
+  g_return_val_if_fail (UTH_IS_PAGE (self), NULL);
+  g_return_val_if_fail (ctx != NULL, NULL);
+  return UTH_PAGE_GET_CLASS (self)->get_figure (self, ctx);
+}
+
+void
+uth_page_toast (UthPage    *self,
+                const char *message)
+{
+  g_return_if_fail (UTH_IS_PAGE (self));
+  g_signal_emit (self, signals[TOAST], 0, message);
+}
+
+void
+uth_page_open_page (UthPage    *self,
+                    const char *id)
+{
+  g_return_if_fail (UTH_IS_PAGE (self));
+  g_signal_emit (self, signals[OPEN_PAGE], 0, id);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The base of every page: an id from DESIGN.md, a title, the shared scenario, and the
+ * figure that export draws. Pages never reach into the window: they emit "toast" and
+ * "open-page", which the window connects. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "render/uth-draw.h"
+#include "uth-scenario.h"
+
+G_BEGIN_DECLS
+
+#define UTH_TYPE_PAGE (uth_page_get_type ())
+G_DECLARE_DERIVABLE_TYPE (UthPage, uth_page, UTH, PAGE, GtkWidget)
+
+struct _UthPageClass
+{
+  GtkWidgetClass parent_class;
+
+  /* The figure Ctrl+E exports and its context. The default returns the page id's entry of
+   * the figure table with the scenario's context; override to add the page's toggles. */
+  const UthPageFigure *(*get_figure)       (UthPage          *self,
+                                            UthFigureContext *ctx);
+  /* Called after the scenario property changed (also to NULL), before notify. */
+  void                 (*scenario_changed) (UthPage          *self,
+                                            UthScenario      *old_scenario);
+
+  gpointer padding[8];
+};
+
+const char          *uth_page_get_id       (UthPage          *self);
+const char          *uth_page_get_title    (UthPage          *self);
+UthScenario         *uth_page_get_scenario (UthPage          *self);
+void                 uth_page_set_scenario (UthPage          *self,
+                                            UthScenario      *scenario);
+const UthPageFigure *uth_page_get_figure   (UthPage          *self,
+                                            UthFigureContext *ctx);
+/* Asks the window to show a toast. */
+void                 uth_page_toast        (UthPage          *self,
+                                            const char       *message);
+/* Asks the window to show another page. */
+void                 uth_page_open_page    (UthPage          *self,
+                                            const char       *id);
+
+G_END_DECLS

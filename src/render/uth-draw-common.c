@@ -1,0 +1,890 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "render/uth-draw-common.h"
+
+#define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"
+#define MONO_FAMILY "DejaVu Sans Mono, monospace"
+
+typedef struct
+{
+  guint32 light[UTH_N_COLORS];
+  guint32 dark[UTH_N_COLORS];
+  guint32 hc_light[UTH_N_COLORS];
+  guint32 hc_dark[UTH_N_COLORS];
+} Palette;
+
+/* Order: background, foreground, dim, grid, card, accent, memory, compute, good, bad.
+ * Memory and compute are Okabe-Ito blue and orange, told apart by colour-blind readers. */
+static const Palette palette = {
+  { 0xffffff, 0x1e1e22, 0x55535b, 0xdeddda, 0xf4f3f1, 0x1c71d8, 0x0072b2, 0xe69f00, 0x009e73, 0xd55e00 },
+  { 0x1e1e22, 0xf6f5f4, 0xc0bfbc, 0x45434b, 0x2c2c32, 0x78aeed, 0x56b4e9, 0xe69f00, 0x2ec4a0, 0xff7a3d },
+  { 0xffffff, 0x000000, 0x1e1e1e, 0x8a8a8a, 0xffffff, 0x0040a0, 0x0050a0, 0xb86e00, 0x00704f, 0xb03c00 },
+  { 0x000000, 0xffffff, 0xf0f0f0, 0x909090, 0x000000, 0x99c8ff, 0x7cc8f5, 0xffb000, 0x40e0b0, 0xff8a50 },
+};
+
+/* Okabe & Ito (2008), "Color Universal Design": black replaced by grey so it shows on
+ * either background. */
+static const guint32 okabe_ito_light[UTH_N_CATEGORICAL] = {
+  0x0072b2, 0xe69f00, 0x009e73, 0xcc79a7, 0x56b4e9, 0xd55e00, 0xf0e442, 0x999999,
+};
+static const guint32 okabe_ito_dark[UTH_N_CATEGORICAL] = {
+  0x56b4e9, 0xe69f00, 0x009e73, 0xcc79a7, 0x0072b2, 0xd55e00, 0xf0e442, 0x999999,
+};
+
+static void
+rgba_from_hex (guint32  hex,
+               UthRgba *out)
+{
+  out->r = ((hex >> 16) & 0xff) / 255.0;
+  out->g = ((hex >> 8) & 0xff) / 255.0;
+  out->b = (hex & 0xff) / 255.0;
+  out->a = 1.0;
+}
+
+void
+uth_draw_color (const UthFigureContext *ctx,
+                UthColorRole            role,
+                UthRgba                *out)
+{
+  const guint32 *set;
+
+  g_return_if_fail (role < UTH_N_COLORS);
+  if (ctx != NULL && ctx->high_contrast)
+    set = ctx->dark ? palette.hc_dark : palette.hc_light;
+  else
+    set = (ctx != NULL && ctx->dark) ? palette.dark : palette.light;
+  rgba_from_hex (set[role], out);
+}
+
+void
+uth_draw_set_rgba (cairo_t       *cr,
+                   const UthRgba *rgba,
+                   double         alpha)
+{
+  cairo_set_source_rgba (cr, rgba->r, rgba->g, rgba->b, rgba->a * alpha);
+}
+
+void
+uth_draw_set_color (cairo_t                *cr,
+                    const UthFigureContext *ctx,
+                    UthColorRole            role)
+{
+  UthRgba c;
+
+  uth_draw_color (ctx, role, &c);
+  uth_draw_set_rgba (cr, &c, 1.0);
+}
+
+void
+uth_draw_categorical (const UthFigureContext *ctx,
+                      guint                   index,
+                      UthRgba                *out)
+{
+  const guint32 *set = (ctx != NULL && ctx->dark) ? okabe_ito_dark : okabe_ito_light;
+
+  rgba_from_hex (set[index % UTH_N_CATEGORICAL], out);
+}
+
+void
+uth_draw_set_categorical (cairo_t                *cr,
+                          const UthFigureContext *ctx,
+                          guint                   index)
+{
+  UthRgba c;
+
+  uth_draw_categorical (ctx, index, &c);
+  uth_draw_set_rgba (cr, &c, 1.0);
+}
+
+static double
+srgb_to_linear (double c)
+{
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+static double
+linear_to_srgb (double c)
+{
+  return c <= 0.0031308 ? c * 12.92 : 1.055 * pow (c, 1.0 / 2.4) - 0.055;
+}
+
+void
+uth_draw_heat (double   t,
+               UthRgba *out)
+{
+  /* Five points along matplotlib's viridis (van der Walt & Smith): dark purple, blue,
+   * teal, green, yellow; lightness rises monotonically between them. */
+  static const guint32 anchors[5] = { 0x440154, 0x3b528b, 0x21918c, 0x5ec962, 0xfde725 };
+  UthRgba a, b;
+  double pos, f;
+  int i;
+
+  if (!(t >= 0.0))
+    t = 0.0;
+  if (t > 1.0)
+    t = 1.0;
+  pos = t * 4.0;
+  i = (int) floor (pos);
+  if (i >= 4)
+    i = 3;
+  f = pos - i;
+  rgba_from_hex (anchors[i], &a);
+  rgba_from_hex (anchors[i + 1], &b);
+  out->r = linear_to_srgb (srgb_to_linear (a.r) * (1 - f) + srgb_to_linear (b.r) * f);
+  out->g = linear_to_srgb (srgb_to_linear (a.g) * (1 - f) + srgb_to_linear (b.g) * f);
+  out->b = linear_to_srgb (srgb_to_linear (a.b) * (1 - f) + srgb_to_linear (b.b) * f);
+  out->a = 1.0;
+}
+
+void
+uth_draw_contrast_text (const UthRgba *bg,
+                        UthRgba       *out)
+{
+  double l = 0.2126 * srgb_to_linear (bg->r) + 0.7152 * srgb_to_linear (bg->g) +
+             0.0722 * srgb_to_linear (bg->b);
+
+  /* WCAG contrast against black is (l + 0.05) / 0.05, against white 1.05 / (l + 0.05). */
+  if ((l + 0.05) / 0.05 >= 1.05 / (l + 0.05))
+    *out = (UthRgba) { 0, 0, 0, 1 };
+  else
+    *out = (UthRgba) { 1, 1, 1, 1 };
+}
+
+void
+uth_draw_background (cairo_t                *cr,
+                     double                  width,
+                     double                  height,
+                     const UthFigureContext *ctx)
+{
+  uth_draw_set_color (cr, ctx, UTH_COLOR_BACKGROUND);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+}
+
+/* ---- text ---- */
+
+static double
+ctx_scale (const UthFigureContext *ctx)
+{
+  return (ctx != NULL && ctx->scale > 0) ? ctx->scale : 1.0;
+}
+
+double
+uth_draw_margin (const UthFigureContext *ctx)
+{
+  return 24.0 * ctx_scale (ctx);
+}
+
+double
+uth_draw_font_px (const UthFigureContext *ctx,
+                  UthFont                 font)
+{
+  static const double px[] = { 26, 18, 18, 16, 14, 30, 14 };
+
+  g_return_val_if_fail (font <= UTH_FONT_MONO, 14.0);
+  return px[font] * ctx_scale (ctx);
+}
+
+PangoLayout *
+uth_draw_layout (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 UthFont                 font,
+                 const char             *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_new ();
+  PangoContext *pctx = pango_layout_get_context (layout);
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  /* Same glyph positions on every surface and at every size: figures stay deterministic
+   * and measured text matches drawn text. */
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (pctx, options);
+  pango_cairo_context_set_resolution (pctx, 96.0);
+  pango_layout_context_changed (layout);
+  cairo_font_options_destroy (options);
+
+  pango_font_description_set_family (desc, font == UTH_FONT_MONO ? MONO_FAMILY : FONT_FAMILY);
+  pango_font_description_set_absolute_size (desc, uth_draw_font_px (ctx, font) * PANGO_SCALE);
+  if (font == UTH_FONT_TITLE || font == UTH_FONT_VALUE || font == UTH_FONT_HEADING)
+    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  if (text != NULL)
+    pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+anchor_offset (UthAnchor anchor,
+               double    w,
+               double    h,
+               double   *dx,
+               double   *dy)
+{
+  switch (anchor % 3)
+    {
+    case 0: *dx = 0; break;
+    case 1: *dx = -w / 2; break;
+    default: *dx = -w; break;
+    }
+  switch (anchor / 3)
+    {
+    case 0: *dy = 0; break;
+    case 1: *dy = -h / 2; break;
+    default: *dy = -h; break;
+    }
+}
+
+static void
+show_layout_at (cairo_t      *cr,
+                PangoLayout  *layout,
+                double        x,
+                double        y,
+                UthAnchor     anchor,
+                double        max_width,
+                UthChartRect *extents)
+{
+  PangoRectangle logical;
+  double dx, dy;
+
+  if (max_width > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  anchor_offset (anchor, logical.width, logical.height, &dx, &dy);
+  /* With a width set, the logical rect starts at the left edge of the box. */
+  cairo_move_to (cr, x + dx - logical.x, y + dy - logical.y);
+  pango_cairo_show_layout (cr, layout);
+  if (extents != NULL)
+    *extents = (UthChartRect) { x + dx, y + dy, logical.width, logical.height };
+}
+
+void
+uth_draw_text (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               UthFont                 font,
+               const char             *text,
+               double                  x,
+               double                  y,
+               UthAnchor               anchor,
+               double                  max_width,
+               UthChartRect           *extents)
+{
+  PangoLayout *layout;
+
+  g_return_if_fail (text != NULL);
+  layout = uth_draw_layout (cr, ctx, font, text);
+  show_layout_at (cr, layout, x, y, anchor, max_width, extents);
+  g_object_unref (layout);
+}
+
+void
+uth_draw_markup (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 UthFont                 font,
+                 const char             *markup,
+                 double                  x,
+                 double                  y,
+                 UthAnchor               anchor,
+                 double                  max_width,
+                 UthChartRect           *extents)
+{
+  PangoLayout *layout;
+
+  g_return_if_fail (markup != NULL);
+  layout = uth_draw_layout (cr, ctx, font, NULL);
+  pango_layout_set_markup (layout, markup, -1);
+  show_layout_at (cr, layout, x, y, anchor, max_width, extents);
+  g_object_unref (layout);
+}
+
+void
+uth_draw_text_vertical (cairo_t                *cr,
+                        const UthFigureContext *ctx,
+                        UthFont                 font,
+                        const char             *text,
+                        double                  x,
+                        double                  y)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, -G_PI / 2);
+  uth_draw_text (cr, ctx, font, text, 0, 0, UTH_ANCHOR_CENTER, 0, NULL);
+  cairo_restore (cr);
+}
+
+double
+uth_draw_paragraph (cairo_t                *cr,
+                    const UthFigureContext *ctx,
+                    UthFont                 font,
+                    const char             *markup,
+                    double                  x,
+                    double                  y,
+                    double                  width)
+{
+  PangoLayout *layout = uth_draw_layout (cr, ctx, font, NULL);
+  PangoRectangle logical;
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_width (layout, (int) (MAX (width, 1) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+  return logical.height;
+}
+
+void
+uth_draw_text_size (cairo_t                *cr,
+                    const UthFigureContext *ctx,
+                    UthFont                 font,
+                    const char             *text,
+                    double                 *width,
+                    double                 *height)
+{
+  PangoLayout *layout = uth_draw_layout (cr, ctx, font, text);
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  if (width != NULL)
+    *width = logical.width;
+  if (height != NULL)
+    *height = logical.height;
+  g_object_unref (layout);
+}
+
+/* ---- numbers ---- */
+
+/* Three significant digits of a value in [1, 1000): "1.23", "12.3", "123". */
+static char *
+three_digits (double v)
+{
+  if (v >= 99.95)
+    return g_strdup_printf ("%.0f", v);
+  if (v >= 9.995)
+    return g_strdup_printf ("%.1f", v);
+  return g_strdup_printf ("%.2f", v);
+}
+
+/* Drops trailing zeros after a decimal point: "4.00" -> "4", "1.50" -> "1.5". */
+static void
+trim_zeros (char *s)
+{
+  char *dot = strpbrk (s, ".,");
+  char *end;
+
+  if (dot == NULL)
+    return;
+  end = s + strlen (s) - 1;
+  while (end > dot && *end == '0')
+    *end-- = '\0';
+  if (end == dot)
+    *end = '\0';
+}
+
+char *
+uth_format_number (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double a = fabs (value);
+
+  if (!isfinite (value))
+    return g_strdup (isnan (value) ? "–" : (value > 0 ? "∞" : "−∞"));
+  if (a >= 1e5 || (a > 0 && a < 1e-3))
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3g", value));
+  if (a >= 100)
+    return g_strdup_printf ("%.0f", value);
+  else
+    {
+      char *s = g_strdup_printf (a >= 10 ? "%.1f" : "%.2f", value);
+
+      trim_zeros (s);
+      return s;
+    }
+}
+
+char *
+uth_format_si (double      value,
+               const char *unit)
+{
+  static const char *prefixes[] = { "p", "n", "µ", "m", "", "k", "M", "G", "T", "P", "E" };
+  double a = fabs (value);
+  g_autofree char *digits = NULL;
+  int e;
+
+  if (unit == NULL)
+    unit = "";
+  if (!isfinite (value))
+    return g_strdup_printf ("%s %s", value > 0 ? "∞" : "–", unit);
+  if (a == 0.0)
+    return *unit ? g_strdup_printf ("0 %s", unit) : g_strdup ("0");
+  e = (int) floor (log10 (a) / 3.0);
+  e = CLAMP (e, -4, 6);
+  a /= pow (1000.0, e);
+  /* Rounding may carry into the next prefix: 999.7 k is 1.00 M. */
+  if (a >= 999.5 && e < 6)
+    {
+      a /= 1000.0;
+      e++;
+    }
+  digits = three_digits (a);
+  if (e == 0 && a >= 1.0)
+    trim_zeros (digits);
+  return g_strdup_printf ("%s%s%s%s%s", value < 0 ? "−" : "", digits,
+                          (*unit || *prefixes[e + 4]) ? " " : "", prefixes[e + 4], unit);
+}
+
+char *
+uth_format_bytes (double bytes)
+{
+  return uth_format_si (bytes, "B");
+}
+
+char *
+uth_format_seconds (double seconds)
+{
+  g_autofree char *v = NULL;
+
+  if (isfinite (seconds) && fabs (seconds) >= 3600.0)
+    {
+      v = three_digits (fabs (seconds) / 3600.0 < 1000 ? fabs (seconds) / 3600.0 : 999);
+      return g_strdup_printf ("%s %s", v, "h");
+    }
+  if (isfinite (seconds) && fabs (seconds) >= 60.0)
+    {
+      v = three_digits (fabs (seconds) / 60.0);
+      return g_strdup_printf ("%s %s", v, "min");
+    }
+  return uth_format_si (seconds, "s");
+}
+
+char *
+uth_format_flops (double flops)
+{
+  return uth_format_si (flops, "FLOP");
+}
+
+char *
+uth_format_flops_rate (double flops_per_s)
+{
+  return uth_format_si (flops_per_s, "FLOP/s");
+}
+
+char *
+uth_format_bandwidth (double bytes_per_s)
+{
+  return uth_format_si (bytes_per_s, "B/s");
+}
+
+char *
+uth_format_intensity (double flop_per_b)
+{
+  g_autofree char *n = NULL;
+
+  if (!isfinite (flop_per_b))
+    return g_strdup ("∞ FLOP/B");
+  if (flop_per_b >= 1e4 || (flop_per_b > 0 && flop_per_b < 0.01))
+    return uth_format_si (flop_per_b, "FLOP/B");
+  n = uth_format_number (flop_per_b);
+  trim_zeros (n);
+  return g_strdup_printf ("%s FLOP/B", n);
+}
+
+char *
+uth_format_count (double count)
+{
+  static const char *suffix[] = { "", "K", "M", "B", "T" };
+  double a = fabs (count);
+  g_autofree char *digits = NULL;
+  int e;
+
+  if (!isfinite (count))
+    return g_strdup ("∞");
+  if (a < 10000.0)
+    {
+      if (a == floor (a))
+        return g_strdup_printf ("%.0f", count);
+      return uth_format_number (count);
+    }
+  e = (int) floor (log10 (a) / 3.0);
+  e = CLAMP (e, 1, 4);
+  a /= pow (1000.0, e);
+  if (a >= 999.5 && e < 4)
+    {
+      a /= 1000.0;
+      e++;
+    }
+  digits = three_digits (a);
+  return g_strdup_printf ("%s%s %s", count < 0 ? "−" : "", digits, suffix[e]);
+}
+
+char *
+uth_format_tokens_rate (double tokens_per_s)
+{
+  g_autofree char *n = NULL;
+
+  if (tokens_per_s >= 1e4)
+    n = uth_format_count (tokens_per_s);
+  else
+    {
+      n = uth_format_number (tokens_per_s);
+      if (tokens_per_s >= 1)
+        trim_zeros (n);
+    }
+  return g_strdup_printf ("%s tok/s", n);
+}
+
+char *
+uth_format_usd (double dollars)
+{
+  if (!isfinite (dollars))
+    return g_strdup ("–");
+  if (dollars >= 1000.0)
+    return g_strdup_printf ("$%.0f", dollars);
+  if (dollars >= 0.01 || dollars == 0.0)
+    return g_strdup_printf ("$%.2f", dollars);
+  return g_strdup_printf ("$%.3g", dollars);
+}
+
+char *
+uth_format_percent (double fraction)
+{
+  double p = fraction * 100.0;
+
+  if (!isfinite (p))
+    return g_strdup ("–");
+  if (p != 0.0 && fabs (p) < 9.95)
+    return g_strdup_printf ("%.1f%%", p);
+  return g_strdup_printf ("%.0f%%", p);
+}
+
+/* ---- plots ---- */
+
+void
+uth_plot_init (UthPlot                *plot,
+               const UthFigureContext *ctx,
+               double                  x,
+               double                  y,
+               double                  width,
+               double                  height,
+               const UthChartScale    *xscale,
+               const UthChartScale    *yscale)
+{
+  double s = ctx_scale (ctx);
+  double left = 118 * s, bottom = 66 * s, top = 12 * s, right = 24 * s;
+
+  plot->x = *xscale;
+  plot->y = *yscale;
+  plot->left = x + left;
+  plot->top = y + top;
+  plot->width = MAX (width - left - right, 10);
+  plot->height = MAX (height - top - bottom, 10);
+}
+
+double
+uth_plot_x (const UthPlot *plot,
+            double         value)
+{
+  return plot->left + uth_chart_scale_to_unit (&plot->x, value) * plot->width;
+}
+
+double
+uth_plot_y (const UthPlot *plot,
+            double         value)
+{
+  return plot->top + (1.0 - uth_chart_scale_to_unit (&plot->y, value)) * plot->height;
+}
+
+static void
+draw_minor_log_grid (cairo_t             *cr,
+                     const UthPlot       *plot,
+                     const UthChartScale *scale,
+                     gboolean             vertical)
+{
+  double d, m;
+  double decades = log10 (scale->max) - log10 (scale->min);
+
+  if (decades > 7)
+    return;
+  for (d = pow (10.0, floor (log10 (scale->min))); d < scale->max; d *= 10.0)
+    for (m = 2; m <= 9; m++)
+      {
+        double v = d * m, u;
+
+        if (v <= scale->min || v >= scale->max)
+          continue;
+        u = uth_chart_scale_to_unit (scale, v);
+        if (vertical)
+          {
+            double px = plot->left + u * plot->width;
+            cairo_move_to (cr, round (px) + 0.5, plot->top);
+            cairo_line_to (cr, round (px) + 0.5, plot->top + plot->height);
+          }
+        else
+          {
+            double py = plot->top + (1 - u) * plot->height;
+            cairo_move_to (cr, plot->left, round (py) + 0.5);
+            cairo_line_to (cr, plot->left + plot->width, round (py) + 0.5);
+          }
+      }
+}
+
+void
+uth_draw_plot_axes (cairo_t                *cr,
+                    const UthFigureContext *ctx,
+                    const UthPlot          *plot,
+                    const char             *x_title,
+                    const char             *y_title,
+                    UthFormatFunc           fx,
+                    UthFormatFunc           fy)
+{
+  double s = ctx_scale (ctx);
+  double ticks[32];
+  size_t n, i;
+  UthRgba grid;
+
+  cairo_save (cr);
+  uth_draw_color (ctx, UTH_COLOR_GRID, &grid);
+  cairo_set_line_width (cr, 1.0);
+
+  /* Minor grid first, fainter. */
+  uth_draw_set_rgba (cr, &grid, 0.45);
+  if (plot->x.log)
+    draw_minor_log_grid (cr, plot, &plot->x, TRUE);
+  if (plot->y.log)
+    draw_minor_log_grid (cr, plot, &plot->y, FALSE);
+  cairo_stroke (cr);
+
+  n = uth_chart_ticks (&plot->x, MAX (2, (size_t) (plot->width / (110 * s))), ticks, G_N_ELEMENTS (ticks));
+  for (i = 0; i < n; i++)
+    {
+      double px = round (uth_plot_x (plot, ticks[i])) + 0.5;
+      g_autofree char *label = fx != NULL ? fx (ticks[i]) : uth_format_si (ticks[i], "");
+
+      uth_draw_set_rgba (cr, &grid, 1.0);
+      cairo_move_to (cr, px, plot->top);
+      cairo_line_to (cr, px, plot->top + plot->height);
+      cairo_stroke (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, px, plot->top + plot->height + 6 * s,
+                     UTH_ANCHOR_N, 0, NULL);
+    }
+  n = uth_chart_ticks (&plot->y, MAX (2, (size_t) (plot->height / (60 * s))), ticks, G_N_ELEMENTS (ticks));
+  for (i = 0; i < n; i++)
+    {
+      double py = round (uth_plot_y (plot, ticks[i])) + 0.5;
+      g_autofree char *label = fy != NULL ? fy (ticks[i]) : uth_format_si (ticks[i], "");
+
+      uth_draw_set_rgba (cr, &grid, 1.0);
+      cairo_move_to (cr, plot->left, py);
+      cairo_line_to (cr, plot->left + plot->width, py);
+      cairo_stroke (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, plot->left - 8 * s, py, UTH_ANCHOR_E,
+                     0, NULL);
+    }
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  cairo_set_line_width (cr, 1.5 * s);
+  cairo_move_to (cr, plot->left, plot->top);
+  cairo_line_to (cr, plot->left, plot->top + plot->height);
+  cairo_line_to (cr, plot->left + plot->width, plot->top + plot->height);
+  cairo_stroke (cr);
+
+  if (x_title != NULL)
+    uth_draw_text (cr, ctx, UTH_FONT_LABEL, x_title, plot->left + plot->width / 2,
+                   plot->top + plot->height + 32 * s, UTH_ANCHOR_N, plot->width, NULL);
+  if (y_title != NULL)
+    uth_draw_text_vertical (cr, ctx, UTH_FONT_LABEL, y_title, plot->left - 104 * s,
+                            plot->top + plot->height / 2);
+  cairo_restore (cr);
+}
+
+static void
+draw_swatch (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const UthLegendItem    *item,
+             double                  x,
+             double                  cy)
+{
+  double s = ctx_scale (ctx);
+
+  uth_draw_set_rgba (cr, &item->color, 1.0);
+  switch (item->style)
+    {
+    case UTH_LEGEND_LINE:
+      cairo_set_line_width (cr, 3 * s);
+      cairo_move_to (cr, x, cy);
+      cairo_line_to (cr, x + 22 * s, cy);
+      cairo_stroke (cr);
+      break;
+    case UTH_LEGEND_DOT:
+      cairo_arc (cr, x + 11 * s, cy, 7 * s, 0, 2 * G_PI);
+      cairo_fill (cr);
+      break;
+    case UTH_LEGEND_BOX:
+    default:
+      uth_draw_rounded_rect (cr, x + 2 * s, cy - 8 * s, 18 * s, 16 * s, 3 * s);
+      cairo_fill (cr);
+      break;
+    }
+}
+
+double
+uth_draw_legend (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 const UthLegendItem    *items,
+                 guint                   n_items,
+                 double                  x,
+                 double                  y,
+                 double                  max_width,
+                 gboolean                horizontal)
+{
+  double s = ctx_scale (ctx);
+  double row_h = MAX (uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.5, 22 * s);
+  double cx = x, cy = y;
+  guint i;
+
+  for (i = 0; i < n_items; i++)
+    {
+      double tw;
+      double item_w;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, items[i].label, &tw, NULL);
+      item_w = 30 * s + tw;
+      if (horizontal && cx > x && max_width > 0 && cx + item_w > x + max_width)
+        {
+          cx = x;
+          cy += row_h;
+        }
+      draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, items[i].label, cx + 30 * s, cy + row_h / 2,
+                     UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
+      if (horizontal)
+        cx += item_w + 24 * s;
+      else
+        cy += row_h;
+    }
+  if (horizontal && n_items > 0)
+    cy += row_h;
+  return cy - y;
+}
+
+/* ---- furniture ---- */
+
+double
+uth_draw_title (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                const char             *title,
+                const char             *subtitle,
+                double                  x,
+                double                  y,
+                double                  width)
+{
+  double s = ctx_scale (ctx);
+  UthChartRect ext = { x, y, 0, 0 };
+
+  if (title != NULL)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_TITLE, title, x, y, UTH_ANCHOR_NW, width, &ext);
+      y = ext.y + ext.h + 4 * s;
+    }
+  if (subtitle != NULL && *subtitle)
+    {
+      g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      y += uth_draw_paragraph (cr, ctx, UTH_FONT_SUBTITLE, escaped, x, y, width);
+    }
+  return y + 14 * s;
+}
+
+void
+uth_draw_rounded_rect (cairo_t *cr,
+                       double   x,
+                       double   y,
+                       double   width,
+                       double   height,
+                       double   radius)
+{
+  radius = MIN (radius, MIN (width, height) / 2);
+  if (radius <= 0)
+    {
+      cairo_rectangle (cr, x, y, width, height);
+      return;
+    }
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + width - radius, y + radius, radius, -G_PI / 2, 0);
+  cairo_arc (cr, x + width - radius, y + height - radius, radius, 0, G_PI / 2);
+  cairo_arc (cr, x + radius, y + height - radius, radius, G_PI / 2, G_PI);
+  cairo_arc (cr, x + radius, y + radius, radius, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+void
+uth_draw_card (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               double                  x,
+               double                  y,
+               double                  width,
+               double                  height,
+               const char             *label,
+               const char             *value,
+               const char             *detail)
+{
+  double s = ctx_scale (ctx);
+  double pad = 12 * s;
+  UthChartRect ext;
+
+  uth_draw_rounded_rect (cr, x, y, width, height, 10 * s);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+  cairo_fill_preserve (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, label != NULL ? label : "", x + pad, y + pad,
+                 UTH_ANCHOR_NW, width - 2 * pad, &ext);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_VALUE, value != NULL ? value : "–", x + pad,
+                 ext.y + ext.h + 2 * s, UTH_ANCHOR_NW, width - 2 * pad, &ext);
+  if (detail != NULL)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, detail, x + pad, ext.y + ext.h + 2 * s,
+                     UTH_ANCHOR_NW, width - 2 * pad, NULL);
+    }
+}
+
+/* ---- hit geometry ---- */
+
+const UthHitRect *
+uth_hit_rects_find (const UthHitRect *rects,
+                    guint             n_rects,
+                    double            x,
+                    double            y)
+{
+  guint i;
+
+  for (i = 0; i < n_rects; i++)
+    {
+      const UthChartRect *r = &rects[i].rect;
+
+      if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h)
+        return &rects[i];
+    }
+  return NULL;
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared drawing vocabulary of every figure: palette, fonts, text, numbers with units,
+ * axes, legends, titles and cards. Sizes are pixels times ctx->scale; at 1600x1000 and
+ * scale 1 a title is 26 px and the smallest label 14 px, readable when projected. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+#include <pango/pangocairo.h>
+
+#include "core/uth-chart.h"
+#include "render/uth-draw.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double r, g, b, a;
+} UthRgba;
+
+typedef enum
+{
+  UTH_COLOR_BACKGROUND,
+  UTH_COLOR_FOREGROUND,   /* text, axes */
+  UTH_COLOR_DIM,          /* secondary text, tick labels */
+  UTH_COLOR_GRID,         /* grid lines, separators */
+  UTH_COLOR_CARD,         /* card and panel fill */
+  UTH_COLOR_ACCENT,       /* selection, the highlighted thing */
+  UTH_COLOR_MEMORY,       /* memory-bound, bytes */
+  UTH_COLOR_COMPUTE,      /* compute-bound, FLOPs */
+  UTH_COLOR_GOOD,
+  UTH_COLOR_BAD,
+  UTH_N_COLORS
+} UthColorRole;
+
+/* Categorical colours (Okabe-Ito, safe for the common colour-vision deficiencies);
+ * index wraps around. */
+#define UTH_N_CATEGORICAL 8
+
+typedef enum
+{
+  UTH_FONT_TITLE,     /* 26 px bold */
+  UTH_FONT_SUBTITLE,  /* 18 px */
+  UTH_FONT_HEADING,   /* 18 px bold: a panel's heading */
+  UTH_FONT_LABEL,     /* 16 px: axis titles, legends, annotations */
+  UTH_FONT_TICK,      /* 14 px: tick labels, table cells */
+  UTH_FONT_VALUE,     /* 30 px bold: a card's big number */
+  UTH_FONT_MONO,      /* 14 px monospace: ids, shapes */
+} UthFont;
+
+typedef enum
+{
+  UTH_ANCHOR_NW, UTH_ANCHOR_N, UTH_ANCHOR_NE,
+  UTH_ANCHOR_W,  UTH_ANCHOR_CENTER, UTH_ANCHOR_E,
+  UTH_ANCHOR_SW, UTH_ANCHOR_S, UTH_ANCHOR_SE,
+} UthAnchor;
+
+/* ---- palette ---- */
+void   uth_draw_color            (const UthFigureContext *ctx,
+                                  UthColorRole            role,
+                                  UthRgba                *out);
+void   uth_draw_set_color        (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthColorRole            role);
+void   uth_draw_categorical      (const UthFigureContext *ctx,
+                                  guint                   index,
+                                  UthRgba                *out);
+void   uth_draw_set_categorical  (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  guint                   index);
+/* A sequential perceptually-even ramp (viridis-like), t in 0..1, interpolated from five
+ * anchor colours in linear light. */
+void   uth_draw_heat             (double                  t,
+                                  UthRgba                *out);
+void   uth_draw_set_rgba         (cairo_t                *cr,
+                                  const UthRgba          *rgba,
+                                  double                  alpha);
+/* Black or white, whichever reads better on top of the colour. */
+void   uth_draw_contrast_text    (const UthRgba          *background,
+                                  UthRgba                *out);
+/* Fills the whole figure with the background colour. */
+void   uth_draw_background       (cairo_t                *cr,
+                                  double                  width,
+                                  double                  height,
+                                  const UthFigureContext *ctx);
+
+/* ---- text ---- */
+double       uth_draw_font_px    (const UthFigureContext *ctx,
+                                  UthFont                 font);
+PangoLayout *uth_draw_layout     (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthFont                 font,
+                                  const char             *text);
+/* Draws text (Pango markup when markup is TRUE) with its anchor point at x, y in the
+ * current colour; max_width > 0 ellipsizes at the end. Writes the ink box when extents
+ * is not NULL. */
+void   uth_draw_text             (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthFont                 font,
+                                  const char             *text,
+                                  double                  x,
+                                  double                  y,
+                                  UthAnchor               anchor,
+                                  double                  max_width,
+                                  UthChartRect           *extents);
+void   uth_draw_markup           (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthFont                 font,
+                                  const char             *markup,
+                                  double                  x,
+                                  double                  y,
+                                  UthAnchor               anchor,
+                                  double                  max_width,
+                                  UthChartRect           *extents);
+/* Text rotated a quarter turn counter-clockwise (for a y axis title), centred at x, y. */
+void   uth_draw_text_vertical    (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthFont                 font,
+                                  const char             *text,
+                                  double                  x,
+                                  double                  y);
+/* Wrapped paragraph of the given width from x, y (top-left); returns its height. */
+double uth_draw_paragraph        (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthFont                 font,
+                                  const char             *markup,
+                                  double                  x,
+                                  double                  y,
+                                  double                  width);
+void   uth_draw_text_size        (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  UthFont                 font,
+                                  const char             *text,
+                                  double                 *width,
+                                  double                 *height);
+
+/* ---- numbers ---- */
+/* value with an SI prefix and unit, 3 significant digits: "13.5 GB", "4.02 ms",
+ * "1.23 TFLOP/s". unit may be "" for a bare number ("8.03 G"). */
+char  *uth_format_si             (double                  value,
+                                  const char             *unit);
+char  *uth_format_bytes          (double                  bytes);      /* "16.1 GB" */
+char  *uth_format_seconds        (double                  seconds);    /* "4.02 ms" */
+char  *uth_format_flops          (double                  flops);      /* "1.23 TFLOP" */
+char  *uth_format_flops_rate     (double                  flops_per_s);/* "989 TFLOP/s" */
+char  *uth_format_bandwidth      (double                  bytes_per_s);/* "3.35 TB/s" */
+char  *uth_format_intensity      (double                  flop_per_b); /* "295 FLOP/B" */
+char  *uth_format_count          (double                  count);      /* "8.03 B", "4,096" */
+char  *uth_format_tokens_rate    (double                  tokens_per_s);/* "208 tok/s" */
+char  *uth_format_usd            (double                  dollars);    /* "$2.50" */
+char  *uth_format_percent        (double                  fraction);   /* "65%" */
+/* Three significant digits without unit, locale-independent decimal point. */
+char  *uth_format_number         (double                  value);
+
+typedef char *(*UthFormatFunc) (double value);
+
+/* ---- plots ---- */
+typedef struct
+{
+  UthChartScale x;
+  UthChartScale y;
+  double        left, top, width, height;   /* the plot area in pixels */
+} UthPlot;
+
+/* Reserves room inside the box for tick labels and axis titles and sets the plot area. */
+void   uth_plot_init             (UthPlot                *plot,
+                                  const UthFigureContext *ctx,
+                                  double                  x,
+                                  double                  y,
+                                  double                  width,
+                                  double                  height,
+                                  const UthChartScale    *xscale,
+                                  const UthChartScale    *yscale);
+double uth_plot_x                (const UthPlot          *plot,
+                                  double                  value);
+double uth_plot_y                (const UthPlot          *plot,
+                                  double                  value);
+/* Grid, axes, tick labels (formatted by fx/fy, NULL for plain numbers) and axis titles
+ * (which should name the unit, e.g. "Arithmetic intensity (FLOP/byte)"). */
+void   uth_draw_plot_axes        (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const UthPlot          *plot,
+                                  const char             *x_title,
+                                  const char             *y_title,
+                                  UthFormatFunc           fx,
+                                  UthFormatFunc           fy);
+
+typedef enum
+{
+  UTH_LEGEND_BOX,
+  UTH_LEGEND_LINE,
+  UTH_LEGEND_DOT,
+} UthLegendStyle;
+
+typedef struct
+{
+  const char     *label;
+  UthRgba         color;
+  UthLegendStyle  style;
+} UthLegendItem;
+
+/* A legend in one row (horizontal) or one column from x, y (top-left), wrapping rows at
+ * max_width. Returns its height. */
+double uth_draw_legend           (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const UthLegendItem    *items,
+                                  guint                   n_items,
+                                  double                  x,
+                                  double                  y,
+                                  double                  max_width,
+                                  gboolean                horizontal);
+
+/* ---- furniture ---- */
+/* Title and optional subtitle from x, y (top-left); returns the y below them. */
+double uth_draw_title            (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const char             *title,
+                                  const char             *subtitle,
+                                  double                  x,
+                                  double                  y,
+                                  double                  width);
+/* A rounded card: small label above a big value, optional detail line below. */
+void   uth_draw_card             (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  double                  x,
+                                  double                  y,
+                                  double                  width,
+                                  double                  height,
+                                  const char             *label,
+                                  const char             *value,
+                                  const char             *detail);
+void   uth_draw_rounded_rect     (cairo_t                *cr,
+                                  double                  x,
+                                  double                  y,
+                                  double                  width,
+                                  double                  height,
+                                  double                  radius);
+/* Standard outer margin of a figure in pixels. */
+double uth_draw_margin           (const UthFigureContext *ctx);
+
+/* ---- hit geometry ---- */
+/* A rectangle that answers hover and click: painting and hit-testing compute the same
+ * array, then uth_hit_rects_find picks the one under the pointer. */
+typedef struct
+{
+  UthChartRect rect;
+  int          index;    /* the item it stands for (a layer, an op, ...) */
+} UthHitRect;
+
+const UthHitRect *uth_hit_rects_find (const UthHitRect *rects,
+                                      guint             n_rects,
+                                      double            x,
+                                      double            y);
+
+G_END_DECLS

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* under-the-hood render PAGE --output FILE.png|svg|pdf: a page's figure, headless. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "render/uth-draw.h"
+#include "uth-cli-private.h"
+
+static void
+print_usage (void)
+{
+  g_autofree char *ids = uth_draw_page_ids_string ();
+
+  g_print ("%s\n  under-the-hood render PAGE --output FILE.png|svg|pdf [OPTION…]\n\n%s\n\n%s\n%s\n\n%s\n",
+           _("Usage:"),
+           _("Draws a page’s figures as the app shows them (light style) into a PNG, SVG or PDF file."),
+           _("Pages:"), ids,
+           _("Options:"));
+  g_print ("  --output FILE        %s\n", _("where to write; the extension picks the format"));
+  g_print ("  --width W            %s\n", _("width in pixels (default 1600)"));
+  g_print ("  --height H           %s\n", _("height in pixels (default 1000)"));
+  g_print ("  --text TEXT          %s\n", _("the reader’s text (How LLMs work pages)"));
+  g_print ("  --temperature T      %s\n", _("sampling temperature (default 1)"));
+  g_print ("  --phase prefill|decode  %s\n", _("the page’s phase toggle (default prefill)"));
+  g_print ("  --layer N            %s\n", _("the layer the Layer page shows (default 0)"));
+  g_print ("  --view N             %s\n", _("a page’s view toggle (Model: 0 parameters, 1 FLOPs, 2 bytes)"));
+  g_print ("  --dark               %s\n", _("the dark style"));
+  g_print ("%s\n", uth_cli_scenario_help ());
+}
+
+typedef struct
+{
+  char     *output;
+  char     *width;
+  char     *height;
+  char     *text;
+  char     *temperature;
+  char     *phase;
+  char     *layer;
+  char     *view;
+  gboolean  dark;
+} RenderOptions;
+
+static void
+render_options_clear (RenderOptions *o)
+{
+  g_free (o->output);
+  g_free (o->width);
+  g_free (o->height);
+  g_free (o->text);
+  g_free (o->temperature);
+  g_free (o->phase);
+  g_free (o->layer);
+  g_free (o->view);
+}
+
+static gboolean
+apply_options (const RenderOptions  *o,
+               UthFigureContext     *ctx,
+               guint64              *width,
+               guint64              *height,
+               GError              **error)
+{
+  guint64 v;
+
+  if (o->output == NULL)
+    {
+      g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE, "%s",
+                   _("render needs --output FILE.png, FILE.svg or FILE.pdf"));
+      return FALSE;
+    }
+  if (o->width != NULL && !uth_cli_parse_uint ("--width", o->width, 16, 16384, width, error))
+    return FALSE;
+  if (o->height != NULL && !uth_cli_parse_uint ("--height", o->height, 16, 16384, height, error))
+    return FALSE;
+  if (o->temperature != NULL &&
+      !uth_cli_parse_double ("--temperature", o->temperature, 0.0, 100.0, &ctx->temperature, error))
+    return FALSE;
+  if (o->layer != NULL)
+    {
+      if (!uth_cli_parse_uint ("--layer", o->layer, 0, 4095, &v, error))
+        return FALSE;
+      ctx->layer = (int) v;
+    }
+  if (o->view != NULL)
+    {
+      if (!uth_cli_parse_uint ("--view", o->view, 0, 15, &v, error))
+        return FALSE;
+      ctx->view = (int) v;
+    }
+  if (o->phase != NULL)
+    {
+      if (g_ascii_strcasecmp (o->phase, "prefill") == 0)
+        ctx->phase = 0;
+      else if (g_ascii_strcasecmp (o->phase, "decode") == 0)
+        ctx->phase = 1;
+      else
+        {
+          g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                       _("--phase: “%s” is neither prefill nor decode"), o->phase);
+          return FALSE;
+        }
+    }
+  ctx->text = o->text;
+  ctx->dark = o->dark;
+  return TRUE;
+}
+
+static const UthPageFigure *
+find_page (int       argc,
+           char    **argv,
+           GError  **error)
+{
+  const UthPageFigure *page;
+  g_autofree char *ids = uth_draw_page_ids_string ();
+
+  if (argc < 2)
+    {
+      g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                   _("render needs a page: one of %s"), ids);
+      return NULL;
+    }
+  page = uth_draw_find_page (argv[1]);
+  if (page == NULL)
+    g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                 _("unknown page “%s”; the pages are: %s"), argv[1], ids);
+  return page;
+}
+
+int
+uth_cli_render (int    argc,
+                char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  RenderOptions o = { 0 };
+  UthCliScenario scenario;
+  UthFigureContext ctx;
+  UthEstimate estimate;
+  const UthPageFigure *page;
+  guint64 width = 1600, height = 1000;
+  int status = 0;
+  const UthCliOption options[] = {
+    { "--output", &o.output, NULL },
+    { "--width", &o.width, NULL },
+    { "--height", &o.height, NULL },
+    { "--text", &o.text, NULL },
+    { "--temperature", &o.temperature, NULL },
+    { "--phase", &o.phase, NULL },
+    { "--layer", &o.layer, NULL },
+    { "--view", &o.view, NULL },
+    { "--dark", NULL, &o.dark },
+  };
+
+  if (uth_cli_wants_help (argc, argv))
+    {
+      print_usage ();
+      return 0;
+    }
+  uth_figure_context_init (&ctx);
+  if (!uth_cli_take_options (&argc, &argv, options, G_N_ELEMENTS (options), &error) ||
+      !uth_cli_parse_scenario (&argc, &argv, "llama-3.1-8b", "h100-sxm", &scenario, &error) ||
+      (page = find_page (argc, argv, &error)) == NULL ||
+      !uth_cli_expect_no_more (argc - 1, argv + 1, &error) ||
+      !apply_options (&o, &ctx, &width, &height, &error))
+    {
+      render_options_clear (&o);
+      return uth_cli_fail (g_steal_pointer (&error));
+    }
+
+  uth_figure_context_set_entries (&ctx, scenario.model, scenario.gpu, scenario.engine);
+  ctx.input = scenario.input;
+  ctx.catalog = scenario.catalog;
+  /* A scenario the estimator refuses still draws: figures show what they can. */
+  if (uth_estimate (&ctx.input, &estimate) == UTH_ESTIMATE_OK)
+    ctx.estimate = &estimate;
+  if (ctx.model != NULL && ctx.layer >= (int) ctx.model->spec.layers)
+    ctx.layer = (int) ctx.model->spec.layers - 1;
+
+  if (!uth_draw_to_file (page, &ctx, o.output, (int) width, (int) height, &error))
+    status = uth_cli_fail (g_error_new_literal (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED, error->message));
+  render_options_clear (&o);
+  return status;
+}

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pages/uth-page-home.h"
+#include "pages/uth-page-placeholder.h"
+#include "uth-window.h"
+#include "widgets/uth-scenario-panel.h"
+
+/* The page classes built so far, by id. An id of the figure table missing here gets a
+ * placeholder page. Adding a page adds one line (see HACKING.md). */
+static const struct
+{
+  const char *id;
+  GType     (*get_type) (void);
+} page_types[] = {
+  { "home", uth_page_home_get_type },
+};
+
+struct _UthWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  UthScenario     *scenario;
+  GPtrArray       *pages;          /* UthPage, in learning order */
+
+  AdwLeaflet      *leaflet;
+  GtkListBox      *page_list;
+  GtkStack        *stack;
+  AdwWindowTitle  *page_title;
+  AdwToastOverlay *toast_overlay;
+  UthScenarioPanel *scenario_panel;
+  GtkWidget       *content;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SCENARIO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (UthWindow, uth_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GType
+page_type_for (const char *id)
+{
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (page_types); i++)
+    if (g_strcmp0 (page_types[i].id, id) == 0)
+      return page_types[i].get_type ();
+  return UTH_TYPE_PAGE_PLACEHOLDER;
+}
+
+static int
+visible_index (UthWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  guint i;
+
+  for (i = 0; i < self->pages->len; i++)
+    if (g_ptr_array_index (self->pages, i) == (gpointer) child)
+      return (int) i;
+  return -1;
+}
+
+static void
+update_actions (UthWindow *self)
+{
+  int i = visible_index (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-page", i > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-page",
+                                 i >= 0 && i + 1 < (int) self->pages->len);
+}
+
+static void
+visible_page_changed_cb (UthWindow *self)
+{
+  const UthPageFigure *figures;
+  guint n, step = 0, steps = 0;
+  int index = visible_index (self), i;
+  g_autofree char *subtitle = NULL;
+  UthPage *page;
+
+  if (index < 0)
+    return;
+  page = g_ptr_array_index (self->pages, index);
+  figures = uth_draw_get_page_figures (&n);
+  for (i = 0; i < (int) n; i++)
+    if (figures[i].path == figures[index].path)
+      {
+        steps++;
+        if (i <= index)
+          step++;
+      }
+  if (figures[index].path != UTH_PATH_HOME)
+    /* TRANSLATORS: the learning path, then "step 2 of 8" */
+    subtitle = g_strdup_printf (_("%s · step %u of %u"),
+                                figures[index].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs work")
+                                                                             : _("Making it fast"),
+                                step, steps);
+  adw_window_title_set_title (self->page_title, uth_page_get_title (page));
+  adw_window_title_set_subtitle (self->page_title, subtitle != NULL ? subtitle : "");
+  gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
+  update_actions (self);
+}
+
+static void
+page_row_activated_cb (GtkListBox    *list,
+                       GtkListBoxRow *row,
+                       UthWindow     *self)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (index >= 0 && index < (int) self->pages->len)
+    {
+      gtk_stack_set_visible_child (self->stack, g_ptr_array_index (self->pages, index));
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+}
+
+static void
+back_clicked_cb (UthWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+toast_cb (UthPage    *page,
+          const char *message,
+          UthWindow  *self)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+open_page_cb (UthPage    *page,
+              const char *id,
+              UthWindow  *self)
+{
+  if (!uth_window_show_page (self, id))
+    g_warning ("A page asked for unknown page “%s”", id);
+}
+
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  const UthPageFigure *figures = uth_draw_get_page_figures (NULL);
+  int i = gtk_list_box_row_get_index (row);
+  int j = before != NULL ? gtk_list_box_row_get_index (before) : -1;
+  GtkWidget *header = NULL;
+
+  if (figures[i].path != UTH_PATH_HOME && (j < 0 || figures[j].path != figures[i].path))
+    {
+      header = gtk_label_new (figures[i].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs work")
+                                                                       : _("Making it fast"));
+      gtk_label_set_xalign (GTK_LABEL (header), 0.0);
+      gtk_widget_add_css_class (header, "heading");
+      gtk_widget_add_css_class (header, "path-header");
+    }
+  gtk_list_box_row_set_header (row, header);
+}
+
+static GtkWidget *
+make_row (const UthPageFigure *figure,
+          guint                step)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *badge, *label;
+  g_autofree char *num = NULL;
+
+  if (figure->path == UTH_PATH_HOME)
+    badge = gtk_image_new_from_icon_name ("go-home-symbolic");
+  else
+    {
+      num = g_strdup_printf ("%u", step);
+      badge = gtk_label_new (num);
+      gtk_widget_add_css_class (badge, "step-number");
+      gtk_widget_add_css_class (badge, figure->path == UTH_PATH_FUNDAMENTALS ? "fundamentals" : "performance");
+    }
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  label = gtk_label_new (_(figure->title));
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), badge);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_tooltip_text (box, _(figure->summary));
+  return box;
+}
+
+static void
+build_pages (UthWindow *self)
+{
+  const UthPageFigure *figures;
+  guint n, i, steps[3] = { 0, 0, 0 };
+
+  figures = uth_draw_get_page_figures (&n);
+  gtk_list_box_set_header_func (self->page_list, header_func, NULL, NULL);
+  for (i = 0; i < n; i++)
+    {
+      GtkWidget *page = g_object_new (page_type_for (figures[i].id), "id", figures[i].id,
+                                      "scenario", self->scenario, NULL);
+
+      g_signal_connect_object (page, "toast", G_CALLBACK (toast_cb), self, 0);
+      g_signal_connect_object (page, "open-page", G_CALLBACK (open_page_cb), self, 0);
+      gtk_stack_add_titled (self->stack, page, figures[i].id, uth_page_get_title (UTH_PAGE (page)));
+      g_ptr_array_add (self->pages, page);
+      gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
+    }
+}
+
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  uth_window_step (UTH_WINDOW (widget), g_str_equal (action_name, "win.next-page") ? 1 : -1);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (!uth_window_show_page (UTH_WINDOW (widget), id))
+    g_warning ("Unknown page “%s”", id);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    UthWindow       *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autofree char *lower = path != NULL ? g_ascii_strdown (path, -1) : NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *message = NULL;
+
+      if (path != NULL && !g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") &&
+          !g_str_has_suffix (lower, ".pdf"))
+        {
+          char *with_ext = g_strconcat (path, ".png", NULL);
+
+          g_free (path);
+          path = with_ext;
+        }
+      if (path == NULL)
+        message = g_strdup (_("Cannot export there: choose a local file"));
+      else if (uth_window_export_to_file (self, path, 0, 0, &error))
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          message = g_strdup_printf (_("Saved “%s”"), base);
+        }
+      else
+        message = g_strdup (error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  UthWindow *self = UTH_WINDOW (widget);
+  GtkFileChooserNative *native;
+  g_autofree char *name = NULL;
+
+  native = gtk_file_chooser_native_new (_("Export Figure"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  add_filter (GTK_FILE_CHOOSER (native), _("PNG image"), "*.png");
+  add_filter (GTK_FILE_CHOOSER (native), _("SVG drawing"), "*.svg");
+  add_filter (GTK_FILE_CHOOSER (native), _("PDF document"), "*.pdf");
+  name = g_strdup_printf ("%s.png", uth_window_get_visible_page_id (self));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  g_signal_connect (native, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+uth_window_realize (GtkWidget *widget)
+{
+  UthWindow *self = UTH_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (uth_window_parent_class)->realize (widget);
+  uth_scenario_set_frame_clock (self->scenario, gtk_widget_get_frame_clock (widget));
+}
+
+static void
+uth_window_unrealize (GtkWidget *widget)
+{
+  UthWindow *self = UTH_WINDOW (widget);
+
+  uth_scenario_set_frame_clock (self->scenario, NULL);
+  GTK_WIDGET_CLASS (uth_window_parent_class)->unrealize (widget);
+}
+
+static void
+uth_window_constructed (GObject *object)
+{
+  UthWindow *self = UTH_WINDOW (object);
+
+  G_OBJECT_CLASS (uth_window_parent_class)->constructed (object);
+  if (self->scenario == NULL)
+    self->scenario = uth_scenario_new (NULL);
+  uth_scenario_panel_set_scenario (self->scenario_panel, self->scenario);
+  build_pages (self);
+  uth_window_show_page (self, "home");
+  visible_page_changed_cb (self);
+}
+
+static void
+uth_window_dispose (GObject *object)
+{
+  UthWindow *self = UTH_WINDOW (object);
+
+  if (self->scenario != NULL)
+    uth_scenario_set_frame_clock (self->scenario, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), UTH_TYPE_WINDOW);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  G_OBJECT_CLASS (uth_window_parent_class)->dispose (object);
+}
+
+static void
+uth_window_finalize (GObject *object)
+{
+  UthWindow *self = UTH_WINDOW (object);
+
+  g_clear_object (&self->scenario);
+  G_OBJECT_CLASS (uth_window_parent_class)->finalize (object);
+}
+
+static void
+uth_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  UthWindow *self = UTH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO: g_value_set_object (value, self->scenario); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  UthWindow *self = UTH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO: self->scenario = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_window_class_init (UthWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = uth_window_constructed;
+  object_class->dispose = uth_window_dispose;
+  object_class->finalize = uth_window_finalize;
+  object_class->get_property = uth_window_get_property;
+  object_class->set_property = uth_window_set_property;
+  widget_class->realize = uth_window_realize;
+  widget_class->unrealize = uth_window_unrealize;
+
+  properties[PROP_SCENARIO] =
+    g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (UTH_TYPE_SCENARIO_PANEL);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/uth-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, page_list);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, page_title);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_panel);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, content);
+  gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "win.next-page", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous-page", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next-page", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+}
+
+static void
+uth_window_init (UthWindow *self)
+{
+  self->pages = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+UthWindow *
+uth_window_new (GtkApplication *app,
+                UthScenario    *scenario)
+{
+  return g_object_new (UTH_TYPE_WINDOW, "application", app, "scenario", scenario, NULL);
+}
+
+UthScenario *
+uth_window_get_scenario (UthWindow *self)
+{
+  g_return_val_if_fail (UTH_IS_WINDOW (self), NULL);
+  return self->scenario;
+}
+
+UthPage *
+uth_window_get_page (UthWindow  *self,
+                     const char *id)
+{
+  g_return_val_if_fail (UTH_IS_WINDOW (self), NULL);
+  return id != NULL ? UTH_PAGE (gtk_stack_get_child_by_name (self->stack, id)) : NULL;
+}
+
+gboolean
+uth_window_show_page (UthWindow  *self,
+                      const char *id)
+{
+  GtkWidget *page;
+
+  g_return_val_if_fail (UTH_IS_WINDOW (self), FALSE);
+
+  page = id != NULL ? gtk_stack_get_child_by_name (self->stack, id) : NULL;
+  if (page == NULL)
+    return FALSE;
+  gtk_stack_set_visible_child (self->stack, page);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  return TRUE;
+}
+
+const char *
+uth_window_get_visible_page_id (UthWindow *self)
+{
+  GtkWidget *child;
+
+  g_return_val_if_fail (UTH_IS_WINDOW (self), NULL);
+  child = gtk_stack_get_visible_child (self->stack);
+  return child != NULL ? uth_page_get_id (UTH_PAGE (child)) : NULL;
+}
+
+gboolean
+uth_window_step (UthWindow *self,
+                 int        direction)
+{
+  int i;
+
+  g_return_val_if_fail (UTH_IS_WINDOW (self), FALSE);
+
+  i = visible_index (self) + (direction < 0 ? -1 : 1);
+  if (i < 0 || i >= (int) self->pages->len)
+    return FALSE;
+  gtk_stack_set_visible_child (self->stack, g_ptr_array_index (self->pages, i));
+  return TRUE;
+}
+
+gboolean
+uth_window_export_to_file (UthWindow   *self,
+                           const char  *path,
+                           int          width,
+                           int          height,
+                           GError     **error)
+{
+  GtkWidget *child;
+  const UthPageFigure *figure;
+  UthFigureContext ctx;
+
+  g_return_val_if_fail (UTH_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  child = gtk_stack_get_visible_child (self->stack);
+  g_return_val_if_fail (UTH_IS_PAGE (child), FALSE);
+  figure = uth_page_get_figure (UTH_PAGE (child), &ctx);
+  if (figure == NULL)
+    {
+      g_set_error (error, UTH_DRAW_ERROR, UTH_DRAW_ERROR_FORMAT,
+                   _("The page “%s” has no figure to export"), uth_page_get_id (UTH_PAGE (child)));
+      return FALSE;
+    }
+  /* Exports are for slides and handouts: the light style, whatever the app shows. */
+  ctx.dark = FALSE;
+  ctx.hover = -1;
+  return uth_draw_to_file (figure, &ctx, path, width > 0 ? width : 1600,
+                           height > 0 ? height : 1000, error);
+}

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "widgets/uth-figure.h"
+
+struct _UthFigure
+{
+  GtkWidget              parent_instance;
+
+  UthScenario           *scenario;
+  UthDrawFunc            draw;
+  UthHitFunc             hit;
+  const UthPageFigure   *page;
+  UthFigureContextFunc   context_func;
+  gpointer               context_data;
+  GDestroyNotify         context_destroy;
+  UthFigureDescribeFunc  describe;
+  int                    hover;
+  guint                  n_queued;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SCENARIO,
+  N_PROPS
+};
+
+enum
+{
+  ITEM_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (UthFigure, uth_figure, GTK_TYPE_WIDGET)
+
+static void
+update_description (UthFigure *self)
+{
+  UthFigureContext ctx;
+  g_autofree char *text = NULL;
+
+  if (self->describe != NULL && self->scenario != NULL)
+    {
+      uth_figure_get_context (self, &ctx);
+      text = self->describe (&ctx);
+    }
+  else if (self->page != NULL)
+    text = g_strdup (g_dgettext (GETTEXT_PACKAGE, self->page->summary));
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+static void
+scenario_changed_cb (UthFigure *self)
+{
+  self->n_queued++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  update_description (self);
+}
+
+static void
+style_changed_cb (UthFigure *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+hit_test (UthFigure    *self,
+          double        x,
+          double        y,
+          UthFigureHit *hit)
+{
+  UthFigureContext ctx;
+  UthHitFunc func = self->page != NULL ? self->page->hit : self->hit;
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  int h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (func == NULL || self->scenario == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  uth_figure_get_context (self, &ctx);
+  return func (w, h, &ctx, x, y, hit);
+}
+
+static void
+set_hover (UthFigure *self,
+           int        index)
+{
+  if (self->hover == index)
+    return;
+  self->hover = index;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           UthFigure                *self)
+{
+  UthFigureHit hit;
+
+  hit_test (self, x, y, &hit);
+  g_free (hit.tooltip);
+  set_hover (self, hit.index);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          UthFigure                *self)
+{
+  set_hover (self, -1);
+}
+
+static void
+released_cb (GtkGestureClick *gesture,
+             int              n_press,
+             double           x,
+             double           y,
+             UthFigure       *self)
+{
+  UthFigureHit hit;
+
+  if (hit_test (self, x, y, &hit) && hit.index >= 0)
+    g_signal_emit (self, signals[ITEM_ACTIVATED], 0, hit.index);
+  g_free (hit.tooltip);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  UthFigure  *self)
+{
+  UthFigureHit hit;
+  gboolean shown = FALSE;
+
+  if (hit_test (self, x, y, &hit) && hit.tooltip != NULL)
+    {
+      gtk_tooltip_set_markup (tooltip, hit.tooltip);
+      shown = TRUE;
+    }
+  g_free (hit.tooltip);
+  return shown;
+}
+
+static void
+uth_figure_snapshot (GtkWidget   *widget,
+                     GtkSnapshot *snapshot)
+{
+  UthFigure *self = UTH_FIGURE (widget);
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+  UthFigureContext ctx;
+  cairo_t *cr;
+
+  if (w <= 0 || h <= 0 || self->scenario == NULL || (self->draw == NULL && self->page == NULL))
+    return;
+  uth_figure_get_context (self, &ctx);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (self->page != NULL)
+    uth_draw_page (self->page, cr, w, h, &ctx);
+  else
+    self->draw (cr, w, h, &ctx);
+  cairo_destroy (cr);
+}
+
+static void
+uth_figure_measure (GtkWidget      *widget,
+                    GtkOrientation  orientation,
+                    int             for_size,
+                    int            *minimum,
+                    int            *natural,
+                    int            *minimum_baseline,
+                    int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 160;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 500;
+}
+
+static void
+uth_figure_dispose (GObject *object)
+{
+  UthFigure *self = UTH_FIGURE (object);
+
+  uth_figure_set_scenario (self, NULL);
+  uth_figure_set_context_func (self, NULL, NULL, NULL);
+  G_OBJECT_CLASS (uth_figure_parent_class)->dispose (object);
+}
+
+static void
+uth_figure_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  UthFigure *self = UTH_FIGURE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO: g_value_set_object (value, self->scenario); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_figure_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  UthFigure *self = UTH_FIGURE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO: uth_figure_set_scenario (self, g_value_get_object (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_figure_class_init (UthFigureClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = uth_figure_dispose;
+  object_class->get_property = uth_figure_get_property;
+  object_class->set_property = uth_figure_set_property;
+  widget_class->snapshot = uth_figure_snapshot;
+  widget_class->measure = uth_figure_measure;
+
+  properties[PROP_SCENARIO] =
+    g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * UthFigure::item-activated:
+   * @index: the item the hit function found (a layer, an op, ...)
+   */
+  signals[ITEM_ACTIVATED] = g_signal_new ("item-activated", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_INT);
+
+  gtk_widget_class_set_css_name (widget_class, "uthfigure");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+uth_figure_init (UthFigure *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  self->hover = -1;
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+uth_figure_new (void)
+{
+  return g_object_new (UTH_TYPE_FIGURE, NULL);
+}
+
+UthScenario *
+uth_figure_get_scenario (UthFigure *self)
+{
+  g_return_val_if_fail (UTH_IS_FIGURE (self), NULL);
+  return self->scenario;
+}
+
+void
+uth_figure_set_scenario (UthFigure   *self,
+                         UthScenario *scenario)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+  g_return_if_fail (scenario == NULL || UTH_IS_SCENARIO (scenario));
+
+  if (self->scenario == scenario)
+    return;
+  if (self->scenario != NULL)
+    g_signal_handlers_disconnect_by_func (self->scenario, scenario_changed_cb, self);
+  g_set_object (&self->scenario, scenario);
+  if (scenario != NULL)
+    g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCENARIO]);
+  uth_figure_update (self);
+}
+
+void
+uth_figure_set_draw_func (UthFigure   *self,
+                          UthDrawFunc  draw,
+                          UthHitFunc   hit)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  self->draw = draw;
+  self->hit = hit;
+  self->page = NULL;
+  uth_figure_update (self);
+}
+
+void
+uth_figure_set_page (UthFigure           *self,
+                     const UthPageFigure *page)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  self->page = page;
+  self->draw = NULL;
+  self->hit = NULL;
+  if (page != NULL)
+    uth_figure_set_label (self, g_dgettext (GETTEXT_PACKAGE, page->title));
+  uth_figure_update (self);
+}
+
+void
+uth_figure_set_context_func (UthFigure            *self,
+                             UthFigureContextFunc  func,
+                             gpointer              user_data,
+                             GDestroyNotify        destroy)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  if (self->context_destroy != NULL)
+    self->context_destroy (self->context_data);
+  self->context_func = func;
+  self->context_data = user_data;
+  self->context_destroy = destroy;
+}
+
+void
+uth_figure_set_describe_func (UthFigure             *self,
+                              UthFigureDescribeFunc  func)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  self->describe = func;
+  update_description (self);
+}
+
+void
+uth_figure_set_label (UthFigure  *self,
+                      const char *label)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label != NULL ? label : "", -1);
+}
+
+void
+uth_figure_get_context (UthFigure        *self,
+                        UthFigureContext *ctx)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  g_return_if_fail (UTH_IS_FIGURE (self));
+  g_return_if_fail (ctx != NULL);
+
+  if (self->scenario != NULL)
+    uth_scenario_get_figure_context (self->scenario, ctx);
+  else
+    uth_figure_context_init (ctx);
+  ctx->dark = adw_style_manager_get_dark (style);
+  ctx->high_contrast = ctx->high_contrast || adw_style_manager_get_high_contrast (style);
+  ctx->hover = self->hover;
+  if (self->context_func != NULL)
+    self->context_func (self, ctx, self->context_data);
+}
+
+int
+uth_figure_get_hover (UthFigure *self)
+{
+  g_return_val_if_fail (UTH_IS_FIGURE (self), -1);
+  return self->hover;
+}
+
+void
+uth_figure_update (UthFigure *self)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  update_description (self);
+}
+
+guint
+uth_figure_get_n_queued (UthFigure *self)
+{
+  g_return_val_if_fail (UTH_IS_FIGURE (self), 0);
+  return self->n_queued;
+}

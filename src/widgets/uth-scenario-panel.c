@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "widgets/uth-log-slider.h"
+#include "widgets/uth-scenario-panel.h"
+
+struct _UthScenarioPanel
+{
+  GtkWidget    parent_instance;
+
+  UthScenario *scenario;
+  GtkWidget   *flow;
+  GtkDropDown *model;
+  GtkDropDown *gpu;
+  GtkDropDown *engine;
+  GtkDropDown *weights;
+  GtkDropDown *kv;
+  GtkDropDown *activations;
+  GtkWidget   *gpus;
+  GtkWidget   *batch;
+  GtkWidget   *prompt;
+  GtkWidget   *context;
+  GPtrArray   *bindings;
+  gboolean     updating;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SCENARIO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Storage types for weights and the KV cache; tf32 is a compute mode only. */
+static const UthDtype storage_dtypes[] = {
+  UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8, UTH_DTYPE_INT8, UTH_DTYPE_INT4,
+};
+static const UthDtype activation_dtypes[] = {
+  UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8,
+};
+
+G_DEFINE_FINAL_TYPE (UthScenarioPanel, uth_scenario_panel, GTK_TYPE_WIDGET)
+
+static GtkDropDown *
+make_drop_down (GtkStringList *strings,
+                gboolean       search)
+{
+  GtkExpression *expr = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  GtkDropDown *drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (strings), expr));
+
+  gtk_drop_down_set_enable_search (drop, search);
+  return drop;
+}
+
+static GtkDropDown *
+make_dtype_drop_down (const UthDtype *dtypes,
+                      guint           n)
+{
+  GtkStringList *strings = gtk_string_list_new (NULL);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    gtk_string_list_append (strings, uth_dtype_id (dtypes[i]));
+  return make_drop_down (strings, FALSE);
+}
+
+static void
+add_field (UthScenarioPanel *self,
+           const char       *label_text,
+           const char       *tooltip,
+           GtkWidget        *control)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (label_text);
+
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_tooltip_text (box, tooltip);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  label, NULL, -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), control);
+  gtk_flow_box_append (GTK_FLOW_BOX (self->flow), box);
+}
+
+static guint
+dtype_index (const UthDtype *dtypes,
+             guint           n,
+             UthDtype        dtype)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (dtypes[i] == dtype)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Scenario → controls. */
+static void
+sync_from_scenario (UthScenarioPanel *self)
+{
+  UthCatalog *catalog;
+  guint i;
+
+  if (self->scenario == NULL)
+    return;
+  catalog = uth_scenario_get_catalog (self->scenario);
+  self->updating = TRUE;
+  for (i = 0; i < uth_catalog_get_n_models (catalog); i++)
+    if (g_strcmp0 (uth_catalog_get_model (catalog, i)->id, uth_scenario_get_model_id (self->scenario)) == 0)
+      gtk_drop_down_set_selected (self->model, i);
+  for (i = 0; i < uth_catalog_get_n_gpus (catalog); i++)
+    if (g_strcmp0 (uth_catalog_get_gpu (catalog, i)->id, uth_scenario_get_gpu_id (self->scenario)) == 0)
+      gtk_drop_down_set_selected (self->gpu, i);
+  for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
+    if (g_strcmp0 (uth_catalog_get_engine (catalog, i)->id, uth_scenario_get_engine_id (self->scenario)) == 0)
+      gtk_drop_down_set_selected (self->engine, i);
+  gtk_drop_down_set_selected (self->weights, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
+                                                          uth_scenario_get_weights (self->scenario)));
+  gtk_drop_down_set_selected (self->kv, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
+                                                     uth_scenario_get_kv (self->scenario)));
+  gtk_drop_down_set_selected (self->activations, dtype_index (activation_dtypes, G_N_ELEMENTS (activation_dtypes),
+                                                              uth_scenario_get_activations (self->scenario)));
+  self->updating = FALSE;
+}
+
+/* Controls → scenario. */
+static void
+selected_cb (GtkDropDown      *drop,
+             GParamSpec       *pspec,
+             UthScenarioPanel *self)
+{
+  UthCatalog *catalog;
+  guint i = gtk_drop_down_get_selected (drop);
+
+  if (self->updating || self->scenario == NULL || i == GTK_INVALID_LIST_POSITION)
+    return;
+  catalog = uth_scenario_get_catalog (self->scenario);
+  if (drop == self->model && i < uth_catalog_get_n_models (catalog))
+    uth_scenario_set_model_id (self->scenario, uth_catalog_get_model (catalog, i)->id);
+  else if (drop == self->gpu && i < uth_catalog_get_n_gpus (catalog))
+    uth_scenario_set_gpu_id (self->scenario, uth_catalog_get_gpu (catalog, i)->id);
+  else if (drop == self->engine && i < uth_catalog_get_n_engines (catalog))
+    uth_scenario_set_engine_id (self->scenario, uth_catalog_get_engine (catalog, i)->id);
+  else if (drop == self->weights && i < G_N_ELEMENTS (storage_dtypes))
+    uth_scenario_set_weights (self->scenario, storage_dtypes[i]);
+  else if (drop == self->kv && i < G_N_ELEMENTS (storage_dtypes))
+    uth_scenario_set_kv (self->scenario, storage_dtypes[i]);
+  else if (drop == self->activations && i < G_N_ELEMENTS (activation_dtypes))
+    uth_scenario_set_activations (self->scenario, activation_dtypes[i]);
+}
+
+static void
+fill_catalog_lists (UthScenarioPanel *self)
+{
+  UthCatalog *catalog = uth_scenario_get_catalog (self->scenario);
+  GtkStringList *models = gtk_string_list_new (NULL);
+  GtkStringList *gpus = gtk_string_list_new (NULL);
+  GtkStringList *engines = gtk_string_list_new (NULL);
+  guint i;
+
+  for (i = 0; i < uth_catalog_get_n_models (catalog); i++)
+    gtk_string_list_append (models, uth_catalog_get_model (catalog, i)->name);
+  for (i = 0; i < uth_catalog_get_n_gpus (catalog); i++)
+    gtk_string_list_append (gpus, uth_catalog_get_gpu (catalog, i)->name);
+  for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
+    gtk_string_list_append (engines, uth_catalog_get_engine (catalog, i)->name);
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->model, G_LIST_MODEL (models));
+  gtk_drop_down_set_model (self->gpu, G_LIST_MODEL (gpus));
+  gtk_drop_down_set_model (self->engine, G_LIST_MODEL (engines));
+  self->updating = FALSE;
+  g_object_unref (models);
+  g_object_unref (gpus);
+  g_object_unref (engines);
+}
+
+static void
+bind (UthScenarioPanel *self,
+      const char       *source_prop,
+      GtkWidget        *target,
+      const char       *target_prop)
+{
+  GBinding *b = g_object_bind_property (self->scenario, source_prop, target, target_prop,
+                                        G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  g_ptr_array_add (self->bindings, b);
+}
+
+static void
+uth_scenario_panel_dispose (GObject *object)
+{
+  UthScenarioPanel *self = UTH_SCENARIO_PANEL (object);
+
+  uth_scenario_panel_set_scenario (self, NULL);
+  g_clear_pointer (&self->flow, gtk_widget_unparent);
+  G_OBJECT_CLASS (uth_scenario_panel_parent_class)->dispose (object);
+}
+
+static void
+uth_scenario_panel_finalize (GObject *object)
+{
+  UthScenarioPanel *self = UTH_SCENARIO_PANEL (object);
+
+  g_ptr_array_unref (self->bindings);
+  G_OBJECT_CLASS (uth_scenario_panel_parent_class)->finalize (object);
+}
+
+static void
+uth_scenario_panel_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  UthScenarioPanel *self = UTH_SCENARIO_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO: g_value_set_object (value, self->scenario); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_scenario_panel_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  UthScenarioPanel *self = UTH_SCENARIO_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO: uth_scenario_panel_set_scenario (self, g_value_get_object (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+uth_scenario_panel_class_init (UthScenarioPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = uth_scenario_panel_dispose;
+  object_class->finalize = uth_scenario_panel_finalize;
+  object_class->get_property = uth_scenario_panel_get_property;
+  object_class->set_property = uth_scenario_panel_set_property;
+
+  properties[PROP_SCENARIO] =
+    g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "uthscenariopanel");
+}
+
+static void
+uth_scenario_panel_init (UthScenarioPanel *self)
+{
+  GtkStringList *empty = gtk_string_list_new (NULL);
+
+  self->bindings = g_ptr_array_new ();
+  self->flow = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 12);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 12);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 4);
+  gtk_widget_set_parent (self->flow, GTK_WIDGET (self));
+
+  self->model = make_drop_down (g_object_ref (empty), TRUE);
+  self->gpu = make_drop_down (g_object_ref (empty), TRUE);
+  self->engine = make_drop_down (empty, FALSE);
+  self->weights = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
+  self->kv = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
+  self->activations = make_dtype_drop_down (activation_dtypes, G_N_ELEMENTS (activation_dtypes));
+  self->gpus = gtk_spin_button_new_with_range (1, 64, 1);
+  self->batch = uth_log_slider_new (1, 4096);
+  self->prompt = uth_log_slider_new (1, 1 << 20);
+  self->context = uth_log_slider_new (1, 1 << 20);
+
+  add_field (self, _("Model"), _("The model: type to search"), GTK_WIDGET (self->model));
+  add_field (self, _("GPU"), _("The accelerator: type to search"), GTK_WIDGET (self->gpu));
+  add_field (self, _("×"), _("Number of GPUs the model is split over (tensor parallel)"), self->gpus);
+  add_field (self, _("Engine"), _("How close to the hardware's peak the serving engine gets"), GTK_WIDGET (self->engine));
+  add_field (self, _("Weights"), _("Data type of the weights"), GTK_WIDGET (self->weights));
+  add_field (self, _("KV"), _("Data type of the KV cache"), GTK_WIDGET (self->kv));
+  add_field (self, _("Activations"), _("Data type of activations and of the arithmetic"), GTK_WIDGET (self->activations));
+  add_field (self, _("Batch"), _("Sequences processed together"), self->batch);
+  add_field (self, _("Prompt"), _("Tokens of each prompt (prefill)"), self->prompt);
+  add_field (self, _("Context"), _("Tokens in each sequence's KV cache while decoding"), self->context);
+
+  g_signal_connect (self->model, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect (self->gpu, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect (self->engine, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect (self->weights, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect (self->kv, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect (self->activations, "notify::selected", G_CALLBACK (selected_cb), self);
+}
+
+GtkWidget *
+uth_scenario_panel_new (UthScenario *scenario)
+{
+  return g_object_new (UTH_TYPE_SCENARIO_PANEL, "scenario", scenario, NULL);
+}
+
+UthScenario *
+uth_scenario_panel_get_scenario (UthScenarioPanel *self)
+{
+  g_return_val_if_fail (UTH_IS_SCENARIO_PANEL (self), NULL);
+  return self->scenario;
+}
+
+void
+uth_scenario_panel_set_scenario (UthScenarioPanel *self,
+                                 UthScenario      *scenario)
+{
+  g_return_if_fail (UTH_IS_SCENARIO_PANEL (self));
+  g_return_if_fail (scenario == NULL || UTH_IS_SCENARIO (scenario));
+
+  if (self->scenario == scenario)
+    return;
+  if (self->scenario != NULL)
+    {
+      guint i;
+
+      for (i = 0; i < self->bindings->len; i++)
+        g_binding_unbind (g_ptr_array_index (self->bindings, i));
+      g_ptr_array_set_size (self->bindings, 0);
+      g_signal_handlers_disconnect_by_func (self->scenario, sync_from_scenario, self);
+    }
+  g_set_object (&self->scenario, scenario);
+  if (scenario != NULL)
+    {
+      fill_catalog_lists (self);
+      bind (self, "gpus", self->gpus, "value");
+      bind (self, "batch", self->batch, "value");
+      bind (self, "prompt", self->prompt, "value");
+      bind (self, "context", self->context, "value");
+      g_signal_connect_object (scenario, "notify", G_CALLBACK (sync_from_scenario), self,
+                               G_CONNECT_SWAPPED);
+      sync_from_scenario (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCENARIO]);
+}

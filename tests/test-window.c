@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window in-process: pages, stepping, export, and everything finalizes. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "pages/uth-page.h"
+#include "uth-window.h"
+#include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
+#include "widgets/uth-log-slider.h"
+#include "widgets/uth-scenario-panel.h"
+
+static void
+flush_main_loop (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static UthWindow *
+new_window (UthScenario *scenario)
+{
+  UthWindow *window = uth_window_new (NULL, scenario);
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  flush_main_loop ();
+  return window;
+}
+
+static void
+close_window (UthWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  flush_main_loop ();
+  g_assert_finalize_object (window);
+}
+
+static void
+test_switch_pages (void)
+{
+  UthWindow *window = new_window (NULL);
+  const char * const *ids = uth_draw_page_ids ();
+  guint i;
+
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "home");
+  for (i = 0; ids[i] != NULL; i++)
+    {
+      UthPage *page;
+
+      g_assert_true (uth_window_show_page (window, ids[i]));
+      flush_main_loop ();
+      g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, ids[i]);
+      page = uth_window_get_page (window, ids[i]);
+      g_assert_true (UTH_IS_PAGE (page));
+      g_assert_cmpstr (uth_page_get_id (page), ==, ids[i]);
+      g_assert_true (uth_page_get_scenario (page) == uth_window_get_scenario (window));
+      g_assert_nonnull (uth_page_get_title (page));
+    }
+  g_assert_false (uth_window_show_page (window, "no-such-page"));
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "cost");
+  close_window (window);
+}
+
+static void
+test_step (void)
+{
+  UthWindow *window = new_window (NULL);
+  const char * const *ids = uth_draw_page_ids ();
+  guint i, n = g_strv_length ((char **) ids);
+
+  g_assert_false (uth_window_step (window, -1));
+  /* The actions behind Alt+Right and Alt+Left walk the learning order. */
+  for (i = 1; i < n; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-page", NULL));
+      flush_main_loop ();
+      g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, ids[i]);
+    }
+  g_assert_false (uth_window_step (window, 1));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-page", NULL);
+  flush_main_loop ();
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, ids[n - 2]);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "model");
+  flush_main_loop ();
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "model");
+  close_window (window);
+}
+
+static void
+test_open_page_signal (void)
+{
+  UthWindow *window = new_window (NULL);
+
+  uth_page_open_page (uth_window_get_page (window, "home"), "layer");
+  flush_main_loop ();
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "layer");
+  uth_page_toast (uth_window_get_page (window, "layer"), "hello");
+  flush_main_loop ();
+  close_window (window);
+}
+
+static void
+test_export (void)
+{
+  UthWindow *window = new_window (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("uth-window-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "home.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "home.gif", NULL);
+
+  g_assert_true (uth_window_export_to_file (window, png, 320, 200, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (uth_window_export_to_file (window, bad, 320, 200, &error));
+  g_assert_error (error, UTH_DRAW_ERROR, UTH_DRAW_ERROR_FORMAT);
+  g_unlink (png);
+  g_rmdir (dir);
+  close_window (window);
+}
+
+/* Every page class of the window and every widget lets go of everything. */
+static void
+test_finalize_pages (void)
+{
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+  UthWindow *window = new_window (scenario);
+  const char * const *ids = uth_draw_page_ids ();
+  guint i;
+
+  for (i = 0; ids[i] != NULL; i++)
+    {
+      GType type = G_OBJECT_TYPE (uth_window_get_page (window, ids[i]));
+      GtkWidget *page = g_object_ref_sink (g_object_new (type, "id", ids[i], "scenario", scenario, NULL));
+
+      g_test_message ("page %s (%s)", ids[i], g_type_name (type));
+      uth_scenario_set_batch (scenario, uth_scenario_get_batch (scenario) + 1);
+      flush_main_loop ();
+      g_assert_finalize_object (page);
+    }
+  close_window (window);
+  g_assert_finalize_object (g_steal_pointer (&scenario));
+}
+
+static void
+test_finalize_widgets (void)
+{
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+  GtkWidget *widgets[] = {
+    uth_figure_new (),
+    uth_log_slider_new (1, 4096),
+    uth_formula_button_new (),
+    uth_scenario_panel_new (scenario),
+  };
+  gsize i;
+
+  uth_figure_set_scenario (UTH_FIGURE (widgets[0]), scenario);
+  uth_figure_set_page (UTH_FIGURE (widgets[0]), uth_draw_find_page ("home"));
+  uth_formula_button_set (UTH_FORMULA_BUTTON (widgets[2]), "208 tok/s", "Decode speed",
+                          "bandwidth ÷ weight bytes", "3.35 TB/s ÷ 16.1 GB = 208 tok/s");
+  for (i = 0; i < G_N_ELEMENTS (widgets); i++)
+    {
+      g_object_ref_sink (widgets[i]);
+      uth_scenario_set_batch (scenario, 3 + i);
+      flush_main_loop ();
+      g_assert_finalize_object (widgets[i]);
+    }
+  g_assert_finalize_object (g_steal_pointer (&scenario));
+}
+
+/* The scenario bar writes what the reader picks into the scenario, and back. */
+static void
+test_scenario_panel (void)
+{
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+  GtkWidget *panel = g_object_ref_sink (uth_scenario_panel_new (scenario));
+  GtkWidget *slider = g_object_ref_sink (uth_log_slider_new (1, 4096));
+  guint64 v = 0;
+
+  uth_scenario_set_batch (scenario, 32);
+  uth_log_slider_set_value (UTH_LOG_SLIDER (slider), 4000);
+  g_assert_cmpuint (uth_log_slider_get_value (UTH_LOG_SLIDER (slider)), ==, 4000);
+  uth_log_slider_set_value (UTH_LOG_SLIDER (slider), 100000);
+  g_assert_cmpuint (uth_log_slider_get_value (UTH_LOG_SLIDER (slider)), ==, 4096);
+  g_assert_true (uth_log_slider_parse ("4k", &v));
+  g_assert_cmpuint (v, ==, 4000);
+  g_assert_true (uth_log_slider_parse ("4Ki", &v));
+  g_assert_cmpuint (v, ==, 4096);
+  g_assert_true (uth_log_slider_parse (" 32,768 ", &v));
+  g_assert_cmpuint (v, ==, 32768);
+  g_assert_true (uth_log_slider_parse ("1.5M", &v));
+  g_assert_cmpuint (v, ==, 1500000);
+  g_assert_false (uth_log_slider_parse ("-3", &v));
+  g_assert_false (uth_log_slider_parse ("many", &v));
+  g_assert_false (uth_log_slider_parse ("", &v));
+  g_assert_finalize_object (slider);
+  g_assert_finalize_object (panel);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  /* A UI test without a display is a failure, not a skip: CI must not go green. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run this test under xvfb-run (meson test does).\n");
+      return 1;
+    }
+  adw_init ();
+
+  g_test_add_func ("/window/switch-pages", test_switch_pages);
+  g_test_add_func ("/window/step", test_step);
+  g_test_add_func ("/window/open-page-signal", test_open_page_signal);
+  g_test_add_func ("/window/export", test_export);
+  g_test_add_func ("/window/finalize-pages", test_finalize_pages);
+  g_test_add_func ("/window/finalize-widgets", test_finalize_widgets);
+  g_test_add_func ("/window/scenario-panel", test_scenario_panel);
+  return g_test_run ();
+}
