@@ -9,22 +9,15 @@
 #include <string.h>
 
 #include "render/uth-draw.h"
-#include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
-#include "render/uth-draw-cost.h"
-#include "render/uth-draw-flash.h"
 #include "render/uth-draw-home.h"
-#include "render/uth-draw-kv.h"
-#include "render/uth-draw-speculative.h"
-#include "render/uth-draw-tiling.h"
-#include "render/uth-draw-tokens.h"
 
 /* Every page in learning order. A page not built yet has draw == NULL and shows an honest
  * placeholder made from its title and summary. Building a page replaces NULL, NULL in its
  * one line with its draw and hit functions (see HACKING.md, "Adding a page"). */
 static const UthPageFigure page_figures[] = {
   { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME },
-  { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS },
+  { "tokens", NULL, NULL, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS },
   { "embed", NULL, NULL, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS },
   { "position", NULL, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS },
   { "attention", NULL, NULL, N_("Attention"), N_("Q, K and V for your tokens, the QKᵀ score matrix with its causal mask, and the attention pattern of each head."), UTH_PATH_FUNDAMENTALS },
@@ -33,12 +26,12 @@ static const UthPageFigure page_figures[] = {
   { "shapes", NULL, NULL, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS },
   { "model", NULL, NULL, N_("Model"), N_("All layers of the chosen model stacked, sized by parameters, FLOPs per token or bytes moved, with the totals."), UTH_PATH_PERFORMANCE },
   { "layer", NULL, NULL, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE },
-  { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE },
-  { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE },
-  { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE },
-  { "batching", uth_draw_batching, NULL, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
-  { "speculative", uth_draw_speculative, NULL, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
-  { "cost", uth_draw_cost, NULL, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE },
+  { "tiling", NULL, NULL, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE },
+  { "flash-attention", NULL, NULL, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE },
+  { "kv-cache", NULL, NULL, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE },
+  { "batching", NULL, NULL, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
+  { "speculative", NULL, NULL, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
+  { "cost", NULL, NULL, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE },
 };
 
 G_DEFINE_QUARK (uth-draw-error-quark, uth_draw_error)
