@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "render/uth-draw.h"
+#include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
+#include "render/uth-draw-cost.h"
 #include "render/uth-draw-home.h"
+#include "render/uth-draw-speculative.h"
 
 /* Every page in learning order. A page not built yet has draw == NULL and shows an honest
  * placeholder made from its title and summary. Building a page replaces NULL, NULL in its
@@ -29,9 +32,9 @@ static const UthPageFigure page_figures[] = {
   { "tiling", NULL, NULL, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE },
   { "flash-attention", NULL, NULL, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE },
   { "kv-cache", NULL, NULL, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE },
-  { "batching", NULL, NULL, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
-  { "speculative", NULL, NULL, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
-  { "cost", NULL, NULL, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE },
+  { "batching", uth_draw_batching, NULL, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
+  { "speculative", uth_draw_speculative, NULL, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
+  { "cost", uth_draw_cost, NULL, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE },
 };
 
 G_DEFINE_QUARK (uth-draw-error-quark, uth_draw_error)

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "uth-render"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "render/uth-draw-batching.h"
+#include "render/uth-draw-common.h"
+
+/* Timelines show at most this many slots; more would be thinner than a line of text. */
+#define MAX_ROWS 16
+/* The automatic window covers the first requests of the trace. */
+#define WINDOW_REQUESTS 40
+
+void
+uth_batching_view_init (UthBatchingView        *view,
+                        const UthFigureContext *ctx)
+{
+  uint64_t batch = ctx != NULL ? ctx->input.batch : 1;
+
+  memset (view, 0, sizeof *view);
+  uth_batch_config_init (&view->config);
+  view->config.requests = 48;
+  view->config.arrival_rate = 6.0;
+  view->config.prompt = (UthLengthSpec) { UTH_LENGTH_UNIFORM, 512, 128, 1024 };
+  view->config.output = (UthLengthSpec) { UTH_LENGTH_EXPONENTIAL, 128, 8, 512 };
+  view->config.max_batch = batch > 1 ? (uint32_t) MIN (batch, 1024) : 8;
+  view->config.record_timeline = true;
+  view->play_time_s = -1.0;
+  view->window_s = 0.0;
+}
+
+guint
+uth_batching_view_rows (const UthBatchingView *view)
+{
+  return MIN (view->config.max_batch, MAX_ROWS);
+}
+
+double
+uth_batching_view_window (const UthBatchingView *view,
+                          const UthBatchResult  *a,
+                          const UthBatchResult  *b)
+{
+  const UthBatchResult *r[2] = { a, b };
+  double end = 0.0;
+  size_t i, k;
+
+  if (view->window_s > 0.0)
+    return view->window_s;
+  /* Long enough for the first requests to finish under both policies. */
+  for (k = 0; k < 2; k++)
+    if (r[k] != NULL)
+      for (i = 0; i < MIN (r[k]->n_requests, WINDOW_REQUESTS); i++)
+        end = MAX (end, r[k]->requests[i].finish);
+  return end > 0.0 ? end * 1.02 : 1.0;
+}
+
+static char *
+format_seconds_tick (double v)
+{
+  g_autofree char *n = uth_format_number (v);
+
+  return g_strdup_printf ("%s", n);
+}
+
+static char *
+format_percent_tick (double v)
+{
+  return uth_format_percent (v);
+}
+
+static char *
+format_batch_tick (double v)
+{
+  return g_strdup_printf ("%.0f", v);
+}
+
+/* Diagonal lines across a rectangle: the padding pattern, visible without colour. */
+static void
+hatch (cairo_t *cr,
+       double   x,
+       double   y,
+       double   w,
+       double   h,
+       double   step)
+{
+  double d;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  for (d = -h; d < w; d += step)
+    {
+      cairo_move_to (cr, x + d, y + h);
+      cairo_line_to (cr, x + d + h, y);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+request_color (const UthFigureContext *ctx,
+               uint32_t                request,
+               UthRgba                *out)
+{
+  /* Seven colours: the eighth Okabe-Ito colour is the grey that marks padding. */
+  uth_draw_categorical (ctx, request % 7, out);
+}
+
+static void
+draw_segment (cairo_t                *cr,
+              const UthFigureContext *ctx,
+              const UthBatchSegment  *seg,
+              double                  x0,
+              double                  x1,
+              double                  row_y,
+              double                  row_h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double thin = row_h * 0.5, w = MAX (x1 - x0, 1.0);
+  UthRgba c, fg;
+
+  request_color (ctx, seg->request, &c);
+  uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &fg);
+  switch (seg->kind)
+    {
+    case UTH_SEGMENT_PREFILL:
+      /* Prefill fills the whole row, outlined: a different shape from decode. */
+      cairo_rectangle (cr, x0, row_y, w, row_h);
+      uth_draw_set_rgba (cr, &c, 1.0);
+      cairo_fill_preserve (cr);
+      uth_draw_set_rgba (cr, &fg, 0.85);
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_stroke (cr);
+      break;
+    case UTH_SEGMENT_DECODE:
+      cairo_rectangle (cr, x0, row_y + (row_h - thin) / 2, w, thin);
+      uth_draw_set_rgba (cr, &c, 0.9);
+      cairo_fill (cr);
+      break;
+    case UTH_SEGMENT_PADDING:
+    default:
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      cairo_set_line_width (cr, 1.2 * s);
+      hatch (cr, x0, row_y + (row_h - thin) / 2, w, thin, 7 * s);
+      break;
+    }
+}
+
+typedef struct
+{
+  double x, y, w, h;          /* the lanes */
+  double window;
+  guint  rows;
+} Lanes;
+
+static void
+draw_lanes_axes (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 const Lanes            *l)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double row_h = l->h / l->rows, ticks[16];
+  UthChartScale xs = { 0.0, l->window, false };
+  size_t n, i;
+  guint r;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+  cairo_set_line_width (cr, 1.0);
+  n = uth_chart_ticks (&xs, MAX (2, (size_t) (l->w / (90 * s))), ticks, G_N_ELEMENTS (ticks));
+  for (i = 0; i < n; i++)
+    {
+      double px = round (l->x + ticks[i] / l->window * l->w) + 0.5;
+      g_autofree char *label = format_seconds_tick (ticks[i]);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+      cairo_move_to (cr, px, l->y);
+      cairo_line_to (cr, px, l->y + l->h);
+      cairo_stroke (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, px, l->y + l->h + 4 * s, UTH_ANCHOR_N, 0, NULL);
+    }
+  for (r = 0; r < l->rows; r++)
+    {
+      g_autofree char *label = g_strdup_printf ("%u", r + 1);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, l->x - 8 * s, l->y + (r + 0.5) * row_h,
+                     UTH_ANCHOR_E, 0, NULL);
+    }
+  uth_draw_text_vertical (cr, ctx, UTH_FONT_LABEL, _("Batch slot"), l->x - 44 * s,
+                          l->y + l->h / 2);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("Time (s)"), l->x + l->w / 2,
+                 l->y + l->h + 26 * s, UTH_ANCHOR_N, 0, NULL);
+}
+
+static void
+draw_timeline (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const UthBatchingView  *view,
+               const UthBatchResult   *r,
+               const char             *heading,
+               double                  window,
+               double                  x,
+               double                  y,
+               double                  w,
+               double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
+  g_autofree char *tput = NULL, *ttft = NULL, *line = NULL;
+  UthChartRect ext;
+  Lanes l;
+  size_t i;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  if (r != NULL)
+    {
+      tput = uth_format_tokens_rate (r->output_tokens_per_s);
+      ttft = uth_format_seconds (r->ttft_s.p50);
+      /* Translators: a timeline's summary: throughput, then median time to first token. */
+      line = g_strdup_printf (_("%s · median time to first token %s"), tput, ttft);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, line, x + w, y + 2 * s, UTH_ANCHOR_NE,
+                     w - ext.w - 16 * s, NULL);
+    }
+
+  l.x = x + 64 * s;
+  l.y = ext.y + ext.h + 10 * s;
+  l.w = w - 64 * s - 8 * s;
+  l.h = h - (l.y - y) - 54 * s;
+  l.window = window;
+  l.rows = uth_batching_view_rows (view);
+  cairo_rectangle (cr, l.x, l.y, l.w, l.h);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+  cairo_fill (cr);
+  draw_lanes_axes (cr, ctx, &l);
+  if (r == NULL)
+    return;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, l.x, l.y, l.w, l.h);
+  cairo_clip (cr);
+  for (i = 0; i < r->n_segments; i++)
+    {
+      const UthBatchSegment *seg = &r->segments[i];
+      double row_h = l.h / l.rows, t1;
+
+      if (seg->slot >= l.rows || seg->t0 >= limit)
+        continue;
+      t1 = MIN (seg->t1, limit);
+      draw_segment (cr, ctx, seg, l.x + seg->t0 / window * l.w, l.x + t1 / window * l.w,
+                    l.y + seg->slot * row_h + row_h * 0.1, row_h * 0.8);
+    }
+  cairo_restore (cr);
+
+  if (view->play_time_s >= 0 && view->play_time_s <= window)
+    {
+      double px = l.x + view->play_time_s / window * l.w;
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+      cairo_set_line_width (cr, 2.5 * s);
+      cairo_move_to (cr, px, l.y - 4 * s);
+      cairo_line_to (cr, px, l.y + l.h + 4 * s);
+      cairo_stroke (cr);
+    }
+  if (view->config.max_batch > l.rows)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("%u more slot not shown",
+                                                         "%u more slots not shown",
+                                                         view->config.max_batch - l.rows),
+                                               view->config.max_batch - l.rows);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, l.x + l.w, l.y + l.h + 26 * s,
+                     UTH_ANCHOR_NE, 0, NULL);
+    }
+}
+
+static void
+draw_legend (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             double                  x,
+             double                  y,
+             double                  w)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double cx = x, sw = 46 * s, sh = 20 * s;
+  const char *labels[3] = { _("Prefill (full height, outlined)"), _("Decode (thin bar)"),
+                            _("Padding: a finished sequence still computed (hatched)") };
+  UthBatchSegment seg = { 0, 0, UTH_SEGMENT_PREFILL, 0, 0 };
+  int i;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), cx, y + sh / 2,
+                 UTH_ANCHOR_W, 0, NULL);
+  cx += 230 * s;
+  for (i = 0; i < 3; i++)
+    {
+      UthChartRect ext;
+
+      seg.kind = (UthSegmentKind) i;
+      seg.request = 0;
+      draw_segment (cr, ctx, &seg, cx, cx + sw, y, sh);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, labels[i], cx + sw + 8 * s, y + sh / 2,
+                     UTH_ANCHOR_W, x + w - cx - sw - 8 * s, &ext);
+      cx = ext.x + ext.w + 28 * s;
+    }
+}
+
+/* Decode utilization at batch 1, 2, 4, ... 1024 on the scenario: from a fraction of a
+ * percent, where every weight byte read feeds one multiply-add, towards the ridge. */
+static void
+draw_utilization (cairo_t                *cr,
+                  const UthFigureContext *ctx,
+                  const UthBatchingView  *view,
+                  double                  x,
+                  double                  y,
+                  double                  w,
+                  double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  UthBatchUtilization u[11];
+  UthChartScale xs = { 1, 1024, true }, ys = { 0.001, 1.0, true };
+  UthPlot plot;
+  UthLegendItem items[2];
+  UthChartRect ext;
+  gboolean ok[11];
+  int i, k;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("GPU utilization of a decode step against batch size"),
+                 x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 6 * s;
+  h -= ext.h + 6 * s;
+  for (i = 0; i < 11; i++)
+    ok[i] = uth_batch_utilization (&ctx->input, (uint64_t) 1 << i, &u[i]);
+
+  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[0].color);
+  items[0].label = _("Compute: achieved FLOP/s ÷ peak");
+  items[0].style = UTH_LEGEND_LINE;
+  uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[1].color);
+  items[1].label = _("Memory: bytes/s ÷ peak bandwidth");
+  items[1].style = UTH_LEGEND_LINE;
+  h -= uth_draw_legend (cr, ctx, items, 2, x + 118 * s, y + h - 28 * s, w - 118 * s, TRUE);
+
+  uth_plot_init (&plot, ctx, x, y, w, h - 4 * s, &xs, &ys);
+  uth_draw_plot_axes (cr, ctx, &plot, _("Sequences in the batch"), _("Share of peak"),
+                      format_batch_tick, format_percent_tick);
+
+  for (k = 0; k < 2; k++)
+    {
+      gboolean started = FALSE;
+
+      uth_draw_set_rgba (cr, &items[k].color, 1.0);
+      cairo_set_line_width (cr, 3 * s);
+      for (i = 0; i < 11; i++)
+        {
+          double v = k == 0 ? u[i].compute_utilization : u[i].bandwidth_utilization;
+
+          if (!ok[i])
+            continue;
+          v = CLAMP (v, ys.min, ys.max);
+          if (!started)
+            cairo_move_to (cr, uth_plot_x (&plot, u[i].batch), uth_plot_y (&plot, v));
+          else
+            cairo_line_to (cr, uth_plot_x (&plot, u[i].batch), uth_plot_y (&plot, v));
+          started = TRUE;
+        }
+      cairo_stroke (cr);
+      for (i = 0; i < 11; i++)
+        if (ok[i])
+          {
+            double v = CLAMP (k == 0 ? u[i].compute_utilization : u[i].bandwidth_utilization,
+                              ys.min, ys.max);
+
+            cairo_new_sub_path (cr);
+            cairo_arc (cr, uth_plot_x (&plot, u[i].batch), uth_plot_y (&plot, v), 4.5 * s, 0, 2 * G_PI);
+            cairo_fill (cr);
+          }
+    }
+
+  /* Label batch 1 and the page's batch limit with their values. */
+  for (i = 0; i < 2; i++)
+    {
+      uint64_t b = i == 0 ? 1 : view->config.max_batch;
+      UthBatchUtilization one;
+      g_autofree char *pct = NULL, *label = NULL;
+      double px, py;
+
+      if (b > 1024 || (i == 1 && b == 1) || !uth_batch_utilization (&ctx->input, b, &one))
+        continue;
+      pct = uth_format_percent (one.compute_utilization);
+      label = i == 0 ? g_strdup_printf (_("batch 1: %s"), pct)
+                     : g_strdup_printf (_("batch limit %u: %s"), (guint) b, pct);
+      px = uth_plot_x (&plot, b);
+      py = uth_plot_y (&plot, CLAMP (one.compute_utilization, ys.min, ys.max));
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      cairo_new_path (cr);
+      cairo_arc (cr, px, py, 7 * s, 0, 2 * G_PI);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_stroke (cr);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, px + 10 * s, py + 6 * s, UTH_ANCHOR_NW, 0, NULL);
+    }
+}
+
+static void
+draw_cards (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const UthBatchResult   *st,
+            const UthBatchResult   *co,
+            double                  x,
+            double                  y,
+            double                  w,
+            double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double gap = 12 * s, cw = (w - gap) / 2, ch = (h - 2 * gap) / 3;
+  struct { const char *label; double a, b; char *(*fmt) (double); } rows[6] = {
+    { N_("Throughput"), st->output_tokens_per_s, co->output_tokens_per_s, uth_format_tokens_rate },
+    { N_("Time to first token, p50"), st->ttft_s.p50, co->ttft_s.p50, uth_format_seconds },
+    { N_("Time to first token, p99"), st->ttft_s.p99, co->ttft_s.p99, uth_format_seconds },
+    { N_("Time per output token, p50"), st->tpot_s.p50, co->tpot_s.p50, uth_format_seconds },
+    { N_("Compute used (÷ peak)"), st->compute_utilization, co->compute_utilization, uth_format_percent },
+    { N_("Mean sequences per step"), st->mean_batch, co->mean_batch, uth_format_number },
+  };
+  int i;
+
+  for (i = 0; i < 6; i++)
+    {
+      g_autofree char *a = rows[i].fmt (rows[i].a);
+      g_autofree char *b = rows[i].fmt (rows[i].b);
+      /* Translators: a card's big value compares static batching (first) with continuous. */
+      g_autofree char *value = g_strdup_printf (_("%s → %s"), a, b);
+
+      uth_draw_card (cr, ctx, x + (i % 2) * (cw + gap), y + (i / 2) * (ch + gap), cw, ch,
+                     _(rows[i].label), value, _("static → continuous"));
+    }
+}
+
+void
+uth_draw_batching (cairo_t                *cr,
+                   double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  double y, col, top_h, window;
+  UthBatchingView defaults;
+  const UthBatchingView *view = ctx->page_data;
+  UthBatchConfig config;
+  UthBatchResult own[2];
+  const UthBatchResult *st, *co;
+  UthBatchError err[2] = { UTH_BATCH_OK, UTH_BATCH_OK };
+  g_autofree char *subtitle = NULL;
+
+  memset (own, 0, sizeof own);
+  if (view == NULL)
+    {
+      uth_batching_view_init (&defaults, ctx);
+      view = &defaults;
+    }
+  st = view->static_result;
+  co = view->continuous_result;
+  if (st == NULL || co == NULL)
+    {
+      config = view->config;
+      config.record_timeline = true;
+      config.policy = UTH_BATCH_STATIC;
+      err[0] = uth_batch_simulate (&ctx->input, &config, NULL, &own[0]);
+      config.policy = UTH_BATCH_CONTINUOUS;
+      err[1] = uth_batch_simulate (&ctx->input, &config, NULL, &own[1]);
+      st = &own[0];
+      co = &own[1];
+    }
+
+  uth_draw_background (cr, width, height, ctx);
+  subtitle = g_strdup_printf (_("%s on %u × %s · %u requests at %.3g per second · at most %u sequences per batch"),
+                              ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
+                              ctx->gpu != NULL ? ctx->gpu->name : "?", view->config.requests,
+                              view->config.arrival == UTH_ARRIVAL_BURST ? 0.0 : view->config.arrival_rate,
+                              view->config.max_batch);
+  y = uth_draw_title (cr, ctx, _("Batching: static against continuous"), subtitle, m, m,
+                      width - 2 * m);
+
+  if (err[0] != UTH_BATCH_OK || err[1] != UTH_BATCH_OK)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING,
+                          err[0] == UTH_BATCH_DOES_NOT_FIT || err[1] == UTH_BATCH_DOES_NOT_FIT
+                            ? _("A request of this trace does not fit in the memory the GPU has left after the weights: choose shorter prompts or outputs, more GPUs, or a smaller model.")
+                            : _("The simulation cannot run for this scenario: check the model, GPU and engine."),
+                          m, y, width - 2 * m);
+      uth_batch_result_clear (&own[0]);
+      uth_batch_result_clear (&own[1]);
+      return;
+    }
+
+  window = uth_batching_view_window (view, st, co);
+  col = (width - 2 * m - 32 * s) / 2;
+  top_h = (height - y - m) * 0.52;
+  draw_timeline (cr, ctx, view, st, _("Static batching"), window, m, y, col, top_h);
+  draw_timeline (cr, ctx, view, co, view->config.chunked_prefill ?
+                   _("Continuous batching, chunked prefill") : _("Continuous batching"),
+                 window, m + col + 32 * s, y, col, top_h);
+  y += top_h;
+  draw_legend (cr, ctx, m + 64 * s, y, width - 2 * m - 64 * s);
+  y += 40 * s;
+
+  draw_utilization (cr, ctx, view, m, y, width * 0.5 - m, height - m - y);
+  draw_cards (cr, ctx, st, co, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s, height - m - y);
+
+  uth_batch_result_clear (&own[0]);
+  uth_batch_result_clear (&own[1]);
+}

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "uth-render"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "render/uth-draw-common.h"
+#include "render/uth-draw-cost.h"
+
+const char *
+uth_cost_thumb_name (UthThumb thumb)
+{
+  switch (thumb)
+    {
+    case UTH_THUMB_FLOPS_PER_TOKEN: return _("FLOPs per token ≈ 2 × parameters");
+    case UTH_THUMB_WEIGHT_MEMORY: return _("Weight memory = parameters × bytes each");
+    case UTH_THUMB_DECODE_SPEED: return _("Decode tok/s ≈ bandwidth ÷ weight bytes");
+    case UTH_THUMB_PREFILL_SPEED: return _("Prefill tok/s ≈ FLOP/s ÷ (2 × parameters)");
+    case UTH_THUMB_DECODE_INTENSITY: return _("Decode intensity ≈ 2 × batch ÷ bytes per weight");
+    case UTH_N_THUMBS:
+    default: return "";
+    }
+}
+
+const char *
+uth_cost_gap_reason (UthGapReason reason)
+{
+  switch (reason)
+    {
+    case UTH_GAP_NONE: return _("the rule holds (within 3%)");
+    case UTH_GAP_ATTENTION_FLOPS: return _("attention FLOPs, which grow with the context");
+    case UTH_GAP_LM_HEAD: return _("prefill runs the lm-head once per sequence, not per token");
+    case UTH_GAP_EMBEDDING: return _("the embedding table is counted but only looked up");
+    case UTH_GAP_KV_READS: return _("decode reads the KV cache as well as the weights");
+    case UTH_GAP_EFFICIENCY: return _("kernels reach only part of peak FLOP/s and bandwidth");
+    case UTH_GAP_OVERHEADS: return _("kernel launches and communication");
+    case UTH_GAP_COMPUTE_BOUND: return _("the batch made decode compute-bound");
+    case UTH_GAP_MEMORY_BOUND_OPS: return _("norms and element-wise ops wait on memory");
+    case UTH_N_GAPS:
+    default: return "";
+    }
+}
+
+static UthCatalog *
+catalog_of (const UthFigureContext *ctx)
+{
+  return ctx->catalog != NULL ? ctx->catalog : uth_catalog_get_default ();
+}
+
+guint
+uth_cost_gpu_rows (const UthFigureContext *ctx,
+                   UthGpuSort              key,
+                   UthGpuComparison      **rows)
+{
+  UthCatalog *catalog = catalog_of (ctx);
+  guint n = catalog != NULL ? uth_catalog_get_n_gpus (catalog) : 0, i;
+  g_autofree UthGpu *gpus = g_new0 (UthGpu, MAX (n, 1));
+
+  *rows = g_new0 (UthGpuComparison, MAX (n, 1));
+  for (i = 0; i < n; i++)
+    gpus[i] = uth_catalog_get_gpu (catalog, i)->spec;
+  if (n == 0 || uth_cost_compare_gpus (&ctx->input, gpus, n, 8, *rows) != UTH_COST_OK)
+    return 0;
+  uth_cost_sort (*rows, n, key);
+  return n;
+}
+
+static char *
+format_value (UthThumb thumb,
+              double   v)
+{
+  switch (thumb)
+    {
+    case UTH_THUMB_FLOPS_PER_TOKEN: return uth_format_flops (v);
+    case UTH_THUMB_WEIGHT_MEMORY: return uth_format_bytes (v);
+    case UTH_THUMB_DECODE_SPEED:
+    case UTH_THUMB_PREFILL_SPEED: return uth_format_tokens_rate (v);
+    case UTH_THUMB_DECODE_INTENSITY: return uth_format_intensity (v);
+    case UTH_N_THUMBS:
+    default: return uth_format_number (v);
+    }
+}
+
+static void
+draw_cards (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const UthEstimate      *est,
+            double                  x,
+            double                  y,
+            double                  w,
+            double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double gap = 12 * s, cw = (w - 2 * gap) / 3, ch = (h - gap) / 2;
+  g_autofree char *pre = uth_format_tokens_rate (est->prefill_tokens_per_second);
+  g_autofree char *ttft = uth_format_seconds (est->ttft_seconds);
+  g_autofree char *seq = uth_format_tokens_rate (est->decode_tokens_per_second_per_sequence);
+  g_autofree char *tot = uth_format_tokens_rate (est->decode_tokens_per_second);
+  g_autofree char *cin = uth_format_usd (est->cost_per_million_input_tokens);
+  g_autofree char *cout = uth_format_usd (est->cost_per_million_output_tokens);
+  g_autofree char *pre_d = NULL, *ttft_d = NULL, *seq_d = NULL, *tot_d = NULL;
+  g_autofree char *step = uth_format_seconds (est->decode_step_seconds);
+  g_autofree char *prefill = uth_format_seconds (est->prefill_seconds);
+
+  pre_d = g_strdup_printf (_("%s-bound"), uth_bound_id (est->prefill_bound));
+  ttft_d = g_strdup_printf (_("prefill %s + one decode step %s"), prefill, step);
+  seq_d = g_strdup_printf (_("one step every %s, %s-bound"), step, uth_bound_id (est->decode_bound));
+  tot_d = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " sequence in the batch",
+                                     "all %" G_GUINT64_FORMAT " sequences of the batch",
+                                     ctx->input.batch), ctx->input.batch);
+
+  uth_draw_card (cr, ctx, x, y, cw, ch, _("Prefill speed"), pre, pre_d);
+  uth_draw_card (cr, ctx, x + cw + gap, y, cw, ch, _("Time to first token"), ttft, ttft_d);
+  uth_draw_card (cr, ctx, x + 2 * (cw + gap), y, cw, ch, _("$ per million input tokens"), cin,
+                 _("prefill time × price"));
+  uth_draw_card (cr, ctx, x, y + ch + gap, cw, ch, _("Decode speed per sequence"), seq, seq_d);
+  uth_draw_card (cr, ctx, x + cw + gap, y + ch + gap, cw, ch, _("Decode speed in total"), tot, tot_d);
+  uth_draw_card (cr, ctx, x + 2 * (cw + gap), y + ch + gap, cw, ch,
+                 _("$ per million output tokens"), cout, _("decode time × price, at this batch"));
+}
+
+/* A horizontal stacked bar of parts with their labels below, against a total. */
+static double
+draw_stacked (cairo_t                *cr,
+              const UthFigureContext *ctx,
+              const char             *heading,
+              const double           *values,
+              const char * const     *labels,
+              const guint            *colors,
+              guint                   n,
+              double                  total,
+              const char             *total_label,
+              UthFormatFunc           fmt,
+              double                  x,
+              double                  y,
+              double                  w)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double bar_h = 34 * s, sum = 0, px = x, scale_max;
+  UthLegendItem items[6];
+  UthChartRect ext;
+  guint i;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 8 * s;
+  for (i = 0; i < n; i++)
+    sum += MAX (values[i], 0);
+  scale_max = MAX (sum, total);
+  if (!(scale_max > 0))
+    return y;
+
+  cairo_rectangle (cr, x, y, w, bar_h);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+  cairo_fill_preserve (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  for (i = 0; i < n; i++)
+    {
+      double bw = MAX (values[i], 0) / scale_max * w;
+      g_autofree char *v = fmt (values[i]);
+
+      uth_draw_categorical (ctx, colors[i], &items[i].color);
+      uth_draw_set_rgba (cr, &items[i].color, 1.0);
+      cairo_rectangle (cr, px, y, bw, bar_h);
+      cairo_fill (cr);
+      items[i].label = g_strdup_printf ("%s %s", labels[i], v);
+      items[i].style = UTH_LEGEND_BOX;
+      px += bw;
+    }
+  if (total > 0)
+    {
+      double tx = x + total / scale_max * w;
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      cairo_set_line_width (cr, 3 * s);
+      cairo_move_to (cr, tx, y - 6 * s);
+      cairo_line_to (cr, tx, y + bar_h + 6 * s);
+      cairo_stroke (cr);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, total_label, tx - 6 * s, y + bar_h / 2,
+                     UTH_ANCHOR_E, 0, NULL);
+    }
+  y += bar_h + 6 * s;
+  y += uth_draw_legend (cr, ctx, items, n, x, y, w, TRUE);
+  for (i = 0; i < n; i++)
+    g_free ((char *) items[i].label);
+  return y;
+}
+
+static double
+draw_memory (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const UthEstimate      *est,
+             double                  x,
+             double                  y,
+             double                  w)
+{
+  double values[4] = { est->weight_bytes, est->kv_cache_bytes, est->activation_bytes,
+                       est->reserve_bytes };
+  const char *labels[4] = { _("weights"), _("KV cache"), _("activations"), _("runtime reserve") };
+  static const guint colors[4] = { 0, 1, 2, 7 };
+  g_autofree char *total = uth_format_bytes (est->total_memory_bytes);
+  g_autofree char *gpu = uth_format_bytes (est->gpu_memory_bytes);
+  g_autofree char *heading = NULL, *mark = NULL;
+
+  heading = est->fits ? g_strdup_printf (_("Memory: %s of %s"), total, gpu)
+                      : g_strdup_printf (_("Memory: %s does not fit in %s"), total, gpu);
+  mark = g_strdup_printf (_("GPU memory %s"), gpu);
+  return draw_stacked (cr, ctx, heading, values, labels, colors, 4, est->gpu_memory_bytes, mark,
+                       uth_format_bytes, x, y, w);
+}
+
+static double
+draw_request_time (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   const UthEstimate      *est,
+                   double                  x,
+                   double                  y,
+                   double                  w)
+{
+  double decode = est->request_seconds - est->prefill_seconds;
+  double values[2] = { est->prefill_seconds, decode };
+  const char *labels[2] = { _("prefill"), _("decode") };
+  static const guint colors[2] = { 1, 0 };
+  g_autofree char *total = uth_format_seconds (est->request_seconds);
+  g_autofree char *step = uth_format_seconds (est->decode_step_seconds);
+  g_autofree char *heading = NULL;
+  guint64 steps = ctx->input.step_tokens > 0 ?
+                  (ctx->input.output_tokens + ctx->input.step_tokens - 1) / ctx->input.step_tokens : 0;
+
+  heading = g_strdup_printf (_("Time per request: %s = prefill + %" G_GUINT64_FORMAT " decode steps × %s"),
+                             total, steps, step);
+  return draw_stacked (cr, ctx, heading, values, labels, colors, 2, 0, NULL,
+                       uth_format_seconds, x, y, w);
+}
+
+static void
+draw_thumbs (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             double                  x,
+             double                  y,
+             double                  w,
+             double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double cols[5] = { 0, 0.37, 0.50, 0.63, 0.72 };
+  const char *heads[5] = { _("Rule of thumb"), _("Rule"), _("Detailed"), _("Detailed ÷ rule"), _("Why they differ") };
+  UthThumbCheck checks[UTH_N_THUMBS];
+  UthChartRect ext;
+  double row_h;
+  int i, c;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING,
+                 _("Rules of thumb beside the detailed estimate: try these and see how close they get"),
+                 x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 10 * s;
+  if (uth_cost_check_thumbs (&ctx->input, checks) != UTH_COST_OK)
+    return;
+  row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 44 * s);
+  for (c = 0; c < 5; c++)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, heads[c], x + cols[c] * w, y + row_h / 2,
+                     UTH_ANCHOR_W, (c < 4 ? cols[c + 1] - cols[c] : 1 - cols[c]) * w - 8 * s, NULL);
+    }
+  for (i = 0; i < UTH_N_THUMBS; i++)
+    {
+      const UthThumbCheck *k = &checks[i];
+      double ry = y + (i + 1) * row_h;
+      g_autofree char *rule = format_value (k->thumb, k->rule);
+      g_autofree char *det = format_value (k->thumb, k->detailed);
+      g_autofree char *ratio = g_strdup_printf ("%.2f×", k->ratio);
+      const char *cells[5] = { uth_cost_thumb_name (k->thumb), rule, det, ratio,
+                               uth_cost_gap_reason (k->reason) };
+
+      if (i % 2 == 0)
+        {
+          uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+          cairo_rectangle (cr, x - 6 * s, ry, w + 6 * s, row_h);
+          cairo_fill (cr);
+        }
+      for (c = 0; c < 5; c++)
+        {
+          double cw = (c < 4 ? cols[c + 1] - cols[c] : 1 - cols[c]) * w - 8 * s;
+
+          uth_draw_set_color (cr, ctx, c == 3 && k->reason != UTH_GAP_NONE ? UTH_COLOR_ACCENT
+                                                                           : UTH_COLOR_FOREGROUND);
+          if (c == 4)
+            {
+              g_autofree char *esc = g_markup_escape_text (cells[c], -1);
+              PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, NULL);
+              int lh;
+
+              pango_layout_set_markup (layout, esc, -1);
+              pango_layout_set_width (layout, (int) (cw * PANGO_SCALE));
+              pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+              pango_layout_get_pixel_size (layout, NULL, &lh);
+              cairo_move_to (cr, x + cols[c] * w, ry + (row_h - lh) / 2);
+              pango_cairo_show_layout (cr, layout);
+              g_object_unref (layout);
+            }
+          else
+            uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[c], x + cols[c] * w, ry + row_h / 2,
+                           UTH_ANCHOR_W, cw, NULL);
+        }
+    }
+}
+
+static double
+row_metric (const UthGpuComparison *row,
+            UthGpuSort              key)
+{
+  switch (key)
+    {
+    case UTH_SORT_THROUGHPUT: return row->tokens_per_second;
+    case UTH_SORT_TTFT: return row->ttft_s;
+    case UTH_SORT_COST:
+    default: return row->cost_per_million_output;
+    }
+}
+
+static void
+draw_gpus (cairo_t                *cr,
+           const UthFigureContext *ctx,
+           double                  x,
+           double                  y,
+           double                  w,
+           double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  UthGpuSort key = ctx->view >= 0 && ctx->view <= 2 ? (UthGpuSort) ctx->view : UTH_SORT_COST;
+  const char *titles[3] = { _("The model on every GPU, cheapest first ($ per million output tokens)"),
+                            _("The model on every GPU, fastest first (decode tokens/s, whole batch)"),
+                            _("The model on every GPU, quickest first (time to first token)") };
+  g_autofree UthGpuComparison *rows = NULL;
+  UthCatalog *catalog = catalog_of (ctx);
+  UthChartRect ext;
+  double row_h, name_w = w * 0.42, bar_w, max_v = 0;
+  guint n, i;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, titles[key], x, y, w);
+  uth_draw_text_size (cr, ctx, UTH_FONT_HEADING, "Ag", NULL, &ext.h);
+  n = uth_cost_gpu_rows (ctx, key, &rows);
+  y += 2 * ext.h + 16 * s;
+  h -= 2 * ext.h + 16 * s;
+  if (n == 0)
+    return;
+  row_h = h / n;
+  bar_w = w - name_w - 110 * s;
+  for (i = 0; i < n; i++)
+    if (rows[i].fits && isfinite (row_metric (&rows[i], key)))
+      max_v = MAX (max_v, row_metric (&rows[i], key));
+
+  for (i = 0; i < n; i++)
+    {
+      const UthGpuEntry *g = uth_catalog_get_gpu (catalog, rows[i].index);
+      double ry = y + i * row_h, v = row_metric (&rows[i], key);
+      gboolean current = ctx->gpu != NULL && g_strcmp0 (g->id, ctx->gpu->id) == 0;
+      g_autofree char *name = rows[i].gpus > 1 ? g_strdup_printf ("%u × %s", rows[i].gpus, g->name)
+                                               : g_strdup (g->name);
+      g_autofree char *value = NULL;
+      UthFont font = row_h >= 26 * s ? UTH_FONT_LABEL : UTH_FONT_TICK;
+
+      uth_draw_set_color (cr, ctx, current ? UTH_COLOR_ACCENT : rows[i].fits ? UTH_COLOR_FOREGROUND
+                                                                              : UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, font, name, x + name_w - 8 * s, ry + row_h / 2, UTH_ANCHOR_E,
+                     name_w - 8 * s, NULL);
+      if (!rows[i].fits)
+        {
+          uth_draw_text (cr, ctx, UTH_FONT_TICK, _("does not fit on 8 GPUs"), x + name_w, ry + row_h / 2,
+                         UTH_ANCHOR_W, 0, NULL);
+          continue;
+        }
+      value = key == UTH_SORT_THROUGHPUT ? uth_format_tokens_rate (v)
+            : key == UTH_SORT_TTFT ? uth_format_seconds (v) : uth_format_usd (v);
+      if (max_v > 0 && isfinite (v))
+        {
+          double bw = MAX (v / max_v * bar_w, 1.0);
+
+          if (current)
+            uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+          else
+            uth_draw_set_categorical (cr, ctx, key == UTH_SORT_COST ? 1 : key == UTH_SORT_TTFT ? 2 : 0);
+          cairo_rectangle (cr, x + name_w, ry + row_h * 0.18, bw, row_h * 0.64);
+          cairo_fill (cr);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          uth_draw_text (cr, ctx, font, value, x + name_w + bw + 6 * s, ry + row_h / 2,
+                         UTH_ANCHOR_W, 0, NULL);
+        }
+    }
+}
+
+void
+uth_draw_cost (cairo_t                *cr,
+               double                  width,
+               double                  height,
+               const UthFigureContext *ctx)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  double left_w = width * 0.6 - m, y;
+  UthEstimate own;
+  const UthEstimate *est = ctx->estimate;
+  g_autofree char *title = NULL, *subtitle = NULL, *price = NULL;
+
+  if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
+    est = &own;
+  uth_draw_background (cr, width, height, ctx);
+  title = g_strdup_printf (_("Cost: %s on %u × %s"), ctx->model != NULL ? ctx->model->name : "?",
+                           ctx->input.gpus, ctx->gpu != NULL ? ctx->gpu->name : "?");
+  if (est != NULL)
+    price = uth_format_usd (est->price_per_hour);
+  if (est != NULL && ctx->gpu != NULL && ctx->input.price_per_hour < 0)
+    subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (%s, %s)"),
+                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
+                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+                                price, ctx->gpu->price_source != NULL ? ctx->gpu->price_source : "?",
+                                ctx->gpu->price_date != NULL ? ctx->gpu->price_date : "?");
+  else if (est != NULL)
+    subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (your price)"),
+                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
+                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+                                price);
+  y = uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
+  if (est == NULL)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING,
+                          _("The estimator cannot cost this scenario: check the model, GPU, engine and lengths."),
+                          m, y, width - 2 * m);
+      return;
+    }
+
+  draw_gpus (cr, ctx, width * 0.6 + 24 * s, y, width * 0.4 - m - 24 * s, height - m - y);
+  draw_cards (cr, ctx, est, m, y, left_w, 200 * s);
+  y += 200 * s + 22 * s;
+  y = draw_memory (cr, ctx, est, m, y, left_w) + 12 * s;
+  y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
+  draw_thumbs (cr, ctx, m, y, left_w, height - m - y);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Cost page's figure: the estimate as cards, memory and time per request, the rules of
+ * thumb beside the detailed estimate, and the scenario's model on every GPU. */
+#pragma once
+
+#include "core/uth-cost.h"
+#include "render/uth-draw.h"
+
+G_BEGIN_DECLS
+
+/* The GPU comparison's sort key is UthFigureContext.view: 0 ($ per million output tokens),
+ * 1 (tokens/s), 2 (time to first token), as UthGpuSort. */
+
+/* The rule of thumb's formula and the reason for a gap, in words (translated). */
+const char *uth_cost_thumb_name  (UthThumb     thumb);
+const char *uth_cost_gap_reason  (UthGapReason reason);
+
+/* Fills rows with every catalog GPU (in catalog order) and sorts them by key; returns how
+ * many; *rows is newly allocated (g_free). Each row's index is the catalog index. */
+guint       uth_cost_gpu_rows    (const UthFigureContext *ctx,
+                                  UthGpuSort              key,
+                                  UthGpuComparison      **rows);
+
+void        uth_draw_cost        (cairo_t                *cr,
+                                  double                  width,
+                                  double                  height,
+                                  const UthFigureContext *ctx);
+
+G_END_DECLS

@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "uth-render"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/uth-speculative.h"
+#include "render/uth-draw-common.h"
+#include "render/uth-draw-speculative.h"
+
+#define MAX_GAMMA_PLOT 12
+#define MC_PASSES 10000
+
+static const double alphas[] = { 0.5, 0.6, 0.7, 0.8, 0.9 };
+
+typedef enum
+{
+  TOKEN_ACCEPTED,
+  TOKEN_REJECTED,
+  TOKEN_DISCARDED,
+  TOKEN_CORRECTED,
+  TOKEN_BONUS,
+} TokenKind;
+
+static UthCatalog *
+catalog_of (const UthFigureContext *ctx)
+{
+  return ctx->catalog != NULL ? ctx->catalog : uth_catalog_get_default ();
+}
+
+const UthModelEntry *
+uth_speculative_view_default_draft (const UthFigureContext *ctx)
+{
+  UthCatalog *catalog = catalog_of (ctx);
+  const UthModelEntry *best = NULL, *smallest = NULL;
+  guint i, n;
+  uint64_t target = ctx->input.model != NULL ? uth_model_params (ctx->input.model) : 0;
+
+  n = catalog != NULL ? uth_catalog_get_n_models (catalog) : 0;
+  for (i = 0; i < n; i++)
+    {
+      const UthModelEntry *e = uth_catalog_get_model (catalog, i);
+      uint64_t p = uth_model_params (&e->spec);
+
+      if (smallest == NULL || p < uth_model_params (&smallest->spec))
+        smallest = e;
+      if (ctx->input.model != NULL && e->spec.vocab == ctx->input.model->vocab && p < target &&
+          (best == NULL || p < uth_model_params (&best->spec)))
+        best = e;
+    }
+  return best != NULL ? best : smallest;
+}
+
+void
+uth_speculative_view_init (UthSpeculativeView     *view,
+                           const UthFigureContext *ctx)
+{
+  memset (view, 0, sizeof *view);
+  view->draft = uth_speculative_view_default_draft (ctx);
+  view->alpha = 0.8;
+  view->gamma = 4;
+  view->seed = 1;
+  view->passes = UTH_SPECULATIVE_SHOWN_PASSES;
+}
+
+static char *
+format_times (double v)
+{
+  return g_strdup_printf ("%.3g×", v);
+}
+
+static char *
+format_int (double v)
+{
+  return g_strdup_printf ("%.0f", v);
+}
+
+/* Colour-blind-safe pair (Okabe-Ito blue and vermillion), and a shape for each kind, so
+ * colour is never the only cue. */
+static void
+draw_token (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            TokenKind               kind,
+            double                  x,
+            double                  y,
+            double                  size)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double dash[] = { 5 * s, 4 * s };
+  const char *glyph = NULL;
+  UthRgba fill, ink;
+
+  uth_draw_rounded_rect (cr, x, y, size, size, 6 * s);
+  switch (kind)
+    {
+    case TOKEN_ACCEPTED:
+      uth_draw_categorical (ctx, 0, &fill);
+      glyph = "✓";
+      break;
+    case TOKEN_REJECTED:
+      uth_draw_categorical (ctx, 5, &fill);
+      glyph = "✗";
+      break;
+    case TOKEN_BONUS:
+      uth_draw_categorical (ctx, 2, &fill);
+      glyph = "★";
+      break;
+    case TOKEN_CORRECTED:
+      uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &fill);
+      glyph = "T";
+      break;
+    case TOKEN_DISCARDED:
+    default:
+      cairo_save (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      return;
+    }
+  uth_draw_set_rgba (cr, &fill, 1.0);
+  cairo_fill (cr);
+  uth_draw_contrast_text (&fill, &ink);
+  uth_draw_set_rgba (cr, &ink, 1.0);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, glyph, x + size / 2, y + size / 2,
+                 UTH_ANCHOR_CENTER, 0, NULL);
+}
+
+static void
+draw_passes (cairo_t                  *cr,
+             const UthFigureContext   *ctx,
+             const UthSpeculativeView *view,
+             double                    x,
+             double                    y,
+             double                    w,
+             double                    h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double row_h, size, gap = 6 * s, label_w = 84 * s;
+  g_autofree char *heading = NULL;
+  UthChartRect ext;
+  UthRng rng;
+  guint p, i, total = 0;
+
+  heading = g_strdup_printf (_("Draft %u tokens, verify them in one target pass (%u passes, seed %" G_GUINT64_FORMAT ")"),
+                             view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, view->seed);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 10 * s;
+  h -= ext.h + 10 * s + 40 * s;
+  row_h = h / UTH_SPECULATIVE_SHOWN_PASSES;
+  size = MIN (row_h - 8 * s, (w - label_w - 150 * s) / (view->gamma + 1) - gap);
+  size = MAX (size, 6 * s);
+
+  uth_rng_init (&rng, view->seed);
+  for (p = 0; p < UTH_SPECULATIVE_SHOWN_PASSES; p++)
+    {
+      uint32_t k = uth_speculative_draw_pass (&rng, view->alpha, view->gamma);
+      double ry = y + p * row_h + (row_h - size) / 2;
+      g_autofree char *label = g_strdup_printf (_("Pass %u"), p + 1);
+      g_autofree char *gain = NULL;
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, x, ry + size / 2, UTH_ANCHOR_W, label_w, NULL);
+      if (p >= view->passes)
+        continue;
+      for (i = 0; i < view->gamma; i++)
+        draw_token (cr, ctx, i < k ? TOKEN_ACCEPTED : i == k ? TOKEN_REJECTED : TOKEN_DISCARDED,
+                    x + label_w + i * (size + gap), ry, size);
+      /* The target's pass always yields one token of its own: the correction at the first
+       * rejection, or a bonus after the last draft when all were accepted. */
+      draw_token (cr, ctx, k == view->gamma ? TOKEN_BONUS : TOKEN_CORRECTED,
+                  x + label_w + view->gamma * (size + gap) + 2 * gap, ry, size);
+      total += k + 1;
+      gain = g_strdup_printf (ngettext ("+%u token", "+%u tokens", k + 1), k + 1);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, gain,
+                     x + label_w + (view->gamma + 1) * (size + gap) + 4 * gap, ry + size / 2,
+                     UTH_ANCHOR_W, 0, NULL);
+    }
+
+  {
+    const char *labels[5] = { _("accepted draft token"), _("rejected"), _("discarded after a rejection"),
+                              _("the target’s own token"), _("bonus: all accepted") };
+    TokenKind kinds[5] = { TOKEN_ACCEPTED, TOKEN_REJECTED, TOKEN_DISCARDED, TOKEN_CORRECTED, TOKEN_BONUS };
+    double lx = x, ly = y + h + 10 * s, ls = 22 * s;
+
+    for (i = 0; i < 5; i++)
+      {
+        draw_token (cr, ctx, kinds[i], lx, ly, ls);
+        uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+        uth_draw_text (cr, ctx, UTH_FONT_TICK, labels[i], lx + ls + 6 * s, ly + ls / 2,
+                       UTH_ANCHOR_W, 0, &ext);
+        lx = ext.x + ext.w + 18 * s;
+      }
+  }
+  (void) total;
+}
+
+/* A card whose detail wraps over several lines instead of being cut. */
+static void
+draw_card_wrapped (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   double                  x,
+                   double                  y,
+                   double                  w,
+                   double                  h,
+                   const char             *label,
+                   const char             *value,
+                   const char             *detail)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double lh, vh;
+  g_autofree char *escaped = g_markup_escape_text (detail, -1);
+
+  uth_draw_card (cr, ctx, x, y, w, h, label, value, NULL);
+  uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, label, NULL, &lh);
+  uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, value, NULL, &vh);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + 12 * s, y + 12 * s + lh + vh + 6 * s,
+                      w - 24 * s);
+}
+
+static void
+draw_cards (cairo_t                    *cr,
+            const UthFigureContext     *ctx,
+            const UthSpeculativeView   *view,
+            const UthSpeculativeTiming *t,
+            gboolean                    timed,
+            double                      x,
+            double                      y,
+            double                      w,
+            double                      h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double gap = 12 * s, cw = (w - gap) / 2, ch = (h - gap) / 2;
+  double c = timed ? t->c : 0.0;
+  UthSpeculativeMonteCarlo mc;
+  g_autofree char *v0 = NULL, *d0 = NULL, *v1 = NULL, *d1 = NULL, *v2 = NULL, *d2 = NULL;
+  g_autofree char *v3 = NULL, *d3 = NULL;
+  uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16);
+
+  memset (&mc, 0, sizeof mc);
+  uth_speculative_monte_carlo (view->alpha, view->gamma, c, MC_PASSES, view->seed, &mc);
+  v0 = g_strdup_printf ("%.2f", uth_speculative_expected_tokens (view->alpha, view->gamma));
+  d0 = g_strdup_printf (_("E = (1 − α^(γ+1)) ÷ (1 − α). A seeded Monte-Carlo run of %d passes gives %.3f."),
+                        MC_PASSES, mc.tokens_per_pass);
+  v1 = g_strdup_printf ("%.2f×", uth_speculative_speedup (view->alpha, view->gamma, c));
+  d1 = g_strdup_printf (_("E ÷ (γc + 1) with c = %.3f, as if verifying γ + 1 tokens cost one target step. Monte-Carlo: %.2f×."),
+                        c, mc.speedup);
+  if (timed)
+    {
+      v2 = g_strdup_printf ("%.2f×", t->speedup_timed);
+      d2 = g_strdup_printf (_("E × target step ÷ (γ × draft step + verify step). Verifying %u tokens costs %.2f target steps here."),
+                            view->gamma + 1, t->verify_ratio);
+    }
+  v3 = g_strdup_printf (_("γ = %u: %.2f×"), best, uth_speculative_speedup (view->alpha, best, c));
+  d3 = g_strdup (_("The paper formula’s best γ from 1 to 16: more drafts add tokens, but each costs a draft step."));
+
+  draw_card_wrapped (cr, ctx, x, y, cw, ch, _("Tokens per target pass"), v0, d0);
+  draw_card_wrapped (cr, ctx, x + cw + gap, y, cw, ch, _("Speedup, paper formula"), v1, d1);
+  draw_card_wrapped (cr, ctx, x, y + ch + gap, cw, ch, _("Speedup, every pass timed"),
+                     timed ? v2 : "–", timed ? d2 : _("The estimator refused the scenario."));
+  draw_card_wrapped (cr, ctx, x + cw + gap, y + ch + gap, cw, ch, _("Best draft length"), v3, d3);
+}
+
+static void
+draw_one_line (cairo_t       *cr,
+               const UthPlot *plot,
+               const double  *xs,
+               const double  *ys,
+               guint          n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      double py = uth_plot_y (plot, CLAMP (ys[i], plot->y.min, plot->y.max));
+
+      if (i == 0)
+        cairo_move_to (cr, uth_plot_x (plot, xs[i]), py);
+      else
+        cairo_line_to (cr, uth_plot_x (plot, xs[i]), py);
+    }
+  cairo_stroke (cr);
+}
+
+static void
+draw_break_even (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 const UthPlot          *plot)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double dash[] = { 8 * s, 6 * s };
+  double py = uth_plot_y (plot, 1.0);
+
+  cairo_save (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  cairo_set_line_width (cr, 1.5 * s);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_move_to (cr, plot->left, py);
+  cairo_line_to (cr, plot->left + plot->width, py);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("1× = no gain"), plot->left + 6 * s, py + 4 * s,
+                 UTH_ANCHOR_NW, 0, NULL);
+}
+
+static void
+draw_gamma_plot (cairo_t                  *cr,
+                 const UthFigureContext   *ctx,
+                 const UthSpeculativeView *view,
+                 double                    c,
+                 double                    x,
+                 double                    y,
+                 double                    w,
+                 double                    h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double xs[MAX_GAMMA_PLOT], ys[MAX_GAMMA_PLOT], top = 1.0;
+  g_autofree char *heading = NULL;
+  UthChartScale xsc, ysc;
+  UthPlot plot;
+  UthChartRect ext;
+  guint a, g;
+
+  heading = g_strdup_printf (_("Speedup against draft length γ (paper formula, c = %.3f)"), c);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 6 * s;
+  h -= ext.h + 6 * s;
+  for (a = 0; a < G_N_ELEMENTS (alphas); a++)
+    for (g = 1; g <= MAX_GAMMA_PLOT; g++)
+      top = MAX (top, uth_speculative_speedup (alphas[a], g, c));
+  top = MAX (top, uth_speculative_speedup (view->alpha, view->gamma, c));
+  xsc = (UthChartScale) { 1, MAX_GAMMA_PLOT, false };
+  ysc = uth_chart_scale_nice (0, top * 1.08, false);
+  uth_plot_init (&plot, ctx, x, y, w - 70 * s, h, &xsc, &ysc);
+  uth_draw_plot_axes (cr, ctx, &plot, _("Drafted tokens per pass, γ"), _("Speedup"),
+                      format_int, format_times);
+  draw_break_even (cr, ctx, &plot);
+
+  for (a = 0; a <= G_N_ELEMENTS (alphas); a++)
+    {
+      /* The preset rates, then the reader's own α drawn on top. */
+      double alpha = a < G_N_ELEMENTS (alphas) ? alphas[a] : view->alpha;
+      g_autofree char *label = g_strdup_printf ("α = %.2f", alpha);
+      UthRgba col;
+
+      if (a < G_N_ELEMENTS (alphas) && fabs (alpha - view->alpha) < 1e-9)
+        continue;
+      for (g = 1; g <= MAX_GAMMA_PLOT; g++)
+        {
+          xs[g - 1] = g;
+          ys[g - 1] = uth_speculative_speedup (alpha, g, c);
+        }
+      if (a < G_N_ELEMENTS (alphas))
+        {
+          uth_draw_categorical (ctx, a + 1, &col);
+          cairo_set_line_width (cr, 2 * s);
+        }
+      else
+        {
+          uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &col);
+          cairo_set_line_width (cr, 4 * s);
+        }
+      uth_draw_set_rgba (cr, &col, 1.0);
+      draw_one_line (cr, &plot, xs, ys, MAX_GAMMA_PLOT);
+      uth_draw_text (cr, ctx, a < G_N_ELEMENTS (alphas) ? UTH_FONT_TICK : UTH_FONT_LABEL, label,
+                     plot.left + plot.width + 6 * s,
+                     uth_plot_y (&plot, CLAMP (ys[MAX_GAMMA_PLOT - 1], ysc.min, ysc.max)),
+                     UTH_ANCHOR_W, 0, NULL);
+    }
+
+  if (view->gamma <= MAX_GAMMA_PLOT)
+    {
+      double px = uth_plot_x (&plot, view->gamma);
+      double py = uth_plot_y (&plot, uth_speculative_speedup (view->alpha, view->gamma, c));
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+      cairo_new_path (cr);
+      cairo_arc (cr, px, py, 8 * s, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_batch_plot (cairo_t                  *cr,
+                 const UthFigureContext   *ctx,
+                 const UthSpeculativeView *view,
+                 const UthModel           *draft,
+                 double                    x,
+                 double                    y,
+                 double                    w,
+                 double                    h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  uint64_t batches[11];
+  double xs[11], ys[11], top = 1.5;
+  uint64_t stops = 0;
+  UthChartScale xsc = { 1, 1024, true }, ysc;
+  UthPlot plot;
+  UthChartRect ext;
+  g_autofree char *heading = NULL, *note = NULL;
+  guint i;
+
+  heading = g_strdup_printf (_("Speedup against batch size (every pass timed, α = %.2f, γ = %u)"),
+                             view->alpha, view->gamma);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 6 * s;
+  h -= ext.h + 6 * s;
+  for (i = 0; i < 11; i++)
+    {
+      batches[i] = (uint64_t) 1 << i;
+      xs[i] = batches[i];
+    }
+  if (draft == NULL ||
+      uth_speculative_batch_sweep (&ctx->input, draft, view->alpha, view->gamma, batches, 11, ys,
+                                   &stops) != UTH_SPECULATIVE_OK)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL,
+                          _("The estimator cannot time this target and draft on this GPU."),
+                          x, y + 20 * s, w);
+      return;
+    }
+  for (i = 0; i < 11; i++)
+    top = MAX (top, ys[i]);
+  ysc = uth_chart_scale_nice (0, top * 1.08, false);
+  uth_plot_init (&plot, ctx, x, y, w, h, &xsc, &ysc);
+
+  /* Shade where speculation is slower than plain decoding. */
+  uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+  cairo_save (cr);
+  cairo_rectangle (cr, plot.left, uth_plot_y (&plot, 1.0), plot.width,
+                   plot.top + plot.height - uth_plot_y (&plot, 1.0));
+  cairo_clip (cr);
+  cairo_paint_with_alpha (cr, 0.10);
+  cairo_restore (cr);
+  uth_draw_plot_axes (cr, ctx, &plot, _("Sequences in the batch"), _("Speedup"),
+                      format_int, format_times);
+  draw_break_even (cr, ctx, &plot);
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+  cairo_set_line_width (cr, 3.5 * s);
+  draw_one_line (cr, &plot, xs, ys, 11);
+  for (i = 0; i < 11; i++)
+    {
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, uth_plot_x (&plot, xs[i]), uth_plot_y (&plot, CLAMP (ys[i], ysc.min, ysc.max)),
+                 4.5 * s, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+
+  if (stops > 0)
+    {
+      double px = uth_plot_x (&plot, stops);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_move_to (cr, px, plot.top);
+      cairo_line_to (cr, px, plot.top + plot.height);
+      cairo_stroke (cr);
+      note = g_strdup_printf (_("stops paying at batch %" G_GUINT64_FORMAT ": the verify pass is compute-bound"),
+                              stops);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, note, px - 6 * s, plot.top + 4 * s, UTH_ANCHOR_NE,
+                     px - plot.left - 12 * s, NULL);
+    }
+  else
+    {
+      note = g_strdup (_("still pays at batch 1024 here: reading the KV cache, which verifying does not repeat, dominates"));
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, plot.left + 8 * s, plot.top + 4 * s,
+                          plot.width * 0.6);
+    }
+}
+
+void
+uth_draw_speculative (cairo_t                *cr,
+                      double                  width,
+                      double                  height,
+                      const UthFigureContext *ctx)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  UthSpeculativeView defaults;
+  const UthSpeculativeView *view = ctx->page_data;
+  const UthModel *draft;
+  UthSpeculativeTiming t;
+  gboolean timed = FALSE;
+  g_autofree char *subtitle = NULL;
+  double y, top_h;
+
+  if (view == NULL)
+    {
+      uth_speculative_view_init (&defaults, ctx);
+      view = &defaults;
+    }
+  draft = view->draft != NULL ? &view->draft->spec : NULL;
+  if (draft == NULL)
+    {
+      const UthModelEntry *e = uth_speculative_view_default_draft (ctx);
+
+      draft = e != NULL ? &e->spec : NULL;
+    }
+  memset (&t, 0, sizeof t);
+  if (draft != NULL)
+    timed = uth_speculative_time (&ctx->input, draft, view->alpha, MAX (view->gamma, 1), &t) ==
+            UTH_SPECULATIVE_OK;
+
+  uth_draw_background (cr, width, height, ctx);
+  subtitle = g_strdup_printf (_("%s drafts for %s on %u × %s · acceptance rate α = %.2f · draft step ÷ target step c = %.3f (estimator) · Leviathan et al. 2023"),
+                              view->draft != NULL ? view->draft->name : "?",
+                              ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
+                              ctx->gpu != NULL ? ctx->gpu->name : "?", view->alpha, t.c);
+  y = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
+                      subtitle, m, m, width - 2 * m);
+  top_h = (height - y - m) * 0.42;
+  draw_passes (cr, ctx, view, m, y, width * 0.56 - m, top_h);
+  draw_cards (cr, ctx, view, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
+  y += top_h + 24 * s;
+  draw_gamma_plot (cr, ctx, view, timed ? t.c : 0.0, m, y, width * 0.5 - m - 16 * s, height - m - y);
+  draw_batch_plot (cr, ctx, view, draft, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s,
+                   height - m - y);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Speculative Decode page's figure: draft-then-verify passes, the speedup against draft
+ * length for several acceptance rates, and against batch size. */
+#pragma once
+
+#include "render/uth-draw.h"
+
+G_BEGIN_DECLS
+
+/* What the Speculative Decode page passes as UthFigureContext.page_data. */
+typedef struct
+{
+  const UthModelEntry *draft;     /* NULL: uth_speculative_view_default_draft */
+  double               alpha;     /* acceptance rate, 0..1 */
+  guint                gamma;     /* drafted tokens per pass, 1..16 */
+  guint64              seed;      /* the Monte-Carlo passes */
+  guint                passes;    /* passes shown so far in the animation, 0..6; 6 = all */
+} UthSpeculativeView;
+
+#define UTH_SPECULATIVE_SHOWN_PASSES 6
+
+/* alpha 0.8, gamma 4, seed 1, every pass shown, the default draft. */
+void                 uth_speculative_view_init          (UthSpeculativeView     *view,
+                                                         const UthFigureContext *ctx);
+/* A draft for the scenario's target from the catalog: the smallest model sharing the
+ * target's vocabulary (a draft must speak the same tokens), else the smallest model. */
+const UthModelEntry *uth_speculative_view_default_draft (const UthFigureContext *ctx);
+
+void uth_draw_speculative (cairo_t                *cr,
+                           double                  width,
+                           double                  height,
+                           const UthFigureContext *ctx);
+
+G_END_DECLS
