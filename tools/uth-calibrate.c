@@ -43,6 +43,7 @@ static const Field fields[] = {
   FIELD (attention_compute_efficiency, 0.05, 1.0, 0.4),
   FIELD (attention_bandwidth_efficiency, 0.05, 1.0, 0.8),
   FIELD (attention_half_ctas, 0.001, 100.0, 0.05),
+  FIELD (narrow_compute_efficiency, 0.05, 1.0, 0.5),
   FIELD (comm_efficiency, 0.05, 1.0, 0.7),
   FIELD (comm_latency_s, 1e-8, 1e-2, 1e-5),
 };
@@ -83,7 +84,9 @@ in_target (const UthReferencePoint *p)
     case UTH_REFERENCE_PREFILL:
       return p->batch * p->prompt >= 1024;
     case UTH_REFERENCE_VERIFY:
+    case UTH_REFERENCE_REQUEST:
       return TRUE;
+    case UTH_REFERENCE_N_PHASES:
     default:
       return FALSE;
     }
@@ -130,7 +133,8 @@ objective (Ctx *c)
           g_printerr ("cannot estimate %s\n", p->id);
           return INFINITY;
         }
-      e = log (s / p->seconds);
+      /* Points with a wider documented tolerance weigh less. */
+      e = log (s / p->seconds) * 0.25 / fmax (p->tolerance, 0.05);
       sum += e * e;
       worst = fmax (worst, fabs (e));
       n++;
@@ -272,7 +276,7 @@ static void
 summarize (Ctx      *c,
            gboolean  show_points)
 {
-  for (guint phase = 0; phase < 3; phase++)
+  for (guint phase = 0; phase < UTH_REFERENCE_N_PHASES; phase++)
     {
       g_autoptr (GArray) errs = g_array_new (FALSE, FALSE, sizeof (double));
       guint within = 0;
@@ -293,8 +297,9 @@ summarize (Ctx      *c,
             }
           e = s / p->seconds - 1.0;
           if (show_points)
-            g_print ("%-36s %s measured %10.4f ms  estimated %10.4f ms  %+6.1f%%\n",
-                     p->id, in_target (p) ? " " : "*", p->seconds * 1e3, s * 1e3, e * 100.0);
+            g_print ("%-40s %s measured %10.4f ms  estimated %10.4f ms  %+6.1f%%%s\n",
+                     p->id, in_target (p) ? " " : "*", p->seconds * 1e3, s * 1e3, e * 100.0,
+                     fabs (e) > p->tolerance ? "  (beyond its tolerance)" : "");
           if (!in_target (p))
             continue;
           e = fabs (e);
@@ -378,9 +383,20 @@ main (int   argc,
   c.gpu = &gpu->spec;
   c.engine = engine->spec;
 
-  /* A reference file has "points"; a calibration file has "models". */
+  /* A reference file has "points" (only the engine's are used); a calibration file has
+   * "models". */
   c.points = uth_reference_load_file (argv[1], NULL);
-  if (c.points == NULL)
+  if (c.points != NULL)
+    {
+      for (guint i = c.points->len; i-- > 0;)
+        {
+          const UthReferencePoint *p = g_ptr_array_index (c.points, i);
+
+          if (g_strcmp0 (p->engine, engine_id) != 0)
+            g_ptr_array_remove_index (c.points, i);
+        }
+    }
+  else
     c.points = uth_reference_load_calibration (argv[1], gpu_id, engine_id, &error);
   if (c.points == NULL)
     {

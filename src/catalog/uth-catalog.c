@@ -692,7 +692,15 @@ read_engine_spec (Reader     *r,
          read_number (r, obj, "runtime_reserve_bytes", FALSE, 0.0, FALSE, 1e15, &s->runtime_reserve_bytes,
                       error) &&
          read_number (r, obj, "runtime_reserve_fraction", FALSE, 0.0, FALSE, 0.99,
-                      &s->runtime_reserve_fraction, error);
+                      &s->runtime_reserve_fraction, error) &&
+         read_number (r, obj, "attention_compute_efficiency", FALSE, 0.0, FALSE, 1.0,
+                      &s->attention_compute_efficiency, error) &&
+         read_number (r, obj, "attention_bandwidth_efficiency", FALSE, 0.0, FALSE, 1.0,
+                      &s->attention_bandwidth_efficiency, error) &&
+         read_number (r, obj, "attention_half_ctas", FALSE, 0.0, FALSE, 1e6,
+                      &s->attention_half_ctas, error) &&
+         read_number (r, obj, "narrow_compute_efficiency", FALSE, 0.0, FALSE, 1.0,
+                      &s->narrow_compute_efficiency, error);
 }
 
 static UthEngineEntry *

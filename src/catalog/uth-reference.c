@@ -36,6 +36,8 @@ uth_reference_phase_id (UthReferencePhase phase)
     case UTH_REFERENCE_DECODE:  return "decode";
     case UTH_REFERENCE_PREFILL: return "prefill";
     case UTH_REFERENCE_VERIFY:  return "verify";
+    case UTH_REFERENCE_REQUEST: return "request";
+    case UTH_REFERENCE_N_PHASES:
     default:                    return "unknown";
     }
 }
@@ -49,6 +51,8 @@ uth_reference_point_tokens_per_second (const UthReferencePoint *point)
     return 0.0;
   if (point->phase == UTH_REFERENCE_PREFILL)
     tokens = (double) point->batch * (double) point->prompt;
+  else if (point->phase == UTH_REFERENCE_REQUEST)
+    tokens = (double) point->batch * (double) point->output_tokens;
   else
     tokens = (double) point->batch * (double) point->step_tokens;
   return tokens / point->seconds;
@@ -178,6 +182,8 @@ parse_phase (const char        *id,
     *out = UTH_REFERENCE_PREFILL;
   else if (g_strcmp0 (id, "verify") == 0)
     *out = UTH_REFERENCE_VERIFY;
+  else if (g_strcmp0 (id, "request") == 0)
+    *out = UTH_REFERENCE_REQUEST;
   else
     return FALSE;
   return TRUE;
@@ -195,7 +201,7 @@ parse_point (JsonNode    *node,
   UthReferencePoint *p = g_new0 (UthReferencePoint, 1);
   JsonObject *obj;
   double gpus, tps, seconds;
-  guint64 tokens;
+  double tokens;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -221,7 +227,7 @@ parse_point (JsonNode    *node,
     goto fail;
   if (!parse_phase (phase, &p->phase))
     {
-      field_error (error, name, label, "phase", _("not decode, prefill or verify"));
+      field_error (error, name, label, "phase", _("not decode, prefill, verify or request"));
       goto fail;
     }
   if (!get_number (obj, "gpus", 1.0, 1.0, 1024.0, &gpus, name, label, error) ||
@@ -229,6 +235,7 @@ parse_point (JsonNode    *node,
       !get_count (obj, "prompt", 0.0, &p->prompt, name, label, error) ||
       !get_count (obj, "context", 0.0, &p->context, name, label, error) ||
       !get_count (obj, "step_tokens", 1.0, &p->step_tokens, name, label, error) ||
+      !get_count (obj, "output_tokens", 0.0, &p->output_tokens, name, label, error) ||
       !get_number (obj, "seconds", 0.0, 0.0, 1e6, &seconds, name, label, error) ||
       !get_number (obj, "tokens_per_second", 0.0, 0.0, 1e12, &tps, name, label, error) ||
       !get_number (obj, "tolerance", 0.25, 0.0, 10.0, &p->tolerance, name, label, error))
@@ -239,23 +246,34 @@ parse_point (JsonNode    *node,
       field_error (error, name, label, "batch", _("must be at least 1"));
       goto fail;
     }
-  if (p->phase == UTH_REFERENCE_PREFILL ? p->prompt == 0 : p->context == 0)
+  if (p->phase == UTH_REFERENCE_PREFILL || p->phase == UTH_REFERENCE_REQUEST ?
+      p->prompt == 0 : p->context == 0)
     {
-      field_error (error, name, label, p->phase == UTH_REFERENCE_PREFILL ? "prompt" : "context",
-                   _("must be at least 1"));
+      field_error (error, name, label,
+                   p->phase == UTH_REFERENCE_PREFILL || p->phase == UTH_REFERENCE_REQUEST ?
+                   "prompt" : "context", _("must be at least 1"));
       goto fail;
     }
-  if (p->step_tokens == 0 || (p->phase != UTH_REFERENCE_PREFILL && p->step_tokens > p->context))
+  if (p->phase == UTH_REFERENCE_REQUEST && p->output_tokens == 0)
+    {
+      field_error (error, name, label, "output_tokens", _("must be at least 1"));
+      goto fail;
+    }
+  if (p->step_tokens == 0 ||
+      ((p->phase == UTH_REFERENCE_DECODE || p->phase == UTH_REFERENCE_VERIFY) &&
+       p->step_tokens > p->context))
     {
       field_error (error, name, label, "step_tokens", _("must be 1 to the context"));
       goto fail;
     }
   /* Either the time or the throughput; the other follows. */
-  tokens = p->phase == UTH_REFERENCE_PREFILL ? p->batch * p->prompt : p->batch * p->step_tokens;
+  tokens = (double) p->batch *
+           (double) (p->phase == UTH_REFERENCE_PREFILL ? p->prompt :
+                     p->phase == UTH_REFERENCE_REQUEST ? p->output_tokens : p->step_tokens);
   if (seconds > 0.0)
     p->seconds = seconds;
   else if (tps > 0.0)
-    p->seconds = (double) tokens / tps;
+    p->seconds = tokens / tps;
   else
     {
       field_error (error, name, label, "seconds", _("neither seconds nor tokens_per_second given"));
@@ -536,6 +554,13 @@ uth_reference_predict (const UthReferencePoint *point,
       in.context = point->prompt;
       in.step_tokens = 1;
     }
+  else if (point->phase == UTH_REFERENCE_REQUEST)
+    {
+      in.prompt = point->prompt;
+      in.context = point->prompt + point->output_tokens / 2;
+      in.step_tokens = 1;
+      in.output_tokens = point->output_tokens;
+    }
   else
     {
       in.prompt = point->context;
@@ -545,6 +570,11 @@ uth_reference_predict (const UthReferencePoint *point,
   err = uth_estimate (&in, &e);
   if (err != UTH_ESTIMATE_OK)
     return err;
-  *seconds = point->phase == UTH_REFERENCE_PREFILL ? e.prefill_seconds : e.decode_step_seconds;
+  if (point->phase == UTH_REFERENCE_PREFILL)
+    *seconds = e.prefill_seconds;
+  else if (point->phase == UTH_REFERENCE_REQUEST)
+    *seconds = e.request_seconds;
+  else
+    *seconds = e.decode_step_seconds;
   return UTH_ESTIMATE_OK;
 }

@@ -26,6 +26,9 @@ typedef enum
   UTH_REFERENCE_DECODE,          /* one step, 1 new token per sequence */
   UTH_REFERENCE_PREFILL,         /* one pass over batch x prompt tokens */
   UTH_REFERENCE_VERIFY,          /* one step with step_tokens > 1 new tokens per sequence */
+  UTH_REFERENCE_REQUEST,         /* a static batch: prefill of batch x prompt, then
+                                  * output_tokens decode steps; seconds is the whole run */
+  UTH_REFERENCE_N_PHASES
 } UthReferencePhase;
 
 typedef struct
@@ -45,6 +48,7 @@ typedef struct
   guint64            prompt;         /* prefill: tokens per sequence */
   guint64            context;        /* decode/verify: KV-cache tokens, new ones included */
   guint64            step_tokens;    /* decode 1, verify > 1 */
+  guint64            output_tokens;  /* request: tokens generated per sequence */
   double             seconds;        /* measured time of the pass or step */
   double             tolerance;      /* relative error the profile is documented to meet */
   gboolean           has_spec;       /* the point carries its own model shape */
@@ -55,7 +59,8 @@ GQuark      uth_reference_error_quark   (void);
 void        uth_reference_point_free    (UthReferencePoint *point);
 const char *uth_reference_phase_id      (UthReferencePhase  phase);  /* "decode", ... */
 
-/* Tokens per second the point measured: batch x prompt / s or batch x step / s. */
+/* Tokens per second the point measured: batch x prompt / s (prefill), batch x step / s
+ * (decode, verify), batch x output_tokens / s (request: output tokens of all GPUs). */
 double      uth_reference_point_tokens_per_second (const UthReferencePoint *point);
 
 /* data/reference.json: { "points": [ { ... } ] }. Returns a GPtrArray of
@@ -78,7 +83,9 @@ GPtrArray  *uth_reference_load_calibration (const char  *path,
                                             const char  *engine_id,
                                             GError     **error);
 
-/* The estimator's time for the point: prefill_seconds, or decode_step_seconds.
+/* The estimator's time for the point: prefill_seconds, decode_step_seconds, or for a
+ * request prefill + output_tokens decode steps at the mean context prompt + output / 2
+ * (decode time grows linearly with context, so the mean step is the step at the mean).
  * model is used when the point has no spec of its own. */
 UthEstimateError uth_reference_predict  (const UthReferencePoint *point,
                                          const UthModel          *model,

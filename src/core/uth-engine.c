@@ -46,5 +46,7 @@ uth_engine_validate (const UthEngine *engine)
           fraction (engine->attention_compute_efficiency)) &&
          (engine->attention_bandwidth_efficiency == 0.0 ||
           fraction (engine->attention_bandwidth_efficiency)) &&
-         non_negative (engine->attention_half_ctas);
+         non_negative (engine->attention_half_ctas) &&
+         (engine->narrow_compute_efficiency == 0.0 ||
+          fraction (engine->narrow_compute_efficiency));
 }

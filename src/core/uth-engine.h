@@ -26,6 +26,10 @@ typedef struct
    * the GPU's SMs, at which its KV bandwidth efficiency is halved: one sequence of a GQA
    * model keeps few SMs busy. 0 disables. */
   double   attention_half_ctas;
+  /* GEMMs in 8 or 4 bits (fp8, int8 activations) double or quadruple the math rate but not
+   * the data paths feeding it; they reach this fraction of their own peak. 0 takes
+   * compute_efficiency. */
+  double   narrow_compute_efficiency;
 } UthEngine;
 
 /* The ideal: 100% of peak and bandwidth, no launch overhead, flash attention, no reserve. */

@@ -16,7 +16,9 @@
  *   times u / (u + attention_half_ctas x SMs) for u sequences x KV heads: attention
  *   kernels spread that work over the SMs, and a few units leave most SMs idle.
  * - attention matmuls reach attention_compute_efficiency of peak (flash kernels do more
- *   than matmuls: masking, online softmax).
+ *   than matmuls: masking, online softmax), and run at the 16-bit rate even when the
+ *   GEMMs run in fp8 or int8. GEMMs in 8 bits reach narrow_compute_efficiency of their
+ *   peak instead of compute_efficiency.
  * - overhead: launch_overhead_s per kernel launch; when the engine states its kernels per
  *   layer, a layer's launches are scaled to that number.
  * - communication: comm_latency_s plus the bytes sent over the interconnect at
@@ -166,9 +168,16 @@ uth_roofline_op_time (const UthOp     *op,
       return t;
     }
 
+  /* Attention keeps 16 bits even when the GEMMs run in fp8 or int8: its probabilities
+   * and running softmax need the range (serving engines' default). */
+  if (op->kind == UTH_OP_ATTN_MATMUL && uth_dtype_bytes (compute_dtype) < 2.0)
+    compute_dtype = UTH_DTYPE_BF16;
   peak = uses_matrix_units (op->kind) ? uth_gpu_peak_flops (gpu, compute_dtype)
                                       : uth_gpu_peak_flops (gpu, UTH_DTYPE_FP32);
   peak *= uth_roofline_compute_efficiency (engine, op);
+  if ((op->kind == UTH_OP_GEMM || op->kind == UTH_OP_LM_HEAD) &&
+      uth_dtype_bytes (compute_dtype) < 2.0 && engine->narrow_compute_efficiency > 0.0)
+    peak *= engine->narrow_compute_efficiency / engine->compute_efficiency;
   t.compute_seconds = op->flops > 0.0 && peak > 0.0 ? op->flops / peak : 0.0;
   t.memory_seconds = uth_roofline_memory_seconds (op, gpu, engine);
   t.overhead_seconds = uth_roofline_overhead_seconds (op, engine);
