@@ -166,6 +166,59 @@ test_comm (void)
   g_assert_cmpstr (uth_bound_id (UTH_BOUND_MEMORY), ==, "memory");
 }
 
+/* The attention and 8-bit fields of the efficiency model. */
+static void
+test_attention_and_narrow (void)
+{
+  UthGpu h100 = fixture_h100_sxm ();
+  UthEngine e;
+  UthOp attn, big = gemm_op (4096, 4096, 4096);
+  UthOpTime t;
+
+  memset (&attn, 0, sizeof attn);
+  attn.kind = UTH_OP_ATTN_MATMUL;
+  attn.rows = 4;
+  attn.parallel = 8;                 /* one sequence x 8 KV heads */
+  attn.kv_read_bytes = 1e9;
+  attn.flops = 4e9;
+  uth_engine_init_roofline (&e);
+  e.bandwidth_efficiency = 0.9;
+  e.attention_bandwidth_efficiency = 0.8;
+  e.attention_half_ctas = 0.05;      /* half at 0.05 x 132 SMs = 6.6 units */
+  /* 0.8 x 8 / (8 + 6.6) of 3.35e12 B/s = 1.4685e12 B/s; 1e9 bytes take 0.681 ms. */
+  g_assert_cmpfloat_with_epsilon (uth_roofline_kv_bandwidth (&attn, &h100, &e),
+                                  3.35e12 * 0.8 * 8.0 / 14.6, 1e3);
+  g_assert_cmpfloat_with_epsilon (uth_roofline_memory_seconds (&attn, &h100, &e),
+                                  1e9 / (3.35e12 * 0.8 * 8.0 / 14.6), 1e-12);
+  /* 0 falls back to the general bandwidth efficiency. */
+  e.attention_bandwidth_efficiency = 0.0;
+  e.attention_half_ctas = 0.0;
+  g_assert_cmpfloat_with_epsilon (uth_roofline_kv_bandwidth (&attn, &h100, &e), 0.9 * 3.35e12, 1e3);
+
+  /* Attention keeps the 16-bit rate when the GEMMs run in fp8: 4e9 / 989.4e12 = 4.04 us. */
+  e.attention_compute_efficiency = 0.5;
+  t = uth_roofline_op_time (&attn, &h100, &e, UTH_DTYPE_FP8);
+  g_assert_cmpfloat_with_epsilon (t.compute_seconds, 4e9 / (989.4e12 * 0.5), 1e-15);
+
+  /* An fp8 GEMM reaches narrow_compute_efficiency of the fp8 peak:
+   * 1.374e11 / (1978.9e12 x 0.4) = 173.6 us; in bf16 at 0.8 of 989.4e12: 173.6 us too. */
+  e.compute_efficiency = 0.8;
+  e.narrow_compute_efficiency = 0.4;
+  t = uth_roofline_op_time (&big, &h100, &e, UTH_DTYPE_FP8);
+  g_assert_cmpfloat_with_epsilon (t.compute_seconds, big.flops / (1978.9e12 * 0.4), 1e-12);
+  t = uth_roofline_op_time (&big, &h100, &e, UTH_DTYPE_BF16);
+  g_assert_cmpfloat_with_epsilon (t.compute_seconds, big.flops / (989.4e12 * 0.8), 1e-12);
+
+  /* Out-of-range fields are refused. */
+  e.narrow_compute_efficiency = 1.5;
+  g_assert_false (uth_engine_validate (&e));
+  e.narrow_compute_efficiency = 0.4;
+  e.attention_half_ctas = -1.0;
+  g_assert_false (uth_engine_validate (&e));
+  e.attention_half_ctas = 0.0;
+  g_assert_true (uth_engine_validate (&e));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,5 +230,6 @@ main (int   argc,
   g_test_add_func ("/roofline/engine-efficiency", test_engine_efficiency);
   g_test_add_func ("/roofline/overhead-bound", test_overhead_bound);
   g_test_add_func ("/roofline/communication", test_comm);
+  g_test_add_func ("/roofline/attention-and-narrow", test_attention_and_narrow);
   return g_test_run ();
 }
