@@ -138,6 +138,10 @@ test_reference_points (void)
       g_assert_cmpfloat (uth_reference_point_tokens_per_second (p), >, 0.0);
       g_assert_cmpint (uth_reference_predict (p, &model->spec, &gpu->spec, &engine->spec, &s),
                        ==, UTH_ESTIMATE_OK);
+      /* No measurement beats the ideal roofline (within the slack of rounded sources). */
+      if (uth_reference_roofline_fraction (p, &model->spec, &gpu->spec) > 1.05)
+        g_error ("%s: faster than the roofline allows", p->id);
+      g_assert_cmpfloat (uth_reference_roofline_fraction (p, &model->spec, &gpu->spec), >, 0.0);
       e = s / p->seconds - 1.0;
       if (fabs (e) > p->tolerance)
         g_error ("%s: estimated %.4g s, measured %.4g s (%+.0f%%), beyond its tolerance %.0f%%",

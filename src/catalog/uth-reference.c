@@ -578,3 +578,19 @@ uth_reference_predict (const UthReferencePoint *point,
     *seconds = e.decode_step_seconds;
   return UTH_ESTIMATE_OK;
 }
+
+double
+uth_reference_roofline_fraction (const UthReferencePoint *point,
+                                 const UthModel          *model,
+                                 const UthGpu            *gpu)
+{
+  UthEngine ideal;
+  double seconds;
+
+  if (point == NULL || !(point->seconds > 0.0))
+    return 0.0;
+  uth_engine_init_roofline (&ideal);
+  if (uth_reference_predict (point, model, gpu, &ideal, &seconds) != UTH_ESTIMATE_OK)
+    return 0.0;
+  return seconds / point->seconds;
+}

@@ -93,4 +93,11 @@ UthEstimateError uth_reference_predict  (const UthReferencePoint *point,
                                          const UthEngine         *engine,
                                          double                  *seconds);
 
+/* The implied efficiency of a measurement: the ideal roofline's time for the point
+ * (uth_engine_init_roofline) divided by the measured time, i.e. the fraction of the
+ * hardware's limit the measured run reached. 0 when the point cannot be estimated. */
+double      uth_reference_roofline_fraction (const UthReferencePoint *point,
+                                             const UthModel          *model,
+                                             const UthGpu            *gpu);
+
 G_END_DECLS
