@@ -52,8 +52,11 @@ typedef struct
   double   active_params;
   double   weight_bytes;           /* whole model, all GPUs */
   double   kv_bytes_per_token;
-  double   kv_cache_bytes;         /* batch x context x per token */
-  double   activation_bytes;       /* peak transient activations */
+  double   kv_cache_bytes;         /* batch sequences of max (prompt, context) tokens
+                                    * (sliding-window layers keep at most the window) */
+  double   activation_bytes;       /* peak transient activations of the prefill, all GPUs:
+                                    * residual + normed copy, the larger of QKV output and
+                                    * MLP intermediates, scores without flash, fp32 logits */
   double   reserve_bytes;          /* runtime reserve, all GPUs */
   double   total_memory_bytes;
   double   gpu_memory_bytes;       /* memory of all GPUs together */
