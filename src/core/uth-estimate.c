@@ -107,10 +107,14 @@ pass_time (const UthEstimateInput *in,
       best = b;
   out->bound = (UthBound) best;
 
-  w.tensor_parallel = 1;
-  n = uth_model_ops (in->model, &w, ops, UTH_MAX_MODEL_OPS);
-  if (n == 0)
-    return false;
+  /* Whole-model FLOPs and bytes: the same list when nothing is split. */
+  if (w.tensor_parallel != 1)
+    {
+      w.tensor_parallel = 1;
+      n = uth_model_ops (in->model, &w, ops, UTH_MAX_MODEL_OPS);
+      if (n == 0)
+        return false;
+    }
   totals = uth_ops_total (ops, n);
   out->flops = totals.flops;
   out->bytes = totals.bytes;
