@@ -189,3 +189,59 @@ uth_safe_json_describe (JsonNode *node)
       return g_strdup (_("an unknown value"));
     }
 }
+
+gboolean
+uth_safe_json_get_uint (JsonObject  *object,
+                        const char  *file,
+                        const char  *field,
+                        guint64      max,
+                        guint64     *out,
+                        gboolean    *present,
+                        GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+  g_autofree char *got = NULL;
+
+  if (present != NULL)
+    *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+      json_node_get_int (node) >= 0 && (guint64) json_node_get_int (node) <= max)
+    {
+      *out = (guint64) json_node_get_int (node);
+      if (present != NULL)
+        *present = TRUE;
+      return TRUE;
+    }
+  got = uth_safe_json_describe (node);
+  g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
+               _("%s: field '%s': expected a whole number from 0 to %" G_GUINT64_FORMAT ", got %s"),
+               file, field, max, got);
+  return FALSE;
+}
+
+const char *
+uth_safe_json_get_string (JsonObject *object,
+                          const char *field)
+{
+  JsonNode *node = json_object_get_member (object, field);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gboolean
+uth_safe_json_get_bool (JsonObject *object,
+                        const char *field,
+                        gboolean    fallback)
+{
+  JsonNode *node = json_object_get_member (object, field);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (node);
+}

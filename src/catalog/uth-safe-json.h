@@ -35,3 +35,24 @@ JsonNode *uth_safe_json_parse       (GBytes      *bytes,
 char     *uth_safe_json_describe    (JsonNode    *node);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* An optional whole-number member from 0 to max: absent or null leaves *out and sets
+ * *present (may be NULL) to FALSE; anything else is an error naming file and field. */
+gboolean  uth_safe_json_get_uint    (JsonObject  *object,
+                                     const char  *file,
+                                     const char  *field,
+                                     guint64      max,
+                                     guint64     *out,
+                                     gboolean    *present,
+                                     GError     **error);
+/* The member as a string, or NULL when absent or not a string. */
+const char *uth_safe_json_get_string (JsonObject *object,
+                                      const char *field);
+/* The member as a boolean; fallback when absent, null or not a boolean. */
+gboolean  uth_safe_json_get_bool    (JsonObject  *object,
+                                     const char  *field,
+                                     gboolean     fallback);
+
+G_END_DECLS

@@ -125,13 +125,27 @@ attend (UthToyAttention *att,
     }
 }
 
+void
+uth_toy_embedding (const UthToyConfig *config,
+                   uint32_t            id,
+                   double             *row)
+{
+  UthRng rng;
+  uint32_t c;
+
+  /* The same id always gets the same row, as a lookup in a table would. */
+  uth_rng_init (&rng, config->seed ^ ((uint64_t) id * 0xd1b54a32d192ed03ULL));
+  for (c = 0; c < config->d_model; c++)
+    row[c] = normal (&rng);
+}
+
 bool
 uth_toy_attention_run (const UthToyConfig *config,
                        const uint32_t     *ids,
                        size_t              n,
                        UthToyAttention    *out)
 {
-  uint32_t d = config->d_model, hd, h, c;
+  uint32_t d = config->d_model, hd, h;
   double *w = NULL;
   size_t t;
   bool ok;
@@ -154,14 +168,7 @@ uth_toy_attention_run (const UthToyConfig *config,
       return false;
     }
   for (t = 0; t < n; t++)
-    {
-      /* The same id always gets the same row, as a lookup in a table would. */
-      UthRng rng;
-
-      uth_rng_init (&rng, config->seed ^ ((uint64_t) ids[t] * 0xd1b54a32d192ed03ULL));
-      for (c = 0; c < d; c++)
-        out->x[t * d + c] = normal (&rng);
-    }
+    uth_toy_embedding (config, ids[t], &out->x[t * d]);
   fill_weights (w, d, config->seed, 1);
   fill_weights (w + d * d, d, config->seed, 2);
   fill_weights (w + 2 * d * d, d, config->seed, 3);

@@ -43,6 +43,11 @@ typedef struct
 /* The project's default: 4 heads of width 8, seed 2024, theta 10000. */
 void   uth_toy_config_init       (UthToyConfig *config);
 
+/* The embedding row of a token id (d_model entries): the same numbers the layer uses. */
+void   uth_toy_embedding         (const UthToyConfig *config,
+                                  uint32_t            id,
+                                  double             *row);
+
 /* Runs the layer on up to UTH_TOY_MAX_TOKENS ids (more are cut). False for a bad config
  * or when memory runs out; out is then cleared. */
 bool   uth_toy_attention_run     (const UthToyConfig *config,

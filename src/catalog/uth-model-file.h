@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A model file on disk, inspected: config.json, tokenizer.json, .safetensors (header only),
+ * model.safetensors.index.json, or .gguf. Formats are detected by content. Every parser
+ * treats the file as hostile: lengths, counts and offsets are checked against the file size
+ * and against overflow before use, sizes are capped, deep JSON is refused. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "core/uth-model.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  UTH_MODEL_FILE_HF_CONFIG,          /* Hugging Face config.json */
+  UTH_MODEL_FILE_TOKENIZER,          /* Hugging Face tokenizer.json */
+  UTH_MODEL_FILE_SAFETENSORS,
+  UTH_MODEL_FILE_SAFETENSORS_INDEX,  /* model.safetensors.index.json of a sharded model */
+  UTH_MODEL_FILE_GGUF,
+} UthModelFileFormat;
+
+/* What the tensors of one data type add up to. */
+typedef struct
+{
+  char    *dtype;     /* as the format names it: "BF16", "F32", "Q4_K" */
+  guint64  tensors;
+  guint64  params;
+  guint64  bytes;
+} UthDtypeShare;
+
+typedef struct
+{
+  UthModelFileFormat format;
+  char      *name;           /* the file's name as shown in messages */
+  char      *architecture;   /* model_type / general.architecture; NULL if unknown */
+  char      *title;          /* general.name (GGUF), or NULL */
+
+  /* A full architecture the core can compute with (config.json, GGUF with its metadata). */
+  gboolean   has_spec;
+  UthModel   spec;
+
+  /* What the format knows; 0 when it does not say. */
+  guint64    params;
+  guint64    layers;
+  guint64    hidden_size;
+  guint64    heads;
+  guint64    kv_heads;
+  guint64    head_dim;
+  guint64    vocab_size;
+  guint64    tensors;
+  guint64    weight_bytes;
+  char      *dtype;          /* the data type holding most bytes, or config.json's torch_dtype */
+  GArray    *dtypes;         /* UthDtypeShare by bytes, largest first; empty when unknown */
+
+  /* tokenizer.json only. */
+  char      *tokenizer_model;  /* "BPE", "Unigram", "WordPiece", "WordLevel" */
+  guint64    merges;
+  guint64    added_tokens;
+
+  /* Sharded safetensors: shards listed and shards whose headers were read. */
+  guint64    shards;
+  guint64    shards_read;
+
+  GPtrArray *notes;          /* translated sentences worth showing beside the numbers */
+} UthModelFile;
+
+/* Caps on what a header may claim before anything is allocated or read. */
+#define UTH_MODEL_FILE_MAX_JSON_BYTES   (64u * 1024u * 1024u)
+#define UTH_MODEL_FILE_MAX_HEADER_BYTES (256u * 1024u * 1024u)
+#define UTH_MODEL_FILE_MAX_TENSORS      (1u << 20)
+#define UTH_MODEL_FILE_MAX_SHARDS       4096u
+
+UthModelFile *uth_model_file_new       (UthModelFileFormat  format,
+                                        const char         *name);
+void          uth_model_file_free      (UthModelFile       *self);
+/* "hf-config", "tokenizer", "safetensors", "safetensors-index", "gguf". */
+const char   *uth_model_file_format_id (UthModelFileFormat  format);
+
+/* Detects the format of a file (or, for a folder, reads its config.json and adds its
+ * safetensors weights) and inspects it. Errors are UTH_CATALOG_ERROR and name the file. */
+UthModelFile *uth_model_file_inspect       (GFile       *file,
+                                            GError     **error);
+/* The same on bytes in memory (every format except a sharded index, whose shards are
+ * separate files); used by the fuzz targets. */
+UthModelFile *uth_model_file_inspect_bytes (GBytes      *bytes,
+                                            const char  *name,
+                                            GError     **error);
+
+/* Adds tensors of one dtype to the totals (params, bytes, tensors, dtypes); false on overflow. */
+gboolean      uth_model_file_add_tensors (UthModelFile *self,
+                                          const char   *dtype,
+                                          guint64       tensors,
+                                          guint64       params,
+                                          guint64       bytes);
+/* Sorts dtypes and sets dtype to the one holding most bytes. */
+void          uth_model_file_finish      (UthModelFile *self);
+void          uth_model_file_add_note    (UthModelFile *self,
+                                          const char   *format,
+                                          ...) G_GNUC_PRINTF (2, 3);
+
+/* A models.json entry (data/catalog/README.md) for a file with a spec, to save in the
+ * user's catalog: NULL when the file holds no full architecture. */
+JsonObject   *uth_model_file_to_catalog_entry (const UthModelFile *self,
+                                               const char         *id,
+                                               const char         *name,
+                                               const char         *source);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UthModelFile, uth_model_file_free)
+
+G_END_DECLS

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "core/uth-encoding.h"
+#include "core/uth-toy-transformer.h"
+#include "render/uth-draw-attention.h"
+#include "render/uth-draw-fundamentals.h"
+
+typedef struct
+{
+  UthTokenizer    *tok;
+  GArray          *ids;
+  UthToyAttention  att;
+  guint            head;
+  guint            row;
+  gboolean         ok;
+} Data;
+
+typedef struct
+{
+  double       s;
+  UthChartRect scores;     /* cell area of the score matrix */
+  UthChartRect weights;    /* cell area of the weight matrix */
+  double       cell;
+  UthChartRect detail;     /* the row detail panel */
+  UthChartRect heads;      /* thumbnails of every head */
+  double       top;
+} Layout;
+
+static void
+data_init (Data                   *d,
+           const UthFigureContext *ctx)
+{
+  const UthAttentionView *view = ctx->page_data;
+  UthToyConfig config;
+  guint n;
+
+  d->tok = uth_tokenizer_get_default ();
+  d->ids = d->tok != NULL ? uth_tokenizer_encode (d->tok, uth_fundamentals_text (ctx), -1) : NULL;
+  uth_toy_config_init (&config);
+  d->ok = d->ids != NULL && d->ids->len > 0;
+  n = d->ok ? MIN (d->ids->len, UTH_ATTENTION_MAX_TOKENS) : 0;
+  if (d->ok)
+    d->ok = uth_toy_attention_run (&config, (const guint32 *) d->ids->data, n, &d->att);
+  d->head = view != NULL ? MIN (view->head, config.heads - 1) : 0;
+  d->row = n > 0 ? n - 1 : 0;
+  if (view != NULL && view->row >= 0 && (guint) view->row < n)
+    d->row = (guint) view->row;
+  /* Hovering a cell details its row. */
+  if (ctx->hover >= 0 && n > 0 && (guint) ctx->hover < n * n)
+    d->row = (guint) ctx->hover / n;
+}
+
+static void
+data_clear (Data *d)
+{
+  if (d->ok)
+    uth_toy_attention_clear (&d->att);
+  g_clear_pointer (&d->ids, g_array_unref);
+}
+
+static double
+draw_header (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             double                  width)
+{
+  double m = uth_draw_margin (ctx);
+
+  return uth_draw_title (cr, ctx, _("Attention: each token looks back at the tokens before it"),
+                         _("Illustrative: a tiny layer with random weights from a fixed seed (width 32, 4 heads of 8, RoPE). The arithmetic is exact; the patterns are not a trained model’s."),
+                         m, m, width - 2 * m);
+}
+
+static void
+layout_init (Layout                 *l,
+             const UthFigureContext *ctx,
+             double                  width,
+             double                  height,
+             double                  top,
+             guint                   n)
+{
+  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
+  double label_w = 96 * s, head_h = 150 * s;
+  double left_w = (width - 2 * m) * 0.68;
+  double mat_w = (left_w - 3 * 16 * s) / 2 - label_w;
+  double mat_h = height - m - top - head_h - 16 * s - 56 * s - 90 * s;
+
+  l->s = s;
+  l->top = top;
+  l->cell = MIN (mat_w, mat_h) / MAX (n, 1);
+  l->scores = (UthChartRect) { m + 16 * s + label_w, top + 50 * s, l->cell * n, l->cell * n };
+  l->weights = (UthChartRect) { m + left_w / 2 + 8 * s + label_w, top + 50 * s, l->cell * n, l->cell * n };
+  l->detail = (UthChartRect) { m + left_w + 16 * s, top, width - 2 * m - left_w - 16 * s,
+                               height - m - top - head_h - 16 * s };
+  l->heads = (UthChartRect) { m, height - m - head_h, width - 2 * m, head_h };
+}
+
+static void
+draw_labels (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Data             *d,
+             const Layout           *l,
+             const UthChartRect     *r)
+{
+  guint n = (guint) d->att.n, step = (guint) ceil (16 * l->s / l->cell);
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  for (guint i = 0; i < n; i += MAX (step, 1))
+    {
+      g_autofree char *t = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, i));
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, t, r->x - 6 * l->s, r->y + (i + 0.5) * l->cell,
+                     UTH_ANCHOR_E, 90 * l->s, NULL);
+      cairo_save (cr);
+      cairo_translate (cr, r->x + (i + 0.5) * l->cell, r->y + r->h + 6 * l->s);
+      cairo_rotate (cr, G_PI / 3);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, t, 0, 0, UTH_ANCHOR_W, 80 * l->s, NULL);
+      cairo_restore (cr);
+    }
+}
+
+static void
+draw_matrix (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Data             *d,
+             const Layout           *l,
+             guint                   head,
+             const UthChartRect     *r,
+             gboolean                weights,
+             double                  cell,
+             gboolean                highlight)
+{
+  guint n = (guint) d->att.n;
+  double max_abs = 1e-9;
+
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j <= i; j++)
+      max_abs = MAX (max_abs, fabs (uth_toy_attention_score (&d->att, head, i, j)));
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        UthRgba c;
+        double x = r->x + j * cell, y = r->y + i * cell;
+
+        if (j > i)
+          {
+            /* The causal mask: the future is −∞ before softmax, 0 after. */
+            uth_draw_color (ctx, UTH_COLOR_GRID, &c);
+            uth_draw_set_rgba (cr, &c, 0.55);
+            cairo_rectangle (cr, x, y, cell, cell);
+            cairo_fill (cr);
+            continue;
+          }
+        if (weights)
+          uth_draw_heat (sqrt (uth_toy_attention_weight (&d->att, head, i, j)), &c);
+        else
+          uth_draw_diverging (uth_toy_attention_score (&d->att, head, i, j) / max_abs, &c);
+        uth_draw_set_rgba (cr, &c, 1.0);
+        cairo_rectangle (cr, x, y, cell + 0.3, cell + 0.3);
+        cairo_fill (cr);
+      }
+  if (highlight && ctx->hover >= 0 && (guint) ctx->hover < n * n)
+    {
+      guint i = (guint) ctx->hover / n, j = (guint) ctx->hover % n;
+      uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+      cairo_set_line_width (cr, 3 * l->s);
+      cairo_rectangle (cr, r->x + j * cell, r->y + i * cell, cell, cell);
+      cairo_stroke (cr);
+    }
+  if (highlight)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      cairo_set_line_width (cr, 1.5 * l->s);
+      cairo_rectangle (cr, r->x, r->y + d->row * cell, r->w, cell);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_detail (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Data             *d,
+             const Layout           *l)
+{
+  double s = l->s, x = l->detail.x + 16 * s, w = l->detail.w - 32 * s;
+  g_autofree char *t = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, d->row));
+  g_autofree char *heading = g_strdup_printf (_("Row %u, “%s”: where it looks"), d->row, t);
+  double y = uth_draw_panel (cr, ctx, l->detail.x, l->detail.y, l->detail.w, l->detail.h, heading);
+  double bar_h = MIN (26 * s, (l->detail.h - 230 * s) / (d->row + 1));
+  double label_w = 90 * s, bar_w = w - label_w - 60 * s;
+  GString *sum = g_string_new ("out = ");
+  guint shown = 0;
+
+  for (guint j = 0; j <= d->row; j++)
+    {
+      double a = uth_toy_attention_weight (&d->att, d->head, d->row, j);
+      g_autofree char *tj = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, j));
+      g_autofree char *v = g_strdup_printf ("%.2f", a);
+      double by = y + j * bar_h;
+      UthRgba c;
+
+      if (bar_h < 8 * s)
+        break;
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, bar_h >= 18 * s ? UTH_FONT_TICK : UTH_FONT_MONO, tj, x + label_w - 6 * s,
+                     by + bar_h / 2, UTH_ANCHOR_E, label_w, NULL);
+      uth_draw_heat (sqrt (a), &c);
+      uth_draw_set_rgba (cr, &c, 1.0);
+      cairo_rectangle (cr, x + label_w, by + 2 * s, MAX (a * bar_w, 1), bar_h - 4 * s);
+      cairo_fill (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, v, x + label_w + a * bar_w + 4 * s, by + bar_h / 2,
+                     UTH_ANCHOR_W, 0, NULL);
+    }
+  y += (d->row + 1) * bar_h + 14 * s;
+  /* The weighted sum, largest terms first. */
+  {
+    guint order[UTH_TOY_MAX_TOKENS];
+    for (guint j = 0; j <= d->row; j++)
+      order[j] = j;
+    for (guint a = 0; a <= d->row; a++)
+      for (guint b = a + 1; b <= d->row; b++)
+        if (uth_toy_attention_weight (&d->att, d->head, d->row, order[b]) >
+            uth_toy_attention_weight (&d->att, d->head, d->row, order[a]))
+          {
+            guint tmp = order[a];
+            order[a] = order[b];
+            order[b] = tmp;
+          }
+    for (guint k = 0; k <= d->row && shown < 3; k++, shown++)
+      {
+        g_autofree char *tj = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, order[k]));
+        g_string_append_printf (sum, "%s%.2f × v(%s)", k ? " + " : "",
+                                uth_toy_attention_weight (&d->att, d->head, d->row, order[k]), tj);
+      }
+    if (d->row + 1 > shown)
+      g_string_append (sum, " + …");
+  }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL,
+                           _("Each weight is e^(S − max) over the row’s sum (softmax), so a row adds up to 1. The output is the weighted sum of the value vectors:"),
+                           x, y, w) + 6 * s;
+  {
+    g_autofree char *escaped = g_markup_escape_text (sum->str, -1);
+    uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w);
+  }
+  g_string_free (sum, TRUE);
+}
+
+static void
+draw_heads (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Data             *d,
+            const Layout           *l)
+{
+  double s = l->s, y = uth_draw_panel (cr, ctx, l->heads.x, l->heads.y, l->heads.w, l->heads.h,
+                                       _("Every head’s weights (each head has its own W_Q, W_K, W_V and looks for something else)"));
+  guint heads = d->att.config.heads, n = (guint) d->att.n;
+  double size = l->heads.y + l->heads.h - y - 10 * s, cell = size / MAX (n, 1);
+
+  for (guint h = 0; h < heads; h++)
+    {
+      UthChartRect r = { l->heads.x + 24 * s + h * (size + 120 * s), y, size, size };
+      g_autofree char *label = g_strdup_printf (_("head %u"), h);
+
+      draw_matrix (cr, ctx, d, l, h, &r, TRUE, cell, FALSE);
+      uth_draw_set_color (cr, ctx, h == d->head ? UTH_COLOR_ACCENT : UTH_COLOR_GRID);
+      cairo_set_line_width (cr, (h == d->head ? 3 : 1) * s);
+      cairo_rectangle (cr, r.x, r.y, r.w, r.h);
+      cairo_stroke (cr);
+      uth_draw_set_color (cr, ctx, h == d->head ? UTH_COLOR_FOREGROUND : UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, r.x + r.w + 10 * s, r.y + r.h / 2, UTH_ANCHOR_W, 0, NULL);
+    }
+}
+
+void
+uth_draw_attention (cairo_t                *cr,
+                    double                  width,
+                    double                  height,
+                    const UthFigureContext *ctx)
+{
+  Data d = { 0 };
+  Layout l;
+  double top, s = uth_fundamentals_scale (ctx);
+  g_autofree char *left = NULL;
+  g_autofree char *right = NULL;
+  UthChartRect panel;
+
+  uth_draw_background (cr, width, height, ctx);
+  top = draw_header (cr, ctx, width);
+  data_init (&d, ctx);
+  if (!d.ok)
+    {
+      data_clear (&d);
+      return;
+    }
+  layout_init (&l, ctx, width, height, top, (guint) d.att.n);
+  panel = (UthChartRect) { uth_draw_margin (ctx), top, l.detail.x - 16 * s - uth_draw_margin (ctx), l.detail.h };
+  uth_draw_panel (cr, ctx, panel.x, panel.y, panel.w, panel.h, NULL);
+  left = g_strdup_printf (_("Scores S = QKᵀ / √%u (head %u)"), d.att.head_dim, d.head);
+  right = g_strdup (_("Weights A = softmax of each row"));
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, left, l.scores.x, top + 14 * s, UTH_ANCHOR_NW, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, right, l.weights.x, top + 14 * s, UTH_ANCHOR_NW, 0, NULL);
+  draw_matrix (cr, ctx, &d, &l, d.head, &l.scores, FALSE, l.cell, TRUE);
+  draw_matrix (cr, ctx, &d, &l, d.head, &l.weights, TRUE, l.cell, TRUE);
+  draw_labels (cr, ctx, &d, &l, &l.scores);
+  draw_labels (cr, ctx, &d, &l, &l.weights);
+  uth_draw_note (cr, ctx,
+                 _("Rows are queries (the token looking), columns are keys (the tokens looked at). Grey cells are the causal mask: a token may not see later tokens, so their score is −∞ and their weight 0. Blue scores are negative, red positive."),
+                 panel.x + 16 * s, panel.y + panel.h - 56 * s, panel.w - 32 * s);
+  draw_detail (cr, ctx, &d, &l);
+  draw_heads (cr, ctx, &d, &l);
+  data_clear (&d);
+}
+
+gboolean
+uth_hit_attention (double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx,
+                   double                  x,
+                   double                  y,
+                   UthFigureHit           *hit)
+{
+  Data d = { 0 };
+  Layout l;
+  cairo_t *cr = uth_fundamentals_scratch ();
+  double top = draw_header (cr, ctx, width);
+  const UthChartRect *areas[2];
+  gboolean found = FALSE;
+  guint n;
+
+  cairo_destroy (cr);
+  hit->index = -1;
+  hit->tooltip = NULL;
+  data_init (&d, ctx);
+  if (!d.ok)
+    {
+      data_clear (&d);
+      return FALSE;
+    }
+  n = (guint) d.att.n;
+  layout_init (&l, ctx, width, height, top, n);
+  areas[0] = &l.scores;
+  areas[1] = &l.weights;
+  for (int a = 0; a < 2 && !found; a++)
+    if (x >= areas[a]->x && x < areas[a]->x + areas[a]->w && y >= areas[a]->y && y < areas[a]->y + areas[a]->h)
+      {
+        guint i = (guint) ((y - areas[a]->y) / l.cell), j = (guint) ((x - areas[a]->x) / l.cell);
+        g_autofree char *ti = NULL;
+        g_autofree char *tj = NULL;
+        g_autofree char *ei = NULL;
+        g_autofree char *ej = NULL;
+
+        if (i >= n || j >= n)
+          break;
+        ti = uth_tokenizer_describe_token (d.tok, g_array_index (d.ids, guint32, i));
+        tj = uth_tokenizer_describe_token (d.tok, g_array_index (d.ids, guint32, j));
+        ei = g_markup_escape_text (ti, -1);
+        ej = g_markup_escape_text (tj, -1);
+        hit->index = (int) (i * n + j);
+        if (j > i)
+          hit->tooltip = g_strdup_printf (_("“%s” (row %u) may not look at “%s” (column %u), which comes later: masked, score −∞, weight 0"),
+                                          ei, i, ej, j);
+        else
+          {
+            double dot = uth_dot (uth_toy_attention_q (&d.att, d.head, i), uth_toy_attention_k (&d.att, d.head, j), d.att.head_dim);
+            /* Translators: tooltip with the numbers of one attention cell */
+            hit->tooltip = g_strdup_printf (_("Query “%s” (row %u), key “%s” (column %u)\n"
+                                              "S = q·k / √%u = %.3f / %.3f = %.3f\n"
+                                              "A = softmax over row %u = %.3f"),
+                                            ei, i, ej, j, d.att.head_dim, dot, sqrt (d.att.head_dim),
+                                            uth_toy_attention_score (&d.att, d.head, i, j), i,
+                                            uth_toy_attention_weight (&d.att, d.head, i, j));
+          }
+        found = TRUE;
+      }
+  data_clear (&d);
+  return found;
+}

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/uth-toy-transformer.h"
+#include "render/uth-draw-embed.h"
+#include "render/uth-draw-fundamentals.h"
+
+/* Tokens drawn down the left; more are summarised. */
+#define MAX_ROWS 14
+
+typedef struct
+{
+  double       s;
+  UthChartRect panel;
+  UthChartRect chips;     /* column of token chips */
+  UthChartRect table;     /* the whole V x d table */
+  UthChartRect picked;    /* the picked rows, n x d */
+  UthChartRect facts;     /* the scenario model's numbers */
+  double       row_h;     /* of chips and picked rows */
+} Layout;
+
+static void
+layout_init (Layout                 *l,
+             const UthFigureContext *ctx,
+             double                  width,
+             double                  height,
+             double                  top,
+             guint                   rows)
+{
+  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
+  double left_w = (width - 2 * m) * 0.64, inner_top;
+
+  l->s = s;
+  l->panel = (UthChartRect) { m, top, left_w, height - m - top };
+  l->facts = (UthChartRect) { m + left_w + 20 * s, top, width - 2 * m - left_w - 20 * s, height - m - top };
+  inner_top = top + 70 * s;
+  l->row_h = MIN (44 * s, (l->panel.h - 110 * s) / MAX (rows, 1));
+  l->chips = (UthChartRect) { m + 16 * s, inner_top, 130 * s, rows * l->row_h };
+  l->table = (UthChartRect) { m + 290 * s, inner_top, 110 * s, l->panel.h - 120 * s };
+  l->picked = (UthChartRect) { m + 480 * s, inner_top, left_w - 500 * s, rows * l->row_h };
+}
+
+static void
+draw_table (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const UthToyConfig     *config,
+            guint32                 vocab,
+            const UthChartRect     *r)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) config->d_model, (int) vocab);
+  guint32 *data = (guint32 *) cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image) / 4;
+  double row[UTH_TOY_MAX_WIDTH];
+
+  cairo_surface_flush (image);
+  for (guint32 id = 0; id < vocab; id++)
+    {
+      uth_toy_embedding (config, id, row);
+      for (guint32 c = 0; c < config->d_model; c++)
+        {
+          UthRgba col;
+          uth_draw_diverging (row[c] / 2.5, &col);
+          data[id * stride + c] = ((guint32) (col.r * 255) << 16) | ((guint32) (col.g * 255) << 8) |
+                                  (guint32) (col.b * 255);
+        }
+    }
+  cairo_surface_mark_dirty (image);
+  cairo_save (cr);
+  cairo_translate (cr, r->x, r->y);
+  cairo_scale (cr, r->w / config->d_model, r->h / vocab);
+  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (image);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  cairo_set_line_width (cr, 1.5);
+  cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+  cairo_stroke (cr);
+}
+
+static void
+draw_picked (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Layout           *l,
+             const UthToyConfig     *config,
+             const guint32          *ids,
+             guint                   rows,
+             guint32                 vocab)
+{
+  double cell_w = l->picked.w / config->d_model, row[UTH_TOY_MAX_WIDTH];
+
+  for (guint i = 0; i < rows; i++)
+    {
+      double y = l->picked.y + i * l->row_h + 4 * l->s, h = l->row_h - 8 * l->s;
+      double ty = l->table.y + (ids[i] + 0.5) / vocab * l->table.h;
+      UthRgba c;
+
+      uth_toy_embedding (config, ids[i], row);
+      for (guint32 k = 0; k < config->d_model; k++)
+        {
+          uth_draw_diverging (row[k] / 2.5, &c);
+          uth_draw_set_rgba (cr, &c, 1.0);
+          cairo_rectangle (cr, l->picked.x + k * cell_w, y, cell_w + 0.5, h);
+          cairo_fill (cr);
+        }
+      /* id -> its row in the table -> the copied row */
+      uth_draw_categorical (ctx, i, &c);
+      uth_draw_set_rgba (cr, &c, (int) i == ctx->hover || ctx->hover < 0 ? 1.0 : 0.3);
+      cairo_set_line_width (cr, ((int) i == ctx->hover ? 3.5 : 2) * l->s);
+      cairo_move_to (cr, l->chips.x + l->chips.w, y + h / 2);
+      cairo_line_to (cr, l->table.x, ty);
+      cairo_stroke (cr);
+      cairo_move_to (cr, l->table.x - 6 * l->s, ty);
+      cairo_line_to (cr, l->table.x + l->table.w + 6 * l->s, ty);
+      cairo_stroke (cr);
+      cairo_move_to (cr, l->table.x + l->table.w + 6 * l->s, ty);
+      cairo_line_to (cr, l->picked.x - 4 * l->s, y + h / 2);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_facts (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Layout           *l,
+            guint                   n_tokens)
+{
+  const UthModel *model = ctx->input.model;
+  double s = l->s, x = l->facts.x, w = l->facts.w, y = l->facts.y, card_h = 100 * s;
+  double bpp = uth_dtype_bytes (ctx->input.weights);
+  g_autofree char *heading = NULL;
+
+  if (model == NULL)
+    {
+      uth_draw_panel (cr, ctx, x, y, w, l->facts.h, _("Choose a model to see its table"));
+      return;
+    }
+  {
+    double params = (double) model->vocab * model->hidden;
+    double total = (double) uth_model_params (model);
+    g_autofree char *v = uth_format_count (model->vocab);
+    g_autofree char *d = uth_format_count (model->hidden);
+    g_autofree char *p = uth_format_count (params);
+    g_autofree char *share = uth_format_percent (total > 0 ? params / total : 0);
+    g_autofree char *bytes = uth_format_bytes (params * bpp);
+    g_autofree char *bpp_s = uth_format_number (bpp);
+    g_autofree char *read = uth_format_bytes ((double) n_tokens * model->hidden * bpp);
+    g_autofree char *p_detail = g_strdup_printf (_("%s of the model’s parameters"), share);
+    g_autofree char *formula = NULL;
+    g_autofree char *lookup = NULL;
+
+    heading = g_strdup_printf (_("The real table of %s"), ctx->model != NULL ? ctx->model->name : "");
+    y = uth_draw_panel (cr, ctx, x, y, w, l->facts.h, heading);
+    x += 16 * s;
+    w -= 32 * s;
+    {
+      g_autofree char *rows = g_strdup_printf (_("%u rows, one per token"), model->vocab);
+      uth_draw_card (cr, ctx, x, y, w / 2 - 6 * s, card_h, _("Vocabulary V"), v, rows);
+    }
+    uth_draw_card (cr, ctx, x + w / 2 + 6 * s, y, w / 2 - 6 * s, card_h, _("Width d"), d,
+                   _("numbers per row"));
+    y += card_h + 12 * s;
+    uth_draw_card (cr, ctx, x, y, w, card_h, _("Parameters V × d"), p, p_detail);
+    y += card_h + 12 * s;
+    /* Translators: weight data type, e.g. "Memory in bf16" */
+    {
+      g_autofree char *label = g_strdup_printf (_("Memory in %s"), uth_dtype_id (ctx->input.weights));
+      uth_draw_card (cr, ctx, x, y, w, card_h, label, bytes,
+                     model->tied_embeddings ? _("the output layer reuses this table (tied)")
+                                            : _("the output layer (lm-head) is a second table this size"));
+    }
+    y += card_h + 16 * s;
+    /* Translators: "128256 × 4096 × 2 bytes = 1.05 GB" */
+    formula = g_strdup_printf (_("%u × %u × %s bytes = %s"), model->vocab, model->hidden, bpp_s, bytes);
+    uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+    y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, formula, x, y, w) + 12 * s;
+    lookup = g_strdup_printf (ngettext ("Looking up your %u token does no arithmetic: it reads %u row of %u numbers, %s.",
+                                        "Looking up your %u tokens does no arithmetic: it reads %u rows of %u numbers, %s.",
+                                        n_tokens),
+                              n_tokens, n_tokens, model->hidden, read);
+    y += uth_draw_note (cr, ctx, lookup, x, y, w) + 8 * s;
+    if (model->learned_positions > 0)
+      uth_draw_note (cr, ctx, _("This model also learns a table of positions, added to each row (see Position)."),
+                     x, y, w);
+  }
+}
+
+void
+uth_draw_embed (cairo_t                *cr,
+                double                  width,
+                double                  height,
+                const UthFigureContext *ctx)
+{
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  g_autoptr(GArray) ids = NULL;
+  UthToyConfig config;
+  Layout l;
+  double m = uth_draw_margin (ctx), top, s = uth_fundamentals_scale (ctx);
+  guint rows;
+  guint32 vocab;
+  g_autofree UthChartRect *rects = NULL;
+  g_autofree char *table_label = NULL;
+  g_autofree char *picked_label = NULL;
+  g_autofree char *note = NULL;
+
+  uth_draw_background (cr, width, height, ctx);
+  if (tok == NULL)
+    return;
+  ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+  vocab = uth_bpe_get_vocab_size (uth_tokenizer_get_bpe (tok));
+  uth_toy_config_init (&config);
+  rows = MIN (ids->len, MAX_ROWS);
+  top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"),
+                        _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."),
+                        m, m, width - 2 * m);
+  layout_init (&l, ctx, width, height, top, rows);
+  uth_draw_panel (cr, ctx, l.panel.x, l.panel.y, l.panel.w, l.panel.h,
+                  _("Your tokens, the table, and the rows they pick"));
+  rects = g_new0 (UthChartRect, rows + 1);
+  for (guint i = 0; i < rows; i++)
+    {
+      double h;
+      guint colors[1] = { i };
+      uth_draw_token_chips (cr, ctx, tok, &g_array_index (ids, guint32, i), 1, colors,
+                            UTH_CHIP_WITH_ID | UTH_CHIP_COMPACT, (int) i == ctx->hover ? 0 : -1,
+                            l.chips.x, l.chips.y + i * l.row_h, l.chips.w, l.row_h, NULL, &h);
+    }
+  draw_table (cr, ctx, &config, vocab, &l.table);
+  draw_picked (cr, ctx, &l, &config, (const guint32 *) ids->data, rows, vocab);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  table_label = g_strdup_printf (_("%u rows × %u"), vocab, config.d_model);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, table_label, l.table.x + l.table.w / 2, l.table.y - 4 * s,
+                 UTH_ANCHOR_S, 0, NULL);
+  picked_label = g_strdup_printf (_("%u × %u: one row per token"), ids->len, config.d_model);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, picked_label, l.picked.x, l.picked.y - 4 * s,
+                 UTH_ANCHOR_SW, 0, NULL);
+  if (ids->len > rows)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more token", "… and %u more tokens",
+                                                         ids->len - rows), ids->len - rows);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, more, l.chips.x, l.chips.y + rows * l.row_h + 4 * s,
+                     UTH_ANCHOR_NW, 0, NULL);
+    }
+  note = g_strdup_printf (_("Illustrative: this app’s %u-token vocabulary with random rows of width %u from a fixed seed, blue negative, red positive. A trained model’s rows are learned, and tokens used alike end up with similar rows."),
+                          vocab, config.d_model);
+  uth_draw_note (cr, ctx, note, l.panel.x + 16 * s, l.panel.y + l.panel.h - 46 * s, l.panel.w - 32 * s);
+  draw_facts (cr, ctx, &l, ids->len);
+}
+
+gboolean
+uth_hit_embed (double                  width,
+               double                  height,
+               const UthFigureContext *ctx,
+               double                  x,
+               double                  y,
+               UthFigureHit           *hit)
+{
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  g_autoptr(GArray) ids = NULL;
+  cairo_t *cr;
+  Layout l;
+  double top, m = uth_draw_margin (ctx);
+  guint rows, i;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (tok == NULL)
+    return FALSE;
+  ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+  rows = MIN (ids->len, MAX_ROWS);
+  cr = uth_fundamentals_scratch ();
+  top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"),
+                        _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."),
+                        m, m, width - 2 * m);
+  cairo_destroy (cr);
+  layout_init (&l, ctx, width, height, top, rows);
+  if (y < l.chips.y || (x >= l.table.x && x < l.picked.x) || x < l.chips.x ||
+      x > l.picked.x + l.picked.w)
+    return FALSE;
+  i = (guint) ((y - l.chips.y) / l.row_h);
+  if (i >= rows)
+    return FALSE;
+  hit->index = (int) i;
+  hit->tooltip = g_strdup_printf (_("Token %u has id %u: it copies row %u of the table"), i + 1,
+                                  g_array_index (ids, guint32, i), g_array_index (ids, guint32, i));
+  return TRUE;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "render/uth-draw-fundamentals.h"
+
+const char *
+uth_fundamentals_text (const UthFigureContext *ctx)
+{
+  if (ctx != NULL && ctx->text != NULL && ctx->text[0] != '\0')
+    return ctx->text;
+  return _(UTH_DEFAULT_TEXT);
+}
+
+double
+uth_fundamentals_scale (const UthFigureContext *ctx)
+{
+  return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+}
+
+cairo_t *
+uth_fundamentals_scratch (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  return cr;
+}
+
+guint
+uth_draw_token_chips (cairo_t                *cr,
+                      const UthFigureContext *ctx,
+                      UthTokenizer           *tokenizer,
+                      const guint32          *ids,
+                      guint                   n,
+                      const guint            *colors,
+                      UthChipFlags            flags,
+                      int                     highlight,
+                      double                  x,
+                      double                  y,
+                      double                  width,
+                      double                  max_height,
+                      UthChartRect           *rects,
+                      double                 *height)
+{
+  double s = uth_fundamentals_scale (ctx);
+  gboolean compact = (flags & UTH_CHIP_COMPACT) != 0;
+  gboolean with_id = (flags & UTH_CHIP_WITH_ID) != 0;
+  double pad = (compact ? 5 : 8) * s, gap = (compact ? 4 : 6) * s;
+  double text_h, id_h = 0, chip_h, cx = x, cy = y;
+  cairo_t *measure = cr != NULL ? cr : uth_fundamentals_scratch ();
+  guint i;
+
+  uth_draw_text_size (measure, ctx, UTH_FONT_MONO, "Ag", NULL, &text_h);
+  if (with_id)
+    uth_draw_text_size (measure, ctx, UTH_FONT_TICK, "0", NULL, &id_h);
+  chip_h = text_h + id_h + 2 * pad;
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *label = uth_tokenizer_describe_token (tokenizer, ids[i]);
+      g_autofree char *id = g_strdup_printf ("%u", ids[i]);
+      double tw, iw = 0, w;
+      UthRgba color;
+
+      uth_draw_text_size (measure, ctx, UTH_FONT_MONO, label, &tw, NULL);
+      if (with_id)
+        uth_draw_text_size (measure, ctx, UTH_FONT_TICK, id, &iw, NULL);
+      w = MIN (MAX (tw, iw) + 2 * pad, width);
+      if (cx > x && cx + w > x + width)
+        {
+          cx = x;
+          cy += chip_h + gap;
+        }
+      if (cy + chip_h > y + max_height)
+        break;
+      if (rects != NULL)
+        {
+          rects[i].x = cx;
+          rects[i].y = cy;
+          rects[i].w = w;
+          rects[i].h = chip_h;
+        }
+      if (cr != NULL)
+        {
+          if (flags & UTH_CHIP_DIM)
+            uth_draw_color (ctx, UTH_COLOR_GRID, &color);
+          else
+            uth_draw_categorical (ctx, colors != NULL ? colors[i] : i, &color);
+          uth_draw_rounded_rect (cr, cx, cy, w, chip_h, 6 * s);
+          uth_draw_set_rgba (cr, &color, (int) i == highlight ? 0.75 : 0.28);
+          cairo_fill_preserve (cr);
+          uth_draw_set_rgba (cr, &color, 1.0);
+          cairo_set_line_width (cr, ((int) i == highlight ? 3 : 1.5) * s);
+          cairo_stroke (cr);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          uth_draw_text (cr, ctx, UTH_FONT_MONO, label, cx + w / 2, cy + pad, UTH_ANCHOR_N,
+                         w - 2 * pad + 1, NULL);
+          if (with_id)
+            {
+              uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+              uth_draw_text (cr, ctx, UTH_FONT_TICK, id, cx + w / 2, cy + pad + text_h,
+                             UTH_ANCHOR_N, 0, NULL);
+            }
+        }
+      cx += w + gap;
+    }
+  if (height != NULL)
+    *height = i > 0 ? cy + chip_h - y : 0;
+  if (cr == NULL)
+    cairo_destroy (measure);
+  return i;
+}
+
+double
+uth_draw_panel (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                double                  x,
+                double                  y,
+                double                  width,
+                double                  height,
+                const char             *heading)
+{
+  double s = uth_fundamentals_scale (ctx);
+  UthChartRect ext = { x, y, 0, 0 };
+
+  uth_draw_rounded_rect (cr, x, y, width, height, 12 * s);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+  cairo_fill_preserve (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+  cairo_set_line_width (cr, 1.0 * s);
+  cairo_stroke (cr);
+  if (heading == NULL)
+    return y + 14 * s;
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x + 16 * s, y + 12 * s, UTH_ANCHOR_NW,
+                 width - 32 * s, &ext);
+  return ext.y + ext.h + 10 * s;
+}
+
+double
+uth_draw_note (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const char             *text,
+               double                  x,
+               double                  y,
+               double                  width)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_autofree char *markup = g_strdup_printf ("<i>%s</i>", escaped);
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  return uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, markup, x, y, width);
+}
+
+void
+uth_draw_diverging (double   v,
+                    UthRgba *out)
+{
+  /* White at 0, towards a blue (negative) or a red (positive) of similar lightness. */
+  double t = CLAMP (fabs (v), 0.0, 1.0);
+  const UthRgba neg = { 0.16, 0.40, 0.70, 1 }, pos = { 0.78, 0.22, 0.18, 1 };
+  const UthRgba *end = v < 0 ? &neg : &pos;
+
+  out->r = 1.0 + (end->r - 1.0) * t;
+  out->g = 1.0 + (end->g - 1.0) * t;
+  out->b = 1.0 + (end->b - 1.0) * t;
+  out->a = 1.0;
+}

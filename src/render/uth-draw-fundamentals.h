@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared pieces of the How LLMs work figures: the reader's text, its tokens with the
+ * project's tokenizer, and token chips laid out in a wrapping flow. */
+#pragma once
+
+#include <glib/gi18n-lib.h>
+
+#include "catalog/uth-tokenizer.h"
+#include "render/uth-draw-common.h"
+
+G_BEGIN_DECLS
+
+/* The text the figures use when the reader has typed none. */
+#define UTH_DEFAULT_TEXT N_("The model reads the prompt, then writes one token at a time.")
+
+/* ctx->text, or the translated default when it is NULL or empty. */
+const char *uth_fundamentals_text        (const UthFigureContext *ctx);
+double      uth_fundamentals_scale       (const UthFigureContext *ctx);
+/* A 1 x 1 surface's context, for measuring text where no cairo_t is at hand (hit
+ * functions). Free with cairo_destroy. */
+cairo_t    *uth_fundamentals_scratch     (void);
+
+typedef enum
+{
+  UTH_CHIP_WITH_ID     = 1 << 0,  /* the id under the text */
+  UTH_CHIP_COMPACT     = 1 << 1,  /* smaller padding, for step-through frames */
+  UTH_CHIP_DIM         = 1 << 2,  /* all chips in a neutral colour */
+} UthChipFlags;
+
+/* Lays out (and when cr is not NULL, draws) chips for ids from x, y within width,
+ * wrapping lines, stopping before max_height: returns how many fitted. Chip i is
+ * coloured by colors[i] (categorical index; NULL: i), and its rectangle goes to
+ * rects[i] when rects is not NULL. *height receives the height used. */
+guint       uth_draw_token_chips         (cairo_t                *cr,
+                                          const UthFigureContext *ctx,
+                                          UthTokenizer           *tokenizer,
+                                          const guint32          *ids,
+                                          guint                   n,
+                                          const guint            *colors,
+                                          UthChipFlags            flags,
+                                          int                     highlight,
+                                          double                  x,
+                                          double                  y,
+                                          double                  width,
+                                          double                  max_height,
+                                          UthChartRect           *rects,
+                                          double                 *height);
+
+/* A panel: a card-coloured rounded rectangle with a heading; returns the y below the
+ * heading. */
+double      uth_draw_panel               (cairo_t                *cr,
+                                          const UthFigureContext *ctx,
+                                          double                  x,
+                                          double                  y,
+                                          double                  width,
+                                          double                  height,
+                                          const char             *heading);
+
+/* A small note in the dim colour, e.g. what is illustrative; returns its height. */
+double      uth_draw_note                (cairo_t                *cr,
+                                          const UthFigureContext *ctx,
+                                          const char             *text,
+                                          double                  x,
+                                          double                  y,
+                                          double                  width);
+
+/* A diverging colour for value v in [-1, 1]: blue for negative, red for positive. */
+void        uth_draw_diverging           (double                  v,
+                                          UthRgba                *out);
+
+G_END_DECLS

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "catalog/uth-corpus-model.h"
+#include "core/uth-softmax.h"
+#include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-generation.h"
+
+void
+uth_generation_view_init (UthGenerationView *view)
+{
+  view->steps = 8;
+  view->top_k = 0;
+  view->top_p = 1.0;
+  view->seed = 42;
+}
+
+static void
+estimate_times (const UthFigureContext *ctx,
+                UthGenerationRun       *run,
+                guint                   steps)
+{
+  UthEstimateInput in;
+  UthEstimate est;
+  guint64 prompt = MAX (run->prompt->len, 1);
+
+  if (ctx->input.model == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL)
+    return;
+  in = ctx->input;
+  in.prompt = prompt;
+  in.step_tokens = 1;
+  for (guint t = 0; t < MAX (steps, 1); t++)
+    {
+      /* The cache holds the prompt and the tokens drawn so far, plus the new one. */
+      in.context = prompt + t + 1;
+      if (uth_estimate (&in, &est) != UTH_ESTIMATE_OK)
+        return;
+      if (t == 0)
+        {
+          run->prefill_seconds = est.prefill_seconds;
+          run->prefill_bound = est.prefill_bound;
+          run->kv_bytes_per_token = est.kv_bytes_per_token;
+        }
+      run->step_seconds[t] = est.decode_step_seconds;
+      run->decode_bound = est.decode_bound;
+    }
+}
+
+gboolean
+uth_generation_run (const UthFigureContext  *ctx,
+                    const UthGenerationView *view,
+                    UthGenerationRun        *run)
+{
+  const UthNgram *ngram = uth_corpus_model_get_default ();
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  UthSampler sampler = { ctx->temperature, view->top_k, view->top_p };
+  guint steps = MIN (view->steps, UTH_GENERATION_MAX_STEPS), vocab;
+  g_autofree double *probs = NULL;
+  g_autofree double *dist = NULL;
+  GArray *context;
+  UthRng rng;
+
+  memset (run, 0, sizeof *run);
+  if (ngram == NULL || tok == NULL)
+    return FALSE;
+  vocab = uth_ngram_get_vocab (ngram);
+  probs = g_new0 (double, vocab);
+  dist = g_new0 (double, vocab);
+  run->prompt = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+  run->generated = g_array_new (FALSE, FALSE, sizeof (guint32));
+  context = g_array_copy (run->prompt);
+  uth_rng_init (&rng, view->seed);
+  for (guint t = 0; t < steps; t++)
+    {
+      guint32 next;
+
+      run->history = uth_ngram_distribution (ngram, (const guint32 *) context->data, context->len, probs);
+      /* The model's logits are the logarithms of its probabilities. */
+      for (guint i = 0; i < vocab; i++)
+        probs[i] = log (probs[i]);
+      uth_sampler_distribution (&sampler, probs, vocab, dist);
+      next = (guint32) (sampler.temperature <= 0 ? uth_argmax (dist, vocab) : uth_sample (dist, vocab, &rng));
+      if (t + 1 == steps)
+        {
+          run->kept = 0;
+          for (guint i = 0; i < vocab; i++)
+            run->kept += dist[i] > 0;
+          for (guint k = 0; k < UTH_GENERATION_CANDIDATES; k++)
+            {
+              guint best = (guint) uth_argmax (dist, vocab);
+              if (dist[best] <= 0)
+                break;
+              run->candidates[k] = best;
+              run->candidate_probs[k] = dist[best];
+              run->n_candidates = k + 1;
+              dist[best] = -1;   /* taken */
+            }
+          /* The chosen token is always listed. */
+          {
+            gboolean listed = FALSE;
+            for (guint k = 0; k < run->n_candidates; k++)
+              listed = listed || run->candidates[k] == next;
+            if (!listed && run->n_candidates > 0)
+              {
+                run->candidates[run->n_candidates - 1] = next;
+                run->candidate_probs[run->n_candidates - 1] = NAN;
+              }
+          }
+        }
+      g_array_append_val (run->generated, next);
+      g_array_append_val (context, next);
+    }
+  g_array_unref (context);
+  estimate_times (ctx, run, steps);
+  return TRUE;
+}
+
+void
+uth_generation_clear (UthGenerationRun *run)
+{
+  g_clear_pointer (&run->prompt, g_array_unref);
+  g_clear_pointer (&run->generated, g_array_unref);
+}
+
+static const char *
+bound_label (UthBound bound)
+{
+  switch (bound)
+    {
+    case UTH_BOUND_COMPUTE:
+      return _("compute-bound");
+    case UTH_BOUND_MEMORY:
+      return _("memory-bound");
+    case UTH_BOUND_OVERHEAD:
+      return _("overhead-bound");
+    case UTH_BOUND_COMMUNICATION:
+    default:
+      return _("communication-bound");
+    }
+}
+
+static void
+draw_text_panel (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 const UthGenerationRun *run,
+                 UthChartRect            r)
+{
+  double s = uth_fundamentals_scale (ctx);
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  guint n = run->prompt->len + run->generated->len;
+  g_autofree guint32 *ids = g_new0 (guint32, n + 1);
+  g_autofree guint *colors = g_new0 (guint, n + 1);
+  double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
+                             _("Prompt (grey, read in one prefill pass) and the tokens drawn after it, one per step"));
+  double h;
+  guint fitted;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean gen = i >= run->prompt->len;
+      ids[i] = gen ? g_array_index (run->generated, guint32, i - run->prompt->len)
+                   : g_array_index (run->prompt, guint32, i);
+      colors[i] = gen ? 5 : 7;
+    }
+  fitted = uth_draw_token_chips (cr, ctx, tok, ids, n, colors, UTH_CHIP_WITH_ID, n > 0 && run->generated->len > 0 ? (int) n - 1 : -1,
+                                 r.x + 16 * s, y, r.w - 32 * s, r.y + r.h - y - 10 * s, NULL, &h);
+  if (fitted < n)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("%u token does not fit", "%u tokens do not fit", n - fitted), n - fitted);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, r.x + r.w - 16 * s, r.y + 14 * s, UTH_ANCHOR_NE, 0, NULL);
+    }
+}
+
+static void
+draw_candidates (cairo_t                 *cr,
+                 const UthFigureContext  *ctx,
+                 const UthGenerationView *view,
+                 const UthGenerationRun  *run,
+                 UthChartRect             r)
+{
+  double s = uth_fundamentals_scale (ctx);
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  guint step = run->generated->len;
+  g_autofree char *heading = g_strdup_printf (_("Step %u: the candidates and the one drawn"), step);
+  double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
+  double label_w = 130 * s, bar_w = r.w - label_w - 150 * s, row_h;
+  guint32 chosen = step > 0 ? g_array_index (run->generated, guint32, step - 1) : 0;
+  g_autofree char *rule = NULL;
+  GString *parts = g_string_new (NULL);
+
+  if (ctx->temperature <= 0)
+    g_string_append (parts, _("greedy: always the most probable"));
+  else
+    {
+      g_string_append_printf (parts, _("temperature %.2f"), ctx->temperature);
+      if (view->top_k > 0)
+        g_string_append_printf (parts, _(", top-k %u"), view->top_k);
+      if (view->top_p < 1.0)
+        g_string_append_printf (parts, _(", top-p %.2f"), view->top_p);
+      g_string_append_printf (parts, _(", then a random draw (seed %" G_GUINT64_FORMAT ")"), view->seed);
+    }
+  rule = g_strdup_printf (_("Rule: %s. %u tokens keep a chance."), parts->str, run->kept);
+  g_string_free (parts, TRUE);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, rule, r.x + 16 * s, y, r.w - 32 * s) + 8 * s;
+  if (step == 0)
+    {
+      uth_draw_note (cr, ctx, _("No token drawn yet: press Step or Play."), r.x + 16 * s, y, r.w - 32 * s);
+      return;
+    }
+  row_h = MIN (34 * s, (r.y + r.h - y - 12 * s) / MAX (run->n_candidates, 1));
+  for (guint k = 0; k < run->n_candidates; k++)
+    {
+      double p = run->candidate_probs[k], by = y + k * row_h;
+      g_autofree char *name = uth_tokenizer_describe_token (tok, run->candidates[k]);
+      g_autofree char *pct = isnan (p) ? g_strdup ("?") : uth_format_percent (p);
+      gboolean is_chosen = run->candidates[k] == chosen;
+      UthRgba c;
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_MONO, name, r.x + 16 * s + label_w - 8 * s, by + row_h / 2,
+                     UTH_ANCHOR_E, label_w, NULL);
+      uth_draw_categorical (ctx, is_chosen ? 5 : 7, &c);
+      uth_draw_set_rgba (cr, &c, is_chosen ? 0.9 : 0.5);
+      cairo_rectangle (cr, r.x + 16 * s + label_w, by + 0.18 * row_h, MAX ((isnan (p) ? 0 : p) * bar_w, 1), 0.64 * row_h);
+      cairo_fill (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      {
+        g_autofree char *txt = is_chosen ? g_strdup_printf (_("%s ← drawn"), pct) : g_strdup (pct);
+        uth_draw_text (cr, ctx, is_chosen ? UTH_FONT_HEADING : UTH_FONT_TICK, txt,
+                       r.x + 16 * s + label_w + (isnan (p) ? 0 : p) * bar_w + 8 * s, by + row_h / 2, UTH_ANCHOR_W, 0, NULL);
+      }
+    }
+}
+
+static void
+draw_cache (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const UthGenerationRun *run,
+            UthChartRect            r)
+{
+  double s = uth_fundamentals_scale (ctx);
+  const UthModel *model = ctx->input.model;
+  guint n = run->prompt->len + run->generated->len;
+  guint layers = model != NULL ? model->layers : 32, rows = MIN (layers, 32);
+  double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
+                             _("KV cache: keys and values of every token in every layer"));
+  UthChartRect grid = { r.x + 70 * s, y + 4 * s, r.w - 90 * s, r.y + r.h - y - 90 * s };
+  double cw = grid.w / MAX (n, 1), ch = grid.h / rows;
+  UthRgba prompt_c, gen_c;
+  g_autofree char *rows_label = NULL;
+
+  uth_draw_categorical (ctx, 7, &prompt_c);
+  uth_draw_categorical (ctx, 5, &gen_c);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean gen = i >= run->prompt->len;
+      uth_draw_set_rgba (cr, gen ? &gen_c : &prompt_c, i + 1 == n && gen ? 1.0 : 0.55);
+      cairo_rectangle (cr, grid.x + i * cw + 0.5, grid.y, MAX (cw - 1, 0.5), grid.h);
+      cairo_fill (cr);
+    }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_BACKGROUND);
+  cairo_set_line_width (cr, 1.0);
+  for (guint l = 1; l < rows; l++)
+    {
+      cairo_move_to (cr, grid.x, grid.y + l * ch);
+      cairo_line_to (cr, grid.x + grid.w, grid.y + l * ch);
+    }
+  cairo_stroke (cr);
+  rows_label = rows < layers ? g_strdup_printf (_("%u layers (%u rows shown)"), layers, rows)
+                             : g_strdup_printf (_("%u layers"), layers);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text_vertical (cr, ctx, UTH_FONT_TICK, rows_label, r.x + 40 * s, grid.y + grid.h / 2);
+  if (model != NULL && run->kv_bytes_per_token > 0)
+    {
+      g_autofree char *per = uth_format_bytes (run->kv_bytes_per_token);
+      g_autofree char *total = uth_format_bytes (run->kv_bytes_per_token * n);
+      g_autofree char *bpe = uth_format_number (uth_dtype_bytes (ctx->input.kv));
+      g_autofree char *txt = g_strdup_printf (_("2 (K and V) × %u layers × %u KV heads × %u × %s bytes (%s) = %s per token; %u tokens: %s. Each step adds one column."),
+                                              model->layers, model->kv_heads, model->head_dim,
+                                              bpe, uth_dtype_id (ctx->input.kv), per, n, total);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, txt, grid.x, grid.y + grid.h + 8 * s, grid.w);
+    }
+}
+
+static void
+draw_timeline (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const UthGenerationRun *run,
+               UthChartRect            r)
+{
+  double s = uth_fundamentals_scale (ctx);
+  guint steps = run->generated->len;
+  double total = run->prefill_seconds, x, y, w = r.w - 32 * s, bar_h = 34 * s;
+  UthRgba pc, dc;
+  g_autofree char *pre = NULL;
+  g_autofree char *dec = NULL;
+  g_autofree char *tot = NULL;
+
+  y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, _("Time on the scenario’s GPU, from the estimator"));
+  if (run->prefill_seconds <= 0)
+    {
+      uth_draw_note (cr, ctx, _("Choose a model and GPU to see the time of each step."), r.x + 16 * s, y, w);
+      return;
+    }
+  for (guint t = 0; t < steps; t++)
+    total += run->step_seconds[t];
+  uth_draw_categorical (ctx, 7, &pc);
+  uth_draw_categorical (ctx, 5, &dc);
+  x = r.x + 16 * s;
+  uth_draw_set_rgba (cr, &pc, 0.8);
+  cairo_rectangle (cr, x, y, MAX (run->prefill_seconds / total * w, 2 * s), bar_h);
+  cairo_fill (cr);
+  x += MAX (run->prefill_seconds / total * w, 2 * s);
+  for (guint t = 0; t < steps; t++)
+    {
+      double sw = run->step_seconds[t] / total * w;
+      uth_draw_set_rgba (cr, &dc, t + 1 == steps ? 1.0 : 0.6);
+      cairo_rectangle (cr, x + 1, y, MAX (sw - 2, 1), bar_h);
+      cairo_fill (cr);
+      x += sw;
+    }
+  {
+    g_autofree char *pt = uth_format_seconds (run->prefill_seconds);
+    g_autofree char *st = uth_format_seconds (steps > 0 ? run->step_seconds[steps - 1] : 0);
+    g_autofree char *tt = uth_format_seconds (total);
+
+    pre = g_strdup_printf (ngettext ("Prefill: %u prompt token in one pass, %s, %s.",
+                                     "Prefill: %u prompt tokens in one pass, %s, %s.", run->prompt->len),
+                           run->prompt->len, pt, bound_label (run->prefill_bound));
+    dec = g_strdup_printf (_("Decode: %s per token, %s: every step reads all the weights for one token."),
+                           st, bound_label (run->decode_bound));
+    tot = g_strdup_printf (_("Total so far: %s."), tt);
+  }
+  y += bar_h + 10 * s;
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, pre, r.x + 16 * s, y, UTH_ANCHOR_NW, w, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, dec, r.x + 16 * s, y + 24 * s, UTH_ANCHOR_NW, w, NULL);
+  if (ctx->estimate != NULL)
+    {
+      g_autofree char *sp = uth_format_seconds (ctx->estimate->prefill_seconds);
+      g_autofree char *cmp = g_strdup_printf (_("%s For comparison, the scenario’s %" G_GUINT64_FORMAT "-token prompt: prefill %s, %s."),
+                                              tot, ctx->input.prompt, sp, bound_label (ctx->estimate->prefill_bound));
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, cmp, r.x + 16 * s, y + 48 * s, UTH_ANCHOR_NW, w, NULL);
+    }
+}
+
+void
+uth_draw_generation (cairo_t                *cr,
+                     double                  width,
+                     double                  height,
+                     const UthFigureContext *ctx)
+{
+  UthGenerationView defaults;
+  const UthGenerationView *view = ctx->page_data;
+  UthGenerationRun run;
+  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx), top, text_h, mid_h, time_h = 178 * s;
+  g_autofree char *sub = NULL;
+
+  uth_draw_background (cr, width, height, ctx);
+  uth_generation_view_init (&defaults);
+  if (view == NULL)
+    view = &defaults;
+  if (!uth_generation_run (ctx, view, &run))
+    return;
+  sub = g_strdup_printf (_("Next-token probabilities come from a trigram model counted over this app’s own %u words, not from an LLM: it is a poor writer, but the loop and the sampling rules are the real ones. Times are the estimator’s for %s on %s."),
+                         uth_corpus_model_get_n_words (),
+                         ctx->model != NULL ? ctx->model->name : _("no model"),
+                         ctx->gpu != NULL ? ctx->gpu->name : _("no GPU"));
+  top = uth_draw_title (cr, ctx, _("Generation: one token at a time"), sub, m, m, width - 2 * m);
+  text_h = (height - m - top - time_h - 32 * s) * 0.27;
+  mid_h = height - m - top - time_h - 32 * s - text_h;
+  draw_text_panel (cr, ctx, &run, (UthChartRect) { m, top, width - 2 * m, text_h });
+  draw_candidates (cr, ctx, view, &run, (UthChartRect) { m, top + text_h + 16 * s, (width - 2 * m) * 0.5 - 8 * s, mid_h });
+  draw_cache (cr, ctx, &run, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top + text_h + 16 * s,
+                                             (width - 2 * m) * 0.5 - 8 * s, mid_h });
+  draw_timeline (cr, ctx, &run, (UthChartRect) { m, height - m - time_h, width - 2 * m, time_h });
+  uth_generation_clear (&run);
+}

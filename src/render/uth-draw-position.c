@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "core/uth-encoding.h"
+#include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-position.h"
+
+#define MAX_POSITIONS 48
+#define SHOWN_PAIRS 6
+#define MAX_DISTANCE 256
+
+void
+uth_position_view_init (UthPositionView *view)
+{
+  view->theta = 10000.0;
+  view->dims = 64;
+  view->position = -1;
+}
+
+static void
+draw_heatmap (cairo_t                *cr,
+              const UthFigureContext *ctx,
+              const UthPositionView  *v,
+              UthTokenizer           *tok,
+              GArray                 *ids,
+              UthChartRect            r)
+{
+  double s = uth_fundamentals_scale (ctx), y0, label_w = 120 * s, axis_h = 46 * s;
+  guint n = MAX (MIN (ids->len, MAX_POSITIONS), 1), step;
+  double cw, ch;
+  UthChartRect map;
+  g_autofree char *axis = NULL;
+
+  y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
+                       _("Sinusoidal: PE(pos, 2i) = sin(pos / θ^(2i/d)), PE(pos, 2i+1) = cos(…)"));
+  map = (UthChartRect) { r.x + 16 * s + label_w, y0, r.w - 32 * s - label_w, r.y + r.h - y0 - axis_h };
+  cw = map.w / v->dims;
+  ch = map.h / n;
+  for (guint p = 0; p < n; p++)
+    for (guint d = 0; d < v->dims; d++)
+      {
+        UthRgba c;
+        uth_draw_diverging (uth_sinusoid (p, d, v->dims, v->theta), &c);
+        uth_draw_set_rgba (cr, &c, 1.0);
+        cairo_rectangle (cr, map.x + d * cw, map.y + p * ch, cw + 0.4, ch + 0.4);
+        cairo_fill (cr);
+      }
+  /* Row labels: each position's token, as many as fit. */
+  step = (guint) ceil (18 * s / ch);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  for (guint p = 0; p < n && p < ids->len; p += MAX (step, 1))
+    {
+      g_autofree char *tok_text = uth_tokenizer_describe_token (tok, g_array_index (ids, guint32, p));
+      g_autofree char *label = g_strdup_printf ("%u %s", p, tok_text);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, map.x - 6 * s, map.y + (p + 0.5) * ch,
+                     UTH_ANCHOR_E, label_w - 4 * s, NULL);
+    }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, "0", map.x, map.y + map.h + 4 * s, UTH_ANCHOR_NW, 0, NULL);
+  {
+    g_autofree char *last = g_strdup_printf ("%u", v->dims - 1);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, last, map.x + map.w, map.y + map.h + 4 * s, UTH_ANCHOR_NE, 0, NULL);
+  }
+  axis = g_strdup_printf (_("dimension (d = %u): fast waves on the left, slow on the right; rows are positions"), v->dims);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, axis, map.x + map.w / 2, map.y + map.h + 22 * s,
+                 UTH_ANCHOR_N, map.w + label_w, NULL);
+}
+
+static void
+draw_pairs (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const UthPositionView  *v,
+            guint                   pos,
+            UthChartRect            r)
+{
+  double s = uth_fundamentals_scale (ctx);
+  guint pairs = v->dims / 2;
+  g_autofree char *heading = g_strdup_printf (_("RoPE: pair i turns by pos × θ^(−2i/d) radians (position %u shown)"), pos);
+  double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
+  double cell_w = (r.w - 32 * s) / 3, cell_h = (r.y + r.h - y0 - 8 * s) / 2;
+  double rad = MIN (cell_w, cell_h - 64 * s) / 2 - 6 * s;
+
+  for (guint k = 0; k < SHOWN_PAIRS; k++)
+    {
+      /* Pairs spread from the fastest to the slowest. */
+      guint i = pairs > 1 ? (guint) llround ((double) k * (pairs - 1) / (SHOWN_PAIRS - 1)) : 0;
+      double f = uth_rope_frequency (i, v->dims, v->theta);
+      double cx = r.x + 16 * s + (k % 3 + 0.5) * cell_w;
+      double cy = y0 + (k / 3) * cell_h + rad + 6 * s;
+      double a = pos * f;
+      g_autofree char *label = NULL;
+      g_autofree char *freq = g_strdup_printf ("%.3g", f);
+      g_autofree char *turn = NULL;
+      UthRgba c;
+
+      label = g_strdup_printf (_("pair %u: %s rad per token"), i, freq);
+      if (f > 0)
+        {
+          g_autofree char *period = g_strdup_printf (2 * G_PI / f >= 100 ? "%.0f" : "%.3g", 2 * G_PI / f);
+          turn = g_strdup_printf (_("a full turn every %s tokens"), period);
+        }
+      uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_new_path (cr);
+      cairo_arc (cr, cx, cy, rad, 0, 2 * G_PI);
+      cairo_stroke (cr);
+      /* Where the pair pointed at earlier positions, fading back. */
+      uth_draw_categorical (ctx, k, &c);
+      for (guint p = 0; p <= pos; p++)
+        {
+          double ap = p * f;
+          uth_draw_set_rgba (cr, &c, 0.15 + 0.5 * (p + 1.0) / (pos + 1.0));
+          cairo_new_path (cr);
+          cairo_arc (cr, cx + rad * cos (ap), cy - rad * sin (ap), 3.5 * s, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      uth_draw_set_rgba (cr, &c, 1.0);
+      cairo_set_line_width (cr, 3.5 * s);
+      cairo_new_path (cr);
+      cairo_move_to (cr, cx, cy);
+      cairo_line_to (cr, cx + rad * cos (a), cy - rad * sin (a));
+      cairo_stroke (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, cx, cy + rad + 6 * s, UTH_ANCHOR_N, cell_w - 8 * s, NULL);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      if (turn != NULL)
+        uth_draw_text (cr, ctx, UTH_FONT_TICK, turn, cx, cy + rad + 26 * s, UTH_ANCHOR_N, cell_w - 8 * s, NULL);
+    }
+}
+
+static char *
+format_plain (double v)
+{
+  return uth_format_number (v);
+}
+
+static void
+draw_relative (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const UthPositionView  *v,
+               UthChartRect            r)
+{
+  double s = uth_fundamentals_scale (ctx), q[UTH_ROPE_MAX_DIM];
+  double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
+                              _("Why RoPE: ⟨R(m)q, R(n)k⟩ depends only on the distance n − m (here q = k = all ones, divided by d)"));
+  UthChartScale xs = { 0, MAX_DISTANCE, false }, ys = { -0.4, 1.0, false };
+  UthPlot plot;
+  UthRgba c0, c1;
+  UthLegendItem items[2];
+  const double starts[2] = { 0, 1000 };
+
+  for (guint i = 0; i < v->dims; i++)
+    q[i] = 1.0;
+  uth_plot_init (&plot, ctx, r.x + 8 * s, y0, r.w * 0.72, r.y + r.h - y0 - 4 * s, &xs, &ys);
+  uth_draw_plot_axes (cr, ctx, &plot, _("relative distance n − m (tokens)"), _("dot product / d"),
+                      format_plain, format_plain);
+  uth_draw_categorical (ctx, 0, &c0);
+  uth_draw_categorical (ctx, 5, &c1);
+  for (int series = 0; series < 2; series++)
+    {
+      double m = starts[series];
+      cairo_new_path (cr);
+      for (int dist = 0; dist <= MAX_DISTANCE; dist += series == 0 ? 1 : 8)
+        {
+          double dot = uth_rope_dot (q, q, v->dims, m, m + dist, v->theta) / v->dims;
+          double px = uth_plot_x (&plot, dist), py = uth_plot_y (&plot, dot);
+          if (series == 0)
+            cairo_line_to (cr, px, py);
+          else
+            {
+              cairo_new_sub_path (cr);
+              cairo_arc (cr, px, py, 5 * s, 0, 2 * G_PI);
+            }
+        }
+      uth_draw_set_rgba (cr, series == 0 ? &c0 : &c1, 1.0);
+      cairo_set_line_width (cr, 3 * s);
+      if (series == 0)
+        cairo_stroke (cr);
+      else
+        cairo_fill (cr);
+    }
+  items[0] = (UthLegendItem) { _("from position m = 0"), c0, UTH_LEGEND_LINE };
+  items[1] = (UthLegendItem) { _("from position m = 1000: the same values"), c1, UTH_LEGEND_DOT };
+  uth_draw_legend (cr, ctx, items, 2, r.x + r.w * 0.74, y0 + 10 * s, r.w * 0.24, FALSE);
+  uth_draw_note (cr, ctx,
+                 _("Rotating q by its position m and k by n turns each pair by (n − m) relative to the other, so the score sees distance, not place. Nearby tokens score higher on average; far ones average out."),
+                 r.x + r.w * 0.74, y0 + 90 * s, r.w * 0.24);
+}
+
+void
+uth_draw_position (cairo_t                *cr,
+                   double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx)
+{
+  UthPositionView defaults;
+  const UthPositionView *v = ctx->page_data;
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  g_autoptr(GArray) ids = NULL;
+  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx), top, mid;
+  g_autofree char *sub = NULL;
+  guint pos;
+  UthPositionView view;
+
+  uth_draw_background (cr, width, height, ctx);
+  if (tok == NULL)
+    return;
+  uth_position_view_init (&defaults);
+  view = v != NULL ? *v : defaults;
+  view.dims = CLAMP (view.dims - view.dims % 2, 4, UTH_ROPE_MAX_DIM);
+  if (!(view.theta > 1.0))
+    view.theta = defaults.theta;
+  ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+  pos = view.position >= 0 ? (guint) view.position : (ids->len > 0 ? ids->len - 1 : 0);
+  {
+    g_autofree char *theta = uth_format_number (view.theta);
+    sub = g_strdup_printf (_("Attention by itself cannot tell word order. Positions are written into the vectors: θ = %s, d = %u. The original transformer added sine waves; Llama, Qwen and Mistral rotate pairs of numbers instead (RoPE)."),
+                           theta, view.dims);
+  }
+  top = uth_draw_title (cr, ctx, _("Position: where each token sits"), sub, m, m, width - 2 * m);
+  mid = top + (height - m - top) * 0.56;
+  draw_heatmap (cr, ctx, &view, tok, ids, (UthChartRect) { m, top, (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
+  draw_pairs (cr, ctx, &view, pos, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top,
+                                                    (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
+  draw_relative (cr, ctx, &view, (UthChartRect) { m, mid + 8 * s, width - 2 * m, height - m - mid - 8 * s });
+}

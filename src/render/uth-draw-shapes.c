@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/uth-ops.h"
+#include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-shapes.h"
+
+typedef enum { DIM_B, DIM_S, DIM_C, DIM_D, DIM_H, DIM_HKV, DIM_HD, DIM_F, DIM_2F, DIM_HHD, DIM_NONE } Dim;
+
+typedef struct
+{
+  const char *name;      /* N_() */
+  const char *op;        /* op id in uth-ops.c that writes this tensor */
+  const char *what;      /* N_() what the op does */
+  Dim         dims[4];
+  int         col, row;  /* grid place */
+  int         sub;       /* -1: full width; 0..2: a third (Q, K, V) */
+} Node;
+
+static const Node nodes[UTH_SHAPES_N_NODES] = {
+  { N_("x, the layer’s input"), NULL, N_("The residual stream from the previous layer (or the embedding)."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 0, 0, -1 },
+  { N_("normalised x"), "attn_norm", N_("RMSNorm or LayerNorm: each token’s vector rescaled."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 0, 1, -1 },
+  { N_("Q"), "qkv_proj", N_("x · W_Q, one query per head (Q, K and V come from one fused matrix product)."), { DIM_B, DIM_S, DIM_H, DIM_HD }, 0, 2, 0 },
+  { N_("K → cache"), "qkv_proj", N_("x · W_K: keys, appended to the KV cache."), { DIM_B, DIM_S, DIM_HKV, DIM_HD }, 0, 2, 1 },
+  { N_("V → cache"), "qkv_proj", N_("x · W_V: values, appended to the KV cache."), { DIM_B, DIM_S, DIM_HKV, DIM_HD }, 0, 2, 2 },
+  { N_("scores QKᵀ/√hd"), "attn_scores", N_("Every query against every cached key: S × C scores per head."), { DIM_B, DIM_H, DIM_S, DIM_C }, 0, 3, -1 },
+  { N_("weights (softmax)"), "attn_softmax", N_("Causal mask, then softmax along each row."), { DIM_B, DIM_H, DIM_S, DIM_C }, 0, 4, -1 },
+  { N_("heads’ outputs"), "attn_pv", N_("Weights · V per head, heads side by side."), { DIM_B, DIM_S, DIM_HHD, DIM_NONE }, 0, 5, -1 },
+  { N_("attention output"), "o_proj", N_("The output projection mixes the heads back to width d."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 0, 6, -1 },
+  { N_("x + attention"), "attn_residual", N_("The residual add: the layer changes x rather than replacing it."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 0, 7, -1 },
+  { N_("normalised"), "mlp_norm", N_("The second norm, before the MLP."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 1, 0, -1 },
+  { N_("gate and up"), "mlp_gate_up", N_("Two projections to the wide MLP width F (one for plain MLPs)."), { DIM_B, DIM_S, DIM_2F, DIM_NONE }, 1, 1, -1 },
+  { N_("activation"), "mlp_act", N_("SiLU(gate) × up, or GELU: the only non-linear step."), { DIM_B, DIM_S, DIM_F, DIM_NONE }, 1, 2, -1 },
+  { N_("down"), "mlp_down", N_("Back from F to d."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 1, 3, -1 },
+  { N_("x + MLP: the layer’s output"), "mlp_residual", N_("The second residual add; the next layer reads this."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 1, 4, -1 },
+};
+
+typedef struct
+{
+  guint64 v[DIM_NONE];
+  gboolean gated;
+} Dims;
+
+static const char *const symbols[DIM_NONE] = { "B", "S", "C", "d", "H", "Hkv", "hd", "F", "2F", "H·hd" };
+
+static void
+dims_init (Dims                   *d,
+           const UthFigureContext *ctx)
+{
+  const UthModel *m = ctx->input.model;
+  gboolean decode = ctx->phase == 1;
+  guint64 ffn = m->ffn > 0 ? m->ffn : m->expert_ffn;
+
+  d->gated = m->gated_mlp;
+  d->v[DIM_B] = MAX (ctx->input.batch, 1);
+  d->v[DIM_S] = decode ? 1 : MAX (ctx->input.prompt, 1);
+  d->v[DIM_C] = decode ? MAX (ctx->input.context, 1) : MAX (ctx->input.prompt, 1);
+  d->v[DIM_D] = m->hidden;
+  d->v[DIM_H] = m->heads;
+  d->v[DIM_HKV] = m->kv_heads;
+  d->v[DIM_HD] = m->head_dim;
+  d->v[DIM_F] = ffn;
+  d->v[DIM_2F] = m->gated_mlp ? 2 * ffn : ffn;
+  d->v[DIM_HHD] = (guint64) m->heads * m->head_dim;
+}
+
+static char *
+shape_symbolic (const Node *n,
+                const Dims *d)
+{
+  GString *s = g_string_new ("[");
+
+  for (int i = 0; i < 4 && n->dims[i] != DIM_NONE; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", n->dims[i] == DIM_2F && !d->gated ? "F" : symbols[n->dims[i]]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static char *
+shape_numeric (const Node *n,
+               const Dims *d,
+               double     *elements)
+{
+  GString *s = g_string_new ("[");
+
+  *elements = 1;
+  for (int i = 0; i < 4 && n->dims[i] != DIM_NONE; i++)
+    {
+      g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, i ? ", " : "", d->v[n->dims[i]]);
+      *elements *= (double) d->v[n->dims[i]];
+    }
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+typedef struct
+{
+  double       s;
+  UthChartRect grid[2];   /* the two columns */
+  double       row_h, box_h;
+  UthChartRect detail;
+} Layout;
+
+static void
+layout_init (Layout                 *l,
+             const UthFigureContext *ctx,
+             double                  width,
+             double                  height,
+             double                  top)
+{
+  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
+  double col_w = (width - 2 * m) * 0.33;
+
+  l->s = s;
+  l->grid[0] = (UthChartRect) { m, top + 36 * s, col_w, height - m - top - 36 * s };
+  l->grid[1] = (UthChartRect) { m + col_w + 40 * s, top + 36 * s, col_w, height - m - top - 36 * s };
+  l->row_h = l->grid[0].h / 8;
+  l->box_h = l->row_h - 18 * s;
+  l->detail = (UthChartRect) { m + 2 * col_w + 80 * s, top, width - 2 * m - 2 * col_w - 80 * s, height - m - top };
+}
+
+static UthChartRect
+node_rect (const Layout *l,
+           int           i)
+{
+  const Node *n = &nodes[i];
+  UthChartRect g = l->grid[n->col];
+  UthChartRect r = { g.x, g.y + n->row * l->row_h, g.w, l->box_h };
+
+  if (n->sub >= 0)
+    {
+      double gap = 8 * l->s, w = (g.w - 2 * gap) / 3;
+      r.x = g.x + n->sub * (w + gap);
+      r.w = w;
+    }
+  return r;
+}
+
+static const UthOp *
+find_op (const UthOp *ops,
+         size_t       n,
+         const char  *id)
+{
+  for (size_t i = 0; id != NULL && i < n; i++)
+    if (strcmp (ops[i].id, id) == 0 || (strcmp (id, "mlp_gate_up") == 0 && strcmp (ops[i].id, "mlp_up") == 0))
+      return &ops[i];
+  return NULL;
+}
+
+static size_t
+layer_ops (const UthFigureContext *ctx,
+           UthOp                  *ops)
+{
+  UthWorkload w = { 0 };
+
+  w.phase = ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL;
+  w.batch = MAX (ctx->input.batch, 1);
+  w.tokens = ctx->phase == 1 ? 1 : MAX (ctx->input.prompt, 1);
+  w.context = ctx->phase == 1 ? MAX (ctx->input.context, 1) : w.tokens;
+  w.weights = ctx->input.weights;
+  w.kv = ctx->input.kv;
+  w.activations = ctx->input.activations;
+  w.tensor_parallel = 1;
+  /* The first dense layer (DeepSeek's first layers are dense). */
+  return uth_layer_ops (ctx->input.model, &w, 0, ops, UTH_MAX_LAYER_OPS);
+}
+
+static void
+draw_node (cairo_t                *cr,
+           const UthFigureContext *ctx,
+           const Layout           *l,
+           const Dims             *d,
+           int                     i,
+           gboolean                selected)
+{
+  const Node *n = &nodes[i];
+  UthChartRect r = node_rect (l, i);
+  double s = l->s, elements;
+  g_autofree char *sym = shape_symbolic (n, d);
+  g_autofree char *num = shape_numeric (n, d, &elements);
+  g_autofree char *bytes = uth_format_bytes (elements * uth_dtype_bytes (ctx->input.activations));
+  gboolean narrow = n->sub >= 0;
+  UthRgba c;
+
+  uth_draw_categorical (ctx, n->col == 0 ? (n->row >= 3 && n->row <= 5 ? 1 : 0) : 2, &c);
+  uth_draw_rounded_rect (cr, r.x, r.y, r.w, r.h, 8 * s);
+  uth_draw_set_rgba (cr, &c, selected || i == ctx->hover ? 0.45 : 0.18);
+  cairo_fill_preserve (cr);
+  uth_draw_set_rgba (cr, &c, 1.0);
+  cairo_set_line_width (cr, (selected ? 3.5 : 1.5) * s);
+  cairo_stroke (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _(n->name), r.x + 10 * s, r.y + 6 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_MONO, sym, r.x + 10 * s, r.y + 28 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  if (!narrow)
+    {
+      g_autofree char *line = g_strdup_printf ("%s  %s", num, bytes);
+      uth_draw_text (cr, ctx, UTH_FONT_MONO, line, r.x + 10 * s, r.y + 48 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+    }
+  else
+    uth_draw_text (cr, ctx, UTH_FONT_MONO, num, r.x + 10 * s, r.y + 48 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+}
+
+static void
+draw_arrows (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Layout           *l)
+{
+  double s = l->s;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  cairo_set_line_width (cr, 2 * s);
+  for (int col = 0; col < 2; col++)
+    {
+      int rows = col == 0 ? 8 : 5;
+      for (int row = 0; row + 1 < rows; row++)
+        {
+          double x = l->grid[col].x + l->grid[col].w / 2;
+          double y0 = l->grid[col].y + row * l->row_h + l->box_h, y1 = y0 + 18 * s;
+          cairo_move_to (cr, x, y0);
+          cairo_line_to (cr, x, y1 - 2 * s);
+          cairo_stroke (cr);
+          cairo_move_to (cr, x - 5 * s, y1 - 7 * s);
+          cairo_line_to (cr, x, y1);
+          cairo_line_to (cr, x + 5 * s, y1 - 7 * s);
+          cairo_stroke (cr);
+        }
+    }
+  /* From the attention residual to the MLP column. */
+  {
+    double x0 = l->grid[0].x + l->grid[0].w, y0 = l->grid[0].y + 7 * l->row_h + l->box_h / 2;
+    double x1 = l->grid[1].x, y1 = l->grid[1].y + l->box_h / 2;
+    cairo_move_to (cr, x0, y0);
+    cairo_curve_to (cr, x0 + 30 * s, y0, x1 - 30 * s, y1, x1 - 2 * s, y1);
+    cairo_stroke (cr);
+  }
+}
+
+static void
+draw_detail (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Layout           *l,
+             const Dims             *d,
+             int                     i)
+{
+  const Node *n = &nodes[i];
+  double s = l->s, x = l->detail.x + 16 * s, w = l->detail.w - 32 * s, elements;
+  double y = uth_draw_panel (cr, ctx, l->detail.x, l->detail.y, l->detail.w, l->detail.h, _(n->name));
+  g_autofree char *sym = shape_symbolic (n, d);
+  g_autofree char *num = shape_numeric (n, d, &elements);
+  g_autofree char *bytes = uth_format_bytes (elements * uth_dtype_bytes (ctx->input.activations));
+  g_autofree char *count = uth_format_count (elements);
+  UthOp ops[UTH_MAX_LAYER_OPS];
+  size_t n_ops = layer_ops (ctx, ops);
+  const UthOp *op = find_op (ops, n_ops, n->op);
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s\n= %s\n", sym, num);
+  g_string_append_printf (text, _("%s numbers × %s bytes (%s) = %s\n\n"), count,
+                          uth_format_number (uth_dtype_bytes (ctx->input.activations)),
+                          uth_dtype_id (ctx->input.activations), bytes);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  {
+    g_autofree char *e = g_markup_escape_text (text->str, -1);
+    y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, e, x, y, w);
+  }
+  g_string_truncate (text, 0);
+  g_string_append (text, _(n->what));
+  if (op != NULL)
+    {
+      g_autofree char *fl = uth_format_flops (op->flops);
+      g_autofree char *by = uth_format_bytes (uth_op_bytes (op));
+      g_autofree char *wb = uth_format_bytes (op->weight_bytes);
+      g_autofree char *ai = uth_format_intensity (uth_op_intensity (op));
+      g_string_append_printf (text, _("\n\nMade by the op “%s”: %s, moving %s (of which weights %s), %s."),
+                              op->id, fl, by, wb, ai);
+      if (op->kind == UTH_OP_GEMM || op->kind == UTH_OP_ATTN_MATMUL)
+        g_string_append_printf (text, _(" A matrix product (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") · (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT "), %" G_GUINT64_FORMAT " times: 2·m·k·n FLOPs each."),
+                                op->m, op->k, op->k, op->n, op->count);
+    }
+  uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, text->str, x, y, w);
+  g_string_free (text, TRUE);
+}
+
+static double
+draw_header (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             double                  width)
+{
+  double m = uth_draw_margin (ctx);
+  const UthModel *model = ctx->input.model;
+  g_autofree char *sub = NULL;
+
+  if (model == NULL)
+    return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors"), _("Choose a model."), m, m, width - 2 * m);
+  sub = g_strdup_printf (_("%s, %s: batch B = %" G_GUINT64_FORMAT ", new tokens S = %" G_GUINT64_FORMAT ", cached tokens C = %" G_GUINT64_FORMAT ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u. Click a shape for the op that made it."),
+                         ctx->model != NULL ? ctx->model->name : "", ctx->phase == 1 ? _("decode") : _("prefill"),
+                         MAX (ctx->input.batch, 1), ctx->phase == 1 ? (guint64) 1 : MAX (ctx->input.prompt, 1),
+                         ctx->phase == 1 ? MAX (ctx->input.context, 1) : MAX (ctx->input.prompt, 1),
+                         model->hidden, model->heads, model->kv_heads, model->head_dim,
+                         model->ffn > 0 ? model->ffn : model->expert_ffn);
+  return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors, symbolic and in numbers"), sub, m, m, width - 2 * m);
+}
+
+void
+uth_draw_shapes (cairo_t                *cr,
+                 double                  width,
+                 double                  height,
+                 const UthFigureContext *ctx)
+{
+  const UthShapesView *view = ctx->page_data;
+  int selected = view != NULL && view->selected >= 0 && view->selected < UTH_SHAPES_N_NODES ? view->selected : 5;
+  Layout l;
+  Dims d;
+  double top;
+
+  uth_draw_background (cr, width, height, ctx);
+  top = draw_header (cr, ctx, width);
+  if (ctx->input.model == NULL)
+    return;
+  dims_init (&d, ctx);
+  layout_init (&l, ctx, width, height, top);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Attention"), l.grid[0].x, top, UTH_ANCHOR_NW, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("MLP"), l.grid[1].x, top, UTH_ANCHOR_NW, 0, NULL);
+  draw_arrows (cr, ctx, &l);
+  for (int i = 0; i < UTH_SHAPES_N_NODES; i++)
+    draw_node (cr, ctx, &l, &d, i, i == selected);
+  if (ctx->input.model->experts > 0 || ctx->input.model->attention == UTH_ATTN_MLA)
+    uth_draw_note (cr, ctx, _("Simplified for this model: its MoE experts each have this MLP shape with F = the expert width, and MLA compresses K and V; the op details follow the estimator."),
+                   l.grid[1].x, l.grid[1].y + 5 * l.row_h, l.grid[1].w);
+  draw_detail (cr, ctx, &l, &d, selected);
+}
+
+gboolean
+uth_hit_shapes (double                  width,
+                double                  height,
+                const UthFigureContext *ctx,
+                double                  x,
+                double                  y,
+                UthFigureHit           *hit)
+{
+  cairo_t *cr = uth_fundamentals_scratch ();
+  double top = draw_header (cr, ctx, width);
+  Layout l;
+
+  cairo_destroy (cr);
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (ctx->input.model == NULL)
+    return FALSE;
+  layout_init (&l, ctx, width, height, top);
+  for (int i = 0; i < UTH_SHAPES_N_NODES; i++)
+    {
+      UthChartRect r = node_rect (&l, i);
+      if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h)
+        {
+          hit->index = i;
+          hit->tooltip = g_markup_printf_escaped ("%s", _(nodes[i].what));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

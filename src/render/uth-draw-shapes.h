@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Shapes page: the tensor shapes through one layer of the scenario model, symbolic
+ * (B, S, d, H, hd, F) and numeric, for prefill (ctx->phase 0) or decode (1); each shape
+ * names the op that made it, its FLOPs and its bytes. */
+#pragma once
+
+#include "render/uth-draw.h"
+
+G_BEGIN_DECLS
+
+#define UTH_SHAPES_N_NODES 15
+
+/* ctx->page_data of the Shapes page (NULL: the score matrix selected). ctx->hover is
+ * the node under the pointer. */
+typedef struct
+{
+  int selected;   /* node detailed in the side panel; -1: the attention scores */
+} UthShapesView;
+
+void     uth_draw_shapes (cairo_t                *cr,
+                          double                  width,
+                          double                  height,
+                          const UthFigureContext *ctx);
+/* hit->index is the node (0 .. UTH_SHAPES_N_NODES - 1) under the pointer. */
+gboolean uth_hit_shapes  (double                  width,
+                          double                  height,
+                          const UthFigureContext *ctx,
+                          double                  x,
+                          double                  y,
+                          UthFigureHit           *hit);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Softmax page: next-token logits after the reader's text as bars becoming
+ * probabilities; temperature (ctx->temperature); top-k and top-p cut-offs; and the naive
+ * formula overflowing where the stable one does not. */
+#pragma once
+
+#include "render/uth-draw.h"
+
+G_BEGIN_DECLS
+
+/* Candidates shown as bars. */
+#define UTH_SOFTMAX_SHOWN 12
+
+/* ctx->page_data of the Softmax page (NULL: no cut-offs). */
+typedef struct
+{
+  guint  top_k;   /* 0: off */
+  double top_p;   /* >= 1: off */
+} UthSoftmaxView;
+
+void uth_draw_softmax (cairo_t                *cr,
+                       double                  width,
+                       double                  height,
+                       const UthFigureContext *ctx);
+
+/* The next-token logits (ln of the corpus model's probabilities) after text, for the
+ * project's vocabulary: a new array of vocab doubles, or NULL. */
+double *uth_softmax_logits_after (const char *text,
+                                  guint      *vocab);
+
+G_END_DECLS

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-tokens.h"
+
+/* Top panel chips beyond this are summarised as "… and N more". */
+#define MAX_CHIPS 400
+
+typedef struct
+{
+  double       s, m;
+  UthChartRect cards;
+  UthChartRect spans;       /* the panel */
+  UthChartRect spans_body;  /* where chips go */
+  UthChartRect steps;
+} Layout;
+
+typedef struct
+{
+  UthTokenizer *tokenizer;
+  const char   *text;
+  GArray       *ids;
+  guint         n_steps;
+  guint         step;
+} Tokens;
+
+static void
+tokens_init (Tokens                 *t,
+             const UthFigureContext *ctx)
+{
+  const UthTokensView *view = ctx != NULL ? ctx->page_data : NULL;
+
+  t->tokenizer = view != NULL && view->tokenizer != NULL ? view->tokenizer
+                                                         : uth_tokenizer_get_default ();
+  t->text = uth_fundamentals_text (ctx);
+  t->ids = t->tokenizer != NULL ? uth_tokenizer_encode (t->tokenizer, t->text, -1) : NULL;
+  t->n_steps = t->tokenizer != NULL ? uth_tokens_count_steps (t->tokenizer, t->text) : 0;
+  t->step = view != NULL && view->step >= 0 ? MIN ((guint) view->step, t->n_steps)
+                                             : t->n_steps / 2;
+}
+
+static void
+tokens_clear (Tokens *t)
+{
+  g_clear_pointer (&t->ids, g_array_unref);
+}
+
+static void
+layout_init (Layout                 *l,
+             const UthFigureContext *ctx,
+             double                  width,
+             double                  height,
+             double                  top)
+{
+  double gap;
+
+  l->s = uth_fundamentals_scale (ctx);
+  l->m = uth_draw_margin (ctx);
+  gap = 16 * l->s;
+  l->cards = (UthChartRect) { l->m, top, width - 2 * l->m, 104 * l->s };
+  l->spans = (UthChartRect) { l->m, l->cards.y + l->cards.h + gap, width - 2 * l->m, 0 };
+  l->spans.h = (height - l->m - l->spans.y - gap) * 0.36;
+  l->steps = (UthChartRect) { l->m, l->spans.y + l->spans.h + gap, width - 2 * l->m,
+                              height - l->m - (l->spans.y + l->spans.h + gap) };
+  l->spans_body = (UthChartRect) { l->spans.x + 16 * l->s, l->spans.y + 48 * l->s,
+                                   l->spans.w - 32 * l->s, l->spans.h - 60 * l->s };
+}
+
+guint
+uth_tokens_count_steps (UthTokenizer *tokenizer,
+                        const char   *text)
+{
+  UthBpeStepper *stepper = uth_bpe_stepper_new (uth_tokenizer_get_bpe (tokenizer), text, strlen (text));
+  guint n = 0;
+
+  if (stepper == NULL)
+    return 0;
+  while (uth_bpe_stepper_next (stepper, NULL))
+    n++;
+  uth_bpe_stepper_free (stepper);
+  return n;
+}
+
+static char *
+describe_tokenizer (UthTokenizer *tok)
+{
+  const UthBpe *bpe = uth_tokenizer_get_bpe (tok);
+  const char *kind = uth_bpe_get_kind (bpe) == UTH_BPE_BYTE_LEVEL
+                     ? _("byte-level BPE") : _("SentencePiece-style BPE");
+  g_autofree char *vocab = uth_format_count (uth_bpe_get_vocab_size (bpe));
+  g_autofree char *merges = uth_format_count ((double) uth_bpe_get_n_merges (bpe));
+
+  if (uth_tokenizer_is_default (tok))
+    /* Translators: the project's own tokenizer; 1st %s a count of merges, 2nd the vocabulary size */
+    return g_strdup_printf (_("Tokenizer: this app’s own byte-level BPE, %s merges learned at build time from its four pages about LLMs and GPUs; vocabulary %s tokens"),
+                            merges, vocab);
+  /* Translators: file name, kind of BPE, number of merges, vocabulary size */
+  return g_strdup_printf (_("Tokenizer: %s (%s, %s merges, vocabulary %s tokens)"),
+                          uth_tokenizer_get_name (tok), kind, merges, vocab);
+}
+
+static void
+draw_cards (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Layout           *l,
+            const Tokens           *t)
+{
+  double w = (l->cards.w - 3 * 16 * l->s) / 4;
+  glong chars = g_utf8_strlen (t->text, -1);
+  gsize bytes = strlen (t->text);
+  guint n = t->ids->len;
+  g_autofree char *n_str = uth_format_count (n);
+  g_autofree char *chars_str = uth_format_count ((double) chars);
+  g_autofree char *bytes_str = g_strdup_printf (ngettext ("%" G_GSIZE_FORMAT " byte of UTF-8",
+                                                          "%" G_GSIZE_FORMAT " bytes of UTF-8", bytes), bytes);
+  g_autofree char *ratio = n > 0 ? uth_format_number ((double) chars / n) : g_strdup ("–");
+  g_autofree char *cost = NULL;
+  g_autofree char *cost_detail = NULL;
+
+  if (ctx->estimate != NULL && ctx->estimate->cost_per_million_input_tokens > 0)
+    {
+      /* One text costs a tiny fraction of a cent: a million of them reads better. */
+      double in = ctx->estimate->cost_per_million_input_tokens * n;
+      double out = ctx->estimate->cost_per_million_output_tokens * n;
+      g_autofree char *out_s = uth_format_usd (out);
+
+      cost = uth_format_usd (in);
+      /* Translators: %s is a price like "$0.56" */
+      cost_detail = g_strdup_printf (_("read as a prompt; written as output: %s"), out_s);
+    }
+  else
+    {
+      cost = g_strdup ("–");
+      cost_detail = g_strdup (_("choose a model and GPU to price it"));
+    }
+  uth_draw_card (cr, ctx, l->cards.x, l->cards.y, w, l->cards.h, _("Tokens"), n_str,
+                 _("what the model reads and pays for"));
+  uth_draw_card (cr, ctx, l->cards.x + (w + 16 * l->s), l->cards.y, w, l->cards.h,
+                 _("Characters"), chars_str, bytes_str);
+  uth_draw_card (cr, ctx, l->cards.x + 2 * (w + 16 * l->s), l->cards.y, w, l->cards.h,
+                 _("Characters per token"), ratio, _("about 4 for English with a large vocabulary"));
+  uth_draw_card (cr, ctx, l->cards.x + 3 * (w + 16 * l->s), l->cards.y, w, l->cards.h,
+                 _("A million of these texts cost"), cost, cost_detail);
+}
+
+static void
+draw_spans (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Layout           *l,
+            const Tokens           *t)
+{
+  guint n = MIN (t->ids->len, MAX_CHIPS), fitted;
+  double used;
+
+  uth_draw_panel (cr, ctx, l->spans.x, l->spans.y, l->spans.w, l->spans.h,
+                  _("Your text as tokens (each chip is one token; the number is its id)"));
+  fitted = uth_draw_token_chips (cr, ctx, t->tokenizer, (const guint32 *) t->ids->data, n,
+                                 NULL, UTH_CHIP_WITH_ID, ctx->hover, l->spans_body.x,
+                                 l->spans_body.y, l->spans_body.w, l->spans_body.h, NULL, &used);
+  if (fitted < t->ids->len)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more token", "… and %u more tokens",
+                                                         t->ids->len - fitted), t->ids->len - fitted);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, more, l->spans.x + l->spans.w - 16 * l->s,
+                     l->spans.y + 14 * l->s, UTH_ANCHOR_NE, 0, NULL);
+    }
+}
+
+/* One frame of the step-through: a label line, then the tokens after `step` merges. */
+static double
+draw_frame (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Tokens           *t,
+            guint                   step,
+            const char             *label,
+            double                  x,
+            double                  y,
+            double                  width,
+            double                  max_height,
+            gboolean                accent)
+{
+  const UthBpe *bpe = uth_tokenizer_get_bpe (t->tokenizer);
+  UthBpeStepper *stepper = uth_bpe_stepper_new (bpe, t->text, strlen (t->text));
+  UthBpeStep last = { 0 };
+  g_autofree guint *colors = NULL;
+  g_autofree char *heading = NULL;
+  UthChartRect ext;
+  double used = 0;
+  guint i, n;
+
+  if (stepper == NULL)
+    return 0;
+  for (i = 0; i < step && uth_bpe_stepper_next (stepper, &last); i++)
+    ;
+  n = (guint) uth_bpe_stepper_n_tokens (stepper);
+  colors = g_new0 (guint, n + 1);
+  /* A token made by this frame's merge stands out; the rest alternate two colours. */
+  for (i = 0; i < n; i++)
+    colors[i] = (accent && step > 0 && uth_bpe_stepper_tokens (stepper)[i] == last.result) ? 5 : (i % 2 ? 0 : 2);
+  if (accent && step > 0)
+    {
+      g_autofree char *a = uth_tokenizer_describe_token (t->tokenizer, last.left);
+      g_autofree char *b = uth_tokenizer_describe_token (t->tokenizer, last.right);
+      g_autofree char *c = uth_tokenizer_describe_token (t->tokenizer, last.result);
+      /* Translators: "Step 12 of 25: merge “␣t” + “he” → “␣the” (rank 3), at 2 places: 40 tokens" */
+      heading = g_strdup_printf (ngettext ("%s: merge “%s” + “%s” → “%s” (rank %" G_GSIZE_FORMAT "), at %" G_GSIZE_FORMAT " place: %u tokens",
+                                           "%s: merge “%s” + “%s” → “%s” (rank %" G_GSIZE_FORMAT "), at %" G_GSIZE_FORMAT " places: %u tokens",
+                                           last.places),
+                                 label, a, b, c, last.rank, last.places, n);
+    }
+  else
+    heading = g_strdup_printf (ngettext ("%s: %u token", "%s: %u tokens", n), label, n);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, heading, x, y, UTH_ANCHOR_NW, width, &ext);
+  uth_draw_token_chips (cr, ctx, t->tokenizer, uth_bpe_stepper_tokens (stepper), MIN (n, MAX_CHIPS),
+                        colors, UTH_CHIP_COMPACT, -1, x, ext.y + ext.h + 6, width,
+                        max_height - ext.h - 6, NULL, &used);
+  uth_bpe_stepper_free (stepper);
+  return ext.h + 6 + used;
+}
+
+static void
+draw_steps (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Layout           *l,
+            const Tokens           *t)
+{
+  double s = l->s, x = l->steps.x + 16 * s, w = l->steps.w - 32 * s;
+  double y = uth_draw_panel (cr, ctx, l->steps.x, l->steps.y, l->steps.w, l->steps.h,
+                             _("Byte-pair merges, step by step: from raw bytes, the lowest-ranked pair is joined everywhere it occurs"));
+  double room = (l->steps.y + l->steps.h - 12 * s - y) / 3 - 8 * s;
+  g_autofree char *middle = g_strdup_printf (_("Step %u of %u"), t->step, t->n_steps);
+  g_autofree char *last = g_strdup_printf (_("Step %u, the end (no pair left with a rank)"), t->n_steps);
+
+  draw_frame (cr, ctx, t, 0, _("Start, one token per byte"), x, y, w, room, FALSE);
+  y += room + 8 * s;
+  draw_frame (cr, ctx, t, t->step, middle, x, y, w, room, TRUE);
+  y += room + 8 * s;
+  draw_frame (cr, ctx, t, t->n_steps, last, x, y, w, room, FALSE);
+}
+
+static double
+draw_header (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Tokens           *t,
+             double                  width)
+{
+  double m = uth_draw_margin (ctx);
+  g_autofree char *sub = describe_tokenizer (t->tokenizer);
+
+  return uth_draw_title (cr, ctx, _("Tokens: how the model reads your text"), sub, m, m,
+                         width - 2 * m);
+}
+
+void
+uth_draw_tokens (cairo_t                *cr,
+                 double                  width,
+                 double                  height,
+                 const UthFigureContext *ctx)
+{
+  Tokens t = { 0 };
+  Layout l;
+  double top;
+
+  uth_draw_background (cr, width, height, ctx);
+  tokens_init (&t, ctx);
+  if (t.tokenizer == NULL)
+    return;
+  top = draw_header (cr, ctx, &t, width);
+  layout_init (&l, ctx, width, height, top);
+  draw_cards (cr, ctx, &l, &t);
+  draw_spans (cr, ctx, &l, &t);
+  draw_steps (cr, ctx, &l, &t);
+  tokens_clear (&t);
+}
+
+gboolean
+uth_hit_tokens (double                  width,
+                double                  height,
+                const UthFigureContext *ctx,
+                double                  x,
+                double                  y,
+                UthFigureHit           *hit)
+{
+  Tokens t = { 0 };
+  Layout l;
+  cairo_t *cr;
+  g_autofree UthChartRect *rects = NULL;
+  guint fitted, n, i;
+  double top, used;
+  gboolean found = FALSE;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  tokens_init (&t, ctx);
+  if (t.tokenizer == NULL)
+    return FALSE;
+  cr = uth_fundamentals_scratch ();
+  top = draw_header (cr, ctx, &t, width);
+  layout_init (&l, ctx, width, height, top);
+  n = MIN (t.ids->len, MAX_CHIPS);
+  rects = g_new0 (UthChartRect, n + 1);
+  fitted = uth_draw_token_chips (cr, ctx, t.tokenizer, (const guint32 *) t.ids->data, n, NULL,
+                                 UTH_CHIP_WITH_ID, -1, l.spans_body.x, l.spans_body.y,
+                                 l.spans_body.w, l.spans_body.h, rects, &used);
+  for (i = 0; i < fitted && !found; i++)
+    if (x >= rects[i].x && x < rects[i].x + rects[i].w && y >= rects[i].y && y < rects[i].y + rects[i].h)
+      {
+        guint32 id = g_array_index (t.ids, guint32, i);
+        g_autofree char *label = uth_tokenizer_describe_token (t.tokenizer, id);
+        g_autofree char *escaped = g_markup_escape_text (label, -1);
+        GString *hex = g_string_new (NULL);
+        gsize len;
+        const guint8 *b = uth_bpe_token_bytes (uth_tokenizer_get_bpe (t.tokenizer), id, &len);
+
+        for (gsize k = 0; k < len; k++)
+          g_string_append_printf (hex, "%s%02X", k ? " " : "", b[k]);
+        hit->index = (int) i;
+        /* Translators: tooltip of a token: position, text, id, bytes in hex */
+        hit->tooltip = g_strdup_printf (_("Token %u: <tt>%s</tt>\nid %u\nbytes %s"), i + 1,
+                                        escaped, id, hex->str);
+        g_string_free (hex, TRUE);
+        found = TRUE;
+      }
+  cairo_destroy (cr);
+  tokens_clear (&t);
+  return found;
+}

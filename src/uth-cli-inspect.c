@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "catalog/uth-model-file.h"
+#include "uth-cli-private.h"
+
+#define LABEL_WIDTH 18
+
+static void
+print_usage (void)
+{
+  g_print ("%s\n  under-the-hood inspect FILE [--json]\n\n%s\n", _("Usage:"),
+           _("Reads a model's config.json, tokenizer.json, .safetensors header, sharded\n"
+             "model.safetensors.index.json (with its shards' headers) or .gguf metadata, or a\n"
+             "model folder, and prints what it says: architecture, parameters, sizes, data types.\n"
+             "The format is recognised by content. Weights are never read."));
+  g_print ("  --json                %s\n", _("print one JSON object"));
+}
+
+static const char *
+format_text (UthModelFileFormat format)
+{
+  switch (format)
+    {
+    case UTH_MODEL_FILE_HF_CONFIG:         return _("Hugging Face config.json");
+    case UTH_MODEL_FILE_TOKENIZER:         return _("Hugging Face tokenizer.json");
+    case UTH_MODEL_FILE_SAFETENSORS:       return _("safetensors (header)");
+    case UTH_MODEL_FILE_SAFETENSORS_INDEX: return _("sharded safetensors index");
+    case UTH_MODEL_FILE_GGUF:              return "GGUF";
+    default:                               return "";
+    }
+}
+
+static void
+row_u64 (const char *label,
+         guint64     value)
+{
+  g_autofree char *text = NULL;
+
+  if (value == 0)
+    return;
+  text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  uth_cli_print_row (0, LABEL_WIDTH, label, text);
+}
+
+static void
+print_text (const UthModelFile *f)
+{
+  g_print ("%s: %s", f->name, format_text (f->format));
+  if (f->architecture != NULL)
+    g_print (_(", architecture %s"), f->architecture);
+  g_print ("\n");
+  if (f->title != NULL)
+    uth_cli_print_row (0, LABEL_WIDTH, _("Name"), f->title);
+  if (f->params > 0)
+    {
+      g_autofree char *count = uth_cli_format_count ((double) f->params);
+      g_autofree char *text = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", count, f->params);
+      uth_cli_print_row (0, LABEL_WIDTH, _("Parameters"), text);
+    }
+  row_u64 (_("Layers"), f->layers);
+  row_u64 (_("Hidden size"), f->hidden_size);
+  if (f->has_spec && f->spec.attention == UTH_ATTN_MLA)
+    {
+      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " query; latent attention "
+                                                 "caches %u + %u rotary values per token"),
+                                               f->heads, f->spec.kv_lora_rank, f->spec.qk_rope_dim);
+      uth_cli_print_row (0, LABEL_WIDTH, _("Heads"), text);
+    }
+  else if (f->heads > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " query, %" G_GUINT64_FORMAT
+                                                 " key/value, %" G_GUINT64_FORMAT " wide"),
+                                               f->heads, f->kv_heads, f->head_dim);
+      uth_cli_print_row (0, LABEL_WIDTH, _("Heads"), text);
+    }
+  row_u64 (_("Vocabulary"), f->vocab_size);
+  if (f->tokenizer_model != NULL)
+    uth_cli_print_row (0, LABEL_WIDTH, _("Tokenizer model"), f->tokenizer_model);
+  row_u64 (_("Merges"), f->merges);
+  row_u64 (_("Added tokens"), f->added_tokens);
+  if (f->shards > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " read)"),
+                                               f->shards, f->shards_read);
+      uth_cli_print_row (0, LABEL_WIDTH, _("Shards"), text);
+    }
+  row_u64 (_("Tensors"), f->tensors);
+  if (f->weight_bytes > 0)
+    {
+      g_autofree char *text = uth_cli_format_bytes ((double) f->weight_bytes);
+      uth_cli_print_row (0, LABEL_WIDTH, _("Weights"), text);
+    }
+  if (f->dtype != NULL)
+    uth_cli_print_row (0, LABEL_WIDTH, _("Data type"), f->dtype);
+  for (guint i = 0; i < f->dtypes->len && f->dtypes->len > 1; i++)
+    {
+      const UthDtypeShare *s = &g_array_index (f->dtypes, UthDtypeShare, i);
+      g_autofree char *params = uth_cli_format_count ((double) s->params);
+      g_autofree char *bytes = uth_cli_format_bytes ((double) s->bytes);
+      g_autofree char *text = g_strdup_printf (ngettext ("%-8s %" G_GUINT64_FORMAT " tensor, %s "
+                                                         "parameters, %s",
+                                                         "%-8s %" G_GUINT64_FORMAT " tensors, %s "
+                                                         "parameters, %s", s->tensors),
+                                               s->dtype, s->tensors, params, bytes);
+      uth_cli_print_row (2, LABEL_WIDTH - 2, "", text);
+    }
+  for (guint i = 0; i < f->notes->len; i++)
+    g_print (_("Note: %s\n"), (const char *) g_ptr_array_index (f->notes, i));
+}
+
+static void
+add_known (JsonBuilder *b,
+           const char  *key,
+           guint64      value)
+{
+  if (value > 0)
+    uth_cli_json_add_number (b, key, (double) value);
+}
+
+static void
+print_json (const UthModelFile *f)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  uth_cli_json_add_string (b, "format", uth_model_file_format_id (f->format));
+  if (f->architecture != NULL)
+    uth_cli_json_add_string (b, "architecture", f->architecture);
+  add_known (b, "params", f->params);
+  add_known (b, "layers", f->layers);
+  add_known (b, "hidden_size", f->hidden_size);
+  add_known (b, "heads", f->heads);
+  add_known (b, "kv_heads", f->kv_heads);
+  add_known (b, "head_dim", f->head_dim);
+  add_known (b, "vocab_size", f->vocab_size);
+  add_known (b, "tensors", f->tensors);
+  add_known (b, "weight_bytes", f->weight_bytes);
+  if (f->dtype != NULL)
+    uth_cli_json_add_string (b, "dtype", f->dtype);
+  if (f->format == UTH_MODEL_FILE_TOKENIZER)
+    {
+      uth_cli_json_add_string (b, "tokenizer_model", f->tokenizer_model);
+      uth_cli_json_add_number (b, "merges", (double) f->merges);
+      uth_cli_json_add_number (b, "added_tokens", (double) f->added_tokens);
+    }
+  if (f->dtypes->len > 0)
+    {
+      json_builder_set_member_name (b, "dtypes");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < f->dtypes->len; i++)
+        {
+          const UthDtypeShare *s = &g_array_index (f->dtypes, UthDtypeShare, i);
+          json_builder_begin_object (b);
+          uth_cli_json_add_string (b, "dtype", s->dtype);
+          uth_cli_json_add_number (b, "tensors", (double) s->tensors);
+          uth_cli_json_add_number (b, "params", (double) s->params);
+          uth_cli_json_add_number (b, "bytes", (double) s->bytes);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  uth_cli_json_print (b);
+}
+
+int
+uth_cli_inspect (int    argc,
+                 char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(UthModelFile) inspected = NULL;
+  gboolean json = FALSE;
+  const UthCliOption options[] = { { "--json", NULL, &json } };
+
+  if (uth_cli_wants_help (argc, argv))
+    {
+      print_usage ();
+      return 0;
+    }
+  if (!uth_cli_take_options (&argc, &argv, options, G_N_ELEMENTS (options), &error))
+    return uth_cli_fail (g_steal_pointer (&error));
+  /* Skip a "--" that protects a file name starting with a dash. */
+  if (argc >= 2 && g_str_equal (argv[1], "--"))
+    {
+      argv[1] = argv[0];
+      argc--;
+      argv++;
+    }
+  if (argc < 2)
+    return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE, "%s",
+                                      _("inspect: which file? under-the-hood inspect FILE [--json]")));
+  if (argc > 2)
+    return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                                      _("inspect: one file at a time (unexpected '%s')"), argv[2]));
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  inspected = uth_model_file_inspect (file, &error);
+  if (inspected == NULL)
+    return uth_cli_fail (g_error_new_literal (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED, error->message));
+
+  if (json)
+    print_json (inspected);
+  else
+    print_text (inspected);
+  return 0;
+}
