@@ -4,8 +4,11 @@
 
 #include <glib/gi18n.h>
 
+#include "pages/uth-page-flash.h"
 #include "pages/uth-page-home.h"
+#include "pages/uth-page-kv.h"
 #include "pages/uth-page-placeholder.h"
+#include "pages/uth-page-tiling.h"
 #include "uth-window.h"
 #include "widgets/uth-scenario-panel.h"
 
@@ -17,6 +20,9 @@ static const struct
   GType     (*get_type) (void);
 } page_types[] = {
   { "home", uth_page_home_get_type },
+  { "tiling", uth_page_tiling_get_type },
+  { "flash-attention", uth_page_flash_get_type },
+  { "kv-cache", uth_page_kv_get_type },
 };
 
 struct _UthWindow

@@ -771,10 +771,15 @@ uth_draw_flash (cairo_t                *cr,
   UthFlashView view;
   UthFlash f;
 
-  uth_flash_view_init (&view, ctx);
-  /* A still picture stops half-way, where the difference shows most. */
-  if (uth_flash_compute (&view.input, &f) == UTH_FLASH_OK)
-    view.step = f.steps / 2;
+  if (ctx != NULL && ctx->page_data != NULL)
+    view = *(const UthFlashView *) ctx->page_data;
+  else
+    {
+      uth_flash_view_init (&view, ctx);
+      /* A still picture stops half-way, where the difference shows most. */
+      if (uth_flash_compute (&view.input, &f) == UTH_FLASH_OK)
+        view.step = f.steps / 2;
+    }
   if (ctx != NULL)
     view.hover = ctx->hover;
   uth_draw_flash_view (cr, width, height, ctx, &view);
@@ -793,7 +798,10 @@ uth_hit_flash (double                  width,
 
   hit->index = -1;
   hit->tooltip = NULL;
-  uth_flash_view_init (&view, ctx);
+  if (ctx != NULL && ctx->page_data != NULL)
+    view = *(const UthFlashView *) ctx->page_data;
+  else
+    uth_flash_view_init (&view, ctx);
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_flash_sweep (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
 }

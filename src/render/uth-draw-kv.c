@@ -774,7 +774,10 @@ uth_draw_kv (cairo_t                *cr,
 {
   UthKvView view;
 
-  uth_kv_view_init (&view, ctx);
+  if (ctx != NULL && ctx->page_data != NULL)
+    view = *(const UthKvView *) ctx->page_data;
+  else
+    uth_kv_view_init (&view, ctx);
   if (ctx != NULL)
     view.hover = ctx->hover;
   uth_draw_kv_view (cr, width, height, ctx, &view);
@@ -795,7 +798,10 @@ uth_hit_kv (double                  width,
   hit->tooltip = NULL;
   if (ctx == NULL || ctx->input.model == NULL || ctx->input.gpu == NULL)
     return FALSE;
-  uth_kv_view_init (&view, ctx);
+  if (ctx->page_data != NULL)
+    view = *(const UthKvView *) ctx->page_data;
+  else
+    uth_kv_view_init (&view, ctx);
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_kv_fits (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
 }

@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
+/* What the page's controls set. The page passes it as ctx->page_data to the page figure. */
 typedef struct
 {
   UthAttnKind       variant;   /* what-if attention for the scenario model */

@@ -874,14 +874,18 @@ uth_draw_tiling (cairo_t                *cr,
 {
   UthTilingView view;
 
-  uth_tiling_view_init (&view, ctx);
-  /* A still picture shows the middle of the K loop, so both stages have something in them. */
-  view.step = 0;
-  {
-    UthTiling t;
-    if (uth_tiling_compute (&view.input, &t) == UTH_TILING_OK)
-      view.step = t.k_steps / 3;
-  }
+  /* The page passes its sliders' view; export and the command line use the scenario's. */
+  if (ctx != NULL && ctx->page_data != NULL)
+    view = *(const UthTilingView *) ctx->page_data;
+  else
+    {
+      UthTiling t;
+
+      uth_tiling_view_init (&view, ctx);
+      /* A still picture shows a third of the K loop, so both stages have something in them. */
+      if (uth_tiling_compute (&view.input, &t) == UTH_TILING_OK)
+        view.step = t.k_steps / 3;
+    }
   if (ctx != NULL)
     view.hover = ctx->hover;
   uth_draw_tiling_view (cr, width, height, ctx, &view);
@@ -900,7 +904,10 @@ uth_hit_tiling (double                  width,
 
   hit->index = -1;
   hit->tooltip = NULL;
-  uth_tiling_view_init (&view, ctx);
+  if (ctx != NULL && ctx->page_data != NULL)
+    view = *(const UthTilingView *) ctx->page_data;
+  else
+    uth_tiling_view_init (&view, ctx);
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit);
 }

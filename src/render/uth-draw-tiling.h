@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* What the page's sliders set; the figure functions read nothing else beyond ctx. */
+/* What the page's sliders set. The page passes it as ctx->page_data to the page figure. */
 typedef struct
 {
   UthTilingInput input;

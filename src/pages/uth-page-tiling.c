@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "pages/uth-page-tiling.h"
+#include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
+
+/* Milliseconds between animation steps. */
+#define STEP_INTERVAL_MS 180
+
+struct _UthPageTiling
+{
+  UthPage         parent_instance;
+
+  UthTilingView   view;
+  guint           timer;
+  gboolean        updating;     /* setting spin buttons from code: ignore their signals */
+
+  UthFigure      *figure;
+  GtkSpinButton  *m_spin;
+  GtkSpinButton  *k_spin;
+  GtkSpinButton  *n_spin;
+  GtkDropDown    *bm_drop;
+  GtkDropDown    *bn_drop;
+  GtkDropDown    *bk_drop;
+  GtkSwitch      *double_switch;
+  GtkSpinButton  *wave_spin;
+  GtkToggleButton *play_button;
+  GtkWidget      *waves_formula;
+  GtkWidget      *tail_formula;
+  GtkWidget      *traffic_formula;
+};
+
+G_DEFINE_FINAL_TYPE (UthPageTiling, uth_page_tiling, UTH_TYPE_PAGE)
+
+/* Tile sides offered: powers of two, as the drop-downs list them. */
+static const guint tile_sizes[] = { 16, 32, 64, 128, 256 };
+static const guint k_sizes[] = { 8, 16, 32, 64, 128 };
+
+static guint
+drop_index (const guint *sizes,
+            guint        n,
+            guint        value)
+{
+  for (guint i = 0; i < n; i++)
+    if (sizes[i] == value)
+      return i;
+  return 0;
+}
+
+static void
+update_formulas (UthPageTiling *self)
+{
+  UthTiling t;
+  g_autofree char *waves = NULL, *waves_sub = NULL, *tail = NULL, *tail_sub = NULL;
+  g_autofree char *bytes = NULL, *bytes_sub = NULL;
+
+  if (uth_tiling_compute (&self->view.input, &t) != UTH_TILING_OK)
+    return;
+  waves = g_strdup_printf ("%" G_GUINT64_FORMAT, t.waves);
+  waves_sub = g_strdup_printf ("⌈%" G_GUINT64_FORMAT " / %u⌉ × ⌈%" G_GUINT64_FORMAT " / %u⌉ = %" G_GUINT64_FORMAT " tiles; ⌈%" G_GUINT64_FORMAT " / %u⌉ = %" G_GUINT64_FORMAT " waves",
+                               self->view.input.m, self->view.input.bm, self->view.input.n, self->view.input.bn,
+                               t.tiles, t.tiles, self->view.input.sms, t.waves);
+  uth_formula_button_set (UTH_FORMULA_BUTTON (self->waves_formula), waves, _("Waves"),
+                          _("waves = ⌈⌈M / BM⌉ × ⌈N / BN⌉ ÷ SMs⌉"), waves_sub);
+  tail = g_strdup_printf ("%.0f%%", 100.0 * t.tail_utilization);
+  tail_sub = g_strdup_printf ("%" G_GUINT64_FORMAT " − (%" G_GUINT64_FORMAT " − 1) × %u = %" G_GUINT64_FORMAT " tiles on %u SMs = %.1f%%",
+                              t.tiles, t.waves, self->view.input.sms, t.tail_tiles, self->view.input.sms,
+                              100.0 * t.tail_utilization);
+  uth_formula_button_set (UTH_FORMULA_BUTTON (self->tail_formula), tail, _("Last wave busy"),
+                          _("tiles − (waves − 1) × SMs, out of SMs"), tail_sub);
+  bytes = g_strdup_printf ("%.3g GB", t.bytes_tiled / 1e9);
+  bytes_sub = g_strdup_printf ("(%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT ") × %g B = %.4g GB",
+                               self->view.input.m, self->view.input.k, t.tiles_n,
+                               self->view.input.k, self->view.input.n, t.tiles_m,
+                               self->view.input.m, self->view.input.n,
+                               self->view.input.bytes_per_element, t.bytes_tiled / 1e9);
+  uth_formula_button_set (UTH_FORMULA_BUTTON (self->traffic_formula), bytes, _("Tiled DRAM traffic"),
+                          _("(M·K·⌈N/BN⌉ + K·N·⌈M/BM⌉ + M·N) × bytes per element"), bytes_sub);
+}
+
+static void
+refresh (UthPageTiling *self)
+{
+  UthTiling t;
+
+  if (uth_tiling_compute (&self->view.input, &t) == UTH_TILING_OK)
+    {
+      self->updating = TRUE;
+      gtk_spin_button_set_range (self->wave_spin, 1, (double) t.waves);
+      if (self->view.wave >= 0)
+        gtk_spin_button_set_value (self->wave_spin, self->view.wave + 1);
+      else
+        gtk_spin_button_set_value (self->wave_spin, (double) t.waves);
+      self->updating = FALSE;
+      if (self->view.step >= t.k_steps)
+        self->view.step = 0;
+    }
+  update_formulas (self);
+  uth_figure_update (self->figure);
+}
+
+static void
+read_controls (UthPageTiling *self)
+{
+  self->view.input.m = (guint64) gtk_spin_button_get_value (self->m_spin);
+  self->view.input.k = (guint64) gtk_spin_button_get_value (self->k_spin);
+  self->view.input.n = (guint64) gtk_spin_button_get_value (self->n_spin);
+  self->view.input.bm = tile_sizes[MIN (gtk_drop_down_get_selected (self->bm_drop), G_N_ELEMENTS (tile_sizes) - 1)];
+  self->view.input.bn = tile_sizes[MIN (gtk_drop_down_get_selected (self->bn_drop), G_N_ELEMENTS (tile_sizes) - 1)];
+  self->view.input.bk = k_sizes[MIN (gtk_drop_down_get_selected (self->bk_drop), G_N_ELEMENTS (k_sizes) - 1)];
+  self->view.input.double_buffered = gtk_switch_get_active (self->double_switch);
+}
+
+static void
+write_controls (UthPageTiling *self)
+{
+  self->updating = TRUE;
+  gtk_spin_button_set_value (self->m_spin, (double) self->view.input.m);
+  gtk_spin_button_set_value (self->k_spin, (double) self->view.input.k);
+  gtk_spin_button_set_value (self->n_spin, (double) self->view.input.n);
+  gtk_drop_down_set_selected (self->bm_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), self->view.input.bm));
+  gtk_drop_down_set_selected (self->bn_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), self->view.input.bn));
+  gtk_drop_down_set_selected (self->bk_drop, drop_index (k_sizes, G_N_ELEMENTS (k_sizes), self->view.input.bk));
+  gtk_switch_set_active (self->double_switch, self->view.input.double_buffered);
+  self->updating = FALSE;
+}
+
+static void
+control_changed_cb (UthPageTiling *self)
+{
+  if (self->updating)
+    return;
+  read_controls (self);
+  self->view.wave = -1;
+  self->view.step = 0;
+  refresh (self);
+}
+
+static void
+wave_changed_cb (UthPageTiling *self)
+{
+  if (self->updating)
+    return;
+  self->view.wave = (int) gtk_spin_button_get_value (self->wave_spin) - 1;
+  uth_figure_update (self->figure);
+}
+
+/* The scenario gives the GPU (SMs, shared memory, peak) and the data type; the matrix
+ * sizes stay the reader's unless they ask for the scenario's GEMM. */
+static void
+scenario_changed_cb (UthPageTiling *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthFigureContext ctx;
+  UthTilingView fresh;
+
+  if (scenario == NULL)
+    return;
+  uth_scenario_get_figure_context (scenario, &ctx);
+  uth_tiling_view_init (&fresh, &ctx);
+  self->view.input.sms = fresh.input.sms;
+  self->view.input.smem_per_sm_bytes = fresh.input.smem_per_sm_bytes;
+  self->view.input.peak_flops = fresh.input.peak_flops;
+  self->view.input.bytes_per_element = fresh.input.bytes_per_element;
+  refresh (self);
+}
+
+static void
+use_scenario_cb (UthPageTiling *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthFigureContext ctx;
+
+  if (scenario == NULL)
+    return;
+  uth_scenario_get_figure_context (scenario, &ctx);
+  uth_tiling_view_init (&self->view, &ctx);
+  write_controls (self);
+  refresh (self);
+}
+
+static void
+set_square_cb (UthPageTiling *self,
+               guint64        size)
+{
+  self->view.input.m = self->view.input.k = self->view.input.n = size;
+  write_controls (self);
+  self->view.wave = -1;
+  self->view.step = 0;
+  refresh (self);
+}
+
+static void
+square_4096_cb (UthPageTiling *self)
+{
+  set_square_cb (self, 4096);
+}
+
+static void
+square_4097_cb (UthPageTiling *self)
+{
+  set_square_cb (self, 4097);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  uth_page_tiling_step (UTH_PAGE_TILING (data), 1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+play_toggled_cb (UthPageTiling *self)
+{
+  uth_page_tiling_set_playing (self, gtk_toggle_button_get_active (self->play_button));
+}
+
+static void
+step_back_cb (UthPageTiling *self)
+{
+  uth_page_tiling_step (self, -1);
+}
+
+static void
+step_forward_cb (UthPageTiling *self)
+{
+  uth_page_tiling_step (self, 1);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                UthPageTiling         *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  /* Typing in a number field keeps its keys. */
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)))
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      uth_page_tiling_set_playing (self, self->timer == 0);
+      return TRUE;
+    case GDK_KEY_Left:
+      uth_page_tiling_step (self, -1);
+      return TRUE;
+    case GDK_KEY_Right:
+      uth_page_tiling_step (self, 1);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+context_cb (UthFigure        *figure,
+            UthFigureContext *ctx,
+            gpointer          user_data)
+{
+  UthPageTiling *self = user_data;
+
+  ctx->page_data = &self->view;
+}
+
+static char *
+describe_cb (const UthFigureContext *ctx)
+{
+  const UthTilingView *view = ctx->page_data;
+  UthTiling t;
+
+  if (view == NULL || uth_tiling_compute (&view->input, &t) != UTH_TILING_OK)
+    return g_strdup (_("A matrix product cut into tiles."));
+  return g_strdup_printf (_("%" G_GUINT64_FORMAT " tiles run in %" G_GUINT64_FORMAT " waves on %u SMs; the last wave keeps %" G_GUINT64_FORMAT " SMs busy."),
+                          t.tiles, t.waves, view->input.sms, t.tail_tiles);
+}
+
+static void
+uth_page_tiling_scenario_changed (UthPage     *page,
+                                  UthScenario *old)
+{
+  UthPageTiling *self = UTH_PAGE_TILING (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
+  uth_figure_set_scenario (self->figure, scenario);
+  if (scenario != NULL)
+    {
+      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
+      use_scenario_cb (self);
+    }
+}
+
+static const UthPageFigure *
+uth_page_tiling_get_figure (UthPage          *page,
+                            UthFigureContext *ctx)
+{
+  UthPageTiling *self = UTH_PAGE_TILING (page);
+  const UthPageFigure *figure = UTH_PAGE_CLASS (uth_page_tiling_parent_class)->get_figure (page, ctx);
+
+  /* Export draws what the reader sees, sliders included. */
+  ctx->page_data = &self->view;
+  return figure;
+}
+
+static void
+uth_page_tiling_dispose (GObject *object)
+{
+  UthPageTiling *self = UTH_PAGE_TILING (object);
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_TILING);
+  G_OBJECT_CLASS (uth_page_tiling_parent_class)->dispose (object);
+}
+
+static void
+uth_page_tiling_class_init (UthPageTilingClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UthPageClass *page_class = UTH_PAGE_CLASS (klass);
+
+  object_class->dispose = uth_page_tiling_dispose;
+  page_class->scenario_changed = uth_page_tiling_scenario_changed;
+  page_class->get_figure = uth_page_tiling_get_figure;
+
+  g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-tiling.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, figure);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, m_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, k_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, n_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, bm_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, bn_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, bk_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, double_switch);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, wave_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, waves_formula);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, tail_formula);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, traffic_formula);
+  gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, wave_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, use_scenario_cb);
+  gtk_widget_class_bind_template_callback (widget_class, square_4096_cb);
+  gtk_widget_class_bind_template_callback (widget_class, square_4097_cb);
+  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
+}
+
+static void
+uth_page_tiling_init (UthPageTiling *self)
+{
+  GtkEventController *keys;
+
+  uth_tiling_view_init (&self->view, NULL);
+  self->updating = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->updating = FALSE;
+  uth_figure_set_draw_func (self->figure, uth_draw_tiling, uth_hit_tiling);
+  uth_figure_set_context_func (self->figure, context_cb, self, NULL);
+  uth_figure_set_describe_func (self->figure, describe_cb);
+  uth_figure_set_label (self->figure, _("Tiling of a matrix product"));
+  write_controls (self);
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  refresh (self);
+}
+
+const UthTilingView *
+uth_page_tiling_get_view (UthPageTiling *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_TILING (self), NULL);
+  return &self->view;
+}
+
+void
+uth_page_tiling_set_playing (UthPageTiling *self,
+                             gboolean       playing)
+{
+  g_return_if_fail (UTH_IS_PAGE_TILING (self));
+
+  if (playing == (self->timer != 0))
+    return;
+  if (playing)
+    self->timer = g_timeout_add (STEP_INTERVAL_MS, tick_cb, self);
+  else
+    g_clear_handle_id (&self->timer, g_source_remove);
+  if (gtk_toggle_button_get_active (self->play_button) != playing)
+    gtk_toggle_button_set_active (self->play_button, playing);
+}
+
+gboolean
+uth_page_tiling_get_playing (UthPageTiling *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_TILING (self), FALSE);
+  return self->timer != 0;
+}
+
+void
+uth_page_tiling_step (UthPageTiling *self,
+                      int            delta)
+{
+  UthTiling t;
+
+  g_return_if_fail (UTH_IS_PAGE_TILING (self));
+  if (uth_tiling_compute (&self->view.input, &t) != UTH_TILING_OK || t.k_steps == 0)
+    return;
+  /* The loop wraps around, so playing never stops on its own. */
+  if (delta < 0)
+    self->view.step = self->view.step == 0 ? t.k_steps - 1 : MIN (self->view.step, t.k_steps) - 1;
+  else
+    self->view.step = (self->view.step + (guint64) delta) % t.k_steps;
+  uth_figure_update (self->figure);
+}
