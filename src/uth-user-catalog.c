@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "uth-user-catalog"
-
 #include "config.h"
 
 #include <errno.h>

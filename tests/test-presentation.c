@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Presentation mode, zoom, the remembered window state and the Preferences bindings,
+ * in-process under Xvfb. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "uth-preferences-window.h"
+#include "uth-settings.h"
+#include "uth-window-actions.h"
+#include "uth-window.h"
+
+static GtkApplication *app;
+
+static void
+flush_main_loop (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Runs the main loop until check() holds or about five seconds have passed (a key sent
+ * from another process arrives asynchronously). Returns whether it held. */
+static gboolean
+wait_for (gboolean (*check) (gpointer),
+          gpointer data)
+{
+  for (guint i = 0; i < 500 && !check (data); i++)
+    {
+      flush_main_loop ();
+      g_usleep (10000);
+    }
+  return check (data);
+}
+
+static UthWindow *
+new_window (GtkApplication *application)
+{
+  UthWindow *window = uth_window_new (application, NULL);
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  flush_main_loop ();
+  return window;
+}
+
+static void
+close_window (UthWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  flush_main_loop ();
+  g_assert_finalize_object (window);
+}
+
+static gboolean
+widget_visible (UthWindow  *window,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), UTH_TYPE_WINDOW, name);
+
+  g_assert_true (GTK_IS_WIDGET (child));
+  return gtk_widget_get_visible (GTK_WIDGET (child));
+}
+
+static double
+context_scale (UthWindow *window,
+               gboolean  *high_contrast)
+{
+  UthFigureContext ctx;
+
+  uth_scenario_get_figure_context (uth_window_get_scenario (window), &ctx);
+  if (high_contrast != NULL)
+    *high_contrast = ctx.high_contrast;
+  return ctx.scale;
+}
+
+static gboolean
+is_fullscreen (gpointer data)
+{
+  return gtk_window_is_fullscreen (GTK_WINDOW (data));
+}
+
+static gboolean
+is_not_fullscreen (gpointer data)
+{
+  return !gtk_window_is_fullscreen (GTK_WINDOW (data));
+}
+
+static void
+test_presentation_toggle (void)
+{
+  UthWindow *window = new_window (NULL);
+  GActionGroup *actions = G_ACTION_GROUP (window);
+  g_autoptr(GVariant) state = NULL;
+  gboolean high_contrast = TRUE;
+
+  g_assert_false (uth_window_get_presentation (window));
+  g_assert_cmpfloat (context_scale (window, &high_contrast), ==, 1.0);
+  g_assert_false (high_contrast);
+  g_assert_true (widget_visible (window, "sidebar"));
+  g_assert_false (g_action_group_get_action_enabled (actions, "leave-presentation"));
+
+  /* F5 and the header button activate this action. No window manager runs under Xvfb, and
+   * only a window manager grants full screen to a mapped window; an unmapped one takes the
+   * state when it is shown. So the window is hidden while the mode changes. */
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  g_action_group_activate_action (actions, "presentation", NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_fullscreen, window));
+  g_assert_true (uth_window_get_presentation (window));
+  state = g_action_group_get_action_state (actions, "presentation");
+  g_assert_true (g_variant_get_boolean (state));
+  g_assert_false (widget_visible (window, "sidebar"));
+  g_assert_false (widget_visible (window, "sidebar_separator"));
+  g_assert_cmpfloat (context_scale (window, &high_contrast), ==, UTH_PRESENTATION_SCALE);
+  g_assert_true (high_contrast);
+  g_assert_true (uth_scenario_get_presentation (uth_window_get_scenario (window)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "presentation"));
+
+  /* Escape activates this one; it is only enabled in presentation mode, so that Escape
+   * reaches everything else otherwise. */
+  g_assert_true (g_action_group_get_action_enabled (actions, "leave-presentation"));
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  g_action_group_activate_action (actions, "leave-presentation", NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_not_fullscreen, window));
+  g_assert_false (uth_window_get_presentation (window));
+  g_assert_true (widget_visible (window, "sidebar"));
+  g_assert_cmpfloat (context_scale (window, &high_contrast), ==, 1.0);
+  g_assert_false (high_contrast);
+  g_assert_false (g_action_group_get_action_enabled (actions, "leave-presentation"));
+
+  close_window (window);
+}
+
+static gboolean
+is_presenting (gpointer data)
+{
+  return uth_window_get_presentation (data);
+}
+
+static gboolean
+is_not_presenting (gpointer data)
+{
+  return !uth_window_get_presentation (data);
+}
+
+static gboolean
+is_zoomed_in (gpointer data)
+{
+  return uth_window_get_zoom (data) > 1.0;
+}
+
+/* Real key presses from outside the process, as a teacher's keyboard sends them. */
+static void
+send_keys (const char *keys)
+{
+  g_autofree char *command = g_strdup_printf ("xdotool mousemove --sync 200 200 key %s", keys);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_presentation_keys (void)
+{
+  UthWindow *window = new_window (NULL);
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      /* tools/setup installs it; a missing tool must not pass silently. */
+      g_test_fail_printf ("xdotool is needed to send real key presses");
+      close_window (window);
+      return;
+    }
+  send_keys ("F5");
+  g_assert_true (wait_for (is_presenting, window));
+  send_keys ("Escape");
+  g_assert_true (wait_for (is_not_presenting, window));
+  send_keys ("ctrl+plus");
+  g_assert_true (wait_for (is_zoomed_in, window));
+  g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 1.1, 1e-9);
+  close_window (window);
+}
+
+static void
+test_zoom (void)
+{
+  UthWindow *window = new_window (NULL);
+  GActionGroup *actions = G_ACTION_GROUP (window);
+  UthScenario *scenario = uth_window_get_scenario (window);
+  guint i;
+
+  g_assert_cmpfloat (uth_window_get_zoom (window), ==, 1.0);
+  g_assert_false (g_action_group_get_action_enabled (actions, "zoom-reset"));
+
+  g_action_group_activate_action (actions, "zoom-in", NULL);
+  g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 1.1, 1e-9);
+  g_assert_cmpfloat_with_epsilon (uth_scenario_get_figure_scale (scenario), 1.1, 1e-9);
+  g_assert_cmpfloat_with_epsilon (context_scale (window, NULL), 1.1, 1e-9);
+  g_assert_true (g_action_group_get_action_enabled (actions, "zoom-reset"));
+
+  g_action_group_activate_action (actions, "zoom-out", NULL);
+  g_action_group_activate_action (actions, "zoom-out", NULL);
+  g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 0.9, 1e-9);
+  g_assert_cmpfloat_with_epsilon (context_scale (window, NULL), 0.9, 1e-9);
+
+  /* In and out stay on the 10 % grid: ten steps in from 0.9 land on 1.9 exactly. */
+  for (i = 0; i < 10; i++)
+    g_action_group_activate_action (actions, "zoom-in", NULL);
+  g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 1.9, 1e-9);
+
+  g_action_group_activate_action (actions, "zoom-reset", NULL);
+  g_assert_cmpfloat (uth_window_get_zoom (window), ==, 1.0);
+  g_assert_cmpfloat (context_scale (window, NULL), ==, 1.0);
+
+  /* Clamped, and the action that would go further is disabled. */
+  uth_window_set_zoom (window, 10.0);
+  g_assert_cmpfloat (uth_window_get_zoom (window), ==, UTH_ZOOM_MAX);
+  g_assert_false (g_action_group_get_action_enabled (actions, "zoom-in"));
+  uth_window_set_zoom (window, 0.0);
+  g_assert_cmpfloat (uth_window_get_zoom (window), ==, UTH_ZOOM_MIN);
+  g_assert_false (g_action_group_get_action_enabled (actions, "zoom-out"));
+
+  /* Zoom and presentation multiply. */
+  uth_window_set_zoom (window, 1.2);
+  uth_window_set_presentation (window, TRUE);
+  g_assert_cmpfloat_with_epsilon (uth_window_get_scale (window), 1.2 * UTH_PRESENTATION_SCALE, 1e-9);
+  g_assert_cmpfloat_with_epsilon (context_scale (window, NULL), 1.2 * UTH_PRESENTATION_SCALE, 1e-9);
+  uth_window_set_presentation (window, FALSE);
+  g_assert_cmpfloat_with_epsilon (context_scale (window, NULL), 1.2, 1e-9);
+
+  close_window (window);
+}
+
+static GtkWidget *
+find_label (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (widget))
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *label = find_label (child);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+static int
+font_size (GtkWidget *label)
+{
+  PangoContext *context = gtk_widget_get_pango_context (label);
+
+  return pango_font_description_get_size (pango_context_get_font_description (context));
+}
+
+/* Text zoom is CSS on the window: its labels' font grows with the zoom. */
+static void
+test_zoom_text (void)
+{
+  UthWindow *window = new_window (NULL);
+  GObject *title = gtk_widget_get_template_child (GTK_WIDGET (window), UTH_TYPE_WINDOW, "page_title");
+  GtkWidget *label;
+  int normal, zoomed;
+
+  g_assert_true (ADW_IS_WINDOW_TITLE (title));
+  label = find_label (GTK_WIDGET (title));
+  g_assert_nonnull (label);
+  normal = font_size (label);
+  g_assert_cmpint (normal, >, 0);
+
+  uth_window_set_zoom (window, 2.0);
+  flush_main_loop ();
+  zoomed = font_size (label);
+  g_assert_cmpfloat_with_epsilon ((double) zoomed / normal, 2.0, 0.05);
+
+  uth_window_set_zoom (window, 1.0);
+  flush_main_loop ();
+  g_assert_cmpint (font_size (label), ==, normal);
+  close_window (window);
+}
+
+static void
+test_remembered (void)
+{
+  GSettings *settings = uth_settings_get ();
+  UthWindow *window;
+
+  g_assert_nonnull (settings);
+  g_settings_set_string (settings, "last-page", "layer");
+  g_settings_set_string (settings, "model", "llama-2-7b");
+  g_settings_set_uint64 (settings, "batch", 8);
+
+  window = new_window (app);
+  /* Restored: the page and the scenario. */
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "layer");
+  g_assert_cmpstr (uth_scenario_get_model_id (uth_window_get_scenario (window)), ==, "llama-2-7b");
+  g_assert_cmpuint (uth_scenario_get_batch (uth_window_get_scenario (window)), ==, 8);
+
+  /* Remembered: page, scenario, zoom and presentation as they change. */
+  uth_window_show_page (window, "cost");
+  uth_scenario_set_gpu_id (uth_window_get_scenario (window), "a100-sxm-80gb");
+  uth_scenario_set_context (uth_window_get_scenario (window), 4096);
+  uth_window_set_zoom (window, 1.3);
+  uth_window_set_presentation (window, TRUE);
+  flush_main_loop ();
+  {
+    g_autofree char *page = g_settings_get_string (settings, "last-page");
+    g_autofree char *gpu = g_settings_get_string (settings, "gpu");
+
+    g_assert_cmpstr (page, ==, "cost");
+    g_assert_cmpstr (gpu, ==, "a100-sxm-80gb");
+  }
+  g_assert_cmpuint (g_settings_get_uint64 (settings, "context"), ==, 4096);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 1.3, 1e-9);
+  g_assert_true (g_settings_get_boolean (settings, "presentation-mode"));
+
+  /* Preferences writes the key; the open window follows. */
+  g_settings_set_double (settings, "zoom", 1.6);
+  flush_main_loop ();
+  g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 1.6, 1e-9);
+  close_window (window);
+
+  /* The next start comes back as it was left. */
+  window = new_window (app);
+  g_assert_true (uth_window_get_presentation (window));
+  g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 1.6, 1e-9);
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "cost");
+  g_assert_cmpstr (uth_scenario_get_gpu_id (uth_window_get_scenario (window)), ==, "a100-sxm-80gb");
+  close_window (window);
+
+  /* An id that left the catalog is not restored: the defaults stay, nothing warns. */
+  g_settings_set_string (settings, "model", "no-such-model");
+  window = new_window (app);
+  g_assert_cmpstr (uth_scenario_get_model_id (uth_window_get_scenario (window)), !=, "no-such-model");
+  close_window (window);
+
+  g_settings_reset (settings, "last-page");
+  g_settings_reset (settings, "model");
+  g_settings_reset (settings, "gpu");
+  g_settings_reset (settings, "batch");
+  g_settings_reset (settings, "context");
+  g_settings_reset (settings, "zoom");
+  g_settings_reset (settings, "presentation-mode");
+}
+
+static void
+test_preferences (void)
+{
+  GSettings *settings = uth_settings_get ();
+  UthPreferencesWindow *preferences = uth_preferences_window_new (NULL, settings);
+  GtkAdjustment *zoom;
+  AdwComboRow *style;
+
+  g_object_ref (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  flush_main_loop ();
+
+  zoom = GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                        UTH_TYPE_PREFERENCES_WINDOW,
+                                                        "zoom_adjustment"));
+  style = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                        UTH_TYPE_PREFERENCES_WINDOW,
+                                                        "style_row"));
+  /* The zoom row shows percent; the key holds the factor. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (zoom), ==, 100.0);
+  gtk_adjustment_set_value (zoom, 150.0);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 1.5, 1e-9);
+
+  uth_preferences_bind_style (settings);
+  adw_combo_row_set_selected (style, 2);
+  g_assert_cmpint (g_settings_get_enum (settings, "style"), ==, 2);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_FORCE_DARK);
+  adw_combo_row_set_selected (style, 0);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The editor opens as a subpage without complaint. */
+  uth_preferences_window_add_entry (preferences, "gpu");
+  flush_main_loop ();
+  uth_preferences_window_add_entry (preferences, "model");
+  flush_main_loop ();
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  flush_main_loop ();
+  g_assert_finalize_object (preferences);
+  g_settings_reset (settings, "zoom");
+  g_settings_reset (settings, "style");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* Windows of an application remember their state; bare windows do not. */
+  app = GTK_APPLICATION (adw_application_new (APPLICATION_ID ".Tests", G_APPLICATION_NON_UNIQUE));
+  g_application_set_resource_base_path (G_APPLICATION (app), RESOURCE_BASE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/presentation/toggle", test_presentation_toggle);
+  g_test_add_func ("/presentation/keys", test_presentation_keys);
+  g_test_add_func ("/presentation/zoom", test_zoom);
+  g_test_add_func ("/presentation/zoom-text", test_zoom_text);
+  g_test_add_func ("/presentation/remembered", test_remembered);
+  g_test_add_func ("/presentation/preferences", test_preferences);
+
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
