@@ -4,10 +4,13 @@
 
 #include <glib/gi18n.h>
 
+#include "pages/uth-page-batching.h"
+#include "pages/uth-page-cost.h"
 #include "pages/uth-page-flash.h"
 #include "pages/uth-page-home.h"
 #include "pages/uth-page-kv.h"
 #include "pages/uth-page-placeholder.h"
+#include "pages/uth-page-speculative.h"
 #include "pages/uth-page-tiling.h"
 #include "uth-window.h"
 #include "uth-window-actions.h"
@@ -21,6 +24,9 @@ static const struct
   GType     (*get_type) (void);
 } page_types[] = {
   { "home", uth_page_home_get_type },
+  { "batching", uth_page_batching_get_type },
+  { "speculative", uth_page_speculative_get_type },
+  { "cost", uth_page_cost_get_type },
   { "tiling", uth_page_tiling_get_type },
   { "flash-attention", uth_page_flash_get_type },
   { "kv-cache", uth_page_kv_get_type },

@@ -10,6 +10,9 @@
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
 
+#define MIN_WIDTH 1100.0
+#define MIN_HEIGHT 700.0
+
 /* Timelines show at most this many slots; more would be thinner than a line of text. */
 #define MAX_ROWS 16
 /* The automatic window covers the first requests of the trace. */
@@ -410,6 +413,46 @@ draw_utilization (cairo_t                *cr,
     }
 }
 
+/* A card comparing the two runs: the label, then one line per policy. */
+static void
+draw_compare_card (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   double                  x,
+                   double                  y,
+                   double                  w,
+                   double                  h,
+                   const char             *label,
+                   const char             *a,
+                   const char             *b)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double pad = 12 * s, lh, line;
+  const char *names[2] = { _("static"), _("continuous") };
+  const char *values[2] = { a, b };
+  int i;
+
+  uth_draw_rounded_rect (cr, x, y, w, h, 10 * s);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+  cairo_fill_preserve (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, x + pad, y + pad, UTH_ANCHOR_NW, w - 2 * pad, NULL);
+  uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, label, NULL, &lh);
+  line = (h - 2 * pad - lh) / 2;
+  for (i = 0; i < 2; i++)
+    {
+      double cy = y + pad + lh + line * (i + 0.5);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, names[i], x + pad, cy, UTH_ANCHOR_W, 0, NULL);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_HEADING, values[i], x + w - pad, cy, UTH_ANCHOR_E,
+                     w * 0.6, NULL);
+    }
+}
+
 static void
 draw_cards (cairo_t                *cr,
             const UthFigureContext *ctx,
@@ -436,11 +479,27 @@ draw_cards (cairo_t                *cr,
     {
       g_autofree char *a = rows[i].fmt (rows[i].a);
       g_autofree char *b = rows[i].fmt (rows[i].b);
-      /* Translators: a card's big value compares static batching (first) with continuous. */
-      g_autofree char *value = g_strdup_printf (_("%s → %s"), a, b);
 
-      uth_draw_card (cr, ctx, x + (i % 2) * (cw + gap), y + (i / 2) * (ch + gap), cw, ch,
-                     _(rows[i].label), value, _("static → continuous"));
+      draw_compare_card (cr, ctx, x + (i % 2) * (cw + gap), y + (i / 2) * (ch + gap), cw, ch,
+                         _(rows[i].label), a, b);
+    }
+}
+
+/* Below this size the panels would crowd each other: draw at it and scale down. */
+static void
+fit_to_minimum (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                double                 *width,
+                double                 *height)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
+
+  if (f < 1.0 && f > 0.0)
+    {
+      cairo_scale (cr, f, f);
+      *width /= f;
+      *height /= f;
     }
 }
 
@@ -481,6 +540,7 @@ uth_draw_batching (cairo_t                *cr,
       co = &own[1];
     }
 
+  fit_to_minimum (cr, ctx, &width, &height);
   uth_draw_background (cr, width, height, ctx);
   subtitle = g_strdup_printf (_("%s on %u × %s · %u requests at %.3g per second · at most %u sequences per batch"),
                               ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,

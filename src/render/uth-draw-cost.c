@@ -10,6 +10,9 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
 
+#define MIN_WIDTH 1100.0
+#define MIN_HEIGHT 700.0
+
 const char *
 uth_cost_thumb_name (UthThumb thumb)
 {
@@ -396,6 +399,24 @@ draw_gpus (cairo_t                *cr,
     }
 }
 
+/* Below this size the panels would crowd each other: draw at it and scale down. */
+static void
+fit_to_minimum (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                double                 *width,
+                double                 *height)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
+
+  if (f < 1.0 && f > 0.0)
+    {
+      cairo_scale (cr, f, f);
+      *width /= f;
+      *height /= f;
+    }
+}
+
 void
 uth_draw_cost (cairo_t                *cr,
                double                  width,
@@ -404,13 +425,15 @@ uth_draw_cost (cairo_t                *cr,
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
   double m = uth_draw_margin (ctx);
-  double left_w = width * 0.6 - m, y;
+  double left_w, y;
   UthEstimate own;
   const UthEstimate *est = ctx->estimate;
   g_autofree char *title = NULL, *subtitle = NULL, *price = NULL;
 
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
+  fit_to_minimum (cr, ctx, &width, &height);
+  left_w = width * 0.6 - m;
   uth_draw_background (cr, width, height, ctx);
   title = g_strdup_printf (_("Cost: %s on %u × %s"), ctx->model != NULL ? ctx->model->name : "?",
                            ctx->input.gpus, ctx->gpu != NULL ? ctx->gpu->name : "?");

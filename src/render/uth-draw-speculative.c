@@ -11,6 +11,9 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-speculative.h"
 
+#define MIN_WIDTH 1100.0
+#define MIN_HEIGHT 700.0
+
 #define MAX_GAMMA_PLOT 12
 #define MC_PASSES 10000
 
@@ -31,6 +34,21 @@ catalog_of (const UthFigureContext *ctx)
   return ctx->catalog != NULL ? ctx->catalog : uth_catalog_get_default ();
 }
 
+gboolean
+uth_speculative_can_draft (const UthModelEntry *draft,
+                           const UthModelEntry *target)
+{
+  double a, b;
+
+  if (draft == NULL || target == NULL || g_strcmp0 (draft->family, target->family) != 0)
+    return FALSE;
+  /* Vocabularies padded to different sizes (Qwen 2.5: 151936 and 152064) hold the same
+   * tokenizer; beyond 1% they are different ones. */
+  a = draft->spec.vocab;
+  b = target->spec.vocab;
+  return fabs (a - b) <= 0.01 * MAX (a, b);
+}
+
 const UthModelEntry *
 uth_speculative_view_default_draft (const UthFigureContext *ctx)
 {
@@ -47,7 +65,7 @@ uth_speculative_view_default_draft (const UthFigureContext *ctx)
 
       if (smallest == NULL || p < uth_model_params (&smallest->spec))
         smallest = e;
-      if (ctx->input.model != NULL && e->spec.vocab == ctx->input.model->vocab && p < target &&
+      if (ctx->model != NULL && uth_speculative_can_draft (e, ctx->model) && p < target &&
           (best == NULL || p < uth_model_params (&best->spec)))
         best = e;
     }
@@ -481,6 +499,24 @@ draw_batch_plot (cairo_t                  *cr,
     }
 }
 
+/* Below this size the panels would crowd each other: draw at it and scale down. */
+static void
+fit_to_minimum (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                double                 *width,
+                double                 *height)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
+
+  if (f < 1.0 && f > 0.0)
+    {
+      cairo_scale (cr, f, f);
+      *width /= f;
+      *height /= f;
+    }
+}
+
 void
 uth_draw_speculative (cairo_t                *cr,
                       double                  width,
@@ -514,6 +550,7 @@ uth_draw_speculative (cairo_t                *cr,
     timed = uth_speculative_time (&ctx->input, draft, view->alpha, MAX (view->gamma, 1), &t) ==
             UTH_SPECULATIVE_OK;
 
+  fit_to_minimum (cr, ctx, &width, &height);
   uth_draw_background (cr, width, height, ctx);
   subtitle = g_strdup_printf (_("%s drafts for %s on %u × %s · acceptance rate α = %.2f · draft step ÷ target step c = %.3f (estimator) · Leviathan et al. 2023"),
                               view->draft != NULL ? view->draft->name : "?",

@@ -22,8 +22,11 @@ typedef struct
 /* alpha 0.8, gamma 4, seed 1, every pass shown, the default draft. */
 void                 uth_speculative_view_init          (UthSpeculativeView     *view,
                                                          const UthFigureContext *ctx);
-/* A draft for the scenario's target from the catalog: the smallest model sharing the
- * target's vocabulary (a draft must speak the same tokens), else the smallest model. */
+/* Whether draft can draft for target: same family, vocabularies within 1% (padding). */
+gboolean             uth_speculative_can_draft          (const UthModelEntry    *draft,
+                                                         const UthModelEntry    *target);
+/* A draft for the scenario's target from the catalog: the smallest smaller model that can
+ * draft for it (a draft must speak the same tokens), else the smallest model. */
 const UthModelEntry *uth_speculative_view_default_draft (const UthFigureContext *ctx);
 
 void uth_draw_speculative (cairo_t                *cr,

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "core/uth-speculative.h"
+#include "pages/uth-page-speculative.h"
+#include "widgets/uth-figure.h"
+
+struct _UthPageSpeculative
+{
+  UthPage             parent_instance;
+
+  UthFigure          *figure;
+  AdwComboRow        *target_row;
+  AdwComboRow        *draft_row;
+  GtkScale           *alpha_scale;
+  GtkScale           *gamma_scale;
+  GtkSpinButton      *seed_spin;
+  GtkLabel           *status_label;
+
+  UthSpeculativeView  view;
+  UthCatalog         *catalog;    /* the models the drop-downs list */
+  guint               animate_id;
+  gboolean            syncing;
+};
+
+G_DEFINE_FINAL_TYPE (UthPageSpeculative, uth_page_speculative, UTH_TYPE_PAGE)
+
+static guint
+model_index (UthCatalog *catalog,
+             const char *id)
+{
+  guint i, n = uth_catalog_get_n_models (catalog);
+
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (uth_catalog_get_model (catalog, i)->id, id) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Fills both drop-downs with the catalog's models (once per catalog). */
+static void
+fill_models (UthPageSpeculative *self,
+             UthCatalog         *catalog)
+{
+  g_autoptr(GtkStringList) targets = NULL, drafts = NULL;
+  guint i, n;
+
+  if (catalog == self->catalog)
+    return;
+  g_clear_pointer (&self->catalog, uth_catalog_unref);
+  self->catalog = catalog != NULL ? uth_catalog_ref (catalog) : NULL;
+  targets = gtk_string_list_new (NULL);
+  drafts = gtk_string_list_new (NULL);
+  n = catalog != NULL ? uth_catalog_get_n_models (catalog) : 0;
+  for (i = 0; i < n; i++)
+    {
+      gtk_string_list_append (targets, uth_catalog_get_model (catalog, i)->name);
+      gtk_string_list_append (drafts, uth_catalog_get_model (catalog, i)->name);
+    }
+  self->syncing = TRUE;
+  adw_combo_row_set_model (self->target_row, G_LIST_MODEL (targets));
+  adw_combo_row_set_model (self->draft_row, G_LIST_MODEL (drafts));
+  self->syncing = FALSE;
+}
+
+static void
+update_status (UthPageSpeculative *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  const UthModelEntry *target = scenario != NULL ? uth_scenario_get_model (scenario) : NULL;
+  g_autofree char *msg = NULL;
+
+  if (target != NULL && self->view.draft != NULL && !uth_speculative_can_draft (self->view.draft, target))
+    msg = g_strdup_printf (_("%s and %s come from different families (vocabularies of %u and %u tokens): a real draft must share the target’s tokenizer. The timing is still shown."),
+                           self->view.draft->name, target->name, self->view.draft->spec.vocab,
+                           target->spec.vocab);
+  else if (target != NULL && self->view.draft != NULL &&
+           uth_model_params (&self->view.draft->spec) >= uth_model_params (&target->spec))
+    msg = g_strdup (_("The draft is not smaller than the target: every drafted token costs at least a target step, so speculation cannot pay."));
+  gtk_label_set_text (self->status_label, msg != NULL ? msg : "");
+}
+
+static void
+read_controls (UthPageSpeculative *self)
+{
+  guint draft = adw_combo_row_get_selected (self->draft_row);
+
+  self->view.alpha = gtk_range_get_value (GTK_RANGE (self->alpha_scale));
+  self->view.gamma = (guint) CLAMP (lround (gtk_range_get_value (GTK_RANGE (self->gamma_scale))), 1, 16);
+  self->view.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  if (self->catalog != NULL && draft < uth_catalog_get_n_models (self->catalog))
+    self->view.draft = uth_catalog_get_model (self->catalog, draft);
+}
+
+static void
+control_changed_cb (UthPageSpeculative *self)
+{
+  if (self->syncing)
+    return;
+  read_controls (self);
+  update_status (self);
+  uth_figure_update (self->figure);
+}
+
+static void
+draft_changed_cb (UthPageSpeculative *self)
+{
+  control_changed_cb (self);
+}
+
+static void
+target_changed_cb (UthPageSpeculative *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  guint i = adw_combo_row_get_selected (self->target_row);
+
+  if (self->syncing || scenario == NULL || self->catalog == NULL ||
+      i >= uth_catalog_get_n_models (self->catalog))
+    return;
+  /* The target is the scenario's model, shared with every other page. */
+  uth_scenario_set_model_id (scenario, uth_catalog_get_model (self->catalog, i)->id);
+}
+
+static void
+scenario_changed_cb (UthPageSpeculative *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  const UthModelEntry *target = uth_scenario_get_model (scenario);
+
+  fill_models (self, uth_scenario_get_catalog (scenario));
+  self->syncing = TRUE;
+  if (target != NULL && self->catalog != NULL)
+    adw_combo_row_set_selected (self->target_row, model_index (self->catalog, target->id));
+  if (self->view.draft == NULL && self->catalog != NULL)
+    {
+      UthFigureContext ctx;
+      const UthModelEntry *draft;
+
+      uth_scenario_get_figure_context (scenario, &ctx);
+      draft = uth_speculative_view_default_draft (&ctx);
+      if (draft != NULL)
+        adw_combo_row_set_selected (self->draft_row, model_index (self->catalog, draft->id));
+    }
+  self->syncing = FALSE;
+  read_controls (self);
+  update_status (self);
+  uth_figure_update (self->figure);
+}
+
+static gboolean
+animate_cb (gpointer user_data)
+{
+  UthPageSpeculative *self = user_data;
+
+  self->view.passes++;
+  uth_figure_update (self->figure);
+  if (self->view.passes >= UTH_SPECULATIVE_SHOWN_PASSES)
+    {
+      self->animate_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+animate_clicked_cb (UthPageSpeculative *self)
+{
+  g_clear_handle_id (&self->animate_id, g_source_remove);
+  self->view.passes = 0;
+  uth_figure_update (self->figure);
+  self->animate_id = g_timeout_add (700, animate_cb, self);
+}
+
+static void
+figure_context_cb (UthFigure        *figure,
+                   UthFigureContext *ctx,
+                   gpointer          user_data)
+{
+  UthPageSpeculative *self = user_data;
+
+  ctx->page_data = &self->view;
+}
+
+static char *
+describe_cb (const UthFigureContext *ctx)
+{
+  const UthSpeculativeView *view = ctx->page_data;
+
+  if (view == NULL)
+    return g_strdup (_("Speculative decoding: drafted tokens accepted or rejected, and the speedup against draft length and batch size."));
+  return g_strdup_printf (_("Speculative decoding with acceptance rate %.2f and %u drafted tokens per pass: %.2f tokens per target pass on average."),
+                          view->alpha, view->gamma,
+                          uth_speculative_expected_tokens (view->alpha, view->gamma));
+}
+
+static const UthPageFigure *
+uth_page_speculative_get_figure (UthPage          *page,
+                                 UthFigureContext *ctx)
+{
+  const UthPageFigure *figure;
+
+  figure = UTH_PAGE_CLASS (uth_page_speculative_parent_class)->get_figure (page, ctx);
+  ctx->page_data = &UTH_PAGE_SPECULATIVE (page)->view;
+  return figure;
+}
+
+static void
+uth_page_speculative_scenario_changed (UthPage     *page,
+                                       UthScenario *old)
+{
+  UthPageSpeculative *self = UTH_PAGE_SPECULATIVE (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
+  uth_figure_set_scenario (self->figure, scenario);
+  if (scenario != NULL)
+    {
+      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      scenario_changed_cb (self);
+    }
+}
+
+static void
+uth_page_speculative_dispose (GObject *object)
+{
+  UthPageSpeculative *self = UTH_PAGE_SPECULATIVE (object);
+
+  g_clear_handle_id (&self->animate_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), UTH_TYPE_PAGE_SPECULATIVE);
+  self->view.draft = NULL;
+  g_clear_pointer (&self->catalog, uth_catalog_unref);
+  G_OBJECT_CLASS (uth_page_speculative_parent_class)->dispose (object);
+}
+
+static void
+uth_page_speculative_class_init (UthPageSpeculativeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UthPageClass *page_class = UTH_PAGE_CLASS (klass);
+
+  object_class->dispose = uth_page_speculative_dispose;
+  page_class->scenario_changed = uth_page_speculative_scenario_changed;
+  page_class->get_figure = uth_page_speculative_get_figure;
+
+  g_type_ensure (UTH_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-speculative.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, figure);
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, target_row);
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, draft_row);
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, alpha_scale);
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, gamma_scale);
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, draft_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, target_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, animate_clicked_cb);
+}
+
+static void
+uth_page_speculative_init (UthPageSpeculative *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->view.alpha = 0.8;
+  self->view.gamma = 4;
+  self->view.seed = 1;
+  self->view.passes = UTH_SPECULATIVE_SHOWN_PASSES;
+  uth_figure_set_page (self->figure, uth_draw_find_page ("speculative"));
+  uth_figure_set_context_func (self->figure, figure_context_cb, self, NULL);
+  uth_figure_set_describe_func (self->figure, describe_cb);
+  uth_figure_set_label (self->figure, _("Speculative decoding"));
+}
+
+const UthSpeculativeView *
+uth_page_speculative_get_view (UthPageSpeculative *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_SPECULATIVE (self), NULL);
+  return &self->view;
+}

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Batching, Speculative Decode and Cost figures follow the scenario and the page's own
+ * parameters (UthFigureContext.page_data, view), and their helpers answer right. */
+#include "config.h"
+
+#include <cairo.h>
+#include <math.h>
+
+#include "render/uth-draw-batching.h"
+#include "render/uth-draw-cost.h"
+#include "render/uth-draw-speculative.h"
+
+typedef struct
+{
+  UthCatalog       *catalog;
+  UthFigureContext  ctx;
+} Fixture;
+
+static void
+set_scenario (Fixture    *f,
+              const char *model,
+              const char *gpu,
+              guint64     batch)
+{
+  uth_figure_context_init (&f->ctx);
+  uth_figure_context_set_entries (&f->ctx, uth_catalog_find_model (f->catalog, model),
+                                  uth_catalog_find_gpu (f->catalog, gpu),
+                                  uth_catalog_find_engine (f->catalog, "tuned"));
+  g_assert_nonnull (f->ctx.model);
+  g_assert_nonnull (f->ctx.gpu);
+  g_assert_nonnull (f->ctx.engine);
+  f->ctx.input.batch = batch;
+  f->ctx.catalog = f->catalog;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->catalog = uth_catalog_new ();
+  g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  g_assert_no_error (error);
+  set_scenario (f, "llama-3-8b", "h100-sxm", 8);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  uth_catalog_unref (f->catalog);
+}
+
+static GBytes *
+pixels (UthDrawFunc             draw,
+        const UthFigureContext *ctx,
+        int                     width,
+        int                     height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GBytes *bytes;
+
+  draw (cr, width, height, ctx);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height);
+  cairo_surface_destroy (surface);
+  return bytes;
+}
+
+/* The figure's defaults take the scenario's batch as the limit, 8 for a batch of 1. */
+static void
+test_batching_defaults (Fixture       *f,
+                        gconstpointer  data)
+{
+  UthBatchingView view;
+
+  uth_batching_view_init (&view, &f->ctx);
+  g_assert_cmpuint (view.config.max_batch, ==, 8);
+  g_assert_cmpuint (uth_batching_view_rows (&view), ==, 8);
+  f->ctx.input.batch = 64;
+  uth_batching_view_init (&view, &f->ctx);
+  g_assert_cmpuint (view.config.max_batch, ==, 64);
+  g_assert_cmpuint (uth_batching_view_rows (&view), ==, 16);   /* rows are capped */
+  f->ctx.input.batch = 1;
+  uth_batching_view_init (&view, &f->ctx);
+  g_assert_cmpuint (view.config.max_batch, ==, 8);
+  uth_batching_view_init (&view, NULL);
+  g_assert_cmpuint (view.config.requests, ==, 48);
+  g_assert_cmpfloat (view.play_time_s, <, 0.0);
+}
+
+/* Results the page computed draw exactly as the figure's own simulation of the same view;
+ * the playback time, the batch limit and the scenario's GPU all change the picture. */
+static void
+test_batching_follows (Fixture       *f,
+                       gconstpointer  data)
+{
+  UthBatchingView view;
+  UthBatchResult st, co;
+  UthBatchConfig c;
+  g_autoptr(GBytes) own = NULL, given = NULL, played = NULL, bigger = NULL, other_gpu = NULL;
+  double window;
+
+  uth_batching_view_init (&view, &f->ctx);
+  f->ctx.page_data = &view;
+  own = pixels (uth_draw_batching, &f->ctx, 1200, 750);
+
+  c = view.config;
+  c.policy = UTH_BATCH_STATIC;
+  g_assert_cmpint (uth_batch_simulate (&f->ctx.input, &c, NULL, &st), ==, UTH_BATCH_OK);
+  c.policy = UTH_BATCH_CONTINUOUS;
+  g_assert_cmpint (uth_batch_simulate (&f->ctx.input, &c, NULL, &co), ==, UTH_BATCH_OK);
+  view.static_result = &st;
+  view.continuous_result = &co;
+  given = pixels (uth_draw_batching, &f->ctx, 1200, 750);
+  g_assert_true (g_bytes_equal (own, given));
+
+  /* The window covers the first 40 requests of both runs. */
+  window = uth_batching_view_window (&view, &st, &co);
+  g_assert_cmpfloat (window, >=, st.requests[39].finish);
+  g_assert_cmpfloat (window, >=, co.requests[39].finish);
+  g_assert_cmpfloat (window, <, MAX (st.makespan_s, co.makespan_s) * 1.03);
+
+  view.play_time_s = window / 3;
+  played = pixels (uth_draw_batching, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (own, played));
+  view.play_time_s = -1;
+  view.static_result = view.continuous_result = NULL;
+
+  view.config.max_batch = 16;
+  bigger = pixels (uth_draw_batching, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (own, bigger));
+  view.config.max_batch = 8;
+
+  set_scenario (f, "llama-3-8b", "a100-sxm-80gb", 8);
+  f->ctx.page_data = &view;
+  other_gpu = pixels (uth_draw_batching, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (own, other_gpu));
+
+  uth_batch_result_clear (&st);
+  uth_batch_result_clear (&co);
+}
+
+/* A scenario whose requests cannot fit draws an explanation instead of timelines. */
+static void
+test_batching_does_not_fit (Fixture       *f,
+                            gconstpointer  data)
+{
+  UthBatchingView view;
+  g_autoptr(GBytes) a = NULL;
+
+  set_scenario (f, "llama-3.1-405b", "l4", 8);
+  uth_batching_view_init (&view, &f->ctx);
+  f->ctx.page_data = &view;
+  a = pixels (uth_draw_batching, &f->ctx, 800, 500);
+  g_assert_nonnull (a);
+}
+
+/* Llama 3 8B's vocabulary (128256) is shared by Llama 3.2 1B, the smallest such model. */
+static void
+test_speculative_draft (Fixture       *f,
+                        gconstpointer  data)
+{
+  const UthModelEntry *draft = uth_speculative_view_default_draft (&f->ctx);
+  UthSpeculativeView view;
+
+  g_assert_nonnull (draft);
+  g_assert_cmpstr (draft->id, ==, "llama-3.2-1b");
+  uth_speculative_view_init (&view, &f->ctx);
+  g_assert_true (view.draft == draft);
+  g_assert_cmpfloat (view.alpha, ==, 0.8);
+  g_assert_cmpuint (view.gamma, ==, 4);
+  g_assert_cmpuint (view.passes, ==, UTH_SPECULATIVE_SHOWN_PASSES);
+
+  /* Qwen 2.5 7B drafts with Qwen 2.5 0.5B (vocabulary 152064). */
+  set_scenario (f, "qwen2.5-7b", "h100-sxm", 1);
+  draft = uth_speculative_view_default_draft (&f->ctx);
+  g_assert_cmpstr (draft->id, ==, "qwen2.5-0.5b");
+}
+
+static void
+test_speculative_follows (Fixture       *f,
+                          gconstpointer  data)
+{
+  UthSpeculativeView view;
+  g_autoptr(GBytes) a = NULL, b = NULL, c = NULL, d = NULL, e = NULL;
+
+  uth_speculative_view_init (&view, &f->ctx);
+  f->ctx.page_data = &view;
+  a = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  b = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  g_assert_true (g_bytes_equal (a, b));
+  view.alpha = 0.6;
+  c = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, c));
+  view.alpha = 0.8;
+  view.passes = 2;
+  d = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, d));
+  view.passes = UTH_SPECULATIVE_SHOWN_PASSES;
+  f->ctx.input.batch = 256;
+  e = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, e));
+}
+
+/* Every GPU of the catalog is compared, cheapest first, set-ups that do not fit last; Llama
+ * 3 70B in bf16 (141 GB) needs two or more GPUs of 80 GB. */
+static void
+test_cost_rows (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree UthGpuComparison *rows = NULL;
+  g_autofree UthGpuComparison *fast = NULL;
+  guint n, i;
+  const UthGpuEntry *h100;
+
+  set_scenario (f, "llama-3-70b", "h100-sxm", 1);
+  n = uth_cost_gpu_rows (&f->ctx, UTH_SORT_COST, &rows);
+  g_assert_cmpuint (n, ==, uth_catalog_get_n_gpus (f->catalog));
+  for (i = 1; i < n; i++)
+    {
+      g_assert_true (rows[i - 1].fits || !rows[i].fits);
+      if (rows[i].fits)
+        g_assert_cmpfloat (rows[i - 1].cost_per_million_output, <=, rows[i].cost_per_million_output);
+    }
+  for (i = 0; i < n; i++)
+    {
+      h100 = uth_catalog_get_gpu (f->catalog, rows[i].index);
+      if (g_str_equal (h100->id, "h100-sxm"))
+        break;
+    }
+  g_assert_cmpuint (i, <, n);
+  g_assert_true (rows[i].fits);
+  g_assert_cmpuint (rows[i].gpus, >=, 2);
+
+  n = uth_cost_gpu_rows (&f->ctx, UTH_SORT_THROUGHPUT, &fast);
+  for (i = 1; i < n; i++)
+    if (fast[i].fits)
+      g_assert_cmpfloat (fast[i - 1].tokens_per_second, >=, fast[i].tokens_per_second);
+}
+
+static void
+test_cost_names (Fixture       *f,
+                 gconstpointer  data)
+{
+  int i;
+
+  for (i = 0; i < UTH_N_THUMBS; i++)
+    g_assert_cmpstr (uth_cost_thumb_name ((UthThumb) i), !=, "");
+  for (i = 0; i < UTH_N_GAPS; i++)
+    g_assert_cmpstr (uth_cost_gap_reason ((UthGapReason) i), !=, "");
+  g_assert_cmpstr (uth_cost_gap_reason (UTH_N_GAPS), ==, "");
+}
+
+/* The sort key, the price and the batch change the picture. */
+static void
+test_cost_follows (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) a = NULL, b = NULL, c = NULL, d = NULL;
+
+  a = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  f->ctx.view = UTH_SORT_TTFT;
+  b = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, b));
+  f->ctx.view = UTH_SORT_COST;
+  f->ctx.input.price_per_hour = 10.0;
+  c = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, c));
+  f->ctx.input.price_per_hour = -1.0;
+  f->ctx.input.batch = 64;
+  d = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, d));
+}
+
+/* Small and large sizes draw without cairo errors (the layout scales below 1100 × 700). */
+static void
+test_sizes (Fixture       *f,
+            gconstpointer  data)
+{
+  static const int sizes[][2] = { { 320, 200 }, { 800, 500 }, { 1920, 1080 } };
+  UthDrawFunc draws[] = { uth_draw_batching, uth_draw_speculative, uth_draw_cost };
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (j = 0; j < G_N_ELEMENTS (draws); j++)
+      {
+        g_autoptr(GBytes) p = pixels (draws[j], &f->ctx, sizes[i][0], sizes[i][1]);
+
+        g_assert_nonnull (p);
+      }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/render-pages5/batching/defaults", test_batching_defaults);
+  ADD ("/render-pages5/batching/follows", test_batching_follows);
+  ADD ("/render-pages5/batching/does-not-fit", test_batching_does_not_fit);
+  ADD ("/render-pages5/speculative/draft", test_speculative_draft);
+  ADD ("/render-pages5/speculative/follows", test_speculative_follows);
+  ADD ("/render-pages5/cost/rows", test_cost_rows);
+  ADD ("/render-pages5/cost/names", test_cost_names);
+  ADD ("/render-pages5/cost/follows", test_cost_follows);
+  ADD ("/render-pages5/sizes", test_sizes);
+#undef ADD
+  return g_test_run ();
+}
