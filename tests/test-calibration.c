@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -210,6 +211,45 @@ test_reader_errors (void)
                 "batch");
 }
 
+static void
+expect_calibration_error (const char *json,
+                          const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("uth-calibration-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (GPtrArray) points = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "measurements.json", NULL);
+  g_assert_true (g_file_set_contents (path, json, -1, &error));
+  points = uth_reference_load_calibration (path, "h100-sxm", "torch-cudagraph", &error);
+  g_assert_null (points);
+  g_assert_nonnull (error);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("“%s” does not mention “%s”", error->message, fragment);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_calibration_errors (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) points = NULL;
+
+  expect_calibration_error ("{\"models\": [1]}", "models");
+  expect_calibration_error ("{\"models\": {\"m\": {\"decode\": []}}}", "config");
+  expect_calibration_error ("{\"models\": {\"m\": {\"config\": {\"d\": 64, \"L\": 2, "
+                            "\"H\": 4, \"KV\": 3, \"F\": 128, \"V\": 100}}}}", "config");
+  expect_calibration_error ("{\"models\": {\"m\": {\"config\": {\"d\": 64, \"L\": 0, "
+                            "\"H\": 4, \"KV\": 4, \"F\": 128, \"V\": 100}}}}", "L");
+  points = uth_reference_load_calibration ("/nonexistent/measurements.json", "h100-sxm",
+                                           "torch-cudagraph", &error);
+  g_assert_null (points);
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +264,7 @@ main (int   argc,
   g_test_add_func ("/calibration/torch-cudagraph", test_calibration_target);
   g_test_add_func ("/calibration/reference-points", test_reference_points);
   g_test_add_func ("/calibration/reader-errors", test_reader_errors);
+  g_test_add_func ("/calibration/measurement-file-errors", test_calibration_errors);
   status = g_test_run ();
   uth_catalog_unref (catalog);
   return status;
