@@ -105,17 +105,25 @@ error_text (UthBatchError error)
     }
 }
 
+/* The task holds only a weak reference to the page, so that a page closed while it runs
+ * finalizes at once; the result is then dropped. */
 static void
 simulate_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  UthPageBatching *self = UTH_PAGE_BATCHING (source);
+  GWeakRef *ref = user_data;
+  g_autoptr(UthPageBatching) self = g_weak_ref_get (ref);
   SimData *d = g_task_get_task_data (G_TASK (result));
+  gboolean done = g_task_propagate_boolean (G_TASK (result), NULL);
 
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (self == NULL)
+    return;
   if (g_task_get_cancellable (G_TASK (result)) == self->cancellable)
     g_clear_object (&self->cancellable);
-  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+  if (!done)
     return;   /* cancelled: a newer run replaces it */
   gtk_label_set_text (self->status_label, error_text (d->error));
   if (d->error != UTH_BATCH_OK)
@@ -184,6 +192,7 @@ run_idle_cb (gpointer user_data)
   UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
   g_autoptr(GTask) task = NULL;
   UthFigureContext ctx;
+  GWeakRef *ref;
   SimData *d;
 
   self->run_idle = 0;
@@ -212,7 +221,9 @@ run_idle_cb (gpointer user_data)
 
       gtk_label_set_text (self->status_label, msg);
     }
-  task = g_task_new (self, self->cancellable, simulate_done_cb, NULL);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, self->cancellable, simulate_done_cb, ref);
   g_task_set_task_data (task, d, sim_data_free);
   g_task_run_in_thread (task, simulate_thread);
   return G_SOURCE_REMOVE;
