@@ -6,6 +6,7 @@
 
 #include "render/uth-draw.h"
 #include "uth-application.h"
+#include "uth-debug.h"
 #include "uth-window.h"
 
 struct _UthApplication
@@ -23,7 +24,10 @@ ensure_window (UthApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (uth_window_new (GTK_APPLICATION (self), NULL));
+    {
+      window = GTK_WINDOW (uth_window_new (GTK_APPLICATION (self), NULL));
+      uth_debug_attach (UTH_WINDOW (window));   /* off unless tools/measure-startup asks */
+    }
   return UTH_WINDOW (window);
 }
 
