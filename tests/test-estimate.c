@@ -193,6 +193,29 @@ test_batching_and_memory (void)
   assert_close (many.rule_of_thumb.prefill_tokens_per_second,
                 one.rule_of_thumb.prefill_tokens_per_second, 1e-12);
 
+  /* Tensor parallelism splits KV heads, but replicates what cannot be split: DeepSeek-V3's
+   * latent (70,272 B per token) is held whole by each of 8 GPUs: 8 x 4 x 1024 x 70,272. */
+  {
+    UthModel ds = fixture_deepseek_v3 ();
+    UthEstimate d;
+
+    in.model = &ds;
+    in.gpus = 8;
+    in.batch = 4;
+    g_assert_cmpint (uth_estimate_memory (&in, &d), ==, UTH_ESTIMATE_OK);
+    g_assert_cmpfloat (d.kv_cache_bytes, ==, 8.0 * 4 * 1024 * 70272);
+    /* Llama 3 8B's 8 KV heads over 16 GPUs: each head on 2 GPUs. */
+    in.model = &m;
+    in.gpus = 16;
+    in.batch = 1;
+    g_assert_cmpint (uth_estimate_memory (&in, &d), ==, UTH_ESTIMATE_OK);
+    g_assert_cmpfloat (d.kv_cache_bytes, ==, 2.0 * 1024 * 131072);
+    in.gpus = 8;
+    g_assert_cmpint (uth_estimate_memory (&in, &d), ==, UTH_ESTIMATE_OK);
+    g_assert_cmpfloat (d.kv_cache_bytes, ==, 1024.0 * 131072);
+    in.gpus = 1;
+  }
+
   /* A runtime reserve counts per GPU. */
   ideal.runtime_reserve_bytes = 1e9;
   ideal.runtime_reserve_fraction = 0.05;

@@ -14,8 +14,9 @@
  * - cost per million input tokens = price x gpus / 3600 x prefill seconds
  *   / (batch x prompt) x 1e6; output likewise with the decode step and batch x step tokens.
  * - memory: weights (params x bytes), the KV cache of batch sequences of
- *   max (prompt, context) tokens, peak activations of the prefill, and the engine's
- *   runtime reserve; it fits when the sum is at most the memory of all GPUs.
+ *   max (prompt, context) tokens (with its copies when tensor parallelism replicates KV
+ *   heads or MLA's latent), peak activations of the prefill, and the engine's runtime
+ *   reserve; it fits when the sum is at most the memory of all GPUs.
  * - compute runs in the activation dtype: int4 or fp8 weights with bf16 activations are
  *   dequantized and multiplied in bf16. */
 #include "uth-estimate.h"
@@ -152,6 +153,22 @@ activation_bytes (const UthEstimateInput *in)
   return tp * ((2.0 * tok * d + fmax (qkv, mlp) + scores) * ab + logits);
 }
 
+/* Copies of the KV cache over the tensor-parallel group: each GPU keeps its own KV heads,
+ * but with fewer KV heads than GPUs a head is kept by tp / kv_heads GPUs, and MLA's
+ * latent is needed whole by every GPU. */
+static double
+kv_replicas (const UthEstimateInput *in)
+{
+  const UthModel *m = in->model;
+  double tp = in->gpus;
+
+  if (m->attention == UTH_ATTN_MLA)
+    return tp;
+  if (m->kv_heads < in->gpus)
+    return tp / m->kv_heads;
+  return 1.0;
+}
+
 static UthEstimateError
 validate (const UthEstimateInput *in)
 {
@@ -212,7 +229,7 @@ memory (const UthEstimateInput *input,
   out->weight_bytes = out->params * uth_dtype_bytes (input->weights);
   out->kv_bytes_per_token = uth_model_kv_bytes_per_token (input->model,
                                                           uth_dtype_bytes (input->kv));
-  out->kv_cache_bytes = (double) input->batch *
+  out->kv_cache_bytes = (double) input->batch * kv_replicas (input) *
                         uth_model_kv_bytes_at_context (input->model, uth_dtype_bytes (input->kv),
                                                        input->prompt > input->context ?
                                                        input->prompt : input->context);

@@ -53,7 +53,8 @@ typedef struct
   double   weight_bytes;           /* whole model, all GPUs */
   double   kv_bytes_per_token;
   double   kv_cache_bytes;         /* batch sequences of max (prompt, context) tokens
-                                    * (sliding-window layers keep at most the window) */
+                                    * (sliding-window layers keep at most the window), all
+                                    * GPUs: x tp for MLA, x tp / kv_heads when kv_heads < tp */
   double   activation_bytes;       /* peak transient activations of the prefill, all GPUs:
                                     * residual + normed copy, the larger of QKV output and
                                     * MLP intermediates, scores without flash, fp32 logits */
