@@ -3,8 +3,9 @@
  *
  * The efficiency model on top of the ideal roofline (UthEngine):
  * - compute: matmuls reach compute_efficiency x peak(dtype) when they have many rows;
- *   an op with r rows sharing one weight (or key) stream reaches r / (r + half) of that
- *   (half = compute_half_rows): a skinny GEMM cannot fill the tensor cores.
+ *   a weight GEMM with r rows reaches r / (r + half) of that (half = compute_half_rows):
+ *   a skinny GEMM cannot fill the tensor cores. Attention kernels are not scaled by rows:
+ *   decode attention kernels are built for few query rows and stay memory-bound.
  *   Norms, rotary, softmax and other elementwise work run on the vector units at the
  *   fp32 peak.
  * - memory: each stream the op reads or writes (weights, KV cache, activations) moves at
@@ -79,7 +80,7 @@ uth_roofline_compute_efficiency (const UthEngine *engine,
       engine->attention_compute_efficiency > 0.0)
     eff = engine->attention_compute_efficiency;
 
-  if (uses_matrix_units (op->kind) && engine->compute_half_rows > 0.0)
+  if ((op->kind == UTH_OP_GEMM || op->kind == UTH_OP_LM_HEAD) && engine->compute_half_rows > 0.0)
     {
       double rows = op->rows > 0.0 ? op->rows : (double) op->m;
 
