@@ -12,6 +12,13 @@
 #include "pages/uth-page-placeholder.h"
 #include "pages/uth-page-speculative.h"
 #include "pages/uth-page-tiling.h"
+#include "pages/uth-page-tokens.h"
+#include "pages/uth-page-embed.h"
+#include "pages/uth-page-position.h"
+#include "pages/uth-page-attention.h"
+#include "pages/uth-page-softmax.h"
+#include "pages/uth-page-generation.h"
+#include "pages/uth-page-shapes.h"
 #include "uth-window.h"
 #include "uth-window-actions.h"
 #include "widgets/uth-scenario-panel.h"
@@ -24,6 +31,13 @@ static const struct
   GType     (*get_type) (void);
 } page_types[] = {
   { "home", uth_page_home_get_type },
+  { "tokens", uth_page_tokens_get_type },
+  { "embed", uth_page_embed_get_type },
+  { "position", uth_page_position_get_type },
+  { "attention", uth_page_attention_get_type },
+  { "softmax", uth_page_softmax_get_type },
+  { "generation", uth_page_generation_get_type },
+  { "shapes", uth_page_shapes_get_type },
   { "batching", uth_page_batching_get_type },
   { "speculative", uth_page_speculative_get_type },
   { "cost", uth_page_cost_get_type },

@@ -3,14 +3,13 @@
  * project's tokenizer, and token chips laid out in a wrapping flow. */
 #pragma once
 
-#include <glib/gi18n-lib.h>
-
 #include "catalog/uth-tokenizer.h"
 #include "render/uth-draw-common.h"
 
 G_BEGIN_DECLS
 
-/* The text the figures use when the reader has typed none. */
+/* The text the figures use when the reader has typed none (N_ comes from the including
+ * file's gi18n header). */
 #define UTH_DEFAULT_TEXT N_("The model reads the prompt, then writes one token at a time.")
 
 /* ctx->text, or the translated default when it is NULL or empty. */

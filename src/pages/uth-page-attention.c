@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "pages/uth-page-fundamentals.h"
+#include "pages/uth-page-attention.h"
+#include "render/uth-draw-fundamentals.h"
+#include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
+
+struct _UthPageAttention
+{
+  UthPage      parent_instance;
+
+  UthAttentionView  view;
+  gboolean     updating;
+  UthFigure   *figure;
+  GtkEditable *text_entry;
+  GtkDropDown *head_drop;
+  GtkSpinButton *row_spin;
+};
+
+G_DEFINE_FINAL_TYPE (UthPageAttention, uth_page_attention, UTH_TYPE_PAGE)
+
+static void refresh (UthPageAttention *self);
+
+static guint
+n_tokens (UthPage *page)
+{
+  UthScenario *scenario = uth_page_get_scenario (page);
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  const char *text = scenario != NULL ? uth_scenario_get_text (scenario) : NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  if (tok == NULL)
+    return 0;
+  ids = uth_tokenizer_encode (tok, text != NULL && *text ? text : _(UTH_DEFAULT_TEXT), -1);
+  return ids->len;
+}
+
+static void
+refresh (UthPageAttention *self)
+{
+  guint n = MIN (n_tokens (UTH_PAGE (self)), UTH_ATTENTION_MAX_TOKENS);
+
+  self->updating = TRUE;
+  gtk_spin_button_set_range (self->row_spin, 0, MAX (n, 1) - 1);
+  if (self->view.row < 0 || (guint) self->view.row >= n)
+    {
+      self->view.row = -1;
+      gtk_spin_button_set_value (self->row_spin, MAX (n, 1) - 1);
+    }
+  self->updating = FALSE;
+  uth_figure_update (self->figure);
+}
+
+static void
+controls_changed_cb (UthPageAttention *self)
+{
+  if (self->updating)
+    return;
+  self->view.head = MIN (gtk_drop_down_get_selected (self->head_drop), 3);
+  self->view.row = gtk_spin_button_get_value_as_int (self->row_spin);
+  refresh (self);
+}
+
+static void
+text_changed_cb (UthPageAttention *self)
+{
+  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
+}
+
+static void
+scenario_changed_cb (UthPageAttention *self)
+{
+  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
+  refresh (self);
+}
+
+static void
+context_cb (UthFigure        *figure,
+            UthFigureContext *ctx,
+            gpointer          user_data)
+{
+  UthPageAttention *self = user_data;
+
+  ctx->page_data = &self->view;
+}
+
+static char *
+describe_cb (const UthFigureContext *ctx)
+{
+  const UthAttentionView *v = ctx->page_data;
+
+  return g_strdup_printf (_("Head %u of an illustrative attention layer: the score matrix of your tokens with its causal mask, and each row’s softmax weights."),
+                          v != NULL ? v->head : 0);
+}
+
+static void
+uth_page_attention_scenario_changed (UthPage     *page,
+                               UthScenario *old)
+{
+  UthPageAttention *self = UTH_PAGE_ATTENTION (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
+  uth_figure_set_scenario (self->figure, scenario);
+  if (scenario != NULL)
+    {
+      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
+      scenario_changed_cb (self);
+    }
+}
+
+static const UthPageFigure *
+uth_page_attention_get_figure (UthPage          *page,
+                         UthFigureContext *ctx)
+{
+  const UthPageFigure *figure = UTH_PAGE_CLASS (uth_page_attention_parent_class)->get_figure (page, ctx);
+
+  /* Export draws what the reader sees, the page's controls included. */
+  context_cb (NULL, ctx, page);
+  return figure;
+}
+
+static void
+uth_page_attention_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_ATTENTION);
+  G_OBJECT_CLASS (uth_page_attention_parent_class)->dispose (object);
+}
+
+static void
+uth_page_attention_class_init (UthPageAttentionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UthPageClass *page_class = UTH_PAGE_CLASS (klass);
+
+  object_class->dispose = uth_page_attention_dispose;
+  page_class->scenario_changed = uth_page_attention_scenario_changed;
+  page_class->get_figure = uth_page_attention_get_figure;
+
+  g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-attention.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthPageAttention, figure);
+  gtk_widget_class_bind_template_child (widget_class, UthPageAttention, text_entry);
+  gtk_widget_class_bind_template_child (widget_class, UthPageAttention, head_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageAttention, row_spin);
+  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
+}
+
+static void
+uth_page_attention_init (UthPageAttention *self)
+{
+  self->view.head = 0;
+  self->view.row = -1;
+  self->updating = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->updating = FALSE;
+  uth_figure_set_draw_func (self->figure, uth_draw_attention, uth_hit_attention);
+  uth_figure_set_context_func (self->figure, context_cb, self, NULL);
+  uth_figure_set_describe_func (self->figure, describe_cb);
+  uth_figure_set_label (self->figure, _("Attention scores, mask and weights"));
+  refresh (self);
+}
+
+const UthAttentionView *
+uth_page_attention_get_view (UthPageAttention *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_ATTENTION (self), NULL);
+  return &self->view;
+}

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "pages/uth-page-fundamentals.h"
+#include "pages/uth-page-generation.h"
+#include "render/uth-draw-fundamentals.h"
+#include "widgets/uth-figure.h"
+
+/* Milliseconds between generated tokens while playing. */
+#define STEP_INTERVAL_MS 600
+
+typedef enum { RULE_GREEDY, RULE_TEMPERATURE, RULE_TOP_K, RULE_TOP_P } Rule;
+
+struct _UthPageGeneration
+{
+  UthPage            parent_instance;
+
+  UthGenerationView  view;
+  guint              timer;
+  gboolean           updating;
+
+  UthFigure         *figure;
+  GtkEditable       *text_entry;
+  GtkSpinButton     *steps_spin;
+  GtkDropDown       *rule_drop;
+  GtkRange          *temperature_scale;
+  GtkSpinButton     *topk_spin;
+  GtkRange          *topp_scale;
+  GtkSpinButton     *seed_spin;
+  GtkToggleButton   *play_button;
+};
+
+G_DEFINE_FINAL_TYPE (UthPageGeneration, uth_page_generation, UTH_TYPE_PAGE)
+
+static void
+write_controls (UthPageGeneration *self)
+{
+  self->updating = TRUE;
+  gtk_spin_button_set_value (self->steps_spin, self->view.steps);
+  gtk_spin_button_set_value (self->topk_spin, self->view.top_k);
+  gtk_range_set_value (self->topp_scale, self->view.top_p);
+  gtk_spin_button_set_value (self->seed_spin, (double) self->view.seed);
+  self->updating = FALSE;
+}
+
+static void
+text_changed_cb (UthPageGeneration *self)
+{
+  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
+}
+
+static void
+scenario_changed_cb (UthPageGeneration *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+
+  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
+  self->updating = TRUE;
+  gtk_range_set_value (self->temperature_scale, uth_scenario_get_temperature (scenario));
+  self->updating = FALSE;
+  uth_figure_update (self->figure);
+}
+
+static void
+controls_changed_cb (UthPageGeneration *self)
+{
+  if (self->updating)
+    return;
+  self->view.steps = (guint) gtk_spin_button_get_value_as_int (self->steps_spin);
+  self->view.top_k = (guint) gtk_spin_button_get_value_as_int (self->topk_spin);
+  self->view.top_p = gtk_range_get_value (self->topp_scale);
+  self->view.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  uth_figure_update (self->figure);
+}
+
+static void
+temperature_changed_cb (UthPageGeneration *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+
+  if (self->updating || scenario == NULL)
+    return;
+  uth_scenario_set_temperature (scenario, gtk_range_get_value (self->temperature_scale));
+}
+
+/* A rule preset: the settings that make it that rule alone. */
+static void
+rule_changed_cb (UthPageGeneration *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  Rule rule = (Rule) gtk_drop_down_get_selected (self->rule_drop);
+  double temperature = scenario != NULL ? uth_scenario_get_temperature (scenario) : 1.0;
+
+  if (self->updating)
+    return;
+  self->view.top_k = 0;
+  self->view.top_p = 1.0;
+  switch (rule)
+    {
+    case RULE_GREEDY:
+      temperature = 0.0;
+      break;
+    case RULE_TOP_K:
+      self->view.top_k = 10;
+      break;
+    case RULE_TOP_P:
+      self->view.top_p = 0.9;
+      break;
+    case RULE_TEMPERATURE:
+    default:
+      break;
+    }
+  if (rule != RULE_GREEDY && temperature <= 0.0)
+    temperature = 1.0;
+  write_controls (self);
+  if (scenario != NULL)
+    uth_scenario_set_temperature (scenario, temperature);
+  uth_figure_update (self->figure);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  UthPageGeneration *self = data;
+
+  if (self->view.steps >= UTH_GENERATION_MAX_STEPS)
+    {
+      self->timer = 0;
+      gtk_toggle_button_set_active (self->play_button, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  uth_page_generation_step (self, 1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+play_toggled_cb (UthPageGeneration *self)
+{
+  uth_page_generation_set_playing (self, gtk_toggle_button_get_active (self->play_button));
+}
+
+static void
+step_back_cb (UthPageGeneration *self)
+{
+  uth_page_generation_step (self, -1);
+}
+
+static void
+step_forward_cb (UthPageGeneration *self)
+{
+  uth_page_generation_step (self, 1);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                UthPageGeneration     *self)
+{
+  if (!uth_fundamentals_keys_free (GTK_WIDGET (self), state))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      uth_page_generation_set_playing (self, self->timer == 0);
+      return TRUE;
+    case GDK_KEY_Left:
+      uth_page_generation_step (self, -1);
+      return TRUE;
+    case GDK_KEY_Right:
+      uth_page_generation_step (self, 1);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+context_cb (UthFigure        *figure,
+            UthFigureContext *ctx,
+            gpointer          user_data)
+{
+  UthPageGeneration *self = user_data;
+
+  ctx->page_data = &self->view;
+}
+
+static char *
+describe_cb (const UthFigureContext *ctx)
+{
+  const UthGenerationView *v = ctx->page_data;
+  guint steps = v != NULL ? v->steps : 0;
+
+  return g_strdup_printf (ngettext ("The generation loop after %u step: prefill of your prompt, then one token drawn per step, the KV cache growing and each step’s time.",
+                                    "The generation loop after %u steps: prefill of your prompt, then one token drawn per step, the KV cache growing and each step’s time.",
+                                    steps), steps);
+}
+
+static void
+uth_page_generation_scenario_changed (UthPage     *page,
+                                      UthScenario *old)
+{
+  UthPageGeneration *self = UTH_PAGE_GENERATION (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
+  uth_figure_set_scenario (self->figure, scenario);
+  if (scenario != NULL)
+    {
+      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
+      scenario_changed_cb (self);
+    }
+}
+
+static const UthPageFigure *
+uth_page_generation_get_figure (UthPage          *page,
+                                UthFigureContext *ctx)
+{
+  const UthPageFigure *figure = UTH_PAGE_CLASS (uth_page_generation_parent_class)->get_figure (page, ctx);
+
+  context_cb (NULL, ctx, page);
+  return figure;
+}
+
+static void
+uth_page_generation_dispose (GObject *object)
+{
+  UthPageGeneration *self = UTH_PAGE_GENERATION (object);
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_GENERATION);
+  G_OBJECT_CLASS (uth_page_generation_parent_class)->dispose (object);
+}
+
+static void
+uth_page_generation_class_init (UthPageGenerationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UthPageClass *page_class = UTH_PAGE_CLASS (klass);
+
+  object_class->dispose = uth_page_generation_dispose;
+  page_class->scenario_changed = uth_page_generation_scenario_changed;
+  page_class->get_figure = uth_page_generation_get_figure;
+
+  g_type_ensure (UTH_TYPE_FIGURE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-generation.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, figure);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, text_entry);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, steps_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, rule_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, temperature_scale);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, topk_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, topp_scale);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, play_button);
+  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, temperature_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rule_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
+}
+
+static void
+uth_page_generation_init (UthPageGeneration *self)
+{
+  GtkEventController *keys;
+
+  uth_generation_view_init (&self->view);
+  self->updating = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drop_down_set_selected (self->rule_drop, RULE_TEMPERATURE);
+  self->updating = FALSE;
+  write_controls (self);
+  uth_figure_set_draw_func (self->figure, uth_draw_generation, NULL);
+  uth_figure_set_context_func (self->figure, context_cb, self, NULL);
+  uth_figure_set_describe_func (self->figure, describe_cb);
+  uth_figure_set_label (self->figure, _("The generation loop"));
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
+const UthGenerationView *
+uth_page_generation_get_view (UthPageGeneration *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_GENERATION (self), NULL);
+  return &self->view;
+}
+
+void
+uth_page_generation_step (UthPageGeneration *self,
+                          int                delta)
+{
+  int steps;
+
+  g_return_if_fail (UTH_IS_PAGE_GENERATION (self));
+  steps = CLAMP ((int) self->view.steps + delta, 0, UTH_GENERATION_MAX_STEPS);
+  if ((guint) steps == self->view.steps)
+    return;
+  self->view.steps = (guint) steps;
+  write_controls (self);
+  uth_figure_update (self->figure);
+}
+
+void
+uth_page_generation_set_playing (UthPageGeneration *self,
+                                 gboolean           playing)
+{
+  g_return_if_fail (UTH_IS_PAGE_GENERATION (self));
+
+  if (playing == (self->timer != 0))
+    return;
+  if (playing)
+    {
+      /* Playing from the end starts again after the prompt. */
+      if (self->view.steps >= UTH_GENERATION_MAX_STEPS)
+        uth_page_generation_step (self, -UTH_GENERATION_MAX_STEPS);
+      self->timer = g_timeout_add (STEP_INTERVAL_MS, tick_cb, self);
+    }
+  else
+    g_clear_handle_id (&self->timer, g_source_remove);
+  if (gtk_toggle_button_get_active (self->play_button) != playing)
+    gtk_toggle_button_set_active (self->play_button, playing);
+}
+
+gboolean
+uth_page_generation_get_playing (UthPageGeneration *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_GENERATION (self), FALSE);
+  return self->timer != 0;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "pages/uth-page-fundamentals.h"
+#include "pages/uth-page-position.h"
+#include "render/uth-draw-fundamentals.h"
+#include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
+
+struct _UthPagePosition
+{
+  UthPage      parent_instance;
+
+  UthPositionView  view;
+  gboolean     updating;
+  UthFigure   *figure;
+  GtkEditable *text_entry;
+  GtkRange    *theta_scale;
+  GtkSpinButton *dims_spin;
+  GtkSpinButton *pos_spin;
+  GtkLabel    *theta_label;
+};
+
+G_DEFINE_FINAL_TYPE (UthPagePosition, uth_page_position, UTH_TYPE_PAGE)
+
+static void refresh (UthPagePosition *self);
+
+static guint
+n_tokens (UthPage *page)
+{
+  UthScenario *scenario = uth_page_get_scenario (page);
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  const char *text = scenario != NULL ? uth_scenario_get_text (scenario) : NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  if (tok == NULL)
+    return 0;
+  ids = uth_tokenizer_encode (tok, text != NULL && *text ? text : _(UTH_DEFAULT_TEXT), -1);
+  return ids->len;
+}
+
+static void
+refresh (UthPagePosition *self)
+{
+  guint n = n_tokens (UTH_PAGE (self));
+  g_autofree char *theta = g_strdup_printf ("θ = %.0f", self->view.theta);
+
+  self->updating = TRUE;
+  gtk_spin_button_set_range (self->pos_spin, 0, MAX (n, 1) - 1);
+  if (self->view.position >= 0)
+    gtk_spin_button_set_value (self->pos_spin, self->view.position);
+  else
+    gtk_spin_button_set_value (self->pos_spin, MAX (n, 1) - 1);
+  self->updating = FALSE;
+  gtk_label_set_label (self->theta_label, theta);
+  uth_figure_update (self->figure);
+}
+
+static void
+controls_changed_cb (UthPagePosition *self)
+{
+  if (self->updating)
+    return;
+  self->view.theta = pow (10.0, gtk_range_get_value (self->theta_scale));
+  self->view.dims = (guint) gtk_spin_button_get_value_as_int (self->dims_spin) & ~1u;
+  self->view.position = gtk_spin_button_get_value_as_int (self->pos_spin);
+  refresh (self);
+}
+
+static void
+text_changed_cb (UthPagePosition *self)
+{
+  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
+}
+
+static void
+scenario_changed_cb (UthPagePosition *self)
+{
+  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
+  refresh (self);
+}
+
+static void
+context_cb (UthFigure        *figure,
+            UthFigureContext *ctx,
+            gpointer          user_data)
+{
+  UthPagePosition *self = user_data;
+
+  ctx->page_data = &self->view;
+}
+
+static char *
+describe_cb (const UthFigureContext *ctx)
+{
+  const UthPositionView *v = ctx->page_data;
+
+  if (v == NULL)
+    return g_strdup (_("Position encodings."));
+  return g_strdup_printf (_("Sinusoidal encodings of your token positions over %u dimensions, and RoPE pairs turning at frequencies θ^(−2i/d) with θ = %.0f."),
+                          v->dims, v->theta);
+}
+
+static void
+uth_page_position_scenario_changed (UthPage     *page,
+                               UthScenario *old)
+{
+  UthPagePosition *self = UTH_PAGE_POSITION (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
+  uth_figure_set_scenario (self->figure, scenario);
+  if (scenario != NULL)
+    {
+      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
+      scenario_changed_cb (self);
+    }
+}
+
+static const UthPageFigure *
+uth_page_position_get_figure (UthPage          *page,
+                         UthFigureContext *ctx)
+{
+  const UthPageFigure *figure = UTH_PAGE_CLASS (uth_page_position_parent_class)->get_figure (page, ctx);
+
+  /* Export draws what the reader sees, the page's controls included. */
+  context_cb (NULL, ctx, page);
+  return figure;
+}
+
+static void
+uth_page_position_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_POSITION);
+  G_OBJECT_CLASS (uth_page_position_parent_class)->dispose (object);
+}
+
+static void
+uth_page_position_class_init (UthPagePositionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UthPageClass *page_class = UTH_PAGE_CLASS (klass);
+
+  object_class->dispose = uth_page_position_dispose;
+  page_class->scenario_changed = uth_page_position_scenario_changed;
+  page_class->get_figure = uth_page_position_get_figure;
+
+  g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-position.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthPagePosition, figure);
+  gtk_widget_class_bind_template_child (widget_class, UthPagePosition, text_entry);
+  gtk_widget_class_bind_template_child (widget_class, UthPagePosition, theta_scale);
+  gtk_widget_class_bind_template_child (widget_class, UthPagePosition, dims_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPagePosition, pos_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPagePosition, theta_label);
+  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
+}
+
+static void
+uth_page_position_init (UthPagePosition *self)
+{
+  uth_position_view_init (&self->view);
+  self->updating = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->updating = FALSE;
+  uth_figure_set_draw_func (self->figure, uth_draw_position, NULL);
+  uth_figure_set_context_func (self->figure, context_cb, self, NULL);
+  uth_figure_set_describe_func (self->figure, describe_cb);
+  uth_figure_set_label (self->figure, _("Sinusoidal and rotary position encodings"));
+  refresh (self);
+}
+
+const UthPositionView *
+uth_page_position_get_view (UthPagePosition *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_POSITION (self), NULL);
+  return &self->view;
+}
