@@ -27,6 +27,24 @@ scale_of (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
+/* Below this size the page's layout gets cramped: draw it at this size, scaled down. */
+#define MIN_PAGE_WIDTH 1400.0
+#define MIN_PAGE_HEIGHT 860.0
+
+static double
+page_fit (double  width,
+          double  height,
+          double *vw,
+          double *vh)
+{
+  double f = MIN (1.0, MIN (width / MIN_PAGE_WIDTH, height / MIN_PAGE_HEIGHT));
+
+  f = MAX (f, 0.05);
+  *vw = width / f;
+  *vh = height / f;
+  return f;
+}
+
 guint64
 uth_flash_sweep_seq (int i)
 {
@@ -782,7 +800,14 @@ uth_draw_flash (cairo_t                *cr,
     }
   if (ctx != NULL)
     view.hover = ctx->hover;
-  uth_draw_flash_view (cr, width, height, ctx, &view);
+  {
+    double vw, vh, f = page_fit (width, height, &vw, &vh);
+
+    cairo_save (cr);
+    cairo_scale (cr, f, f);
+    uth_draw_flash_view (cr, vw, vh, ctx, &view);
+    cairo_restore (cr);
+  }
 }
 
 gboolean
@@ -802,6 +827,14 @@ uth_hit_flash (double                  width,
     view = *(const UthFlashView *) ctx->page_data;
   else
     uth_flash_view_init (&view, ctx);
+  {
+    double vw, vh, f = page_fit (width, height, &vw, &vh);
+
+    width = vw;
+    height = vh;
+    x /= f;
+    y /= f;
+  }
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_flash_sweep (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
 }

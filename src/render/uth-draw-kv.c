@@ -29,6 +29,24 @@ scale_of (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
+/* Below this size the page's layout gets cramped: draw it at this size, scaled down. */
+#define MIN_PAGE_WIDTH 1400.0
+#define MIN_PAGE_HEIGHT 860.0
+
+static double
+page_fit (double  width,
+          double  height,
+          double *vw,
+          double *vh)
+{
+  double f = MIN (1.0, MIN (width / MIN_PAGE_WIDTH, height / MIN_PAGE_HEIGHT));
+
+  f = MAX (f, 0.05);
+  *vw = width / f;
+  *vh = height / f;
+  return f;
+}
+
 static double
 kv_element_bytes (const UthFigureContext *ctx)
 {
@@ -780,7 +798,14 @@ uth_draw_kv (cairo_t                *cr,
     uth_kv_view_init (&view, ctx);
   if (ctx != NULL)
     view.hover = ctx->hover;
-  uth_draw_kv_view (cr, width, height, ctx, &view);
+  {
+    double vw, vh, f = page_fit (width, height, &vw, &vh);
+
+    cairo_save (cr);
+    cairo_scale (cr, f, f);
+    uth_draw_kv_view (cr, vw, vh, ctx, &view);
+    cairo_restore (cr);
+  }
 }
 
 gboolean
@@ -802,6 +827,14 @@ uth_hit_kv (double                  width,
     view = *(const UthKvView *) ctx->page_data;
   else
     uth_kv_view_init (&view, ctx);
+  {
+    double vw, vh, f = page_fit (width, height, &vw, &vh);
+
+    width = vw;
+    height = vh;
+    x /= f;
+    y /= f;
+  }
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_kv_fits (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
 }

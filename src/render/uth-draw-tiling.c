@@ -31,6 +31,24 @@ scale_of (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
+/* Below this size the page's layout gets cramped: draw it at this size, scaled down. */
+#define MIN_PAGE_WIDTH 1400.0
+#define MIN_PAGE_HEIGHT 860.0
+
+static double
+page_fit (double  width,
+          double  height,
+          double *vw,
+          double *vh)
+{
+  double f = MIN (1.0, MIN (width / MIN_PAGE_WIDTH, height / MIN_PAGE_HEIGHT));
+
+  f = MAX (f, 0.05);
+  *vw = width / f;
+  *vh = height / f;
+  return f;
+}
+
 static void
 mix (const UthRgba *a,
      const UthRgba *b,
@@ -888,7 +906,14 @@ uth_draw_tiling (cairo_t                *cr,
     }
   if (ctx != NULL)
     view.hover = ctx->hover;
-  uth_draw_tiling_view (cr, width, height, ctx, &view);
+  {
+    double vw, vh, f = page_fit (width, height, &vw, &vh);
+
+    cairo_save (cr);
+    cairo_scale (cr, f, f);
+    uth_draw_tiling_view (cr, vw, vh, ctx, &view);
+    cairo_restore (cr);
+  }
 }
 
 gboolean
@@ -908,6 +933,14 @@ uth_hit_tiling (double                  width,
     view = *(const UthTilingView *) ctx->page_data;
   else
     uth_tiling_view_init (&view, ctx);
+  {
+    double vw, vh, f = page_fit (width, height, &vw, &vh);
+
+    width = vw;
+    height = vh;
+    x /= f;
+    y /= f;
+  }
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit);
 }

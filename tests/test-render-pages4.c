@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Tiling, Flash Attention and KV cache figures follow the scenario and the page's view:
+ * the same input draws the same pixels, a different one different pixels; sub-figures draw
+ * something; hit-testing answers from the same geometry. */
+#include "config.h"
+
+#include <cairo.h>
+#include <string.h>
+
+#include "render/uth-draw-common.h"
+#include "render/uth-draw-flash.h"
+#include "render/uth-draw-kv.h"
+#include "render/uth-draw-tiling.h"
+
+#define W 1600
+#define H 1000
+
+typedef struct
+{
+  UthCatalog       *catalog;
+  UthFigureContext  ctx;
+} Fixture;
+
+static void
+set_scenario (Fixture    *f,
+              const char *model,
+              const char *gpu,
+              guint64     batch,
+              guint64     prompt)
+{
+  uth_figure_context_init (&f->ctx);
+  uth_figure_context_set_entries (&f->ctx, uth_catalog_find_model (f->catalog, model),
+                                  uth_catalog_find_gpu (f->catalog, gpu),
+                                  uth_catalog_find_engine (f->catalog, "tuned"));
+  g_assert_nonnull (f->ctx.model);
+  g_assert_nonnull (f->ctx.gpu);
+  f->ctx.input.batch = batch;
+  f->ctx.input.prompt = prompt;
+  f->ctx.input.context = prompt;
+  f->ctx.catalog = f->catalog;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->catalog = uth_catalog_new ();
+  g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  g_assert_no_error (error);
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 1024);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  uth_catalog_unref (f->catalog);
+}
+
+typedef void (*ViewDraw) (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer view);
+
+/* Pixels of a draw function on a white-cleared image surface. */
+static GBytes *
+pixels (UthDrawFunc             draw,
+        ViewDraw                view_draw,
+        gconstpointer           view,
+        const UthFigureContext *ctx,
+        int                     w,
+        int                     h)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  GBytes *bytes;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  if (draw != NULL)
+    draw (cr, w, h, ctx);
+  else
+    view_draw (cr, w, h, ctx, view);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * h);
+  cairo_surface_destroy (surface);
+  return bytes;
+}
+
+static GBytes *
+blank (int w,
+       int h)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  GBytes *bytes;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * h);
+  cairo_surface_destroy (surface);
+  return bytes;
+}
+
+/* ---- tiling ---- */
+
+static void
+draw_tiling_view (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_tiling_view (cr, w, h, ctx, v);
+}
+
+static void
+draw_tiling_matrix (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_tiling_matrix (cr, w, h, ctx, v);
+}
+
+static void
+draw_tiling_sms (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_tiling_sms (cr, w, h, ctx, v);
+}
+
+static void
+draw_tiling_traffic (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_tiling_traffic (cr, w, h, ctx, v);
+}
+
+static void
+draw_tiling_kloop (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_tiling_kloop (cr, w, h, ctx, v);
+}
+
+/* The scenario's GEMM: Llama 3.1 8B's MLP up-projection at batch 2 x 512 tokens is
+ * 1024 x 4096 by 4096 x 14336 (config.json: hidden 4096, intermediate 14336); H100 SXM 132 SMs. */
+static void
+test_tiling_view_init (Fixture       *f,
+                       gconstpointer  data)
+{
+  UthTilingView view;
+
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 2, 512);
+  g_assert_true (uth_tiling_view_init (&view, &f->ctx));
+  g_assert_cmpuint (view.input.m, ==, 1024);
+  g_assert_cmpuint (view.input.k, ==, 4096);
+  g_assert_cmpuint (view.input.n, ==, 14336);
+  g_assert_cmpuint (view.input.sms, ==, 132);
+  g_assert_cmpfloat (view.input.bytes_per_element, ==, 2.0);
+  set_scenario (f, "llama-3.1-8b", "a100-sxm-80gb", 2, 512);
+  g_assert_true (uth_tiling_view_init (&view, &f->ctx));
+  g_assert_cmpuint (view.input.sms, ==, 108);
+  g_assert_false (uth_tiling_view_init (&view, NULL));
+  g_assert_cmpuint (view.input.sms, ==, 132);
+}
+
+static void
+test_tiling_follows_scenario (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) a = NULL, a2 = NULL, b = NULL, c = NULL;
+
+  a = pixels (uth_draw_tiling, NULL, NULL, &f->ctx, W, H);
+  a2 = pixels (uth_draw_tiling, NULL, NULL, &f->ctx, W, H);
+  g_assert_true (g_bytes_equal (a, a2));
+  set_scenario (f, "llama-3.1-8b", "a100-sxm-80gb", 1, 1024);
+  b = pixels (uth_draw_tiling, NULL, NULL, &f->ctx, W, H);
+  g_assert_false (g_bytes_equal (a, b));
+  set_scenario (f, "llama-3.1-70b", "h100-sxm", 1, 1024);
+  c = pixels (uth_draw_tiling, NULL, NULL, &f->ctx, W, H);
+  g_assert_false (g_bytes_equal (a, c));
+}
+
+/* 4096 and 4097 draw differently; the view passed as page_data is what the page figure draws. */
+static void
+test_tiling_view (Fixture       *f,
+                  gconstpointer  data)
+{
+  UthTilingView v4096, v4097;
+  g_autoptr(GBytes) a = NULL, b = NULL, c = NULL, d = NULL, empty = blank (640, 400);
+  ViewDraw subs[] = { draw_tiling_matrix, draw_tiling_sms, draw_tiling_traffic, draw_tiling_kloop };
+
+  uth_tiling_view_init (&v4096, &f->ctx);
+  v4096.input.m = v4096.input.k = v4096.input.n = 4096;
+  v4097 = v4096;
+  v4097.input.m = v4097.input.k = v4097.input.n = 4097;
+  a = pixels (NULL, draw_tiling_view, &v4096, &f->ctx, W, H);
+  b = pixels (NULL, draw_tiling_view, &v4097, &f->ctx, W, H);
+  g_assert_false (g_bytes_equal (a, b));
+  f->ctx.page_data = &v4097;
+  c = pixels (uth_draw_tiling, NULL, NULL, &f->ctx, W, H);
+  g_assert_true (g_bytes_equal (b, c));
+  f->ctx.page_data = NULL;
+
+  /* The animation frame moves with the step. */
+  v4096.step = 5;
+  d = pixels (NULL, draw_tiling_kloop, &v4096, &f->ctx, 640, 400);
+  v4096.step = 6;
+  g_clear_pointer (&a, g_bytes_unref);
+  a = pixels (NULL, draw_tiling_kloop, &v4096, &f->ctx, 640, 400);
+  g_assert_false (g_bytes_equal (a, d));
+
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      g_autoptr(GBytes) p = pixels (NULL, subs[i], &v4097, &f->ctx, 640, 400);
+      g_assert_false (g_bytes_equal (p, empty));
+    }
+}
+
+static void
+test_tiling_hit (Fixture       *f,
+                 gconstpointer  data)
+{
+  UthTilingView view;
+  UthFigureHit hit = { -1, NULL };
+
+  uth_tiling_view_init (&view, &f->ctx);
+  view.input.m = view.input.k = view.input.n = 4096;
+  /* The matrix area is centred; its middle is tile (16, 16) of 32 x 32 = 528. */
+  g_assert_true (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 40 + (700 - 52) / 2.0 + 2,
+                                        40 + (560 - 114) / 2.0 + 2, &hit));
+  g_assert_cmpint (hit.index, ==, 16 * 32 + 16);
+  g_assert_nonnull (strstr (hit.tooltip, "SM 0 in wave 5 of 8"));
+  g_free (hit.tooltip);
+  g_assert_false (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 2, 2, &hit));
+  g_assert_null (hit.tooltip);
+}
+
+/* ---- flash ---- */
+
+static void
+draw_flash_compare (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_flash_compare (cr, w, h, ctx, v);
+}
+
+static void
+draw_flash_sweep (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_flash_sweep (cr, w, h, ctx, v);
+}
+
+static void
+draw_flash_ratio (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_flash_ratio (cr, w, h, ctx, v);
+}
+
+/* Llama 3.1 8B: 32 heads of 128; H100 SXM: 228 KiB shared memory per SM. */
+static void
+test_flash_view_init (Fixture       *f,
+                      gconstpointer  data)
+{
+  UthFlashView view;
+
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 4, 8192);
+  g_assert_true (uth_flash_view_init (&view, &f->ctx));
+  g_assert_cmpuint (view.input.seq, ==, 8192);
+  g_assert_cmpuint (view.input.head_dim, ==, 128);
+  g_assert_cmpuint (view.input.heads, ==, 32);
+  g_assert_cmpuint (view.input.batch, ==, 4);
+  g_assert_cmpfloat (view.input.sram_bytes, ==, 228.0 * 1024);
+  g_assert_true (view.input.causal);
+  g_assert_cmpuint (uth_flash_sweep_seq (0), ==, 512);
+  g_assert_cmpuint (uth_flash_sweep_seq (4), ==, 1024);
+  g_assert_cmpuint (uth_flash_sweep_seq (UTH_FLASH_SWEEP_POINTS - 1), ==, 131072);
+}
+
+static void
+test_flash_follows_scenario (Fixture       *f,
+                             gconstpointer  data)
+{
+  UthFlashView view;
+  g_autoptr(GBytes) a = NULL, a2 = NULL, b = NULL, c = NULL, d = NULL, empty = blank (800, 500);
+  ViewDraw subs[] = { draw_flash_compare, draw_flash_sweep, draw_flash_ratio };
+
+  a = pixels (uth_draw_flash, NULL, NULL, &f->ctx, W, H);
+  a2 = pixels (uth_draw_flash, NULL, NULL, &f->ctx, W, H);
+  g_assert_true (g_bytes_equal (a, a2));
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 8192);
+  b = pixels (uth_draw_flash, NULL, NULL, &f->ctx, W, H);
+  g_assert_false (g_bytes_equal (a, b));
+
+  uth_flash_view_init (&view, &f->ctx);
+  view.step = 3;
+  c = pixels (NULL, draw_flash_compare, &view, &f->ctx, 800, 500);
+  view.step = 400;
+  d = pixels (NULL, draw_flash_compare, &view, &f->ctx, 800, 500);
+  g_assert_false (g_bytes_equal (c, d));
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      g_autoptr(GBytes) p = pixels (NULL, subs[i], &view, &f->ctx, 800, 500);
+      g_assert_false (g_bytes_equal (p, empty));
+    }
+}
+
+static void
+test_flash_hit (Fixture       *f,
+                gconstpointer  data)
+{
+  UthFlashView view;
+  UthFigureHit hit = { -1, NULL };
+
+  uth_flash_view_init (&view, &f->ctx);
+  /* Far right of the plot area: the last point, 128k tokens. */
+  g_assert_true (uth_hit_flash_sweep (800, 500, &f->ctx, &view, 770, 200, &hit));
+  g_assert_cmpint (hit.index, ==, UTH_FLASH_SWEEP_POINTS - 1);
+  g_assert_nonnull (strstr (hit.tooltip, "131072"));
+  g_free (hit.tooltip);
+  g_assert_false (uth_hit_flash_sweep (800, 500, &f->ctx, &view, 5, 5, &hit));
+}
+
+/* ---- kv ---- */
+
+static void
+draw_kv_variants (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_kv_variants (cr, w, h, ctx, v);
+}
+
+static void
+draw_kv_growth (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_kv_growth (cr, w, h, ctx, v);
+}
+
+static void
+draw_kv_budget (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_kv_budget (cr, w, h, ctx, v);
+}
+
+static void
+draw_kv_fits (cairo_t *cr, double w, double h, const UthFigureContext *ctx, gconstpointer v)
+{
+  uth_draw_kv_fits (cr, w, h, ctx, v);
+}
+
+static void
+test_kv_follows_scenario (Fixture       *f,
+                          gconstpointer  data)
+{
+  UthKvView view;
+  g_autoptr(GBytes) a = NULL, a2 = NULL, b = NULL, c = NULL, d = NULL, empty = blank (800, 600);
+  ViewDraw subs[] = { draw_kv_variants, draw_kv_growth, draw_kv_budget, draw_kv_fits };
+
+  a = pixels (uth_draw_kv, NULL, NULL, &f->ctx, W, H);
+  a2 = pixels (uth_draw_kv, NULL, NULL, &f->ctx, W, H);
+  g_assert_true (g_bytes_equal (a, a2));
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 64, 32768);
+  b = pixels (uth_draw_kv, NULL, NULL, &f->ctx, W, H);
+  g_assert_false (g_bytes_equal (a, b));
+  f->ctx.input.kv = UTH_DTYPE_FP8;
+  c = pixels (uth_draw_kv, NULL, NULL, &f->ctx, W, H);
+  g_assert_false (g_bytes_equal (b, c));
+
+  /* The what-if changes the variant bars. */
+  uth_kv_view_init (&view, &f->ctx);
+  g_assert_cmpint (view.variant, ==, UTH_ATTN_GQA);
+  g_assert_cmpuint (view.group, ==, 4);
+  g_clear_pointer (&a, g_bytes_unref);
+  a = pixels (NULL, draw_kv_variants, &view, &f->ctx, 800, 600);
+  view.variant = UTH_ATTN_MHA;
+  d = pixels (NULL, draw_kv_variants, &view, &f->ctx, 800, 600);
+  g_assert_false (g_bytes_equal (a, d));
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      g_autoptr(GBytes) p = pixels (NULL, subs[i], &view, &f->ctx, 800, 600);
+      g_assert_false (g_bytes_equal (p, empty));
+    }
+}
+
+/* The map has a cell per catalog model and GPU; Llama 3.1 8B (16 GB of bf16 weights) fits on
+ * one H100 (80 GiB) at batch 1 and 1024 tokens, and its cell answers the pointer. */
+static void
+test_kv_fits (Fixture       *f,
+              gconstpointer  data)
+{
+  UthKvView view;
+  guint rows = 0, cols = 0, r = 0, c = 0;
+  g_autofree UthFitCell *cells = uth_kv_fits_compute (&f->ctx, &rows, &cols);
+  UthFigureHit hit = { -1, NULL };
+  gboolean found = FALSE;
+
+  g_assert_nonnull (cells);
+  g_assert_cmpuint (rows, ==, uth_catalog_get_n_models (f->catalog));
+  g_assert_cmpuint (cols, ==, uth_catalog_get_n_gpus (f->catalog));
+  for (r = 0; r < rows && !found; r++)
+    if (strcmp (uth_catalog_get_model (f->catalog, r)->id, "llama-3.1-8b") == 0)
+      for (c = 0; c < cols; c++)
+        if (strcmp (uth_catalog_get_gpu (f->catalog, c)->id, "h100-sxm") == 0)
+          {
+            found = TRUE;
+            break;
+          }
+  g_assert_true (found);
+  r--;
+  g_assert_cmpint (cells[r * cols + c].kind, ==, UTH_FIT_ONE);
+  g_assert_cmpuint (cells[r * cols + c].gpus, ==, 1);
+
+  uth_kv_view_init (&view, &f->ctx);
+  view.fits = cells;
+  view.fits_rows = rows;
+  view.fits_cols = cols;
+  /* Cell centres from the same geometry the figure uses: 200 px of names, 156 px of ids. */
+  {
+    double cell_w = MIN ((900.0 - 200) / cols, 60), cell_h = MIN ((800.0 - 156 - 40) / rows, 40);
+
+    g_assert_true (uth_hit_kv_fits (900, 800, &f->ctx, &view, 200 + (c + 0.5) * cell_w,
+                                    156 + (r + 0.5) * cell_h, &hit));
+  }
+  g_assert_cmpint (hit.index, ==, (int) (r * cols + c));
+  g_assert_nonnull (strstr (hit.tooltip, "fits on one GPU"));
+  g_free (hit.tooltip);
+  g_assert_false (uth_hit_kv_fits (900, 800, &f->ctx, &view, 10, 10, &hit));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/render-pages4/tiling/view-init", test_tiling_view_init);
+  ADD ("/render-pages4/tiling/follows-scenario", test_tiling_follows_scenario);
+  ADD ("/render-pages4/tiling/view", test_tiling_view);
+  ADD ("/render-pages4/tiling/hit", test_tiling_hit);
+  ADD ("/render-pages4/flash/view-init", test_flash_view_init);
+  ADD ("/render-pages4/flash/follows-scenario", test_flash_follows_scenario);
+  ADD ("/render-pages4/flash/hit", test_flash_hit);
+  ADD ("/render-pages4/kv/follows-scenario", test_kv_follows_scenario);
+  ADD ("/render-pages4/kv/fits", test_kv_fits);
+#undef ADD
+  return g_test_run ();
+}
