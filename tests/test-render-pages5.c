@@ -8,6 +8,7 @@
 
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-cost.h"
+#include "render/uth-draw-measured.h"
 #include "render/uth-draw-speculative.h"
 
 typedef struct
@@ -296,6 +297,32 @@ test_sizes (Fixture       *f,
       }
 }
 
+/* The measured markers: data/reference.json holds decode steps of Llama 3 8B on one H100
+ * in bf16, none on an L4; every match is of the scenario's model, GPU, count and type. */
+static void
+test_measured (Fixture       *f,
+               gconstpointer  data)
+{
+  const UthReferencePoint *pts[128];
+  guint n, i;
+
+  g_assert_nonnull (uth_measured_points ());
+  n = uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts));
+  g_assert_cmpuint (n, >, 0);
+  for (i = 0; i < n; i++)
+    {
+      g_assert_cmpstr (pts[i]->model, ==, "llama-3-8b");
+      g_assert_cmpstr (pts[i]->gpu, ==, "h100-sxm");
+      g_assert_cmpuint (pts[i]->gpus, ==, 1);
+      g_assert_cmpint (pts[i]->phase, ==, UTH_REFERENCE_DECODE);
+    }
+  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, 2), ==, MIN (n, 2));
+  f->ctx.input.gpus = 2;
+  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, 0);
+  set_scenario (f, "llama-3-8b", "l4", 1);
+  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +339,7 @@ main (int   argc,
   ADD ("/render-pages5/cost/names", test_cost_names);
   ADD ("/render-pages5/cost/follows", test_cost_follows);
   ADD ("/render-pages5/sizes", test_sizes);
+  ADD ("/render-pages5/measured", test_measured);
 #undef ADD
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
+#include "render/uth-draw-measured.h"
 
 #define MIN_WIDTH 1100.0
 #define MIN_HEIGHT 700.0
@@ -317,6 +318,70 @@ draw_legend (cairo_t                *cr,
     }
 }
 
+static void
+diamond (cairo_t *cr,
+         double   x,
+         double   y,
+         double   r)
+{
+  cairo_new_sub_path (cr);
+  cairo_move_to (cr, x, y - r);
+  cairo_line_to (cr, x + r, y);
+  cairo_line_to (cr, x, y + r);
+  cairo_line_to (cr, x - r, y);
+  cairo_close_path (cr);
+}
+
+/* Measured decode steps of this model on this GPU (data/reference.json) at a context near
+ * the scenario's: the utilization they imply, FLOPs and bytes of the step from the
+ * estimator divided by the measured time and the peaks. Returns how many were drawn. */
+static guint
+draw_measured (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const UthPlot          *plot)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  const UthReferencePoint *pts[64];
+  double peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations) * ctx->input.gpus;
+  double bw = ctx->input.gpu->memory_bandwidth * ctx->input.gpus;
+  guint n = uth_measured_match (ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), i, drawn = 0;
+  UthRgba col;
+  int k;
+
+  for (i = 0; i < n; i++)
+    {
+      const UthReferencePoint *p = pts[i];
+      UthEstimateInput in = ctx->input;
+      UthEstimate est;
+      double ratio = (double) p->context / (double) MAX (ctx->input.context, 1);
+
+      if (ratio > 2.0 || ratio < 0.5 || p->batch < 1 || p->batch > 1024 || !(p->seconds > 0))
+        continue;
+      if (p->has_spec)
+        in.model = &p->spec;
+      in.batch = p->batch;
+      in.context = p->context;
+      in.step_tokens = 1;
+      if (uth_estimate (&in, &est) != UTH_ESTIMATE_OK)
+        continue;
+      for (k = 0; k < 2; k++)
+        {
+          double v = k == 0 ? est.decode_flops / (p->seconds * peak) : est.decode_bytes / (p->seconds * bw);
+
+          uth_draw_color (ctx, k == 0 ? UTH_COLOR_COMPUTE : UTH_COLOR_MEMORY, &col);
+          v = CLAMP (v, plot->y.min, plot->y.max);
+          diamond (cr, uth_plot_x (plot, p->batch), uth_plot_y (plot, v), 8 * s);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_BACKGROUND);
+          cairo_fill_preserve (cr);
+          uth_draw_set_rgba (cr, &col, 1.0);
+          cairo_set_line_width (cr, 2.5 * s);
+          cairo_stroke (cr);
+        }
+      drawn++;
+    }
+  return drawn;
+}
+
 /* Decode utilization at batch 1, 2, 4, ... 1024 on the scenario: from a fraction of a
  * percent, where every weight byte read feeds one multiply-add, towards the ridge. */
 static void
@@ -387,6 +452,15 @@ draw_utilization (cairo_t                *cr,
             cairo_arc (cr, uth_plot_x (&plot, u[i].batch), uth_plot_y (&plot, v), 4.5 * s, 0, 2 * G_PI);
             cairo_fill (cr);
           }
+    }
+
+  if (draw_measured (cr, ctx, &plot) > 0)
+    {
+      g_autofree char *note = g_strdup (_("◇ measured steps near this context (data/reference.json)"));
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, note, plot.left + plot.width - 4 * s, plot.top + plot.height - 4 * s,
+                     UTH_ANCHOR_SE, 0, NULL);
     }
 
   /* Label batch 1 and the page's batch limit with their values. */

@@ -9,6 +9,7 @@
 
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
+#include "render/uth-draw-measured.h"
 
 #define MIN_WIDTH 1100.0
 #define MIN_HEIGHT 700.0
@@ -241,7 +242,7 @@ draw_request_time (cairo_t                *cr,
                        uth_format_seconds, x, y, w);
 }
 
-static void
+static double
 draw_thumbs (cairo_t                *cr,
              const UthFigureContext *ctx,
              double                  x,
@@ -250,7 +251,7 @@ draw_thumbs (cairo_t                *cr,
              double                  h)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double cols[5] = { 0, 0.37, 0.50, 0.63, 0.72 };
+  double cols[5] = { 0, 0.35, 0.47, 0.59, 0.735 };
   const char *heads[5] = { _("Rule of thumb"), _("Rule"), _("Detailed"), _("Detailed ÷ rule"), _("Why they differ") };
   UthThumbCheck checks[UTH_N_THUMBS];
   UthChartRect ext;
@@ -263,8 +264,8 @@ draw_thumbs (cairo_t                *cr,
                  x, y, UTH_ANCHOR_NW, w, &ext);
   y = ext.y + ext.h + 10 * s;
   if (uth_cost_check_thumbs (&ctx->input, checks) != UTH_COST_OK)
-    return;
-  row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 44 * s);
+    return y;
+  row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 40 * s);
   for (c = 0; c < 5; c++)
     {
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
@@ -311,6 +312,82 @@ draw_thumbs (cairo_t                *cr,
             uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[c], x + cols[c] * w, ry + row_h / 2,
                            UTH_ANCHOR_W, cw, NULL);
         }
+    }
+  return y + (UTH_N_THUMBS + 1) * row_h;
+}
+
+/* How far a measured point's set-up is from the scenario's (0: the same batch and lengths). */
+static double
+point_distance (const UthReferencePoint *p,
+                const UthFigureContext  *ctx)
+{
+  double lengths = p->phase == UTH_REFERENCE_PREFILL ? (double) p->prompt / ctx->input.prompt
+                 : p->phase == UTH_REFERENCE_REQUEST ? (double) p->output_tokens / MAX (ctx->input.output_tokens, 1)
+                 : (double) p->context / ctx->input.context;
+
+  return fabs (log ((double) p->batch / ctx->input.batch)) + fabs (log (MAX (lengths, 1e-9)));
+}
+
+static void
+draw_measured (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               double                  x,
+               double                  y,
+               double                  w,
+               double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  const UthReferencePoint *all[128], *best[UTH_REFERENCE_N_PHASES] = { NULL };
+  guint n = uth_measured_match (ctx, UTH_REFERENCE_N_PHASES, all, G_N_ELEMENTS (all)), i;
+  UthChartRect ext;
+  double line;
+
+  if (h < 60 * s)
+    return;
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Measured beside the estimate"), x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 6 * s;
+  if (n == 0)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK,
+                          _("No published measurement of this model on this GPU in data/reference.json."),
+                          x, y, w);
+      return;
+    }
+  /* The closest set-up of each phase. */
+  for (i = 0; i < n; i++)
+    if (best[all[i]->phase] == NULL ||
+        point_distance (all[i], ctx) < point_distance (best[all[i]->phase], ctx))
+      best[all[i]->phase] = all[i];
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, "Ag", NULL, &line);
+  for (i = 0; i < UTH_REFERENCE_N_PHASES && y + line <= ext.y + h; i++)
+    {
+      const UthReferencePoint *p = best[i];
+      double predicted = 0, fraction;
+      g_autofree char *measured = NULL, *estimated = NULL, *text = NULL, *eff = NULL;
+      guint64 length;
+
+      if (p == NULL || uth_reference_predict (p, &ctx->model->spec, &ctx->gpu->spec, &ctx->engine->spec,
+                                              &predicted) != UTH_ESTIMATE_OK || !(predicted > 0))
+        continue;
+      measured = uth_format_seconds (p->seconds);
+      estimated = uth_format_seconds (predicted);
+      fraction = uth_reference_roofline_fraction (p, &ctx->model->spec, &ctx->gpu->spec);
+      eff = uth_format_percent (fraction);
+      length = p->phase == UTH_REFERENCE_PREFILL ? p->prompt
+             : p->phase == UTH_REFERENCE_REQUEST ? p->output_tokens : p->context;
+      /* Translators: phase, batch, tokens; measured and estimated times; the ratio; the
+       * fraction of the roofline the measured run reached; what was measured. */
+      text = g_strdup_printf (_("%s, batch %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " tokens: measured %s, estimated %s (%.2f×), %s of the roofline, %s"),
+                              uth_reference_phase_id (p->phase), p->batch, length, measured, estimated,
+                              predicted / p->seconds, eff,
+                              p->measured_with != NULL ? p->measured_with : "?");
+      uth_draw_set_categorical (cr, ctx, 5);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, "◇", x, y, UTH_ANCHOR_NW, 0, NULL);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, text, x + 20 * s, y, UTH_ANCHOR_NW, w - 20 * s, NULL);
+      y += line + 6 * s;
     }
 }
 
@@ -465,5 +542,6 @@ uth_draw_cost (cairo_t                *cr,
   y += 200 * s + 22 * s;
   y = draw_memory (cr, ctx, est, m, y, left_w) + 12 * s;
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
-  draw_thumbs (cr, ctx, m, y, left_w, height - m - y);
+  y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s) + 14 * s;
+  draw_measured (cr, ctx, m, y, left_w, height - m - y);
 }
