@@ -417,6 +417,36 @@ window_destroyed_cb (UthWindow *self,
     g_signal_handlers_disconnect_by_data (state->settings, state);
 }
 
+/* Starts remembering: restores what the settings hold and keeps them current. */
+static void
+attach_settings (ViewState *state)
+{
+  static gboolean style_bound;
+
+  state->settings = uth_settings_get ();
+  set_action_state (state, "preferences", state->settings != NULL, NULL);
+  if (state->settings == NULL)
+    return;
+  if (!style_bound)
+    {
+      uth_preferences_bind_style (state->settings);
+      style_bound = TRUE;
+    }
+  restore_state (state);
+  apply_view (state);
+}
+
+static void
+application_set_cb (GtkWindow  *window,
+                    GParamSpec *pspec,
+                    ViewState  *state)
+{
+  if (state->settings != NULL || gtk_window_get_application (window) == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (window, application_set_cb, state);
+  attach_settings (state);
+}
+
 void
 uth_window_actions_class_init (GtkWidgetClass *widget_class)
 {
@@ -428,7 +458,6 @@ uth_window_actions_class_init (GtkWidgetClass *widget_class)
 void
 uth_window_actions_init (UthWindow *self)
 {
-  static gboolean style_bound;
   ViewState *state;
 
   g_return_if_fail (UTH_IS_WINDOW (self));
@@ -436,10 +465,6 @@ uth_window_actions_init (UthWindow *self)
 
   state = g_new0 (ViewState, 1);
   state->window = self;
-  /* Only the application's windows remember: a bare window (tests) starts from the defaults
-   * and leaves the settings alone, whatever windows before it did. */
-  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
-    state->settings = uth_settings_get ();
   state->display = g_object_ref (gtk_widget_get_display (GTK_WIDGET (self)));
   state->css = gtk_css_provider_new ();
   state->css_class = g_strdup_printf ("uth-zoom-%u", ++n_windows);
@@ -450,20 +475,18 @@ uth_window_actions_init (UthWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), view_entries,
                                    G_N_ELEMENTS (view_entries), self);
+  /* Enabled once there are settings to edit. */
+  set_action_state (state, "preferences", FALSE, NULL);
   add_shortcuts (self);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroyed_cb), state);
 
-  if (state->settings != NULL)
-    {
-      if (!style_bound)
-        {
-          uth_preferences_bind_style (state->settings);
-          style_bound = TRUE;
-        }
-      restore_state (state);
-    }
+  /* Only the application's windows remember: a bare window (tests) starts from the defaults
+   * and leaves the settings alone, whatever windows before it did. g_object_new sets the
+   * application after constructed, so it may only arrive later. */
+  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    attach_settings (state);
   else
-    set_action_state (state, "preferences", FALSE, NULL);
+    g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), state);
   apply_view (state);
 }
 
