@@ -8,6 +8,8 @@
 #include "pages/uth-page-cost.h"
 #include "pages/uth-page-flash.h"
 #include "pages/uth-page-home.h"
+#include "pages/uth-page-layer.h"
+#include "pages/uth-page-model.h"
 #include "pages/uth-page-kv.h"
 #include "pages/uth-page-placeholder.h"
 #include "pages/uth-page-speculative.h"
@@ -31,6 +33,8 @@ static const struct
   GType     (*get_type) (void);
 } page_types[] = {
   { "home", uth_page_home_get_type },
+  { "model", uth_page_model_get_type },
+  { "layer", uth_page_layer_get_type },
   { "tokens", uth_page_tokens_get_type },
   { "embed", uth_page_embed_get_type },
   { "position", uth_page_position_get_type },

@@ -208,6 +208,9 @@ test_scenario_changes (Fixture       *f,
       set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 1024);
       a = render_pixels (&pages[i], &f->ctx, 640, 400);
       set_scenario (f, "llama-3.1-70b", "a100-sxm-80gb", 16, 8192);
+      /* The How LLMs work pages read the reader's text and temperature too. */
+      f->ctx.text = "A different sentence, with other tokens in it.";
+      f->ctx.temperature = 0.5;
       b = render_pixels (&pages[i], &f->ctx, 640, 400);
       g_test_message ("page %s", pages[i].id);
       g_assert_false (g_bytes_equal (a, b));

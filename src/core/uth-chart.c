@@ -295,3 +295,65 @@ uth_chart_roofline (double               peak,
   r.roof_y1 = r.ridge_y;
   return r;
 }
+
+void
+uth_chart_spread_labels (const double *wanted,
+                         size_t        n,
+                         double        extent,
+                         double        lo,
+                         double        hi,
+                         double       *out)
+{
+  size_t i, j;
+  size_t order_buf[256];
+  size_t *order = order_buf;
+
+  if (n == 0)
+    return;
+  if (n > 256)
+    n = 256;  /* more labels than this never fit anyway; the rest stay where wanted */
+  for (i = 0; i < n; i++)
+    order[i] = i;
+  /* Insertion sort by wanted position: n is small. */
+  for (i = 1; i < n; i++)
+    for (j = i; j > 0 && wanted[order[j]] < wanted[order[j - 1]]; j--)
+      {
+        size_t t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  /* Downward pass: each label at least extent below the previous. */
+  for (i = 0; i < n; i++)
+    {
+      double v = wanted[order[i]];
+
+      if (v < lo)
+        v = lo;
+      if (i > 0 && v < out[order[i - 1]] + extent)
+        v = out[order[i - 1]] + extent;
+      out[order[i]] = v;
+    }
+  /* Upward pass from hi when the stack ran past it. */
+  for (i = n; i-- > 0;)
+    {
+      double limit = (i + 1 < n) ? out[order[i + 1]] - extent : hi;
+
+      if (out[order[i]] > limit)
+        out[order[i]] = limit;
+    }
+}
+
+unsigned
+uth_chart_label_step (double row,
+                      double extent)
+{
+  static const unsigned steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000 };
+  size_t i;
+
+  if (!(row > 0))
+    return steps[sizeof steps / sizeof steps[0] - 1];
+  for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    if (row * steps[i] >= extent)
+      return steps[i];
+  return steps[sizeof steps / sizeof steps[0] - 1];
+}

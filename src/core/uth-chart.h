@@ -75,3 +75,17 @@ UthChartRoofline uth_chart_roofline     (double               peak,
                                          double               bandwidth,
                                          const UthChartScale *x,
                                          const UthChartScale *y);
+
+/* Moves labels apart along one axis: given the wanted positions (any order) and a label
+ * extent, writes positions at least `extent` apart that keep the labels' order, stay in
+ * lo..hi when they fit, and move each label as little as a greedy pass allows. */
+void          uth_chart_spread_labels   (const double        *wanted,
+                                         size_t               n,
+                                         double               extent,
+                                         double               lo,
+                                         double               hi,
+                                         double              *out);
+/* Every n-th item to label so labels of `extent` fit rows of `row` height: 1, 2, 5, 10,
+ * 20, 50, ... */
+unsigned      uth_chart_label_step      (double               row,
+                                         double               extent);

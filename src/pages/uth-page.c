@@ -53,7 +53,16 @@ uth_page_dispose (GObject *object)
   UthPage *self = UTH_PAGE (object);
   GtkWidget *child;
 
-  uth_page_set_scenario (self, NULL);
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  /* The subclass is already disposed (its template children are gone), so the
+   * scenario_changed vfunc is not called from here: handlers the page connected to the
+   * scenario with itself as data are dropped instead. */
+  if (priv->scenario != NULL)
+    {
+      g_signal_handlers_disconnect_matched (priv->scenario, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      g_clear_object (&priv->scenario);
+    }
   /* A subclass with a template disposes it in its own dispose (gtk_widget_dispose_template
    * criticals on a type without one); what is left is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

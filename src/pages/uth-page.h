@@ -22,7 +22,9 @@ struct _UthPageClass
    * the figure table with the scenario's context; override to add the page's toggles. */
   const UthPageFigure *(*get_figure)       (UthPage          *self,
                                             UthFigureContext *ctx);
-  /* Called after the scenario property changed (also to NULL), before notify. */
+  /* Called after the scenario property changed (also to NULL), before notify. Not called
+   * from dispose: there the base drops the scenario and every handler the page connected
+   * to it with the page as data. */
   void                 (*scenario_changed) (UthPage          *self,
                                             UthScenario      *old_scenario);
 

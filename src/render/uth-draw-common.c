@@ -264,6 +264,8 @@ show_layout_at (cairo_t      *cr,
   /* With a width set, the logical rect starts at the left edge of the box. */
   cairo_move_to (cr, x + dx - logical.x, y + dy - logical.y);
   pango_cairo_show_layout (cr, layout);
+  /* Leave no current point behind: a following arc would draw a line from it. */
+  cairo_new_path (cr);
   if (extents != NULL)
     *extents = (UthChartRect) { x + dx, y + dy, logical.width, logical.height };
 }
@@ -340,6 +342,7 @@ uth_draw_paragraph (cairo_t                *cr,
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
+  cairo_new_path (cr);
   g_object_unref (layout);
   return logical.height;
 }
@@ -442,6 +445,26 @@ uth_format_si (double      value,
     trim_zeros (digits);
   return g_strdup_printf ("%s%s%s%s%s", value < 0 ? "−" : "", digits,
                           (*unit || *prefixes[e + 4]) ? " " : "", prefixes[e + 4], unit);
+}
+
+char *
+uth_format_tick (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char *s;
+  double a = fabs (value);
+
+  static const char *prefixes[] = { "p", "n", "µ", "m", "", "k", "M", "G", "T", "P", "E" };
+  int e;
+
+  if (!isfinite (value))
+    return g_strdup ("–");
+  if (a == 0.0 || (a >= 1e-3 && a < 1e4))
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", value));
+  e = CLAMP ((int) floor (log10 (a) / 3.0), -4, 6);
+  s = g_strdup_printf ("%s %s", g_ascii_formatd (buf, sizeof buf, "%.3g", value / pow (1000.0, e)),
+                       prefixes[e + 4]);
+  return s;
 }
 
 char *
@@ -563,6 +586,8 @@ uth_format_percent (double fraction)
 
   if (!isfinite (p))
     return g_strdup ("–");
+  if (p > 0.0 && p < 0.05)
+    return g_strdup ("<0.1%");
   if (p != 0.0 && fabs (p) < 9.95)
     return g_strdup_printf ("%.1f%%", p);
   return g_strdup_printf ("%.0f%%", p);
@@ -669,7 +694,7 @@ uth_draw_plot_axes (cairo_t                *cr,
   for (i = 0; i < n; i++)
     {
       double px = round (uth_plot_x (plot, ticks[i])) + 0.5;
-      g_autofree char *label = fx != NULL ? fx (ticks[i]) : uth_format_si (ticks[i], "");
+      g_autofree char *label = fx != NULL ? fx (ticks[i]) : uth_format_tick (ticks[i]);
 
       uth_draw_set_rgba (cr, &grid, 1.0);
       cairo_move_to (cr, px, plot->top);
@@ -683,7 +708,7 @@ uth_draw_plot_axes (cairo_t                *cr,
   for (i = 0; i < n; i++)
     {
       double py = round (uth_plot_y (plot, ticks[i])) + 0.5;
-      g_autofree char *label = fy != NULL ? fy (ticks[i]) : uth_format_si (ticks[i], "");
+      g_autofree char *label = fy != NULL ? fy (ticks[i]) : uth_format_tick (ticks[i]);
 
       uth_draw_set_rgba (cr, &grid, 1.0);
       cairo_move_to (cr, plot->left, py);
@@ -887,4 +912,40 @@ uth_hit_rects_find (const UthHitRect *rects,
         return &rects[i];
     }
   return NULL;
+}
+
+/* ---- workload ---- */
+
+gboolean
+uth_figure_context_workload (const UthFigureContext *ctx,
+                             UthPhase                phase,
+                             UthWorkload            *out)
+{
+  const UthEstimateInput *in;
+
+  g_return_val_if_fail (ctx != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  in = &ctx->input;
+  memset (out, 0, sizeof *out);
+  if (in->model == NULL)
+    return FALSE;
+  out->phase = phase;
+  out->batch = MAX (in->batch, 1);
+  if (phase == UTH_PHASE_PREFILL)
+    {
+      out->tokens = MAX (in->prompt, 1);
+      out->context = out->tokens;
+    }
+  else
+    {
+      out->tokens = MAX (in->step_tokens, 1);
+      out->context = MAX (in->context, out->tokens);
+    }
+  out->weights = in->weights;
+  out->kv = in->kv;
+  out->activations = in->activations;
+  out->flash_attention = in->engine != NULL ? in->engine->flash_attention : true;
+  out->tensor_parallel = MAX (in->gpus, 1);
+  return TRUE;
 }

@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 
 #include "core/uth-chart.h"
+#include "core/uth-ops.h"
 #include "render/uth-draw.h"
 
 G_BEGIN_DECLS
@@ -149,6 +150,9 @@ char  *uth_format_count          (double                  count);      /* "8.03 
 char  *uth_format_tokens_rate    (double                  tokens_per_s);/* "208 tok/s" */
 char  *uth_format_usd            (double                  dollars);    /* "$2.50" */
 char  *uth_format_percent        (double                  fraction);   /* "65%" */
+/* A tick label: plain below 10^4 ("0.01", "250"), else SI without trailing zeros ("10 k",
+ * "1.5 T"). The unit belongs in the axis title. */
+char  *uth_format_tick           (double                  value);
 /* Three significant digits without unit, locale-independent decimal point. */
 char  *uth_format_number         (double                  value);
 
@@ -237,6 +241,15 @@ void   uth_draw_rounded_rect     (cairo_t                *cr,
                                   double                  radius);
 /* Standard outer margin of a figure in pixels. */
 double uth_draw_margin           (const UthFigureContext *ctx);
+
+/* ---- the scenario as the core's workload ---- */
+/* The workload of one forward pass of the scenario: prefill runs batch x prompt new tokens
+ * (context = prompt), decode one step of step-tokens per sequence with `context` tokens in
+ * the cache. Data types, flash attention (the engine's) and tensor parallelism (the GPU
+ * count) come from ctx. FALSE when ctx has no model or engine. */
+gboolean uth_figure_context_workload (const UthFigureContext *ctx,
+                                      UthPhase                phase,
+                                      UthWorkload            *out);
 
 /* ---- hit geometry ---- */
 /* A rectangle that answers hover and click: painting and hit-testing compute the same

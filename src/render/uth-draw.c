@@ -15,6 +15,8 @@
 #include "render/uth-draw-flash.h"
 #include "render/uth-draw-home.h"
 #include "render/uth-draw-kv.h"
+#include "render/uth-draw-layer.h"
+#include "render/uth-draw-model.h"
 #include "render/uth-draw-tiling.h"
 #include "render/uth-draw-speculative.h"
 #include "render/uth-draw-attention.h"
@@ -37,8 +39,8 @@ static const UthPageFigure page_figures[] = {
   { "softmax", uth_draw_softmax, NULL, N_("Softmax"), N_("Logits turned into probabilities as bars, what temperature does to them, and why the maximum is subtracted first."), UTH_PATH_FUNDAMENTALS },
   { "generation", uth_draw_generation, NULL, N_("Generation"), N_("The generation loop: prefill, then one token per step; greedy, temperature, top-k and top-p sampling; the KV cache growing; which phase is compute- or memory-bound."), UTH_PATH_FUNDAMENTALS },
   { "shapes", uth_draw_shapes, uth_hit_shapes, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS },
-  { "model", NULL, NULL, N_("Model"), N_("All layers of the chosen model stacked, sized by parameters, FLOPs per token or bytes moved, with the totals."), UTH_PATH_PERFORMANCE },
-  { "layer", NULL, NULL, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE },
+  { "model", uth_draw_model, uth_draw_model_hit, N_("Model"), N_("All layers of the chosen model stacked, sized by parameters, FLOPs per token or bytes moved, with the totals."), UTH_PATH_PERFORMANCE },
+  { "layer", uth_draw_layer, uth_draw_layer_hit, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE },
   { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE },
   { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE },
   { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE },

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/uth-roofline.h"
+#include "pages/uth-page-layer.h"
+#include "render/uth-draw-common.h"
+#include "render/uth-draw-layer.h"
+#include "widgets/uth-formula-button.h"
+
+struct _UthPageLayer
+{
+  UthPage          parent_instance;
+
+  UthFigure       *roofline;
+  UthFigure       *share;
+  UthFigure       *table;
+  GtkToggleButton *prefill_button;
+  GtkToggleButton *decode_button;
+  GtkSpinButton   *layer_spin;
+  GtkAdjustment   *layer_adjustment;
+  UthFormulaButton *ridge_button;
+  UthFormulaButton *time_button;
+  char            *description;
+  gboolean         syncing;
+};
+
+G_DEFINE_FINAL_TYPE (UthPageLayer, uth_page_layer, UTH_TYPE_PAGE)
+
+static void
+context_func (UthFigure        *figure,
+              UthFigureContext *ctx,
+              gpointer          user_data)
+{
+  ctx->phase = uth_page_layer_get_phase (UTH_PAGE_LAYER (user_data));
+}
+
+static void
+update_formulas (UthPageLayer           *self,
+                 const UthFigureContext *ctx)
+{
+  UthWorkload w;
+  UthOp ops[UTH_MAX_LAYER_OPS];
+  g_autofree char *ridge = NULL, *peak = NULL, *bw = NULL, *sub = NULL;
+  g_autofree char *total = NULL, *time_sub = NULL, *compute = NULL, *memory = NULL, *overhead = NULL;
+  double peak_v, t = 0, tc = 0, tm = 0, to = 0;
+  size_t n = 0, i;
+
+  if (ctx->input.gpu == NULL || ctx->input.engine == NULL ||
+      !uth_figure_context_workload (ctx, ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &w))
+    return;
+  peak_v = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations);
+  ridge = uth_format_intensity (uth_roofline_ridge (ctx->input.gpu, ctx->input.activations));
+  peak = uth_format_flops_rate (peak_v);
+  bw = uth_format_bandwidth (ctx->input.gpu->memory_bandwidth);
+  sub = g_strdup_printf ("%s ÷ %s = %s", peak, bw, ridge);
+  uth_formula_button_set (self->ridge_button, ridge, _("Ridge point"),
+                          _("ridge = peak FLOP/s ÷ memory bandwidth: below this intensity an op waits on memory"),
+                          sub);
+
+  if (uth_workload_validate (ctx->input.model, &w) == UTH_OPS_OK)
+    n = uth_layer_ops (ctx->input.model, &w, (uint32_t) ctx->layer, ops, UTH_MAX_LAYER_OPS);
+  for (i = 0; i < n; i++)
+    {
+      UthOpTime ot = uth_roofline_op_time (&ops[i], ctx->input.gpu, ctx->input.engine, ctx->input.activations);
+
+      t += ot.seconds;
+      if (ot.bound == UTH_BOUND_COMPUTE)
+        tc += ot.seconds;
+      else if (ot.bound == UTH_BOUND_MEMORY)
+        tm += ot.seconds;
+      else
+        to += ot.seconds;
+    }
+  total = uth_format_seconds (t);
+  compute = uth_format_seconds (tc);
+  memory = uth_format_seconds (tm);
+  overhead = uth_format_seconds (to);
+  time_sub = g_strdup_printf (_("%s in compute-bound ops + %s in memory-bound ops + %s in ops bound by launch overhead or communication = %s"),
+                              compute, memory, overhead, total);
+  uth_formula_button_set (self->time_button, total, _("Time of this layer"),
+                          _("Σ over ops of max(FLOPs ÷ achievable FLOP/s, bytes ÷ achievable bandwidth) + launch overhead"),
+                          time_sub);
+}
+
+static void
+refresh (UthPageLayer *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthFigureContext ctx;
+  guint layers;
+
+  if (scenario == NULL)
+    return;
+  uth_figure_get_context (self->roofline, &ctx);
+  layers = ctx.model != NULL ? ctx.model->spec.layers : 1;
+  self->syncing = TRUE;
+  gtk_adjustment_set_upper (self->layer_adjustment, MAX (layers, 1));
+  gtk_adjustment_set_value (self->layer_adjustment, ctx.layer + 1);
+  self->syncing = FALSE;
+  g_free (self->description);
+  self->description = uth_draw_layer_describe (&ctx);
+  update_formulas (self, &ctx);
+}
+
+static void
+scenario_changed_cb (UthPageLayer *self)
+{
+  refresh (self);
+}
+
+static void
+phase_toggled_cb (UthPageLayer *self)
+{
+  uth_figure_update (self->roofline);
+  uth_figure_update (self->share);
+  uth_figure_update (self->table);
+  refresh (self);
+}
+
+static void
+layer_changed_cb (UthPageLayer *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+
+  if (self->syncing || scenario == NULL)
+    return;
+  uth_scenario_set_layer (scenario, (guint) gtk_spin_button_get_value_as_int (self->layer_spin) - 1);
+}
+
+static const UthPageFigure *
+uth_page_layer_get_figure (UthPage          *page,
+                           UthFigureContext *ctx)
+{
+  const UthPageFigure *figure = UTH_PAGE_CLASS (uth_page_layer_parent_class)->get_figure (page, ctx);
+
+  ctx->phase = uth_page_layer_get_phase (UTH_PAGE_LAYER (page));
+  return figure;
+}
+
+static void
+uth_page_layer_scenario_changed (UthPage     *page,
+                                 UthScenario *old)
+{
+  UthPageLayer *self = UTH_PAGE_LAYER (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
+  uth_figure_set_scenario (self->roofline, scenario);
+  uth_figure_set_scenario (self->share, scenario);
+  uth_figure_set_scenario (self->table, scenario);
+  if (scenario != NULL)
+    g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
+  refresh (self);
+}
+
+static void
+uth_page_layer_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_LAYER);
+  G_OBJECT_CLASS (uth_page_layer_parent_class)->dispose (object);
+}
+
+static void
+uth_page_layer_finalize (GObject *object)
+{
+  g_free (UTH_PAGE_LAYER (object)->description);
+  G_OBJECT_CLASS (uth_page_layer_parent_class)->finalize (object);
+}
+
+static void
+uth_page_layer_class_init (UthPageLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UthPageClass *page_class = UTH_PAGE_CLASS (klass);
+
+  object_class->dispose = uth_page_layer_dispose;
+  object_class->finalize = uth_page_layer_finalize;
+  page_class->get_figure = uth_page_layer_get_figure;
+  page_class->scenario_changed = uth_page_layer_scenario_changed;
+
+  g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-layer.ui");
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, roofline);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, share);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, table);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, prefill_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, decode_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, layer_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, layer_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, ridge_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageLayer, time_button);
+  gtk_widget_class_bind_template_callback (widget_class, phase_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, layer_changed_cb);
+}
+
+static void
+uth_page_layer_init (UthPageLayer *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  uth_figure_set_draw_func (self->roofline, uth_draw_layer_roofline, uth_draw_layer_roofline_hit);
+  uth_figure_set_draw_func (self->share, uth_draw_layer_share, NULL);
+  uth_figure_set_draw_func (self->table, uth_draw_layer_table, uth_draw_layer_table_hit);
+  uth_figure_set_label (self->roofline, _("Roofline of the layer’s ops"));
+  uth_figure_set_label (self->share, _("FLOPs share of the layer"));
+  uth_figure_set_label (self->table, _("The layer’s ops"));
+  uth_figure_set_describe_func (self->roofline, uth_draw_layer_describe);
+  uth_figure_set_context_func (self->roofline, context_func, self, NULL);
+  uth_figure_set_context_func (self->share, context_func, self, NULL);
+  uth_figure_set_context_func (self->table, context_func, self, NULL);
+}
+
+int
+uth_page_layer_get_phase (UthPageLayer *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_LAYER (self), 0);
+  return gtk_toggle_button_get_active (self->decode_button) ? 1 : 0;
+}
+
+void
+uth_page_layer_set_phase (UthPageLayer *self,
+                          int           phase)
+{
+  g_return_if_fail (UTH_IS_PAGE_LAYER (self));
+  gtk_toggle_button_set_active (phase == 1 ? self->decode_button : self->prefill_button, TRUE);
+}
+
+UthFigure *
+uth_page_layer_get_roofline (UthPageLayer *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_LAYER (self), NULL);
+  return self->roofline;
+}
+
+const char *
+uth_page_layer_get_description (UthPageLayer *self)
+{
+  g_return_val_if_fail (UTH_IS_PAGE_LAYER (self), NULL);
+  return self->description;
+}

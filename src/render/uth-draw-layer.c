@@ -1,0 +1,878 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "core/uth-ops.h"
+#include "core/uth-roofline.h"
+#include "render/uth-draw-common.h"
+#include "render/uth-draw-layer.h"
+
+/* The seed's rule of thumb for a dense decoder layer's FLOPs. */
+static const double rule_share[UTH_N_OP_GROUPS] = { 0.30, 0.05, 0.65, 0.0 };
+
+typedef struct
+{
+  UthOp       ops[UTH_MAX_LAYER_OPS];
+  UthOpTime   time[UTH_MAX_LAYER_OPS];
+  size_t      n;
+  UthWorkload work;
+  UthOpTotals totals;
+  double      peak;
+  double      bandwidth;
+  double      ridge;
+  guint       layer;
+} LayerData;
+
+static double
+s_of (const UthFigureContext *ctx)
+{
+  return ctx->scale > 0 ? ctx->scale : 1.0;
+}
+
+static gboolean
+layer_data (const UthFigureContext *ctx,
+            LayerData              *d)
+{
+  const UthModel *m = ctx->input.model;
+  size_t i;
+
+  memset (d, 0, sizeof *d);
+  if (m == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL ||
+      uth_model_validate (m) != UTH_MODEL_OK ||
+      !uth_figure_context_workload (ctx, ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &d->work) ||
+      uth_workload_validate (m, &d->work) != UTH_OPS_OK)
+    return FALSE;
+  d->layer = (guint) CLAMP (ctx->layer, 0, (int) m->layers - 1);
+  d->n = uth_layer_ops (m, &d->work, d->layer, d->ops, UTH_MAX_LAYER_OPS);
+  if (d->n == 0)
+    return FALSE;
+  for (i = 0; i < d->n; i++)
+    d->time[i] = uth_roofline_op_time (&d->ops[i], ctx->input.gpu, ctx->input.engine,
+                                       ctx->input.activations);
+  d->totals = uth_ops_total (d->ops, d->n);
+  d->peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations);
+  d->bandwidth = ctx->input.gpu->memory_bandwidth;
+  d->ridge = uth_roofline_ridge (ctx->input.gpu, ctx->input.activations);
+  return d->peak > 0 && d->bandwidth > 0;
+}
+
+static gboolean
+plotted (const UthOp *op)
+{
+  return op->kind != UTH_OP_COMM && op->flops > 0 && uth_op_bytes (op) > 0;
+}
+
+static double
+achieved (const LayerData *d,
+          size_t           i)
+{
+  return d->time[i].seconds > 0 ? d->ops[i].flops / d->time[i].seconds : 0;
+}
+
+static UthColorRole
+bound_role (UthBound bound)
+{
+  switch (bound)
+    {
+    case UTH_BOUND_COMPUTE: return UTH_COLOR_COMPUTE;
+    case UTH_BOUND_MEMORY: return UTH_COLOR_MEMORY;
+    case UTH_BOUND_OVERHEAD:
+    case UTH_BOUND_COMMUNICATION:
+    default: return UTH_COLOR_DIM;
+    }
+}
+
+static const char *
+bound_name (UthBound bound)
+{
+  switch (bound)
+    {
+    case UTH_BOUND_COMPUTE: return _("compute");
+    case UTH_BOUND_MEMORY: return _("memory");
+    case UTH_BOUND_OVERHEAD: return _("launch overhead");
+    case UTH_BOUND_COMMUNICATION: return _("communication");
+    default: return "";
+    }
+}
+
+static const char *
+group_name (UthOpGroup group)
+{
+  switch (group)
+    {
+    case UTH_OP_GROUP_ATTN_PROJ: return _("Attention projections");
+    case UTH_OP_GROUP_ATTN_MATMUL: return _("Attention matmuls");
+    case UTH_OP_GROUP_MLP: return _("MLP");
+    case UTH_OP_GROUP_OTHER:
+    case UTH_N_OP_GROUPS:
+    default: return _("Other");
+    }
+}
+
+static void
+group_color (const UthFigureContext *ctx,
+             UthOpGroup              group,
+             UthRgba                *c)
+{
+  static const guint index[UTH_N_OP_GROUPS] = { 0, 5, 1, 7 };
+
+  uth_draw_categorical (ctx, index[group], c);
+}
+
+/* ---- roofline ---- */
+
+typedef struct
+{
+  UthPlot plot;
+  double  px[UTH_MAX_LAYER_OPS];
+  double  py[UTH_MAX_LAYER_OPS];
+  gboolean shown[UTH_MAX_LAYER_OPS];
+} RoofGeometry;
+
+static void
+roof_geometry (const LayerData        *d,
+               const UthFigureContext *ctx,
+               double                  x,
+               double                  y,
+               double                  width,
+               double                  height,
+               RoofGeometry           *g)
+{
+  double xi[UTH_MAX_LAYER_OPS], yp[UTH_MAX_LAYER_OPS];
+  size_t i, n = 0;
+  UthChartScale xs, ys;
+
+  for (i = 0; i < d->n; i++)
+    if (plotted (&d->ops[i]))
+      {
+        xi[n] = uth_op_intensity (&d->ops[i]);
+        yp[n] = achieved (d, i);
+        n++;
+      }
+  uth_chart_roofline_scales (d->peak, d->bandwidth, xi, yp, n, &xs, &ys);
+  uth_plot_init (&g->plot, ctx, x, y, width, height, &xs, &ys);
+  for (i = 0; i < d->n; i++)
+    {
+      g->shown[i] = plotted (&d->ops[i]);
+      g->px[i] = uth_plot_x (&g->plot, uth_op_intensity (&d->ops[i]));
+      g->py[i] = uth_plot_y (&g->plot, achieved (d, i));
+    }
+}
+
+
+static void
+draw_roof_lines (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 const LayerData        *d,
+                 const RoofGeometry     *g)
+{
+  const UthPlot *p = &g->plot;
+  UthChartRoofline r = uth_chart_roofline (d->peak, d->bandwidth, &p->x, &p->y);
+  double s = s_of (ctx);
+  double x0 = p->left + r.slope_x0 * p->width, y0 = p->top + (1 - r.slope_y0) * p->height;
+  double xr = p->left + r.ridge_x * p->width, yr = p->top + (1 - r.ridge_y) * p->height;
+  double x1 = p->left + p->width;
+  double dash[] = { 6 * s, 5 * s };
+  g_autofree char *ridge = uth_format_intensity (d->ridge);
+  g_autofree char *ridge_label = g_strdup_printf (_("ridge %s"), ridge);
+  g_autofree char *peak = uth_format_flops_rate (d->peak);
+  g_autofree char *bw = uth_format_bandwidth (d->bandwidth);
+  g_autofree char *roof_label = g_strdup_printf (_("compute roof %s"), peak);
+  g_autofree char *slope_label = g_strdup_printf (_("memory slope %s"), bw);
+  UthRgba mem, comp;
+
+  uth_draw_color (ctx, UTH_COLOR_MEMORY, &mem);
+  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &comp);
+
+  /* Shade the two regions lightly: left of the ridge memory-bound, right compute-bound. */
+  uth_draw_set_rgba (cr, &mem, 0.07);
+  cairo_rectangle (cr, p->left, p->top, xr - p->left, p->height);
+  cairo_fill (cr);
+  uth_draw_set_rgba (cr, &comp, 0.07);
+  cairo_rectangle (cr, xr, p->top, x1 - xr, p->height);
+  cairo_fill (cr);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, p->left, p->top, p->width, p->height);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, 3.5 * s);
+  uth_draw_set_rgba (cr, &mem, 1.0);
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, xr, yr);
+  cairo_stroke (cr);
+  uth_draw_set_rgba (cr, &comp, 1.0);
+  cairo_move_to (cr, xr, yr);
+  cairo_line_to (cr, x1, yr);
+  cairo_stroke (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  cairo_set_line_width (cr, 1.5 * s);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_move_to (cr, xr, yr);
+  cairo_line_to (cr, xr, p->top + p->height);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, ridge_label, xr + 6 * s, p->top + p->height - 8 * s,
+                 UTH_ANCHOR_SW, 0, NULL);
+  uth_draw_set_rgba (cr, &comp, 1.0);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, roof_label, x1 - 4 * s, yr - 6 * s, UTH_ANCHOR_SE, 0, NULL);
+  uth_draw_set_rgba (cr, &mem, 1.0);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, slope_label, p->left + 8 * s, p->top + 6 * s,
+                 UTH_ANCHOR_NW, 0, NULL);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory-bound ←"), xr - 8 * s, p->top + p->height - 30 * s,
+                 UTH_ANCHOR_E, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("→ compute-bound"), xr + 8 * s, p->top + p->height - 30 * s,
+                 UTH_ANCHOR_W, 0, NULL);
+}
+
+static void
+draw_points (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const LayerData        *d,
+             const RoofGeometry     *g)
+{
+  double s = s_of (ctx), r = 8 * s;
+  double fh = uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.25;
+  double wanted[UTH_MAX_LAYER_OPS], placed[UTH_MAX_LAYER_OPS];
+  size_t lead[UTH_MAX_LAYER_OPS];
+  GString *labels[UTH_MAX_LAYER_OPS];
+  size_t i, j, n = 0;
+
+  /* Points that fall on the same spot share one label: "q_proj, o_proj". */
+  for (i = 0; i < d->n; i++)
+    {
+      if (!g->shown[i])
+        continue;
+      for (j = 0; j < n; j++)
+        if (fabs (g->px[lead[j]] - g->px[i]) < 2 * r && fabs (g->py[lead[j]] - g->py[i]) < 2 * r)
+          break;
+      if (j == n)
+        {
+          lead[n] = i;
+          labels[n] = g_string_new (d->ops[i].id);
+          wanted[n] = g->py[i];
+          n++;
+        }
+      else
+        g_string_append_printf (labels[j], ", %s", d->ops[i].id);
+    }
+  uth_chart_spread_labels (wanted, n, fh, g->plot.top + fh / 2, g->plot.top + g->plot.height - fh / 2, placed);
+
+  for (i = 0; i < d->n; i++)
+    {
+      UthRgba c;
+
+      if (!g->shown[i])
+        continue;
+      uth_draw_color (ctx, bound_role (d->time[i].bound), &c);
+      uth_draw_set_rgba (cr, &c, 1.0);
+      cairo_arc (cr, g->px[i], g->py[i], (int) i == ctx->hover ? r * 1.5 : r, 0, 2 * G_PI);
+      cairo_fill_preserve (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BACKGROUND);
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_stroke (cr);
+    }
+  for (j = 0; j < n; j++)
+    {
+      /* Labels go right of their point, or left of it in the right part of the plot. */
+      gboolean left = g->px[lead[j]] > g->plot.left + 0.62 * g->plot.width;
+      double lx = left ? g->px[lead[j]] - r - 8 * s : g->px[lead[j]] + r + 8 * s;
+      double room = left ? lx - g->plot.left : g->plot.left + g->plot.width - lx;
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+      cairo_set_line_width (cr, 1.0);
+      if (fabs (placed[j] - wanted[j]) > 2)
+        {
+          cairo_move_to (cr, g->px[lead[j]] + (left ? -r : r), g->py[lead[j]]);
+          cairo_line_to (cr, lx + (left ? 2 : -2) * s, placed[j]);
+          cairo_stroke (cr);
+        }
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_MONO, labels[j]->str, lx, placed[j],
+                     left ? UTH_ANCHOR_E : UTH_ANCHOR_W, MAX (room, 80 * s), NULL);
+      g_string_free (labels[j], TRUE);
+    }
+}
+
+static void
+draw_roofline_at (cairo_t                *cr,
+                  const UthFigureContext *ctx,
+                  const LayerData        *d,
+                  double                  x,
+                  double                  y,
+                  double                  width,
+                  double                  height)
+{
+  RoofGeometry g;
+  UthLegendItem items[3];
+  double s = s_of (ctx);
+
+  roof_geometry (d, ctx, x, y, width, height, &g);
+  uth_draw_plot_axes (cr, ctx, &g.plot, _("Arithmetic intensity (FLOP/byte)"),
+                      _("Achieved performance (FLOP/s)"), NULL, NULL);
+  draw_roof_lines (cr, ctx, d, &g);
+  draw_points (cr, ctx, d, &g);
+  items[0] = (UthLegendItem) { _("memory-bound op"), { 0 }, UTH_LEGEND_DOT };
+  items[1] = (UthLegendItem) { _("compute-bound op"), { 0 }, UTH_LEGEND_DOT };
+  items[2] = (UthLegendItem) { _("bound by launch overhead"), { 0 }, UTH_LEGEND_DOT };
+  uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[0].color);
+  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[1].color);
+  uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
+  uth_draw_legend (cr, ctx, items, 3, g.plot.left + 8 * s, g.plot.top + 34 * s, g.plot.width * 0.6, FALSE);
+}
+
+void
+uth_draw_layer_roofline (cairo_t                *cr,
+                         double                  width,
+                         double                  height,
+                         const UthFigureContext *ctx)
+{
+  LayerData d;
+
+  uth_draw_background (cr, width, height, ctx);
+  if (!layer_data (ctx, &d))
+    return;
+  draw_roofline_at (cr, ctx, &d, 0, 0, width, height);
+}
+
+static char *
+op_tooltip (const UthFigureContext *ctx,
+            const LayerData        *d,
+            size_t                  i)
+{
+  const UthOp *op = &d->ops[i];
+  g_autofree char *flops = uth_format_flops (op->flops);
+  g_autofree char *bytes = uth_format_bytes (uth_op_bytes (op));
+  g_autofree char *intensity = uth_format_intensity (uth_op_intensity (op));
+  g_autofree char *t = uth_format_seconds (d->time[i].seconds);
+  g_autofree char *perf = uth_format_flops_rate (achieved (d, i));
+
+  return g_markup_printf_escaped (_("<b>%s</b> (%s)\n%s, %s: %s\n%s in %s = %s\n%s-bound"),
+                                  op->id, group_name (op->group), flops, bytes, intensity,
+                                  flops, t, perf, bound_name (d->time[i].bound));
+}
+
+static gboolean
+roof_hit_at (const UthFigureContext *ctx,
+             const LayerData        *d,
+             double                  x0,
+             double                  y0,
+             double                  width,
+             double                  height,
+             double                  x,
+             double                  y,
+             UthFigureHit           *hit)
+{
+  RoofGeometry g;
+  double best = 14 * s_of (ctx);
+  size_t i;
+
+  roof_geometry (d, ctx, x0, y0, width, height, &g);
+  for (i = 0; i < d->n; i++)
+    {
+      double dist = hypot (g.px[i] - x, g.py[i] - y);
+
+      if (g.shown[i] && dist < best)
+        {
+          best = dist;
+          hit->index = (int) i;
+        }
+    }
+  if (hit->index >= 0)
+    hit->tooltip = op_tooltip (ctx, d, (size_t) hit->index);
+  return hit->index >= 0;
+}
+
+gboolean
+uth_draw_layer_roofline_hit (double                  width,
+                             double                  height,
+                             const UthFigureContext *ctx,
+                             double                  x,
+                             double                  y,
+                             UthFigureHit           *hit)
+{
+  LayerData d;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  return layer_data (ctx, &d) && roof_hit_at (ctx, &d, 0, 0, width, height, x, y, hit);
+}
+
+/* ---- FLOPs share ---- */
+
+gboolean
+uth_draw_layer_group_shares (const UthFigureContext *ctx,
+                             guint64                 context,
+                             double                 *shares)
+{
+  UthFigureContext c = *ctx;
+  LayerData d;
+  int g;
+
+  if (ctx->phase == 1)
+    c.input.context = context;
+  else
+    c.input.prompt = context;
+  if (!layer_data (&c, &d) || !(d.totals.flops > 0))
+    return FALSE;
+  for (g = 0; g < UTH_N_OP_GROUPS; g++)
+    shares[g] = d.totals.group_flops[g] / d.totals.flops;
+  return TRUE;
+}
+
+static double
+draw_share_bar (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                const double           *shares,
+                const char             *label,
+                double                  x,
+                double                  y,
+                double                  width,
+                double                  bar_h)
+{
+  double s = s_of (ctx), lw = 150 * s, bx = x + lw, bw = width - lw;
+  double spans[2 * UTH_N_OP_GROUPS];
+  int g;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, x, y + bar_h / 2, UTH_ANCHOR_W, lw - 8 * s, NULL);
+  uth_chart_stack (shares, UTH_N_OP_GROUPS, 0.0, spans);
+  for (g = 0; g < UTH_N_OP_GROUPS; g++)
+    {
+      UthRgba c, ink;
+      double sx = bx + spans[2 * g] * bw, sw = spans[2 * g + 1] * bw;
+      g_autofree char *pct = uth_format_percent (shares[g]);
+      double tw;
+
+      if (sw <= 0)
+        continue;
+      group_color (ctx, g, &c);
+      uth_draw_set_rgba (cr, &c, 1.0);
+      cairo_rectangle (cr, sx, y, sw, bar_h);
+      cairo_fill (cr);
+      uth_draw_text_size (cr, ctx, UTH_FONT_TICK, pct, &tw, NULL);
+      if (tw + 6 * s < sw)
+        {
+          uth_draw_contrast_text (&c, &ink);
+          uth_draw_set_rgba (cr, &ink, 1.0);
+          uth_draw_text (cr, ctx, UTH_FONT_TICK, pct, sx + sw / 2, y + bar_h / 2, UTH_ANCHOR_CENTER, 0, NULL);
+        }
+    }
+  return y + bar_h;
+}
+
+static void
+draw_share_at (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const LayerData        *d,
+               double                  x,
+               double                  y,
+               double                  width,
+               double                  height)
+{
+  double s = s_of (ctx), bar_h = 30 * s, shares[UTH_N_OP_GROUPS];
+  UthLegendItem items[UTH_N_OP_GROUPS];
+  guint64 max_ctx, lo = 128, ctx_now = d->work.context;
+  double xs_v[32], ys_v[UTH_N_OP_GROUPS][32], cross = 0;
+  int g, n = 0, k;
+  UthChartScale xs, ys = { 0, 1, false };
+  UthPlot plot;
+  g_autofree char *note = NULL;
+
+  for (g = 0; g < UTH_N_OP_GROUPS; g++)
+    shares[g] = d->totals.flops > 0 ? d->totals.group_flops[g] / d->totals.flops : 0;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Where the layer’s FLOPs go"), x, y, UTH_ANCHOR_NW, width, NULL);
+  y += 34 * s;
+  y = draw_share_bar (cr, ctx, shares, _("This layer"), x, y, width, bar_h) + 8 * s;
+  y = draw_share_bar (cr, ctx, rule_share, _("Rule of thumb"), x, y, width, bar_h * 0.6) + 10 * s;
+  for (g = 0; g < UTH_N_OP_GROUPS; g++)
+    {
+      items[g].label = group_name (g);
+      items[g].style = UTH_LEGEND_BOX;
+      group_color (ctx, g, &items[g].color);
+    }
+  y += uth_draw_legend (cr, ctx, items, UTH_N_OP_GROUPS, x, y, width, TRUE) + 8 * s;
+
+  /* The shares against sequence length: where the rule holds and where it breaks. */
+  max_ctx = ctx->input.model->max_context > 0 ? ctx->input.model->max_context : 131072;
+  max_ctx = MAX (max_ctx, ctx_now * 2);
+  max_ctx = MIN (max_ctx, (guint64) 1 << 22);
+  xs = uth_chart_scale_nice ((double) lo, (double) max_ctx, true);
+  for (k = 0; k < 32; k++)
+    {
+      double v = uth_chart_scale_from_unit (&xs, k / 31.0);
+      double sh[UTH_N_OP_GROUPS];
+
+      if (!uth_draw_layer_group_shares (ctx, (guint64) llround (v), sh))
+        continue;
+      xs_v[n] = v;
+      for (g = 0; g < UTH_N_OP_GROUPS; g++)
+        ys_v[g][n] = sh[g];
+      if (cross == 0 && n > 0 && ys_v[UTH_OP_GROUP_ATTN_MATMUL][n] >= 0.10 &&
+          ys_v[UTH_OP_GROUP_ATTN_MATMUL][n - 1] < 0.10)
+        cross = xs_v[n - 1] + (xs_v[n] - xs_v[n - 1]) * (0.10 - ys_v[UTH_OP_GROUP_ATTN_MATMUL][n - 1]) /
+                (ys_v[UTH_OP_GROUP_ATTN_MATMUL][n] - ys_v[UTH_OP_GROUP_ATTN_MATMUL][n - 1]);
+      n++;
+    }
+  if (n < 2 || height - (y - 0) < 120 * s)
+    return;
+  if (cross > 0)
+    {
+      g_autofree char *at = uth_format_count (cross);
+      note = g_strdup_printf (_("Attention matmuls pass 10%% of the layer’s FLOPs at about %s tokens of context: beyond that the rule of thumb no longer holds."), at);
+    }
+  else if (ys_v[UTH_OP_GROUP_ATTN_MATMUL][0] >= 0.10)
+    note = g_strdup (_("Attention matmuls are over 10% of the FLOPs even for short sequences here: the rule of thumb does not fit this model."));
+  else
+    note = g_strdup (_("Attention matmuls stay under 10% of the FLOPs up to the model’s longest context: the rule of thumb holds."));
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  y += uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, x, y, width) + 4 * s;
+
+  uth_plot_init (&plot, ctx, x - 20 * s, y, width + 20 * s, height - y, &xs, &ys);
+  uth_draw_plot_axes (cr, ctx, &plot, ctx->phase == 1 ? _("Tokens in the KV cache") : _("Prompt length (tokens)"),
+                      _("Share of FLOPs"), NULL, uth_format_percent);
+  cairo_save (cr);
+  cairo_rectangle (cr, plot.left, plot.top, plot.width, plot.height);
+  cairo_clip (cr);
+  for (g = 0; g < UTH_OP_GROUP_OTHER; g++)
+    {
+      UthRgba c;
+      double dash[] = { 4 * s, 4 * s };
+
+      group_color (ctx, g, &c);
+      uth_draw_set_rgba (cr, &c, 0.8);
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, plot.left, uth_plot_y (&plot, rule_share[g]));
+      cairo_line_to (cr, plot.left + plot.width, uth_plot_y (&plot, rule_share[g]));
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      cairo_set_line_width (cr, 3 * s);
+      uth_draw_set_rgba (cr, &c, 1.0);
+      for (k = 0; k < n; k++)
+        cairo_line_to (cr, uth_plot_x (&plot, xs_v[k]), uth_plot_y (&plot, ys_v[g][k]));
+      cairo_stroke (cr);
+    }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  cairo_set_line_width (cr, 1.5 * s);
+  cairo_move_to (cr, uth_plot_x (&plot, (double) ctx_now), plot.top);
+  cairo_line_to (cr, uth_plot_x (&plot, (double) ctx_now), plot.top + plot.height);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("now"), uth_plot_x (&plot, (double) ctx_now) + 4 * s,
+                 plot.top + 2 * s, UTH_ANCHOR_NW, 0, NULL);
+}
+
+void
+uth_draw_layer_share (cairo_t                *cr,
+                      double                  width,
+                      double                  height,
+                      const UthFigureContext *ctx)
+{
+  LayerData d;
+  double m = 12 * s_of (ctx);
+
+  uth_draw_background (cr, width, height, ctx);
+  if (!layer_data (ctx, &d))
+    return;
+  draw_share_at (cr, ctx, &d, m, m, width - 2 * m, height - 2 * m);
+}
+
+/* ---- table ---- */
+
+typedef struct
+{
+  double row_h;
+  double header_y;
+  double first_y;
+  double x, width;
+} TableGeometry;
+
+static void
+table_geometry (const LayerData        *d,
+                const UthFigureContext *ctx,
+                double                  x,
+                double                  y,
+                double                  width,
+                double                  height,
+                TableGeometry          *t)
+{
+  double s = s_of (ctx);
+
+  t->x = x;
+  t->width = width;
+  t->header_y = y;
+  t->row_h = MIN (26 * s, height / (double) (d->n + 1));
+  t->first_y = y + t->row_h;
+}
+
+static char *
+op_shape (const UthOp *op)
+{
+  g_autofree char *core = NULL;
+
+  if (op->kind == UTH_OP_GEMM || op->kind == UTH_OP_ATTN_MATMUL || op->kind == UTH_OP_LM_HEAD)
+    core = g_strdup_printf ("%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT,
+                            op->m, op->k, op->k, op->n);
+  else if (op->n <= 1)
+    {
+      g_autofree char *count = uth_format_count ((double) op->m);
+
+      /* TRANSLATORS: an element count, e.g. "4.19 M elements" */
+      core = g_strdup_printf (_("%s elements"), count);
+    }
+  else
+    core = g_strdup_printf ("%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT, op->m, op->n);
+  if (op->count > 1)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " × (%s)", op->count, core);
+  return g_steal_pointer (&core);
+}
+
+static void
+draw_table_at (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const LayerData        *d,
+               double                  x,
+               double                  y,
+               double                  width,
+               double                  height)
+{
+  /* Column left edges (text) or right edges (numbers) as fractions of the width. */
+  static const double col[] = { 0.0, 0.14, 0.25, 0.58, 0.67, 0.77, 0.87, 0.89 };
+  static const gboolean right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, FALSE };
+  const char *heads[] = { _("Op"), _("Kind"), _("Shapes"), _("FLOPs"), _("Bytes"), _("Intensity"), _("Time"), _("Bound") };
+  TableGeometry t;
+  double s = s_of (ctx);
+  size_t i;
+  int c;
+
+  table_geometry (d, ctx, x, y, width, height, &t);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  for (c = 0; c < 8; c++)
+    {
+      g_autofree char *head = g_markup_printf_escaped ("<b>%s</b>", heads[c]);
+
+      uth_draw_markup (cr, ctx, UTH_FONT_TICK, head, x + col[c] * width, t.header_y + t.row_h / 2,
+                       right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, 0, NULL);
+    }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+  cairo_rectangle (cr, x, t.first_y - 1, width, 1.5);
+  cairo_fill (cr);
+
+  for (i = 0; i < d->n; i++)
+    {
+      const UthOp *op = &d->ops[i];
+      double ry = t.first_y + i * t.row_h, cy = ry + t.row_h / 2;
+      char *cells[8];
+      UthRgba bc;
+
+      if ((int) i == ctx->hover || i % 2 == 1)
+        {
+          uth_draw_set_color (cr, ctx, (int) i == ctx->hover ? UTH_COLOR_GRID : UTH_COLOR_CARD);
+          cairo_rectangle (cr, x, ry, width, t.row_h);
+          cairo_fill (cr);
+        }
+      cells[0] = g_strdup (op->id);
+      cells[1] = g_strdup (uth_op_kind_id (op->kind));
+      cells[2] = op_shape (op);
+      cells[3] = op->flops > 0 ? uth_format_flops (op->flops) : g_strdup ("–");
+      cells[4] = uth_format_bytes (op->kind == UTH_OP_COMM ? op->comm_bytes : uth_op_bytes (op));
+      cells[5] = op->flops > 0 && uth_op_bytes (op) > 0 ? uth_format_intensity (uth_op_intensity (op)) : g_strdup ("–");
+      cells[6] = uth_format_seconds (d->time[i].seconds);
+      cells[7] = g_strdup (bound_name (d->time[i].bound));
+      for (c = 0; c < 8; c++)
+        {
+          double cx = x + col[c] * width;
+          double maxw = c < 7 ? (right[c] ? 0 : (col[c + 1] - col[c]) * width - 8 * s) : width - col[c] * width;
+
+          if (c == 7)
+            {
+              uth_draw_color (ctx, bound_role (d->time[i].bound), &bc);
+              uth_draw_set_rgba (cr, &bc, 1.0);
+            }
+          else
+            uth_draw_set_color (cr, ctx, c == 1 ? UTH_COLOR_DIM : UTH_COLOR_FOREGROUND);
+          uth_draw_text (cr, ctx, c == 0 || c == 2 ? UTH_FONT_MONO : UTH_FONT_TICK, cells[c], cx, cy,
+                         right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, maxw, NULL);
+          g_free (cells[c]);
+        }
+    }
+}
+
+void
+uth_draw_layer_table (cairo_t                *cr,
+                      double                  width,
+                      double                  height,
+                      const UthFigureContext *ctx)
+{
+  LayerData d;
+  double m = 12 * s_of (ctx);
+
+  uth_draw_background (cr, width, height, ctx);
+  if (!layer_data (ctx, &d))
+    return;
+  draw_table_at (cr, ctx, &d, m, m, width - 2 * m, height - 2 * m);
+}
+
+static gboolean
+table_hit_at (const UthFigureContext *ctx,
+              const LayerData        *d,
+              double                  x0,
+              double                  y0,
+              double                  width,
+              double                  height,
+              double                  x,
+              double                  y,
+              UthFigureHit           *hit)
+{
+  TableGeometry t;
+  int row;
+
+  table_geometry (d, ctx, x0, y0, width, height, &t);
+  if (x < t.x || x >= t.x + t.width || y < t.first_y)
+    return FALSE;
+  row = (int) floor ((y - t.first_y) / t.row_h);
+  if (row < 0 || row >= (int) d->n)
+    return FALSE;
+  hit->index = row;
+  hit->tooltip = op_tooltip (ctx, d, (size_t) row);
+  return TRUE;
+}
+
+gboolean
+uth_draw_layer_table_hit (double                  width,
+                          double                  height,
+                          const UthFigureContext *ctx,
+                          double                  x,
+                          double                  y,
+                          UthFigureHit           *hit)
+{
+  LayerData d;
+  double m = 12 * s_of (ctx);
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  return layer_data (ctx, &d) && table_hit_at (ctx, &d, m, m, width - 2 * m, height - 2 * m, x, y, hit);
+}
+
+/* ---- the whole page ---- */
+
+typedef struct
+{
+  double top, roof_w, upper_h, table_y, table_h, m, gap;
+} PageGeometry;
+
+static void
+page_geometry (double                  width,
+               double                  height,
+               const UthFigureContext *ctx,
+               const LayerData        *d,
+               PageGeometry           *p)
+{
+  double s = s_of (ctx);
+
+  p->m = uth_draw_margin (ctx);
+  p->gap = 28 * s;
+  p->top = p->m + 86 * s;
+  p->roof_w = (width - 2 * p->m) * 0.56;
+  p->table_h = MIN ((d->n + 1) * 24 * s, (height - p->top - p->m) * 0.42);
+  p->table_y = height - p->m - p->table_h;
+  p->upper_h = p->table_y - p->gap - p->top;
+}
+
+void
+uth_draw_layer (cairo_t                *cr,
+                double                  width,
+                double                  height,
+                const UthFigureContext *ctx)
+{
+  double m = uth_draw_margin (ctx);
+  g_autofree char *title = NULL, *subtitle = NULL, *ridge = NULL;
+  PageGeometry p;
+  LayerData d;
+
+  uth_draw_background (cr, width, height, ctx);
+  if (!layer_data (ctx, &d))
+    {
+      uth_draw_title (cr, ctx, _("Layer"),
+                      _("Choose a valid model, GPU and engine, and a workload the model accepts, to see the ops of a layer."),
+                      m, m, width - 2 * m);
+      return;
+    }
+  page_geometry (width, height, ctx, &d, &p);
+  if (d.work.phase == UTH_PHASE_DECODE)
+    title = g_strdup_printf (_("Layer %u of %u in decode: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
+                               " new token(s), %" G_GUINT64_FORMAT " in the cache"),
+                             d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens, d.work.context);
+  else
+    title = g_strdup_printf (_("Layer %u of %u in prefill: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " tokens"),
+                             d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens);
+  ridge = uth_format_intensity (d.ridge);
+  subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Ridge at %s: ops left of it wait on memory, ops right of it on compute."),
+                              ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
+                              uth_dtype_id (ctx->input.activations), ridge);
+  uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
+  draw_roofline_at (cr, ctx, &d, m, p.top, p.roof_w, p.upper_h);
+  draw_share_at (cr, ctx, &d, m + p.roof_w + p.gap, p.top, width - 2 * m - p.roof_w - p.gap, p.upper_h);
+  draw_table_at (cr, ctx, &d, m, p.table_y, width - 2 * m, p.table_h);
+}
+
+gboolean
+uth_draw_layer_hit (double                  width,
+                    double                  height,
+                    const UthFigureContext *ctx,
+                    double                  x,
+                    double                  y,
+                    UthFigureHit           *hit)
+{
+  PageGeometry p;
+  LayerData d;
+  double m = uth_draw_margin (ctx);
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (!layer_data (ctx, &d))
+    return FALSE;
+  page_geometry (width, height, ctx, &d, &p);
+  if (y >= p.table_y)
+    return table_hit_at (ctx, &d, m, p.table_y, width - 2 * m, p.table_h, x, y, hit);
+  if (x < m + p.roof_w && y >= p.top)
+    return roof_hit_at (ctx, &d, m, p.top, p.roof_w, p.upper_h, x, y, hit);
+  return FALSE;
+}
+
+char *
+uth_draw_layer_describe (const UthFigureContext *ctx)
+{
+  LayerData d;
+  GString *mem = g_string_new (NULL), *comp = g_string_new (NULL);
+  g_autofree char *ridge = NULL;
+  char *text;
+  size_t i;
+
+  if (!layer_data (ctx, &d))
+    {
+      g_string_free (mem, TRUE);
+      g_string_free (comp, TRUE);
+      return g_strdup (_("No valid scenario for this layer."));
+    }
+  for (i = 0; i < d.n; i++)
+    {
+      GString *to = d.time[i].bound == UTH_BOUND_COMPUTE ? comp : d.time[i].bound == UTH_BOUND_MEMORY ? mem : NULL;
+
+      if (to != NULL)
+        g_string_append_printf (to, "%s%s", to->len > 0 ? ", " : "", d.ops[i].id);
+    }
+  ridge = uth_format_intensity (d.ridge);
+  text = g_strdup_printf (_("Roofline with the ridge at %s. Memory-bound: %s. Compute-bound: %s."),
+                          ridge, mem->len > 0 ? mem->str : _("none"), comp->len > 0 ? comp->str : _("none"));
+  g_string_free (mem, TRUE);
+  g_string_free (comp, TRUE);
+  return text;
+}
