@@ -485,6 +485,126 @@ test_depth_check (void)
   g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE);
 }
 
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return text;
+}
+
+static JsonObject *
+model_object (const char *id,
+              const char *name,
+              gint64      layers)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "id", id);
+  json_object_set_string_member (o, "name", name);
+  json_object_set_string_member (o, "source", "https://example.org/config.json");
+  json_object_set_int_member (o, "hidden_size", 64);
+  json_object_set_int_member (o, "layers", layers);
+  json_object_set_int_member (o, "heads", 4);
+  json_object_set_int_member (o, "ffn", 256);
+  json_object_set_int_member (o, "vocab_size", 100);
+  return o;
+}
+
+static void
+test_save_user_entry (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir_path = g_dir_make_tmp ("uth-save-XXXXXX", &error);
+  g_autofree char *sub = g_build_filename (dir_path, "under-the-hood", NULL);
+  g_autofree char *path = g_build_filename (sub, "models.json", NULL);
+  g_autofree char *bak = g_build_filename (sub, "models.json.bak", NULL);
+  g_autofree char *gpus = g_build_filename (sub, "gpus.json", NULL);
+  g_autoptr(GFile) dir = g_file_new_for_path (sub);
+  g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+  g_autoptr(UthCatalog) reread = uth_catalog_new ();
+  g_autoptr(GPtrArray) warnings = new_warnings ();
+  g_autoptr(JsonObject) first = model_object ("mine", "First", 2);
+  g_autoptr(JsonObject) second = model_object ("mine", "Second", 3);
+  g_autoptr(JsonObject) other = model_object ("other", "Other", 2);
+  g_autoptr(JsonObject) bad = model_object ("bad", "Bad", -1);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *backup = NULL;
+  JsonObject *gpu;
+
+  g_assert_no_error (error);
+  /* The folder is created; there is no previous version to keep. */
+  g_assert_true (uth_catalog_save_user_entry (catalog, UTH_CATALOG_MODELS, first, dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (uth_catalog_find_model (catalog, "mine")->name, ==, "First");
+
+  /* Same id: replaced in the file and in the catalog; the previous file is the backup. */
+  before = read_text (path);
+  g_assert_true (uth_catalog_save_user_entry (catalog, UTH_CATALOG_MODELS, second, dir, &error));
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_MODELS, other, dir, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (uth_catalog_find_model (catalog, "mine")->name, ==, "Second");
+  backup = read_text (bak);
+  g_assert_nonnull (strstr (backup, "Second"));
+  g_assert_null (strstr (backup, "Other"));
+  uth_catalog_load_user_dir (reread, dir, warnings);
+  g_assert_cmpuint (warnings->len, ==, 0);
+  g_assert_cmpuint (uth_catalog_get_n_models (reread), ==, 2);
+  g_assert_cmpuint (uth_catalog_find_model (reread, "mine")->spec.layers, ==, 3);
+
+  /* A wrong entry is refused by the loader's rules and nothing is written. */
+  g_free (before);
+  before = read_text (path);
+  g_assert_false (uth_catalog_save_user_entry (catalog, UTH_CATALOG_MODELS, bad, dir, &error));
+  g_assert_nonnull (strstr (error->message, "field 'layers'"));
+  g_clear_error (&error);
+  after = read_text (path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* A corrupt file is reported and left as it was, with no backup made of it. */
+  g_assert_true (g_file_set_contents (gpus, "{ \"gpus\": [ oops", -1, NULL));
+  gpu = json_object_new ();
+  json_object_set_string_member (gpu, "id", "x");
+  g_assert_false (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, gpu, dir, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  json_object_unref (gpu);
+  g_free (after);
+  after = read_text (gpus);
+  g_assert_cmpstr (after, ==, "{ \"gpus\": [ oops");
+
+  {
+    g_autoptr(JsonObject) g = json_object_new ();
+    g_autoptr(JsonObject) peaks = json_object_new ();
+
+    json_object_set_string_member (g, "id", "my-gpu");
+    json_object_set_string_member (g, "name", "Mine");
+    json_object_set_string_member (g, "source", "https://example.org/");
+    json_object_set_double_member (peaks, "bf16", 100e12);
+    json_object_set_object_member (g, "peak_flops", json_object_ref (peaks));
+    json_object_set_double_member (g, "memory_bytes", 16e9);
+    json_object_set_double_member (g, "memory_bandwidth", 1e12);
+    json_object_set_int_member (g, "sms", 10);
+    g_assert_false (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, g, dir, &error));
+    g_assert_nonnull (strstr (error->message, "left untouched"));
+    g_clear_error (&error);
+  }
+  after = (g_free (after), read_text (gpus));
+  g_assert_cmpstr (after, ==, "{ \"gpus\": [ oops");
+  g_assert_false (g_file_test (bak, G_FILE_TEST_IS_DIR));
+
+  g_unlink (path);
+  g_unlink (bak);
+  g_unlink (gpus);
+  g_rmdir (sub);
+  g_rmdir (dir_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -504,6 +624,7 @@ main (int   argc,
   g_test_add_func ("/catalog/suggest", test_suggest);
   g_test_add_func ("/catalog/size-cap", test_size_cap);
   g_test_add_func ("/catalog/depth", test_depth_check);
+  g_test_add_func ("/catalog/save-user-entry", test_save_user_entry);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "core/uth-engine.h"
 #include "core/uth-gpu.h"
@@ -130,6 +131,19 @@ char      **uth_catalog_suggest     (UthCatalog     *self,
 void        uth_catalog_add_model   (UthCatalog *self, const UthModelEntry *entry);
 void        uth_catalog_add_gpu     (UthCatalog *self, const UthGpuEntry *entry);
 void        uth_catalog_add_engine  (UthCatalog *self, const UthEngineEntry *entry);
+
+/* Saves one entry (a JSON object in the schema of data/catalog/README.md) in the user's
+ * catalog file of that kind inside dir ($XDG_CONFIG_HOME/under-the-hood when NULL). The entry
+ * is checked by the loader first (errors name the field); it replaces the entry of the same
+ * id or is appended. The new file is written to a temporary file and renamed over the old
+ * one, whose previous version is kept as <file>.bak. A file that exists but is not a valid
+ * catalog is reported and left untouched. On success the entry is also added to self when
+ * self is not NULL, so the running application sees it at once. */
+gboolean    uth_catalog_save_user_entry (UthCatalog      *self,
+                                         UthCatalogKind   kind,
+                                         JsonObject      *entry,
+                                         GFile           *dir,
+                                         GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UthCatalog, uth_catalog_unref)
 
