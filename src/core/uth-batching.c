@@ -29,6 +29,7 @@
 
 #define N_KNOTS 22          /* 2^0 .. 2^21 tokens */
 #define MAX_TOKENS (1u << 20)
+#define SMALLER(a, b) ((a) < (b) ? (a) : (b))
 
 typedef struct
 {
@@ -139,7 +140,9 @@ cached_cost (UthStepCache *cache,
     tokens = 1.0;
   if (tokens > (double) ((uint64_t) 1 << (N_KNOTS - 1)))
     tokens = (double) ((uint64_t) 1 << (N_KNOTS - 1));
-  k = (int) floor (log2 (tokens));
+  /* tokens = m x 2^e with m in [0.5, 1): floor (log2 (tokens)) = e - 1, exactly. */
+  frexp (tokens, &k);
+  k -= 1;
   if (k >= N_KNOTS - 1)
     k = N_KNOTS - 1;
   lo = ldexp (1.0, k);
@@ -388,7 +391,7 @@ run_step (Sim            *sim,
   sim->batch_time += batch * cost->seconds;
   if (sim->arrived - sim->head > r->max_queue)
     r->max_queue = (uint32_t) (sim->arrived - sim->head);
-  if (sim->config->record_timeline)
+  if (sim->config->record_timeline && r->n_steps_log < UTH_BATCH_MAX_LOGGED_STEPS)
     {
       void *p = grow (r->steps_log, &sim->step_cap, r->n_steps_log + 1, sizeof *r->steps_log);
 
@@ -417,6 +420,23 @@ finish_token (Sim      *sim,
   q->generated++;
   if (q->generated == 1)
     q->first_token = sim->now;
+  if (q->generated == q->output)
+    {
+      q->finish = sim->now;
+      sim->finished++;
+    }
+}
+
+/* A sequence produces `steps` tokens in a stretch of steps whose first ended at first_end. */
+static void
+advance_tokens (Sim             *sim,
+                UthBatchRequest *q,
+                uint32_t         steps,
+                double           first_end)
+{
+  if (q->generated == 0)
+    q->first_token = first_end;
+  q->generated += steps;
   if (q->generated == q->output)
     {
       q->finish = sim->now;
@@ -461,7 +481,7 @@ static_run_batch (Sim      *sim,
   UthBatchRequest *reqs = sim->result->requests;
   StepCost cost;
   double t0;
-  uint32_t i, k;
+  uint32_t i, k, run;
   uint64_t prompt_tokens = 0;
 
   for (i = 0; i < n; i++)
@@ -478,29 +498,44 @@ static_run_batch (Sim      *sim,
   for (i = 0; i < n; i++)
     log_segment (sim, i, UTH_SEGMENT_PREFILL, t0, sim->now);
 
-  /* Decode to the longest output; finished sequences still occupy (and compute in) their slot. */
-  for (k = 1; k <= max_output && !sim->cache->failed; k++)
+  /* Decode to the longest output; finished sequences still occupy (and compute in) their
+   * slot. Between two finishes every step is alike but for the context, so the slots are
+   * updated once per stretch instead of once per step. */
+  for (k = 1; k <= max_output && !sim->cache->failed; k += run)
     {
-      uint32_t useful = 0;
+      uint32_t useful = 0, j;
+      double start = sim->now, first_end = 0.0;
 
-      for (i = 0; i < n; i++)
-        useful += reqs[sim->slots[i].request].generated < reqs[sim->slots[i].request].output;
-      cost = cached_cost (sim->cache, false, n, (double) max_prompt + k);
-      t0 = run_step (sim, &cost, n, useful, useful, (double) n * (max_prompt + k));
+      run = max_output - k + 1;
       for (i = 0; i < n; i++)
         {
-          uint32_t r = sim->slots[i].request;
+          const UthBatchRequest *q = &reqs[sim->slots[i].request];
 
-          if (reqs[r].generated < reqs[r].output)
+          if (q->generated < q->output)
             {
-              finish_token (sim, r);
-              log_segment (sim, i, UTH_SEGMENT_DECODE, t0, sim->now);
+              useful++;
+              run = SMALLER (run, q->output - q->generated);
+            }
+        }
+      for (j = 0; j < run; j++)
+        {
+          cost = cached_cost (sim->cache, false, n, (double) max_prompt + k + j);
+          run_step (sim, &cost, n, useful, useful, (double) n * (max_prompt + k + j));
+          if (j == 0)
+            first_end = sim->now;
+        }
+      sim->result->padded_slot_steps += (uint64_t) (n - useful) * run;
+      for (i = 0; i < n; i++)
+        {
+          UthBatchRequest *q = &reqs[sim->slots[i].request];
+
+          if (q->generated < q->output)
+            {
+              advance_tokens (sim, q, run, first_end);
+              log_segment (sim, i, UTH_SEGMENT_DECODE, start, sim->now);
             }
           else
-            {
-              sim->result->padded_slot_steps++;
-              log_segment (sim, i, UTH_SEGMENT_PADDING, t0, sim->now);
-            }
+            log_segment (sim, i, UTH_SEGMENT_PADDING, start, sim->now);
         }
     }
   for (i = 0; i < n; i++)
@@ -640,6 +675,63 @@ assign_chunks (Sim      *sim,
   return used;
 }
 
+/* Whether the request at the head of the queue could join now, had it arrived. */
+static bool
+could_admit_next (Sim      *sim,
+                  uint32_t  active)
+{
+  const UthBatchRequest *q;
+
+  if (sim->head >= sim->result->n_requests || active >= sim->config->max_batch)
+    return false;
+  q = &sim->result->requests[sim->head];
+  return sim->kv_reserved + (double) q->prompt + q->output <= sim->kv_capacity;
+}
+
+/* Decode-only steps up to the next event: a sequence finishes, or a request arrives that
+ * could join. In between only the contexts grow (by one token per step), so the slots are
+ * updated once for the stretch; each step is still timed and logged on its own. */
+static void
+continuous_decode_run (Sim      *sim,
+                       uint32_t  decoders,
+                       double    context,
+                       double    kv_tokens)
+{
+  UthBatchRequest *reqs = sim->result->requests;
+  uint32_t i, k, left = UINT32_MAX;
+  bool admit = could_admit_next (sim, decoders);
+  double start = sim->now, first_end = 0.0;
+
+  for (i = 0; i < sim->config->max_batch; i++)
+    if (sim->slots[i].request != UINT32_MAX)
+      {
+        const UthBatchRequest *q = &reqs[sim->slots[i].request];
+
+        left = SMALLER (left, q->output - q->generated);
+      }
+  for (k = 0; k < left && !sim->cache->failed;)
+    {
+      StepCost cost = cached_cost (sim->cache, false, decoders, context / decoders + k);
+
+      run_step (sim, &cost, decoders, decoders, decoders, kv_tokens + (double) decoders * (k + 1));
+      if (k == 0)
+        first_end = sim->now;
+      k++;
+      if (admit && sim->arrived > sim->head)
+        break;
+    }
+  for (i = 0; i < sim->config->max_batch; i++)
+    if (sim->slots[i].request != UINT32_MAX)
+      {
+        UthBatchRequest *q = &reqs[sim->slots[i].request];
+
+        advance_tokens (sim, q, k, first_end);
+        log_segment (sim, i, UTH_SEGMENT_DECODE, start, sim->now);
+        if (q->generated == q->output)
+          continuous_release (sim, i);
+      }
+}
+
 static void
 continuous_step (Sim      *sim,
                  uint32_t *chunk)
@@ -666,7 +758,12 @@ continuous_step (Sim      *sim,
         prefillers++;
     }
 
-  if (prefillers > 0 && !sim->config->chunked_prefill)
+  if (prefillers == 0)
+    {
+      continuous_decode_run (sim, decoders, context, kv_tokens);
+      return;
+    }
+  if (!sim->config->chunked_prefill)
     {
       continuous_prefill_step (sim, kv_tokens);
       return;

@@ -63,6 +63,9 @@ typedef enum
   UTH_BATCH_NO_MEMORY,
 } UthBatchError;
 
+/* Enough steps for any timeline a figure shows; a longer run logs only its beginning. */
+#define UTH_BATCH_MAX_LOGGED_STEPS 50000
+
 typedef enum
 {
   UTH_SEGMENT_PREFILL,
@@ -131,7 +134,7 @@ typedef struct
   /* Per request and, when recorded, per step and per slot. Owned; uth_batch_result_clear. */
   UthBatchRequest *requests;
   size_t           n_requests;
-  UthBatchStep    *steps_log;
+  UthBatchStep    *steps_log;       /* the first UTH_BATCH_MAX_LOGGED_STEPS steps */
   size_t           n_steps_log;
   UthBatchSegment *segments;
   size_t           n_segments;
