@@ -125,9 +125,22 @@ simulate_done_cb (GObject      *source,
     g_clear_object (&self->cancellable);
   if (!done)
     return;   /* cancelled: a newer run replaces it */
-  gtk_label_set_text (self->status_label, error_text (d->error));
+  if (d->error == UTH_BATCH_DOES_NOT_FIT && d->results[0].kv_capacity_tokens <= 0.0)
+    gtk_label_set_text (self->status_label,
+                        _("The model’s weights alone do not fit in these GPUs’ memory: choose more GPUs, a smaller model or a smaller weight type."));
+  else
+    gtk_label_set_text (self->status_label, error_text (d->error));
   if (d->error != UTH_BATCH_OK)
-    return;
+    {
+      /* Old results would show a scenario that is no longer there: the figure then runs
+       * the simulation itself and explains the error. */
+      self->view.static_result = self->view.continuous_result = NULL;
+      uth_batch_result_clear (&self->results[0]);
+      uth_batch_result_clear (&self->results[1]);
+      self->view.config = d->config;
+      uth_figure_update (self->figure);
+      return;
+    }
   if (d->config.max_batch == 1)
     gtk_label_set_text (self->status_label,
                         _("With a batch limit of 1 both servers run one request at a time and look the same: raise the batch limit to see batching."));

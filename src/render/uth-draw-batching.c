@@ -628,7 +628,10 @@ uth_draw_batching (cairo_t                *cr,
     {
       uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
       uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING,
-                          err[0] == UTH_BATCH_DOES_NOT_FIT || err[1] == UTH_BATCH_DOES_NOT_FIT
+                          (err[0] == UTH_BATCH_DOES_NOT_FIT || err[1] == UTH_BATCH_DOES_NOT_FIT) &&
+                          own[0].kv_capacity_tokens <= 0.0
+                            ? _("The model’s weights alone do not fit in these GPUs’ memory: choose more GPUs, a smaller model or a smaller weight type.")
+                            : err[0] == UTH_BATCH_DOES_NOT_FIT || err[1] == UTH_BATCH_DOES_NOT_FIT
                             ? _("A request of this trace does not fit in the memory the GPU has left after the weights: choose shorter prompts or outputs, more GPUs, or a smaller model.")
                             : _("The simulation cannot run for this scenario: check the model, GPU and engine."),
                           m, y, width - 2 * m);

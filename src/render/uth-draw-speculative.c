@@ -476,6 +476,28 @@ draw_batch_plot (cairo_t                  *cr,
     }
   cairo_fill (cr);
 
+  /* The scenario's own batch on the curve. */
+  if (ctx->input.batch >= 1 && ctx->input.batch <= 1024)
+    {
+      UthSpeculativeTiming here;
+
+      if (uth_speculative_time (&ctx->input, draft, view->alpha, view->gamma, &here) ==
+          UTH_SPECULATIVE_OK)
+        {
+          double px = uth_plot_x (&plot, ctx->input.batch);
+          double py = uth_plot_y (&plot, CLAMP (here.speedup_timed, ysc.min, ysc.max));
+          g_autofree char *label = g_strdup_printf (_("your batch %" G_GUINT64_FORMAT ": %.2f×"),
+                                                    ctx->input.batch, here.speedup_timed);
+
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          cairo_new_path (cr);
+          cairo_arc (cr, px, py, 9 * s, 0, 2 * G_PI);
+          cairo_set_line_width (cr, 2.5 * s);
+          cairo_stroke (cr);
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, px + 12 * s, py + 8 * s, UTH_ANCHOR_NW, 0, NULL);
+        }
+    }
+
   if (stops > 0)
     {
       double px = uth_plot_x (&plot, stops);
