@@ -231,6 +231,23 @@ test_tiling_hit (Fixture       *f,
   g_free (hit.tooltip);
   g_assert_false (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 2, 2, &hit));
   g_assert_null (hit.tooltip);
+
+  /* SM grid of 700 x 500: 366 px high for 132 SMs gives 15 columns x 9 rows of 40.7 px,
+   * starting 45 px in. In the last wave (8 of 8) SM 0 runs tile 7 x 132 = 924; SM 131
+   * (row 8, column 11) would run tile 1055 of 1024: idle. */
+  g_assert_true (uth_hit_tiling_sms (700, 500, &f->ctx, &view, 45 + 5, 36 + 5, &hit));
+  g_assert_cmpint (hit.index, ==, -1);
+  g_assert_nonnull (strstr (hit.tooltip, "tile 924"));
+  g_clear_pointer (&hit.tooltip, g_free);
+  g_assert_true (uth_hit_tiling_sms (700, 500, &f->ctx, &view, 45 + 11.5 * 40.66, 36 + 8.5 * 40.66, &hit));
+  g_assert_nonnull (strstr (hit.tooltip, "SM 131"));
+  g_assert_nonnull (strstr (hit.tooltip, "idle"));
+  g_clear_pointer (&hit.tooltip, g_free);
+
+  /* The middle traffic bar is the tiled one: A read 32 times. */
+  g_assert_true (uth_hit_tiling_traffic (600, 300, &f->ctx, &view, 300, 36 + (300 - 36 - 48) * 0.5, &hit));
+  g_assert_nonnull (strstr (hit.tooltip, "4096 × 4096 × 32"));
+  g_clear_pointer (&hit.tooltip, g_free);
 }
 
 /* ---- flash ---- */
@@ -420,6 +437,17 @@ test_kv_fits (Fixture       *f,
   g_assert_nonnull (strstr (hit.tooltip, "fits on one GPU"));
   g_free (hit.tooltip);
   g_assert_false (uth_hit_kv_fits (900, 800, &f->ctx, &view, 10, 10, &hit));
+
+  /* Variant bars: the first is MHA, 2 x 32 layers x 32 heads. */
+  g_assert_true (uth_hit_kv_variants (600, 236, &f->ctx, &view, 300, 36 + 10, &hit));
+  g_assert_nonnull (strstr (hit.tooltip, "MHA"));
+  g_assert_nonnull (strstr (hit.tooltip, "32 heads"));
+  g_clear_pointer (&hit.tooltip, g_free);
+  /* The budget bar starts with the weights. */
+  g_assert_true (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 60, &hit));
+  g_assert_nonnull (strstr (hit.tooltip, "Weights"));
+  g_clear_pointer (&hit.tooltip, g_free);
+  g_assert_false (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 200, &hit));
 }
 
 int

@@ -673,6 +673,98 @@ uth_hit_kv_fits (double                  width,
   return TRUE;
 }
 
+gboolean
+uth_hit_kv_variants (double                  width,
+                     double                  height,
+                     const UthFigureContext *ctx,
+                     const UthKvView        *view,
+                     double                  x,
+                     double                  y,
+                     UthFigureHit           *hit)
+{
+  static const UthAttnKind kinds[4] = { UTH_ATTN_MHA, UTH_ATTN_GQA, UTH_ATTN_MQA, UTH_ATTN_MLA };
+  const UthModel *m = ctx->input.model;
+  double s = scale_of (ctx), top = 36 * s, eb = kv_element_bytes (ctx);
+  guint32 group;
+  int i;
+  g_autofree char *v = NULL;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (m == NULL || y < top || y >= height)
+    return FALSE;
+  i = (int) ((y - top) / ((height - top) / 4));
+  if (i < 0 || i > 3)
+    return FALSE;
+  group = view->group > 0 ? view->group : uth_memory_group_size (m);
+  v = uth_format_bytes ((double) uth_memory_kv_elements_as (m, kinds[i], kinds[i] == UTH_ATTN_GQA ? group : 0) * eb);
+  switch (kinds[i])
+    {
+    case UTH_ATTN_MHA:
+      hit->tooltip = g_strdup_printf (_("<b>MHA: %s per token</b>\nEvery query head has its own key and value:\n2 × %u layers × %u heads × head dim × %g bytes"),
+                                      v, m->layers, m->heads, eb);
+      break;
+    case UTH_ATTN_GQA:
+      hit->tooltip = g_strdup_printf (_("<b>GQA: %s per token</b>\n%u query heads share each key and value head:\n2 × %u layers × ⌈%u / %u⌉ KV heads × head dim × %g bytes"),
+                                      v, group, m->layers, m->heads, group, eb);
+      break;
+    case UTH_ATTN_MQA:
+      hit->tooltip = g_strdup_printf (_("<b>MQA: %s per token</b>\nAll query heads share one key and value head:\n2 × %u layers × head dim × %g bytes"),
+                                      v, m->layers, eb);
+      break;
+    default:
+      if (m->attention == UTH_ATTN_MLA)
+        hit->tooltip = g_strdup_printf (_("<b>MLA: %s per token</b>\nOne compressed latent and a shared rotary key per layer:\n%u layers × (%u + %u) × %g bytes"),
+                                        v, m->layers, m->kv_lora_rank, m->qk_rope_dim, eb);
+      else
+        hit->tooltip = g_strdup_printf (_("<b>MLA: %s per token</b>\nWith DeepSeek-V2’s proportions, a latent of 4 × head dim and a rotary key of head dim ÷ 2:\n%u layers × 4.5 × %u × %g bytes"),
+                                        v, m->layers, m->head_dim, eb);
+      break;
+    }
+  return TRUE;
+}
+
+gboolean
+uth_hit_kv_budget (double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx,
+                   const UthKvView        *view,
+                   double                  x,
+                   double                  y,
+                   UthFigureHit           *hit)
+{
+  static const char *names[4] = { N_("Weights"), N_("KV cache"), N_("Activations"), N_("Runtime reserve") };
+  static const char *what[4] = {
+    N_("parameters × bytes per weight, split over the GPUs"),
+    N_("batch × context × KV bytes per token (sliding-window layers keep only the window)"),
+    N_("the largest transient tensors of a forward pass"),
+    N_("what the engine keeps for itself (CUDA context, workspace)"),
+  };
+  double s = scale_of (ctx), bar_y = 40 * s, bar_h = 44 * s, values[4];
+  UthMemoryBudget b;
+  UthMemoryStack st;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (ctx->input.model == NULL || y < bar_y || y > bar_y + bar_h ||
+      uth_memory_budget (&ctx->input, &b) != UTH_ESTIMATE_OK)
+    return FALSE;
+  uth_memory_stack (&b, &st);
+  values[0] = b.weights;
+  values[1] = b.kv;
+  values[2] = b.activations;
+  values[3] = b.reserve;
+  for (int i = 0; i < 4; i++)
+    if (x >= st.start[i] * width && x < st.end[i] * width)
+      {
+        g_autofree char *v = uth_format_bytes (values[i]);
+
+        hit->tooltip = g_strdup_printf ("<b>%s: %s</b>\n%s", _(names[i]), v, _(what[i]));
+        return TRUE;
+      }
+  return FALSE;
+}
+
 /* ---- the page ---- */
 
 static void
@@ -836,5 +928,9 @@ uth_hit_kv (double                  width,
     y /= f;
   }
   page_layout (width, height, scale_of (ctx), &l);
+  if (x >= l.variants.x && y >= l.variants.y && x < l.variants.x + l.variants.w && y < l.variants.y + l.variants.h)
+    return uth_hit_kv_variants (l.variants.w, l.variants.h, ctx, &view, x - l.variants.x, y - l.variants.y, hit);
+  if (x >= l.budget.x && y >= l.budget.y && x < l.budget.x + l.budget.w && y < l.budget.y + l.budget.h)
+    return uth_hit_kv_budget (l.budget.w, l.budget.h, ctx, &view, x - l.budget.x, y - l.budget.y, hit);
   return uth_hit_kv_fits (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
 }

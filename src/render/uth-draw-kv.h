@@ -68,6 +68,22 @@ void     uth_draw_kv_fits     (cairo_t                *cr,
                                double                  height,
                                const UthFigureContext *ctx,
                                const UthKvView        *view);
+/* The variant bar under (x, y) with its formula (index -1). */
+gboolean uth_hit_kv_variants  (double                  width,
+                               double                  height,
+                               const UthFigureContext *ctx,
+                               const UthKvView        *view,
+                               double                  x,
+                               double                  y,
+                               UthFigureHit           *hit);
+/* The budget segment under (x, y) with its value and what it is (index -1). */
+gboolean uth_hit_kv_budget    (double                  width,
+                               double                  height,
+                               const UthFigureContext *ctx,
+                               const UthKvView        *view,
+                               double                  x,
+                               double                  y,
+                               UthFigureHit           *hit);
 /* The fits-map cell under (x, y): hit->index = model row x GPUs + GPU column. */
 gboolean uth_hit_kv_fits      (double                  width,
                                double                  height,

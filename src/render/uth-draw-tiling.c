@@ -151,7 +151,7 @@ matrix_area (double                width,
              const UthTilingInput *in,
              UthChartRect         *area)
 {
-  double left = 40 * s, top = 40 * s, bottom = 74 * s, right = 12 * s;
+  double left = 40 * s, top = 40 * s, bottom = 96 * s, right = 12 * s;
   double bw = MAX (width - left - right, 10), bh = MAX (height - top - bottom, 10);
   /* Keep the shape of the matrix, but never thinner than 1 : 4 so both sides stay visible. */
   double aspect = CLAMP ((double) in->n / (double) in->m, 1.0 / 4.0, 4.0);
@@ -322,6 +322,17 @@ uth_draw_tiling_matrix (cairo_t                *cr,
   if ((double) view->input.n / (double) view->input.m > 4.0 || (double) view->input.m / (double) view->input.n > 4.0)
     uth_draw_text (cr, ctx, UTH_FONT_TICK, _("(shape squeezed to 1 : 4 to fit)"), area.x + area.w / 2,
                    area.y + area.h + 4 * s, UTH_ANCHOR_N, area.w + 60 * s, NULL);
+  /* Partial edge tiles are nearly invisible at 4097: say what they cost. */
+  if (view->input.m % view->input.bm != 0 || view->input.n % view->input.bn != 0)
+    {
+      g_autofree char *edge = g_strdup_printf (_("Edge tiles hold %" G_GUINT64_FORMAT " of %u rows and %" G_GUINT64_FORMAT " of %u columns, but cost a whole tile"),
+                                               view->input.m % view->input.bm ? view->input.m % view->input.bm : view->input.bm, view->input.bm,
+                                               view->input.n % view->input.bn ? view->input.n % view->input.bn : view->input.bn, view->input.bn);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, edge, area.x + area.w / 2, area.y + area.h + 22 * s,
+                     UTH_ANCHOR_N, width, NULL);
+    }
 
   wave_color (&t, 0, &legend[0].color);
   wave_color (&t, last_wave (&t), &legend[1].color);
@@ -426,6 +437,67 @@ draw_wave_bars (cairo_t                *cr,
   cairo_stroke (cr);
 }
 
+/* Where the SM grid sits inside the SM sub-figure; drawing and hit-testing share it. */
+static void
+sm_grid (double   width,
+         double   height,
+         double   s,
+         guint32  sms,
+         guint32 *cols,
+         guint32 *rows,
+         double  *cell,
+         double  *gx,
+         double  *gy)
+{
+  double grid_top = 36 * s, bars_h = 56 * s, caption_h = 26 * s;
+  double grid_h = MAX (height - grid_top - bars_h - caption_h - 16 * s, 1);
+
+  uth_grid_layout (sms, width / grid_h, cols, rows);
+  *cell = MIN (width / MAX (*cols, 1), grid_h / MAX (*rows, 1));
+  *gx = (width - *cell * *cols) / 2;
+  *gy = grid_top;
+}
+
+gboolean
+uth_hit_tiling_sms (double                  width,
+                    double                  height,
+                    const UthFigureContext *ctx,
+                    const UthTilingView    *view,
+                    double                  x,
+                    double                  y,
+                    UthFigureHit           *hit)
+{
+  double s = scale_of (ctx);
+  UthTiling t;
+  guint32 cols, rows, col, row, sm;
+  double cell, gx, gy;
+  guint64 wave, tile;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (uth_tiling_compute (&view->input, &t) != UTH_TILING_OK)
+    return FALSE;
+  sm_grid (width, height, s, view->input.sms, &cols, &rows, &cell, &gx, &gy);
+  if (x < gx || y < gy || cell <= 0)
+    return FALSE;
+  col = (guint32) ((x - gx) / cell);
+  row = (guint32) ((y - gy) / cell);
+  if (col >= cols || row >= rows)
+    return FALSE;
+  sm = row * cols + col;
+  if (sm >= view->input.sms)
+    return FALSE;
+  wave = shown_wave (view, &t);
+  tile = wave * view->input.sms + sm;
+  if (tile < t.tiles)
+    hit->tooltip = g_strdup_printf (_("<b>SM %u</b> in wave %" G_GUINT64_FORMAT ": tile %" G_GUINT64_FORMAT " (row %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ")"),
+                                    sm, wave + 1, tile, tile / t.tiles_n, tile % t.tiles_n);
+  else
+    hit->tooltip = g_strdup_printf (_("<b>SM %u</b> is idle in wave %" G_GUINT64_FORMAT ": the %" G_GUINT64_FORMAT " tiles ran out"),
+                                    sm, wave + 1, t.tiles);
+  return TRUE;
+}
+
 void
 uth_draw_tiling_sms (cairo_t                *cr,
                      double                  width,
@@ -437,8 +509,8 @@ uth_draw_tiling_sms (cairo_t                *cr,
   UthTiling t;
   guint64 shown, busy;
   guint32 cols, rows, sm;
-  double grid_top = 36 * s, bars_h = 56 * s, caption_h = 26 * s;
-  double grid_h, cell, gx, gy, gap;
+  double bars_h = 56 * s;
+  double cell, gx, gy, gap;
   g_autofree char *heading = NULL;
   UthRgba c, idle;
 
@@ -452,12 +524,8 @@ uth_draw_tiling_sms (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
 
-  grid_h = height - grid_top - bars_h - caption_h - 16 * s;
-  uth_grid_layout (view->input.sms, width / MAX (grid_h, 1), &cols, &rows);
-  cell = MIN (width / cols, grid_h / rows);
+  sm_grid (width, height, s, view->input.sms, &cols, &rows, &cell, &gx, &gy);
   gap = cell > 10 * s ? 2 * s : 1;
-  gx = (width - cell * cols) / 2;
-  gy = grid_top;
   wave_color (&t, shown, &c);
   uth_draw_color (ctx, UTH_COLOR_DIM, &idle);
   for (sm = 0; sm < view->input.sms; sm++)
@@ -583,6 +651,51 @@ uth_draw_tiling_traffic (cairo_t                *cr,
                  label_w + plot_w / 2, height, UTH_ANCHOR_S, plot_w, NULL);
 }
 
+gboolean
+uth_hit_tiling_traffic (double                  width,
+                        double                  height,
+                        const UthFigureContext *ctx,
+                        const UthTilingView    *view,
+                        double                  x,
+                        double                  y,
+                        UthFigureHit           *hit)
+{
+  double s = scale_of (ctx);
+  double top = 36 * s, axis_h = 48 * s, bar_h;
+  const UthTilingInput *in = &view->input;
+  UthTiling t;
+  int i;
+  g_autofree char *v = NULL;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (uth_tiling_compute (in, &t) != UTH_TILING_OK || y < top || y >= height - axis_h)
+    return FALSE;
+  bar_h = (height - top - axis_h) / 3;
+  i = (int) ((y - top) / bar_h);
+  if (i == 0)
+    {
+      v = uth_format_bytes (t.bytes_naive);
+      hit->tooltip = g_strdup_printf (_("<b>No reuse: %s</b>\nEvery multiply-add reads its A and B element from DRAM:\n(2 × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") × %g bytes"),
+                                      v, in->m, in->n, in->k, in->m, in->n, in->bytes_per_element);
+    }
+  else if (i == 1)
+    {
+      v = uth_format_bytes (t.bytes_tiled);
+      hit->tooltip = g_strdup_printf (_("<b>Tiled: %s</b>\nA read once per column of tiles, B once per row of tiles:\n(%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") × %g bytes\nIntensity %.1f FLOP/byte"),
+                                      v, in->m, in->k, t.tiles_n, in->k, in->n, t.tiles_m, in->m, in->n,
+                                      in->bytes_per_element, t.intensity_tiled);
+    }
+  else
+    {
+      v = uth_format_bytes (t.bytes_ideal);
+      hit->tooltip = g_strdup_printf (_("<b>Ideal: %s</b>\nA and B read once, C written once:\n(%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") × %g bytes\nIntensity %.1f FLOP/byte"),
+                                      v, in->m, in->k, in->k, in->n, in->m, in->n, in->bytes_per_element,
+                                      t.intensity_ideal);
+    }
+  return TRUE;
+}
+
 /* ---- the K loop ---- */
 
 static void
@@ -660,7 +773,7 @@ uth_draw_tiling_kloop (cairo_t                *cr,
   const UthTilingInput *in = &view->input;
   UthTiling t;
   guint64 tile, step, row, col;
-  double top = 36 * s, foot = 58 * s, thick, len, ax, ay, bx, by, sx, sw;
+  double top = 36 * s, foot = 66 * s, thick, ax, ay, bx, by, sx, sw;
   double per_step, loaded;
   g_autofree char *heading = NULL, *line1 = NULL, *line2 = NULL, *smem = NULL, *limit = NULL;
   g_autofree char *loaded_s = NULL, *per_s = NULL;
@@ -681,27 +794,35 @@ uth_draw_tiling_kloop (cairo_t                *cr,
   /* A's row panel runs left to right into C's tile; B's column panel runs top to bottom
    * into it: the classic picture of C[tile] += A[row panel, k] · B[k, column panel]. */
   sw = MIN (width * 0.36, 320 * s);
-  len = MIN (width - sw - 48 * s, height - top - foot - 24 * s);
-  thick = CLAMP (len * 0.2, 16 * s, 56 * s);
-  ax = 24 * s;
-  ay = top + 16 * s + len - thick;
-  bx = ax + len - thick;
-  by = top + 16 * s;
-  len -= thick;
-  draw_strip (cr, ctx, ax, ay + thick * 0, len, thick, TRUE, t.k_steps, step);
-  draw_strip (cr, ctx, bx + thick * 0, by, thick, len, FALSE, t.k_steps, step);
-  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &next);
-  uth_draw_set_rgba (cr, &next, 0.25 + 0.75 * (double) (step + 1) / (double) t.k_steps);
-  cairo_rectangle (cr, bx, ay, thick, thick);
-  cairo_fill (cr);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  cairo_set_line_width (cr, 1.5 * s);
-  cairo_rectangle (cr, bx, ay, thick, thick);
-  cairo_stroke (cr);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("A: row panel"), ax, ay - 4 * s, UTH_ANCHOR_SW, len, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("B: column panel"), bx - 6 * s, by, UTH_ANCHOR_NE, bx - ax, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("C tile"), bx + thick / 2, ay + thick + 4 * s, UTH_ANCHOR_N, 0, NULL);
+  {
+    /* The two panels both run along K but get the room each side has, not equal lengths. */
+    double left_w = width - sw - 40 * s, avail_h = height - top - foot - 28 * s;
+    double len_a, len_b;
+    g_autofree char *a_label = g_strdup_printf (_("A: %u rows × K"), in->bm);
+    g_autofree char *b_label = g_strdup_printf (_("B: K × %u columns"), in->bn);
+
+    thick = CLAMP (MIN (left_w, avail_h) * 0.2, 18 * s, 52 * s);
+    len_a = MAX (left_w - thick - 16 * s, 20 * s);
+    len_b = MAX (avail_h - thick, 20 * s);
+    ax = 8 * s;
+    bx = ax + len_a;
+    by = top + 22 * s;
+    ay = by + len_b;
+    draw_strip (cr, ctx, ax, ay, len_a, thick, TRUE, t.k_steps, step);
+    draw_strip (cr, ctx, bx, by, thick, len_b, FALSE, t.k_steps, step);
+    uth_draw_color (ctx, UTH_COLOR_COMPUTE, &next);
+    uth_draw_set_rgba (cr, &next, 0.25 + 0.75 * (double) (step + 1) / (double) t.k_steps);
+    cairo_rectangle (cr, bx, ay, thick, thick);
+    cairo_fill (cr);
+    uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+    cairo_set_line_width (cr, 1.5 * s);
+    cairo_rectangle (cr, bx, ay, thick, thick);
+    cairo_stroke (cr);
+    uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, a_label, ax, ay - 4 * s, UTH_ANCHOR_SW, len_a, NULL);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, b_label, bx - 8 * s, by, UTH_ANCHOR_NE, len_a, NULL);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, _("C tile"), bx + thick / 2, ay + thick + 4 * s, UTH_ANCHOR_N, 0, NULL);
+  }
 
   /* Shared memory: the stage being multiplied and, double-buffered, the one being loaded. */
   sx = width - sw;
@@ -942,5 +1063,12 @@ uth_hit_tiling (double                  width,
     y /= f;
   }
   page_layout (width, height, scale_of (ctx), &l);
-  return uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit);
+  if (uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
+    return TRUE;
+  /* Only the matrix's tiles are items (hover highlights them); the rest just explain. */
+  if (x >= l.sms.x && y >= l.sms.y && x < l.sms.x + l.sms.w && y < l.sms.y + l.sms.h)
+    return uth_hit_tiling_sms (l.sms.w, l.sms.h, ctx, &view, x - l.sms.x, y - l.sms.y, hit);
+  if (x >= l.traffic.x && y >= l.traffic.y && x < l.traffic.x + l.traffic.w && y < l.traffic.y + l.traffic.h)
+    return uth_hit_tiling_traffic (l.traffic.w, l.traffic.h, ctx, &view, x - l.traffic.x, y - l.traffic.y, hit);
+  return FALSE;
 }

@@ -64,6 +64,22 @@ void     uth_draw_tiling_sms      (cairo_t                *cr,
                                    double                  height,
                                    const UthFigureContext *ctx,
                                    const UthTilingView    *view);
+/* The SM under (x, y): the tile it runs in the shown wave, or that it idles (index -1). */
+gboolean uth_hit_tiling_sms       (double                  width,
+                                   double                  height,
+                                   const UthFigureContext *ctx,
+                                   const UthTilingView    *view,
+                                   double                  x,
+                                   double                  y,
+                                   UthFigureHit           *hit);
+/* The traffic bar under (x, y) with its formula and values (index -1). */
+gboolean uth_hit_tiling_traffic   (double                  width,
+                                   double                  height,
+                                   const UthFigureContext *ctx,
+                                   const UthTilingView    *view,
+                                   double                  x,
+                                   double                  y,
+                                   UthFigureHit           *hit);
 /* DRAM bytes without reuse, tiled and ideal, on a log scale. */
 void     uth_draw_tiling_traffic  (cairo_t                *cr,
                                    double                  width,
