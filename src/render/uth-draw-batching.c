@@ -399,12 +399,15 @@ draw_utilization (cairo_t                *cr,
   UthPlot plot;
   UthLegendItem items[2];
   UthChartRect ext;
+  double heading_y, heading_w;
   gboolean ok[11];
   int i, k;
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("GPU utilization of a decode step against batch size"),
                  x, y, UTH_ANCHOR_NW, w, &ext);
+  heading_y = y;
+  heading_w = ext.w;
   y = ext.y + ext.h + 6 * s;
   h -= ext.h + 6 * s;
   for (i = 0; i < 11; i++)
@@ -456,11 +459,11 @@ draw_utilization (cairo_t                *cr,
 
   if (draw_measured (cr, ctx, &plot) > 0)
     {
-      g_autofree char *note = g_strdup (_("◇ measured steps near this context (data/reference.json)"));
+      g_autofree char *note = g_strdup (_("◇ measured (data/reference.json)"));
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, note, plot.left + plot.width - 4 * s, plot.top + plot.height - 4 * s,
-                     UTH_ANCHOR_SE, 0, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, note, x + w, heading_y + 2 * s, UTH_ANCHOR_NE,
+                     w - heading_w - 12 * s, NULL);
     }
 
   /* Label batch 1 and the page's batch limit with their values. */
