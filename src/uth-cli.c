@@ -17,15 +17,9 @@ static const struct
   { "catalog",  uth_cli_catalog },
   { "estimate", uth_cli_estimate },
   { "gemm",     uth_cli_gemm },
-#ifdef UTH_CLI_HAVE_INSPECT
   { "inspect",  uth_cli_inspect },
-#endif
-#ifdef UTH_CLI_HAVE_RENDER
   { "render",   uth_cli_render },
-#endif
-#ifdef UTH_CLI_HAVE_BENCH
   { "bench",    uth_cli_bench },
-#endif
 };
 
 static void
@@ -37,15 +31,9 @@ print_usage (void)
   g_print ("  under-the-hood catalog models|gpus|engines [--json]\n");
   g_print ("  under-the-hood estimate --model ID --gpu ID [OPTION…] [--json]\n");
   g_print ("  under-the-hood gemm --m M --k K --n N --gpu ID [--dtype DTYPE] [--engine ID] [--json]\n");
-#ifdef UTH_CLI_HAVE_INSPECT
   g_print ("  under-the-hood inspect FILE [--json]\n");
-#endif
-#ifdef UTH_CLI_HAVE_RENDER
   g_print ("  under-the-hood render PAGE --output FILE.png|svg|pdf [OPTION…]\n");
-#endif
-#ifdef UTH_CLI_HAVE_BENCH
   g_print ("  under-the-hood bench [OPTION…]\n");
-#endif
   g_print ("\n%s\n", _("Run a subcommand with --help for its options."));
   g_print ("%s\n", _("Exit status: 0 success, 1 failure, 2 bad usage."));
 }

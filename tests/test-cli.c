@@ -439,6 +439,44 @@ test_user_catalog (void)
   g_rmdir (dir);
 }
 
+static void
+test_inspect (void)
+{
+  g_autofree char *config = g_test_build_filename (G_TEST_DIST, "data", "hf", "llama-3-8b.json", NULL);
+  g_autofree char *garbage = g_test_build_filename (G_TEST_DIST, "data", "catalog-deep.json", NULL);
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  run (&r, "inspect", config, "--json");
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  assert_keys (o, "format architecture params layers hidden_size heads kv_heads head_dim vocab_size dtype");
+  g_assert_cmpstr (json_object_get_string_member (o, "format"), ==, "hf-config");
+  g_assert_cmpint (json_object_get_int_member (o, "params"), ==, G_GINT64_CONSTANT (8030261248));
+
+  /* Failures exit 1 with one line on stderr that names the file. */
+  run_clear (&r);
+  memset (&r, 0, sizeof r);
+  run (&r, "inspect", "/nonexistent/model.gguf");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "/nonexistent/model.gguf"));
+  g_assert_true (strchr (r.err, '\n') == r.err + strlen (r.err) - 1);
+
+  run_clear (&r);
+  memset (&r, 0, sizeof r);
+  run (&r, "inspect", garbage);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "catalog-deep.json"));
+  g_assert_true (strchr (r.err, '\n') == r.err + strlen (r.err) - 1);
+
+  run_clear (&r);
+  memset (&r, 0, sizeof r);
+  run (&r, "inspect");
+  g_assert_cmpint (r.status, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/cli/exit/usage", test_usage_errors);
   g_test_add_func ("/cli/exit/failure", test_failure_exit);
   g_test_add_func ("/cli/user-catalog", test_user_catalog);
+  g_test_add_func ("/cli/inspect", test_inspect);
 
   return g_test_run ();
 }
