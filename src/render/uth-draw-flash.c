@@ -155,6 +155,31 @@ square_x (const SidePanel *p,
   return p->x + 4 * (p->bar_w + 8 * s) + 20 * s;
 }
 
+/* A short list of what a memory holds, right of the square. */
+static void
+draw_holdings (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const SidePanel        *p,
+               const char             *heading,
+               const char * const     *lines,
+               int                     n)
+{
+  double s = scale_of (ctx);
+  double x = square_x (p, s) + p->sq + 20 * s, w = p->x + p->w - x, y = p->top;
+
+  if (w < 80 * s)
+    return;
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, heading, x, y, UTH_ANCHOR_NW, w, NULL);
+  y += 26 * s;
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  for (int i = 0; i < n; i++)
+    {
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, lines[i], x, y, UTH_ANCHOR_NW, w, NULL);
+      y += 22 * s;
+    }
+}
+
 static void
 draw_counters (cairo_t                *cr,
                const UthFigureContext *ctx,
@@ -195,9 +220,11 @@ static void
 draw_standard_side (cairo_t                *cr,
                     const UthFigureContext *ctx,
                     const SidePanel        *p,
+                    const UthFlashInput    *in,
                     const UthFlash         *f,
                     double                  progress)
 {
+  double n_d = (double) in->seq * in->head_dim, n_n = (double) in->seq * (double) in->seq;
   static const char *pass_names[UTH_FLASH_N_PASSES] = {
     N_("Pass 1 of 3: S = QKᵀ, written to HBM"),
     N_("Pass 2 of 3: P = softmax (S), S read, P written"),
@@ -268,6 +295,15 @@ draw_standard_side (cairo_t                *cr,
                  sx + p->sq / 2, p->top - 4 * s, UTH_ANCHOR_S, p->sq + 40 * s, NULL);
 
   draw_counters (cr, ctx, p, read, written, f->standard_bytes, f->standard_peak_bytes);
+  {
+    double per = f->standard_peak_bytes / (4.0 * n_d + 2.0 * n_n);
+    g_autofree char *qkvo = uth_format_bytes (4.0 * n_d * per), *sp = uth_format_bytes (2.0 * n_n * per);
+    g_autofree char *l0 = g_strdup_printf (_("Q, K, V, O: 4 × N × d, %s"), qkvo);
+    g_autofree char *l1 = g_strdup_printf (_("S and P: 2 × N × N, %s"), sp);
+    const char *lines[] = { l0, l1 };
+
+    draw_holdings (cr, ctx, p, _("In HBM"), lines, 2);
+  }
 }
 
 static void
@@ -362,6 +398,18 @@ draw_flash_side (cairo_t                *cr,
                  sx + p->sq / 2, p->top - 4 * s, UTH_ANCHOR_S, p->sq, NULL);
 
   draw_counters (cr, ctx, p, read, written, f->standard_bytes, f->flash_peak_bytes);
+  {
+    double e = view->input.bytes_per_element, d = view->input.head_dim;
+    g_autofree char *kv = uth_format_bytes (2.0 * f->bc * d * e), *qo = uth_format_bytes (2.0 * f->br * d * e);
+    g_autofree char *sb = uth_format_bytes ((double) f->br * f->bc * e), *m = uth_format_bytes (view->input.sram_bytes);
+    g_autofree char *l0 = g_strdup_printf (_("K, V blocks: 2 × %" G_GUINT64_FORMAT " × %u, %s"), f->bc, view->input.head_dim, kv);
+    g_autofree char *l1 = g_strdup_printf (_("Q, O blocks: 2 × %" G_GUINT64_FORMAT " × %u, %s"), f->br, view->input.head_dim, qo);
+    g_autofree char *l2 = g_strdup_printf (_("S block: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ", %s"), f->br, f->bc, sb);
+    g_autofree char *l3 = g_strdup_printf (_("of M = %s"), m);
+    const char *lines[] = { l0, l1, l2, l3 };
+
+    draw_holdings (cr, ctx, p, _("In SRAM now"), lines, 4);
+  }
 }
 
 void
@@ -384,7 +432,7 @@ uth_draw_flash_compare (cairo_t                *cr,
   progress = (double) (step + 1) / (double) f.steps;
   side_geometry (0, 0, half, height, s, &left);
   side_geometry (half + gap, 0, half, height, s, &right);
-  draw_standard_side (cr, ctx, &left, &f, progress);
+  draw_standard_side (cr, ctx, &left, &view->input, &f, progress);
   draw_flash_side (cr, ctx, &right, view, &f, step);
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
@@ -801,10 +849,10 @@ uth_draw_flash (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, f = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, &vw, &vh);
 
     cairo_save (cr);
-    cairo_scale (cr, f, f);
+    cairo_scale (cr, fit, fit);
     uth_draw_flash_view (cr, vw, vh, ctx, &view);
     cairo_restore (cr);
   }
@@ -828,12 +876,12 @@ uth_hit_flash (double                  width,
   else
     uth_flash_view_init (&view, ctx);
   {
-    double vw, vh, f = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, &vw, &vh);
 
     width = vw;
     height = vh;
-    x /= f;
-    y /= f;
+    x /= fit;
+    y /= fit;
   }
   page_layout (width, height, scale_of (ctx), &l);
   return uth_hit_flash_sweep (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);

@@ -891,10 +891,10 @@ uth_draw_kv (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, f = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, &vw, &vh);
 
     cairo_save (cr);
-    cairo_scale (cr, f, f);
+    cairo_scale (cr, fit, fit);
     uth_draw_kv_view (cr, vw, vh, ctx, &view);
     cairo_restore (cr);
   }
@@ -920,12 +920,12 @@ uth_hit_kv (double                  width,
   else
     uth_kv_view_init (&view, ctx);
   {
-    double vw, vh, f = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, &vw, &vh);
 
     width = vw;
     height = vh;
-    x /= f;
-    y /= f;
+    x /= fit;
+    y /= fit;
   }
   page_layout (width, height, scale_of (ctx), &l);
   if (x >= l.variants.x && y >= l.variants.y && x < l.variants.x + l.variants.w && y < l.variants.y + l.variants.h)

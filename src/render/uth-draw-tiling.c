@@ -1028,10 +1028,10 @@ uth_draw_tiling (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, f = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, &vw, &vh);
 
     cairo_save (cr);
-    cairo_scale (cr, f, f);
+    cairo_scale (cr, fit, fit);
     uth_draw_tiling_view (cr, vw, vh, ctx, &view);
     cairo_restore (cr);
   }
@@ -1055,12 +1055,12 @@ uth_hit_tiling (double                  width,
   else
     uth_tiling_view_init (&view, ctx);
   {
-    double vw, vh, f = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, &vw, &vh);
 
     width = vw;
     height = vh;
-    x /= f;
-    y /= f;
+    x /= fit;
+    y /= fit;
   }
   page_layout (width, height, scale_of (ctx), &l);
   if (uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
