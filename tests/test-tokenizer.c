@@ -326,8 +326,8 @@ test_corpus_model (void)
   guint32 vocab;
 
   g_assert_nonnull (ngram);
-  g_assert_cmpuint (uth_corpus_model_get_n_files (), ==, 4);
-  g_assert_cmpuint (uth_corpus_model_get_n_words (), >, 2000);
+  g_assert_cmpuint (uth_corpus_model_get_n_files (), ==, 6);
+  g_assert_cmpuint (uth_corpus_model_get_n_words (), >, 4000);
   vocab = uth_ngram_get_vocab (ngram);
   p = g_new0 (double, vocab);
   uth_ngram_distribution (ngram, (const guint32 *) ids->data, ids->len, p);

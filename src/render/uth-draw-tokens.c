@@ -97,7 +97,7 @@ describe_tokenizer (UthTokenizer *tok)
 
   if (uth_tokenizer_is_default (tok))
     /* Translators: the project's own tokenizer; 1st %s a count of merges, 2nd the vocabulary size */
-    return g_strdup_printf (_("Tokenizer: this app’s own byte-level BPE, %s merges learned at build time from its four pages about LLMs and GPUs; vocabulary %s tokens"),
+    return g_strdup_printf (_("Tokenizer: this app’s own byte-level BPE, %s merges learned at build time from its own six pages about LLMs and GPUs; vocabulary %s tokens"),
                             merges, vocab);
   /* Translators: file name, kind of BPE, number of merges, vocabulary size */
   return g_strdup_printf (_("Tokenizer: %s (%s, %s merges, vocabulary %s tokens)"),
