@@ -157,6 +157,7 @@ draw_segment (cairo_t                *cr,
 typedef struct
 {
   double x, y, w, h;          /* the lanes */
+  double axis_y;              /* where the time axis goes, below the activity strip */
   double window;
   guint  rows;
 } Lanes;
@@ -182,10 +183,10 @@ draw_lanes_axes (cairo_t                *cr,
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
       cairo_move_to (cr, px, l->y);
-      cairo_line_to (cr, px, l->y + l->h);
+      cairo_line_to (cr, px, l->axis_y);
       cairo_stroke (cr);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, px, l->y + l->h + 4 * s, UTH_ANCHOR_N, 0, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, px, l->axis_y + 4 * s, UTH_ANCHOR_N, 0, NULL);
     }
   for (r = 0; r < l->rows; r++)
     {
@@ -199,7 +200,97 @@ draw_lanes_axes (cairo_t                *cr,
                           l->y + l->h / 2);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("Time (s)"), l->x + l->w / 2,
-                 l->y + l->h + 26 * s, UTH_ANCHOR_N, 0, NULL);
+                 l->axis_y + 26 * s, UTH_ANCHOR_N, 0, NULL);
+}
+
+#define ACTIVITY_BINS 160
+
+/* Under the lanes: compute used (FLOP/s of the steps ÷ peak) and the queue over time. */
+static void
+draw_activity (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const UthBatchResult   *r,
+               const Lanes            *l,
+               double                  limit,
+               double                  y,
+               double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double flops[ACTIVITY_BINS] = { 0 }, queue[ACTIVITY_BINS] = { 0 };
+  double dt = l->window / ACTIVITY_BINS, peak, top_u = 0, top_q = 0, bw = l->w / ACTIVITY_BINS;
+  g_autofree char *u_text = NULL, *q_text = NULL, *pct = NULL;
+  UthRgba col;
+  size_t i;
+  int b;
+
+  cairo_rectangle (cr, l->x, y, l->w, h);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+  cairo_fill (cr);
+  if (r == NULL || r->n_steps_log == 0 || ctx->input.gpu == NULL)
+    return;
+  peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations) * ctx->input.gpus;
+  for (i = 0; i < r->n_steps_log; i++)
+    {
+      const UthBatchStep *st = &r->steps_log[i];
+
+      double t1 = MIN (st->t1, limit);
+
+      if (st->t0 >= limit)
+        break;
+      /* Spread the step's FLOPs over the bins it covers, in proportion to time. */
+      for (b = (int) (st->t0 / dt); b < ACTIVITY_BINS && b * dt < t1; b++)
+        {
+          double overlap = MIN (t1, (b + 1) * dt) - MAX (st->t0, b * dt);
+
+          if (overlap > 0 && st->t1 > st->t0)
+            flops[b] += st->flops * overlap / (st->t1 - st->t0);
+          queue[b] = MAX (queue[b], st->queue);
+        }
+    }
+  for (b = 0; b < ACTIVITY_BINS; b++)
+    {
+      flops[b] = peak > 0 ? flops[b] / (dt * peak) : 0;
+      top_u = MAX (top_u, flops[b]);
+      top_q = MAX (top_q, queue[b]);
+    }
+  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &col);
+  uth_draw_set_rgba (cr, &col, 0.75);
+  for (b = 0; b < ACTIVITY_BINS && top_u > 0; b++)
+    if (flops[b] > 0)
+      {
+        double bh = MIN (flops[b] / top_u, 1.0) * (h - 4 * s);
+
+        cairo_rectangle (cr, l->x + b * bw, y + h - bh, bw, bh);
+      }
+  cairo_fill (cr);
+  if (top_q > 0)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      cairo_set_line_width (cr, 2 * s);
+      for (b = 0; b < ACTIVITY_BINS && (b + 0.5) * dt < limit; b++)
+        {
+          double qy = y + h - queue[b] / top_q * (h - 4 * s);
+
+          if (b == 0)
+            cairo_move_to (cr, l->x, qy);
+          else
+            cairo_line_to (cr, l->x + b * bw, qy);
+          cairo_line_to (cr, l->x + (b + 1) * bw, qy);
+        }
+      cairo_stroke (cr);
+    }
+  pct = uth_format_percent (top_u);
+  u_text = g_strdup_printf (_("compute used, up to %s of peak"), pct);
+  q_text = g_strdup_printf (ngettext ("— queue, up to %.0f waiting", "— queue, up to %.0f waiting",
+                                      (gulong) top_q), top_q);
+  uth_draw_set_rgba (cr, &col, 1.0);
+  cairo_rectangle (cr, l->x + 4 * s, y + 5 * s, 12 * s, 10 * s);
+  cairo_fill (cr);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, u_text, l->x + 20 * s, y + 2 * s, UTH_ANCHOR_NW, l->w / 2, NULL);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, q_text, l->x + l->w - 4 * s, y + 2 * s, UTH_ANCHOR_NE,
+                 l->w / 2, NULL);
 }
 
 static void
@@ -216,6 +307,7 @@ draw_timeline (cairo_t                *cr,
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
   double limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
+  double strip_h = 52 * s;
   g_autofree char *tput = NULL, *ttft = NULL, *line = NULL;
   UthChartRect ext;
   Lanes l;
@@ -237,12 +329,14 @@ draw_timeline (cairo_t                *cr,
   l.x = x + 64 * s;
   l.y = ext.y + ext.h + 10 * s;
   l.w = w - 64 * s - 8 * s;
-  l.h = h - (l.y - y) - 54 * s;
+  l.h = h - (l.y - y) - 54 * s - strip_h - 6 * s;
+  l.axis_y = l.y + l.h + 6 * s + strip_h;
   l.window = window;
   l.rows = uth_batching_view_rows (view);
   cairo_rectangle (cr, l.x, l.y, l.w, l.h);
   uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
   cairo_fill (cr);
+  draw_activity (cr, ctx, r, &l, limit, l.y + l.h + 6 * s, strip_h);
   draw_lanes_axes (cr, ctx, &l);
   if (r == NULL)
     return;
@@ -270,7 +364,7 @@ draw_timeline (cairo_t                *cr,
       uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
       cairo_set_line_width (cr, 2.5 * s);
       cairo_move_to (cr, px, l.y - 4 * s);
-      cairo_line_to (cr, px, l.y + l.h + 4 * s);
+      cairo_line_to (cr, px, l.axis_y + 4 * s);
       cairo_stroke (cr);
     }
   if (view->config.max_batch > l.rows)
@@ -281,7 +375,7 @@ draw_timeline (cairo_t                *cr,
                                                view->config.max_batch - l.rows);
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, l.x + l.w, l.y + l.h + 26 * s,
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, l.x + l.w, l.axis_y + 26 * s,
                      UTH_ANCHOR_NE, 0, NULL);
     }
 }
