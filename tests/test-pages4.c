@@ -86,7 +86,7 @@ show (UthWindow  *window,
   flush_main_loop ();
 }
 
-/* Typing 4097 into M, K and N gives 33 x 33 = 1089 tiles in 9 waves on an H100's 132 SMs. */
+/* Setting M, K and N to 4097 gives 33 x 33 = 1089 tiles in 9 waves on an H100's 132 SMs. */
 static void
 test_tiling_sliders (void)
 {
@@ -101,8 +101,9 @@ test_tiling_sliders (void)
   show (window, "tiling");
   page = UTH_PAGE_TILING (uth_window_get_page (window, "tiling"));
   view = uth_page_tiling_get_view (page);
+  /* M, K and N are the first three log sliders. */
   for (guint i = 0; i < 3; i++)
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (nth_of_type (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON, i)), 4097);
+    uth_log_slider_set_value (UTH_LOG_SLIDER (nth_of_type (GTK_WIDGET (page), UTH_TYPE_LOG_SLIDER, i)), 4097);
   flush_main_loop ();
   g_assert_cmpuint (view->input.m, ==, 4097);
   g_assert_cmpuint (view->input.k, ==, 4097);

@@ -8,6 +8,7 @@
 #include "pages/uth-page-tiling.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
+#include "widgets/uth-log-slider.h"
 
 /* Milliseconds between animation steps. */
 #define STEP_INTERVAL_MS 180
@@ -21,9 +22,12 @@ struct _UthPageTiling
   gboolean        updating;     /* setting spin buttons from code: ignore their signals */
 
   UthFigure      *figure;
-  GtkSpinButton  *m_spin;
-  GtkSpinButton  *k_spin;
-  GtkSpinButton  *n_spin;
+  GtkBox         *m_box;
+  GtkBox         *k_box;
+  GtkBox         *n_box;
+  UthLogSlider   *m_slider;
+  UthLogSlider   *k_slider;
+  UthLogSlider   *n_slider;
   GtkDropDown    *bm_drop;
   GtkDropDown    *bn_drop;
   GtkDropDown    *bk_drop;
@@ -107,9 +111,9 @@ refresh (UthPageTiling *self)
 static void
 read_controls (UthPageTiling *self)
 {
-  self->view.input.m = (guint64) gtk_spin_button_get_value (self->m_spin);
-  self->view.input.k = (guint64) gtk_spin_button_get_value (self->k_spin);
-  self->view.input.n = (guint64) gtk_spin_button_get_value (self->n_spin);
+  self->view.input.m = uth_log_slider_get_value (self->m_slider);
+  self->view.input.k = uth_log_slider_get_value (self->k_slider);
+  self->view.input.n = uth_log_slider_get_value (self->n_slider);
   self->view.input.bm = tile_sizes[MIN (gtk_drop_down_get_selected (self->bm_drop), G_N_ELEMENTS (tile_sizes) - 1)];
   self->view.input.bn = tile_sizes[MIN (gtk_drop_down_get_selected (self->bn_drop), G_N_ELEMENTS (tile_sizes) - 1)];
   self->view.input.bk = k_sizes[MIN (gtk_drop_down_get_selected (self->bk_drop), G_N_ELEMENTS (k_sizes) - 1)];
@@ -120,9 +124,9 @@ static void
 write_controls (UthPageTiling *self)
 {
   self->updating = TRUE;
-  gtk_spin_button_set_value (self->m_spin, (double) self->view.input.m);
-  gtk_spin_button_set_value (self->k_spin, (double) self->view.input.k);
-  gtk_spin_button_set_value (self->n_spin, (double) self->view.input.n);
+  uth_log_slider_set_value (self->m_slider, self->view.input.m);
+  uth_log_slider_set_value (self->k_slider, self->view.input.k);
+  uth_log_slider_set_value (self->n_slider, self->view.input.n);
   gtk_drop_down_set_selected (self->bm_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), self->view.input.bm));
   gtk_drop_down_set_selected (self->bn_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), self->view.input.bn));
   gtk_drop_down_set_selected (self->bk_drop, drop_index (k_sizes, G_N_ELEMENTS (k_sizes), self->view.input.bk));
@@ -323,6 +327,18 @@ uth_page_tiling_dispose (GObject *object)
   G_OBJECT_CLASS (uth_page_tiling_parent_class)->dispose (object);
 }
 
+static UthLogSlider *
+add_size_slider (UthPageTiling *self,
+                 GtkBox        *box)
+{
+  GtkWidget *slider = uth_log_slider_new (1, (guint64) 1 << 24);
+
+  gtk_widget_set_size_request (slider, 220, -1);
+  gtk_box_append (box, slider);
+  g_signal_connect_swapped (slider, "notify::value", G_CALLBACK (control_changed_cb), self);
+  return UTH_LOG_SLIDER (slider);
+}
+
 static void
 uth_page_tiling_class_init (UthPageTilingClass *klass)
 {
@@ -338,9 +354,9 @@ uth_page_tiling_class_init (UthPageTilingClass *klass)
   g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-tiling.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, figure);
-  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, m_spin);
-  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, k_spin);
-  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, n_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, m_box);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, k_box);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, n_box);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, bm_drop);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, bn_drop);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, bk_drop);
@@ -368,6 +384,10 @@ uth_page_tiling_init (UthPageTiling *self)
   uth_tiling_view_init (&self->view, NULL);
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Log-scale sliders with a typed entry: 4096 and 4097 are one keystroke apart. */
+  self->m_slider = add_size_slider (self, self->m_box);
+  self->k_slider = add_size_slider (self, self->k_box);
+  self->n_slider = add_size_slider (self, self->n_box);
   self->updating = FALSE;
   uth_figure_set_draw_func (self->figure, uth_draw_tiling, uth_hit_tiling);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
