@@ -641,7 +641,7 @@ draw_cards (cairo_t                *cr,
     { N_("Time to first token, p50"), st->ttft_s.p50, co->ttft_s.p50, uth_format_seconds },
     { N_("Time to first token, p99"), st->ttft_s.p99, co->ttft_s.p99, uth_format_seconds },
     { N_("Time per output token, p50"), st->tpot_s.p50, co->tpot_s.p50, uth_format_seconds },
-    { N_("Compute used (÷ peak)"), st->compute_utilization, co->compute_utilization, uth_format_percent },
+    { N_("Compute · bandwidth used (÷ peak)"), st->compute_utilization, co->compute_utilization, uth_format_percent },
     { N_("Mean sequences per step"), st->mean_batch, co->mean_batch, uth_format_number },
   };
   int i;
@@ -651,6 +651,19 @@ draw_cards (cairo_t                *cr,
       g_autofree char *a = rows[i].fmt (rows[i].a);
       g_autofree char *b = rows[i].fmt (rows[i].b);
 
+      if (i == 4)
+        {
+          /* Compute and memory side by side: decode keeps the memory busy, not the ALUs. */
+          g_autofree char *ma = uth_format_percent (st->bandwidth_utilization);
+          g_autofree char *mb = uth_format_percent (co->bandwidth_utilization);
+          char *ca = g_strdup_printf ("%s · %s", a, ma);
+          char *cb = g_strdup_printf ("%s · %s", b, mb);
+
+          g_free (a);
+          g_free (b);
+          a = ca;
+          b = cb;
+        }
       draw_compare_card (cr, ctx, x + (i % 2) * (cw + gap), y + (i / 2) * (ch + gap), cw, ch,
                          _(rows[i].label), a, b);
     }

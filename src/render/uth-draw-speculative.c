@@ -247,6 +247,7 @@ static void
 draw_cards (cairo_t                    *cr,
             const UthFigureContext     *ctx,
             const UthSpeculativeView   *view,
+            const UthModel             *draft,
             const UthSpeculativeTiming *t,
             gboolean                    timed,
             double                      x,
@@ -260,7 +261,8 @@ draw_cards (cairo_t                    *cr,
   UthSpeculativeMonteCarlo mc;
   g_autofree char *v0 = NULL, *d0 = NULL, *v1 = NULL, *d1 = NULL, *v2 = NULL, *d2 = NULL;
   g_autofree char *v3 = NULL, *d3 = NULL;
-  uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16);
+  uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16), best_timed = 0;
+  UthSpeculativeTiming bt;
 
   memset (&mc, 0, sizeof mc);
   uth_speculative_monte_carlo (view->alpha, view->gamma, c, MC_PASSES, view->seed, &mc);
@@ -277,7 +279,13 @@ draw_cards (cairo_t                    *cr,
                             view->gamma + 1, t->verify_ratio);
     }
   v3 = g_strdup_printf (_("γ = %u: %.2f×"), best, uth_speculative_speedup (view->alpha, best, c));
-  d3 = g_strdup (_("The paper formula’s best γ from 1 to 16: more drafts add tokens, but each costs a draft step."));
+  if (timed && draft != NULL &&
+      uth_speculative_best_gamma_timed (&ctx->input, draft, view->alpha, 16, &best_timed, &bt) ==
+      UTH_SPECULATIVE_OK)
+    d3 = g_strdup_printf (_("By the paper formula, γ from 1 to 16. With every pass timed: γ = %u, %.2f×. More drafts add tokens, but each costs a draft step."),
+                          best_timed, bt.speedup_timed);
+  else
+    d3 = g_strdup (_("By the paper formula, γ from 1 to 16: more drafts add tokens, but each costs a draft step."));
 
   draw_card_wrapped (cr, ctx, x, y, cw, ch, _("Tokens per target pass"), v0, d0);
   draw_card_wrapped (cr, ctx, x + cw + gap, y, cw, ch, _("Speedup, paper formula"), v1, d1);
@@ -582,7 +590,7 @@ uth_draw_speculative (cairo_t                *cr,
                       subtitle, m, m, width - 2 * m);
   top_h = (height - y - m) * 0.42;
   draw_passes (cr, ctx, view, m, y, width * 0.56 - m, top_h);
-  draw_cards (cr, ctx, view, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
+  draw_cards (cr, ctx, view, draft, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
   y += top_h + 24 * s;
   draw_gamma_plot (cr, ctx, view, timed ? t.c : 0.0, m, y, width * 0.5 - m - 16 * s, height - m - y);
   draw_batch_plot (cr, ctx, view, draft, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s,
