@@ -92,6 +92,7 @@ struct _UthPreferencesWindow
   guint                 n_fields;
   GtkWidget           **field_widgets;
   GtkLabel             *editor_error;
+  GtkWidget            *editor;     /* the subpage while it exists (weak) */
 };
 
 G_DEFINE_FINAL_TYPE (UthPreferencesWindow, uth_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -429,6 +430,7 @@ open_editor (UthPreferencesWindow *self,
     heading = existing != NULL ? _("Edit Model") : _("New Model");
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_vexpand (box, TRUE);
   header = adw_header_bar_new ();
   title = adw_window_title_new (heading, NULL);
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
@@ -477,7 +479,24 @@ open_editor (UthPreferencesWindow *self,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   gtk_box_append (GTK_BOX (box), page);
 
-  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), box);
+  /* One subpage at a time: libadwaita 1.2 does not stack them, so a second editor replaces
+   * the first one's content in place. */
+  if (self->editor != NULL && gtk_widget_get_parent (self->editor) != NULL)
+    {
+      GtkWidget *old;
+
+      while ((old = gtk_widget_get_first_child (self->editor)) != NULL)
+        gtk_box_remove (GTK_BOX (self->editor), old);
+      gtk_box_append (GTK_BOX (self->editor), box);
+    }
+  else
+    {
+      g_clear_weak_pointer (&self->editor);
+      self->editor = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      g_object_add_weak_pointer (G_OBJECT (self->editor), (gpointer *) &self->editor);
+      gtk_box_append (GTK_BOX (self->editor), box);
+      adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), self->editor);
+    }
   gtk_widget_grab_focus (self->field_widgets[0]);
 }
 
@@ -705,6 +724,7 @@ uth_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog_dir);
   g_clear_pointer (&self->field_widgets, g_free);
+  g_clear_weak_pointer (&self->editor);
 
   G_OBJECT_CLASS (uth_preferences_window_parent_class)->dispose (object);
 }

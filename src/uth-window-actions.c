@@ -112,6 +112,25 @@ set_action_state (ViewState  *state,
     g_simple_action_set_state (G_SIMPLE_ACTION (action), value);
 }
 
+/* The leaflet's back button leads to the sidebar, which presentation mode hides: it stays
+ * hidden then, although its visibility follows the leaflet's folding otherwise. */
+static void
+back_button_visible_cb (GtkWidget  *button,
+                        GParamSpec *pspec,
+                        ViewState  *state)
+{
+  GtkWidget *window = GTK_WIDGET (state->window);
+  GObject *back = gtk_widget_get_template_child (window, UTH_TYPE_WINDOW, "back_button");
+  GObject *leaflet = gtk_widget_get_template_child (window, UTH_TYPE_WINDOW, "leaflet");
+  gboolean visible;
+
+  if (!GTK_IS_WIDGET (back) || !ADW_IS_LEAFLET (leaflet))
+    return;
+  visible = !state->presentation && adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
+  if (gtk_widget_get_visible (GTK_WIDGET (back)) != visible)
+    gtk_widget_set_visible (GTK_WIDGET (back), visible);
+}
+
 static void
 apply_view (ViewState *state)
 {
@@ -138,6 +157,7 @@ apply_view (ViewState *state)
       if (GTK_IS_WIDGET (child))
         gtk_widget_set_visible (GTK_WIDGET (child), !state->presentation);
     }
+  back_button_visible_cb (NULL, NULL, state);
   if (state->presentation)
     {
       gtk_widget_add_css_class (window, "presentation");
@@ -453,12 +473,14 @@ uth_window_actions_class_init (GtkWidgetClass *widget_class)
   /* Bound without a struct field: looked up by name when presentation mode hides them. */
   gtk_widget_class_bind_template_child_full (widget_class, "sidebar", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "sidebar_separator", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
 }
 
 void
 uth_window_actions_init (UthWindow *self)
 {
   ViewState *state;
+  GObject *back_button;
 
   g_return_if_fail (UTH_IS_WINDOW (self));
   g_return_if_fail (get_state (self) == NULL);
@@ -478,6 +500,9 @@ uth_window_actions_init (UthWindow *self)
   /* Enabled once there are settings to edit. */
   set_action_state (state, "preferences", FALSE, NULL);
   add_shortcuts (self);
+  back_button = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW, "back_button");
+  if (back_button != NULL)
+    g_signal_connect (back_button, "notify::visible", G_CALLBACK (back_button_visible_cb), state);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroyed_cb), state);
 
   /* Only the application's windows remember: a bare window (tests) starts from the defaults

@@ -113,6 +113,8 @@ test_presentation_toggle (void)
   g_assert_true (g_variant_get_boolean (state));
   g_assert_false (widget_visible (window, "sidebar"));
   g_assert_false (widget_visible (window, "sidebar_separator"));
+  /* Its back button would lead to the hidden sidebar. */
+  g_assert_false (widget_visible (window, "back_button"));
   g_assert_cmpfloat (context_scale (window, &high_contrast), ==, UTH_PRESENTATION_SCALE);
   g_assert_true (high_contrast);
   g_assert_true (uth_scenario_get_presentation (uth_window_get_scenario (window)));
