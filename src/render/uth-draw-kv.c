@@ -573,27 +573,43 @@ uth_draw_kv_fits (cairo_t                *cr,
       uth_draw_set_color (cr, ctx, same_id (model->id, ctx->model != NULL ? ctx->model->id : NULL) ? UTH_COLOR_ACCENT : UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, model->name, g.left - 8 * s, y + g.cell_h / 2,
                      UTH_ANCHOR_E, g.left - 8 * s, NULL);
+    }
+  /* Cells by kind (and GPU count): one paint per kind instead of one per cell. */
+  for (int kind = 0; kind < 5; kind++)
+    {
+      /* 0: one GPU, 1..3: 2, 4 or 8 GPUs, 4: does not fit. */
+      const UthRgba *fill = kind == 0 ? &good : kind == 4 ? &none : &several;
+      double alpha = kind >= 1 && kind <= 3 ? 0.45 + 0.15 * kind : 1.0;
+
+      for (guint r = 0; r < rows; r++)
+        for (guint c = 0; c < cols; c++)
+          {
+            const UthFitCell *cell = &cells[r * cols + c];
+            int k = cell->kind == UTH_FIT_ONE ? 0 : cell->kind == UTH_FIT_NONE ? 4
+                    : cell->gpus <= 2 ? 1 : cell->gpus <= 4 ? 2 : 3;
+
+            if (k == kind)
+              cairo_rectangle (cr, g.left + c * g.cell_w + 1, g.top + r * g.cell_h + 1, g.cell_w - 2, g.cell_h - 2);
+          }
+      uth_draw_set_rgba (cr, fill, alpha);
+      cairo_fill (cr);
+    }
+  if (g.cell_h >= 12 * s)
+    for (guint r = 0; r < rows; r++)
       for (guint c = 0; c < cols; c++)
         {
           const UthFitCell *cell = &cells[r * cols + c];
-          double x = g.left + c * g.cell_w;
-          const UthRgba *fill = cell->kind == UTH_FIT_ONE ? &good : cell->kind == UTH_FIT_SEVERAL ? &several : &none;
+          g_autofree char *num = NULL;
           UthRgba ink;
 
-          uth_draw_set_rgba (cr, fill, cell->kind == UTH_FIT_SEVERAL ? 0.45 + 0.15 * (cell->gpus / 2) : 1.0);
-          cairo_rectangle (cr, x + 1, y + 1, g.cell_w - 2, g.cell_h - 2);
-          cairo_fill (cr);
-          if (cell->kind == UTH_FIT_SEVERAL && g.cell_h >= 12 * s)
-            {
-              g_autofree char *num = g_strdup_printf ("%u", cell->gpus);
-
-              uth_draw_contrast_text (fill, &ink);
-              uth_draw_set_rgba (cr, &ink, 1.0);
-              uth_draw_text (cr, ctx, UTH_FONT_TICK, num, x + g.cell_w / 2, y + g.cell_h / 2,
-                             UTH_ANCHOR_CENTER, 0, NULL);
-            }
+          if (cell->kind != UTH_FIT_SEVERAL)
+            continue;
+          num = g_strdup_printf ("%u", cell->gpus);
+          uth_draw_contrast_text (&several, &ink);
+          uth_draw_set_rgba (cr, &ink, 1.0);
+          uth_draw_text (cr, ctx, UTH_FONT_TICK, num, g.left + (c + 0.5) * g.cell_w,
+                         g.top + (r + 0.5) * g.cell_h, UTH_ANCHOR_CENTER, 0, NULL);
         }
-    }
   /* The scenario's cell and the one under the pointer. */
   for (guint r = 0; r < rows; r++)
     for (guint c = 0; c < cols; c++)

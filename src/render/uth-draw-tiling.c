@@ -528,27 +528,25 @@ uth_draw_tiling_sms (cairo_t                *cr,
   gap = cell > 10 * s ? 2 * s : 1;
   wave_color (&t, shown, &c);
   uth_draw_color (ctx, UTH_COLOR_DIM, &idle);
-  for (sm = 0; sm < view->input.sms; sm++)
+  /* One path for the busy SMs and one for the idle ones: two paints, not one per SM. */
+  for (sm = 0; sm < busy && sm < view->input.sms; sm++)
+    cairo_rectangle (cr, gx + (sm % cols) * cell + gap / 2, gy + (sm / cols) * cell + gap / 2,
+                     cell - gap, cell - gap);
+  uth_draw_set_rgba (cr, &c, 1.0);
+  cairo_fill (cr);
+  if (busy < view->input.sms)
     {
-      double x = gx + (sm % cols) * cell, y = gy + (sm / cols) * cell;
+      double dash[] = { 3 * s, 2 * s };
 
-      cairo_rectangle (cr, x + gap / 2, y + gap / 2, cell - gap, cell - gap);
-      if (sm < busy)
-        {
-          uth_draw_set_rgba (cr, &c, 1.0);
-          cairo_fill (cr);
-        }
-      else
-        {
-          double dash[] = { 3 * s, 2 * s };
-
-          cairo_save (cr);
-          uth_draw_set_rgba (cr, &idle, 0.9);
-          cairo_set_dash (cr, dash, 2, 0);
-          cairo_set_line_width (cr, 1.2 * s);
-          cairo_stroke (cr);
-          cairo_restore (cr);
-        }
+      for (sm = (guint32) busy; sm < view->input.sms; sm++)
+        cairo_rectangle (cr, gx + (sm % cols) * cell + gap / 2, gy + (sm / cols) * cell + gap / 2,
+                         cell - gap, cell - gap);
+      cairo_save (cr);
+      uth_draw_set_rgba (cr, &idle, 0.9);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_set_line_width (cr, 1.2 * s);
+      cairo_stroke (cr);
+      cairo_restore (cr);
     }
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
