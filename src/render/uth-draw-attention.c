@@ -276,8 +276,8 @@ draw_heads (cairo_t                *cr,
     }
 }
 
-void
-uth_draw_attention (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                     double                  width,
                     double                  height,
                     const UthFigureContext *ctx)
@@ -317,6 +317,20 @@ uth_draw_attention (cairo_t                *cr,
   data_clear (&d);
 }
 
+void
+uth_draw_attention (cairo_t                *cr,
+                   double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
+}
+
 gboolean
 uth_hit_attention (double                  width,
                    double                  height,
@@ -327,12 +341,15 @@ uth_hit_attention (double                  width,
 {
   Data d = { 0 };
   Layout l;
+  double f = uth_fundamentals_fit (&width, &height);
   cairo_t *cr = uth_fundamentals_scratch ();
   double top = draw_header (cr, ctx, width);
   const UthChartRect *areas[2];
   gboolean found = FALSE;
   guint n;
 
+  x /= f;
+  y /= f;
   cairo_destroy (cr);
   hit->index = -1;
   hit->tooltip = NULL;

@@ -24,14 +24,17 @@ typedef struct
   double       row_h;     /* of chips and picked rows */
 } Layout;
 
-static void
+/* Lays out the figure for up to n tokens and returns how many rows fit: a chip with its
+ * id needs about 48 px. */
+static guint
 layout_init (Layout                 *l,
              const UthFigureContext *ctx,
              double                  width,
              double                  height,
              double                  top,
-             guint                   rows)
+             guint                   n)
 {
+  guint rows;
   double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
   double left_w = (width - 2 * m) * 0.64, inner_top;
 
@@ -39,10 +42,12 @@ layout_init (Layout                 *l,
   l->panel = (UthChartRect) { m, top, left_w, height - m - top };
   l->facts = (UthChartRect) { m + left_w + 20 * s, top, width - 2 * m - left_w - 20 * s, height - m - top };
   inner_top = top + 70 * s;
-  l->row_h = MIN (44 * s, (l->panel.h - 110 * s) / MAX (rows, 1));
+  rows = MIN (MIN (n, MAX_ROWS), (guint) MAX ((l->panel.h - 190 * s) / (48 * s), 1));
+  l->row_h = 48 * s;
   l->chips = (UthChartRect) { m + 16 * s, inner_top, 130 * s, rows * l->row_h };
   l->table = (UthChartRect) { m + 290 * s, inner_top, 110 * s, l->panel.h - 120 * s };
   l->picked = (UthChartRect) { m + 480 * s, inner_top, left_w - 500 * s, rows * l->row_h };
+  return rows;
 }
 
 static void
@@ -91,7 +96,8 @@ draw_picked (cairo_t                *cr,
              const UthToyConfig     *config,
              const guint32          *ids,
              guint                   rows,
-             guint32                 vocab)
+             guint32                 vocab,
+             const UthChartRect     *chips)
 {
   double cell_w = l->picked.w / config->d_model, row[UTH_TOY_MAX_WIDTH];
 
@@ -113,9 +119,13 @@ draw_picked (cairo_t                *cr,
       uth_draw_categorical (ctx, i, &c);
       uth_draw_set_rgba (cr, &c, (int) i == ctx->hover || ctx->hover < 0 ? 1.0 : 0.3);
       cairo_set_line_width (cr, ((int) i == ctx->hover ? 3.5 : 2) * l->s);
-      cairo_move_to (cr, l->chips.x + l->chips.w, y + h / 2);
-      cairo_line_to (cr, l->table.x, ty);
-      cairo_stroke (cr);
+      /* A chip that did not fit in its row has no rectangle: no line from it. */
+      if (chips[i].w > 0)
+        {
+          cairo_move_to (cr, chips[i].x + chips[i].w + 2 * l->s, chips[i].y + chips[i].h / 2);
+          cairo_line_to (cr, l->table.x, ty);
+          cairo_stroke (cr);
+        }
       cairo_move_to (cr, l->table.x - 6 * l->s, ty);
       cairo_line_to (cr, l->table.x + l->table.w + 6 * l->s, ty);
       cairo_stroke (cr);
@@ -191,8 +201,8 @@ draw_facts (cairo_t                *cr,
   }
 }
 
-void
-uth_draw_embed (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                 double                  width,
                 double                  height,
                 const UthFigureContext *ctx)
@@ -215,11 +225,10 @@ uth_draw_embed (cairo_t                *cr,
   ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
   vocab = uth_bpe_get_vocab_size (uth_tokenizer_get_bpe (tok));
   uth_toy_config_init (&config);
-  rows = MIN (ids->len, MAX_ROWS);
   top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"),
                         _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."),
                         m, m, width - 2 * m);
-  layout_init (&l, ctx, width, height, top, rows);
+  rows = layout_init (&l, ctx, width, height, top, ids->len);
   uth_draw_panel (cr, ctx, l.panel.x, l.panel.y, l.panel.w, l.panel.h,
                   _("Your tokens, the table, and the rows they pick"));
   rects = g_new0 (UthChartRect, rows + 1);
@@ -229,10 +238,10 @@ uth_draw_embed (cairo_t                *cr,
       guint colors[1] = { i };
       uth_draw_token_chips (cr, ctx, tok, &g_array_index (ids, guint32, i), 1, colors,
                             UTH_CHIP_WITH_ID | UTH_CHIP_COMPACT, (int) i == ctx->hover ? 0 : -1,
-                            l.chips.x, l.chips.y + i * l.row_h, l.chips.w, l.row_h, NULL, &h);
+                            l.chips.x, l.chips.y + i * l.row_h, l.chips.w, l.row_h, &rects[i], &h);
     }
   draw_table (cr, ctx, &config, vocab, &l.table);
-  draw_picked (cr, ctx, &l, &config, (const guint32 *) ids->data, rows, vocab);
+  draw_picked (cr, ctx, &l, &config, (const guint32 *) ids->data, rows, vocab, rects);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   table_label = g_strdup_printf (_("%u rows × %u"), vocab, config.d_model);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, table_label, l.table.x + l.table.w / 2, l.table.y - 4 * s,
@@ -253,6 +262,20 @@ uth_draw_embed (cairo_t                *cr,
   draw_facts (cr, ctx, &l, ids->len);
 }
 
+void
+uth_draw_embed (cairo_t                *cr,
+               double                  width,
+               double                  height,
+               const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
+}
+
 gboolean
 uth_hit_embed (double                  width,
                double                  height,
@@ -267,19 +290,21 @@ uth_hit_embed (double                  width,
   Layout l;
   double top, m = uth_draw_margin (ctx);
   guint rows, i;
+  double f = uth_fundamentals_fit (&width, &height);
 
+  x /= f;
+  y /= f;
   hit->index = -1;
   hit->tooltip = NULL;
   if (tok == NULL)
     return FALSE;
   ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
-  rows = MIN (ids->len, MAX_ROWS);
   cr = uth_fundamentals_scratch ();
   top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"),
                         _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."),
                         m, m, width - 2 * m);
   cairo_destroy (cr);
-  layout_init (&l, ctx, width, height, top, rows);
+  rows = layout_init (&l, ctx, width, height, top, ids->len);
   if (y < l.chips.y || (x >= l.table.x && x < l.picked.x) || x < l.chips.x ||
       x > l.picked.x + l.picked.w)
     return FALSE;

@@ -22,6 +22,20 @@ uth_fundamentals_scale (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
+double
+uth_fundamentals_fit (double *width,
+                      double *height)
+{
+  double f;
+
+  if (*width >= UTH_FUNDAMENTALS_MIN_WIDTH || *width <= 0)
+    return 1.0;
+  f = *width / UTH_FUNDAMENTALS_MIN_WIDTH;
+  *width = UTH_FUNDAMENTALS_MIN_WIDTH;
+  *height /= f;
+  return f;
+}
+
 cairo_t *
 uth_fundamentals_scratch (void)
 {

@@ -15,6 +15,12 @@ G_BEGIN_DECLS
 /* ctx->text, or the translated default when it is NULL or empty. */
 const char *uth_fundamentals_text        (const UthFigureContext *ctx);
 double      uth_fundamentals_scale       (const UthFigureContext *ctx);
+/* The figures are laid out for at least UTH_FUNDAMENTALS_MIN_WIDTH pixels: a narrower
+ * figure is drawn at that width and scaled down. Returns the factor (<= 1) and turns
+ * width and height into the virtual size; hit functions divide x and y by it. */
+#define UTH_FUNDAMENTALS_MIN_WIDTH 1150.0
+double      uth_fundamentals_fit         (double                 *width,
+                                          double                 *height);
 /* A 1 x 1 surface's context, for measuring text where no cairo_t is at hand (hit
  * functions). Free with cairo_destroy. */
 cairo_t    *uth_fundamentals_scratch     (void);

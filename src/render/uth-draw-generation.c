@@ -353,8 +353,8 @@ draw_timeline (cairo_t                *cr,
     }
 }
 
-void
-uth_draw_generation (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                      double                  width,
                      double                  height,
                      const UthFigureContext *ctx)
@@ -376,7 +376,7 @@ uth_draw_generation (cairo_t                *cr,
                          ctx->model != NULL ? ctx->model->name : _("no model"),
                          ctx->gpu != NULL ? ctx->gpu->name : _("no GPU"));
   top = uth_draw_title (cr, ctx, _("Generation: one token at a time"), sub, m, m, width - 2 * m);
-  text_h = (height - m - top - time_h - 32 * s) * 0.27;
+  text_h = MAX ((height - m - top - time_h - 32 * s) * 0.3, 180 * s);
   mid_h = height - m - top - time_h - 32 * s - text_h;
   draw_text_panel (cr, ctx, &run, (UthChartRect) { m, top, width - 2 * m, text_h });
   draw_candidates (cr, ctx, view, &run, (UthChartRect) { m, top + text_h + 16 * s, (width - 2 * m) * 0.5 - 8 * s, mid_h });
@@ -384,4 +384,18 @@ uth_draw_generation (cairo_t                *cr,
                                              (width - 2 * m) * 0.5 - 8 * s, mid_h });
   draw_timeline (cr, ctx, &run, (UthChartRect) { m, height - m - time_h, width - 2 * m, time_h });
   uth_generation_clear (&run);
+}
+
+void
+uth_draw_generation (cairo_t                *cr,
+                    double                  width,
+                    double                  height,
+                    const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
 }

@@ -192,8 +192,8 @@ draw_relative (cairo_t                *cr,
                  r.x + r.w * 0.74, y0 + 90 * s, r.w * 0.24);
 }
 
-void
-uth_draw_position (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                    double                  width,
                    double                  height,
                    const UthFigureContext *ctx)
@@ -228,4 +228,18 @@ uth_draw_position (cairo_t                *cr,
   draw_pairs (cr, ctx, &view, pos, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top,
                                                     (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
   draw_relative (cr, ctx, &view, (UthChartRect) { m, mid + 8 * s, width - 2 * m, height - m - mid - 8 * s });
+}
+
+void
+uth_draw_position (cairo_t                *cr,
+                  double                  width,
+                  double                  height,
+                  const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
 }

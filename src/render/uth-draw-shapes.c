@@ -308,8 +308,8 @@ draw_header (cairo_t                *cr,
   return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors, symbolic and in numbers"), sub, m, m, width - 2 * m);
 }
 
-void
-uth_draw_shapes (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                  double                  width,
                  double                  height,
                  const UthFigureContext *ctx)
@@ -338,6 +338,20 @@ uth_draw_shapes (cairo_t                *cr,
   draw_detail (cr, ctx, &l, &d, selected);
 }
 
+void
+uth_draw_shapes (cairo_t                *cr,
+                double                  width,
+                double                  height,
+                const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
+}
+
 gboolean
 uth_hit_shapes (double                  width,
                 double                  height,
@@ -346,10 +360,13 @@ uth_hit_shapes (double                  width,
                 double                  y,
                 UthFigureHit           *hit)
 {
+  double f = uth_fundamentals_fit (&width, &height);
   cairo_t *cr = uth_fundamentals_scratch ();
   double top = draw_header (cr, ctx, width);
   Layout l;
 
+  x /= f;
+  y /= f;
   cairo_destroy (cr);
   hit->index = -1;
   hit->tooltip = NULL;

@@ -200,8 +200,8 @@ draw_overflow (cairo_t                *cr,
   g_string_free (b, TRUE);
 }
 
-void
-uth_draw_softmax (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                   double                  width,
                   double                  height,
                   const UthFigureContext *ctx)
@@ -246,4 +246,18 @@ uth_draw_softmax (cairo_t                *cr,
   uth_draw_note (cr, ctx, right, m + half + 32 * s, height - m - bottom_h - 16 * s - 76 * s, half - 48 * s);
   draw_overflow (cr, ctx, &d, (UthChartRect) { m, height - m - bottom_h, width - 2 * m, bottom_h });
   data_clear (&d);
+}
+
+void
+uth_draw_softmax (cairo_t                *cr,
+                 double                  width,
+                 double                  height,
+                 const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
 }

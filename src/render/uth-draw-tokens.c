@@ -258,8 +258,8 @@ draw_header (cairo_t                *cr,
                          width - 2 * m);
 }
 
-void
-uth_draw_tokens (cairo_t                *cr,
+static void
+draw_fitted (cairo_t                *cr,
                  double                  width,
                  double                  height,
                  const UthFigureContext *ctx)
@@ -280,6 +280,20 @@ uth_draw_tokens (cairo_t                *cr,
   tokens_clear (&t);
 }
 
+void
+uth_draw_tokens (cairo_t                *cr,
+                double                  width,
+                double                  height,
+                const UthFigureContext *ctx)
+{
+  double f = uth_fundamentals_fit (&width, &height);
+
+  cairo_save (cr);
+  cairo_scale (cr, f, f);
+  draw_fitted (cr, width, height, ctx);
+  cairo_restore (cr);
+}
+
 gboolean
 uth_hit_tokens (double                  width,
                 double                  height,
@@ -295,7 +309,10 @@ uth_hit_tokens (double                  width,
   guint fitted, n, i;
   double top, used;
   gboolean found = FALSE;
+  double f = uth_fundamentals_fit (&width, &height);
 
+  x /= f;
+  y /= f;
   hit->index = -1;
   hit->tooltip = NULL;
   tokens_init (&t, ctx);
