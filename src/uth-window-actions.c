@@ -278,6 +278,7 @@ add_shortcuts (UthWindow *self)
     { "<Control>minus|<Control>KP_Subtract", "win.zoom-out" },
     { "<Control>0|<Control>KP_0", "win.zoom-reset" },
     { "<Control>comma", "win.preferences" },
+    { "<Control>w", "window.close" },
   };
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
