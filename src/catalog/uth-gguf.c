@@ -19,6 +19,8 @@
 #define MAX_KEY_BYTES    1024u
 #define MAX_ARRAY_DEPTH  3u
 #define DEFAULT_ALIGN    32u
+#define MAX_KEPT_NUMBERS 4096u
+#define MAX_NAME_BYTES   256u
 
 /* Block sizes and block bytes from ggml's ggml-common.h (the block structs) and the type
  * ids of ggml.h. */
@@ -311,7 +313,8 @@ read_metadata (Rd      *r,
         return FALSE;
       if (key == NULL)
         continue;
-      if (is_number)
+      /* Bounded: a file of millions of tiny entries keeps only the first few thousand. */
+      if (is_number && g_hash_table_size (meta->numbers) < MAX_KEPT_NUMBERS)
         {
           guint64 *boxed = g_new (guint64, 1);
           *boxed = number;
@@ -359,7 +362,7 @@ read_tensor_info (Rd           *r,
   guint block, block_bytes;
   guint64 numel = 1, first = 0;
 
-  if (!rd_string (r, MAX_KEY_BYTES, &t.name) || !rd_u32 (r, &n_dims))
+  if (!rd_string (r, MAX_NAME_BYTES, &t.name) || !rd_u32 (r, &n_dims))
     goto failed;
   if (t.name == NULL)
     t.name = g_strdup ("?");

@@ -68,7 +68,7 @@ typedef struct
 
 /* Caps on what a header may claim before anything is allocated or read. */
 #define UTH_MODEL_FILE_MAX_JSON_BYTES   (64u * 1024u * 1024u)
-#define UTH_MODEL_FILE_MAX_HEADER_BYTES (256u * 1024u * 1024u)
+#define UTH_MODEL_FILE_MAX_HEADER_BYTES (64u * 1024u * 1024u)   /* GGUF metadata + tensor infos */
 #define UTH_MODEL_FILE_MAX_TENSORS      (1u << 20)
 #define UTH_MODEL_FILE_MAX_SHARDS       4096u
 

@@ -59,13 +59,18 @@ uth_safe_load_file (GFile   *file,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
-gboolean
-uth_safe_json_check_depth (const char *data,
-                           gsize       length,
-                           guint       max_depth,
-                           GError    **error)
+/* One pass over the text outside strings: nesting depth, and the number of values (every
+ * ',' '[' '{' starts one), so that neither json-glib's recursion nor its nodes can be
+ * driven without bound. */
+static gboolean
+scan_json (const char *data,
+           gsize       length,
+           guint       max_depth,
+           gsize       max_values,
+           GError    **error)
 {
   guint depth = 0;
+  gsize values = 0;
   gboolean in_string = FALSE;
 
   for (gsize i = 0; i < length; i++)
@@ -91,11 +96,29 @@ uth_safe_json_check_depth (const char *data,
                            max_depth, i);
               return FALSE;
             }
+          values++;
         }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
+      else if (c == ',')
+        values++;
+      if (values > max_values)
+        {
+          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                       _("more than %" G_GSIZE_FORMAT " values"), max_values);
+          return FALSE;
+        }
     }
   return TRUE;
+}
+
+gboolean
+uth_safe_json_check_depth (const char *data,
+                           gsize       length,
+                           guint       max_depth,
+                           GError    **error)
+{
+  return scan_json (data, length, max_depth, G_MAXSIZE, error);
 }
 
 JsonNode *
@@ -134,7 +157,7 @@ uth_safe_json_parse (GBytes     *bytes,
                    _("%s: not JSON: the text is not valid UTF-8"), name);
       return NULL;
     }
-  if (!uth_safe_json_check_depth (data, length, max_depth, &local_error))
+  if (!scan_json (data, length, max_depth, UTH_JSON_MAX_VALUES, &local_error))
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
                    _("%s: refused: %s"), name, local_error->message);

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 /* Catalog files are a few hundred kilobytes; a tokenizer.json a few tens of megabytes. */
 #define UTH_CATALOG_MAX_BYTES   (16u * 1024u * 1024u)
 #define UTH_JSON_MAX_BYTES      (64u * 1024u * 1024u)
+/* Values (nodes) json-glib may build from one file: a real tokenizer.json holds under a
+ * million; this bounds the memory of a hostile one to a few hundred megabytes. */
+#define UTH_JSON_MAX_VALUES     (4u * 1024u * 1024u)
 /* Deep enough for every format we read (catalogs need 4, tokenizer.json about 8). */
 #define UTH_JSON_MAX_DEPTH      32u
 
@@ -25,7 +28,8 @@ gboolean  uth_safe_json_check_depth (const char  *data,
                                      gsize        length,
                                      guint        max_depth,
                                      GError     **error);
-/* Parses JSON after the UTF-8, size and depth checks; name appears in every message. */
+/* Parses JSON after the UTF-8, size, depth and value-count checks; name appears in every
+ * message. */
 JsonNode *uth_safe_json_parse       (GBytes      *bytes,
                                      const char  *name,
                                      gsize        max_bytes,

@@ -13,8 +13,9 @@
 #include "uth-safe-json.h"
 #include "uth-safetensors.h"
 
-/* A header is a few megabytes for the largest models. */
-#define MAX_HEADER_BYTES (64u * 1024u * 1024u)
+/* A header is at most a few megabytes for the largest models; json-glib needs several times
+ * the text in memory, so the cap stays well below the format's own 100 MB. */
+#define MAX_HEADER_BYTES (16u * 1024u * 1024u)
 
 static const struct
 {
