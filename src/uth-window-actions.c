@@ -438,6 +438,14 @@ window_destroyed_cb (UthWindow *self,
     g_signal_handlers_disconnect_by_data (state->settings, state);
 }
 
+static void
+animation_speed_changed_cb (GSettings  *settings,
+                            const char *key,
+                            gpointer    user_data)
+{
+  uth_page_set_animation_speed (g_settings_get_double (settings, "animation-speed"));
+}
+
 /* Starts remembering: restores what the settings hold and keeps them current. */
 static void
 attach_settings (ViewState *state)
@@ -450,7 +458,11 @@ attach_settings (ViewState *state)
     return;
   if (!style_bound)
     {
+      /* Process-wide preferences, bound once. */
       uth_preferences_bind_style (state->settings);
+      g_signal_connect (state->settings, "changed::animation-speed",
+                        G_CALLBACK (animation_speed_changed_cb), NULL);
+      animation_speed_changed_cb (state->settings, "animation-speed", NULL);
       style_bound = TRUE;
     }
   restore_state (state);

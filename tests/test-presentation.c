@@ -340,10 +340,14 @@ test_remembered (void)
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 1.3, 1e-9);
   g_assert_true (g_settings_get_boolean (settings, "presentation-mode"));
 
-  /* Preferences writes the key; the open window follows. */
+  /* Preferences writes the keys; the open window follows. */
   g_settings_set_double (settings, "zoom", 1.6);
   flush_main_loop ();
   g_assert_cmpfloat_with_epsilon (uth_window_get_zoom (window), 1.6, 1e-9);
+  g_settings_set_double (settings, "animation-speed", 2.0);
+  g_assert_cmpfloat (uth_page_get_animation_speed (), ==, 2.0);
+  g_settings_reset (settings, "animation-speed");
+  g_assert_cmpfloat (uth_page_get_animation_speed (), ==, 1.0);
   close_window (window);
 
   /* The next start comes back as it was left. */

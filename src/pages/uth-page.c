@@ -254,3 +254,19 @@ uth_page_open_page (UthPage    *self,
   g_return_if_fail (UTH_IS_PAGE (self));
   g_signal_emit (self, signals[OPEN_PAGE], 0, id);
 }
+
+/* Process-wide, like the preference it mirrors; set by the window from GSettings. */
+static double animation_speed = 1.0;
+
+double
+uth_page_get_animation_speed (void)
+{
+  return animation_speed;
+}
+
+void
+uth_page_set_animation_speed (double speed)
+{
+  g_return_if_fail (speed > 0.0);
+  animation_speed = CLAMP (speed, 0.25, 4.0);
+}

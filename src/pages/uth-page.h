@@ -45,4 +45,9 @@ void                 uth_page_toast        (UthPage          *self,
 void                 uth_page_open_page    (UthPage          *self,
                                             const char       *id);
 
+/* The Preferences' animation speed for every page: 1 normal, 2 twice as fast. A page that
+ * animates divides its step interval by it: g_timeout_add (STEP_MS / speed, …). */
+double               uth_page_get_animation_speed (void);
+void                 uth_page_set_animation_speed (double speed);
+
 G_END_DECLS
