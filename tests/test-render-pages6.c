@@ -249,10 +249,20 @@ test_generation_run (Fixture       *f,
   g_assert_cmpfloat (a.step_seconds[11], >=, a.step_seconds[0]);
   /* 2 x 32 layers x 8 KV heads x 128 x 2 bytes = 131072 bytes per token. */
   g_assert_cmpfloat_with_epsilon (a.kv_bytes_per_token, 131072.0, 1e-6);
-  /* Candidates are listed most probable first and the chosen one is among them. */
-  for (guint k = 1; k < a.n_candidates; k++)
-    if (!isnan (a.candidate_probs[k]))
-      g_assert_cmpfloat (a.candidate_probs[k], <=, a.candidate_probs[k - 1]);
+  /* Candidates are listed most probable first, and the drawn one is among them with its
+   * probability. */
+  {
+    gboolean listed = FALSE;
+    guint32 drawn = g_array_index (a.generated, guint32, a.generated->len - 1);
+    for (guint k = 0; k < a.n_candidates; k++)
+      {
+        g_assert_cmpfloat (a.candidate_probs[k], >, 0.0);
+        if (k > 0 && k + 1 < a.n_candidates)
+          g_assert_cmpfloat (a.candidate_probs[k], <=, a.candidate_probs[k - 1]);
+        listed = listed || a.candidates[k] == drawn;
+      }
+    g_assert_true (listed);
+  }
   uth_generation_clear (&a);
 
   /* Greedy takes the most probable candidate every time. */

@@ -87,6 +87,8 @@ uth_generation_run (const UthFigureContext  *ctx,
       next = (guint32) (sampler.temperature <= 0 ? uth_argmax (dist, vocab) : uth_sample (dist, vocab, &rng));
       if (t + 1 == steps)
         {
+          double chosen = dist[next];
+
           run->kept = 0;
           for (guint i = 0; i < vocab; i++)
             run->kept += dist[i] > 0;
@@ -100,7 +102,8 @@ uth_generation_run (const UthFigureContext  *ctx,
               run->n_candidates = k + 1;
               dist[best] = -1;   /* taken */
             }
-          /* The chosen token is always listed. */
+          /* The chosen token is always listed, in the last place if it was not among the
+           * most probable. */
           {
             gboolean listed = FALSE;
             for (guint k = 0; k < run->n_candidates; k++)
@@ -108,7 +111,7 @@ uth_generation_run (const UthFigureContext  *ctx,
             if (!listed && run->n_candidates > 0)
               {
                 run->candidates[run->n_candidates - 1] = next;
-                run->candidate_probs[run->n_candidates - 1] = NAN;
+                run->candidate_probs[run->n_candidates - 1] = chosen;
               }
           }
         }

@@ -29,7 +29,8 @@ typedef struct
 {
   GArray  *prompt;           /* guint32 ids of the reader's text */
   GArray  *generated;        /* guint32 ids drawn, one per step */
-  /* The last step's candidates, most probable first, after the sampling rule. */
+  /* The last step's candidates, most probable first, after the sampling rule; the drawn
+   * token takes the last place when it was not among them. */
   guint32  candidates[UTH_GENERATION_CANDIDATES];
   double   candidate_probs[UTH_GENERATION_CANDIDATES];
   guint    n_candidates;

@@ -192,7 +192,7 @@ draw_frame (cairo_t                *cr,
   g_autofree char *heading = NULL;
   UthChartRect ext;
   double used = 0;
-  guint i, n;
+  guint i, n, fitted;
 
   if (stepper == NULL)
     return 0;
@@ -218,9 +218,15 @@ draw_frame (cairo_t                *cr,
     heading = g_strdup_printf (ngettext ("%s: %u token", "%s: %u tokens", n), label, n);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, heading, x, y, UTH_ANCHOR_NW, width, &ext);
-  uth_draw_token_chips (cr, ctx, t->tokenizer, uth_bpe_stepper_tokens (stepper), MIN (n, MAX_CHIPS),
-                        colors, UTH_CHIP_COMPACT, -1, x, ext.y + ext.h + 6, width,
-                        max_height - ext.h - 6, NULL, &used);
+  fitted = uth_draw_token_chips (cr, ctx, t->tokenizer, uth_bpe_stepper_tokens (stepper), MIN (n, MAX_CHIPS),
+                                 colors, UTH_CHIP_COMPACT, -1, x, ext.y + ext.h + 6, width,
+                                 max_height - ext.h - 6, NULL, &used);
+  if (fitted < n)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more", "… and %u more", n - fitted), n - fitted);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, x + width, y, UTH_ANCHOR_NE, 0, NULL);
+    }
   uth_bpe_stepper_free (stepper);
   return ext.h + 6 + used;
 }
