@@ -302,7 +302,7 @@ tick_cb (GtkWidget     *widget,
   guint speed = MIN (gtk_drop_down_get_selected (self->speed_dropdown), G_N_ELEMENTS (speeds) - 1);
 
   if (self->last_frame_us > 0)
-    self->view.play_time_s += (now - self->last_frame_us) / 1e6 * speeds[speed];
+    self->view.play_time_s += (now - self->last_frame_us) / 1e6 * speeds[speed] * uth_page_get_animation_speed ();
   self->last_frame_us = now;
   if (self->view.play_time_s >= window_s (self))
     {

@@ -324,7 +324,7 @@ uth_page_generation_set_playing (UthPageGeneration *self,
       /* Playing from the end starts again after the prompt. */
       if (self->view.steps >= UTH_GENERATION_MAX_STEPS)
         uth_page_generation_step (self, -UTH_GENERATION_MAX_STEPS);
-      self->timer = g_timeout_add (STEP_INTERVAL_MS, tick_cb, self);
+      self->timer = g_timeout_add ((guint) (STEP_INTERVAL_MS / uth_page_get_animation_speed ()), tick_cb, self);
     }
   else
     g_clear_handle_id (&self->timer, g_source_remove);

@@ -173,7 +173,7 @@ animate_clicked_cb (UthPageSpeculative *self)
   g_clear_handle_id (&self->animate_id, g_source_remove);
   self->view.passes = 0;
   uth_figure_update (self->figure);
-  self->animate_id = g_timeout_add (700, animate_cb, self);
+  self->animate_id = g_timeout_add ((guint) (700 / uth_page_get_animation_speed ()), animate_cb, self);
 }
 
 static void

@@ -417,7 +417,7 @@ uth_page_tiling_set_playing (UthPageTiling *self,
   if (playing == (self->timer != 0))
     return;
   if (playing)
-    self->timer = g_timeout_add (STEP_INTERVAL_MS, tick_cb, self);
+    self->timer = g_timeout_add ((guint) (STEP_INTERVAL_MS / uth_page_get_animation_speed ()), tick_cb, self);
   else
     g_clear_handle_id (&self->timer, g_source_remove);
   if (gtk_toggle_button_get_active (self->play_button) != playing)

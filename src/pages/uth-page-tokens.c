@@ -409,7 +409,7 @@ uth_page_tokens_set_playing (UthPageTokens *self,
       /* Playing from the end starts again from the raw bytes. */
       if ((guint) self->view.step >= self->n_steps)
         uth_page_tokens_step (self, -(int) self->n_steps);
-      self->timer = g_timeout_add (STEP_INTERVAL_MS, tick_cb, self);
+      self->timer = g_timeout_add ((guint) (STEP_INTERVAL_MS / uth_page_get_animation_speed ()), tick_cb, self);
     }
   else
     g_clear_handle_id (&self->timer, g_source_remove);
