@@ -24,6 +24,7 @@ typedef struct
 {
   UthTokenizer *tokenizer;
   const char   *text;
+  char         *cut;        /* the first UTH_TOKENS_MAX_BYTES of a longer text */
   GArray       *ids;
   guint         n_steps;
   guint         step;
@@ -38,6 +39,14 @@ tokens_init (Tokens                 *t,
   t->tokenizer = view != NULL && view->tokenizer != NULL ? view->tokenizer
                                                          : uth_tokenizer_get_default ();
   t->text = uth_fundamentals_text (ctx);
+  if (strlen (t->text) > UTH_TOKENS_MAX_BYTES)
+    {
+      /* Merging step by step costs (steps x symbols): bound it so a pasted book stays
+       * interactive. Cut at a character boundary. */
+      const char *end = g_utf8_find_prev_char (t->text, t->text + UTH_TOKENS_MAX_BYTES + 1);
+      t->cut = g_strndup (t->text, end != NULL ? (gsize) (end - t->text) : UTH_TOKENS_MAX_BYTES);
+      t->text = t->cut;
+    }
   t->ids = t->tokenizer != NULL ? uth_tokenizer_encode (t->tokenizer, t->text, -1) : NULL;
   t->n_steps = t->tokenizer != NULL ? uth_tokens_count_steps (t->tokenizer, t->text) : 0;
   t->step = view != NULL && view->step >= 0 ? MIN ((guint) view->step, t->n_steps)
@@ -48,6 +57,7 @@ static void
 tokens_clear (Tokens *t)
 {
   g_clear_pointer (&t->ids, g_array_unref);
+  g_clear_pointer (&t->cut, g_free);
 }
 
 static void
@@ -75,8 +85,16 @@ guint
 uth_tokens_count_steps (UthTokenizer *tokenizer,
                         const char   *text)
 {
-  UthBpeStepper *stepper = uth_bpe_stepper_new (uth_tokenizer_get_bpe (tokenizer), text, strlen (text));
+  gsize len = strlen (text);
+  UthBpeStepper *stepper;
   guint n = 0;
+
+  if (len > UTH_TOKENS_MAX_BYTES)
+    {
+      const char *end = g_utf8_find_prev_char (text, text + UTH_TOKENS_MAX_BYTES + 1);
+      len = end != NULL ? (gsize) (end - text) : UTH_TOKENS_MAX_BYTES;
+    }
+  stepper = uth_bpe_stepper_new (uth_tokenizer_get_bpe (tokenizer), text, len);
 
   if (stepper == NULL)
     return 0;
@@ -260,6 +278,12 @@ draw_header (cairo_t                *cr,
   double m = uth_draw_margin (ctx);
   g_autofree char *sub = describe_tokenizer (t->tokenizer);
 
+  if (t->cut != NULL)
+    {
+      char *longer = g_strdup_printf (_("%s. Only the first %u bytes of your text are shown."), sub, UTH_TOKENS_MAX_BYTES);
+      g_free (sub);
+      sub = longer;
+    }
   return uth_draw_title (cr, ctx, _("Tokens: how the model reads your text"), sub, m, m,
                          width - 2 * m);
 }

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* Longer texts are cut here (at a character boundary) for this figure. */
+#define UTH_TOKENS_MAX_BYTES 2000
+
 /* ctx->page_data of the Tokens page (NULL: the defaults). */
 typedef struct
 {
@@ -27,7 +30,8 @@ gboolean uth_hit_tokens  (double                  width,
                           double                  y,
                           UthFigureHit           *hit);
 
-/* How many merge steps the text takes with the tokenizer (the step-through's end). */
+/* How many merge steps the text (its first UTH_TOKENS_MAX_BYTES) takes with the tokenizer:
+ * the step-through's end. */
 guint    uth_tokens_count_steps (UthTokenizer *tokenizer,
                                  const char   *text);
 
