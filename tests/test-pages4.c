@@ -192,7 +192,15 @@ test_flash_sliders (void)
   g_assert_true (uth_page_flash_get_playing (page));
   uth_page_flash_set_playing (page, FALSE);
 
-  /* A new scenario resets the page to it: Llama 3.1 70B has 64 heads. */
+  /* A scenario change the sliders do not show (batch) keeps the reader's values. */
+  uth_scenario_set_batch (scenario, 4);
+  uth_scenario_flush (scenario);
+  flush_main_loop ();
+  g_assert_cmpuint (view->input.batch, ==, 4);
+  g_assert_cmpuint (view->input.head_dim, ==, 64);
+  g_assert_cmpuint (view->input.seq, ==, 32768);
+
+  /* A new model brings its own heads: Llama 3.1 70B has 64 of 128. */
   uth_scenario_set_model_id (scenario, "llama-3.1-70b");
   uth_scenario_flush (scenario);
   flush_main_loop ();
@@ -227,6 +235,16 @@ test_kv_controls (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (nth_of_type (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON, 1)), 32);
   flush_main_loop ();
   g_assert_cmpuint (view->block, ==, 32);
+  /* Moving the batch keeps the what-if; a new model resets it to the model's own. */
+  uth_scenario_set_batch (scenario, 8);
+  uth_scenario_flush (scenario);
+  flush_main_loop ();
+  g_assert_cmpint (view->variant, ==, UTH_ATTN_MHA);
+  uth_scenario_set_model_id (scenario, "llama-3.1-70b");
+  uth_scenario_flush (scenario);
+  flush_main_loop ();
+  g_assert_cmpint (view->variant, ==, UTH_ATTN_GQA);
+  g_assert_cmpuint (view->group, ==, 8);
 
   /* Clicking model 1 on GPU 2 makes them the scenario's. */
   uth_page_kv_choose_cell (page, (int) (1 * gpus + 2));

@@ -19,6 +19,10 @@ struct _UthPageFlash
   UthPage          parent_instance;
 
   UthFlashView     view;
+  UthFlashView     last_scenario;  /* what the scenario last implied, to see what changed */
+  gboolean         have_scenario;
+  char            *model_id;       /* a new model or GPU brings its own heads or SRAM */
+  char            *gpu_id;
   guint            timer;
   gboolean         updating;
 
@@ -97,17 +101,43 @@ control_changed_cb (UthPageFlash *self)
   refresh (self);
 }
 
-/* The scenario sets everything; the reader's sliders then override it until it changes. */
+/* The scenario sets what it changed; the reader's other slider values stay. */
 static void
 scenario_changed_cb (UthPageFlash *self)
 {
   UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
   UthFigureContext ctx;
+  UthFlashView fresh;
+  const UthFlashView *last = &self->last_scenario;
+  gboolean all, new_model, new_gpu;
 
   if (scenario == NULL)
     return;
   uth_scenario_get_figure_context (scenario, &ctx);
-  uth_flash_view_init (&self->view, &ctx);
+  uth_flash_view_init (&fresh, &ctx);
+  all = !self->have_scenario;
+  new_model = g_strcmp0 (self->model_id, uth_scenario_get_model_id (scenario)) != 0;
+  new_gpu = g_strcmp0 (self->gpu_id, uth_scenario_get_gpu_id (scenario)) != 0;
+  if (all || fresh.input.seq != last->input.seq)
+    self->view.input.seq = fresh.input.seq;
+  if (all || new_model || fresh.input.head_dim != last->input.head_dim)
+    self->view.input.head_dim = fresh.input.head_dim;
+  if (all || new_model || fresh.input.heads != last->input.heads)
+    self->view.input.heads = fresh.input.heads;
+  if (all || new_gpu || fresh.input.sram_bytes != last->input.sram_bytes)
+    self->view.input.sram_bytes = fresh.input.sram_bytes;
+  g_free (self->model_id);
+  self->model_id = g_strdup (uth_scenario_get_model_id (scenario));
+  g_free (self->gpu_id);
+  self->gpu_id = g_strdup (uth_scenario_get_gpu_id (scenario));
+  if (all)
+    self->view.input.causal = fresh.input.causal;
+  /* Sequences and the data type have no slider here: always the scenario's. */
+  self->view.input.batch = fresh.input.batch;
+  self->view.input.bytes_per_element = fresh.input.bytes_per_element;
+  self->view.dtype = fresh.dtype;
+  self->last_scenario = fresh;
+  self->have_scenario = TRUE;
   write_controls (self);
   refresh (self);
 }
@@ -196,6 +226,7 @@ uth_page_flash_scenario_changed (UthPage     *page,
   if (old != NULL)
     g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
   uth_figure_set_scenario (self->figure, scenario);
+  self->have_scenario = FALSE;
   if (scenario != NULL)
     {
       g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
@@ -224,6 +255,16 @@ uth_page_flash_dispose (GObject *object)
 }
 
 static void
+uth_page_flash_finalize (GObject *object)
+{
+  UthPageFlash *self = UTH_PAGE_FLASH (object);
+
+  g_free (self->model_id);
+  g_free (self->gpu_id);
+  G_OBJECT_CLASS (uth_page_flash_parent_class)->finalize (object);
+}
+
+static void
 uth_page_flash_class_init (UthPageFlashClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -231,6 +272,7 @@ uth_page_flash_class_init (UthPageFlashClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_flash_dispose;
+  object_class->finalize = uth_page_flash_finalize;
   page_class->scenario_changed = uth_page_flash_scenario_changed;
   page_class->get_figure = uth_page_flash_get_figure;
 

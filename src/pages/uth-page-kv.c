@@ -16,6 +16,7 @@ struct _UthPageKv
 
   UthKvView      view;
   UthFitCell    *fits;          /* cached map, recomputed when the scenario changes */
+  char          *model_id;      /* the model the what-if was last reset for */
   gboolean       updating;
 
   UthFigure     *figure;
@@ -137,9 +138,15 @@ scenario_changed_cb (UthPageKv *self)
     return;
   uth_scenario_get_figure_context (scenario, &ctx);
   uth_kv_view_init (&fresh, &ctx);
-  /* A new model starts from its own attention; the page size stays the reader's. */
-  self->view.variant = fresh.variant;
-  self->view.group = fresh.group;
+  /* A new model starts from its own attention; otherwise the what-if and the page size
+   * stay the reader's. */
+  if (g_strcmp0 (self->model_id, uth_scenario_get_model_id (scenario)) != 0)
+    {
+      self->view.variant = fresh.variant;
+      self->view.group = fresh.group;
+      g_free (self->model_id);
+      self->model_id = g_strdup (uth_scenario_get_model_id (scenario));
+    }
   self->updating = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
     if (variants[i] == self->view.variant)
@@ -223,6 +230,7 @@ uth_page_kv_finalize (GObject *object)
   UthPageKv *self = UTH_PAGE_KV (object);
 
   g_clear_pointer (&self->fits, g_free);
+  g_clear_pointer (&self->model_id, g_free);
   G_OBJECT_CLASS (uth_page_kv_parent_class)->finalize (object);
 }
 
