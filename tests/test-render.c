@@ -9,6 +9,8 @@
 
 #include "render/uth-draw-common.h"
 #include "render/uth-draw.h"
+#include "render/uth-draw-layer.h"
+#include "render/uth-draw-model.h"
 #include "render/uth-formula.h"
 
 typedef struct
@@ -346,6 +348,89 @@ test_rules (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (uth_rule_value (UTH_RULE_DECODE_INTENSITY, &f->ctx), 1.0, 1e-12);
 }
 
+/* Hover and click on the Model page find the row under the pointer, for 32 and 126 layers. */
+static void
+test_model_hit (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char *models[] = { "llama-3.1-8b", "llama-3.1-405b" };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      UthFigureHit hit;
+      guint layers, found = 0;
+      double y;
+      int last = -1;
+
+      set_scenario (f, models[i], "h100-sxm", 1, 1024);
+      layers = f->ctx.model->spec.layers;
+      /* Walk down the middle of the stack: every row from the embedding to the LM head
+       * shows up, in order. */
+      for (y = 0; y < 1000; y += 0.5)
+        if (uth_draw_model_hit (1600, 1000, &f->ctx, 600, y, &hit))
+          {
+            g_assert_cmpint (hit.index, >=, last);
+            if (hit.index != last)
+              found++;
+            last = hit.index;
+            g_assert_nonnull (hit.tooltip);
+            g_free (hit.tooltip);
+          }
+      g_assert_cmpuint (found, ==, layers + 3);
+      g_assert_cmpint (uth_draw_model_row_layer (&f->ctx, 1), ==, 0);
+      g_assert_cmpint (uth_draw_model_row_layer (&f->ctx, (int) layers), ==, (int) layers - 1);
+      g_assert_cmpint (uth_draw_model_row_layer (&f->ctx, 0), ==, -1);
+      g_assert_cmpint (uth_draw_model_row_layer (&f->ctx, (int) layers + 1), ==, -1);
+      /* Outside the stack nothing is hit. */
+      g_assert_false (uth_draw_model_hit (1600, 1000, &f->ctx, 5, 500, &hit));
+    }
+}
+
+/* The seed's rule of thumb holds for a GPT-2-style layer (MHA, 4d MLP) on short sequences:
+ * per token, MLP 2 x 2 x d x 4d = 16 d^2 FLOPs, projections 2 x 4 d^2 = 8 d^2, and the
+ * attention matmuls 4 d x (S+1)/2 on average under the causal mask. At d = 768, S = 128:
+ * 16/24.3 = 65.7% MLP, 32.9% projections, 1.4% matmuls. Long sequences break it. */
+static void
+test_layer_shares (Fixture       *f,
+                   gconstpointer  data)
+{
+  double sh[UTH_N_OP_GROUPS];
+
+  set_scenario (f, "gpt-2", "h100-sxm", 1, 128);
+  g_assert_true (uth_draw_layer_group_shares (&f->ctx, 128, sh));
+  g_test_message ("gpt-2 at 128: proj %.3f, matmul %.3f, mlp %.3f", sh[0], sh[1], sh[2]);
+  g_assert_cmpfloat_with_epsilon (sh[UTH_OP_GROUP_MLP], 0.657, 0.015);
+  g_assert_cmpfloat_with_epsilon (sh[UTH_OP_GROUP_ATTN_PROJ], 0.329, 0.015);
+  g_assert_cmpfloat (sh[UTH_OP_GROUP_ATTN_MATMUL], <, 0.03);
+
+  /* Llama 3.1 8B at 32k tokens: the matmuls grow with S and take over a third. */
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 1024);
+  g_assert_true (uth_draw_layer_group_shares (&f->ctx, 32768, sh));
+  g_test_message ("llama-3.1-8b at 32k: matmul %.3f", sh[UTH_OP_GROUP_ATTN_MATMUL]);
+  g_assert_cmpfloat (sh[UTH_OP_GROUP_ATTN_MATMUL], >, 0.33);
+}
+
+static void
+test_layer_hit (Fixture       *f,
+                gconstpointer  data)
+{
+  UthFigureHit hit;
+  gboolean any = FALSE;
+  double y;
+
+  /* The op table fills the bottom of the page: rows answer with their op. */
+  for (y = 600; y < 1000; y += 4)
+    if (uth_draw_layer_hit (1600, 1000, &f->ctx, 300, y, &hit))
+      {
+        any = TRUE;
+        g_assert_cmpint (hit.index, >=, 0);
+        g_assert_nonnull (strstr (hit.tooltip, "FLOP"));
+        g_free (hit.tooltip);
+      }
+  g_assert_true (any);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,5 +447,8 @@ main (int   argc,
   g_test_add ("/render/placeholder", Fixture, NULL, fixture_setup, test_placeholder, fixture_teardown);
   g_test_add ("/render/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/render/rules", Fixture, NULL, fixture_setup, test_rules, fixture_teardown);
+  g_test_add ("/render/model-hit", Fixture, NULL, fixture_setup, test_model_hit, fixture_teardown);
+  g_test_add ("/render/layer-shares", Fixture, NULL, fixture_setup, test_layer_shares, fixture_teardown);
+  g_test_add ("/render/layer-hit", Fixture, NULL, fixture_setup, test_layer_hit, fixture_teardown);
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "pages/uth-page.h"
+#include "pages/uth-page-layer.h"
+#include "pages/uth-page-model.h"
 #include "uth-window.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
@@ -17,6 +19,19 @@ flush_main_loop (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* A shown window emits the scenario's "changed" on its frame clock: wait for that tick. */
+static void
+wait_for_change (UthScenario *scenario,
+                 guint        before)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (uth_scenario_get_n_changes (scenario) == before && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (uth_scenario_get_n_changes (scenario), >, before);
+  flush_main_loop ();
 }
 
 static UthWindow *
@@ -199,6 +214,86 @@ test_scenario_panel (void)
   g_assert_finalize_object (panel);
 }
 
+/* Clicking a layer on the Model page opens the Layer page on it. */
+static void
+test_model_opens_layer (void)
+{
+  UthWindow *window = new_window (NULL);
+  UthPage *model = uth_window_get_page (window, "model");
+  UthFigure *figure;
+
+  g_assert_true (UTH_IS_PAGE_MODEL (model));
+  uth_window_show_page (window, "model");
+  flush_main_loop ();
+  figure = uth_page_model_get_figure_widget (UTH_PAGE_MODEL (model));
+  /* Row 0 is the embedding: no layer, nothing opens. */
+  g_signal_emit_by_name (figure, "item-activated", 0);
+  flush_main_loop ();
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "model");
+  /* Row 5 is the fifth layer, index 4. */
+  g_signal_emit_by_name (figure, "item-activated", 5);
+  flush_main_loop ();
+  g_assert_cmpstr (uth_window_get_visible_page_id (window), ==, "layer");
+  g_assert_cmpuint (uth_scenario_get_layer (uth_window_get_scenario (window)), ==, 4);
+  close_window (window);
+}
+
+/* The Layer page follows the scenario: its data changes and its figures queue a redraw.
+ * In decode at batch 1 the projections are memory-bound; at batch 1024 they do about
+ * 1024 FLOP per weight byte at bf16, past the H100's ridge of 295: compute-bound. */
+static void
+test_layer_follows_scenario (void)
+{
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+  UthWindow *window = new_window (scenario);
+  UthPageLayer *layer = UTH_PAGE_LAYER (uth_window_get_page (window, "layer"));
+  g_autofree char *before = NULL;
+  guint queued, changes;
+
+  uth_scenario_set_model_id (scenario, "llama-3.1-8b");
+  uth_scenario_set_gpu_id (scenario, "h100-sxm");
+  uth_scenario_set_batch (scenario, 1);
+  uth_scenario_flush (scenario);
+  uth_window_show_page (window, "layer");
+  uth_page_layer_set_phase (layer, 1);
+  flush_main_loop ();
+  before = g_strdup (uth_page_layer_get_description (layer));
+  g_test_message ("batch 1: %s", before);
+  g_assert_nonnull (strstr (before, "Memory-bound: "));
+  g_assert_nonnull (strstr (strstr (before, "Memory-bound: "), "qkv_proj"));
+  g_assert_null (strstr (strstr (before, "Compute-bound: "), "qkv_proj"));
+
+  queued = uth_figure_get_n_queued (uth_page_layer_get_roofline (layer));
+  changes = uth_scenario_get_n_changes (scenario);
+  uth_scenario_set_batch (scenario, 1024);
+  wait_for_change (scenario, changes);
+  g_test_message ("batch 1024: %s", uth_page_layer_get_description (layer));
+  g_assert_cmpstr (uth_page_layer_get_description (layer), !=, before);
+  g_assert_nonnull (strstr (strstr (uth_page_layer_get_description (layer), "Compute-bound: "), "qkv_proj"));
+  g_assert_cmpuint (uth_figure_get_n_queued (uth_page_layer_get_roofline (layer)), ==, queued + 1);
+
+  /* Export carries the page's toggle: a decode figure differs from a prefill one. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("uth-layer-XXXXXX", NULL);
+    g_autofree char *a = g_build_filename (dir, "decode.png", NULL);
+    g_autofree char *b = g_build_filename (dir, "prefill.png", NULL);
+    g_autofree char *ca = NULL, *cb = NULL;
+    gsize la, lb;
+
+    g_assert_true (uth_window_export_to_file (window, a, 400, 300, NULL));
+    uth_page_layer_set_phase (layer, 0);
+    flush_main_loop ();
+    g_assert_true (uth_window_export_to_file (window, b, 400, 300, NULL));
+    g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
+    g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
+    g_assert_false (la == lb && memcmp (ca, cb, la) == 0);
+    g_unlink (a);
+    g_unlink (b);
+    g_rmdir (dir);
+  }
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -219,5 +314,7 @@ main (int   argc,
   g_test_add_func ("/window/finalize-pages", test_finalize_pages);
   g_test_add_func ("/window/finalize-widgets", test_finalize_widgets);
   g_test_add_func ("/window/scenario-panel", test_scenario_panel);
+  g_test_add_func ("/window/model-opens-layer", test_model_opens_layer);
+  g_test_add_func ("/window/layer-follows-scenario", test_layer_follows_scenario);
   return g_test_run ();
 }

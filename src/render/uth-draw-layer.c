@@ -131,6 +131,13 @@ typedef struct
   gboolean shown[UTH_MAX_LAYER_OPS];
 } RoofGeometry;
 
+/* The band above the plot that holds the legend: one legend row. */
+static double
+legend_band (const UthFigureContext *ctx)
+{
+  return MAX (uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.5, 22 * s_of (ctx));
+}
+
 static void
 roof_geometry (const LayerData        *d,
                const UthFigureContext *ctx,
@@ -152,6 +159,8 @@ roof_geometry (const LayerData        *d,
         n++;
       }
   uth_chart_roofline_scales (d->peak, d->bandwidth, xi, yp, n, &xs, &ys);
+  y += legend_band (ctx);
+  height -= legend_band (ctx);
   uth_plot_init (&g->plot, ctx, x, y, width, height, &xs, &ys);
   for (i = 0; i < d->n; i++)
     {
@@ -223,9 +232,9 @@ draw_roof_lines (cairo_t                *cr,
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, slope_label, p->left + 8 * s, p->top + 6 * s,
                  UTH_ANCHOR_NW, 0, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory-bound ←"), xr - 8 * s, p->top + p->height - 30 * s,
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory-bound ←"), xr - 8 * s, p->top + p->height - 46 * s,
                  UTH_ANCHOR_E, 0, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("→ compute-bound"), xr + 8 * s, p->top + p->height - 30 * s,
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("→ compute-bound"), xr + 8 * s, p->top + p->height - 46 * s,
                  UTH_ANCHOR_W, 0, NULL);
 }
 
@@ -260,7 +269,9 @@ draw_points (cairo_t                *cr,
       else
         g_string_append_printf (labels[j], ", %s", d->ops[i].id);
     }
-  uth_chart_spread_labels (wanted, n, fh, g->plot.top + fh / 2, g->plot.top + g->plot.height - fh / 2, placed);
+  /* Keep labels below the compute roof, whose own label sits above it. */
+  uth_chart_spread_labels (wanted, n, fh, MAX (g->plot.top + fh / 2, uth_plot_y (&g->plot, d->peak) + fh * 0.7),
+                           g->plot.top + g->plot.height - fh / 2, placed);
 
   for (i = 0; i < d->n; i++)
     {
@@ -311,18 +322,19 @@ draw_roofline_at (cairo_t                *cr,
   UthLegendItem items[3];
   double s = s_of (ctx);
 
-  roof_geometry (d, ctx, x, y, width, height, &g);
-  uth_draw_plot_axes (cr, ctx, &g.plot, _("Arithmetic intensity (FLOP/byte)"),
-                      _("Achieved performance (FLOP/s)"), NULL, NULL);
-  draw_roof_lines (cr, ctx, d, &g);
-  draw_points (cr, ctx, d, &g);
+  /* The legend above the plot, so it never covers a point. */
   items[0] = (UthLegendItem) { _("memory-bound op"), { 0 }, UTH_LEGEND_DOT };
   items[1] = (UthLegendItem) { _("compute-bound op"), { 0 }, UTH_LEGEND_DOT };
   items[2] = (UthLegendItem) { _("bound by launch overhead"), { 0 }, UTH_LEGEND_DOT };
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[0].color);
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[1].color);
   uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
-  uth_draw_legend (cr, ctx, items, 3, g.plot.left + 8 * s, g.plot.top + 34 * s, g.plot.width * 0.6, FALSE);
+  uth_draw_legend (cr, ctx, items, 3, x + 118 * s, y, width - 118 * s, TRUE);
+  roof_geometry (d, ctx, x, y, width, height, &g);
+  uth_draw_plot_axes (cr, ctx, &g.plot, _("Arithmetic intensity (FLOP/byte)"),
+                      _("Achieved performance (FLOP/s)"), NULL, NULL);
+  draw_roof_lines (cr, ctx, d, &g);
+  draw_points (cr, ctx, d, &g);
 }
 
 void
