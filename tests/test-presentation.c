@@ -6,7 +6,10 @@
 #include <adwaita.h>
 #include <stdlib.h>
 
+#include <glib/gstdio.h>
+
 #include "uth-preferences-window.h"
+#include "uth-user-catalog.h"
 #include "uth-settings.h"
 #include "uth-window-actions.h"
 #include "uth-window.h"
@@ -418,6 +421,80 @@ test_preferences (void)
   g_settings_reset (settings, "style");
 }
 
+/* Any drop-down under widget listing text. */
+static gboolean
+drop_down_lists (GtkWidget  *widget,
+                 const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; GTK_IS_STRING_LIST (model) && i < g_list_model_get_n_items (model); i++)
+        if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), text) == 0)
+          return TRUE;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (drop_down_lists (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A GPU saved in Preferences appears in the window's scenario bar at once. */
+static void
+test_user_gpu (void)
+{
+  UthWindow *window = new_window (app);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir_path = g_dir_make_tmp ("uth-presentation-XXXXXX", &error);
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(JsonObject) gpu = json_object_new ();
+  JsonObject *peaks = json_object_new ();
+  GObject *panel = gtk_widget_get_template_child (GTK_WIDGET (window), UTH_TYPE_WINDOW, "scenario_panel");
+  GtkWidget *preferences = NULL;
+  GList *toplevels;
+
+  g_assert_no_error (error);
+  g_assert_true (GTK_IS_WIDGET (panel));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "preferences"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "preferences", NULL);
+  flush_main_loop ();
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (UTH_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (preferences);
+
+  json_object_set_string_member (gpu, "id", "lab-gpu");
+  json_object_set_string_member (gpu, "name", "Lab accelerator 7");
+  json_object_set_string_member (gpu, "source", "measured in our lab");
+  json_object_set_double_member (peaks, "bf16", 100e12);
+  json_object_set_object_member (gpu, "peak_flops", peaks);
+  json_object_set_double_member (gpu, "memory_bytes", 17179869184.0);
+  json_object_set_double_member (gpu, "memory_bandwidth", 500e9);
+  json_object_set_int_member (gpu, "sms", 40);
+  g_assert_false (drop_down_lists (GTK_WIDGET (panel), "Lab accelerator 7"));
+  /* What the editor's Save does, into a scratch folder instead of the user's. */
+  g_assert_true (uth_user_catalog_save_entry (dir, UTH_CATALOG_GPUS, gpu,
+                                              uth_scenario_get_catalog (uth_window_get_scenario (window)),
+                                              &error));
+  g_assert_no_error (error);
+  g_signal_emit_by_name (preferences, "catalog-changed");
+  flush_main_loop ();
+  g_assert_true (drop_down_lists (GTK_WIDGET (panel), "Lab accelerator 7"));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  close_window (window);
+  file = uth_user_catalog_file (dir, UTH_CATALOG_GPUS);
+  g_file_delete (file, NULL, NULL);
+  g_rmdir (dir_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +517,7 @@ main (int   argc,
   g_test_add_func ("/presentation/zoom-text", test_zoom_text);
   g_test_add_func ("/presentation/remembered", test_remembered);
   g_test_add_func ("/presentation/preferences", test_preferences);
+  g_test_add_func ("/presentation/user-gpu", test_user_gpu);
 
   status = g_test_run ();
   g_object_unref (app);
