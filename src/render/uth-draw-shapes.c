@@ -10,7 +10,7 @@
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-shapes.h"
 
-typedef enum { DIM_B, DIM_S, DIM_C, DIM_D, DIM_H, DIM_HKV, DIM_HD, DIM_F, DIM_2F, DIM_HHD, DIM_NONE } Dim;
+typedef enum { DIM_B, DIM_S, DIM_C, DIM_D, DIM_H, DIM_HKV, DIM_HD, DIM_F, DIM_2F, DIM_HHD, DIM_ONE, DIM_V, DIM_NONE } Dim;
 
 typedef struct
 {
@@ -38,6 +38,7 @@ static const Node nodes[UTH_SHAPES_N_NODES] = {
   { N_("activation"), "mlp_act", N_("SiLU(gate) × up, or GELU: the only non-linear step."), { DIM_B, DIM_S, DIM_F, DIM_NONE }, 1, 2, -1 },
   { N_("down"), "mlp_down", N_("Back from F to d."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 1, 3, -1 },
   { N_("x + MLP: the layer’s output"), "mlp_residual", N_("The second residual add; the next layer reads this."), { DIM_B, DIM_S, DIM_D, DIM_NONE }, 1, 4, -1 },
+  { N_("logits, after the last layer"), "lm_head", N_("After all the layers and a final norm, the lm-head scores every token of the vocabulary, for the last position only: that is all choosing the next token needs."), { DIM_B, DIM_ONE, DIM_V, DIM_NONE }, 1, 6, -1 },
 };
 
 typedef struct
@@ -46,7 +47,7 @@ typedef struct
   gboolean gated;
 } Dims;
 
-static const char *const symbols[DIM_NONE] = { "B", "S", "C", "d", "H", "Hkv", "hd", "F", "2F", "H·hd" };
+static const char *const symbols[DIM_NONE] = { "B", "S", "C", "d", "H", "Hkv", "hd", "F", "2F", "H·hd", "1", "V" };
 
 static void
 dims_init (Dims                   *d,
@@ -67,6 +68,8 @@ dims_init (Dims                   *d,
   d->v[DIM_F] = ffn;
   d->v[DIM_2F] = m->gated_mlp ? 2 * ffn : ffn;
   d->v[DIM_HHD] = (guint64) m->heads * m->head_dim;
+  d->v[DIM_ONE] = 1;
+  d->v[DIM_V] = m->vocab;
 }
 
 static char *
@@ -154,7 +157,8 @@ find_op (const UthOp *ops,
 
 static size_t
 layer_ops (const UthFigureContext *ctx,
-           UthOp                  *ops)
+           UthOp                  *ops,
+           gboolean                whole_model)
 {
   UthWorkload w = { 0 };
 
@@ -167,6 +171,8 @@ layer_ops (const UthFigureContext *ctx,
   w.activations = ctx->input.activations;
   w.tensor_parallel = 1;
   /* The first dense layer (DeepSeek's first layers are dense). */
+  if (whole_model)
+    return uth_model_ops (ctx->input.model, &w, ops, UTH_MAX_MODEL_OPS);
   return uth_layer_ops (ctx->input.model, &w, 0, ops, UTH_MAX_LAYER_OPS);
 }
 
@@ -232,6 +238,19 @@ draw_arrows (cairo_t                *cr,
           cairo_stroke (cr);
         }
     }
+  /* From the layer's output, through the other layers, to the logits. */
+  {
+    double x = l->grid[1].x + l->grid[1].w / 2, y0 = l->grid[1].y + 4 * l->row_h + l->box_h;
+    double y1 = l->grid[1].y + 6 * l->row_h, dash[] = { 6 * s, 5 * s };
+    cairo_save (cr);
+    cairo_set_dash (cr, dash, 2, 0);
+    cairo_move_to (cr, x, y0);
+    cairo_line_to (cr, x, y1 - 2 * s);
+    cairo_stroke (cr);
+    cairo_restore (cr);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, _("… the other layers, the final norm …"), x + 10 * s,
+                   (y0 + y1) / 2, UTH_ANCHOR_W, l->grid[1].w / 2 - 10 * s, NULL);
+  }
   /* From the attention residual to the MLP column. */
   {
     double x0 = l->grid[0].x + l->grid[0].w, y0 = l->grid[0].y + 7 * l->row_h + l->box_h / 2;
@@ -256,8 +275,8 @@ draw_detail (cairo_t                *cr,
   g_autofree char *num = shape_numeric (n, d, &elements);
   g_autofree char *bytes = uth_format_bytes (elements * uth_dtype_bytes (ctx->input.activations));
   g_autofree char *count = uth_format_count (elements);
-  UthOp ops[UTH_MAX_LAYER_OPS];
-  size_t n_ops = layer_ops (ctx, ops);
+  UthOp ops[UTH_MAX_MODEL_OPS];
+  size_t n_ops = layer_ops (ctx, ops, g_strcmp0 (n->op, "lm_head") == 0);
   const UthOp *op = find_op (ops, n_ops, n->op);
   GString *text = g_string_new (NULL);
 
@@ -299,12 +318,12 @@ draw_header (cairo_t                *cr,
 
   if (model == NULL)
     return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors"), _("Choose a model."), m, m, width - 2 * m);
-  sub = g_strdup_printf (_("%s, %s: batch B = %" G_GUINT64_FORMAT ", new tokens S = %" G_GUINT64_FORMAT ", cached tokens C = %" G_GUINT64_FORMAT ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u. Click a shape for the op that made it."),
+  sub = g_strdup_printf (_("%s, %s: batch B = %" G_GUINT64_FORMAT ", new tokens S = %" G_GUINT64_FORMAT ", cached tokens C = %" G_GUINT64_FORMAT ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u, V = %u. Click a shape for the op that made it."),
                          ctx->model != NULL ? ctx->model->name : "", ctx->phase == 1 ? _("decode") : _("prefill"),
                          MAX (ctx->input.batch, 1), ctx->phase == 1 ? (guint64) 1 : MAX (ctx->input.prompt, 1),
                          ctx->phase == 1 ? MAX (ctx->input.context, 1) : MAX (ctx->input.prompt, 1),
                          model->hidden, model->heads, model->kv_heads, model->head_dim,
-                         model->ffn > 0 ? model->ffn : model->expert_ffn);
+                         model->ffn > 0 ? model->ffn : model->expert_ffn, model->vocab);
   return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors, symbolic and in numbers"), sub, m, m, width - 2 * m);
 }
 
@@ -333,8 +352,8 @@ draw_fitted (cairo_t                *cr,
   for (int i = 0; i < UTH_SHAPES_N_NODES; i++)
     draw_node (cr, ctx, &l, &d, i, i == selected);
   if (ctx->input.model->experts > 0 || ctx->input.model->attention == UTH_ATTN_MLA)
-    uth_draw_note (cr, ctx, _("Simplified for this model: its MoE experts each have this MLP shape with F = the expert width, and MLA compresses K and V; the op details follow the estimator."),
-                   l.grid[1].x, l.grid[1].y + 5 * l.row_h, l.grid[1].w);
+    uth_draw_note (cr, ctx, _("Simplified for this model: in its mixture-of-experts layers each token goes through a few experts, each an MLP like this one, and multi-head latent attention caches a compressed latent instead of K and V. The op details follow the estimator."),
+                   l.grid[1].x, l.grid[1].y + 7 * l.row_h, l.grid[1].w);
   draw_detail (cr, ctx, &l, &d, selected);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Shapes page: the tensor shapes through one layer of the scenario model, symbolic
- * (B, S, d, H, hd, F) and numeric, for prefill (ctx->phase 0) or decode (1); each shape
+ * (B, S, C, d, H, hd, F, V) and numeric, for prefill (ctx->phase 0) or decode (1); each shape
  * names the op that made it, its FLOPs and its bytes. */
 #pragma once
 
@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define UTH_SHAPES_N_NODES 15
+#define UTH_SHAPES_N_NODES 16
 
 /* ctx->page_data of the Shapes page (NULL: the score matrix selected). ctx->hover is
  * the node under the pointer. */
