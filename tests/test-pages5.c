@@ -218,6 +218,20 @@ test_cost (void)
   g_assert_cmpint (uth_page_cost_get_sort (page), ==, 2);
   uth_page_get_figure (UTH_PAGE (page), &ctx);
   g_assert_cmpint (ctx.view, ==, 2);
+
+  /* Clicking a GPU of the comparison makes it the scenario's, with the GPUs it needs:
+   * Llama 3 70B (141 GB in bf16) on A100 80 GB takes more than one. */
+  uth_scenario_set_model_id (scenario, "llama-3-70b");
+  flush_main_loop ();
+  g_signal_emit_by_name (find_child (GTK_WIDGET (page), "figure"), "item-activated",
+                         (int) uth_catalog_get_n_gpus (uth_scenario_get_catalog (scenario)) + 5);
+  g_assert_cmpstr (uth_scenario_get_gpu_id (scenario), ==, "h100-sxm");
+  for (guint i = 0; i < uth_catalog_get_n_gpus (uth_scenario_get_catalog (scenario)); i++)
+    if (g_str_equal (uth_catalog_get_gpu (uth_scenario_get_catalog (scenario), i)->id, "a100-sxm-80gb"))
+      g_signal_emit_by_name (find_child (GTK_WIDGET (page), "figure"), "item-activated", (int) i);
+  flush_main_loop ();
+  g_assert_cmpstr (uth_scenario_get_gpu_id (scenario), ==, "a100-sxm-80gb");
+  g_assert_cmpuint (uth_scenario_get_gpus (scenario), >=, 2);
   close_page (GTK_WIDGET (page));
 }
 

@@ -5,6 +5,7 @@
 
 #include <cairo.h>
 #include <math.h>
+#include <string.h>
 
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-cost.h"
@@ -323,6 +324,32 @@ test_measured (Fixture       *f,
   g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts)), ==, 0);
 }
 
+/* Hovering the GPU comparison names the row's GPU; the title area answers nothing. The
+ * rows fill the right 40% below the title, so a point near the bottom right is a row. */
+static void
+test_cost_hit (Fixture       *f,
+               gconstpointer  data)
+{
+  UthFigureHit hit = { -1, NULL };
+  g_autofree UthGpuComparison *rows = NULL;
+  guint n = uth_cost_gpu_rows (&f->ctx, UTH_SORT_COST, &rows);
+
+  g_assert_cmpuint (n, >, 0);
+  g_assert_true (uth_draw_cost_hit (1600, 1000, &f->ctx, 1400, 960, &hit));
+  g_assert_cmpint (hit.index, >=, 0);
+  g_assert_cmpint (hit.index, ==, (int) rows[n - 1].index);   /* the last, most expensive row */
+  g_assert_nonnull (hit.tooltip);
+  g_assert_nonnull (strstr (hit.tooltip, uth_catalog_get_gpu (f->catalog, hit.index)->name));
+  g_free (hit.tooltip);
+  g_assert_false (uth_draw_cost_hit (1600, 1000, &f->ctx, 200, 20, &hit));
+  g_assert_cmpint (hit.index, ==, -1);
+  g_assert_null (hit.tooltip);
+  /* Scaled down below 1100 x 700, the same row answers at the same relative place. */
+  g_assert_true (uth_draw_cost_hit (800, 500, &f->ctx, 700, 480, &hit));
+  g_assert_cmpint (hit.index, ==, (int) rows[n - 1].index);
+  g_free (hit.tooltip);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +367,7 @@ main (int   argc,
   ADD ("/render-pages5/cost/follows", test_cost_follows);
   ADD ("/render-pages5/sizes", test_sizes);
   ADD ("/render-pages5/measured", test_measured);
+  ADD ("/render-pages5/cost/hit", test_cost_hit);
 #undef ADD
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "pages/uth-page-cost.h"
 #include "render/uth-draw-common.h"
+#include "render/uth-draw-cost.h"
 #include "widgets/uth-figure.h"
 
 struct _UthPageCost
@@ -88,6 +89,31 @@ static void
 sort_changed_cb (UthPageCost *self)
 {
   uth_figure_update (self->figure);
+}
+
+/* A click on a GPU of the comparison makes it (and the GPU count it needs) the scenario's. */
+static void
+gpu_activated_cb (UthFigure   *figure,
+                  int          index,
+                  UthPageCost *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  g_autofree UthGpuComparison *rows = NULL;
+  UthFigureContext ctx;
+  UthCatalog *catalog;
+  guint n, i;
+
+  if (scenario == NULL || index < 0)
+    return;
+  catalog = uth_scenario_get_catalog (scenario);
+  if ((guint) index >= uth_catalog_get_n_gpus (catalog))
+    return;
+  uth_scenario_get_figure_context (scenario, &ctx);
+  n = uth_cost_gpu_rows (&ctx, (UthGpuSort) uth_page_cost_get_sort (self), &rows);
+  uth_scenario_set_gpu_id (scenario, uth_catalog_get_gpu (catalog, (guint) index)->id);
+  for (i = 0; i < n; i++)
+    if (rows[i].index == (gsize) index && rows[i].fits)
+      uth_scenario_set_gpus (scenario, rows[i].gpus);
 }
 
 static void
@@ -180,6 +206,7 @@ uth_page_cost_init (UthPageCost *self)
   uth_figure_set_context_func (self->figure, figure_context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Cost estimate"));
+  g_signal_connect (self->figure, "item-activated", G_CALLBACK (gpu_activated_cb), self);
 }
 
 int

@@ -391,6 +391,62 @@ draw_measured (cairo_t                *cr,
     }
 }
 
+static void
+cost_titles (const UthFigureContext *ctx,
+             const UthEstimate      *est,
+             char                  **title,
+             char                  **subtitle)
+{
+  g_autofree char *price = NULL;
+
+  *title = g_strdup_printf (_("Cost: %s on %u × %s"), ctx->model != NULL ? ctx->model->name : "?",
+                            ctx->input.gpus, ctx->gpu != NULL ? ctx->gpu->name : "?");
+  *subtitle = NULL;
+  if (est != NULL)
+    price = uth_format_usd (est->price_per_hour);
+  if (est != NULL && ctx->gpu != NULL && ctx->input.price_per_hour < 0)
+    *subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (%s, %s)"),
+                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
+                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+                                price, ctx->gpu->price_source != NULL ? ctx->gpu->price_source : "?",
+                                ctx->gpu->price_date != NULL ? ctx->gpu->price_date : "?");
+  else if (est != NULL)
+    *subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (your price)"),
+                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
+                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+                                price);
+}
+
+/* The top-left of the GPU comparison's rows and their height, shared by drawing and
+ * hit-testing (which measures the title on a scratch surface). */
+typedef struct
+{
+  double x, y, w, row_h, name_w;
+  guint  n;
+} GpuRows;
+
+static void
+gpu_rows_geometry (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   double                  x,
+                   double                  y,
+                   double                  w,
+                   double                  h,
+                   guint                   n,
+                   GpuRows                *out)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double line;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_HEADING, "Ag", NULL, &line);
+  out->x = x;
+  out->y = y + 2 * line + 16 * s;
+  out->w = w;
+  out->n = n;
+  out->row_h = n > 0 ? (h - 2 * line - 16 * s) / n : 0;
+  out->name_w = w * 0.42;
+}
+
 static double
 row_metric (const UthGpuComparison *row,
             UthGpuSort              key)
@@ -419,19 +475,19 @@ draw_gpus (cairo_t                *cr,
                             _("The model on every GPU, quickest first (time to first token)") };
   g_autofree UthGpuComparison *rows = NULL;
   UthCatalog *catalog = catalog_of (ctx);
-  UthChartRect ext;
-  double row_h, name_w = w * 0.42, bar_w, max_v = 0;
+  GpuRows geo;
+  double row_h, name_w, bar_w, max_v = 0;
   guint n, i;
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, titles[key], x, y, w);
-  uth_draw_text_size (cr, ctx, UTH_FONT_HEADING, "Ag", NULL, &ext.h);
   n = uth_cost_gpu_rows (ctx, key, &rows);
-  y += 2 * ext.h + 16 * s;
-  h -= 2 * ext.h + 16 * s;
   if (n == 0)
     return;
-  row_h = h / n;
+  gpu_rows_geometry (cr, ctx, x, y, w, h, n, &geo);
+  y = geo.y;
+  row_h = geo.row_h;
+  name_w = geo.name_w;
   bar_w = w - name_w - 110 * s;
   for (i = 0; i < n; i++)
     if (rows[i].fits && isfinite (row_metric (&rows[i], key)))
@@ -505,28 +561,14 @@ uth_draw_cost (cairo_t                *cr,
   double left_w, y;
   UthEstimate own;
   const UthEstimate *est = ctx->estimate;
-  g_autofree char *title = NULL, *subtitle = NULL, *price = NULL;
+  g_autofree char *title = NULL, *subtitle = NULL;
 
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
   fit_to_minimum (cr, ctx, &width, &height);
   left_w = width * 0.6 - m;
   uth_draw_background (cr, width, height, ctx);
-  title = g_strdup_printf (_("Cost: %s on %u × %s"), ctx->model != NULL ? ctx->model->name : "?",
-                           ctx->input.gpus, ctx->gpu != NULL ? ctx->gpu->name : "?");
-  if (est != NULL)
-    price = uth_format_usd (est->price_per_hour);
-  if (est != NULL && ctx->gpu != NULL && ctx->input.price_per_hour < 0)
-    subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (%s, %s)"),
-                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
-                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
-                                price, ctx->gpu->price_source != NULL ? ctx->gpu->price_source : "?",
-                                ctx->gpu->price_date != NULL ? ctx->gpu->price_date : "?");
-  else if (est != NULL)
-    subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (your price)"),
-                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
-                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
-                                price);
+  cost_titles (ctx, est, &title, &subtitle);
   y = uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
   if (est == NULL)
     {
@@ -544,4 +586,76 @@ uth_draw_cost (cairo_t                *cr,
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
   y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s) + 14 * s;
   draw_measured (cr, ctx, m, y, left_w, height - m - y);
+}
+
+gboolean
+uth_draw_cost_hit (double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx,
+                   double                  x,
+                   double                  y,
+                   UthFigureHit           *hit)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  UthGpuSort key = ctx->view >= 0 && ctx->view <= 2 ? (UthGpuSort) ctx->view : UTH_SORT_COST;
+  g_autofree UthGpuComparison *rows = NULL;
+  g_autofree char *title = NULL, *subtitle = NULL;
+  UthEstimate own;
+  const UthEstimate *est = ctx->estimate;
+  GpuRows geo;
+  gboolean found = FALSE;
+  guint n;
+  int i;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
+    est = &own;
+  if (f > 0.0 && f < 1.0)
+    {
+      width /= f;
+      height /= f;
+      x /= f;
+      y /= f;
+    }
+  n = est != NULL ? uth_cost_gpu_rows (ctx, key, &rows) : 0;
+  if (n > 0)
+    {
+      double top;
+
+      cost_titles (ctx, est, &title, &subtitle);
+      top = uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
+      gpu_rows_geometry (cr, ctx, width * 0.6 + 24 * s, top, width * 0.4 - m - 24 * s,
+                         height - m - top, n, &geo);
+      i = geo.row_h > 0 ? (int) floor ((y - geo.y) / geo.row_h) : -1;
+      if (x >= geo.x && x <= geo.x + geo.w && i >= 0 && i < (int) n)
+        {
+          const UthGpuComparison *r = &rows[i];
+          const UthGpuEntry *g = uth_catalog_get_gpu (catalog_of (ctx), r->index);
+          g_autofree char *name = g_markup_escape_text (g->name, -1);
+          g_autofree char *tps = uth_format_tokens_rate (r->tokens_per_second);
+          g_autofree char *seq = uth_format_tokens_rate (r->tokens_per_second_per_sequence);
+          g_autofree char *ttft = uth_format_seconds (r->ttft_s);
+          g_autofree char *cin = uth_format_usd (r->cost_per_million_input);
+          g_autofree char *cout = uth_format_usd (r->cost_per_million_output);
+          g_autofree char *price = uth_format_usd (r->price_per_hour);
+          g_autofree char *mem = uth_format_percent (r->memory_fraction);
+
+          hit->index = (int) r->index;
+          if (r->fits)
+            hit->tooltip = g_strdup_printf (_("<b>%u × %s</b>\nmemory used: %s\ndecode: %s in total, %s per sequence\ntime to first token: %s\n%s per million input tokens, %s per million output tokens\n%s per hour for the set-up\nClick to make it the scenario’s GPU."),
+                                            r->gpus, name, mem, tps, seq, ttft, cin, cout, price);
+          else
+            hit->tooltip = g_strdup_printf (_("<b>%s</b>\nthe model does not fit on 8 of them (%s of their memory)"),
+                                            name, mem);
+          found = TRUE;
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return found;
 }

@@ -21,6 +21,13 @@ guint       uth_cost_gpu_rows    (const UthFigureContext *ctx,
                                   UthGpuSort              key,
                                   UthGpuComparison      **rows);
 
+/* Hover and click on the GPU comparison: the row's catalog GPU index and its numbers. */
+gboolean    uth_draw_cost_hit    (double                  width,
+                                  double                  height,
+                                  const UthFigureContext *ctx,
+                                  double                  x,
+                                  double                  y,
+                                  UthFigureHit           *hit);
 void        uth_draw_cost        (cairo_t                *cr,
                                   double                  width,
                                   double                  height,
