@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "pages/uth-page-flash.h"
 #include "widgets/uth-figure.h"
@@ -49,14 +50,14 @@ update_formulas (UthPageFlash *self)
 
   if (uth_flash_compute (in, &f) != UTH_FLASH_OK)
     return;
-  bc = g_strdup_printf ("%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT, f.br, f.bc);
-  bc_sub = g_strdup_printf ("M = %.0f B ÷ %g B = %" G_GUINT64_FORMAT "; Bc = ⌈%" G_GUINT64_FORMAT " / (4 × %u)⌉ = %" G_GUINT64_FORMAT "; Br = min (Bc, %u) = %" G_GUINT64_FORMAT,
+  bc = g_strdup_printf ("%" PRIu64 " × %" PRIu64, f.br, f.bc);
+  bc_sub = g_strdup_printf ("M = %.0f B ÷ %g B = %" PRIu64 "; Bc = ⌈%" PRIu64 " / (4 × %u)⌉ = %" PRIu64 "; Br = min (Bc, %u) = %" PRIu64,
                             in->sram_bytes, in->bytes_per_element, f.sram_elements, f.sram_elements,
                             in->head_dim, f.bc, in->head_dim, f.br);
   uth_formula_button_set (UTH_FORMULA_BUTTON (self->blocks_formula), bc, _("Block sizes Br × Bc"),
                           _("Bc = ⌈M / 4d⌉, Br = min (Bc, d) (Dao et al. 2022, Algorithm 1)"), bc_sub);
   ratio = g_strdup_printf ("%.2f×", f.traffic_ratio);
-  ratio_sub = g_strdup_printf ("(4Nd + 4N²) ÷ (2Nd + Tc·(3Nd + 4N) + Nd + 2N) with N = %" G_GUINT64_FORMAT ", d = %u, Tc = %" G_GUINT64_FORMAT "%s = %.2f",
+  ratio_sub = g_strdup_printf ("(4Nd + 4N²) ÷ (2Nd + Tc·(3Nd + 4N) + Nd + 2N) with N = %" PRIu64 ", d = %u, Tc = %" PRIu64 "%s = %.2f",
                                in->seq, in->head_dim, f.tc,
                                in->causal ? _(" (causal: only blocks on or below the diagonal)") : "",
                                f.traffic_ratio);
@@ -212,7 +213,7 @@ describe_cb (const UthFigureContext *ctx)
 
   if (view == NULL || uth_flash_compute (&view->input, &f) != UTH_FLASH_OK)
     return g_strdup (_("Standard attention beside Flash Attention."));
-  return g_strdup_printf (_("At %" G_GUINT64_FORMAT " tokens Flash Attention moves %.1f times fewer bytes and needs %.1f times less memory than standard attention."),
+  return g_strdup_printf (_("At %" PRIu64 " tokens Flash Attention moves %.1f times fewer bytes and needs %.1f times less memory than standard attention."),
                           view->input.seq, f.traffic_ratio, f.memory_ratio);
 }
 

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "pages/uth-page-kv.h"
 #include "render/uth-draw-common.h"
@@ -62,10 +63,10 @@ update_formulas (UthPageKv *self)
                                                        : _("2 (K and V) × layers × KV heads × head dim × bytes"),
                           sub);
   batch = uth_memory_max_batch (&ctx.input, 1 << 16);
-  mb = g_strdup_printf ("%" G_GUINT64_FORMAT, batch);
+  mb = g_strdup_printf ("%" PRIu64, batch);
   left = uth_format_bytes (b.available - b.weights - b.reserve);
   per = uth_format_bytes (uth_model_kv_bytes_at_context (m, uth_dtype_bytes (ctx.input.kv), ctx.input.context));
-  mb_sub = g_strdup_printf (_("about %s ÷ %s per sequence of %" G_GUINT64_FORMAT " tokens, less the activations a larger batch needs: %" G_GUINT64_FORMAT),
+  mb_sub = g_strdup_printf (_("about %s ÷ %s per sequence of %" PRIu64 " tokens, less the activations a larger batch needs: %" PRIu64),
                             left, per, ctx.input.context, batch);
   uth_formula_button_set (UTH_FORMULA_BUTTON (self->max_batch_formula), mb, _("Largest batch"),
                           _("largest B with weights + B × KV per sequence + activations (B) + reserve ≤ GPU memory × GPUs"),

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "pages/uth-page-tiling.h"
 #include "widgets/uth-figure.h"
@@ -65,20 +66,20 @@ update_formulas (UthPageTiling *self)
 
   if (uth_tiling_compute (&self->view.input, &t) != UTH_TILING_OK)
     return;
-  waves = g_strdup_printf ("%" G_GUINT64_FORMAT, t.waves);
-  waves_sub = g_strdup_printf ("⌈%" G_GUINT64_FORMAT " / %u⌉ × ⌈%" G_GUINT64_FORMAT " / %u⌉ = %" G_GUINT64_FORMAT " tiles; ⌈%" G_GUINT64_FORMAT " / %u⌉ = %" G_GUINT64_FORMAT " waves",
+  waves = g_strdup_printf ("%" PRIu64, t.waves);
+  waves_sub = g_strdup_printf ("⌈%" PRIu64 " / %u⌉ × ⌈%" PRIu64 " / %u⌉ = %" PRIu64 " tiles; ⌈%" PRIu64 " / %u⌉ = %" PRIu64 " waves",
                                self->view.input.m, self->view.input.bm, self->view.input.n, self->view.input.bn,
                                t.tiles, t.tiles, self->view.input.sms, t.waves);
   uth_formula_button_set (UTH_FORMULA_BUTTON (self->waves_formula), waves, _("Waves"),
                           _("waves = ⌈⌈M / BM⌉ × ⌈N / BN⌉ ÷ SMs⌉"), waves_sub);
   tail = g_strdup_printf ("%.0f%%", 100.0 * t.tail_utilization);
-  tail_sub = g_strdup_printf ("%" G_GUINT64_FORMAT " − (%" G_GUINT64_FORMAT " − 1) × %u = %" G_GUINT64_FORMAT " tiles on %u SMs = %.1f%%",
+  tail_sub = g_strdup_printf ("%" PRIu64 " − (%" PRIu64 " − 1) × %u = %" PRIu64 " tiles on %u SMs = %.1f%%",
                               t.tiles, t.waves, self->view.input.sms, t.tail_tiles, self->view.input.sms,
                               100.0 * t.tail_utilization);
   uth_formula_button_set (UTH_FORMULA_BUTTON (self->tail_formula), tail, _("Last wave busy"),
                           _("tiles − (waves − 1) × SMs, out of SMs"), tail_sub);
   bytes = g_strdup_printf ("%.3g GB", t.bytes_tiled / 1e9);
-  bytes_sub = g_strdup_printf ("(%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT ") × %g B = %.4g GB",
+  bytes_sub = g_strdup_printf ("(%" PRIu64 "×%" PRIu64 "×%" PRIu64 " + %" PRIu64 "×%" PRIu64 "×%" PRIu64 " + %" PRIu64 "×%" PRIu64 ") × %g B = %.4g GB",
                                self->view.input.m, self->view.input.k, t.tiles_n,
                                self->view.input.k, self->view.input.n, t.tiles_m,
                                self->view.input.m, self->view.input.n,
@@ -284,7 +285,7 @@ describe_cb (const UthFigureContext *ctx)
 
   if (view == NULL || uth_tiling_compute (&view->input, &t) != UTH_TILING_OK)
     return g_strdup (_("A matrix product cut into tiles."));
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " tiles run in %" G_GUINT64_FORMAT " waves on %u SMs; the last wave keeps %" G_GUINT64_FORMAT " SMs busy."),
+  return g_strdup_printf (_("%" PRIu64 " tiles run in %" PRIu64 " waves on %u SMs; the last wave keeps %" PRIu64 " SMs busy."),
                           t.tiles, t.waves, view->input.sms, t.tail_tiles);
 }
 

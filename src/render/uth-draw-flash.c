@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -324,7 +325,7 @@ draw_flash_side (cairo_t                *cr,
 
   uth_flash_step_block (&view->input, f, step, &bi, &bj);
   uth_flash_bytes_at_step (&view->input, f, step, &read, &written);
-  status = g_strdup_printf (_("Step %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ": block of K, V %" G_GUINT64_FORMAT " against block of Q %" G_GUINT64_FORMAT " in SRAM"),
+  status = g_strdup_printf (_("Step %" PRIu64 " of %" PRIu64 ": block of K, V %" PRIu64 " against block of Q %" PRIu64 " in SRAM"),
                             step + 1, f->steps, bj + 1, bi + 1);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Flash Attention"), p->x, p->y, UTH_ANCHOR_NW, p->w, NULL);
@@ -402,9 +403,9 @@ draw_flash_side (cairo_t                *cr,
     double e = view->input.bytes_per_element, d = view->input.head_dim;
     g_autofree char *kv = uth_format_bytes (2.0 * f->bc * d * e), *qo = uth_format_bytes (2.0 * f->br * d * e);
     g_autofree char *sb = uth_format_bytes ((double) f->br * f->bc * e), *m = uth_format_bytes (view->input.sram_bytes);
-    g_autofree char *l0 = g_strdup_printf (_("K, V blocks: 2 × %" G_GUINT64_FORMAT " × %u, %s"), f->bc, view->input.head_dim, kv);
-    g_autofree char *l1 = g_strdup_printf (_("Q, O blocks: 2 × %" G_GUINT64_FORMAT " × %u, %s"), f->br, view->input.head_dim, qo);
-    g_autofree char *l2 = g_strdup_printf (_("S block: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ", %s"), f->br, f->bc, sb);
+    g_autofree char *l0 = g_strdup_printf (_("K, V blocks: 2 × %" PRIu64 " × %u, %s"), f->bc, view->input.head_dim, kv);
+    g_autofree char *l1 = g_strdup_printf (_("Q, O blocks: 2 × %" PRIu64 " × %u, %s"), f->br, view->input.head_dim, qo);
+    g_autofree char *l2 = g_strdup_printf (_("S block: %" PRIu64 " × %" PRIu64 ", %s"), f->br, f->bc, sb);
     g_autofree char *l3 = g_strdup_printf (_("of M = %s"), m);
     const char *lines[] = { l0, l1, l2, l3 };
 
@@ -736,8 +737,8 @@ draw_cards (cairo_t                *cr,
   g_autofree char *v0 = NULL, *d0 = NULL, *v1 = NULL, *d1 = NULL, *v2 = NULL, *d2 = NULL;
   g_autofree char *v3 = NULL, *d3 = NULL, *v4 = NULL, *d4 = NULL, *a = NULL, *b = NULL;
 
-  v0 = g_strdup_printf ("%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT, f->br, f->bc);
-  d0 = g_strdup_printf (_("Br × Bc from M = %" G_GUINT64_FORMAT " elements"), f->sram_elements);
+  v0 = g_strdup_printf ("%" PRIu64 " × %" PRIu64, f->br, f->bc);
+  d0 = g_strdup_printf (_("Br × Bc from M = %" PRIu64 " elements"), f->sram_elements);
   a = uth_format_bytes (f->standard_bytes);
   b = uth_format_bytes (f->flash_bytes);
   v1 = g_strdup_printf ("%.1f×", f->traffic_ratio);
@@ -810,7 +811,7 @@ uth_draw_flash_view (cairo_t                *cr,
       return;
     }
   sram = uth_format_bytes (view->input.sram_bytes);
-  subtitle = g_strdup_printf (_("N = %" G_GUINT64_FORMAT " tokens, head dimension d = %u, %u heads × %" G_GUINT64_FORMAT " sequences, %s, SRAM M = %s%s"),
+  subtitle = g_strdup_printf (_("N = %" PRIu64 " tokens, head dimension d = %u, %u heads × %" PRIu64 " sequences, %s, SRAM M = %s%s"),
                               view->input.seq, view->input.head_dim, view->input.heads, view->input.batch,
                               uth_dtype_id (view->dtype), sram,
                               view->input.causal ? _(", causal") : "");

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -328,7 +329,7 @@ uth_draw_kv_growth (cairo_t                *cr,
             cairo_line_to (cr, uth_plot_x (&plot, x), uth_plot_y (&plot, y));
         }
       cairo_stroke (cr);
-      labels[n_legend] = g_strdup_printf (scenario ? _("batch %" G_GUINT64_FORMAT " (scenario)") : _("batch %" G_GUINT64_FORMAT),
+      labels[n_legend] = g_strdup_printf (scenario ? _("batch %" PRIu64 " (scenario)") : _("batch %" PRIu64),
                                           batches[b]);
       legend[n_legend] = (UthLegendItem) { labels[n_legend], c, UTH_LEGEND_LINE };
       n_legend++;
@@ -467,7 +468,7 @@ uth_draw_kv_budget (cairo_t                *cr,
     for (guint64 i = 0; i < n; i++)
       lengths[i] = ctx->input.context;
     if (mb > 0)
-      l1 = g_strdup_printf (_("Stops fitting above batch %" G_GUINT64_FORMAT " at this context, or above %" G_GUINT64_FORMAT " tokens of context at this batch (model limit %" G_GUINT64_FORMAT ")."),
+      l1 = g_strdup_printf (_("Stops fitting above batch %" PRIu64 " at this context, or above %" PRIu64 " tokens of context at this batch (model limit %" PRIu64 ")."),
                             mb, mc, ctx->input.model->max_context);
     else if (b.weights > b.available)
       l1 = g_strdup (_("Not even one sequence fits: the weights alone are too large for these GPUs."));
@@ -479,7 +480,7 @@ uth_draw_kv_budget (cairo_t                *cr,
       {
         pw = uth_format_bytes (paging.paged_waste_bytes);
         cw = uth_format_bytes (paging.contiguous_waste_bytes);
-        l2 = g_strdup_printf (_("Reserving %" G_GUINT64_FORMAT " tokens per sequence up front wastes %s (%.0f%%); %u-token pages waste %s."),
+        l2 = g_strdup_printf (_("Reserving %" PRIu64 " tokens per sequence up front wastes %s (%.0f%%); %u-token pages waste %s."),
                               max_len, cw, 100.0 * paging.contiguous_waste_fraction, view->block, pw);
         uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
         uth_draw_text (cr, ctx, UTH_FONT_TICK, l2, 0, height - 14 * s, UTH_ANCHOR_SW, width, NULL);
@@ -545,7 +546,7 @@ uth_draw_kv_fits (cairo_t                *cr,
   if (cells == NULL)
     return;
   fits_geometry (width, height, s, rows, cols, &g);
-  heading = g_strdup_printf (_("Which models fit on which GPUs: batch %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " tokens of context"),
+  heading = g_strdup_printf (_("Which models fit on which GPUs: batch %" PRIu64 ", %" PRIu64 " tokens of context"),
                              ctx->input.batch, ctx->input.context);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
@@ -822,10 +823,10 @@ draw_cards (cairo_t                *cr,
   if (uth_memory_budget (&ctx->input, &b) != UTH_ESTIMATE_OK)
     return;
   v0 = uth_format_bytes (b.kv_bytes_per_token);
-  d0 = g_strdup_printf (_("%" G_GUINT64_FORMAT " elements of %s bytes"),
+  d0 = g_strdup_printf (_("%" PRIu64 " elements of %s bytes"),
                         uth_model_kv_elements_per_token (model), (ebs = uth_format_number (eb)));
   v1 = uth_format_bytes (b.kv);
-  d1 = g_strdup_printf (_("%" G_GUINT64_FORMAT " sequences × %" G_GUINT64_FORMAT " tokens"),
+  d1 = g_strdup_printf (_("%" PRIu64 " sequences × %" PRIu64 " tokens"),
                         ctx->input.batch, ctx->input.context);
   v2 = uth_format_bytes (b.total);
   {
@@ -833,8 +834,8 @@ draw_cards (cairo_t                *cr,
     d2 = g_strdup_printf (b.fits ? _("fits in %s") : _("more than the %s there is"), av);
   }
   mb = uth_memory_max_batch (&ctx->input, 1 << 16);
-  v3 = g_strdup_printf ("%" G_GUINT64_FORMAT, mb);
-  d3 = g_strdup_printf (_("sequences of %" G_GUINT64_FORMAT " tokens"), ctx->input.context);
+  v3 = g_strdup_printf ("%" PRIu64, mb);
+  d3 = g_strdup_printf (_("sequences of %" PRIu64 " tokens"), ctx->input.context);
   uth_draw_card (cr, ctx, r->x, r->y, w, r->h, _("KV cache per token"), v0, d0);
   uth_draw_card (cr, ctx, r->x + (w + gap), r->y, w, r->h, _("KV cache in all"), v1, d1);
   uth_draw_card (cr, ctx, r->x + 2 * (w + gap), r->y, w, r->h, _("Memory needed"), v2, d2);
@@ -870,7 +871,7 @@ uth_draw_kv_view (cairo_t                *cr,
                       m, m, width - 2 * m);
       return;
     }
-  subtitle = g_strdup_printf (_("%s on %u × %s; weights in %s, KV cache in %s; batch %" G_GUINT64_FORMAT ", context %" G_GUINT64_FORMAT " tokens"),
+  subtitle = g_strdup_printf (_("%s on %u × %s; weights in %s, KV cache in %s; batch %" PRIu64 ", context %" PRIu64 " tokens"),
                               ctx->model != NULL ? ctx->model->name : "", ctx->input.gpus,
                               ctx->gpu != NULL ? ctx->gpu->name : "",
                               uth_dtype_id (ctx->input.weights), uth_dtype_id (ctx->input.kv),

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -292,7 +293,7 @@ uth_draw_tiling_matrix (cairo_t                *cr,
     return;
   matrix_area (width, height, s, &view->input, &area);
 
-  heading = g_strdup_printf (_("Output C: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " tiles of %u × %u"),
+  heading = g_strdup_printf (_("Output C: %" PRIu64 " × %" PRIu64 " tiles of %u × %u"),
                              t.tiles_m, t.tiles_n, view->input.bm, view->input.bn);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
@@ -314,8 +315,8 @@ uth_draw_tiling_matrix (cairo_t                *cr,
     }
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  ncols = g_strdup_printf (_("N = %" G_GUINT64_FORMAT " columns"), view->input.n);
-  mrows = g_strdup_printf (_("M = %" G_GUINT64_FORMAT " rows"), view->input.m);
+  ncols = g_strdup_printf (_("N = %" PRIu64 " columns"), view->input.n);
+  mrows = g_strdup_printf (_("M = %" PRIu64 " rows"), view->input.m);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, ncols, area.x + area.w / 2, area.y - 4 * s,
                  UTH_ANCHOR_S, area.w + 60 * s, NULL);
   uth_draw_text_vertical (cr, ctx, UTH_FONT_TICK, mrows, area.x - 14 * s, area.y + area.h / 2);
@@ -325,7 +326,7 @@ uth_draw_tiling_matrix (cairo_t                *cr,
   /* Partial edge tiles are nearly invisible at 4097: say what they cost. */
   if (view->input.m % view->input.bm != 0 || view->input.n % view->input.bn != 0)
     {
-      g_autofree char *edge = g_strdup_printf (_("Edge tiles hold %" G_GUINT64_FORMAT " of %u rows and %" G_GUINT64_FORMAT " of %u columns, but cost a whole tile"),
+      g_autofree char *edge = g_strdup_printf (_("Edge tiles hold %" PRIu64 " of %u rows and %" PRIu64 " of %u columns, but cost a whole tile"),
                                                view->input.m % view->input.bm ? view->input.m % view->input.bm : view->input.bm, view->input.bm,
                                                view->input.n % view->input.bn ? view->input.n % view->input.bn : view->input.bn, view->input.bn);
 
@@ -338,7 +339,7 @@ uth_draw_tiling_matrix (cairo_t                *cr,
   wave_color (&t, last_wave (&t), &legend[1].color);
   uth_draw_color (ctx, UTH_COLOR_BAD, &tail);
   first = g_strdup (_("wave 1"));
-  last = g_strdup_printf (_("wave %" G_GUINT64_FORMAT), t.waves);
+  last = g_strdup_printf (_("wave %" PRIu64), t.waves);
   legend[0].label = first;
   legend[0].style = UTH_LEGEND_BOX;
   legend[1].label = last;
@@ -383,9 +384,9 @@ uth_hit_tiling_matrix (double                  width,
   if (!uth_tiling_tile_place (&view->input, &t, tile, &sm, &wave))
     return FALSE;
   hit->index = (int) MIN (tile, (guint64) G_MAXINT);
-  hit->tooltip = g_strdup_printf (_("<b>Tile %" G_GUINT64_FORMAT "</b> (row %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ")\n"
-                                    "C rows %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT ", columns %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT "\n"
-                                    "SM %u in wave %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT),
+  hit->tooltip = g_strdup_printf (_("<b>Tile %" PRIu64 "</b> (row %" PRIu64 ", column %" PRIu64 ")\n"
+                                    "C rows %" PRIu64 "–%" PRIu64 ", columns %" PRIu64 "–%" PRIu64 "\n"
+                                    "SM %u in wave %" PRIu64 " of %" PRIu64),
                                   tile, row, col,
                                   row * view->input.bm, MIN ((row + 1) * view->input.bm, view->input.m) - 1,
                                   col * view->input.bn, MIN ((col + 1) * view->input.bn, view->input.n) - 1,
@@ -490,10 +491,10 @@ uth_hit_tiling_sms (double                  width,
   wave = shown_wave (view, &t);
   tile = wave * view->input.sms + sm;
   if (tile < t.tiles)
-    hit->tooltip = g_strdup_printf (_("<b>SM %u</b> in wave %" G_GUINT64_FORMAT ": tile %" G_GUINT64_FORMAT " (row %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ")"),
+    hit->tooltip = g_strdup_printf (_("<b>SM %u</b> in wave %" PRIu64 ": tile %" PRIu64 " (row %" PRIu64 ", column %" PRIu64 ")"),
                                     sm, wave + 1, tile, tile / t.tiles_n, tile % t.tiles_n);
   else
-    hit->tooltip = g_strdup_printf (_("<b>SM %u</b> is idle in wave %" G_GUINT64_FORMAT ": the %" G_GUINT64_FORMAT " tiles ran out"),
+    hit->tooltip = g_strdup_printf (_("<b>SM %u</b> is idle in wave %" PRIu64 ": the %" PRIu64 " tiles ran out"),
                                     sm, wave + 1, t.tiles);
   return TRUE;
 }
@@ -519,7 +520,7 @@ uth_draw_tiling_sms (cairo_t                *cr,
   shown = shown_wave (view, &t);
   busy = shown + 1 == t.waves ? t.tail_tiles : view->input.sms;
 
-  heading = g_strdup_printf (_("The GPU’s %u SMs in wave %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " busy, %" G_GUINT64_FORMAT " idle"),
+  heading = g_strdup_printf (_("The GPU’s %u SMs in wave %" PRIu64 " of %" PRIu64 ": %" PRIu64 " busy, %" PRIu64 " idle"),
                              view->input.sms, shown + 1, t.waves, busy, view->input.sms - busy);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
@@ -610,7 +611,7 @@ uth_draw_tiling_traffic (cairo_t                *cr,
       cairo_rectangle (cr, label_w, y + bar_h * 0.12, len, bar_h * 0.56);
       cairo_fill (cr);
       if (i == 1)
-        times = g_strdup_printf (_("%s — A read %" G_GUINT64_FORMAT "×, B read %" G_GUINT64_FORMAT "×"),
+        times = g_strdup_printf (_("%s — A read %" PRIu64 "×, B read %" PRIu64 "×"),
                                  value, t.tiles_n, t.tiles_m);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       if (len > plot_w * 0.6)
@@ -674,20 +675,20 @@ uth_hit_tiling_traffic (double                  width,
   if (i == 0)
     {
       v = uth_format_bytes (t.bytes_naive);
-      hit->tooltip = g_strdup_printf (_("<b>No reuse: %s</b>\nEvery multiply-add reads its A and B element from DRAM:\n(2 × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") × %g bytes"),
+      hit->tooltip = g_strdup_printf (_("<b>No reuse: %s</b>\nEvery multiply-add reads its A and B element from DRAM:\n(2 × %" PRIu64 " × %" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 ") × %g bytes"),
                                       v, in->m, in->n, in->k, in->m, in->n, in->bytes_per_element);
     }
   else if (i == 1)
     {
       v = uth_format_bytes (t.bytes_tiled);
-      hit->tooltip = g_strdup_printf (_("<b>Tiled: %s</b>\nA read once per column of tiles, B once per row of tiles:\n(%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") × %g bytes\nIntensity %.1f FLOP/byte"),
+      hit->tooltip = g_strdup_printf (_("<b>Tiled: %s</b>\nA read once per column of tiles, B once per row of tiles:\n(%" PRIu64 " × %" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 ") × %g bytes\nIntensity %.1f FLOP/byte"),
                                       v, in->m, in->k, t.tiles_n, in->k, in->n, t.tiles_m, in->m, in->n,
                                       in->bytes_per_element, t.intensity_tiled);
     }
   else
     {
       v = uth_format_bytes (t.bytes_ideal);
-      hit->tooltip = g_strdup_printf (_("<b>Ideal: %s</b>\nA and B read once, C written once:\n(%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") × %g bytes\nIntensity %.1f FLOP/byte"),
+      hit->tooltip = g_strdup_printf (_("<b>Ideal: %s</b>\nA and B read once, C written once:\n(%" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 ") × %g bytes\nIntensity %.1f FLOP/byte"),
                                       v, in->m, in->k, in->k, in->n, in->m, in->n, in->bytes_per_element,
                                       t.intensity_ideal);
     }
@@ -784,7 +785,7 @@ uth_draw_tiling_kloop (cairo_t                *cr,
   row = tile / t.tiles_n;
   col = tile % t.tiles_n;
 
-  heading = g_strdup_printf (_("Tile %" G_GUINT64_FORMAT "’s K loop: step %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT),
+  heading = g_strdup_printf (_("Tile %" PRIu64 "’s K loop: step %" PRIu64 " of %" PRIu64),
                              tile, step + 1, t.k_steps);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
@@ -837,9 +838,9 @@ uth_draw_tiling_kloop (cairo_t                *cr,
         double y = ry + stage * bh;
 
         if (stage == 0)
-          what = g_strdup_printf (_("multiplying A and B blocks of step %" G_GUINT64_FORMAT), step + 1);
+          what = g_strdup_printf (_("multiplying A and B blocks of step %" PRIu64), step + 1);
         else if (step + 1 < t.k_steps)
-          what = g_strdup_printf (_("loading step %" G_GUINT64_FORMAT " meanwhile"), step + 2);
+          what = g_strdup_printf (_("loading step %" PRIu64 " meanwhile"), step + 2);
         else
           what = g_strdup (_("idle: the last step"));
         uth_draw_rounded_rect (cr, sx, y, sw, bh - 8 * s, 8 * s);
@@ -863,7 +864,7 @@ uth_draw_tiling_kloop (cairo_t                *cr,
   loaded_s = uth_format_bytes (loaded);
   smem = format_kib (t.smem_tile_bytes);
   limit = in->smem_per_sm_bytes > 0 ? format_kib (in->smem_per_sm_bytes) : g_strdup (_("unknown"));
-  line1 = g_strdup_printf (_("C rows %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT ", columns %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT ": %s per step, %s loaded so far"),
+  line1 = g_strdup_printf (_("C rows %" PRIu64 "–%" PRIu64 ", columns %" PRIu64 "–%" PRIu64 ": %s per step, %s loaded so far"),
                            row * in->bm, MIN ((row + 1) * in->bm, in->m) - 1,
                            col * in->bn, MIN ((col + 1) * in->bn, in->n) - 1, per_s, loaded_s);
   line2 = g_strdup_printf (in->double_buffered
@@ -914,11 +915,11 @@ draw_cards (cairo_t                *cr,
   double ridge = ctx != NULL && ctx->input.gpu != NULL
                  ? uth_roofline_ridge (ctx->input.gpu, ctx->input.activations) : 0.0;
 
-  v0 = g_strdup_printf ("%" G_GUINT64_FORMAT, t->tiles);
-  d0 = g_strdup_printf (_("%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " thread blocks"), t->tiles_m, t->tiles_n);
-  v1 = g_strdup_printf ("%" G_GUINT64_FORMAT, t->waves);
-  d1 = g_strdup_printf (_("%" G_GUINT64_FORMAT " tiles ÷ %u SMs, rounded up"), t->tiles, view->input.sms);
-  v2 = g_strdup_printf (_("%" G_GUINT64_FORMAT " of %u"), t->tail_tiles, view->input.sms);
+  v0 = g_strdup_printf ("%" PRIu64, t->tiles);
+  d0 = g_strdup_printf (_("%" PRIu64 " × %" PRIu64 " thread blocks"), t->tiles_m, t->tiles_n);
+  v1 = g_strdup_printf ("%" PRIu64, t->waves);
+  d1 = g_strdup_printf (_("%" PRIu64 " tiles ÷ %u SMs, rounded up"), t->tiles, view->input.sms);
+  v2 = g_strdup_printf (_("%" PRIu64 " of %u"), t->tail_tiles, view->input.sms);
   d2 = uth_format_percent (t->tail_utilization);
   {
     g_autofree char *pct = g_steal_pointer (&d2);
@@ -980,7 +981,7 @@ uth_draw_tiling_view (cairo_t                *cr,
                       m, m, width - 2 * m);
       return;
     }
-  subtitle = g_strdup_printf (_("C (M × N) = A (M × K) · B (K × N) with M = %" G_GUINT64_FORMAT ", K = %" G_GUINT64_FORMAT ", N = %" G_GUINT64_FORMAT
+  subtitle = g_strdup_printf (_("C (M × N) = A (M × K) · B (K × N) with M = %" PRIu64 ", K = %" PRIu64 ", N = %" PRIu64
                                 ", %s per element, on %s; tiles %u × %u, K step %u"),
                               view->input.m, view->input.k, view->input.n,
                               ctx != NULL ? uth_dtype_id (ctx->input.activations) : "bf16",
