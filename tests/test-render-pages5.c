@@ -350,6 +350,51 @@ test_cost_hit (Fixture       *f,
   g_free (hit.tooltip);
 }
 
+/* Hovering a timeline names a request of the trace; the title answers nothing. */
+static void
+test_batching_hit (Fixture       *f,
+                   gconstpointer  data)
+{
+  UthBatchingView view;
+  UthFigureHit hit = { -1, NULL };
+  guint hits = 0;
+  int x, y;
+
+  UthBatchResult st, co;
+  UthBatchConfig c;
+
+  uth_batching_view_init (&view, &f->ctx);
+  f->ctx.page_data = &view;
+  g_assert_false (uth_draw_batching_hit (1600, 1000, &f->ctx, 300, 20, &hit));
+  /* The page's own results, as the page passes them (faster than simulating per hit). */
+  c = view.config;
+  c.policy = UTH_BATCH_STATIC;
+  g_assert_cmpint (uth_batch_simulate (&f->ctx.input, &c, NULL, &st), ==, UTH_BATCH_OK);
+  c.policy = UTH_BATCH_CONTINUOUS;
+  g_assert_cmpint (uth_batch_simulate (&f->ctx.input, &c, NULL, &co), ==, UTH_BATCH_OK);
+  view.static_result = &st;
+  view.continuous_result = &co;
+  g_assert_null (hit.tooltip);
+  for (x = 100; x < 1600; x += 40)
+    for (y = 100; y < 500; y += 10)
+      if (uth_draw_batching_hit (1600, 1000, &f->ctx, x, y, &hit))
+        {
+          g_assert_cmpint (hit.index, >=, 0);
+          g_assert_cmpint (hit.index, <, (int) view.config.requests);
+          g_assert_nonnull (strstr (hit.tooltip, "Request"));
+          g_free (hit.tooltip);
+          hits++;
+        }
+  g_assert_cmpuint (hits, >, 20);
+  /* While playing, nothing after the playback time answers. */
+  view.play_time_s = 0.0;
+  for (x = 100; x < 1600; x += 40)
+    for (y = 100; y < 500; y += 10)
+      g_assert_false (uth_draw_batching_hit (1600, 1000, &f->ctx, x, y, &hit));
+  uth_batch_result_clear (&st);
+  uth_batch_result_clear (&co);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +413,7 @@ main (int   argc,
   ADD ("/render-pages5/sizes", test_sizes);
   ADD ("/render-pages5/measured", test_measured);
   ADD ("/render-pages5/cost/hit", test_cost_hit);
+  ADD ("/render-pages5/batching/hit", test_batching_hit);
 #undef ADD
   return g_test_run ();
 }

@@ -293,6 +293,36 @@ draw_activity (cairo_t                *cr,
                  l->w / 2, NULL);
 }
 
+#define STRIP_HEIGHT 52.0
+
+/* Draws a timeline's heading and places its lanes; drawing and hit-testing share it. */
+static void
+timeline_lanes (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                const UthBatchingView  *view,
+                const char             *heading,
+                double                  window,
+                double                  x,
+                double                  y,
+                double                  w,
+                double                  h,
+                Lanes                  *l,
+                UthChartRect           *ext)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double strip_h = STRIP_HEIGHT * s;
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, ext);
+  l->x = x + 64 * s;
+  l->y = ext->y + ext->h + 10 * s;
+  l->w = w - 64 * s - 8 * s;
+  l->h = h - (l->y - y) - 54 * s - strip_h - 6 * s;
+  l->axis_y = l->y + l->h + 6 * s + strip_h;
+  l->window = window;
+  l->rows = uth_batching_view_rows (view);
+}
+
 static void
 draw_timeline (cairo_t                *cr,
                const UthFigureContext *ctx,
@@ -307,14 +337,13 @@ draw_timeline (cairo_t                *cr,
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
   double limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
-  double strip_h = 52 * s;
+  double strip_h = STRIP_HEIGHT * s;
   g_autofree char *tput = NULL, *ttft = NULL, *line = NULL;
   UthChartRect ext;
   Lanes l;
   size_t i;
 
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  timeline_lanes (cr, ctx, view, heading, window, x, y, w, h, &l, &ext);
   if (r != NULL)
     {
       tput = uth_format_tokens_rate (r->output_tokens_per_s);
@@ -326,13 +355,6 @@ draw_timeline (cairo_t                *cr,
                      w - ext.w - 16 * s, NULL);
     }
 
-  l.x = x + 64 * s;
-  l.y = ext.y + ext.h + 10 * s;
-  l.w = w - 64 * s - 8 * s;
-  l.h = h - (l.y - y) - 54 * s - strip_h - 6 * s;
-  l.axis_y = l.y + l.h + 6 * s + strip_h;
-  l.window = window;
-  l.rows = uth_batching_view_rows (view);
   cairo_rectangle (cr, l.x, l.y, l.w, l.h);
   uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
   cairo_fill (cr);
@@ -687,6 +709,49 @@ fit_to_minimum (cairo_t                *cr,
     }
 }
 
+static char *
+batching_subtitle (const UthFigureContext *ctx,
+                   const UthBatchingView  *view)
+{
+  if (view->config.arrival == UTH_ARRIVAL_BURST)
+    return g_strdup_printf (_("%s on %u × %s · %u requests all at once · at most %u sequences per batch"),
+                            ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
+                            ctx->gpu != NULL ? ctx->gpu->name : "?", view->config.requests,
+                            view->config.max_batch);
+  return g_strdup_printf (_("%s on %u × %s · %u requests at %.3g per second · at most %u sequences per batch"),
+                          ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
+                          ctx->gpu != NULL ? ctx->gpu->name : "?", view->config.requests,
+                          view->config.arrival_rate, view->config.max_batch);
+}
+
+/* Results to draw: the page's, or a simulation of the view made here (then own is set). */
+static gboolean
+view_results (const UthFigureContext  *ctx,
+              const UthBatchingView   *view,
+              UthBatchResult           own[2],
+              const UthBatchResult   **st,
+              const UthBatchResult   **co,
+              UthBatchError            err[2])
+{
+  UthBatchConfig config;
+
+  memset (own, 0, 2 * sizeof *own);
+  err[0] = err[1] = UTH_BATCH_OK;
+  *st = view->static_result;
+  *co = view->continuous_result;
+  if (*st != NULL && *co != NULL)
+    return TRUE;
+  config = view->config;
+  config.record_timeline = true;
+  config.policy = UTH_BATCH_STATIC;
+  err[0] = uth_batch_simulate (&ctx->input, &config, NULL, &own[0]);
+  config.policy = UTH_BATCH_CONTINUOUS;
+  err[1] = uth_batch_simulate (&ctx->input, &config, NULL, &own[1]);
+  *st = &own[0];
+  *co = &own[1];
+  return err[0] == UTH_BATCH_OK && err[1] == UTH_BATCH_OK;
+}
+
 void
 uth_draw_batching (cairo_t                *cr,
                    double                  width,
@@ -698,39 +763,21 @@ uth_draw_batching (cairo_t                *cr,
   double y, col, top_h, window;
   UthBatchingView defaults;
   const UthBatchingView *view = ctx->page_data;
-  UthBatchConfig config;
   UthBatchResult own[2];
   const UthBatchResult *st, *co;
-  UthBatchError err[2] = { UTH_BATCH_OK, UTH_BATCH_OK };
+  UthBatchError err[2];
   g_autofree char *subtitle = NULL;
 
-  memset (own, 0, sizeof own);
   if (view == NULL)
     {
       uth_batching_view_init (&defaults, ctx);
       view = &defaults;
     }
-  st = view->static_result;
-  co = view->continuous_result;
-  if (st == NULL || co == NULL)
-    {
-      config = view->config;
-      config.record_timeline = true;
-      config.policy = UTH_BATCH_STATIC;
-      err[0] = uth_batch_simulate (&ctx->input, &config, NULL, &own[0]);
-      config.policy = UTH_BATCH_CONTINUOUS;
-      err[1] = uth_batch_simulate (&ctx->input, &config, NULL, &own[1]);
-      st = &own[0];
-      co = &own[1];
-    }
+  view_results (ctx, view, own, &st, &co, err);
 
   fit_to_minimum (cr, ctx, &width, &height);
   uth_draw_background (cr, width, height, ctx);
-  subtitle = g_strdup_printf (_("%s on %u × %s · %u requests at %.3g per second · at most %u sequences per batch"),
-                              ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
-                              ctx->gpu != NULL ? ctx->gpu->name : "?", view->config.requests,
-                              view->config.arrival == UTH_ARRIVAL_BURST ? 0.0 : view->config.arrival_rate,
-                              view->config.max_batch);
+  subtitle = batching_subtitle (ctx, view);
   y = uth_draw_title (cr, ctx, _("Batching: static against continuous"), subtitle, m, m,
                       width - 2 * m);
 
@@ -766,4 +813,109 @@ uth_draw_batching (cairo_t                *cr,
 
   uth_batch_result_clear (&own[0]);
   uth_batch_result_clear (&own[1]);
+}
+
+static char *
+segment_tooltip (const UthBatchResult  *r,
+                 const UthBatchSegment *seg)
+{
+  const UthBatchRequest *q = &r->requests[seg->request];
+  const char *what = seg->kind == UTH_SEGMENT_PREFILL ? _("prefill")
+                   : seg->kind == UTH_SEGMENT_DECODE ? _("decode")
+                   : _("padding: finished, still computed");
+  g_autofree char *arrival = uth_format_seconds (q->arrival);
+  g_autofree char *wait = uth_format_seconds (q->admitted - q->arrival);
+  g_autofree char *ttft = uth_format_seconds (q->first_token - q->arrival);
+  g_autofree char *total = uth_format_seconds (q->finish - q->arrival);
+
+  return g_strdup_printf (_("<b>Request %u</b> (slot %u, %s)\n%u prompt tokens, %u output tokens\narrived at %s, waited %s\nfirst token after %s, done after %s"),
+                          seg->request + 1, seg->slot + 1, what, q->prompt, q->output, arrival,
+                          wait, ttft, total);
+}
+
+gboolean
+uth_draw_batching_hit (double                  width,
+                       double                  height,
+                       const UthFigureContext *ctx,
+                       double                  x,
+                       double                  y,
+                       UthFigureHit           *hit)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
+  const UthBatchingView *view = ctx->page_data;
+  UthBatchingView defaults;
+  UthBatchResult own[2];
+  const UthBatchResult *r[2];
+  UthBatchError err[2];
+  cairo_surface_t *scratch;
+  cairo_t *cr;
+  g_autofree char *subtitle = NULL;
+  double top, col, top_h, window, limit;
+  gboolean found = FALSE;
+  int k;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  if (view == NULL)
+    {
+      uth_batching_view_init (&defaults, ctx);
+      view = &defaults;
+    }
+  if (!view_results (ctx, view, own, &r[0], &r[1], err))
+    {
+      uth_batch_result_clear (&own[0]);
+      uth_batch_result_clear (&own[1]);
+      return FALSE;
+    }
+  if (f > 0.0 && f < 1.0)
+    {
+      width /= f;
+      height /= f;
+      x /= f;
+      y /= f;
+    }
+  scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (scratch);
+  subtitle = batching_subtitle (ctx, view);
+  top = uth_draw_title (cr, ctx, _("Batching: static against continuous"), subtitle, m, m, width - 2 * m);
+  window = uth_batching_view_window (view, r[0], r[1]);
+  limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
+  col = (width - 2 * m - 32 * s) / 2;
+  top_h = (height - top - m) * 0.52;
+  for (k = 0; k < 2 && !found; k++)
+    {
+      Lanes l;
+      UthChartRect ext;
+      double row_h, t;
+      guint slot;
+      size_t i;
+
+      timeline_lanes (cr, ctx, view,
+                      k == 0 ? _("Static batching") : view->config.chunked_prefill ?
+                        _("Continuous batching, chunked prefill") : _("Continuous batching"),
+                      window, m + k * (col + 32 * s), top, col, top_h, &l, &ext);
+      if (x < l.x || x > l.x + l.w || y < l.y || y >= l.y + l.h)
+        continue;
+      row_h = l.h / l.rows;
+      slot = (guint) ((y - l.y) / row_h);
+      t = (x - l.x) / l.w * window;
+      for (i = 0; i < r[k]->n_segments && !found; i++)
+        {
+          const UthBatchSegment *seg = &r[k]->segments[i];
+
+          if (seg->slot == slot && seg->t0 <= t && t <= seg->t1 && seg->t0 < limit)
+            {
+              hit->index = (int) seg->request;
+              hit->tooltip = segment_tooltip (r[k], seg);
+              found = TRUE;
+            }
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  uth_batch_result_clear (&own[0]);
+  uth_batch_result_clear (&own[1]);
+  return found;
 }

@@ -30,6 +30,14 @@ double uth_batching_view_window (const UthBatchingView *view,
                                  const UthBatchResult  *a,
                                  const UthBatchResult  *b);
 
+/* Hover on a timeline: the request under the pointer (its index) and its times. */
+gboolean uth_draw_batching_hit (double                  width,
+                                double                  height,
+                                const UthFigureContext *ctx,
+                                double                  x,
+                                double                  y,
+                                UthFigureHit           *hit);
+
 void uth_draw_batching (cairo_t                *cr,
                         double                  width,
                         double                  height,
