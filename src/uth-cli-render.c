@@ -70,6 +70,17 @@ apply_options (const RenderOptions  *o,
                    _("render needs --output FILE.png, FILE.svg or FILE.pdf"));
       return FALSE;
     }
+  {
+    g_autofree char *lower = g_ascii_strdown (o->output, -1);
+
+    if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") &&
+        !g_str_has_suffix (lower, ".pdf"))
+      {
+        g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                     _("--output “%s”: the name must end in .png, .svg or .pdf"), o->output);
+        return FALSE;
+      }
+  }
   if (o->width != NULL && !uth_cli_parse_uint ("--width", o->width, 16, 16384, width, error))
     return FALSE;
   if (o->height != NULL && !uth_cli_parse_uint ("--height", o->height, 16, 16384, height, error))

@@ -289,10 +289,16 @@ draw_points (cairo_t                *cr,
     }
   for (j = 0; j < n; j++)
     {
-      /* Labels go right of their point, or left of it in the right part of the plot. */
-      gboolean left = g->px[lead[j]] > g->plot.left + 0.62 * g->plot.width;
-      double lx = left ? g->px[lead[j]] - r - 8 * s : g->px[lead[j]] + r + 8 * s;
-      double room = left ? lx - g->plot.left : g->plot.left + g->plot.width - lx;
+      /* Labels go right of their point where they fit, else left of it. */
+      double tw;
+      gboolean left;
+      double lx;
+      double room;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_MONO, labels[j]->str, &tw, NULL);
+      left = g->px[lead[j]] + r + 8 * s + tw > g->plot.left + g->plot.width;
+      lx = left ? g->px[lead[j]] - r - 8 * s : g->px[lead[j]] + r + 8 * s;
+      room = left ? lx - g->plot.left : g->plot.left + g->plot.width - lx;
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
       cairo_set_line_width (cr, 1.0);

@@ -99,6 +99,8 @@ set_hover (UthFigure *self,
     return;
   self->hover = index;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* A new item under the pointer needs its own tooltip, not the last one's. */
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
 static void
