@@ -10,6 +10,7 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
 #include "render/uth-draw-measured.h"
+#include "render/uth-formula.h"
 
 #define MIN_WIDTH 1100.0
 #define MIN_HEIGHT 700.0
@@ -251,7 +252,7 @@ draw_thumbs (cairo_t                *cr,
              double                  h)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double cols[5] = { 0, 0.35, 0.47, 0.59, 0.735 };
+  double cols[5] = { 0, 0.40, 0.51, 0.62, 0.745 };
   const char *heads[5] = { _("Rule of thumb"), _("Rule"), _("Detailed"), _("Detailed ÷ rule"), _("Why they differ") };
   UthThumbCheck checks[UTH_N_THUMBS];
   UthChartRect ext;
@@ -265,7 +266,7 @@ draw_thumbs (cairo_t                *cr,
   y = ext.y + ext.h + 10 * s;
   if (uth_cost_check_thumbs (&ctx->input, checks) != UTH_COST_OK)
     return y;
-  row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 40 * s);
+  row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 46 * s);
   for (c = 0; c < 5; c++)
     {
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
@@ -307,6 +308,16 @@ draw_thumbs (cairo_t                *cr,
               cairo_move_to (cr, x + cols[c] * w, ry + (row_h - lh) / 2);
               pango_cairo_show_layout (cr, layout);
               g_object_unref (layout);
+            }
+          else if (c == 0)
+            {
+              /* The rule, then the rule with this scenario's numbers in it. */
+              g_autofree char *sub = uth_rule_substituted ((UthRule) k->thumb, ctx);
+
+              uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[c], x, ry + row_h * 0.28,
+                             UTH_ANCHOR_W, cw, NULL);
+              uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+              uth_draw_text (cr, ctx, UTH_FONT_TICK, sub, x, ry + row_h * 0.72, UTH_ANCHOR_W, cw, NULL);
             }
           else
             uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[c], x + cols[c] * w, ry + row_h / 2,
