@@ -261,22 +261,33 @@ draw_cards (cairo_t                    *cr,
   UthSpeculativeMonteCarlo mc;
   g_autofree char *v0 = NULL, *d0 = NULL, *v1 = NULL, *d1 = NULL, *v2 = NULL, *d2 = NULL;
   g_autofree char *v3 = NULL, *d3 = NULL;
+  g_autofree char *mc_passes = g_strdup_printf ("%d", MC_PASSES);
   uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16), best_timed = 0;
   UthSpeculativeTiming bt;
 
   memset (&mc, 0, sizeof mc);
   uth_speculative_monte_carlo (view->alpha, view->gamma, c, MC_PASSES, view->seed, &mc);
   v0 = g_strdup_printf ("%.2f", uth_speculative_expected_tokens (view->alpha, view->gamma));
-  d0 = g_strdup_printf (_("E = (1 − α^(γ+1)) ÷ (1 − α). A seeded Monte-Carlo run of %d passes gives %.3f."),
-                        MC_PASSES, mc.tokens_per_pass);
+  if (view->alpha < 1.0)
+    d0 = g_strdup_printf (_("E = (1 − α^(γ+1)) ÷ (1 − α) = (1 − %.2f^%u) ÷ %.2f. A seeded Monte-Carlo run of %s passes gives %.3f."),
+                          view->alpha, view->gamma + 1, 1.0 - view->alpha, mc_passes, mc.tokens_per_pass);
+  else
+    d0 = g_strdup_printf (_("E = γ + 1 = %u at α = 1: every draft and the bonus are kept. Monte-Carlo (%s passes): %.3f."),
+                          view->gamma + 1, mc_passes, mc.tokens_per_pass);
   v1 = g_strdup_printf ("%.2f×", uth_speculative_speedup (view->alpha, view->gamma, c));
-  d1 = g_strdup_printf (_("E ÷ (γc + 1) with c = %.3f, as if verifying γ + 1 tokens cost one target step. Monte-Carlo: %.2f×."),
-                        c, mc.speedup);
+  d1 = g_strdup_printf (_("E ÷ (γc + 1) = %.2f ÷ (%u × %.3f + 1), as if verifying γ + 1 tokens cost one target step. Monte-Carlo: %.2f×."),
+                        uth_speculative_expected_tokens (view->alpha, view->gamma), view->gamma, c,
+                        mc.speedup);
   if (timed)
     {
+      g_autofree char *ts = uth_format_seconds (t->target_step_s);
+      g_autofree char *ds = uth_format_seconds (t->draft_step_s);
+      g_autofree char *vs = uth_format_seconds (t->verify_step_s);
+
       v2 = g_strdup_printf ("%.2f×", t->speedup_timed);
-      d2 = g_strdup_printf (_("E × target step ÷ (γ × draft step + verify step). Verifying %u tokens costs %.2f target steps here."),
-                            view->gamma + 1, t->verify_ratio);
+      d2 = g_strdup_printf (_("E × target step ÷ (γ × draft step + verify step) = %.2f × %s ÷ (%u × %s + %s): verifying %u tokens costs %.2f target steps here."),
+                            t->expected_tokens, ts, view->gamma, ds, vs, view->gamma + 1,
+                            t->verify_ratio);
     }
   v3 = g_strdup_printf (_("γ = %u: %.2f×"), best, uth_speculative_speedup (view->alpha, best, c));
   if (timed && draft != NULL &&
