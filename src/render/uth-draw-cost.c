@@ -113,9 +113,9 @@ draw_cards (cairo_t                *cr,
   pre_d = g_strdup_printf (_("%s-bound"), uth_bound_id (est->prefill_bound));
   ttft_d = g_strdup_printf (_("prefill %s + one decode step %s"), prefill, step);
   seq_d = g_strdup_printf (_("one step every %s, %s-bound"), step, uth_bound_id (est->decode_bound));
-  tot_d = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " sequence in the batch",
-                                     "all %" G_GUINT64_FORMAT " sequences of the batch",
-                                     ctx->input.batch), ctx->input.batch);
+  tot_d = g_strdup_printf (ngettext ("%llu sequence in the batch",
+                                     "all %llu sequences of the batch",
+                                     ctx->input.batch), (unsigned long long) ctx->input.batch);
 
   uth_draw_card (cr, ctx, x, y, cw, ch, _("Prefill speed"), pre, pre_d);
   uth_draw_card (cr, ctx, x + cw + gap, y, cw, ch, _("Time to first token"), ttft, ttft_d);
@@ -237,8 +237,8 @@ draw_request_time (cairo_t                *cr,
   guint64 steps = ctx->input.step_tokens > 0 ?
                   (ctx->input.output_tokens + ctx->input.step_tokens - 1) / ctx->input.step_tokens : 0;
 
-  heading = g_strdup_printf (_("Time per request: %s = prefill + %" G_GUINT64_FORMAT " decode steps × %s"),
-                             total, steps, step);
+  heading = g_strdup_printf (_("Time per request: %s = prefill + %llu decode steps × %s"),
+                             total, (unsigned long long) steps, step);
   return draw_stacked (cr, ctx, heading, values, labels, colors, 2, 0, NULL,
                        uth_format_seconds, x, y, w);
 }
@@ -390,8 +390,9 @@ draw_measured (cairo_t                *cr,
              : p->phase == UTH_REFERENCE_REQUEST ? p->output_tokens : p->context;
       /* Translators: phase, batch, tokens; measured and estimated times; the ratio; the
        * fraction of the roofline the measured run reached; what was measured. */
-      text = g_strdup_printf (_("%s, batch %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " tokens: measured %s, estimated %s (%.2f×), %s of the roofline, %s"),
-                              uth_reference_phase_id (p->phase), p->batch, length, measured, estimated,
+      text = g_strdup_printf (_("%s, batch %llu, %llu tokens: measured %s, estimated %s (%.2f×), %s of the roofline, %s"),
+                              uth_reference_phase_id (p->phase), (unsigned long long) p->batch,
+                              (unsigned long long) length, measured, estimated,
                               predicted / p->seconds, eff,
                               p->measured_with != NULL ? p->measured_with : "?");
       uth_draw_set_categorical (cr, ctx, 5);
@@ -416,15 +417,19 @@ cost_titles (const UthFigureContext *ctx,
   if (est != NULL)
     price = uth_format_usd (est->price_per_hour);
   if (est != NULL && ctx->gpu != NULL && ctx->input.price_per_hour < 0)
-    *subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (%s, %s)"),
-                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
-                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+    *subtitle = g_strdup_printf (_("batch %llu · prompt %llu · context %llu · %llu output tokens · engine %s · %s per GPU-hour (%s, %s)"),
+                                (unsigned long long) ctx->input.batch,
+                                (unsigned long long) ctx->input.prompt,
+                                (unsigned long long) ctx->input.context,
+                                (unsigned long long) ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
                                 price, ctx->gpu->price_source != NULL ? ctx->gpu->price_source : "?",
                                 ctx->gpu->price_date != NULL ? ctx->gpu->price_date : "?");
   else if (est != NULL)
-    *subtitle = g_strdup_printf (_("batch %" G_GUINT64_FORMAT " · prompt %" G_GUINT64_FORMAT " · context %" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT " output tokens · engine %s · %s per GPU-hour (your price)"),
-                                ctx->input.batch, ctx->input.prompt, ctx->input.context,
-                                ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+    *subtitle = g_strdup_printf (_("batch %llu · prompt %llu · context %llu · %llu output tokens · engine %s · %s per GPU-hour (your price)"),
+                                (unsigned long long) ctx->input.batch,
+                                (unsigned long long) ctx->input.prompt,
+                                (unsigned long long) ctx->input.context,
+                                (unsigned long long) ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
                                 price);
 }
 

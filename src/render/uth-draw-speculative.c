@@ -164,8 +164,8 @@ draw_passes (cairo_t                  *cr,
   UthRng rng;
   guint p, i, total = 0;
 
-  heading = g_strdup_printf (_("Draft %u tokens, verify them in one target pass (%u passes, seed %" G_GUINT64_FORMAT ")"),
-                             view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, view->seed);
+  heading = g_strdup_printf (_("Draft %u tokens, verify them in one target pass (%u passes, seed %llu)"),
+                             view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, (unsigned long long) view->seed);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
   y = ext.y + ext.h + 10 * s;
@@ -505,8 +505,9 @@ draw_batch_plot (cairo_t                  *cr,
         {
           double px = uth_plot_x (&plot, ctx->input.batch);
           double py = uth_plot_y (&plot, CLAMP (here.speedup_timed, ysc.min, ysc.max));
-          g_autofree char *label = g_strdup_printf (_("your batch %" G_GUINT64_FORMAT ": %.2f×"),
-                                                    ctx->input.batch, here.speedup_timed);
+          g_autofree char *label = g_strdup_printf (_("your batch %llu: %.2f×"),
+                                                    (unsigned long long) ctx->input.batch,
+                                                    here.speedup_timed);
 
           uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
           cairo_new_path (cr);
@@ -526,8 +527,8 @@ draw_batch_plot (cairo_t                  *cr,
       cairo_move_to (cr, px, plot.top);
       cairo_line_to (cr, px, plot.top + plot.height);
       cairo_stroke (cr);
-      note = g_strdup_printf (_("stops paying at batch %" G_GUINT64_FORMAT ": the verify pass is compute-bound"),
-                              stops);
+      note = g_strdup_printf (_("stops paying at batch %llu: the verify pass is compute-bound"),
+                              (unsigned long long) stops);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, note, px - 6 * s, plot.top + 4 * s, UTH_ANCHOR_NE,
                      px - plot.left - 12 * s, NULL);
     }
