@@ -279,7 +279,7 @@ uth_draw_kv_growth (cairo_t                *cr,
   UthMemoryBudget budget;
   UthPlot plot;
   UthLegendItem legend[6];
-  g_autofree char *labels[6] = { NULL };
+  char *labels[6] = { NULL };  /* g_autofree on an array frees only [0] */
   guint n_legend = 0;
 
   if (model == NULL || width < 200 || height < 150)
@@ -371,6 +371,8 @@ uth_draw_kv_growth (cairo_t                *cr,
   }
   cairo_restore (cr);
   uth_draw_legend (cr, ctx, legend, n_legend, plot.left, height - 26 * s, width - plot.left, TRUE);
+  for (guint k = 0; k < G_N_ELEMENTS (labels); k++)
+    g_free (labels[k]);
 }
 
 /* ---- the memory budget ---- */
@@ -390,7 +392,7 @@ uth_draw_kv_budget (cairo_t                *cr,
   double bar_y = 40 * s, bar_h = 44 * s, line_x, values[4];
   g_autofree char *heading = NULL, *tot = NULL, *av = NULL, *fit = NULL;
   UthLegendItem legend[4];
-  g_autofree char *labels[4] = { NULL };
+  char *labels[4] = { NULL };
 
   if (ctx->input.model == NULL || width < 200 || height < 120)
     return;
@@ -453,6 +455,8 @@ uth_draw_kv_budget (cairo_t                *cr,
   cairo_line_to (cr, MIN (line_x, width - 1.5 * s), bar_y + bar_h + 10 * s);
   cairo_stroke (cr);
   uth_draw_legend (cr, ctx, legend, 4, 0, bar_y + bar_h + 14 * s, width, TRUE);
+  for (guint k = 0; k < G_N_ELEMENTS (labels); k++)
+    g_free (labels[k]);
 
   /* Where it stops fitting, and what paging saves. */
   {

@@ -275,6 +275,7 @@ draw_detail (cairo_t                *cr,
   g_autofree char *num = shape_numeric (n, d, &elements);
   g_autofree char *bytes = uth_format_bytes (elements * uth_dtype_bytes (ctx->input.activations));
   g_autofree char *count = uth_format_count (elements);
+  g_autofree char *element_bytes = uth_format_number (uth_dtype_bytes (ctx->input.activations));
   UthOp ops[UTH_MAX_MODEL_OPS];
   size_t n_ops = layer_ops (ctx, ops, g_strcmp0 (n->op, "lm_head") == 0);
   const UthOp *op = find_op (ops, n_ops, n->op);
@@ -282,8 +283,7 @@ draw_detail (cairo_t                *cr,
 
   g_string_append_printf (text, "%s\n= %s\n", sym, num);
   g_string_append_printf (text, _("%s numbers × %s bytes (%s) = %s\n\n"), count,
-                          uth_format_number (uth_dtype_bytes (ctx->input.activations)),
-                          uth_dtype_id (ctx->input.activations), bytes);
+                          element_bytes, uth_dtype_id (ctx->input.activations), bytes);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   {
     g_autofree char *e = g_markup_escape_text (text->str, -1);
