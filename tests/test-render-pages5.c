@@ -322,6 +322,18 @@ test_measured (Fixture       *f,
   g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, 0);
   set_scenario (f, "llama-3-8b", "l4", 1);
   g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts)), ==, 0);
+
+  /* Llama 3.1 8B has Llama 3 8B's shapes: its measurements stand for it. Llama 2 7B does
+   * not (another vocabulary and MLP): only its own points match. */
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 1);
+  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, n);
+  set_scenario (f, "llama-2-7b", "h100-sxm", 1);
+  n = uth_measured_match (&f->ctx, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts));
+  g_assert_cmpuint (n, >, 0);
+  for (i = 0; i < n; i++)
+    g_assert_cmpstr (pts[i]->model, ==, "llama-2-7b");
+  g_assert_false (uth_measured_same_architecture (&uth_catalog_find_model (f->catalog, "llama-2-7b")->spec,
+                                                  &uth_catalog_find_model (f->catalog, "llama-3-8b")->spec));
 }
 
 /* Hovering the GPU comparison names the row's GPU; the title area answers nothing. The

@@ -390,11 +390,19 @@ draw_measured (cairo_t                *cr,
              : p->phase == UTH_REFERENCE_REQUEST ? p->output_tokens : p->context;
       /* Translators: phase, batch, tokens; measured and estimated times; the ratio; the
        * fraction of the roofline the measured run reached; what was measured. */
-      text = g_strdup_printf (_("%s, batch %llu, %llu tokens: measured %s, estimated %s (%.2f×), %s of the roofline, %s"),
-                              uth_reference_phase_id (p->phase), (unsigned long long) p->batch,
-                              (unsigned long long) length, measured, estimated,
-                              predicted / p->seconds, eff,
-                              p->measured_with != NULL ? p->measured_with : "?");
+      if (g_strcmp0 (p->model, ctx->model->id) != 0)
+        /* Translators: a measurement taken on another model of the same shapes. */
+        text = g_strdup_printf (_("%s (same shapes), %s, batch %llu, %llu tokens: measured %s, estimated %s (%.2f×), %s of the roofline, %s"),
+                                p->model, uth_reference_phase_id (p->phase), (unsigned long long) p->batch,
+                                (unsigned long long) length, measured, estimated,
+                                predicted / p->seconds, eff,
+                                p->measured_with != NULL ? p->measured_with : "?");
+      else
+        text = g_strdup_printf (_("%s, batch %llu, %llu tokens: measured %s, estimated %s (%.2f×), %s of the roofline, %s"),
+                                uth_reference_phase_id (p->phase), (unsigned long long) p->batch,
+                                (unsigned long long) length, measured, estimated,
+                                predicted / p->seconds, eff,
+                                p->measured_with != NULL ? p->measured_with : "?");
       uth_draw_set_categorical (cr, ctx, 5);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, "◇", x, y, UTH_ANCHOR_NW, 0, NULL);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);

@@ -11,8 +11,12 @@ G_BEGIN_DECLS
 /* The bundled points, loaded once per process; NULL when the file is broken (a warning
  * says why). Do not free. */
 GPtrArray *uth_measured_points (void);
-/* Points of the scenario's model, GPU, GPU count and weight type in a phase (all phases
- * when phase is UTH_REFERENCE_N_PHASES), up to max, in file order. Returns how many. */
+/* Whether two models have the same shapes (so the same kernels and timings). */
+gboolean   uth_measured_same_architecture (const UthModel *a,
+                                           const UthModel *b);
+/* Points of the scenario's model (or a catalog model of the same architecture), GPU, GPU
+ * count and weight type in a phase (all phases when phase is UTH_REFERENCE_N_PHASES), up to
+ * max, in file order. Returns how many. */
 guint      uth_measured_match  (const UthFigureContext   *ctx,
                                 UthReferencePhase         phase,
                                 const UthReferencePoint **out,
