@@ -176,6 +176,11 @@ test_speculative (void)
   flush_main_loop ();
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (w))),
                    ==, uth_scenario_get_model (scenario)->name);
+  g_assert_cmpstr (view->draft->id, ==, "llama-3.2-1b");
+  /* A target of another family gets a draft of its own family. */
+  uth_scenario_set_model_id (scenario, "qwen2.5-72b");
+  flush_main_loop ();
+  g_assert_cmpstr (view->draft->id, ==, "qwen2.5-0.5b");
 
   /* Animating starts from no pass shown. */
   w = find_child (GTK_WIDGET (page), "animate_button");

@@ -136,7 +136,10 @@ scenario_changed_cb (UthPageSpeculative *self)
   self->syncing = TRUE;
   if (target != NULL && self->catalog != NULL)
     adw_combo_row_set_selected (self->target_row, model_index (self->catalog, target->id));
-  if (self->view.draft == NULL && self->catalog != NULL)
+  /* A new target that the current draft cannot draft for gets its default draft. */
+  if (self->catalog != NULL &&
+      (self->view.draft == NULL ||
+       (target != NULL && !uth_speculative_can_draft (self->view.draft, target))))
     {
       UthFigureContext ctx;
       const UthModelEntry *draft;
