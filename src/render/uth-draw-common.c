@@ -222,6 +222,115 @@ uth_draw_layout (cairo_t                *cr,
   return layout;
 }
 
+/* Laying text out (Pango itemizes, HarfBuzz shapes) is most of the cost of a label, and a
+ * figure draws the same labels on every frame, often measuring one before drawing it. Laid-out
+ * layouts are therefore kept, per thread, by everything that shapes them (font, size, wrap
+ * width, markup or not, text); pango_cairo_update_layout re-lays one out only when the
+ * cairo_t's matrix or font options differ. Bounded: the table is emptied when full. */
+#define LAYOUT_CACHE_MAX 1024
+
+static void
+layout_cache_free (gpointer data)
+{
+  g_hash_table_unref (data);
+}
+
+static GPrivate layout_cache_key = G_PRIVATE_INIT (layout_cache_free);
+
+typedef enum
+{
+  CACHED_TEXT,         /* plain text, one line, ellipsized to the width when it is > 0 */
+  CACHED_MARKUP,       /* Pango markup, likewise */
+  CACHED_PARAGRAPH,    /* Pango markup wrapped at the width */
+} CachedKind;
+
+/* What pango_cairo_update_layout derives from a cairo_t: the matrix without its translation
+ * and the target surface's font options. */
+typedef struct
+{
+  double  xx, yx, xy, yy;
+  gulong  options;
+} LayoutTarget;
+
+static void
+layout_target_get (cairo_t      *cr,
+                   LayoutTarget *target)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_matrix_t m;
+
+  cairo_get_matrix (cr, &m);
+  cairo_surface_get_font_options (cairo_get_target (cr), options);
+  *target = (LayoutTarget) { m.xx, m.yx, m.xy, m.yy, cairo_font_options_hash (options) };
+  cairo_font_options_destroy (options);
+}
+
+/* pango_cairo_update_layout always lays the text out again (Pango 1.50), so it is called only
+ * when the cairo_t differs from the one the layout was last laid out for. */
+static void
+layout_sync (cairo_t     *cr,
+             PangoLayout *layout)
+{
+  LayoutTarget *last = g_object_get_data (G_OBJECT (layout), "uth-layout-target");
+  LayoutTarget now;
+
+  layout_target_get (cr, &now);
+  if (last != NULL && memcmp (last, &now, sizeof now) == 0)
+    return;
+  if (last != NULL)
+    pango_cairo_update_layout (cr, layout);
+  g_object_set_data_full (G_OBJECT (layout), "uth-layout-target",
+                          g_memdup2 (&now, sizeof now), g_free);
+}
+
+/* A layout owned by the cache (do not unref; valid until the next call on this thread),
+ * ready to draw on cr. */
+static PangoLayout *
+cached_layout (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               UthFont                 font,
+               CachedKind              kind,
+               const char             *text,
+               double                  width)
+{
+  GHashTable *cache = g_private_get (&layout_cache_key);
+  int pango_width = width > 0 ? (int) (width * PANGO_SCALE) : -1;
+  char *key;
+  PangoLayout *layout;
+
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_private_set (&layout_cache_key, cache);
+    }
+  key = g_strdup_printf ("%d %a %d %d %s", (int) font, uth_draw_font_px (ctx, font), pango_width,
+                         (int) kind, text);
+  layout = g_hash_table_lookup (cache, key);
+  if (layout != NULL)
+    {
+      g_free (key);
+      layout_sync (cr, layout);
+      return layout;
+    }
+
+  if (g_hash_table_size (cache) >= LAYOUT_CACHE_MAX)
+    g_hash_table_remove_all (cache);
+  layout = uth_draw_layout (cr, ctx, font, kind == CACHED_TEXT ? text : NULL);
+  if (kind != CACHED_TEXT)
+    pango_layout_set_markup (layout, text, -1);
+  if (pango_width > 0)
+    {
+      pango_layout_set_width (layout, pango_width);
+      if (kind == CACHED_PARAGRAPH)
+        pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      else
+        pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  layout_sync (cr, layout);   /* made for cr: records it */
+  g_hash_table_insert (cache, key, layout);
+  return layout;
+}
+
 static void
 anchor_offset (UthAnchor anchor,
                double    w,
@@ -285,9 +394,8 @@ uth_draw_text (cairo_t                *cr,
   PangoLayout *layout;
 
   g_return_if_fail (text != NULL);
-  layout = uth_draw_layout (cr, ctx, font, text);
+  layout = cached_layout (cr, ctx, font, CACHED_TEXT, text, max_width);
   show_layout_at (cr, layout, x, y, anchor, max_width, extents);
-  g_object_unref (layout);
 }
 
 void
@@ -304,10 +412,8 @@ uth_draw_markup (cairo_t                *cr,
   PangoLayout *layout;
 
   g_return_if_fail (markup != NULL);
-  layout = uth_draw_layout (cr, ctx, font, NULL);
-  pango_layout_set_markup (layout, markup, -1);
+  layout = cached_layout (cr, ctx, font, CACHED_MARKUP, markup, max_width);
   show_layout_at (cr, layout, x, y, anchor, max_width, extents);
-  g_object_unref (layout);
 }
 
 void
@@ -334,17 +440,13 @@ uth_draw_paragraph (cairo_t                *cr,
                     double                  y,
                     double                  width)
 {
-  PangoLayout *layout = uth_draw_layout (cr, ctx, font, NULL);
+  PangoLayout *layout = cached_layout (cr, ctx, font, CACHED_PARAGRAPH, markup, MAX (width, 1));
   PangoRectangle logical;
 
-  pango_layout_set_markup (layout, markup, -1);
-  pango_layout_set_width (layout, (int) (MAX (width, 1) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   cairo_new_path (cr);
-  g_object_unref (layout);
   return logical.height;
 }
 
@@ -356,7 +458,7 @@ uth_draw_text_size (cairo_t                *cr,
                     double                 *width,
                     double                 *height)
 {
-  PangoLayout *layout = uth_draw_layout (cr, ctx, font, text);
+  PangoLayout *layout = cached_layout (cr, ctx, font, CACHED_TEXT, text, 0);
   PangoRectangle logical;
 
   pango_layout_get_pixel_extents (layout, NULL, &logical);
@@ -364,7 +466,6 @@ uth_draw_text_size (cairo_t                *cr,
     *width = logical.width;
   if (height != NULL)
     *height = logical.height;
-  g_object_unref (layout);
 }
 
 /* ---- numbers ---- */
