@@ -546,8 +546,10 @@ draw_share_at (cairo_t                *cr,
       note = g_strdup_printf (_("Attention matmuls pass 10%% of the layer’s FLOPs at about %s tokens of context: beyond that the rule of thumb no longer holds."), at);
     }
   else if (ys_v[UTH_OP_GROUP_ATTN_MATMUL][0] >= 0.10)
+    /* xgettext:no-c-format */
     note = g_strdup (_("Attention matmuls are over 10% of the FLOPs even for short sequences here: the rule of thumb does not fit this model."));
   else
+    /* xgettext:no-c-format */
     note = g_strdup (_("Attention matmuls stay under 10% of the FLOPs up to the model’s longest context: the rule of thumb holds."));
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   y += uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, x, y, width) + 4 * s;
