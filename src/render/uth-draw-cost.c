@@ -12,8 +12,8 @@
 #include "render/uth-draw-measured.h"
 #include "render/uth-formula.h"
 
-#define MIN_WIDTH 1100.0
-#define MIN_HEIGHT 700.0
+#define MIN_WIDTH 1300.0
+#define MIN_HEIGHT 920.0
 
 const char *
 uth_cost_thumb_name (UthThumb thumb)
@@ -267,6 +267,8 @@ draw_thumbs (cairo_t                *cr,
   if (uth_cost_check_thumbs (&ctx->input, checks) != UTH_COST_OK)
     return y;
   row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 46 * s);
+  if (row_h < 30 * s)
+    return y;   /* no room for a readable table (the figure scales below 920 px high) */
   for (c = 0; c < 5; c++)
     {
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
