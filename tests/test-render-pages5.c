@@ -280,7 +280,8 @@ test_cost_follows (Fixture       *f,
   g_assert_false (g_bytes_equal (a, d));
 }
 
-/* Small and large sizes draw without cairo errors (the layout scales below 1100 × 700). */
+/* Small and large sizes draw without cairo errors (the layouts scale down below their
+ * minimum sizes). */
 static void
 test_sizes (Fixture       *f,
             gconstpointer  data)
@@ -356,7 +357,8 @@ test_cost_hit (Fixture       *f,
   g_assert_false (uth_draw_cost_hit (1600, 1000, &f->ctx, 200, 20, &hit));
   g_assert_cmpint (hit.index, ==, -1);
   g_assert_null (hit.tooltip);
-  /* Scaled down below 1100 x 700, the same row answers at the same relative place. */
+  /* Scaled down (the figure scales below 1300 x 920), the same row answers at the same
+   * relative place. */
   g_assert_true (uth_draw_cost_hit (800, 500, &f->ctx, 700, 480, &hit));
   g_assert_cmpint (hit.index, ==, (int) rows[n - 1].index);
   g_free (hit.tooltip);
