@@ -226,6 +226,8 @@ test_model_opens_layer (void)
   uth_window_show_page (window, "model");
   flush_main_loop ();
   figure = uth_page_model_get_figure_widget (UTH_PAGE_MODEL (model));
+  /* The keyboard can reach the rows. */
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (figure)));
   /* Row 0 is the embedding: no layer, nothing opens. */
   g_signal_emit_by_name (figure, "item-activated", 0);
   flush_main_loop ();

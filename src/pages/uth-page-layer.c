@@ -101,6 +101,18 @@ refresh (UthPageLayer *self)
   self->syncing = FALSE;
   g_free (self->description);
   self->description = uth_draw_layer_describe (&ctx);
+  {
+    UthWorkload w;
+    UthOp ops[UTH_MAX_LAYER_OPS];
+    int n = 0;
+
+    if (ctx.input.model != NULL &&
+        uth_figure_context_workload (&ctx, ctx.phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &w) &&
+        uth_workload_validate (ctx.input.model, &w) == UTH_OPS_OK)
+      n = (int) uth_layer_ops (ctx.input.model, &w, (uint32_t) ctx.layer, ops, UTH_MAX_LAYER_OPS);
+    /* The keyboard walks the ops in the table. */
+    uth_figure_set_n_items (self->table, n);
+  }
   update_formulas (self, &ctx);
 }
 

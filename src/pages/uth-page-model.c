@@ -83,11 +83,30 @@ uth_page_model_get_figure (UthPage          *page,
   return figure;
 }
 
+/* The keyboard walks every row: embedding, the layers, final norm, LM head. */
+static void
+update_items (UthPageModel *self)
+{
+  const UthModelEntry *model = uth_scenario_get_model (uth_page_get_scenario (UTH_PAGE (self)));
+
+  uth_figure_set_n_items (self->figure, model != NULL ? (int) model->spec.layers + 3 : 0);
+}
+
 static void
 uth_page_model_scenario_changed (UthPage     *page,
                                  UthScenario *old)
 {
-  uth_figure_set_scenario (UTH_PAGE_MODEL (page)->figure, uth_page_get_scenario (page));
+  UthPageModel *self = UTH_PAGE_MODEL (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, update_items, self);
+  uth_figure_set_scenario (self->figure, scenario);
+  if (scenario != NULL)
+    {
+      g_signal_connect_object (scenario, "changed", G_CALLBACK (update_items), self, G_CONNECT_SWAPPED);
+      update_items (self);
+    }
 }
 
 static void

@@ -19,6 +19,7 @@ struct _UthFigure
   GDestroyNotify         context_destroy;
   UthFigureDescribeFunc  describe;
   int                    hover;
+  int                    n_items;
   guint                  n_queued;
 };
 
@@ -135,6 +136,46 @@ released_cb (GtkGestureClick *gesture,
   if (hit_test (self, x, y, &hit) && hit.index >= 0)
     g_signal_emit (self, signals[ITEM_ACTIVATED], 0, hit.index);
   g_free (hit.tooltip);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                UthFigure             *self)
+{
+  int next = self->hover;
+
+  if (self->n_items <= 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_Left:
+      next = self->hover <= 0 ? 0 : self->hover - 1;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_Right:
+      next = self->hover < 0 ? 0 : MIN (self->hover + 1, self->n_items - 1);
+      break;
+    case GDK_KEY_Home:
+      next = 0;
+      break;
+    case GDK_KEY_End:
+      next = self->n_items - 1;
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (self->hover >= 0)
+        g_signal_emit (self, signals[ITEM_ACTIVATED], 0, self->hover);
+      return self->hover >= 0;
+    default:
+      return FALSE;
+    }
+  set_hover (self, next);
+  return TRUE;
 }
 
 static gboolean
@@ -265,8 +306,11 @@ uth_figure_init (UthFigure *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->hover = -1;
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
@@ -411,6 +455,18 @@ uth_figure_update (UthFigure *self)
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
   update_description (self);
+}
+
+void
+uth_figure_set_n_items (UthFigure *self,
+                        int        n_items)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  self->n_items = MAX (n_items, 0);
+  gtk_widget_set_focusable (GTK_WIDGET (self), self->n_items > 0);
+  if (self->hover >= self->n_items)
+    set_hover (self, self->n_items - 1);
 }
 
 guint

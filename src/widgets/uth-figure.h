@@ -48,6 +48,10 @@ void         uth_figure_get_context       (UthFigure             *self,
 int          uth_figure_get_hover         (UthFigure             *self);
 /* Redraws and refreshes the accessible description (after a page toggle changed). */
 void         uth_figure_update            (UthFigure             *self);
+/* Items the keyboard walks: with n > 0 the figure takes focus, arrows move the highlighted
+ * item (ctx->hover), Home/End jump, Enter or Space emits "item-activated". */
+void         uth_figure_set_n_items       (UthFigure             *self,
+                                           int                    n_items);
 /* How many redraws the figure has queued for scenario changes (tests). */
 guint        uth_figure_get_n_queued      (UthFigure             *self);
 
