@@ -598,6 +598,15 @@ uth_draw_speculative (cairo_t                *cr,
                               view->draft != NULL ? view->draft->name : "?",
                               ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
                               ctx->gpu != NULL ? ctx->gpu->name : "?", view->alpha, t.c);
+  if (view->draft != NULL && ctx->model != NULL && !uth_speculative_can_draft (view->draft, ctx->model))
+    {
+      /* Translators: appended to the subtitle when the draft cannot really draft. */
+      char *warned = g_strdup_printf (_("%s · the draft does not share the target’s tokenizer, so a real system could not use it"),
+                                      subtitle);
+
+      g_free (subtitle);
+      subtitle = warned;
+    }
   y = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
                       subtitle, m, m, width - 2 * m);
   top_h = (height - y - m) * 0.42;
