@@ -204,6 +204,14 @@ test_speculative_follows (Fixture       *f,
   view.passes = 2;
   d = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
   g_assert_false (g_bytes_equal (a, d));
+  /* Mid-pass: the draft has proposed 3 tokens the target has not checked yet. */
+  view.drafting = 3;
+  {
+    g_autoptr(GBytes) mid = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+
+    g_assert_false (g_bytes_equal (d, mid));
+  }
+  view.drafting = 0;
   view.passes = UTH_SPECULATIVE_SHOWN_PASSES;
   f->ctx.input.batch = 256;
   e = pixels (uth_draw_speculative, &f->ctx, 1200, 750);

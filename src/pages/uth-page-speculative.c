@@ -160,7 +160,14 @@ animate_cb (gpointer user_data)
 {
   UthPageSpeculative *self = user_data;
 
-  self->view.passes++;
+  /* One draft step per tick, then the verdict of the target's pass. */
+  if (self->view.drafting < self->view.gamma)
+    self->view.drafting++;
+  else
+    {
+      self->view.drafting = 0;
+      self->view.passes++;
+    }
   uth_figure_update (self->figure);
   if (self->view.passes >= UTH_SPECULATIVE_SHOWN_PASSES)
     {
@@ -175,8 +182,9 @@ animate_clicked_cb (UthPageSpeculative *self)
 {
   g_clear_handle_id (&self->animate_id, g_source_remove);
   self->view.passes = 0;
+  self->view.drafting = 0;
   uth_figure_update (self->figure);
-  self->animate_id = g_timeout_add ((guint) (700 / uth_page_get_animation_speed ()), animate_cb, self);
+  self->animate_id = g_timeout_add ((guint) (350 / uth_page_get_animation_speed ()), animate_cb, self);
 }
 
 static void

@@ -21,6 +21,7 @@ static const double alphas[] = { 0.5, 0.6, 0.7, 0.8, 0.9 };
 
 typedef enum
 {
+  TOKEN_DRAFTED,      /* proposed, not yet verified */
   TOKEN_ACCEPTED,
   TOKEN_REJECTED,
   TOKEN_DISCARDED,
@@ -130,6 +131,16 @@ draw_token (cairo_t                *cr,
       uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &fill);
       glyph = "T";
       break;
+    case TOKEN_DRAFTED:
+      cairo_save (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+      cairo_set_line_width (cr, 3 * s);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+      uth_draw_text (cr, ctx, UTH_FONT_HEADING, "?", x + size / 2, y + size / 2,
+                     UTH_ANCHOR_CENTER, 0, NULL);
+      return;
     case TOKEN_DISCARDED:
     default:
       cairo_save (cr);
@@ -184,6 +195,16 @@ draw_passes (cairo_t                  *cr,
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, x, ry + size / 2, UTH_ANCHOR_W, label_w, NULL);
+      if (p == view->passes && view->drafting > 0)
+        {
+          /* The draft proposing, one token per draft step, before the target checks. */
+          for (i = 0; i < MIN (view->drafting, view->gamma); i++)
+            draw_token (cr, ctx, TOKEN_DRAFTED, x + label_w + i * (size + gap), ry, size);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("drafting…"),
+                         x + label_w + (view->gamma + 1) * (size + gap) + 4 * gap, ry + size / 2,
+                         UTH_ANCHOR_W, 0, NULL);
+        }
       if (p >= view->passes)
         continue;
       for (i = 0; i < view->gamma; i++)
@@ -205,6 +226,7 @@ draw_passes (cairo_t                  *cr,
     const char *labels[5] = { _("accepted draft token"), _("rejected"), _("discarded after a rejection"),
                               _("the target’s own token"), _("bonus: all accepted") };
     TokenKind kinds[5] = { TOKEN_ACCEPTED, TOKEN_REJECTED, TOKEN_DISCARDED, TOKEN_CORRECTED, TOKEN_BONUS };
+
     double lx = x, ly = y + h + 10 * s, ls = 22 * s;
 
     for (i = 0; i < 5; i++)

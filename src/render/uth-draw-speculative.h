@@ -15,6 +15,8 @@ typedef struct
   guint                gamma;     /* drafted tokens per pass, 1..16 */
   guint64              seed;      /* the Monte-Carlo passes */
   guint                passes;    /* passes shown so far in the animation, 0..6; 6 = all */
+  guint                drafting;  /* tokens the draft has proposed so far in the next pass,
+                                   * not yet verified (0..gamma) */
 } UthSpeculativeView;
 
 #define UTH_SPECULATIVE_SHOWN_PASSES 6
