@@ -180,7 +180,7 @@ draw_passes (cairo_t                  *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
   y = ext.y + ext.h + 10 * s;
-  h -= ext.h + 10 * s + 40 * s;
+  h -= ext.h + 10 * s + 74 * s;
   row_h = h / UTH_SPECULATIVE_SHOWN_PASSES;
   size = MIN (row_h - 8 * s, (w - label_w - 150 * s) / (view->gamma + 1) - gap);
   size = MAX (size, 6 * s);
@@ -223,14 +223,23 @@ draw_passes (cairo_t                  *cr,
     }
 
   {
-    const char *labels[5] = { _("accepted draft token"), _("rejected"), _("discarded after a rejection"),
-                              _("the target’s own token"), _("bonus: all accepted") };
-    TokenKind kinds[5] = { TOKEN_ACCEPTED, TOKEN_REJECTED, TOKEN_DISCARDED, TOKEN_CORRECTED, TOKEN_BONUS };
-
+    const char *labels[6] = { _("drafted, not yet checked"), _("accepted draft token"), _("rejected"),
+                              _("discarded after a rejection"), _("the target’s own token"),
+                              _("bonus: all accepted") };
+    TokenKind kinds[6] = { TOKEN_DRAFTED, TOKEN_ACCEPTED, TOKEN_REJECTED, TOKEN_DISCARDED,
+                           TOKEN_CORRECTED, TOKEN_BONUS };
     double lx = x, ly = y + h + 10 * s, ls = 22 * s;
 
-    for (i = 0; i < 5; i++)
+    for (i = 0; i < 6; i++)
       {
+        double tw;
+
+        uth_draw_text_size (cr, ctx, UTH_FONT_TICK, labels[i], &tw, NULL);
+        if (lx > x && lx + ls + 6 * s + tw > x + w)
+          {
+            lx = x;
+            ly += ls + 10 * s;
+          }
         draw_token (cr, ctx, kinds[i], lx, ly, ls);
         uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
         uth_draw_text (cr, ctx, UTH_FONT_TICK, labels[i], lx + ls + 6 * s, ly + ls / 2,
