@@ -114,10 +114,39 @@ request_color (const UthFigureContext *ctx,
   uth_draw_categorical (ctx, request % 7, out);
 }
 
+/* The padding pattern as a repeating tile: one fill per padded segment instead of a
+ * clipped stroke of many lines (the timelines hold hundreds of them). */
+static cairo_pattern_t *
+hatch_pattern (const UthFigureContext *ctx)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  int n = MAX (4, (int) round (7 * s));
+  cairo_surface_t *tile = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, n, n);
+  cairo_t *t = cairo_create (tile);
+  cairo_pattern_t *pattern;
+
+  uth_draw_set_color (t, ctx, UTH_COLOR_DIM);
+  cairo_set_line_width (t, 1.2 * s);
+  /* The diagonal and its two neighbours, so that tiles join seamlessly. */
+  cairo_move_to (t, -n, n);
+  cairo_line_to (t, n, -n);
+  cairo_move_to (t, 0, 2 * n);
+  cairo_line_to (t, 2 * n, 0);
+  cairo_move_to (t, 0, n);
+  cairo_line_to (t, n, 0);
+  cairo_stroke (t);
+  cairo_destroy (t);
+  pattern = cairo_pattern_create_for_surface (tile);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_REPEAT);
+  cairo_surface_destroy (tile);
+  return pattern;
+}
+
 static void
 draw_segment (cairo_t                *cr,
               const UthFigureContext *ctx,
               const UthBatchSegment  *seg,
+              cairo_pattern_t        *padding,
               double                  x0,
               double                  x1,
               double                  row_y,
@@ -147,9 +176,18 @@ draw_segment (cairo_t                *cr,
       break;
     case UTH_SEGMENT_PADDING:
     default:
-      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      cairo_set_line_width (cr, 1.2 * s);
-      hatch (cr, x0, row_y + (row_h - thin) / 2, w, thin, 7 * s);
+      if (padding != NULL)
+        {
+          cairo_rectangle (cr, x0, row_y + (row_h - thin) / 2, w, thin);
+          cairo_set_source (cr, padding);
+          cairo_fill (cr);
+        }
+      else
+        {
+          uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+          cairo_set_line_width (cr, 1.2 * s);
+          hatch (cr, x0, row_y + (row_h - thin) / 2, w, thin, 7 * s);
+        }
       break;
     }
 }
@@ -339,6 +377,7 @@ draw_timeline (cairo_t                *cr,
   double limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
   double strip_h = STRIP_HEIGHT * s;
   g_autofree char *tput = NULL, *ttft = NULL, *line = NULL;
+  cairo_pattern_t *padding;
   UthChartRect ext;
   Lanes l;
   size_t i;
@@ -363,6 +402,7 @@ draw_timeline (cairo_t                *cr,
   if (r == NULL)
     return;
 
+  padding = hatch_pattern (ctx);
   cairo_save (cr);
   cairo_rectangle (cr, l.x, l.y, l.w, l.h);
   cairo_clip (cr);
@@ -374,10 +414,11 @@ draw_timeline (cairo_t                *cr,
       if (seg->slot >= l.rows || seg->t0 >= limit)
         continue;
       t1 = MIN (seg->t1, limit);
-      draw_segment (cr, ctx, seg, l.x + seg->t0 / window * l.w, l.x + t1 / window * l.w,
+      draw_segment (cr, ctx, seg, padding, l.x + seg->t0 / window * l.w, l.x + t1 / window * l.w,
                     l.y + seg->slot * row_h + row_h * 0.1, row_h * 0.8);
     }
   cairo_restore (cr);
+  cairo_pattern_destroy (padding);
 
   if (view->play_time_s >= 0 && view->play_time_s <= window)
     {
@@ -426,7 +467,7 @@ draw_legend (cairo_t                *cr,
 
       seg.kind = (UthSegmentKind) i;
       seg.request = 0;
-      draw_segment (cr, ctx, &seg, cx, cx + sw, y, sh);
+      draw_segment (cr, ctx, &seg, NULL, cx, cx + sw, y, sh);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, labels[i], cx + sw + 8 * s, y + sh / 2,
                      UTH_ANCHOR_W, x + w - cx - sw - 8 * s, &ext);
