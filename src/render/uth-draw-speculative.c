@@ -16,6 +16,7 @@
 
 #define MAX_GAMMA_PLOT 12
 #define MC_PASSES 10000
+#define MC_PASSES_PER_GAMMA 2000
 
 static const double alphas[] = { 0.5, 0.6, 0.7, 0.8, 0.9 };
 
@@ -444,6 +445,30 @@ draw_gamma_plot (cairo_t                  *cr,
                      uth_plot_y (&plot, CLAMP (ys[MAX_GAMMA_PLOT - 1], ysc.min, ysc.max)),
                      UTH_ANCHOR_W, 0, NULL);
     }
+
+  /* The seeded Monte-Carlo run beside the formula, for the reader's α at every γ. */
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  cairo_set_line_width (cr, 2 * s);
+  for (g = 1; g <= MAX_GAMMA_PLOT; g++)
+    {
+      UthSpeculativeMonteCarlo mc;
+
+      if (uth_speculative_monte_carlo (view->alpha, g, c, MC_PASSES_PER_GAMMA, view->seed + g, &mc) !=
+          UTH_SPECULATIVE_OK)
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, uth_plot_x (&plot, g), uth_plot_y (&plot, CLAMP (mc.speedup, ysc.min, ysc.max)),
+                 6 * s, 0, 2 * G_PI);
+    }
+  cairo_stroke (cr);
+  {
+    g_autofree char *note = g_strdup_printf (_("○ Monte-Carlo for α = %.2f, %d passes per γ"),
+                                             view->alpha, MC_PASSES_PER_GAMMA);
+
+    uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, note, plot.left + plot.width, plot.top + 2 * s,
+                   UTH_ANCHOR_NE, plot.width, NULL);
+  }
 
   if (view->gamma <= MAX_GAMMA_PLOT)
     {
