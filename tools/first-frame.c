@@ -15,7 +15,9 @@
  *                       containing TEXT on stderr (e.g. "all pages visited")
  *   --settle S          then wait S seconds more (default 0)
  *   --rss               then print the program's VmRSS from /proc/PID/status
- * Prints "first_frame_seconds T" (and "rss_kib N"), then terminates the program.
+ * Prints "first_frame_seconds T", "cpu_seconds C" (user + system CPU time the program had
+ * used at its first frame, in clock ticks: 10 ms steps) and, with --rss, "rss_kib N"; then
+ * terminates the program.
  * Exit status 0, or 1 when the window never appeared or TEXT never came within the timeout. */
 #define _GNU_SOURCE
 #include <X11/Xlib.h>
@@ -111,6 +113,30 @@ read_rss_kib (pid_t pid)
       break;
   fclose (file);
   return kib;
+}
+
+/* User + system CPU time the process has used so far (clock ticks of /proc/PID/stat). */
+static double
+read_cpu_seconds (pid_t pid)
+{
+  char path[64], buffer[1024], *p;
+  unsigned long utime = 0, stime = 0;
+  FILE *file;
+  size_t n;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  file = fopen (path, "r");
+  if (file == NULL)
+    return -1.0;
+  n = fread (buffer, 1, sizeof buffer - 1, file);
+  fclose (file);
+  buffer[n] = '\0';
+  /* Fields after the command name, which is in parentheses and may hold spaces. */
+  p = strrchr (buffer, ')');
+  if (p == NULL || sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                           &utime, &stime) != 2)
+    return -1.0;
+  return (double) (utime + stime) / (double) sysconf (_SC_CLK_TCK);
 }
 
 /* Appends what the child wrote on stderr so far; returns whether text has appeared. */
@@ -248,6 +274,7 @@ main (int   argc,
       return 1;
     }
   printf ("first_frame_seconds %.6f\n", first_frame);
+  printf ("cpu_seconds %.2f\n", read_cpu_seconds (pid));
   fflush (stdout);
 
   if (wait_text != NULL)
