@@ -341,20 +341,36 @@ draw_flash_side (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_ACCENT, &acc);
   uth_draw_color (ctx, UTH_COLOR_GRID, &grid);
   uth_draw_set_rgba (cr, &done, 0.6);
-  for (guint64 col = 0; col <= bj && col < f->tc; col++)
-    {
-      guint64 first = 0, last = col < bj ? f->tr - 1 : bi;
-      double x0 = sx + p->sq * (col * f->bc) / n;
-      double x1 = sx + p->sq * MIN ((col + 1) * f->bc, view->input.seq) / n;
-      double y0, y1;
+  if (f->tc <= 2048)
+    for (guint64 col = 0; col <= bj && col < f->tc; col++)
+      {
+        guint64 first = view->input.causal ? (col * f->bc) / f->br : 0;
+        guint64 last = col < bj ? f->tr - 1 : bi;
+        double x0 = sx + p->sq * (col * f->bc) / n;
+        double x1 = sx + p->sq * MIN ((col + 1) * f->bc, view->input.seq) / n;
+        double y0, y1;
 
-      while (first < f->tr && !uth_flash_block_visited (&view->input, f, first, col))
-        first++;
-      if (first > last)
-        continue;
-      y0 = p->top + p->sq * (first * f->br) / n;
-      y1 = p->top + p->sq * MIN ((last + 1) * f->br, view->input.seq) / n;
-      cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+        if (first > last)
+          continue;
+        y0 = p->top + p->sq * (first * f->br) / n;
+        y1 = p->top + p->sq * MIN ((last + 1) * f->br, view->input.seq) / n;
+        cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+      }
+  else
+    {
+      /* Blocks far below a pixel: the finished columns as one shape (a trapezoid under
+       * the diagonal when causal), the current column up to the current block. */
+      double xj = sx + p->sq * (bj * f->bc) / n;
+      double xe = sx + p->sq * MIN ((bj + 1) * f->bc, view->input.seq) / n;
+      double yi = p->top + p->sq * MIN ((bi + 1) * f->br, view->input.seq) / n;
+
+      cairo_move_to (cr, sx, p->top);
+      cairo_line_to (cr, xj, view->input.causal ? p->top + (xj - sx) : p->top);
+      cairo_line_to (cr, xj, p->top + p->sq);
+      cairo_line_to (cr, sx, p->top + p->sq);
+      cairo_close_path (cr);
+      cairo_rectangle (cr, xj, view->input.causal ? p->top + (xj - sx) : p->top, xe - xj,
+                       yi - (view->input.causal ? p->top + (xj - sx) : p->top));
     }
   cairo_fill (cr);
   /* The block in SRAM now. */

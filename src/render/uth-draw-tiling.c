@@ -182,6 +182,53 @@ unit_to_area (const UthChartRect *area,
   out->h = u->height * area->h;
 }
 
+/* Too many tiles to paint one by one (a 2^24-square product has 10^12): sample the grid
+ * once per pixel into an image and paint that, so the cost is bounded by the area. */
+static void
+draw_matrix_raster (cairo_t                *cr,
+                    const UthFigureContext *ctx,
+                    const UthTilingView    *view,
+                    const UthTiling        *t,
+                    const UthChartRect     *area)
+{
+  int w = (int) MAX (1, MIN (ceil (area->w), 2048)), h = (int) MAX (1, MIN (ceil (area->h), 2048));
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  unsigned char *data;
+  int stride;
+
+  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (img);
+      return;
+    }
+  cairo_surface_flush (img);
+  data = cairo_image_surface_get_data (img);
+  stride = cairo_image_surface_get_stride (img);
+  for (int py = 0; py < h; py++)
+    {
+      guint64 row = MIN ((guint64) ((py + 0.5) / h * (double) view->input.m) / view->input.bm, t->tiles_m - 1);
+      guint32 *line = (guint32 *) (data + (gsize) py * stride);
+
+      for (int px = 0; px < w; px++)
+        {
+          guint64 col = MIN ((guint64) ((px + 0.5) / w * (double) view->input.n) / view->input.bn, t->tiles_n - 1);
+          UthRgba c;
+
+          wave_color (t, (row * t->tiles_n + col) / view->input.sms, &c);
+          line[px] = ((guint32) (c.r * 255) << 16) | ((guint32) (c.g * 255) << 8) | (guint32) (c.b * 255);
+        }
+    }
+  cairo_surface_mark_dirty (img);
+  cairo_save (cr);
+  cairo_translate (cr, area->x, area->y);
+  cairo_scale (cr, area->w / w, area->h / h);
+  cairo_set_source_surface (cr, img, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (img);
+}
+
 static void
 draw_matrix_tiles (cairo_t                *cr,
                    const UthFigureContext *ctx,
@@ -195,6 +242,12 @@ draw_matrix_tiles (cairo_t                *cr,
                       area->w / t->tiles_n >= MIN_TILE_PX && area->h / t->tiles_m >= MIN_TILE_PX;
 
   uth_draw_color (ctx, UTH_COLOR_BACKGROUND, &bg);
+  /* Runs of one wave per tile row stay few while rows and waves per row are few. */
+  if (!per_tile && (double) t->tiles_m * ((double) t->tiles_n / in->sms + 2) > MAX_TILES_DRAWN)
+    {
+      draw_matrix_raster (cr, ctx, view, t, area);
+      return;
+    }
   for (guint64 r = 0; r < t->tiles_m; r++)
     {
       guint64 first = r * t->tiles_n;
@@ -422,6 +475,27 @@ draw_wave_bars (cairo_t                *cr,
   cairo_move_to (cr, x + label_w, y);
   cairo_line_to (cr, x + w, y);
   cairo_stroke (cr);
+  /* Thousands of waves: one band for the full ones, the last drawn on its own. */
+  if (bw < 1.0 && t->waves > 1)
+    {
+      double full_w = bw * (double) (t->waves - 1);
+      cairo_pattern_t *ramp = cairo_pattern_create_linear (x + label_w, 0, x + label_w + full_w, 0);
+
+      for (int i = 0; i <= 4; i++)
+        {
+          wave_color (t, (guint64) ((t->waves - 1) * (i / 4.0)), &c);
+          cairo_pattern_add_color_stop_rgba (ramp, i / 4.0, c.r, c.g, c.b, 0.55);
+        }
+      cairo_set_source (cr, ramp);
+      cairo_rectangle (cr, x + label_w, y, full_w, h);
+      cairo_fill (cr);
+      cairo_pattern_destroy (ramp);
+      wave_color (t, t->waves - 1, &c);
+      uth_draw_set_rgba (cr, &c, 1.0);
+      cairo_rectangle (cr, x + label_w + full_w, y + h * (1 - t->tail_utilization), MAX (bw, 2), h * t->tail_utilization);
+      cairo_fill (cr);
+      return;
+    }
   for (guint64 wv = 0; wv < t->waves; wv++)
     {
       double busy = wv + 1 == t->waves ? t->tail_utilization : 1.0;
