@@ -6,6 +6,7 @@
 
 #include "uth-preferences-window.h"
 #include "uth-settings.h"
+#include "render/uth-draw-common.h"
 #include "uth-window-actions.h"
 #include "widgets/uth-scenario-panel.h"
 
@@ -467,6 +468,25 @@ animation_speed_changed_cb (GSettings  *settings,
   uth_page_set_animation_speed (g_settings_get_double (settings, "animation-speed"));
 }
 
+/* Byte units changed in Preferences: every figure and label shows sizes anew. */
+static void
+units_changed_cb (GSettings  *settings,
+                  const char *key,
+                  gpointer    user_data)
+{
+  GList *toplevels;
+
+  uth_format_set_binary_bytes (g_settings_get_enum (settings, "units") == 1);
+  if (user_data == NULL)
+    return;
+  /* The pages redo their labels and figures on the scenario's "changed". */
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (UTH_IS_WINDOW (l->data) && uth_window_get_scenario (l->data) != NULL)
+      g_signal_emit_by_name (uth_window_get_scenario (l->data), "changed");
+  g_list_free (toplevels);
+}
+
 /* Starts remembering: restores what the settings hold and keeps them current. */
 static void
 attach_settings (ViewState *state)
@@ -484,6 +504,9 @@ attach_settings (ViewState *state)
       g_signal_connect (state->settings, "changed::animation-speed",
                         G_CALLBACK (animation_speed_changed_cb), NULL);
       animation_speed_changed_cb (state->settings, "animation-speed", NULL);
+      g_signal_connect (state->settings, "changed::units",
+                        G_CALLBACK (units_changed_cb), GINT_TO_POINTER (1));
+      units_changed_cb (state->settings, "units", NULL);
       style_bound = TRUE;
     }
   restore_state (state);

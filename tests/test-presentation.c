@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "render/uth-draw-common.h"
 #include "uth-preferences-window.h"
 #include "uth-user-catalog.h"
 #include "uth-settings.h"
@@ -309,6 +310,12 @@ test_zoom_text (void)
 }
 
 static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_remembered (void)
 {
   GSettings *settings = uth_settings_get ();
@@ -351,6 +358,24 @@ test_remembered (void)
   g_assert_cmpfloat (uth_page_get_animation_speed (), ==, 2.0);
   g_settings_reset (settings, "animation-speed");
   g_assert_cmpfloat (uth_page_get_animation_speed (), ==, 1.0);
+  {
+    g_autofree char *decimal = NULL;
+    g_autofree char *binary = NULL;
+    guint changes = 0;
+    gulong handler = g_signal_connect_swapped (uth_window_get_scenario (window), "changed",
+                                               G_CALLBACK (count_cb), &changes);
+
+    /* 2^30 bytes: 1.07 GB in SI units, 1.00 GiB in binary ones; the pages redraw. */
+    decimal = uth_format_bytes (1073741824.0);
+    g_assert_cmpstr (decimal, ==, "1.07 GB");
+    g_settings_set_enum (settings, "units", 1);
+    binary = uth_format_bytes (1073741824.0);
+    g_assert_cmpstr (binary, ==, "1.00 GiB");
+    g_assert_cmpuint (changes, ==, 1);
+    g_signal_handler_disconnect (uth_window_get_scenario (window), handler);
+    g_settings_reset (settings, "units");
+    g_assert_false (uth_format_get_binary_bytes ());
+  }
   close_window (window);
 
   /* The next start comes back as it was left. */

@@ -569,9 +569,54 @@ uth_format_tick (double value)
   return s;
 }
 
+/* Process-wide, like the preference it mirrors; the command line keeps SI. */
+static gboolean binary_bytes;
+
+void
+uth_format_set_binary_bytes (gboolean binary)
+{
+  binary_bytes = !!binary;
+}
+
+gboolean
+uth_format_get_binary_bytes (void)
+{
+  return binary_bytes;
+}
+
+/* IEC prefixes, 3 significant digits: 2^30 bytes is "1.00 GiB". */
+static char *
+format_binary_bytes (double bytes)
+{
+  static const char *prefixes[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };
+  double a = fabs (bytes);
+  g_autofree char *digits = NULL;
+  int e = 0;
+
+  if (!isfinite (bytes))
+    return g_strdup_printf ("%s B", bytes > 0 ? "∞" : "–");
+  while (a >= 1024.0 && e < 6)
+    {
+      a /= 1024.0;
+      e++;
+    }
+  /* Rounding may carry into the next prefix: 1023.7 Ki is 1.00 Mi. */
+  if (a >= 1023.5 && e < 6)
+    {
+      a /= 1024.0;
+      e++;
+    }
+  digits = three_digits (a);
+  if (e == 0)
+    trim_zeros (digits);
+  return g_strdup_printf ("%s%s %sB", bytes < 0 ? "−" : "", digits, prefixes[e]);
+}
+
 char *
 uth_format_bytes (double bytes)
 {
+  if (binary_bytes)
+    return format_binary_bytes (bytes);
   return uth_format_si (bytes, "B");
 }
 

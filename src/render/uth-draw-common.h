@@ -141,6 +141,10 @@ void   uth_draw_text_size        (cairo_t                *cr,
 char  *uth_format_si             (double                  value,
                                   const char             *unit);
 char  *uth_format_bytes          (double                  bytes);      /* "16.1 GB" */
+/* Whether uth_format_bytes counts in binary units ("15.0 GiB") instead of SI ("16.1 GB"):
+ * the app's Preferences set it for the whole process; rates (GB/s) stay SI. */
+void      uth_format_set_binary_bytes (gboolean binary);
+gboolean  uth_format_get_binary_bytes (void);
 char  *uth_format_seconds        (double                  seconds);    /* "4.02 ms" */
 char  *uth_format_flops          (double                  flops);      /* "1.23 TFLOP" */
 char  *uth_format_flops_rate     (double                  flops_per_s);/* "989 TFLOP/s" */
