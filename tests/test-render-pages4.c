@@ -450,6 +450,38 @@ test_kv_fits (Fixture       *f,
   g_assert_false (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 200, &hit));
 }
 
+/* The largest inputs the cores accept draw in bounded time (this test would time out
+ * otherwise): 2^24-square with 16 x 16 tiles is 2^40 tiles in 8,329,633,544 waves on 132
+ * SMs; 2^22 tokens with a 256-byte SRAM is one-row blocks, 8.8 x 10^12 steps. */
+static void
+test_extremes (Fixture       *f,
+               gconstpointer  data)
+{
+  UthTilingView tv;
+  UthFlashView fv;
+  UthTiling t;
+  UthFlash fl;
+  g_autoptr(GBytes) a = NULL, b = NULL, empty = blank (800, 500);
+
+  uth_tiling_view_init (&tv, &f->ctx);
+  tv.input.m = tv.input.n = (guint64) 1 << 24;
+  tv.input.bm = tv.input.bn = 16;
+  g_assert_cmpint (uth_tiling_compute (&tv.input, &t), ==, UTH_TILING_OK);
+  g_assert_cmpuint (t.tiles, ==, (guint64) 1 << 40);
+  g_assert_cmpuint (t.waves, ==, G_GUINT64_CONSTANT (8329633544));
+  a = pixels (NULL, draw_tiling_view, &tv, &f->ctx, 800, 500);
+  g_assert_false (g_bytes_equal (a, empty));
+
+  uth_flash_view_init (&fv, &f->ctx);
+  fv.input.seq = (guint64) 1 << 22;
+  fv.input.sram_bytes = 256;
+  g_assert_cmpint (uth_flash_compute (&fv.input, &fl), ==, UTH_FLASH_OK);
+  g_assert_cmpuint (fl.bc, ==, 1);
+  fv.step = fl.steps / 2;
+  b = pixels (NULL, draw_flash_compare, &fv, &f->ctx, 800, 500);
+  g_assert_false (g_bytes_equal (b, empty));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -465,6 +497,7 @@ main (int   argc,
   ADD ("/render-pages4/flash/hit", test_flash_hit);
   ADD ("/render-pages4/kv/follows-scenario", test_kv_follows_scenario);
   ADD ("/render-pages4/kv/fits", test_kv_fits);
+  ADD ("/render-pages4/extremes", test_extremes);
 #undef ADD
   return g_test_run ();
 }
