@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "widgets/uth-log-slider.h"
+#include "widgets/uth-wrap-layout.h"
 #include "widgets/uth-scenario-panel.h"
 
 struct _UthScenarioPanel
@@ -23,6 +24,8 @@ struct _UthScenarioPanel
   GtkWidget   *batch;
   GtkWidget   *prompt;
   GtkWidget   *context;
+  GtkWidget   *more;          /* engine and data types, in a popover */
+  GtkWidget   *more_grid;
   GPtrArray   *bindings;
   gboolean     updating;
 };
@@ -84,7 +87,43 @@ add_field (UthScenarioPanel *self,
                                   label, NULL, -1);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), control);
-  gtk_flow_box_append (GTK_FLOW_BOX (self->flow), box);
+  gtk_widget_set_parent (box, self->flow);
+}
+
+static void
+add_more_field (UthScenarioPanel *self,
+                int               row,
+                const char       *label_text,
+                const char       *tooltip,
+                GtkWidget        *control)
+{
+  GtkWidget *label = gtk_label_new (label_text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_tooltip_text (control, tooltip);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  label, NULL, -1);
+  gtk_grid_attach (GTK_GRID (self->more_grid), label, 0, row, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->more_grid), control, 1, row, 1, 1);
+}
+
+/* "Tuned serving engine · bf16": what the popover holds, at a glance. */
+static void
+update_more_label (UthScenarioPanel *self)
+{
+  const UthEngineEntry *engine = uth_scenario_get_engine (self->scenario);
+  g_autofree char *text = NULL;
+  UthDtype w = uth_scenario_get_weights (self->scenario);
+  UthDtype kv = uth_scenario_get_kv (self->scenario);
+  UthDtype a = uth_scenario_get_activations (self->scenario);
+
+  if (w == kv && kv == a)
+    text = g_strdup_printf ("%s · %s", engine != NULL ? engine->name : "–", uth_dtype_id (w));
+  else
+    text = g_strdup_printf ("%s · %s/%s/%s", engine != NULL ? engine->name : "–",
+                            uth_dtype_id (w), uth_dtype_id (kv), uth_dtype_id (a));
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->more), text);
 }
 
 static guint
@@ -126,6 +165,7 @@ sync_from_scenario (UthScenarioPanel *self)
                                                      uth_scenario_get_kv (self->scenario)));
   gtk_drop_down_set_selected (self->activations, dtype_index (activation_dtypes, G_N_ELEMENTS (activation_dtypes),
                                                               uth_scenario_get_activations (self->scenario)));
+  update_more_label (self);
   self->updating = FALSE;
 }
 
@@ -267,11 +307,10 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   GtkStringList *empty = gtk_string_list_new (NULL);
 
   self->bindings = g_ptr_array_new ();
-  self->flow = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 12);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 12);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 4);
+  /* Fields flow like words and wrap where the window ends (GtkFlowBox would align them in
+   * columns, wasting a row on a laptop screen). */
+  self->flow = g_object_new (GTK_TYPE_BOX, NULL);
+  gtk_widget_set_layout_manager (self->flow, uth_wrap_layout_new (18, 6));
   gtk_widget_set_parent (self->flow, GTK_WIDGET (self));
 
   self->model = make_drop_down (g_object_ref (empty), TRUE);
@@ -288,10 +327,27 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   add_field (self, _("Model"), _("The model: type to search"), GTK_WIDGET (self->model));
   add_field (self, _("GPU"), _("The accelerator: type to search"), GTK_WIDGET (self->gpu));
   add_field (self, _("×"), _("Number of GPUs the model is split over (tensor parallel)"), self->gpus);
-  add_field (self, _("Engine"), _("How close to the hardware's peak the serving engine gets"), GTK_WIDGET (self->engine));
-  add_field (self, _("Weights"), _("Data type of the weights"), GTK_WIDGET (self->weights));
-  add_field (self, _("KV"), _("Data type of the KV cache"), GTK_WIDGET (self->kv));
-  add_field (self, _("Activations"), _("Data type of activations and of the arithmetic"), GTK_WIDGET (self->activations));
+
+  /* Engine and data types change less often: a popover keeps the bar to one or two rows. */
+  self->more_grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (self->more_grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (self->more_grid), 12);
+  gtk_widget_set_margin_start (self->more_grid, 6);
+  gtk_widget_set_margin_end (self->more_grid, 6);
+  gtk_widget_set_margin_top (self->more_grid, 6);
+  gtk_widget_set_margin_bottom (self->more_grid, 6);
+  add_more_field (self, 0, _("Engine"), _("How close to the hardware's peak the serving engine gets"), GTK_WIDGET (self->engine));
+  add_more_field (self, 1, _("Weights"), _("Data type of the weights"), GTK_WIDGET (self->weights));
+  add_more_field (self, 2, _("KV cache"), _("Data type of the KV cache"), GTK_WIDGET (self->kv));
+  add_more_field (self, 3, _("Activations"), _("Data type of activations and of the arithmetic"), GTK_WIDGET (self->activations));
+  self->more = gtk_menu_button_new ();
+  {
+    GtkWidget *popover = gtk_popover_new ();
+
+    gtk_popover_set_child (GTK_POPOVER (popover), self->more_grid);
+    gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->more), popover);
+  }
+  add_field (self, _("Engine"), _("Serving engine and data types of weights, KV cache and activations"), self->more);
   add_field (self, _("Batch"), _("Sequences processed together"), self->batch);
   add_field (self, _("Prompt"), _("Tokens of each prompt (prefill)"), self->prompt);
   add_field (self, _("Context"), _("Tokens in each sequence's KV cache while decoding"), self->context);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "widgets/uth-wrap-layout.h"
+
+struct _UthWrapLayout
+{
+  GtkLayoutManager parent_instance;
+
+  int column_spacing;
+  int row_spacing;
+};
+
+G_DEFINE_FINAL_TYPE (UthWrapLayout, uth_wrap_layout, GTK_TYPE_LAYOUT_MANAGER)
+
+/* Walks the visible children in lines for a width; with alloc set, also places them.
+ * Returns the total height. */
+static int
+flow (UthWrapLayout *self,
+      GtkWidget     *widget,
+      int            width,
+      gboolean       alloc)
+{
+  GtkWidget *child;
+  int x = 0, y = 0, line_h = 0;
+
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      int w, h;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      /* Minimum widths: a drop-down's natural width is its longest item, far wider than
+       * the one it shows. */
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &w, NULL, NULL, NULL);
+      w = MIN (w, width);
+      if (x > 0 && x + w > width)
+        {
+          y += line_h + self->row_spacing;
+          x = 0;
+          line_h = 0;
+        }
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
+      if (alloc)
+        gtk_widget_size_allocate (child, &(GtkAllocation) { x, y, w, h }, -1);
+      x += w + self->column_spacing;
+      line_h = MAX (line_h, h);
+    }
+  return y + line_h;
+}
+
+static GtkSizeRequestMode
+uth_wrap_layout_get_request_mode (GtkLayoutManager *manager,
+                                  GtkWidget        *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+uth_wrap_layout_measure (GtkLayoutManager *manager,
+                         GtkWidget        *widget,
+                         GtkOrientation    orientation,
+                         int               for_size,
+                         int              *minimum,
+                         int              *natural,
+                         int              *minimum_baseline,
+                         int              *natural_baseline)
+{
+  UthWrapLayout *self = UTH_WRAP_LAYOUT (manager);
+  GtkWidget *child;
+  int min = 0, nat = 0, n = 0;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* At least the widest child; naturally all in one line. */
+      for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+        {
+          int cmin, cnat;
+
+          if (!gtk_widget_should_layout (child))
+            continue;
+          gtk_widget_measure (child, orientation, -1, &cmin, &cnat, NULL, NULL);
+          min = MAX (min, cmin);
+          nat += cmin + (n++ > 0 ? self->column_spacing : 0);
+        }
+      *minimum = min;
+      *natural = MAX (nat, min);
+      return;
+    }
+  if (for_size < 0)
+    {
+      int unused;
+
+      uth_wrap_layout_measure (manager, widget, GTK_ORIENTATION_HORIZONTAL, -1, &unused, &for_size, NULL, NULL);
+    }
+  *minimum = *natural = flow (self, widget, MAX (for_size, 1), FALSE);
+}
+
+static void
+uth_wrap_layout_allocate (GtkLayoutManager *manager,
+                          GtkWidget        *widget,
+                          int               width,
+                          int               height,
+                          int               baseline)
+{
+  flow (UTH_WRAP_LAYOUT (manager), widget, width, TRUE);
+}
+
+static void
+uth_wrap_layout_class_init (UthWrapLayoutClass *klass)
+{
+  GtkLayoutManagerClass *manager_class = GTK_LAYOUT_MANAGER_CLASS (klass);
+
+  manager_class->get_request_mode = uth_wrap_layout_get_request_mode;
+  manager_class->measure = uth_wrap_layout_measure;
+  manager_class->allocate = uth_wrap_layout_allocate;
+}
+
+static void
+uth_wrap_layout_init (UthWrapLayout *self)
+{
+}
+
+GtkLayoutManager *
+uth_wrap_layout_new (int column_spacing,
+                     int row_spacing)
+{
+  UthWrapLayout *self = g_object_new (UTH_TYPE_WRAP_LAYOUT, NULL);
+
+  self->column_spacing = column_spacing;
+  self->row_spacing = row_spacing;
+  return GTK_LAYOUT_MANAGER (self);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Lays children out left to right at their natural width and starts a new line when the
+ * next one does not fit, like words in a paragraph (GTK 4.8 has no wrap box). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define UTH_TYPE_WRAP_LAYOUT (uth_wrap_layout_get_type ())
+G_DECLARE_FINAL_TYPE (UthWrapLayout, uth_wrap_layout, UTH, WRAP_LAYOUT, GtkLayoutManager)
+
+GtkLayoutManager *uth_wrap_layout_new (int column_spacing,
+                                       int row_spacing);
+
+G_END_DECLS
