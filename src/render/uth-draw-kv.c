@@ -310,6 +310,21 @@ uth_draw_kv_growth (cairo_t                *cr,
   cairo_save (cr);
   cairo_rectangle (cr, plot.left, plot.top, plot.width, plot.height);
   cairo_clip (cr);
+  /* The scenario's context. */
+  if ((double) ctx->input.context >= GROWTH_MIN && (double) ctx->input.context <= GROWTH_MAX)
+    {
+      double dash[] = { 4 * s, 4 * s };
+      double cx = uth_plot_x (&plot, (double) ctx->input.context);
+
+      cairo_save (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_move_to (cr, cx, plot.top);
+      cairo_line_to (cr, cx, plot.top + plot.height);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
   for (guint b = 0; b < n_batches; b++)
     {
       gboolean scenario = batches[b] == ctx->input.batch;
