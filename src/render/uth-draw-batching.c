@@ -243,7 +243,9 @@ draw_lanes_axes (cairo_t                *cr,
 
 #define ACTIVITY_BINS 160
 
-/* Under the lanes: compute used (FLOP/s of the steps ÷ peak) and the queue over time. */
+/* Under the lanes, on one 0..100% scale: compute used (the steps' FLOP/s ÷ peak, bars) and
+ * memory bandwidth used (bytes/s ÷ peak, a line), and the queue on its own scale (dashed).
+ * Decode keeps the memory busy while the arithmetic units mostly wait. */
 static void
 draw_activity (cairo_t                *cr,
                const UthFigureContext *ctx,
@@ -254,10 +256,12 @@ draw_activity (cairo_t                *cr,
                double                  h)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double flops[ACTIVITY_BINS] = { 0 }, queue[ACTIVITY_BINS] = { 0 };
-  double dt = l->window / ACTIVITY_BINS, peak, top_u = 0, top_q = 0, bw = l->w / ACTIVITY_BINS;
-  g_autofree char *u_text = NULL, *q_text = NULL, *pct = NULL;
-  UthRgba col;
+  double flops[ACTIVITY_BINS] = { 0 }, bytes[ACTIVITY_BINS] = { 0 }, queue[ACTIVITY_BINS] = { 0 };
+  double dt = l->window / ACTIVITY_BINS, peak, bandwidth, top_q = 0, bw = l->w / ACTIVITY_BINS;
+  double dash[] = { 5 * s, 3 * s }, inner = h - 20 * s;   /* the key row stays clear */
+  g_autofree char *q_text = NULL;
+  UthRgba compute, memory;
+  UthChartRect ext;
   size_t i;
   int b;
 
@@ -267,47 +271,62 @@ draw_activity (cairo_t                *cr,
   if (r == NULL || r->n_steps_log == 0 || ctx->input.gpu == NULL)
     return;
   peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations) * ctx->input.gpus;
+  bandwidth = ctx->input.gpu->memory_bandwidth * ctx->input.gpus;
   for (i = 0; i < r->n_steps_log; i++)
     {
       const UthBatchStep *st = &r->steps_log[i];
-
       double t1 = MIN (st->t1, limit);
 
       if (st->t0 >= limit)
         break;
-      /* Spread the step's FLOPs over the bins it covers, in proportion to time. */
+      /* Spread the step's FLOPs and bytes over the bins it covers, in proportion to time. */
       for (b = (int) (st->t0 / dt); b < ACTIVITY_BINS && b * dt < t1; b++)
         {
           double overlap = MIN (t1, (b + 1) * dt) - MAX (st->t0, b * dt);
 
           if (overlap > 0 && st->t1 > st->t0)
-            flops[b] += st->flops * overlap / (st->t1 - st->t0);
+            {
+              flops[b] += st->flops * overlap / (st->t1 - st->t0);
+              bytes[b] += st->bytes * overlap / (st->t1 - st->t0);
+            }
           queue[b] = MAX (queue[b], st->queue);
         }
     }
   for (b = 0; b < ACTIVITY_BINS; b++)
     {
-      flops[b] = peak > 0 ? flops[b] / (dt * peak) : 0;
-      top_u = MAX (top_u, flops[b]);
+      flops[b] = peak > 0 ? MIN (flops[b] / (dt * peak), 1.0) : 0;
+      bytes[b] = bandwidth > 0 ? MIN (bytes[b] / (dt * bandwidth), 1.0) : 0;
       top_q = MAX (top_q, queue[b]);
     }
-  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &col);
-  uth_draw_set_rgba (cr, &col, 0.75);
-  for (b = 0; b < ACTIVITY_BINS && top_u > 0; b++)
+  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &compute);
+  uth_draw_color (ctx, UTH_COLOR_MEMORY, &memory);
+  uth_draw_set_rgba (cr, &compute, 0.8);
+  for (b = 0; b < ACTIVITY_BINS; b++)
     if (flops[b] > 0)
-      {
-        double bh = MIN (flops[b] / top_u, 1.0) * (h - 4 * s);
-
-        cairo_rectangle (cr, l->x + b * bw, y + h - bh, bw, bh);
-      }
+      cairo_rectangle (cr, l->x + b * bw, y + h - flops[b] * inner, bw, flops[b] * inner);
   cairo_fill (cr);
+  uth_draw_set_rgba (cr, &memory, 1.0);
+  cairo_set_line_width (cr, 2 * s);
+  for (b = 0; b < ACTIVITY_BINS && b * dt < limit; b++)
+    {
+      double my = y + h - bytes[b] * inner;
+
+      if (b == 0)
+        cairo_move_to (cr, l->x, my);
+      else
+        cairo_line_to (cr, l->x + b * bw, my);
+      cairo_line_to (cr, l->x + (b + 1) * bw, my);
+    }
+  cairo_stroke (cr);
   if (top_q > 0)
     {
+      cairo_save (cr);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      cairo_set_line_width (cr, 2 * s);
-      for (b = 0; b < ACTIVITY_BINS && (b + 0.5) * dt < limit; b++)
+      cairo_set_line_width (cr, 1.5 * s);
+      cairo_set_dash (cr, dash, 2, 0);
+      for (b = 0; b < ACTIVITY_BINS && b * dt < limit; b++)
         {
-          double qy = y + h - queue[b] / top_q * (h - 4 * s);
+          double qy = y + h - queue[b] / top_q * inner;
 
           if (b == 0)
             cairo_move_to (cr, l->x, qy);
@@ -316,22 +335,29 @@ draw_activity (cairo_t                *cr,
           cairo_line_to (cr, l->x + (b + 1) * bw, qy);
         }
       cairo_stroke (cr);
+      cairo_restore (cr);
     }
-  pct = uth_format_percent (top_u);
-  u_text = g_strdup_printf (_("compute used, up to %s of peak"), pct);
-  q_text = g_strdup_printf (ngettext ("— queue, up to %.0f waiting", "— queue, up to %.0f waiting",
-                                      (gulong) top_q), top_q);
-  uth_draw_set_rgba (cr, &col, 1.0);
+
+  /* Key: swatches and words, so colour is not the only cue. */
+  uth_draw_set_rgba (cr, &compute, 1.0);
   cairo_rectangle (cr, l->x + 4 * s, y + 5 * s, 12 * s, 10 * s);
   cairo_fill (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, u_text, l->x + 20 * s, y + 2 * s, UTH_ANCHOR_NW, l->w / 2, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("compute"), l->x + 20 * s, y + 2 * s, UTH_ANCHOR_NW, 0, &ext);
+  uth_draw_set_rgba (cr, &memory, 1.0);
+  cairo_set_line_width (cr, 2.5 * s);
+  cairo_move_to (cr, ext.x + ext.w + 10 * s, y + 10 * s);
+  cairo_line_to (cr, ext.x + ext.w + 24 * s, y + 10 * s);
+  cairo_stroke (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory, % of peak (0–100)"), ext.x + ext.w + 28 * s,
+                 y + 2 * s, UTH_ANCHOR_NW, l->w / 2, NULL);
+  q_text = g_strdup_printf (_("┄ queue, up to %.0f waiting"), top_q);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, q_text, l->x + l->w - 4 * s, y + 2 * s, UTH_ANCHOR_NE,
-                 l->w / 2, NULL);
+                 l->w / 3, NULL);
 }
 
-#define STRIP_HEIGHT 52.0
+#define STRIP_HEIGHT 66.0
 
 /* Draws a timeline's heading and places its lanes; drawing and hit-testing share it. */
 static void
