@@ -216,7 +216,9 @@ main (int   argc,
       return 2;
     }
 
-  display = XOpenDisplay (NULL);
+  /* A server busy with the previous run's client going away may refuse for a moment. */
+  for (i = 0; i < 40 && (display = XOpenDisplay (NULL)) == NULL; i++)
+    usleep (50000);
   if (display == NULL)
     {
       fprintf (stderr, "first-frame: cannot open the X display (run under Xvfb -br)\n");
