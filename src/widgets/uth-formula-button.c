@@ -159,7 +159,8 @@ popover_label (GtkBox     *box,
   gtk_label_set_xalign (label, 0.0);
   gtk_label_set_wrap (label, TRUE);
   gtk_label_set_max_width_chars (label, 48);
-  gtk_label_set_selectable (label, TRUE);
+  /* Not selectable: GTK would select a whole label the moment the popover opens. */
+  gtk_label_set_selectable (label, FALSE);
   if (css_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
   gtk_box_append (box, GTK_WIDGET (label));
