@@ -182,6 +182,23 @@ uth_page_layer_finalize (GObject *object)
   G_OBJECT_CLASS (uth_page_layer_parent_class)->finalize (object);
 }
 
+/* The share bar in words, for screen readers: each group's part of the layer's FLOPs. */
+static char *
+describe_share (const UthFigureContext *ctx)
+{
+  double shares[UTH_N_OP_GROUPS];
+  guint64 context = ctx->phase == 1 ? ctx->input.context : ctx->input.prompt;
+
+  if (!uth_draw_layer_group_shares (ctx, context, shares))
+    return g_strdup (_("No valid scenario for this layer."));
+  /* Translators: the FLOPs of one layer split into groups of ops, as percentages */
+  return g_strdup_printf (_("FLOPs of this layer: attention projections %.0f%%, attention matmuls %.0f%%, MLP %.0f%%, other ops %.0f%%."),
+                          100.0 * shares[UTH_OP_GROUP_ATTN_PROJ],
+                          100.0 * shares[UTH_OP_GROUP_ATTN_MATMUL],
+                          100.0 * shares[UTH_OP_GROUP_MLP],
+                          100.0 * shares[UTH_OP_GROUP_OTHER]);
+}
+
 static void
 uth_page_layer_class_init (UthPageLayerClass *klass)
 {
@@ -221,6 +238,8 @@ uth_page_layer_init (UthPageLayer *self)
   uth_figure_set_label (self->share, _("FLOPs share of the layer"));
   uth_figure_set_label (self->table, _("The layer’s ops"));
   uth_figure_set_describe_func (self->roofline, uth_draw_layer_describe);
+  uth_figure_set_describe_func (self->share, describe_share);
+  uth_figure_set_describe_func (self->table, uth_draw_layer_describe);
   uth_figure_set_context_func (self->roofline, context_func, self, NULL);
   uth_figure_set_context_func (self->share, context_func, self, NULL);
   uth_figure_set_context_func (self->table, context_func, self, NULL);
