@@ -192,7 +192,7 @@ draw_candidates (cairo_t                 *cr,
   guint step = run->generated->len;
   g_autofree char *heading = g_strdup_printf (_("Step %u: the candidates and the one drawn"), step);
   double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
-  double label_w = 130 * s, bar_w = r.w - label_w - 150 * s, row_h;
+  double label_w = 130 * s, bar_w = r.w - label_w - 150 * s, row_h, pmax = 1e-12;
   guint32 chosen = step > 0 ? g_array_index (run->generated, guint32, step - 1) : 0;
   g_autofree char *rule = NULL;
   GString *parts = g_string_new (NULL);
@@ -208,7 +208,11 @@ draw_candidates (cairo_t                 *cr,
         g_string_append_printf (parts, _(", top-p %.2f"), view->top_p);
       g_string_append_printf (parts, _(", then a random draw (seed %" G_GUINT64_FORMAT ")"), view->seed);
     }
-  rule = g_strdup_printf (_("Rule: %s. %u tokens keep a chance."), parts->str, run->kept);
+  /* Translators: the last %s says how much context the counting model could use */
+  rule = g_strdup_printf (_("Rule: %s. %u tokens keep a chance. %s"), parts->str, run->kept,
+                          run->history >= 3 ? _("The model found the last two tokens together in its corpus.")
+                          : run->history == 2 ? _("The model knew only the last token’s followers.")
+                          : _("The model had never seen the last token followed: word frequencies only."));
   g_string_free (parts, TRUE);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, rule, r.x + 16 * s, y, r.w - 32 * s) + 8 * s;
@@ -218,11 +222,15 @@ draw_candidates (cairo_t                 *cr,
       return;
     }
   row_h = MIN (34 * s, (r.y + r.h - y - 12 * s) / MAX (run->n_candidates, 1));
+  /* Bars are scaled to the most probable candidate so small probabilities stay visible;
+   * the percentages give the values. */
+  for (guint k = 0; k < run->n_candidates; k++)
+    pmax = MAX (pmax, run->candidate_probs[k]);
   for (guint k = 0; k < run->n_candidates; k++)
     {
       double p = run->candidate_probs[k], by = y + k * row_h;
       g_autofree char *name = uth_tokenizer_describe_token (tok, run->candidates[k]);
-      g_autofree char *pct = isnan (p) ? g_strdup ("?") : uth_format_percent (p);
+      g_autofree char *pct = uth_format_percent (p);
       gboolean is_chosen = run->candidates[k] == chosen;
       UthRgba c;
 
@@ -231,13 +239,13 @@ draw_candidates (cairo_t                 *cr,
                      UTH_ANCHOR_E, label_w, NULL);
       uth_draw_categorical (ctx, is_chosen ? 5 : 7, &c);
       uth_draw_set_rgba (cr, &c, is_chosen ? 0.9 : 0.5);
-      cairo_rectangle (cr, r.x + 16 * s + label_w, by + 0.18 * row_h, MAX ((isnan (p) ? 0 : p) * bar_w, 1), 0.64 * row_h);
+      cairo_rectangle (cr, r.x + 16 * s + label_w, by + 0.18 * row_h, MAX (p / pmax * bar_w, 1), 0.64 * row_h);
       cairo_fill (cr);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       {
         g_autofree char *txt = is_chosen ? g_strdup_printf (_("%s ← drawn"), pct) : g_strdup (pct);
         uth_draw_text (cr, ctx, is_chosen ? UTH_FONT_HEADING : UTH_FONT_TICK, txt,
-                       r.x + 16 * s + label_w + (isnan (p) ? 0 : p) * bar_w + 8 * s, by + row_h / 2, UTH_ANCHOR_W, 0, NULL);
+                       r.x + 16 * s + label_w + p / pmax * bar_w + 8 * s, by + row_h / 2, UTH_ANCHOR_W, 0, NULL);
       }
     }
 }
