@@ -293,7 +293,10 @@ draw_cache (cairo_t                *cr,
       g_autofree char *per = uth_format_bytes (run->kv_bytes_per_token);
       g_autofree char *total = uth_format_bytes (run->kv_bytes_per_token * n);
       g_autofree char *bpe = uth_format_number (uth_dtype_bytes (ctx->input.kv));
-      g_autofree char *txt = g_strdup_printf (_("2 (K and V) × %u layers × %u KV heads × %u × %s bytes (%s) = %s per token; %u tokens: %s. Each step adds one column."),
+      g_autofree char *txt = model->attention == UTH_ATTN_MLA
+        ? g_strdup_printf (_("%s per token (a compressed latent per layer: multi-head latent attention); %u tokens: %s. Each step adds one column."),
+                           per, n, total)
+        : g_strdup_printf (_("2 (K and V) × %u layers × %u KV heads × %u × %s bytes (%s) = %s per token; %u tokens: %s. Each step adds one column."),
                                               model->layers, model->kv_heads, model->head_dim,
                                               bpe, uth_dtype_id (ctx->input.kv), per, n, total);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
