@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -547,8 +549,10 @@ draw_share_at (cairo_t                *cr,
     }
   else if (ys_v[UTH_OP_GROUP_ATTN_MATMUL][0] >= 0.10)
     /* xgettext:no-c-format */
+    /* xgettext:no-c-format */
     note = g_strdup (_("Attention matmuls are over 10% of the FLOPs even for short sequences here: the rule of thumb does not fit this model."));
   else
+    /* xgettext:no-c-format */
     /* xgettext:no-c-format */
     note = g_strdup (_("Attention matmuls stay under 10% of the FLOPs up to the model’s longest context: the rule of thumb holds."));
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
@@ -827,11 +831,14 @@ uth_draw_layer (cairo_t                *cr,
     }
   page_geometry (width, height, ctx, &d, &p);
   if (d.work.phase == UTH_PHASE_DECODE)
-    title = g_strdup_printf (_("Layer %u of %u in decode: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
-                               " new token(s), %" G_GUINT64_FORMAT " in the cache"),
+    title = g_strdup_printf (ngettext ("Layer %u of %u in decode: %" PRIu64 " × %" PRIu64
+                                         " new token, %" PRIu64 " in the cache",
+                                         "Layer %u of %u in decode: %" PRIu64 " × %" PRIu64
+                                         " new tokens, %" PRIu64 " in the cache",
+                                         (unsigned long) d.work.tokens),
                              d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens, d.work.context);
   else
-    title = g_strdup_printf (_("Layer %u of %u in prefill: %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " tokens"),
+    title = g_strdup_printf (_("Layer %u of %u in prefill: %" PRIu64 " × %" PRIu64 " tokens"),
                              d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens);
   ridge = uth_format_intensity (d.ridge);
   subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Ridge at %s: ops left of it wait on memory, ops right of it on compute."),

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -435,11 +437,11 @@ uth_draw_model (cairo_t                *cr,
   if (ctx->view == UTH_MODEL_VIEW_PARAMS)
     subtitle = g_strdup (_("Top to bottom as a token flows: embedding, the layers, final norm, LM head."));
   else if (ctx->phase == 1)
-    subtitle = g_strdup_printf (_("One decode step of %" G_GUINT64_FORMAT " sequences with %" G_GUINT64_FORMAT
+    subtitle = g_strdup_printf (_("One decode step of %" PRIu64 " sequences with %" PRIu64
                                   " tokens of context, whole model (all GPUs together)."),
                                 L.work.batch, L.work.context);
   else
-    subtitle = g_strdup_printf (_("Prefill of %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
+    subtitle = g_strdup_printf (_("Prefill of %" PRIu64 " × %" PRIu64
                                   " tokens, whole model (all GPUs together)."),
                                 L.work.batch, L.work.tokens);
   uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);

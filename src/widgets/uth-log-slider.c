@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
@@ -127,8 +129,8 @@ entry_activate_cb (GtkEntry     *entry,
     }
   else
     {
-      g_autofree char *tip = g_strdup_printf (_("Type a whole number from %" G_GUINT64_FORMAT
-                                                " to %" G_GUINT64_FORMAT ", e.g. 4096 or 4k"),
+      g_autofree char *tip = g_strdup_printf (_("Type a whole number from %" PRIu64
+                                                " to %" PRIu64 ", e.g. 4096 or 4k"),
                                               self->minimum, self->maximum);
 
       gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
