@@ -110,8 +110,9 @@ refresh (UthPageLayer *self)
         uth_figure_context_workload (&ctx, ctx.phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &w) &&
         uth_workload_validate (ctx.input.model, &w) == UTH_OPS_OK)
       n = (int) uth_layer_ops (ctx.input.model, &w, (uint32_t) ctx.layer, ops, UTH_MAX_LAYER_OPS);
-    /* The keyboard walks the ops in the table. */
+    /* The keyboard walks the ops in the table, which is tall enough for every one. */
     uth_figure_set_n_items (self->table, n);
+    gtk_widget_set_size_request (GTK_WIDGET (self->table), -1, MAX (n + 1, 4) * 26 + 30);
   }
   update_formulas (self, &ctx);
 }

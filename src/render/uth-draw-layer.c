@@ -616,6 +616,9 @@ typedef struct
   double header_y;
   double first_y;
   double x, width;
+  size_t n_rows;                       /* ops shown */
+  size_t op[UTH_MAX_LAYER_OPS];        /* which op each row shows, in layer order */
+  double hidden_seconds;               /* time of the ops left out */
 } TableGeometry;
 
 static void
@@ -629,11 +632,43 @@ table_geometry (const LayerData        *d,
 {
   double s = s_of (ctx);
 
+  size_t fit, i, j;
+  gboolean keep[UTH_MAX_LAYER_OPS] = { FALSE };
+
   t->x = x;
   t->width = width;
   t->header_y = y;
-  t->row_h = MIN (26 * s, height / (double) (d->n + 1));
+  /* Rows stay at least 20 px so the 14 px text reads. When not every op fits, the rows go
+   * to the slowest ops (in layer order) and one line sums up the rest. */
+  t->row_h = MAX (MIN (26 * s, height / (double) (d->n + 1)), 20 * s);
+  fit = (size_t) MAX (floor (height / t->row_h) - 1, 1);
   t->first_y = y + t->row_h;
+  t->hidden_seconds = 0;
+  if (fit >= d->n)
+    {
+      for (i = 0; i < d->n; i++)
+        t->op[i] = i;
+      t->n_rows = d->n;
+      return;
+    }
+  fit -= 1;   /* the summary line */
+  for (j = 0; j < fit; j++)
+    {
+      size_t best = d->n;
+
+      for (i = 0; i < d->n; i++)
+        if (!keep[i] && (best == d->n || d->time[i].seconds > d->time[best].seconds))
+          best = i;
+      keep[best] = TRUE;
+    }
+  t->n_rows = 0;
+  for (i = 0; i < d->n; i++)
+    {
+      if (keep[i])
+        t->op[t->n_rows++] = i;
+      else
+        t->hidden_seconds += d->time[i].seconds;
+    }
 }
 
 static char *
@@ -673,7 +708,7 @@ draw_table_at (cairo_t                *cr,
   const char *heads[] = { _("Op"), _("Kind"), _("Shapes"), _("FLOPs"), _("Bytes"), _("Intensity"), _("Time"), _("Bound") };
   TableGeometry t;
   double s = s_of (ctx);
-  size_t i;
+  size_t r;
   int c;
 
   table_geometry (d, ctx, x, y, width, height, &t);
@@ -689,14 +724,15 @@ draw_table_at (cairo_t                *cr,
   cairo_rectangle (cr, x, t.first_y - 1, width, 1.5);
   cairo_fill (cr);
 
-  for (i = 0; i < d->n; i++)
+  for (r = 0; r < t.n_rows; r++)
     {
+      size_t i = t.op[r];
       const UthOp *op = &d->ops[i];
-      double ry = t.first_y + i * t.row_h, cy = ry + t.row_h / 2;
+      double ry = t.first_y + r * t.row_h, cy = ry + t.row_h / 2;
       char *cells[8];
       UthRgba bc;
 
-      if ((int) i == ctx->hover || i % 2 == 1)
+      if ((int) i == ctx->hover || r % 2 == 1)
         {
           uth_draw_set_color (cr, ctx, (int) i == ctx->hover ? UTH_COLOR_GRID : UTH_COLOR_CARD);
           cairo_rectangle (cr, x, ry, width, t.row_h);
@@ -726,6 +762,18 @@ draw_table_at (cairo_t                *cr,
                          right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, maxw, NULL);
           g_free (cells[c]);
         }
+    }
+  if (t.n_rows < d->n)
+    {
+      g_autofree char *time = uth_format_seconds (t.hidden_seconds);
+      g_autofree char *line = g_strdup_printf (ngettext ("… and %u more op taking %s in all",
+                                                         "… and %u more ops taking %s in all",
+                                                         (unsigned long) (d->n - t.n_rows)),
+                                               (unsigned) (d->n - t.n_rows), time);
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, line, x, t.first_y + t.n_rows * t.row_h + t.row_h / 2,
+                     UTH_ANCHOR_W, width, NULL);
     }
 }
 
@@ -762,10 +810,10 @@ table_hit_at (const UthFigureContext *ctx,
   if (x < t.x || x >= t.x + t.width || y < t.first_y)
     return FALSE;
   row = (int) floor ((y - t.first_y) / t.row_h);
-  if (row < 0 || row >= (int) d->n)
+  if (row < 0 || row >= (int) t.n_rows)
     return FALSE;
-  hit->index = row;
-  hit->tooltip = op_tooltip (ctx, d, (size_t) row);
+  hit->index = (int) t.op[row];
+  hit->tooltip = op_tooltip (ctx, d, t.op[row]);
   return TRUE;
 }
 
