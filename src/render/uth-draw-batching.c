@@ -350,6 +350,7 @@ draw_activity (cairo_t                *cr,
   cairo_line_to (cr, ext.x + ext.w + 24 * s, y + 10 * s);
   cairo_stroke (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  /* xgettext:no-c-format */
   uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory, % of peak (0–100)"), ext.x + ext.w + 28 * s,
                  y + 2 * s, UTH_ANCHOR_NW, l->w / 2, NULL);
   q_text = g_strdup_printf (_("┄ queue, up to %.0f waiting"), top_q);
