@@ -280,8 +280,10 @@ draw_labels (cairo_t                *cr,
   guint n = 0, i;
 
   rows[n++] = 0;
+  /* The first and last layer, and every step-th between them that is not crowding them. */
   for (i = 1; i <= L->n_layers && n < 296; i++)
-    if (i == 1 || i == L->n_layers || i % step == 0)
+    if (i == 1 || i == L->n_layers ||
+        (i % step == 0 && i >= 1 + step && i + step <= L->n_layers))
       rows[n++] = i;
   rows[n++] = L->n_layers + 1;
   rows[n++] = L->n_layers + 2;
