@@ -50,18 +50,35 @@ layout_init (Layout                 *l,
   return rows;
 }
 
-static void
-draw_table (cairo_t                *cr,
-            const UthFigureContext *ctx,
-            const UthToyConfig     *config,
-            guint32                 vocab,
-            const UthChartRect     *r)
+/* The table drawn at the device's resolution, one source cell per pixel by nearest
+ * sampling (rows are seeded noise; columns stay crisp): scaling a 1445-row image into a few
+ * hundred pixels with a filter took most of the page's time (bench). */
+/* The table's picture depends only on the vocabulary size and the seed, and costs a few
+ * hundred thousand random numbers: it is made once and kept. */
+G_LOCK_DEFINE_STATIC (table_image);
+static cairo_surface_t *table_image;
+static guint32 table_image_vocab;
+static guint64 table_image_seed;
+
+static cairo_surface_t *
+table_image_get (const UthToyConfig *config,
+                 guint32             vocab)
 {
-  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) config->d_model, (int) vocab);
-  guint32 *data = (guint32 *) cairo_image_surface_get_data (image);
-  int stride = cairo_image_surface_get_stride (image) / 4;
+  cairo_surface_t *image;
+  guint32 *data;
+  int stride;
   double row[UTH_TOY_MAX_WIDTH];
 
+  G_LOCK (table_image);
+  if (table_image != NULL && table_image_vocab == vocab && table_image_seed == config->seed)
+    {
+      image = cairo_surface_reference (table_image);
+      G_UNLOCK (table_image);
+      return image;
+    }
+  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) config->d_model, (int) vocab);
+  data = (guint32 *) cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image) / 4;
   cairo_surface_flush (image);
   for (guint32 id = 0; id < vocab; id++)
     {
@@ -75,14 +92,30 @@ draw_table (cairo_t                *cr,
         }
     }
   cairo_surface_mark_dirty (image);
+  g_clear_pointer (&table_image, cairo_surface_destroy);
+  table_image = cairo_surface_reference (image);
+  table_image_vocab = vocab;
+  table_image_seed = config->seed;
+  G_UNLOCK (table_image);
+  return image;
+}
+
+static void
+draw_table (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const UthToyConfig     *config,
+            guint32                 vocab,
+            const UthChartRect     *r)
+{
+  cairo_surface_t *image = table_image_get (config, vocab);
+
   cairo_save (cr);
   cairo_translate (cr, r->x, r->y);
-  cairo_scale (cr, r->w / config->d_model, r->h / vocab);
+  cairo_scale (cr, r->w / w, r->h / h);
   cairo_set_source_surface (cr, image, 0, 0);
-  /* Bilinear: pixman's GOOD filter shrinking ~1500 rows into a few hundred pixels took most
-   * of the page's time (bench), and the rows are random noise either way. */
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
-  cairo_paint (cr);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_rectangle (cr, 0, 0, w, h);
+  cairo_fill (cr);
   cairo_restore (cr);
   cairo_surface_destroy (image);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
