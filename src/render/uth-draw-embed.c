@@ -50,9 +50,6 @@ layout_init (Layout                 *l,
   return rows;
 }
 
-/* The table drawn at the device's resolution, one source cell per pixel by nearest
- * sampling (rows are seeded noise; columns stay crisp): scaling a 1445-row image into a few
- * hundred pixels with a filter took most of the page's time (bench). */
 /* The table's picture depends only on the vocabulary size and the seed, and costs a few
  * hundred thousand random numbers: it is made once and kept. */
 G_LOCK_DEFINE_STATIC (table_image);
@@ -108,7 +105,11 @@ draw_table (cairo_t                *cr,
             const UthChartRect     *r)
 {
   cairo_surface_t *image = table_image_get (config, vocab);
+  double w = config->d_model, h = vocab;
 
+  /* Nearest sampling, one source cell per device pixel: scaling a 1445-row image into a
+   * few hundred pixels with a smoothing filter took most of the page's time (bench), and
+   * the rows are seeded noise either way; the columns stay crisp. */
   cairo_save (cr);
   cairo_translate (cr, r->x, r->y);
   cairo_scale (cr, r->w / w, r->h / h);
