@@ -57,7 +57,9 @@ print_text (const UthModelFile *f)
   if (f->params > 0)
     {
       g_autofree char *count = uth_cli_format_count ((double) f->params);
-      g_autofree char *text = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", count, f->params);
+      g_autofree char *text = f->params >= 1000000
+        ? g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", count, f->params)
+        : g_strdup (count);
       uth_cli_print_row (0, LABEL_WIDTH, _("Parameters"), text);
     }
   row_u64 (_("Layers"), f->layers);
@@ -105,7 +107,7 @@ print_text (const UthModelFile *f)
                                                          "%-8s %" G_GUINT64_FORMAT " tensors, %s "
                                                          "parameters, %s", s->tensors),
                                                s->dtype, s->tensors, params, bytes);
-      uth_cli_print_row (2, LABEL_WIDTH - 2, "", text);
+      uth_cli_print_row (0, LABEL_WIDTH, i == 0 ? _("By type") : "", text);
     }
   for (guint i = 0; i < f->notes->len; i++)
     g_print (_("Note: %s\n"), (const char *) g_ptr_array_index (f->notes, i));
