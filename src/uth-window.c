@@ -88,6 +88,9 @@ page_type_for (const char *id)
   return UTH_TYPE_PAGE_PLACEHOLDER;
 }
 
+static GtkWidget *ensure_page (UthWindow *self,
+                                guint      index);
+
 static int
 visible_index (UthWindow *self)
 {
@@ -151,7 +154,7 @@ page_row_activated_cb (GtkListBox    *list,
 
   if (index >= 0 && index < (int) self->pages->len)
     {
-      gtk_stack_set_visible_child (self->stack, g_ptr_array_index (self->pages, index));
+      gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) index));
       adw_leaflet_set_visible_child (self->leaflet, self->content);
     }
 }
@@ -227,6 +230,48 @@ make_row (const UthPageFigure *figure,
   return box;
 }
 
+/* Pages are built the first time they are shown or asked for: building all sixteen at
+ * start-up (templates, controls, their text) was its largest part (issue 10, bench). */
+static GtkWidget *
+ensure_page (UthWindow *self,
+             guint      index)
+{
+  const UthPageFigure *figures;
+  GtkWidget *page;
+  guint n;
+
+  if (index >= self->pages->len)
+    return NULL;
+  page = g_ptr_array_index (self->pages, index);
+  if (page != NULL)
+    return page;
+  figures = uth_draw_get_page_figures (&n);
+  g_assert (index < n);
+  page = g_object_new (page_type_for (figures[index].id), "id", figures[index].id,
+                       "scenario", self->scenario, NULL);
+  g_signal_connect_object (page, "toast", G_CALLBACK (toast_cb), self, 0);
+  g_signal_connect_object (page, "open-page", G_CALLBACK (open_page_cb), self, 0);
+  g_ptr_array_index (self->pages, index) = page;
+  gtk_stack_add_titled (self->stack, page, figures[index].id, uth_page_get_title (UTH_PAGE (page)));
+  return page;
+}
+
+static GtkWidget *
+ensure_page_by_id (UthWindow  *self,
+                   const char *id)
+{
+  const UthPageFigure *figures;
+  guint n, i;
+
+  if (id == NULL)
+    return NULL;
+  figures = uth_draw_get_page_figures (&n);
+  for (i = 0; i < n; i++)
+    if (g_strcmp0 (figures[i].id, id) == 0)
+      return ensure_page (self, i);
+  return NULL;
+}
+
 static void
 build_pages (UthWindow *self)
 {
@@ -235,17 +280,10 @@ build_pages (UthWindow *self)
 
   figures = uth_draw_get_page_figures (&n);
   gtk_list_box_set_header_func (self->page_list, header_func, NULL, NULL);
+  /* The rows now, the pages when first shown (ensure_page). */
+  g_ptr_array_set_size (self->pages, n);
   for (i = 0; i < n; i++)
-    {
-      GtkWidget *page = g_object_new (page_type_for (figures[i].id), "id", figures[i].id,
-                                      "scenario", self->scenario, NULL);
-
-      g_signal_connect_object (page, "toast", G_CALLBACK (toast_cb), self, 0);
-      g_signal_connect_object (page, "open-page", G_CALLBACK (open_page_cb), self, 0);
-      gtk_stack_add_titled (self->stack, page, figures[i].id, uth_page_get_title (UTH_PAGE (page)));
-      g_ptr_array_add (self->pages, page);
-      gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
-    }
+    gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
 }
 
 static void
@@ -488,8 +526,11 @@ UthPage *
 uth_window_get_page (UthWindow  *self,
                      const char *id)
 {
+  GtkWidget *page;
+
   g_return_val_if_fail (UTH_IS_WINDOW (self), NULL);
-  return id != NULL ? UTH_PAGE (gtk_stack_get_child_by_name (self->stack, id)) : NULL;
+  page = ensure_page_by_id (self, id);
+  return page != NULL ? UTH_PAGE (page) : NULL;
 }
 
 gboolean
@@ -500,7 +541,7 @@ uth_window_show_page (UthWindow  *self,
 
   g_return_val_if_fail (UTH_IS_WINDOW (self), FALSE);
 
-  page = id != NULL ? gtk_stack_get_child_by_name (self->stack, id) : NULL;
+  page = ensure_page_by_id (self, id);
   if (page == NULL)
     return FALSE;
   gtk_stack_set_visible_child (self->stack, page);
@@ -529,7 +570,7 @@ uth_window_step (UthWindow *self,
   i = visible_index (self) + (direction < 0 ? -1 : 1);
   if (i < 0 || i >= (int) self->pages->len)
     return FALSE;
-  gtk_stack_set_visible_child (self->stack, g_ptr_array_index (self->pages, i));
+  gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) i));
   return TRUE;
 }
 
