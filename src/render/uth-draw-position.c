@@ -74,7 +74,7 @@ draw_heatmap (cairo_t                *cr,
   g_autofree char *axis = NULL;
 
   y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
-                       _("Sinusoidal: PE(pos, 2i) = sin(pos / θ^(2i/d)), PE(pos, 2i+1) = cos(…)"));
+                       _("Sinusoidal: sin and cos of pos / θ^(2i/d)"));
   map = (UthChartRect) { r.x + 16 * s + label_w, y0, r.w - 32 * s - label_w, r.y + r.h - y0 - axis_h };
   ch = map.h / n;
   draw_cells (cr, v, n, &map);
@@ -94,7 +94,7 @@ draw_heatmap (cairo_t                *cr,
     g_autofree char *last = g_strdup_printf ("%u", v->dims - 1);
     uth_draw_text (cr, ctx, UTH_FONT_TICK, last, map.x + map.w, map.y + map.h + 4 * s, UTH_ANCHOR_NE, 0, NULL);
   }
-  axis = g_strdup_printf (_("dimension (d = %u): fast waves on the left, slow on the right; rows are positions"), v->dims);
+  axis = g_strdup_printf (_("dimension (d = %u), fast waves left, slow right; a row per position"), v->dims);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, axis, map.x + map.w / 2, map.y + map.h + 22 * s,
                  UTH_ANCHOR_N, map.w + label_w, NULL);
@@ -109,7 +109,7 @@ draw_pairs (cairo_t                *cr,
 {
   double s = uth_fundamentals_scale (ctx);
   guint pairs = v->dims / 2;
-  g_autofree char *heading = g_strdup_printf (_("RoPE: pair i turns by pos × θ^(−2i/d) radians (position %u shown)"), pos);
+  g_autofree char *heading = g_strdup_printf (_("RoPE at position %u: pair i turns pos × θ^(−2i/d) rad"), pos);
   double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
   double cell_w = (r.w - 32 * s) / 3, cell_h = (r.y + r.h - y0 - 8 * s) / 2;
   double rad = MIN (cell_w, cell_h - 64 * s) / 2 - 6 * s;
@@ -127,11 +127,11 @@ draw_pairs (cairo_t                *cr,
       g_autofree char *turn = NULL;
       UthRgba c;
 
-      label = g_strdup_printf (_("pair %u: %s rad per token"), i, freq);
+      label = g_strdup_printf (_("pair %u: %s rad/token"), i, freq);
       if (f > 0)
         {
           g_autofree char *period = g_strdup_printf (2 * G_PI / f >= 100 ? "%.0f" : "%.3g", 2 * G_PI / f);
-          turn = g_strdup_printf (_("a full turn every %s tokens"), period);
+          turn = g_strdup_printf (_("one turn per %s tokens"), period);
         }
       uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
       cairo_set_line_width (cr, 1.5 * s);
@@ -213,8 +213,8 @@ draw_relative (cairo_t                *cr,
       else
         cairo_fill (cr);
     }
-  items[0] = (UthLegendItem) { _("from position m = 0"), c0, UTH_LEGEND_LINE };
-  items[1] = (UthLegendItem) { _("from position m = 1000: the same values"), c1, UTH_LEGEND_DOT };
+  items[0] = (UthLegendItem) { _("from m = 0"), c0, UTH_LEGEND_LINE };
+  items[1] = (UthLegendItem) { _("from m = 1000: the same values"), c1, UTH_LEGEND_DOT };
   uth_draw_legend (cr, ctx, items, 2, r.x + r.w * 0.74, y0 + 10 * s, r.w * 0.24, FALSE);
   uth_draw_note (cr, ctx,
                  _("Rotating q by its position m and k by n turns each pair by (n − m) relative to the other, so the score sees distance, not place. Nearby tokens score higher on average; far ones average out."),
