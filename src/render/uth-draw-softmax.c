@@ -111,12 +111,20 @@ draw_bars (cairo_t                *cr,
   double s = uth_fundamentals_scale (ctx), label_w = 120 * s;
   UthTokenizer *tok = uth_tokenizer_get_default ();
   double lo = d->logits[d->order[d->shown - 1]], hi = d->logits[d->order[0]];
-  UthChartScale xs = probabilities ? (UthChartScale) { 0, 1, false }
-                                   : uth_chart_scale_nice (floor (lo) - 1, ceil (hi) + 0.5, false);
+  double pmax = 0.0;
+  UthChartScale xs;
   UthChartScale ys = { 0, d->shown, false };
   UthPlot plot;
   double bar_h;
 
+  /* Probabilities on a scale up to the largest shown (the T = 1 outline included), so
+   * small ones stay visible; the axis and the labels give the values. */
+  for (guint k = 0; k < d->shown; k++)
+    pmax = MAX (pmax, MAX (d->probs[d->order[k]], d->plain[d->order[k]]));
+  xs = probabilities ? uth_chart_scale_nice (0, MIN (MAX (pmax, 0.01), 1.0), false)
+                     : uth_chart_scale_nice (floor (lo) - 1, ceil (hi) + 0.5, false);
+  if (probabilities && xs.max > 1.0)
+    xs.max = 1.0;
   uth_plot_init (&plot, ctx, r.x + label_w - 118 * s, r.y, r.w - label_w + 118 * s - 60 * s, r.h, &xs, &ys);
   bar_h = plot.height / d->shown;
   uth_draw_plot_axes (cr, ctx, &plot,
