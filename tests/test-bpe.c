@@ -294,6 +294,16 @@ test_sentencepiece (void)
   bytes = uth_bpe_token_bytes (bpe, 263, &len);
   g_assert_cmpmem (bytes, len, " the", 4);
 
+  /* The step-through spells the prefixed text, fallback bytes included. */
+  {
+    UthBpeStepper *stepper = uth_bpe_stepper_new (bpe, "the é", strlen ("the é"));
+    while (uth_bpe_stepper_next (stepper, NULL))
+      ;
+    check_concatenation (bpe, stepper, " the é");
+    g_assert_cmpuint (uth_bpe_stepper_n_steps (stepper), ==, 3);
+    uth_bpe_stepper_free (stepper);
+  }
+
   /* Without byte fallback an unknown character is <unk>. */
   spec.byte_fallback = FALSE;
   uth_bpe_free (bpe);
@@ -304,6 +314,49 @@ test_sentencepiece (void)
   uth_bpe_free (bpe);
   g_ptr_array_unref (tokens);
   g_array_unref (ids);
+}
+
+/* Llama 3's ignore_merges: a word that is itself a token is taken whole. */
+static void
+test_ignore_merges (void)
+{
+  Vocab v;
+  UthBpeSpec spec = { 0 };
+  UthBpe *bpe;
+  guint32 ids[8], id;
+
+  vocab_init_bytes (&v);
+  id = 256;
+  g_ptr_array_add (v.tokens, g_strdup ("aa"));
+  g_array_append_val (v.ids, id);
+  id = 257;
+  g_ptr_array_add (v.tokens, g_strdup ("aaa"));
+  g_array_append_val (v.ids, id);
+  g_ptr_array_add (v.left, g_strdup ("a"));
+  g_ptr_array_add (v.right, g_strdup ("a"));
+  spec.kind = UTH_BPE_BYTE_LEVEL;
+  spec.split = UTH_BPE_SPLIT_GPT2;
+  spec.tokens = (const char *const *) v.tokens->pdata;
+  spec.ids = (const guint32 *) v.ids->data;
+  spec.n_tokens = v.tokens->len;
+  spec.merge_left = (const char *const *) v.left->pdata;
+  spec.merge_right = (const char *const *) v.right->pdata;
+  spec.n_merges = 1;
+  spec.unk_id = UTH_BPE_NO_TOKEN;
+  /* Merging alone: aaa -> aa a. */
+  bpe = uth_bpe_new (&spec, NULL, NULL);
+  g_assert_cmpuint (uth_bpe_encode (bpe, "aaa", 3, ids, 8), ==, 2);
+  uth_bpe_free (bpe);
+  /* Whole words first: aaa is in the vocabulary. */
+  spec.ignore_merges = TRUE;
+  bpe = uth_bpe_new (&spec, NULL, NULL);
+  g_assert_cmpuint (uth_bpe_encode (bpe, "aaa", 3, ids, 8), ==, 1);
+  g_assert_cmpuint (ids[0], ==, 257);
+  /* "aaaa" is not: merged as before. */
+  g_assert_cmpuint (uth_bpe_encode (bpe, "aaaa", 4, ids, 8), ==, 2);
+  g_assert_cmpuint (ids[0], ==, 256);
+  uth_bpe_free (bpe);
+  vocab_clear (&v);
 }
 
 static void
@@ -447,6 +500,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bpe/encode", test_encode);
   g_test_add_func ("/bpe/steps", test_steps);
   g_test_add_func ("/bpe/sentencepiece", test_sentencepiece);
+  g_test_add_func ("/bpe/ignore-merges", test_ignore_merges);
   g_test_add_func ("/bpe/errors", test_errors);
   g_test_add_func ("/bpe/train", test_train);
   g_test_add_func ("/bpe/train-round-trip", test_train_round_trip);
