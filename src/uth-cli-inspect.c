@@ -109,6 +109,15 @@ print_text (const UthModelFile *f)
                                                s->dtype, s->tensors, params, bytes);
       uth_cli_print_row (0, LABEL_WIDTH, i == 0 ? _("By type") : "", text);
     }
+  if (f->has_spec)
+    {
+      /* What it costs to hold, at the app's default 16 bits (estimate gives the rest). */
+      g_autofree char *weights = uth_cli_format_bytes (2.0 * (double) uth_model_params (&f->spec));
+      g_autofree char *kv = uth_cli_format_bytes (uth_model_kv_bytes_per_token (&f->spec, 2.0));
+      g_autofree char *text = g_strdup_printf (_("%s of weights, %s of KV cache per token"),
+                                               weights, kv);
+      uth_cli_print_row (0, LABEL_WIDTH, _("At bf16"), text);
+    }
   for (guint i = 0; i < f->notes->len; i++)
     g_print (_("Note: %s\n"), (const char *) g_ptr_array_index (f->notes, i));
 }
