@@ -154,6 +154,26 @@ test_figure_redraw (void)
   flush_main_loop ();
 }
 
+/* A first start (GSettings defaults) and a bare scenario (tests, the command line) must show
+ * the same model: the schema's default is the scenario's own default. */
+static void
+test_default_model (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  g_assert_nonnull (schema);
+  key = g_settings_schema_get_key (schema, "model");
+  value = g_settings_schema_key_get_default_value (key);
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, uth_scenario_get_model_id (scenario));
+  g_assert_cmpstr (uth_scenario_get_model_id (scenario), ==, "llama-3.1-8b");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,5 +191,6 @@ main (int   argc,
   g_test_add_func ("/scenario/properties", test_properties);
   g_test_add_func ("/scenario/estimate", test_estimate);
   g_test_add_func ("/scenario/figure-redraw", test_figure_redraw);
+  g_test_add_func ("/scenario/default-model", test_default_model);
   return g_test_run ();
 }
