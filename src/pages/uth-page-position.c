@@ -24,6 +24,7 @@ struct _UthPagePosition
   GtkSpinButton *dims_spin;
   GtkSpinButton *pos_spin;
   GtkLabel    *theta_label;
+  guint        timer;
 };
 
 G_DEFINE_FINAL_TYPE (UthPagePosition, uth_page_position, UTH_TYPE_PAGE)
@@ -134,9 +135,58 @@ uth_page_position_get_figure (UthPage          *page,
   return figure;
 }
 
+/* Space turns the pairs by stepping the position; the arrow keys step it by hand. */
+static void
+step_position (UthPagePosition *self,
+               int              delta)
+{
+  guint n = MAX (n_tokens (UTH_PAGE (self)), 1);
+  int pos = self->view.position >= 0 ? self->view.position : (int) n - 1;
+
+  pos = (pos + delta + (int) n) % (int) n;
+  self->view.position = pos;
+  refresh (self);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  step_position (UTH_PAGE_POSITION (data), 1);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                UthPagePosition       *self)
+{
+  if (!uth_fundamentals_keys_free (GTK_WIDGET (self), state))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      if (self->timer != 0)
+        g_clear_handle_id (&self->timer, g_source_remove);
+      else
+        self->timer = g_timeout_add (400, tick_cb, self);
+      return TRUE;
+    case GDK_KEY_Left:
+      step_position (self, -1);
+      return TRUE;
+    case GDK_KEY_Right:
+      step_position (self, 1);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 uth_page_position_dispose (GObject *object)
 {
+  g_clear_handle_id (&UTH_PAGE_POSITION (object)->timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_POSITION);
   G_OBJECT_CLASS (uth_page_position_parent_class)->dispose (object);
 }
@@ -176,6 +226,11 @@ uth_page_position_init (UthPagePosition *self)
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Sinusoidal and rotary position encodings"));
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
   refresh (self);
 }
 
