@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <pango/pango.h>
 #include <math.h>
 #include <string.h>
 
+#include "core/uth-speculative.h"
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-cost.h"
 #include "render/uth-draw-measured.h"
@@ -216,6 +218,79 @@ test_speculative_follows (Fixture       *f,
   f->ctx.input.batch = 256;
   e = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
   g_assert_false (g_bytes_equal (a, e));
+}
+
+/* Speculative hover answers from the drawn geometry: pass rows top-left (tokens kept, from
+ * the same seeded passes as the drawing), draft lengths left-bottom (speedup by the paper
+ * formula E / (γc + 1)), batches right-bottom; in order from left to right; nothing in the
+ * margin. Also at a size below the figure's minimum, where it is scaled down. */
+static void
+test_speculative_hit (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const double sizes[][2] = { { 1600, 1000 }, { 900, 600 } };
+  UthSpeculativeView view;
+  UthSpeculativeTiming t;
+  guint si;
+
+  uth_speculative_view_init (&view, &f->ctx);
+  f->ctx.page_data = &view;
+  g_assert_cmpint (uth_speculative_time (&f->ctx.input, &view.draft->spec, view.alpha, view.gamma, &t),
+                   ==, UTH_SPECULATIVE_OK);
+  for (si = 0; si < G_N_ELEMENTS (sizes); si++)
+    {
+      double w = sizes[si][0], h = sizes[si][1], x, y;
+      int last_gamma = 0, last_batch = 0, rows = 0, last_row = -1;
+      gboolean saw_gamma4 = FALSE;
+      UthFigureHit hit = { -1, NULL };
+
+      g_assert_false (uth_draw_speculative_hit (w, h, &f->ctx, 2, 2, &hit));
+      g_assert_null (hit.tooltip);
+      /* Down the left of the pass rows. */
+      for (y = 0; y < h * 0.5; y += 2)
+        if (uth_draw_speculative_hit (w, h, &f->ctx, w * 0.15, y, &hit))
+          {
+            if (hit.index >= 0 && hit.index < UTH_SPECULATIVE_SHOWN_PASSES && hit.index != last_row)
+              {
+                g_assert_cmpint (hit.index, ==, last_row + 1);
+                g_assert_true (pango_parse_markup (hit.tooltip, -1, 0, NULL, NULL, NULL, NULL));
+                last_row = hit.index;
+                rows++;
+              }
+            g_clear_pointer (&hit.tooltip, g_free);
+          }
+      g_assert_cmpint (rows, ==, UTH_SPECULATIVE_SHOWN_PASSES);
+      /* Across the bottom: γ 1 … 12, then batches 1 … 1024. */
+      for (x = 0; x < w; x += 1)
+        if (uth_draw_speculative_hit (w, h, &f->ctx, x, h * 0.8, &hit))
+          {
+            g_assert_true (pango_parse_markup (hit.tooltip, -1, 0, NULL, NULL, NULL, NULL));
+            if (hit.index > 100 && hit.index <= 112)
+              {
+                g_assert_cmpint (last_batch, ==, 0);
+                g_assert_cmpint (hit.index, >=, last_gamma);
+                last_gamma = hit.index;
+                if (hit.index == 104 && !saw_gamma4)
+                  {
+                    g_autofree char *want = g_strdup_printf ("%.2f×", uth_speculative_speedup (0.8, 4, t.c));
+
+                    g_assert_nonnull (strstr (hit.tooltip, want));
+                    saw_gamma4 = TRUE;
+                  }
+              }
+            else
+              {
+                g_assert_cmpint (hit.index, >=, 200);
+                g_assert_cmpint (hit.index, <=, 210);
+                g_assert_cmpint (hit.index, >=, last_batch);
+                last_batch = hit.index;
+              }
+            g_clear_pointer (&hit.tooltip, g_free);
+          }
+      g_assert_cmpint (last_gamma, ==, 112);
+      g_assert_true (saw_gamma4);
+      g_assert_cmpint (last_batch, ==, 210);
+    }
 }
 
 /* Every GPU of the catalog is compared, cheapest first, set-ups that do not fit last; Llama
@@ -436,6 +511,7 @@ main (int   argc,
   ADD ("/render-pages5/measured", test_measured);
   ADD ("/render-pages5/cost/hit", test_cost_hit);
   ADD ("/render-pages5/batching/hit", test_batching_hit);
+  ADD ("/render-pages5/speculative/hit", test_speculative_hit);
 #undef ADD
   return g_test_run ();
 }

@@ -160,6 +160,37 @@ draw_token (cairo_t                *cr,
                  UTH_ANCHOR_CENTER, 0, NULL);
 }
 
+#define PASS_GAP 6.0
+#define PASS_LABEL_W 84.0
+
+/* Draws the passes' heading and gives the rows below it: where they start, their height
+ * and the token size. Shared by the drawing and the hit test. */
+static void
+passes_frame (cairo_t                  *cr,
+              const UthFigureContext   *ctx,
+              const UthSpeculativeView *view,
+              double                    x,
+              double                   *y,
+              double                    w,
+              double                   *h,
+              double                   *row_h,
+              double                   *size)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  g_autofree char *heading = NULL;
+  UthChartRect ext;
+
+  heading = g_strdup_printf (_("Draft %u tokens, verify them in one target pass (%u passes, seed %llu)"),
+                             view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, (unsigned long long) view->seed);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, *y, UTH_ANCHOR_NW, w, &ext);
+  *y = ext.y + ext.h + 10 * s;
+  *h -= ext.h + 10 * s + 74 * s;
+  *row_h = *h / UTH_SPECULATIVE_SHOWN_PASSES;
+  *size = MIN (*row_h - 8 * s, (w - PASS_LABEL_W * s - 150 * s) / (view->gamma + 1) - PASS_GAP * s);
+  *size = MAX (*size, 6 * s);
+}
+
 static void
 draw_passes (cairo_t                  *cr,
              const UthFigureContext   *ctx,
@@ -170,21 +201,12 @@ draw_passes (cairo_t                  *cr,
              double                    h)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double row_h, size, gap = 6 * s, label_w = 84 * s;
-  g_autofree char *heading = NULL;
+  double row_h, size, gap = PASS_GAP * s, label_w = PASS_LABEL_W * s;
   UthChartRect ext;
   UthRng rng;
   guint p, i, total = 0;
 
-  heading = g_strdup_printf (_("Draft %u tokens, verify them in one target pass (%u passes, seed %llu)"),
-                             view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, (unsigned long long) view->seed);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
-  y = ext.y + ext.h + 10 * s;
-  h -= ext.h + 10 * s + 74 * s;
-  row_h = h / UTH_SPECULATIVE_SHOWN_PASSES;
-  size = MIN (row_h - 8 * s, (w - label_w - 150 * s) / (view->gamma + 1) - gap);
-  size = MAX (size, 6 * s);
+  passes_frame (cr, ctx, view, x, &y, w, &h, &row_h, &size);
 
   uth_rng_init (&rng, view->seed);
   for (p = 0; p < UTH_SPECULATIVE_SHOWN_PASSES; p++)
@@ -380,21 +402,22 @@ draw_break_even (cairo_t                *cr,
                  UTH_ANCHOR_NW, 0, NULL);
 }
 
+/* Draws the heading of the speedup-against-γ chart and sets up its plot area. */
 static void
-draw_gamma_plot (cairo_t                  *cr,
-                 const UthFigureContext   *ctx,
-                 const UthSpeculativeView *view,
-                 double                    c,
-                 double                    x,
-                 double                    y,
-                 double                    w,
-                 double                    h)
+gamma_plot_frame (cairo_t                  *cr,
+                  const UthFigureContext   *ctx,
+                  const UthSpeculativeView *view,
+                  double                    c,
+                  double                    x,
+                  double                    y,
+                  double                    w,
+                  double                    h,
+                  UthPlot                  *plot)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double xs[MAX_GAMMA_PLOT], ys[MAX_GAMMA_PLOT], top = 1.0;
+  double top = 1.0;
   g_autofree char *heading = NULL;
   UthChartScale xsc, ysc;
-  UthPlot plot;
   UthChartRect ext;
   guint a, g;
 
@@ -409,7 +432,27 @@ draw_gamma_plot (cairo_t                  *cr,
   top = MAX (top, uth_speculative_speedup (view->alpha, view->gamma, c));
   xsc = (UthChartScale) { 1, MAX_GAMMA_PLOT, false };
   ysc = uth_chart_scale_nice (0, top * 1.08, false);
-  uth_plot_init (&plot, ctx, x, y, w - 70 * s, h, &xsc, &ysc);
+  uth_plot_init (plot, ctx, x, y, w - 70 * s, h, &xsc, &ysc);
+}
+
+static void
+draw_gamma_plot (cairo_t                  *cr,
+                 const UthFigureContext   *ctx,
+                 const UthSpeculativeView *view,
+                 double                    c,
+                 double                    x,
+                 double                    y,
+                 double                    w,
+                 double                    h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double xs[MAX_GAMMA_PLOT], ys[MAX_GAMMA_PLOT];
+  UthChartScale ysc;
+  UthPlot plot;
+  guint a, g;
+
+  gamma_plot_frame (cr, ctx, view, c, x, y, w, h, &plot);
+  ysc = plot.y;
   uth_draw_plot_axes (cr, ctx, &plot, _("Drafted tokens per pass, γ"), _("Speedup"),
                       format_int, format_times);
   draw_break_even (cr, ctx, &plot);
@@ -482,6 +525,58 @@ draw_gamma_plot (cairo_t                  *cr,
     }
 }
 
+#define N_BATCHES 11
+
+/* Draws the heading of the speedup-against-batch chart, sweeps batches 1, 2, 4 … 1024
+ * (xs, ys, stops) and sets up the plot area. FALSE when the estimator cannot time the pair;
+ * then only plot->top (below the heading) is set. */
+static gboolean
+batch_plot_frame (cairo_t                  *cr,
+                  const UthFigureContext   *ctx,
+                  const UthSpeculativeView *view,
+                  const UthModel           *draft,
+                  double                    x,
+                  double                    y,
+                  double                    w,
+                  double                    h,
+                  double                   *xs,
+                  double                   *ys,
+                  uint64_t                 *stops,
+                  UthPlot                  *plot)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  uint64_t batches[N_BATCHES];
+  double top = 1.5;
+  UthChartScale xsc = { 1, 1024, true }, ysc;
+  UthChartRect ext;
+  g_autofree char *heading = NULL;
+  guint i;
+
+  heading = g_strdup_printf (_("Speedup against batch size (every pass timed, α = %.2f, γ = %u)"),
+                             view->alpha, view->gamma);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
+  y = ext.y + ext.h + 6 * s;
+  h -= ext.h + 6 * s;
+  memset (plot, 0, sizeof *plot);
+  plot->top = y;
+  for (i = 0; i < N_BATCHES; i++)
+    {
+      batches[i] = (uint64_t) 1 << i;
+      xs[i] = batches[i];
+    }
+  *stops = 0;
+  if (draft == NULL ||
+      uth_speculative_batch_sweep (&ctx->input, draft, view->alpha, view->gamma, batches, N_BATCHES,
+                                   ys, stops) != UTH_SPECULATIVE_OK)
+    return FALSE;
+  for (i = 0; i < N_BATCHES; i++)
+    top = MAX (top, ys[i]);
+  ysc = uth_chart_scale_nice (0, top * 1.08, false);
+  uth_plot_init (plot, ctx, x, y, w, h, &xsc, &ysc);
+  return TRUE;
+}
+
 static void
 draw_batch_plot (cairo_t                  *cr,
                  const UthFigureContext   *ctx,
@@ -493,40 +588,22 @@ draw_batch_plot (cairo_t                  *cr,
                  double                    h)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  uint64_t batches[11];
-  double xs[11], ys[11], top = 1.5;
+  double xs[N_BATCHES], ys[N_BATCHES];
   uint64_t stops = 0;
-  UthChartScale xsc = { 1, 1024, true }, ysc;
+  UthChartScale ysc;
   UthPlot plot;
-  UthChartRect ext;
-  g_autofree char *heading = NULL, *note = NULL;
+  g_autofree char *note = NULL;
   guint i;
 
-  heading = g_strdup_printf (_("Speedup against batch size (every pass timed, α = %.2f, γ = %u)"),
-                             view->alpha, view->gamma);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
-  y = ext.y + ext.h + 6 * s;
-  h -= ext.h + 6 * s;
-  for (i = 0; i < 11; i++)
-    {
-      batches[i] = (uint64_t) 1 << i;
-      xs[i] = batches[i];
-    }
-  if (draft == NULL ||
-      uth_speculative_batch_sweep (&ctx->input, draft, view->alpha, view->gamma, batches, 11, ys,
-                                   &stops) != UTH_SPECULATIVE_OK)
+  if (!batch_plot_frame (cr, ctx, view, draft, x, y, w, h, xs, ys, &stops, &plot))
     {
       uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
       uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL,
                           _("The estimator cannot time this target and draft on this GPU."),
-                          x, y + 20 * s, w);
+                          x, plot.top + 20 * s, w);
       return;
     }
-  for (i = 0; i < 11; i++)
-    top = MAX (top, ys[i]);
-  ysc = uth_chart_scale_nice (0, top * 1.08, false);
-  uth_plot_init (&plot, ctx, x, y, w, h, &xsc, &ysc);
+  ysc = plot.y;
 
   /* Shade where speculation is slower than plain decoding. */
   uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
@@ -542,8 +619,8 @@ draw_batch_plot (cairo_t                  *cr,
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_ACCENT);
   cairo_set_line_width (cr, 3.5 * s);
-  draw_one_line (cr, &plot, xs, ys, 11);
-  for (i = 0; i < 11; i++)
+  draw_one_line (cr, &plot, xs, ys, N_BATCHES);
+  for (i = 0; i < N_BATCHES; i++)
     {
       cairo_new_sub_path (cr);
       cairo_arc (cr, uth_plot_x (&plot, xs[i]), uth_plot_y (&plot, CLAMP (ys[i], ysc.min, ysc.max)),
@@ -615,45 +692,44 @@ fit_to_minimum (cairo_t                *cr,
     }
 }
 
-void
-uth_draw_speculative (cairo_t                *cr,
-                      double                  width,
-                      double                  height,
-                      const UthFigureContext *ctx)
+/* What both the drawing and the hit test need: the view (or its defaults), the draft and
+ * the timing of one pass. */
+static gboolean
+resolve_view (const UthFigureContext    *ctx,
+              UthSpeculativeView        *defaults,
+              const UthSpeculativeView **view,
+              const UthModel           **draft,
+              UthSpeculativeTiming      *t)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double m = uth_draw_margin (ctx);
-  UthSpeculativeView defaults;
-  const UthSpeculativeView *view = ctx->page_data;
-  const UthModel *draft;
-  UthSpeculativeTiming t;
-  gboolean timed = FALSE;
-  g_autofree char *subtitle = NULL;
-  double y, top_h;
-
-  if (view == NULL)
+  *view = ctx->page_data;
+  if (*view == NULL)
     {
-      uth_speculative_view_init (&defaults, ctx);
-      view = &defaults;
+      uth_speculative_view_init (defaults, ctx);
+      *view = defaults;
     }
-  draft = view->draft != NULL ? &view->draft->spec : NULL;
-  if (draft == NULL)
+  *draft = (*view)->draft != NULL ? &(*view)->draft->spec : NULL;
+  if (*draft == NULL)
     {
       const UthModelEntry *e = uth_speculative_view_default_draft (ctx);
 
-      draft = e != NULL ? &e->spec : NULL;
+      *draft = e != NULL ? &e->spec : NULL;
     }
-  memset (&t, 0, sizeof t);
-  if (draft != NULL)
-    timed = uth_speculative_time (&ctx->input, draft, view->alpha, MAX (view->gamma, 1), &t) ==
-            UTH_SPECULATIVE_OK;
+  memset (t, 0, sizeof *t);
+  return *draft != NULL &&
+         uth_speculative_time (&ctx->input, *draft, (*view)->alpha, MAX ((*view)->gamma, 1), t) ==
+         UTH_SPECULATIVE_OK;
+}
 
-  fit_to_minimum (cr, ctx, &width, &height);
-  uth_draw_background (cr, width, height, ctx);
-  subtitle = g_strdup_printf (_("%s drafts for %s on %u × %s · acceptance rate α = %.2f · draft step ÷ target step c = %.3f (estimator) · Leviathan et al. 2023"),
-                              view->draft != NULL ? view->draft->name : "?",
-                              ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
-                              ctx->gpu != NULL ? ctx->gpu->name : "?", view->alpha, t.c);
+static char *
+speculative_subtitle (const UthFigureContext   *ctx,
+                      const UthSpeculativeView *view,
+                      const UthSpeculativeTiming *t)
+{
+  char *subtitle = g_strdup_printf (_("%s drafts for %s on %u × %s · acceptance rate α = %.2f · draft step ÷ target step c = %.3f (estimator) · Leviathan et al. 2023"),
+                                    view->draft != NULL ? view->draft->name : "?",
+                                    ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
+                                    ctx->gpu != NULL ? ctx->gpu->name : "?", view->alpha, t->c);
+
   if (view->draft != NULL && ctx->model != NULL && !uth_speculative_can_draft (view->draft, ctx->model))
     {
       /* Translators: appended to the subtitle when the draft cannot really draft. */
@@ -663,6 +739,29 @@ uth_draw_speculative (cairo_t                *cr,
       g_free (subtitle);
       subtitle = warned;
     }
+  return subtitle;
+}
+
+void
+uth_draw_speculative (cairo_t                *cr,
+                      double                  width,
+                      double                  height,
+                      const UthFigureContext *ctx)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  UthSpeculativeView defaults;
+  const UthSpeculativeView *view;
+  const UthModel *draft;
+  UthSpeculativeTiming t;
+  gboolean timed;
+  g_autofree char *subtitle = NULL;
+  double y, top_h;
+
+  timed = resolve_view (ctx, &defaults, &view, &draft, &t);
+  fit_to_minimum (cr, ctx, &width, &height);
+  uth_draw_background (cr, width, height, ctx);
+  subtitle = speculative_subtitle (ctx, view, &t);
   y = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
                       subtitle, m, m, width - 2 * m);
   top_h = (height - y - m) * 0.42;
@@ -672,4 +771,176 @@ uth_draw_speculative (cairo_t                *cr,
   draw_gamma_plot (cr, ctx, view, timed ? t.c : 0.0, m, y, width * 0.5 - m - 16 * s, height - m - y);
   draw_batch_plot (cr, ctx, view, draft, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s,
                    height - m - y);
+}
+
+static gboolean
+inside_plot (const UthPlot *plot,
+             double         x,
+             double         y,
+             double         slack)
+{
+  return x >= plot->left - slack && x <= plot->left + plot->width + slack &&
+         y >= plot->top && y <= plot->top + plot->height;
+}
+
+/* The pass row under the pointer: how many drafts the target kept and what it added. */
+static gboolean
+hit_passes (cairo_t                  *cr,
+            const UthFigureContext   *ctx,
+            const UthSpeculativeView *view,
+            double                    x0,
+            double                    y0,
+            double                    w,
+            double                    h,
+            double                    x,
+            double                    y,
+            UthFigureHit             *hit)
+{
+  double row_h, size;
+  UthRng rng;
+  guint p, row;
+  uint32_t k = 0;
+
+  passes_frame (cr, ctx, view, x0, &y0, w, &h, &row_h, &size);
+  if (x < x0 || x > x0 + w || y < y0 || y >= y0 + h || row_h <= 0)
+    return FALSE;
+  row = (guint) ((y - y0) / row_h);
+  if (row >= UTH_SPECULATIVE_SHOWN_PASSES || row >= view->passes)
+    return FALSE;
+  uth_rng_init (&rng, view->seed);
+  for (p = 0; p <= row; p++)
+    k = uth_speculative_draw_pass (&rng, view->alpha, view->gamma);
+  hit->index = (int) row;
+  if (k == view->gamma)
+    hit->tooltip = g_markup_printf_escaped (_("<b>Pass %u</b>\nall %u drafted tokens accepted, plus the target’s bonus token: %u tokens for one target pass"),
+                                            row + 1, view->gamma, k + 1);
+  else
+    hit->tooltip = g_markup_printf_escaped (_("<b>Pass %u</b>\n%u of %u drafted tokens accepted, draft %u rejected and the rest discarded; the target adds its own token: %u tokens for one target pass"),
+                                            row + 1, k, view->gamma, k + 1, k + 1);
+  return TRUE;
+}
+
+/* The draft length under the pointer: the speedup for the reader's α and every preset α. */
+static gboolean
+hit_gamma (cairo_t                  *cr,
+           const UthFigureContext   *ctx,
+           const UthSpeculativeView *view,
+           double                    c,
+           double                    x0,
+           double                    y0,
+           double                    w,
+           double                    h,
+           double                    x,
+           double                    y,
+           UthFigureHit             *hit)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  UthPlot plot;
+  GString *text;
+  guint g, a;
+
+  gamma_plot_frame (cr, ctx, view, c, x0, y0, w, h, &plot);
+  if (!inside_plot (&plot, x, y, 12 * s) || plot.width <= 0)
+    return FALSE;
+  g = (guint) CLAMP (lround (1 + (x - plot.left) / plot.width * (MAX_GAMMA_PLOT - 1)), 1, MAX_GAMMA_PLOT);
+  text = g_string_new (NULL);
+  g_string_append_printf (text, _("<b>γ = %u drafted tokens per pass</b> (c = %.3f)"), g, c);
+  g_string_append_c (text, '\n');
+  g_string_append_printf (text, _("your α = %.2f: %.2f tokens per pass, speedup %.2f×"), view->alpha,
+                          uth_speculative_expected_tokens (view->alpha, g),
+                          uth_speculative_speedup (view->alpha, g, c));
+  for (a = 0; a < G_N_ELEMENTS (alphas); a++)
+    {
+      if (fabs (alphas[a] - view->alpha) < 1e-9)
+        continue;
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("α = %.2f: speedup %.2f×"), alphas[a],
+                              uth_speculative_speedup (alphas[a], g, c));
+    }
+  hit->index = 100 + (int) g;
+  hit->tooltip = g_string_free (text, FALSE);
+  return TRUE;
+}
+
+/* The batch size under the pointer: the timed speedup there. */
+static gboolean
+hit_batch (cairo_t                  *cr,
+           const UthFigureContext   *ctx,
+           const UthSpeculativeView *view,
+           const UthModel           *draft,
+           double                    x0,
+           double                    y0,
+           double                    w,
+           double                    h,
+           double                    x,
+           double                    y,
+           UthFigureHit             *hit)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double xs[N_BATCHES], ys[N_BATCHES];
+  uint64_t stops;
+  UthPlot plot;
+  guint i, best = 0;
+
+  if (!batch_plot_frame (cr, ctx, view, draft, x0, y0, w, h, xs, ys, &stops, &plot) ||
+      !inside_plot (&plot, x, y, 12 * s))
+    return FALSE;
+  for (i = 1; i < N_BATCHES; i++)
+    if (fabs (uth_plot_x (&plot, xs[i]) - x) < fabs (uth_plot_x (&plot, xs[best]) - x))
+      best = i;
+  hit->index = 200 + (int) best;
+  hit->tooltip = g_markup_printf_escaped (_("<b>Batch %.0f</b>\nspeedup %.2f× with every pass timed (α = %.2f, γ = %u)\n%s"),
+                                          xs[best], ys[best], view->alpha, view->gamma,
+                                          ys[best] >= 1.0 ? _("speculation pays here")
+                                                          : _("slower than plain decoding here"));
+  return TRUE;
+}
+
+gboolean
+uth_draw_speculative_hit (double                  width,
+                          double                  height,
+                          const UthFigureContext *ctx,
+                          double                  x,
+                          double                  y,
+                          UthFigureHit           *hit)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double m = uth_draw_margin (ctx);
+  double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
+  UthSpeculativeView defaults;
+  const UthSpeculativeView *view;
+  const UthModel *draft;
+  UthSpeculativeTiming t;
+  gboolean timed, found;
+  g_autofree char *subtitle = NULL;
+  cairo_surface_t *scratch;
+  cairo_t *cr;
+  double top, top_h, y2;
+
+  hit->index = -1;
+  hit->tooltip = NULL;
+  timed = resolve_view (ctx, &defaults, &view, &draft, &t);
+  /* The same scale-down as the drawing (fit_to_minimum). */
+  if (f > 0.0 && f < 1.0)
+    {
+      width /= f;
+      height /= f;
+      x /= f;
+      y /= f;
+    }
+  scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (scratch);
+  subtitle = speculative_subtitle (ctx, view, &t);
+  top = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
+                        subtitle, m, m, width - 2 * m);
+  top_h = (height - top - m) * 0.42;
+  y2 = top + top_h + 24 * s;
+  found = hit_passes (cr, ctx, view, m, top, width * 0.56 - m, top_h, x, y, hit) ||
+          hit_gamma (cr, ctx, view, timed ? t.c : 0.0, m, y2, width * 0.5 - m - 16 * s,
+                     height - m - y2, x, y, hit) ||
+          hit_batch (cr, ctx, view, draft, width * 0.5 + 16 * s, y2, width * 0.5 - m - 16 * s,
+                     height - m - y2, x, y, hit);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return found;
 }

@@ -35,5 +35,13 @@ void uth_draw_speculative (cairo_t                *cr,
                            double                  width,
                            double                  height,
                            const UthFigureContext *ctx);
+/* Hover: a pass row (tokens kept), a draft length on the γ chart (speedup for every α), a
+ * batch on the batch chart (timed speedup). */
+gboolean uth_draw_speculative_hit (double                  width,
+                                   double                  height,
+                                   const UthFigureContext *ctx,
+                                   double                  x,
+                                   double                  y,
+                                   UthFigureHit           *hit);
 
 G_END_DECLS
