@@ -93,6 +93,7 @@ struct _UthPreferencesWindow
   GtkWidget           **field_widgets;
   GtkLabel             *editor_error;
   GtkWidget            *editor;     /* the subpage while it exists (weak) */
+  JsonNode             *editing_base; /* the entry being edited as read, NULL for a new one */
 };
 
 G_DEFINE_FINAL_TYPE (UthPreferencesWindow, uth_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -363,17 +364,49 @@ read_field (GtkWidget   *widget,
   return node;
 }
 
+static void
+remove_member (JsonObject *object,
+               const char *key)
+{
+  const char *dot = strchr (key, '.');
+  g_autofree char *outer = NULL;
+  JsonNode *node;
+
+  if (dot == NULL)
+    {
+      json_object_remove_member (object, key);
+      return;
+    }
+  outer = g_strndup (key, dot - key);
+  node = json_object_get_member (object, outer);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    json_object_remove_member (json_node_get_object (node), dot + 1);
+}
+
+/* The entry as edited. An edited entry starts from its file's object, so members the
+ * editor does not show (notes, other data types' peaks, MoE shapes) are kept. */
 static JsonObject *
 editor_to_json (UthPreferencesWindow *self)
 {
-  JsonObject *object = json_object_new ();
+  JsonObject *object;
 
+  if (self->editing_base != NULL)
+    {
+      JsonNode *copy = json_node_copy (self->editing_base);
+
+      object = json_object_ref (json_node_get_object (copy));
+      json_node_unref (copy);
+    }
+  else
+    object = json_object_new ();
   for (guint i = 0; i < self->n_fields; i++)
     {
       JsonNode *node = read_field (self->field_widgets[i], &self->fields[i]);
 
       if (node != NULL)
         set_member (object, self->fields[i].key, node);
+      else
+        remove_member (object, self->fields[i].key);
     }
   return object;
 }
@@ -419,6 +452,12 @@ open_editor (UthPreferencesWindow *self,
   const char *heading;
 
   self->editing = kind;
+  g_clear_pointer (&self->editing_base, json_node_unref);
+  if (existing != NULL)
+    {
+      self->editing_base = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (self->editing_base, existing);
+    }
   self->fields = kind == UTH_CATALOG_GPUS ? gpu_fields : model_fields;
   self->n_fields = kind == UTH_CATALOG_GPUS ? G_N_ELEMENTS (gpu_fields) : G_N_ELEMENTS (model_fields);
   g_free (self->field_widgets);
@@ -725,6 +764,7 @@ uth_preferences_window_dispose (GObject *object)
   g_clear_object (&self->catalog_dir);
   g_clear_pointer (&self->field_widgets, g_free);
   g_clear_weak_pointer (&self->editor);
+  g_clear_pointer (&self->editing_base, json_node_unref);
 
   G_OBJECT_CLASS (uth_preferences_window_parent_class)->dispose (object);
 }

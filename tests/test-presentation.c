@@ -520,6 +520,79 @@ test_user_gpu (void)
   g_rmdir (dir_path);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Editing an entry in Preferences keeps what the editor does not show. */
+static void
+test_edit_keeps_members (void)
+{
+  GSettings *settings = uth_settings_get ();
+  g_autoptr(GFile) dir = uth_user_catalog_default_dir ();
+  g_autoptr(GFile) file = uth_user_catalog_file (dir, UTH_CATALOG_GPUS);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *dir_path = g_file_get_path (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  const char *text =
+    "{ \"gpus\": [ { \"id\": \"lab-edit\", \"name\": \"Lab\", \"source\": \"lab\","
+    " \"note\": \"keep me\", \"peak_flops\": { \"bf16\": 1e14, \"int4\": 4e14 },"
+    " \"memory_bytes\": 17179869184, \"memory_bandwidth\": 5e11, \"sms\": 40 } ] }";
+  UthPreferencesWindow *preferences;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  GtkWidget *save;
+  JsonObject *entry;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir_path, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  preferences = uth_preferences_window_new (NULL, settings);
+  g_object_ref (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  flush_main_loop ();
+
+  list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                      UTH_TYPE_PREFERENCES_WINDOW, "gpus_list"));
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  flush_main_loop ();
+  save = find_button (GTK_WIDGET (preferences), "_Save");
+  g_assert_nonnull (save);
+  g_signal_emit_by_name (save, "clicked");
+  flush_main_loop ();
+
+  entries = uth_user_catalog_read (dir, UTH_CATALOG_GPUS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  entry = json_array_get_object_element (entries, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "note"), ==, "keep me");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (entry, "peak_flops"), "int4"),
+                     ==, 4e14);
+  g_assert_cmpfloat (json_object_get_double_member (entry, "memory_bandwidth"), ==, 5e11);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  flush_main_loop ();
+  g_assert_finalize_object (preferences);
+  g_assert_true (g_file_delete (file, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +616,7 @@ main (int   argc,
   g_test_add_func ("/presentation/remembered", test_remembered);
   g_test_add_func ("/presentation/preferences", test_preferences);
   g_test_add_func ("/presentation/user-gpu", test_user_gpu);
+  g_test_add_func ("/presentation/edit-keeps-members", test_edit_keeps_members);
 
   status = g_test_run ();
   g_object_unref (app);
