@@ -133,6 +133,19 @@ test_batching (void)
   g_signal_emit_by_name (w, "clicked");
   g_assert_cmpfloat (view->play_time_s, <, 0);
 
+  /* The prefill chunk is the reader's, and only offered while chunked prefill is on. */
+  w = find_child (GTK_WIDGET (page), "chunk_spin");
+  g_assert_nonnull (w);
+  g_assert_cmpuint (view->config.prefill_chunk, ==, 512);
+  g_assert_false (gtk_widget_is_sensitive (w));
+  gtk_switch_set_active (GTK_SWITCH (find_child (GTK_WIDGET (page), "chunked_switch")), TRUE);
+  g_assert_true (gtk_widget_is_sensitive (w));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (w), 128);
+  flush_main_loop ();
+  wait_batching (page);
+  g_assert_true (view->config.chunked_prefill);
+  g_assert_cmpuint (view->config.prefill_chunk, ==, 128);
+
   /* Export carries the page's view. */
   figure = uth_page_get_figure (UTH_PAGE (page), &ctx);
   g_assert_cmpstr (figure->id, ==, "batching");

@@ -29,6 +29,7 @@ struct _UthPageBatching
   GtkSpinButton   *batch_spin;
   GtkSpinButton   *timeout_spin;
   GtkSwitch       *chunked_switch;
+  GtkSpinButton   *chunk_spin;
   GtkLabel        *status_label;
 
   UthBatchingView  view;          /* what the figure draws */
@@ -192,7 +193,7 @@ read_config (UthPageBatching *self,
                gtk_spin_button_get_value (self->output_spin));
   c->max_batch = (uint32_t) gtk_spin_button_get_value_as_int (self->batch_spin);
   c->chunked_prefill = gtk_switch_get_active (self->chunked_switch);
-  c->prefill_chunk = 512;
+  c->prefill_chunk = (uint32_t) gtk_spin_button_get_value_as_int (self->chunk_spin);
   c->batch_timeout_s = gtk_spin_button_get_value (self->timeout_spin);
   c->seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
   c->record_timeline = true;
@@ -478,6 +479,7 @@ uth_page_batching_class_init (UthPageBatchingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, chunked_switch);
+  gtk_widget_class_bind_template_child (widget_class, UthPageBatching, chunk_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, status_label);
   gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, batch_changed_cb);

@@ -777,6 +777,16 @@ fit_to_minimum (cairo_t                *cr,
     }
 }
 
+/* The continuous timeline's title names the chunk size when prefill is chunked. */
+static char *
+continuous_title (const UthBatchingView *view)
+{
+  if (view->config.chunked_prefill)
+    return g_strdup_printf (_("Continuous batching, prefill in %u-token chunks"),
+                            view->config.prefill_chunk);
+  return g_strdup (_("Continuous batching"));
+}
+
 static char *
 batching_subtitle (const UthFigureContext *ctx,
                    const UthBatchingView  *view)
@@ -834,7 +844,7 @@ uth_draw_batching (cairo_t                *cr,
   UthBatchResult own[2];
   const UthBatchResult *st, *co;
   UthBatchError err[2];
-  g_autofree char *subtitle = NULL;
+  g_autofree char *subtitle = NULL, *co_title = NULL;
 
   if (view == NULL)
     {
@@ -869,9 +879,8 @@ uth_draw_batching (cairo_t                *cr,
   col = (width - 2 * m - 32 * s) / 2;
   top_h = (height - y - m) * 0.52;
   draw_timeline (cr, ctx, view, st, _("Static batching"), window, m, y, col, top_h);
-  draw_timeline (cr, ctx, view, co, view->config.chunked_prefill ?
-                   _("Continuous batching, chunked prefill") : _("Continuous batching"),
-                 window, m + col + 32 * s, y, col, top_h);
+  co_title = continuous_title (view);
+  draw_timeline (cr, ctx, view, co, co_title, window, m + col + 32 * s, y, col, top_h);
   y += top_h;
   draw_legend (cr, ctx, m + 64 * s, y, width - 2 * m - 64 * s);
   y += 40 * s;
@@ -959,11 +968,10 @@ uth_draw_batching_hit (double                  width,
       double row_h, t;
       guint slot;
       size_t i;
+      g_autofree char *co_title = continuous_title (view);
 
-      timeline_lanes (cr, ctx, view,
-                      k == 0 ? _("Static batching") : view->config.chunked_prefill ?
-                        _("Continuous batching, chunked prefill") : _("Continuous batching"),
-                      window, m + k * (col + 32 * s), top, col, top_h, &l, &ext);
+      timeline_lanes (cr, ctx, view, k == 0 ? _("Static batching") : co_title, window,
+                      m + k * (col + 32 * s), top, col, top_h, &l, &ext);
       if (x < l.x || x > l.x + l.w || y < l.y || y >= l.y + l.h)
         continue;
       row_h = l.h / l.rows;
