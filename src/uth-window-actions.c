@@ -384,6 +384,17 @@ zoom_setting_changed_cb (GSettings  *settings,
     uth_window_set_zoom (state->window, zoom);
 }
 
+/* Whether the user (not the schema) set the key: the scenario's own defaults stand until
+ * the reader changes something, so the schema's defaults never fight the scenario's. */
+static gboolean
+user_set (GSettings  *settings,
+          const char *key)
+{
+  g_autoptr(GVariant) value = g_settings_get_user_value (settings, key);
+
+  return value != NULL;
+}
+
 /* Ids that left the catalog since they were saved are not restored: the scenario keeps
  * its defaults rather than warning about an unknown model at every start. */
 static void
@@ -397,18 +408,24 @@ restore_scenario (ViewState   *state,
   g_autofree char *text = g_settings_get_string (state->settings, "text");
   static const char *id_properties[] = { "model-id", "gpu-id", "engine-id", "text" };
 
-  if (catalog != NULL && uth_catalog_find_model (catalog, model) != NULL)
+  if (user_set (state->settings, "model") && catalog != NULL
+      && uth_catalog_find_model (catalog, model) != NULL)
     uth_scenario_set_model_id (scenario, model);
-  if (catalog != NULL && uth_catalog_find_gpu (catalog, gpu) != NULL)
+  if (user_set (state->settings, "gpu") && catalog != NULL
+      && uth_catalog_find_gpu (catalog, gpu) != NULL)
     uth_scenario_set_gpu_id (scenario, gpu);
-  if (catalog != NULL && uth_catalog_find_engine (catalog, engine) != NULL)
+  if (user_set (state->settings, "engine") && catalog != NULL
+      && uth_catalog_find_engine (catalog, engine) != NULL)
     uth_scenario_set_engine_id (scenario, engine);
-  if (*text != '\0')
+  if (user_set (state->settings, "text") && *text != '\0')
     uth_scenario_set_text (scenario, text);
 
+  /* A key the user set is read now and kept in both directions; one never set is only
+   * written, from the scenario's first change on. */
   for (guint i = 0; i < G_N_ELEMENTS (bound_keys); i++)
     g_settings_bind (state->settings, bound_keys[i].key, scenario, bound_keys[i].property,
-                     G_SETTINGS_BIND_DEFAULT);
+                     user_set (state->settings, bound_keys[i].key)
+                     ? G_SETTINGS_BIND_DEFAULT : G_SETTINGS_BIND_SET);
   for (guint i = 0; i < G_N_ELEMENTS (id_properties); i++)
     {
       g_autofree char *signal = g_strconcat ("notify::", id_properties[i], NULL);

@@ -322,6 +322,17 @@ test_remembered (void)
   UthWindow *window;
 
   g_assert_nonnull (settings);
+  /* Nothing set by the user: the scenario keeps its own defaults, whatever the schema's. */
+  {
+    g_autoptr(UthScenario) fresh = uth_scenario_new (NULL);
+
+    window = new_window (app);
+    g_assert_cmpstr (uth_scenario_get_model_id (uth_window_get_scenario (window)), ==,
+                     uth_scenario_get_model_id (fresh));
+    g_assert_cmpuint (uth_scenario_get_prompt (uth_window_get_scenario (window)), ==,
+                      uth_scenario_get_prompt (fresh));
+    close_window (window);
+  }
   g_settings_set_string (settings, "last-page", "layer");
   g_settings_set_string (settings, "model", "llama-2-7b");
   g_settings_set_uint64 (settings, "batch", 8);
