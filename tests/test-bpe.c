@@ -138,6 +138,16 @@ test_split (void)
   for (i = 0; i < n; i++)
     g_assert_cmpuint (starts[i], ==, expect[i]);
 
+  /* Beyond ASCII: a curly apostrophe and quotes are punctuation, not letters (GPT-2 keeps
+   * only the ASCII apostrophe for contractions); a word of another script is one word. */
+  text = "Don’t “go” 東京";
+  n = uth_bpe_split_words (UTH_BPE_SPLIT_GPT2, text, strlen (text), starts, 16);
+  /* "Don" "’" "t" " “" "go" "”" " 東京" */
+  g_assert_cmpuint (n, ==, 7);
+  g_assert_cmpuint (starts[1], ==, 3);
+  g_assert_cmpuint (starts[2], ==, 6);
+  g_assert_cmpuint (starts[6], ==, strlen ("Don’t “go”"));
+
   /* Llama 3 keeps digits in runs of at most three, and contractions in any case. */
   text = "12345 IT'S";
   n = uth_bpe_split_words (UTH_BPE_SPLIT_LLAMA3, text, strlen (text), starts, 16);

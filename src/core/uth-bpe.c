@@ -484,31 +484,114 @@ uth_bpe_prefix_length (const UthBpe *bpe)
   return bpe->add_prefix_space ? 1 : 0;
 }
 
-/* Character classes of the split patterns. Bytes of multi-byte UTF-8 characters count
- * as letters: without Unicode tables this is the closest plain-C reading of \p{L}, and it
- * keeps a non-ASCII character in one word. */
-static bool
-is_letter (uint8_t c)
+/* Character classes of the split patterns (\s, \p{L}, \p{N} and the rest). Without
+ * Unicode tables, a code point above ASCII is a letter unless it lies in a block of
+ * spaces, digits, punctuation, symbols or combining marks listed here: close enough for
+ * text people type (curly quotes, dashes, ellipses, emoji and other scripts' digits are
+ * classed as GPT-2's regex classes them). */
+typedef enum
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
+  CLASS_LETTER,
+  CLASS_DIGIT,
+  CLASS_SPACE,
+  CLASS_OTHER,
+} CharClass;
+
+typedef struct
+{
+  uint32_t lo, hi;
+} Range;
+
+static const Range unicode_spaces[] = {
+  { 0x85, 0x85 }, { 0xA0, 0xA0 }, { 0x1680, 0x1680 }, { 0x2000, 0x200A },
+  { 0x2028, 0x2029 }, { 0x202F, 0x202F }, { 0x205F, 0x205F }, { 0x3000, 0x3000 },
+};
+
+static const Range unicode_digits[] = {
+  { 0xB2, 0xB3 }, { 0xB9, 0xB9 }, { 0xBC, 0xBE }, { 0x660, 0x669 }, { 0x6F0, 0x6F9 },
+  { 0x966, 0x96F }, { 0x2070, 0x2079 }, { 0x2080, 0x2089 }, { 0x2150, 0x218B },
+  { 0x2460, 0x249B }, { 0xFF10, 0xFF19 },
+};
+
+static const Range unicode_other[] = {
+  { 0x80, 0x9F }, { 0xA1, 0xA9 }, { 0xAB, 0xB1 }, { 0xB4, 0xB4 }, { 0xB6, 0xB8 },
+  { 0xBB, 0xBB }, { 0xBF, 0xBF }, { 0xD7, 0xD7 }, { 0xF7, 0xF7 },
+  { 0x300, 0x36F },                       /* combining marks */
+  { 0x2010, 0x2027 }, { 0x2030, 0x205E },  /* dashes, quotes, ellipsis, primes */
+  { 0x20A0, 0x20CF },                     /* currency */
+  { 0x2100, 0x214F },                     /* letterlike symbols (a few are letters) */
+  { 0x2190, 0x23FF }, { 0x2500, 0x27BF }, { 0x2900, 0x2BFF },
+  { 0x3001, 0x303F },                     /* CJK punctuation */
+  { 0xFE30, 0xFE4F }, { 0xFF01, 0xFF0F }, { 0xFF1A, 0xFF20 }, { 0xFF3B, 0xFF40 },
+  { 0xFF5B, 0xFF65 },
+  { 0x1F000, 0x1FAFF },                   /* emoji and pictographs */
+};
 
 static bool
-is_digit (uint8_t c)
+in_ranges (uint32_t     cp,
+           const Range *ranges,
+           size_t       n)
 {
-  return c >= '0' && c <= '9';
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+      return true;
+  return false;
 }
 
-static bool
-is_space (uint8_t c)
+static CharClass
+classify (uint32_t cp)
 {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  if (cp < 0x80)
+    {
+      if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+        return CLASS_LETTER;
+      if (cp >= '0' && cp <= '9')
+        return CLASS_DIGIT;
+      if (cp == ' ' || (cp >= '\t' && cp <= '\r'))
+        return CLASS_SPACE;
+      return CLASS_OTHER;
+    }
+  if (in_ranges (cp, unicode_spaces, sizeof unicode_spaces / sizeof unicode_spaces[0]))
+    return CLASS_SPACE;
+  if (in_ranges (cp, unicode_digits, sizeof unicode_digits / sizeof unicode_digits[0]))
+    return CLASS_DIGIT;
+  if (cp == 0xFFFD || in_ranges (cp, unicode_other, sizeof unicode_other / sizeof unicode_other[0]))
+    return CLASS_OTHER;
+  return CLASS_LETTER;
 }
 
-static bool
-is_other (uint8_t c)
+/* The class of the character at s and its length in bytes. */
+static CharClass
+class_at (const uint8_t *s,
+          size_t         len,
+          size_t        *n,
+          uint32_t      *cp)
 {
-  return !is_letter (c) && !is_digit (c) && !is_space (c);
+  uint32_t c;
+
+  *n = utf8_next (s, len, &c);
+  if (cp != NULL)
+    *cp = c;
+  return classify (c);
+}
+
+/* Length in bytes of the run of characters of one class from s (at most max chars). */
+static size_t
+run_of (const uint8_t *s,
+        size_t         len,
+        CharClass      cls,
+        size_t         max)
+{
+  size_t i = 0, count = 0, n;
+
+  while (i < len && count < max && class_at (s + i, len - i, &n, NULL) == cls)
+    {
+      i += n;
+      count++;
+    }
+  return i;
 }
 
 static size_t
@@ -537,61 +620,59 @@ match_contraction (const uint8_t *s,
   return 0;
 }
 
-/* Length of the word starting at s (at least 1). */
+/* Length of the word starting at s (at least 1 byte). */
 static size_t
 word_length (UthBpeSplit    split,
              const uint8_t *s,
              size_t         len)
 {
   bool llama3 = split == UTH_BPE_SPLIT_LLAMA3;
-  size_t i = 0, n;
+  size_t n0, n1 = 0, i, k, r;
+  uint32_t cp0;
+  CharClass c0 = class_at (s, len, &n0, &cp0), c1 = CLASS_SPACE;
 
-  if (s[0] == '\'' && (n = match_contraction (s, len, llama3)) > 0)
-    return n;
+  if (s[0] == '\'' && (k = match_contraction (s, len, llama3)) > 0)
+    return k;
+  if (n0 < len)
+    c1 = class_at (s + n0, len - n0, &n1, NULL);
   /* ' ?\p{L}+' (Llama 3: any one character that is not a letter, digit or newline) */
-  if (len > 1 && is_letter (s[1]) &&
-      (s[0] == ' ' || (llama3 && !is_letter (s[0]) && !is_digit (s[0]) &&
-                       s[0] != '\n' && s[0] != '\r')))
-    i = 1;
-  if (is_letter (s[i]))
-    {
-      while (i < len && is_letter (s[i]))
-        i++;
-      return i;
-    }
-  i = 0;
+  if (c1 == CLASS_LETTER &&
+      (cp0 == ' ' || (llama3 && c0 != CLASS_LETTER && c0 != CLASS_DIGIT && cp0 != '\n' && cp0 != '\r')))
+    return n0 + run_of (s + n0, len - n0, CLASS_LETTER, SIZE_MAX);
+  if (c0 == CLASS_LETTER)
+    return run_of (s, len, CLASS_LETTER, SIZE_MAX);
   /* ' ?\p{N}+', Llama 3: '\p{N}{1,3}' */
-  if (llama3 && is_digit (s[0]))
+  if (llama3 && c0 == CLASS_DIGIT)
+    return run_of (s, len, CLASS_DIGIT, 3);
+  if (!llama3 && cp0 == ' ' && c1 == CLASS_DIGIT)
+    return n0 + run_of (s + n0, len - n0, CLASS_DIGIT, SIZE_MAX);
+  if (c0 == CLASS_DIGIT)
+    return run_of (s, len, CLASS_DIGIT, SIZE_MAX);
+  /* ' ?[^\s\p{L}\p{N}]+' (Llama 3 adds '[\r\n]*') */
+  i = (cp0 == ' ' && c1 == CLASS_OTHER) ? n0 : 0;
+  if (class_at (s + i, len - i, &k, NULL) == CLASS_OTHER)
     {
-      while (i < len && i < 3 && is_digit (s[i]))
-        i++;
-      return i;
-    }
-  if (!llama3 && len > 1 && s[0] == ' ' && is_digit (s[1]))
-    i = 1;
-  if (is_digit (s[i]))
-    {
-      while (i < len && is_digit (s[i]))
-        i++;
-      return i;
-    }
-  /* ' ?[^\s\p{L}\p{N}]+' */
-  i = (len > 1 && s[0] == ' ' && is_other (s[1])) ? 1 : 0;
-  if (is_other (s[i]))
-    {
-      while (i < len && is_other (s[i]))
-        i++;
+      i += run_of (s + i, len - i, CLASS_OTHER, SIZE_MAX);
       if (llama3)
         while (i < len && (s[i] == '\r' || s[i] == '\n'))
           i++;
       return i;
     }
   /* '\s+(?!\S)|\s+': a run of spaces leaves its last one to the word that follows. */
-  while (i < len && is_space (s[i]))
-    i++;
-  if (i < len && i > 1)
-    i--;
-  return i;
+  r = run_of (s, len, CLASS_SPACE, SIZE_MAX);
+  if (r < len && r > n0)
+    {
+      /* Back off one character: find where the last space character starts. */
+      size_t last = 0, j = 0, n;
+      while (j < r)
+        {
+          last = j;
+          class_at (s + j, r - j, &n, NULL);
+          j += n;
+        }
+      r = last;
+    }
+  return r > 0 ? r : n0;
 }
 
 size_t
