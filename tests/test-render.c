@@ -6,6 +6,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "render/uth-draw-common.h"
 #include "render/uth-draw.h"
@@ -431,6 +432,52 @@ test_layer_hit (Fixture       *f,
   g_assert_true (any);
 }
 
+/* The roofline colours ops by the rates the engine reaches, so it draws that roof too and
+ * shades memory- and compute-bound at the engine's ridge: H100 SXM bf16 peak 989 TFLOP/s and
+ * 3.35 TB/s (ridge 295 FLOP/B); the engine's large-op efficiencies lower both. An op between
+ * the two ridges (prefill attn_scores at 1024 tokens, 293 FLOP/B) must fall on its colour's
+ * side of the drawn boundary. */
+static void
+test_layer_engine_roof (Fixture       *f,
+                        gconstpointer  data)
+{
+  const UthEngine *e;
+  double peak, bw, engine_ridge, peak_ridge;
+  g_autofree char *text = NULL, *want_peak = NULL, *want_engine = NULL;
+  UthFigureHit hit = { -1, NULL };
+  gboolean found = FALSE;
+  double x, y;
+
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 1024);
+  f->ctx.phase = 0;
+  e = f->ctx.input.engine;
+  peak = uth_gpu_peak_flops (f->ctx.input.gpu, f->ctx.input.activations);
+  bw = f->ctx.input.gpu->memory_bandwidth;
+  peak_ridge = peak / bw;
+  engine_ridge = (peak * e->compute_efficiency) / (bw * e->bandwidth_efficiency);
+  g_assert_cmpfloat (fabs (engine_ridge - peak_ridge), >, 1.0);
+  want_peak = uth_format_intensity (peak_ridge);
+  want_engine = uth_format_intensity (engine_ridge);
+  text = uth_draw_layer_describe (&f->ctx);
+  g_assert_nonnull (strstr (text, want_peak));
+  g_assert_nonnull (strstr (text, want_engine));
+
+  /* Hovering the roofline finds attn_scores, compute-bound, with the op's own ridge. */
+  for (y = 0; y < 700 && !found; y += 2)
+    for (x = 0; x < 1000 && !found; x += 2)
+      if (uth_draw_layer_roofline_hit (1000, 700, &f->ctx, x, y, &hit))
+        {
+          if (strstr (hit.tooltip, "attn_scores") != NULL)
+            {
+              found = TRUE;
+              g_assert_nonnull (strstr (hit.tooltip, "compute-bound"));
+              g_assert_nonnull (strstr (hit.tooltip, "achievable rates"));
+            }
+          g_clear_pointer (&hit.tooltip, g_free);
+        }
+  g_assert_true (found);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,5 +497,6 @@ main (int   argc,
   g_test_add ("/render/model-hit", Fixture, NULL, fixture_setup, test_model_hit, fixture_teardown);
   g_test_add ("/render/layer-shares", Fixture, NULL, fixture_setup, test_layer_shares, fixture_teardown);
   g_test_add ("/render/layer-hit", Fixture, NULL, fixture_setup, test_layer_hit, fixture_teardown);
+  g_test_add ("/render/layer-engine-roof", Fixture, NULL, fixture_setup, test_layer_engine_roof, fixture_teardown);
   return g_test_run ();
 }

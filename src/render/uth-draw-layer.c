@@ -24,6 +24,10 @@ typedef struct
   double      peak;
   double      bandwidth;
   double      ridge;
+  /* What the engine reaches on large ops: the roof the bound colours follow. */
+  double      engine_peak;
+  double      engine_bandwidth;
+  double      engine_ridge;
   guint       layer;
 } LayerData;
 
@@ -57,6 +61,13 @@ layer_data (const UthFigureContext *ctx,
   d->peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations);
   d->bandwidth = ctx->input.gpu->memory_bandwidth;
   d->ridge = uth_roofline_ridge (ctx->input.gpu, ctx->input.activations);
+  /* As uth_roofline_op_time rates a large GEMM: the compute efficiency (the narrow one for
+   * 8-bit GEMMs) and the bandwidth efficiency. */
+  d->engine_peak = d->peak * ctx->input.engine->compute_efficiency;
+  if (uth_dtype_bytes (ctx->input.activations) < 2.0 && ctx->input.engine->narrow_compute_efficiency > 0.0)
+    d->engine_peak = d->peak * ctx->input.engine->narrow_compute_efficiency;
+  d->engine_bandwidth = d->bandwidth * ctx->input.engine->bandwidth_efficiency;
+  d->engine_ridge = d->engine_bandwidth > 0 ? d->engine_peak / d->engine_bandwidth : 0;
   return d->peak > 0 && d->bandwidth > 0;
 }
 
@@ -133,11 +144,38 @@ typedef struct
   gboolean shown[UTH_MAX_LAYER_OPS];
 } RoofGeometry;
 
-/* The band above the plot that holds the legend: one legend row. */
-static double
-legend_band (const UthFigureContext *ctx)
+static const char *
+engine_name (const UthFigureContext *ctx)
 {
-  return MAX (uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.5, 22 * s_of (ctx));
+  return ctx->engine != NULL && ctx->engine->name != NULL ? ctx->engine->name : _("the engine");
+}
+
+/* The legend above the plot, so it never covers a point; it wraps into as many rows as
+ * the width needs. Returns the band it takes. */
+static double
+roof_legend (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const LayerData        *d,
+             double                  x,
+             double                  y,
+             double                  width)
+{
+  UthLegendItem items[4];
+  g_autofree char *e_peak = uth_format_flops_rate (d->engine_peak);
+  g_autofree char *e_bw = uth_format_bandwidth (d->engine_bandwidth);
+  /* Translators: the engine's name, then a FLOP/s and a byte/s rate. */
+  g_autofree char *engine = g_strdup_printf (_("dashed: %s reaches %s and %s"), engine_name (ctx), e_peak, e_bw);
+  guint n = d->engine_peak > 0 && d->engine_bandwidth > 0 ? 4 : 3;
+
+  items[0] = (UthLegendItem) { _("memory-bound op"), { 0 }, UTH_LEGEND_DOT };
+  items[1] = (UthLegendItem) { _("compute-bound op"), { 0 }, UTH_LEGEND_DOT };
+  items[2] = (UthLegendItem) { _("bound by launch overhead"), { 0 }, UTH_LEGEND_DOT };
+  items[3] = (UthLegendItem) { engine, { 0 }, UTH_LEGEND_LINE };
+  uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[0].color);
+  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[1].color);
+  uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
+  uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &items[3].color);
+  return uth_draw_legend (cr, ctx, items, n, x, y, width, TRUE) + 6 * s_of (ctx);
 }
 
 static void
@@ -147,6 +185,7 @@ roof_geometry (const LayerData        *d,
                double                  y,
                double                  width,
                double                  height,
+               double                  band,
                RoofGeometry           *g)
 {
   double xi[UTH_MAX_LAYER_OPS], yp[UTH_MAX_LAYER_OPS];
@@ -161,8 +200,8 @@ roof_geometry (const LayerData        *d,
         n++;
       }
   uth_chart_roofline_scales (d->peak, d->bandwidth, xi, yp, n, &xs, &ys);
-  y += legend_band (ctx);
-  height -= legend_band (ctx);
+  y += band;
+  height -= band;
   uth_plot_init (&g->plot, ctx, x, y, width, height, &xs, &ys);
   for (i = 0; i < d->n; i++)
     {
@@ -184,25 +223,41 @@ draw_roof_lines (cairo_t                *cr,
   double s = s_of (ctx);
   double x0 = p->left + r.slope_x0 * p->width, y0 = p->top + (1 - r.slope_y0) * p->height;
   double xr = p->left + r.ridge_x * p->width, yr = p->top + (1 - r.ridge_y) * p->height;
-  double x1 = p->left + p->width;
-  double dash[] = { 6 * s, 5 * s };
+  double x1 = p->left + p->width, bottom = p->top + p->height;
+  double xe = xr, ye = yr, ex0 = x0, ey0 = y0;
+  double dash[] = { 6 * s, 5 * s }, long_dash[] = { 14 * s, 7 * s };
+  gboolean engine_roof = d->engine_peak > 0 && d->engine_bandwidth > 0;
+  gboolean engine_left;
   g_autofree char *ridge = uth_format_intensity (d->ridge);
-  g_autofree char *ridge_label = g_strdup_printf (_("ridge %s"), ridge);
+  g_autofree char *ridge_label = g_strdup_printf (_("peak ridge %s"), ridge);
   g_autofree char *peak = uth_format_flops_rate (d->peak);
   g_autofree char *bw = uth_format_bandwidth (d->bandwidth);
-  g_autofree char *roof_label = g_strdup_printf (_("compute roof %s"), peak);
-  g_autofree char *slope_label = g_strdup_printf (_("memory slope %s"), bw);
+  g_autofree char *roof_label = g_strdup_printf (_("peak compute %s"), peak);
+  g_autofree char *slope_label = g_strdup_printf (_("peak memory slope %s"), bw);
+  g_autofree char *e_ridge = uth_format_intensity (d->engine_ridge);
+  g_autofree char *e_ridge_label = NULL;
   UthRgba mem, comp;
 
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &mem);
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &comp);
+  if (engine_roof)
+    {
+      UthChartRoofline e = uth_chart_roofline (d->engine_peak, d->engine_bandwidth, &p->x, &p->y);
 
-  /* Shade the two regions lightly: left of the ridge memory-bound, right compute-bound. */
+      xe = p->left + e.ridge_x * p->width;
+      ye = p->top + (1 - e.ridge_y) * p->height;
+      ex0 = p->left + e.slope_x0 * p->width;
+      ey0 = p->top + (1 - e.slope_y0) * p->height;
+    }
+  engine_left = xe < xr;
+
+  /* Shade the two regions lightly at the ridge the engine reaches: that is where an op
+   * turns from memory- to compute-bound, so the shading agrees with the points' colours. */
   uth_draw_set_rgba (cr, &mem, 0.07);
-  cairo_rectangle (cr, p->left, p->top, xr - p->left, p->height);
+  cairo_rectangle (cr, p->left, p->top, xe - p->left, p->height);
   cairo_fill (cr);
   uth_draw_set_rgba (cr, &comp, 0.07);
-  cairo_rectangle (cr, xr, p->top, x1 - xr, p->height);
+  cairo_rectangle (cr, xe, p->top, x1 - xe, p->height);
   cairo_fill (cr);
 
   cairo_save (cr);
@@ -217,26 +272,56 @@ draw_roof_lines (cairo_t                *cr,
   cairo_move_to (cr, xr, yr);
   cairo_line_to (cr, x1, yr);
   cairo_stroke (cr);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  if (engine_roof)
+    {
+      /* The engine's achievable roof: the same colours, dashed and thinner. */
+      cairo_set_line_width (cr, 2.5 * s);
+      cairo_set_dash (cr, long_dash, 2, 0);
+      uth_draw_set_rgba (cr, &mem, 1.0);
+      cairo_move_to (cr, ex0, ey0);
+      cairo_line_to (cr, xe, ye);
+      cairo_stroke (cr);
+      uth_draw_set_rgba (cr, &comp, 1.0);
+      cairo_move_to (cr, xe, ye);
+      cairo_line_to (cr, x1, ye);
+      cairo_stroke (cr);
+    }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   cairo_set_line_width (cr, 1.5 * s);
   cairo_set_dash (cr, dash, 2, 0);
   cairo_move_to (cr, xr, yr);
-  cairo_line_to (cr, xr, p->top + p->height);
+  cairo_line_to (cr, xr, bottom);
   cairo_stroke (cr);
+  if (engine_roof)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_move_to (cr, xe, ye);
+      cairo_line_to (cr, xe, bottom);
+      cairo_stroke (cr);
+    }
   cairo_restore (cr);
 
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, ridge_label, xr + 6 * s, p->top + p->height - 8 * s,
-                 UTH_ANCHOR_SW, 0, NULL);
-  uth_draw_set_rgba (cr, &comp, 1.0);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, roof_label, x1 - 4 * s, yr - 6 * s, UTH_ANCHOR_SE, 0, NULL);
-  uth_draw_set_rgba (cr, &mem, 1.0);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, slope_label, p->left + 8 * s, p->top + 6 * s,
-                 UTH_ANCHOR_NW, 0, NULL);
+  /* The two ridge labels sit on the outer sides of their lines, so they never cross. */
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory-bound ←"), xr - 8 * s, p->top + p->height - 46 * s,
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, ridge_label, engine_left ? xr + 6 * s : xr - 6 * s,
+                 bottom - 8 * s, engine_left ? UTH_ANCHOR_SW : UTH_ANCHOR_SE, 0, NULL);
+  uth_draw_set_rgba (cr, &comp, 1.0);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, roof_label, x1 - 4 * s, yr - 4 * s, UTH_ANCHOR_SE, 0, NULL);
+  uth_draw_set_rgba (cr, &mem, 1.0);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, slope_label, p->left + 8 * s, p->top + 6 * s,
+                 UTH_ANCHOR_NW, 0, NULL);
+  if (engine_roof)
+    {
+      e_ridge_label = g_strdup_printf (_("engine ridge %s"), e_ridge);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, e_ridge_label, engine_left ? xe - 6 * s : xe + 6 * s,
+                     bottom - 8 * s, engine_left ? UTH_ANCHOR_SE : UTH_ANCHOR_SW, 0, NULL);
+    }
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory-bound ←"), xe - 8 * s, bottom - 46 * s,
                  UTH_ANCHOR_E, 0, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("→ compute-bound"), xr + 8 * s, p->top + p->height - 46 * s,
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("→ compute-bound"), xe + 8 * s, bottom - 46 * s,
                  UTH_ANCHOR_W, 0, NULL);
 }
 
@@ -327,18 +412,10 @@ draw_roofline_at (cairo_t                *cr,
                   double                  height)
 {
   RoofGeometry g;
-  UthLegendItem items[3];
   double s = s_of (ctx);
+  double band = roof_legend (cr, ctx, d, x + 118 * s, y, width - 118 * s);
 
-  /* The legend above the plot, so it never covers a point. */
-  items[0] = (UthLegendItem) { _("memory-bound op"), { 0 }, UTH_LEGEND_DOT };
-  items[1] = (UthLegendItem) { _("compute-bound op"), { 0 }, UTH_LEGEND_DOT };
-  items[2] = (UthLegendItem) { _("bound by launch overhead"), { 0 }, UTH_LEGEND_DOT };
-  uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[0].color);
-  uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[1].color);
-  uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
-  uth_draw_legend (cr, ctx, items, 3, x + 118 * s, y, width - 118 * s, TRUE);
-  roof_geometry (d, ctx, x, y, width, height, &g);
+  roof_geometry (d, ctx, x, y, width, height, band, &g);
   uth_draw_plot_axes (cr, ctx, &g.plot, _("Arithmetic intensity (FLOP/byte)"),
                       _("Achieved performance (FLOP/s)"), NULL, NULL);
   draw_roof_lines (cr, ctx, d, &g);
@@ -370,10 +447,21 @@ op_tooltip (const UthFigureContext *ctx,
   g_autofree char *intensity = uth_format_intensity (uth_op_intensity (op));
   g_autofree char *t = uth_format_seconds (d->time[i].seconds);
   g_autofree char *perf = uth_format_flops_rate (achieved (d, i));
+  g_autofree char *base = g_markup_printf_escaped (_("<b>%s</b> (%s)\n%s, %s: %s\n%s in %s = %s\n%s-bound"),
+                                                   op->id, group_name (op->group), flops, bytes, intensity,
+                                                   flops, t, perf, bound_name (d->time[i].bound));
+  const UthOpTime *ot = &d->time[i];
 
-  return g_markup_printf_escaped (_("<b>%s</b> (%s)\n%s, %s: %s\n%s in %s = %s\n%s-bound"),
-                                  op->id, group_name (op->group), flops, bytes, intensity,
-                                  flops, t, perf, bound_name (d->time[i].bound));
+  /* The op's own ridge: where its compute time would equal its memory time at the rates
+   * the engine reaches for an op of this shape. */
+  if (ot->compute_seconds > 0 && ot->memory_seconds > 0)
+    {
+      g_autofree char *own = uth_format_intensity ((op->flops / ot->compute_seconds) /
+                                                   (uth_op_bytes (op) / ot->memory_seconds));
+
+      return g_markup_printf_escaped (_("%s\nridge at this op’s achievable rates: %s"), base, own);
+    }
+  return g_steal_pointer (&base);
 }
 
 static gboolean
@@ -388,10 +476,15 @@ roof_hit_at (const UthFigureContext *ctx,
              UthFigureHit           *hit)
 {
   RoofGeometry g;
-  double best = 14 * s_of (ctx);
+  double s = s_of (ctx), best = 14 * s;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  double band = roof_legend (cr, ctx, d, x0 + 118 * s, y0, width - 118 * s);
   size_t i;
 
-  roof_geometry (d, ctx, x0, y0, width, height, &g);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  roof_geometry (d, ctx, x0, y0, width, height, band, &g);
   for (i = 0; i < d->n; i++)
     {
       double dist = hypot (g.px[i] - x, g.py[i] - y);
@@ -865,7 +958,7 @@ uth_draw_layer (cairo_t                *cr,
                 const UthFigureContext *ctx)
 {
   double m = uth_draw_margin (ctx);
-  g_autofree char *title = NULL, *subtitle = NULL, *ridge = NULL;
+  g_autofree char *title = NULL, *subtitle = NULL, *ridge = NULL, *e_ridge = NULL;
   PageGeometry p;
   LayerData d;
 
@@ -889,9 +982,10 @@ uth_draw_layer (cairo_t                *cr,
     title = g_strdup_printf (_("Layer %u of %u in prefill: %" PRIu64 " × %" PRIu64 " tokens"),
                              d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens);
   ridge = uth_format_intensity (d.ridge);
-  subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Ridge at %s: ops left of it wait on memory, ops right of it on compute."),
+  e_ridge = uth_format_intensity (d.engine_ridge);
+  subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Peak ridge %s; at the rates %s reaches, %s: ops left of it wait on memory, ops right of it on compute."),
                               ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
-                              uth_dtype_id (ctx->input.activations), ridge);
+                              uth_dtype_id (ctx->input.activations), ridge, engine_name (ctx), e_ridge);
   uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
   draw_roofline_at (cr, ctx, &d, m, p.top, p.roof_w, p.upper_h);
   draw_share_at (cr, ctx, &d, m + p.roof_w + p.gap, p.top, width - 2 * m - p.roof_w - p.gap, p.upper_h);
@@ -927,7 +1021,7 @@ uth_draw_layer_describe (const UthFigureContext *ctx)
 {
   LayerData d;
   GString *mem = g_string_new (NULL), *comp = g_string_new (NULL);
-  g_autofree char *ridge = NULL;
+  g_autofree char *ridge = NULL, *e_ridge = NULL;
   char *text;
   size_t i;
 
@@ -945,8 +1039,10 @@ uth_draw_layer_describe (const UthFigureContext *ctx)
         g_string_append_printf (to, "%s%s", to->len > 0 ? ", " : "", d.ops[i].id);
     }
   ridge = uth_format_intensity (d.ridge);
-  text = g_strdup_printf (_("Roofline with the ridge at %s. Memory-bound: %s. Compute-bound: %s."),
-                          ridge, mem->len > 0 ? mem->str : _("none"), comp->len > 0 ? comp->str : _("none"));
+  e_ridge = uth_format_intensity (d.engine_ridge);
+  text = g_strdup_printf (_("Roofline with the peak ridge at %s and the ridge %s reaches at %s. Memory-bound: %s. Compute-bound: %s."),
+                          ridge, engine_name (ctx), e_ridge, mem->len > 0 ? mem->str : _("none"),
+                          comp->len > 0 ? comp->str : _("none"));
   g_string_free (mem, TRUE);
   g_string_free (comp, TRUE);
   return text;
