@@ -175,8 +175,9 @@ static void
 test_presentation_keys (void)
 {
   UthWindow *window = new_window (NULL);
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
 
-  if (g_find_program_in_path ("xdotool") == NULL)
+  if (xdotool == NULL)
     {
       /* tools/setup installs it; a missing tool must not pass silently. */
       g_test_fail_printf ("xdotool is needed to send real key presses");
