@@ -478,6 +478,34 @@ test_layer_engine_roof (Fixture       *f,
   g_assert_true (found);
 }
 
+/* The home figure is the app's title figure: it fills its frame at any export size (the
+ * rules of thumb reach into the bottom fifth, also at 2.5 times the size) instead of leaving
+ * half of it empty. Counted in ink pixels that differ from the background corner. */
+static void
+test_home_fills (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1600, 1000 }, { 4000, 2500 }, { 900, 560 } };
+  const UthPageFigure *home = uth_draw_find_page ("home");
+  guint si;
+
+  set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 1024);
+  for (si = 0; si < G_N_ELEMENTS (sizes); si++)
+    {
+      int w = sizes[si][0], h = sizes[si][1], x, y, stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, w);
+      g_autoptr(GBytes) px = render_pixels (home, &f->ctx, w, h);
+      const guint32 *pix = g_bytes_get_data (px, NULL);
+      guint32 bg = pix[0];
+      guint64 right_bottom = 0;
+
+      for (y = h * 4 / 5; y < h; y++)
+        for (x = w / 2; x < w; x++)
+          right_bottom += pix[(gsize) y * (stride / 4) + x] != bg;
+      g_test_message ("home %dx%d: %" G_GUINT64_FORMAT " ink pixels bottom right", w, h, right_bottom);
+      g_assert_cmpuint (right_bottom, >, (guint64) w * h / 200);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -497,6 +525,7 @@ main (int   argc,
   g_test_add ("/render/model-hit", Fixture, NULL, fixture_setup, test_model_hit, fixture_teardown);
   g_test_add ("/render/layer-shares", Fixture, NULL, fixture_setup, test_layer_shares, fixture_teardown);
   g_test_add ("/render/layer-hit", Fixture, NULL, fixture_setup, test_layer_hit, fixture_teardown);
+  g_test_add ("/render/home-fills", Fixture, NULL, fixture_setup, test_home_fills, fixture_teardown);
   g_test_add ("/render/layer-engine-roof", Fixture, NULL, fixture_setup, test_layer_engine_roof, fixture_teardown);
   return g_test_run ();
 }
