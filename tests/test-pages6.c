@@ -14,6 +14,7 @@
 #include "pages/uth-page-tokens.h"
 #include "uth-scenario.h"
 #include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
 
 static void
 flush_main_loop (void)
@@ -132,6 +133,10 @@ test_tokens (void)
   const UthTokensView *view = uth_page_tokens_get_view (UTH_PAGE_TOKENS (page));
   GtkWidget *spin = find_child (page, "step_spin");
   int start;
+
+  /* "The cat sat on the mat." has 23 characters; the formula shows the division. */
+  g_assert_true (g_str_has_prefix (uth_formula_button_get_substituted (UTH_FORMULA_BUTTON (find_child (page, "ratio_formula"))),
+                                   "23 ÷ "));
 
   /* The step-through starts halfway and the arrow keys move it. */
   g_assert_cmpint (view->step, >, 0);

@@ -9,6 +9,7 @@
 #include "pages/uth-page-tokens.h"
 #include "render/uth-draw-fundamentals.h"
 #include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
 
 /* Milliseconds between merge steps while playing. */
 #define STEP_INTERVAL_MS 350
@@ -30,6 +31,7 @@ struct _UthPageTokens
   GtkSpinButton   *step_spin;
   GtkToggleButton *play_button;
   GtkLabel        *tokenizer_label;
+  GtkWidget       *ratio_formula;
 };
 
 G_DEFINE_FINAL_TYPE (UthPageTokens, uth_page_tokens, UTH_TYPE_PAGE)
@@ -46,6 +48,24 @@ current_text (UthPageTokens *self)
   const char *text = gtk_editable_get_text (self->text_entry);
 
   return text != NULL && *text ? text : _(UTH_DEFAULT_TEXT);
+}
+
+static void
+update_formula (UthPageTokens *self,
+                UthTokenizer  *tok)
+{
+  const char *text = current_text (self);
+  g_autoptr(GArray) ids = uth_tokenizer_encode (tok, text, -1);
+  glong chars = g_utf8_strlen (text, -1);
+  g_autofree char *value = NULL;
+  g_autofree char *sub = NULL;
+
+  if (ids->len == 0)
+    return;
+  value = g_strdup_printf ("%.2f", (double) chars / ids->len);
+  sub = g_strdup_printf ("%ld ÷ %u = %.2f", chars, ids->len, (double) chars / ids->len);
+  uth_formula_button_set (UTH_FORMULA_BUTTON (self->ratio_formula), value, _("Characters per token"),
+                          _("characters of your text ÷ its tokens"), sub);
 }
 
 /* The text or tokenizer changed: count the steps again and keep the frame in range. */
@@ -69,6 +89,7 @@ refresh (UthPageTokens *self)
                                uth_tokenizer_is_default (tok) ? _("This app’s vocabulary") : uth_tokenizer_get_name (tok),
                                uth_bpe_get_vocab_size (bpe), uth_bpe_get_n_merges (bpe));
       gtk_label_set_label (self->tokenizer_label, label);
+      update_formula (self, tok);
     }
   uth_figure_update (self->figure);
 }
@@ -322,12 +343,14 @@ uth_page_tokens_class_init (UthPageTokensClass *klass)
   page_class->get_figure = uth_page_tokens_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-tokens.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, figure);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, text_entry);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, step_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, play_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, tokenizer_label);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTokens, ratio_formula);
   gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, step_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
