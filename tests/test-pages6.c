@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "pages/uth-page-attention.h"
 #include "pages/uth-page-embed.h"
@@ -221,6 +222,9 @@ test_generation (void)
   const UthGenerationView *view = uth_page_generation_get_view (gen);
   guint start = view->steps;
 
+  /* The decode step is explained against weights ÷ bandwidth. */
+  g_assert_nonnull (strstr (uth_formula_button_get_substituted (UTH_FORMULA_BUTTON (find_child (page, "step_formula"))),
+                            "÷"));
   press (page, GDK_KEY_Right);
   g_assert_cmpuint (view->steps, ==, start + 1);
   press (page, GDK_KEY_Left);

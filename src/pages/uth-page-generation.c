@@ -8,7 +8,9 @@
 #include "pages/uth-page-fundamentals.h"
 #include "pages/uth-page-generation.h"
 #include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-common.h"
 #include "widgets/uth-figure.h"
+#include "widgets/uth-formula-button.h"
 
 /* Milliseconds between generated tokens while playing. */
 #define STEP_INTERVAL_MS 600
@@ -32,6 +34,7 @@ struct _UthPageGeneration
   GtkRange          *topp_scale;
   GtkSpinButton     *seed_spin;
   GtkToggleButton   *play_button;
+  GtkWidget         *step_formula;
 };
 
 G_DEFINE_FINAL_TYPE (UthPageGeneration, uth_page_generation, UTH_TYPE_PAGE)
@@ -45,6 +48,37 @@ write_controls (UthPageGeneration *self)
   gtk_range_set_value (self->topp_scale, self->view.top_p);
   gtk_spin_button_set_value (self->seed_spin, (double) self->view.seed);
   self->updating = FALSE;
+}
+
+/* The decode step against its rule of thumb: all the weights read once per token. */
+static void
+update_formula (UthPageGeneration *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  const UthEstimate *est = scenario != NULL ? uth_scenario_get_estimate (scenario, NULL) : NULL;
+  UthFigureContext ctx;
+  g_autofree char *value = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *weights = NULL;
+  g_autofree char *bandwidth = NULL;
+  g_autofree char *thumb = NULL;
+
+  if (est == NULL || est->rule_of_thumb.weight_bytes <= 0)
+    return;
+  uth_scenario_get_figure_context (scenario, &ctx);
+  if (ctx.input.gpu == NULL || ctx.input.gpu->memory_bandwidth <= 0)
+    return;
+  value = uth_format_seconds (est->decode_step_seconds);
+  weights = uth_format_bytes (est->rule_of_thumb.weight_bytes);
+  bandwidth = uth_format_bandwidth (ctx.input.gpu->memory_bandwidth * MAX (ctx.input.gpus, 1));
+  /* Computed here from the two numbers shown, so the substitution adds up. */
+  thumb = uth_format_seconds (est->rule_of_thumb.weight_bytes /
+                              (ctx.input.gpu->memory_bandwidth * MAX (ctx.input.gpus, 1)));
+  /* Translators: "16.1 GB ÷ 3.35 TB/s = 4.80 ms by the rule of thumb; 7.61 ms estimated" */
+  sub = g_strdup_printf (_("%s ÷ %s = %s by the rule of thumb; %s estimated (KV cache reads, achievable bandwidth, overheads)"),
+                         weights, bandwidth, thumb, value);
+  uth_formula_button_set (UTH_FORMULA_BUTTON (self->step_formula), value, _("Time of one decode step"),
+                          _("≈ bytes of all the weights ÷ memory bandwidth"), sub);
 }
 
 static void
@@ -62,6 +96,7 @@ scenario_changed_cb (UthPageGeneration *self)
   self->updating = TRUE;
   gtk_range_set_value (self->temperature_scale, uth_scenario_get_temperature (scenario));
   self->updating = FALSE;
+  update_formula (self);
   uth_figure_update (self->figure);
 }
 
@@ -250,6 +285,7 @@ uth_page_generation_class_init (UthPageGenerationClass *klass)
   page_class->get_figure = uth_page_generation_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-generation.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, figure);
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, text_entry);
@@ -260,6 +296,7 @@ uth_page_generation_class_init (UthPageGenerationClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, topp_scale);
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, step_formula);
   gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, temperature_changed_cb);
