@@ -101,16 +101,22 @@ uth_draw_token_chips (cairo_t                *cr,
         }
       if (cr != NULL)
         {
+          cairo_antialias_t antialias = cairo_get_antialias (cr);
+
           if (flags & UTH_CHIP_DIM)
             uth_draw_color (ctx, UTH_COLOR_GRID, &color);
           else
             uth_draw_categorical (ctx, colors != NULL ? colors[i] : i, &color);
+          /* Cairo's 4x4 antialiasing for the chip's shape: indistinguishable at this size
+           * (compared at 4x zoom), and a page draws a hundred chips (37 -> 22 us each). */
+          cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
           uth_draw_rounded_rect (cr, cx, cy, w, chip_h, 6 * s);
           uth_draw_set_rgba (cr, &color, (int) i == highlight ? 0.75 : 0.28);
           cairo_fill_preserve (cr);
           uth_draw_set_rgba (cr, &color, 1.0);
           cairo_set_line_width (cr, ((int) i == highlight ? 3 : 1.5) * s);
           cairo_stroke (cr);
+          cairo_set_antialias (cr, antialias);
           uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
           uth_draw_text (cr, ctx, UTH_FONT_MONO, label, cx + w / 2, cy + pad, UTH_ANCHOR_N,
                          w - 2 * pad + 1, NULL);
