@@ -179,6 +179,62 @@ draw_matrix (cairo_t                *cr,
     }
 }
 
+/* The value vectors of the three largest weights and the output they sum to, as rows of
+ * hd cells (blue negative, red positive, on one scale). */
+static void
+draw_value_strips (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   const Data             *d,
+                   double                  x,
+                   double                  y,
+                   double                  w,
+                   double                  room)
+{
+  double s = uth_fundamentals_scale (ctx), label_w = 110 * s;
+  double row_h = MIN (26 * s, room / 5), cell = MIN ((w - label_w) / d->att.head_dim, 28 * s);
+  guint hd = d->att.head_dim, order[UTH_TOY_MAX_TOKENS], shown = MIN (d->row + 1, 3);
+  double max_abs = 1e-9;
+
+  if (row_h < 12 * s)
+    return;
+  for (guint j = 0; j <= d->row; j++)
+    order[j] = j;
+  for (guint a = 0; a < shown; a++)
+    for (guint b = a + 1; b <= d->row; b++)
+      if (uth_toy_attention_weight (&d->att, d->head, d->row, order[b]) >
+          uth_toy_attention_weight (&d->att, d->head, d->row, order[a]))
+        {
+          guint tmp = order[a];
+          order[a] = order[b];
+          order[b] = tmp;
+        }
+  for (guint k = 0; k < shown; k++)
+    for (guint c = 0; c < hd; c++)
+      max_abs = MAX (max_abs, fabs (uth_toy_attention_v (&d->att, d->head, order[k])[c]));
+  for (guint k = 0; k <= shown; k++)
+    {
+      gboolean out = k == shown;
+      const double *v = out ? uth_toy_attention_out (&d->att, d->head, d->row)
+                            : uth_toy_attention_v (&d->att, d->head, order[k]);
+      g_autofree char *t = out ? NULL
+                               : uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, order[k]));
+      g_autofree char *label = out ? g_strdup (_("= out")) : g_strdup_printf ("v(%s)", t);
+      double ry = y + k * row_h + (out ? 6 * s : 0);
+
+      uth_draw_set_color (cr, ctx, out ? UTH_COLOR_FOREGROUND : UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, x + label_w - 8 * s, ry + row_h / 2, UTH_ANCHOR_E,
+                     label_w - 8 * s, NULL);
+      for (guint c = 0; c < hd; c++)
+        {
+          UthRgba col;
+          uth_draw_diverging (v[c] / max_abs, &col);
+          uth_draw_set_rgba (cr, &col, 1.0);
+          cairo_rectangle (cr, x + label_w + c * cell, ry + 2 * s, cell - 1, row_h - 4 * s);
+          cairo_fill (cr);
+        }
+    }
+}
+
 static void
 draw_detail (cairo_t                *cr,
              const UthFigureContext *ctx,
@@ -245,9 +301,10 @@ draw_detail (cairo_t                *cr,
                            x, y, w) + 6 * s;
   {
     g_autofree char *escaped = g_markup_escape_text (sum->str, -1);
-    uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w);
+    y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
   }
   g_string_free (sum, TRUE);
+  draw_value_strips (cr, ctx, d, x, y, w, l->detail.y + l->detail.h - 12 * s - y);
 }
 
 static void
