@@ -253,6 +253,72 @@ test_cost (void)
   close_page (GTK_WIDGET (page));
 }
 
+/* A page alone in a window of the given size (the app's sidebar takes 230 px of 1280). */
+static GtkWidget *
+show_page_sized (GType        type,
+                 const char  *id,
+                 UthScenario *scenario,
+                 int          width,
+                 int          height)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = g_object_new (type, "id", id, NULL);
+
+  g_object_ref_sink (page);
+  uth_page_set_scenario (UTH_PAGE (page), scenario);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  flush_main_loop ();
+  return page;
+}
+
+/* At 1280 px less the window's sidebar the figures of Batching, Speculative Decode and Cost
+ * need all the width (they are drawn at 1100 px and scaled down below it): the side panel
+ * folds away and slides over the figure on demand. With room for both (1280 px without a
+ * sidebar) it stands beside it. */
+static void
+test_panel_folds (void)
+{
+  const char *const ids[] = { "batching", "speculative", "cost" };
+  GType types[3];
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+  guint i;
+
+  types[0] = UTH_TYPE_PAGE_BATCHING;
+  types[1] = UTH_TYPE_PAGE_SPECULATIVE;
+  types[2] = UTH_TYPE_PAGE_COST;
+  for (i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      GtkWidget *page = show_page_sized (types[i], ids[i], scenario, 1050, 700);
+      GtkWidget *flap = find_child (page, "flap");
+      GtkWidget *figure = find_child (page, "figure");
+      GtkWidget *button = find_child (page, "panel_button");
+
+      g_test_message ("page %s", ids[i]);
+      g_assert_true (ADW_IS_FLAP (flap));
+      g_assert_true (adw_flap_get_folded (ADW_FLAP (flap)));
+      g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+      g_assert_cmpint (gtk_widget_get_width (figure), >=, 1000);
+      /* The button slides the panel over the figure, which keeps its width. */
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+      flush_main_loop ();
+      g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
+      g_assert_cmpint (gtk_widget_get_width (figure), >=, 1000);
+      close_page (page);
+
+      /* The whole width of the test's screen: room for both. */
+      page = show_page_sized (types[i], ids[i], scenario, 1280, 900);
+      flap = find_child (page, "flap");
+      figure = find_child (page, "figure");
+      g_assert_false (adw_flap_get_folded (ADW_FLAP (flap)));
+      g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
+      g_assert_cmpint (gtk_widget_get_width (figure), >=, 880);
+      g_assert_cmpint (gtk_widget_get_width (figure), <=, 1280 - 360);
+      close_page (page);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,5 +328,6 @@ main (int   argc,
   g_test_add_func ("/pages5/batching", test_batching);
   g_test_add_func ("/pages5/speculative", test_speculative);
   g_test_add_func ("/pages5/cost", test_cost);
+  g_test_add_func ("/pages5/panel-folds", test_panel_folds);
   return g_test_run ();
 }

@@ -21,12 +21,14 @@ struct _UthFigure
   int                    hover;
   int                    n_items;
   guint                  n_queued;
+  int                    natural_width;
 };
 
 enum
 {
   PROP_0,
   PROP_SCENARIO,
+  PROP_NATURAL_WIDTH,
   N_PROPS
 };
 
@@ -229,7 +231,7 @@ uth_figure_measure (GtkWidget      *widget,
                     int            *natural_baseline)
 {
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 160;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 500;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? UTH_FIGURE (widget)->natural_width : 500;
 }
 
 static void
@@ -253,6 +255,7 @@ uth_figure_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SCENARIO: g_value_set_object (value, self->scenario); break;
+    case PROP_NATURAL_WIDTH: g_value_set_int (value, self->natural_width); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -268,6 +271,14 @@ uth_figure_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SCENARIO: uth_figure_set_scenario (self, g_value_get_object (value)); break;
+    case PROP_NATURAL_WIDTH:
+      if (self->natural_width != g_value_get_int (value))
+        {
+          self->natural_width = g_value_get_int (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -287,6 +298,11 @@ uth_figure_class_init (UthFigureClass *klass)
   properties[PROP_SCENARIO] =
     g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The width the figure reads well at without scaling down: a container that folds by
+   * natural size (AdwFlap) gives it the room before it puts a side panel beside it. */
+  properties[PROP_NATURAL_WIDTH] =
+    g_param_spec_int ("natural-width", NULL, NULL, 240, 8192, 800,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -309,6 +325,7 @@ uth_figure_init (UthFigure *self)
   GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->hover = -1;
+  self->natural_width = 800;
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
