@@ -306,7 +306,7 @@ print_usage (void)
   g_print ("\n%s\n", _("Options:"));
   g_print ("  --json    %s\n", _("print the figures as JSON: {\"median\", \"min\", \"max\"} in seconds"));
   g_print ("  --quick   %s\n", _("three runs each: checks that everything runs, measures nothing well"));
-  g_print ("%s\n", uth_cli_scenario_help ());
+  g_print ("\n%s\n", uth_cli_scenario_help ());
 }
 
 static void
