@@ -260,6 +260,22 @@ test_speculative_hit (Fixture       *f,
             g_clear_pointer (&hit.tooltip, g_free);
           }
       g_assert_cmpint (rows, ==, UTH_SPECULATIVE_SHOWN_PASSES);
+      /* The cards give their formulas in full, however little of them fits. */
+      {
+        gboolean card = FALSE;
+
+        for (y = 0; y < h * 0.5 && !card; y += 2)
+          if (uth_draw_speculative_hit (w, h, &f->ctx, w * 0.62, y, &hit))
+            {
+              if (hit.index == 300)
+                {
+                  card = TRUE;
+                  g_assert_nonnull (strstr (hit.tooltip, "Monte-Carlo run of 10000 passes"));
+                }
+              g_clear_pointer (&hit.tooltip, g_free);
+            }
+        g_assert_true (card);
+      }
       /* Across the bottom: γ 1 … 12, then batches 1 … 1024. */
       for (x = 0; x < w; x += 1)
         if (uth_draw_speculative_hit (w, h, &f->ctx, x, h * 0.8, &hit))

@@ -15,6 +15,8 @@
 #define MIN_HEIGHT 700.0
 
 #define MAX_GAMMA_PLOT 12
+/* Of the height below the title: the passes and the cards; the charts get the rest. */
+#define TOP_SHARE 0.47
 #define MC_PASSES 10000
 #define MC_PASSES_PER_GAMMA 2000
 
@@ -286,15 +288,110 @@ draw_card_wrapped (cairo_t                *cr,
                    const char             *detail)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double lh, vh;
-  g_autofree char *escaped = g_markup_escape_text (detail, -1);
+  double lh, vh, top, room;
+  PangoLayout *layout;
 
   uth_draw_card (cr, ctx, x, y, w, h, label, value, NULL);
   uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, label, NULL, &lh);
   uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, value, NULL, &vh);
+  top = y + 12 * s + lh + vh + 6 * s;
+  room = y + h - 8 * s - top;
+  if (room < uth_draw_font_px (ctx, UTH_FONT_TICK))
+    return;
+  /* As many lines as the card holds, the last one ellipsized: the detail never runs out of
+   * its card into the next one (the formula button in the panel has it in full). */
+  layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, detail);
+  pango_layout_set_width (layout, (int) ((w - 24 * s) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, (int) (room * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + 12 * s, y + 12 * s + lh + vh + 6 * s,
-                      w - 24 * s);
+  cairo_move_to (cr, x + 12 * s, top);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+#define N_CARDS 4
+
+/* The four cards' labels, values and details (with the numbers substituted), shared by the
+ * drawing and the hover, which gives a detail in full when the card is too small for it. */
+static void
+card_texts (const UthFigureContext     *ctx,
+            const UthSpeculativeView   *view,
+            const UthModel             *draft,
+            const UthSpeculativeTiming *t,
+            gboolean                    timed,
+            const char                 *labels[N_CARDS],
+            char                       *values[N_CARDS],
+            char                       *details[N_CARDS])
+{
+  double c = timed ? t->c : 0.0;
+  UthSpeculativeMonteCarlo mc;
+  g_autofree char *mc_passes = g_strdup_printf ("%d", MC_PASSES);
+  uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16), best_timed = 0;
+  UthSpeculativeTiming bt;
+
+  labels[0] = _("Tokens per target pass");
+  labels[1] = _("Speedup, paper formula");
+  labels[2] = _("Speedup, every pass timed");
+  labels[3] = _("Best draft length");
+  memset (&mc, 0, sizeof mc);
+  uth_speculative_monte_carlo (view->alpha, view->gamma, c, MC_PASSES, view->seed, &mc);
+  values[0] = g_strdup_printf ("%.2f", uth_speculative_expected_tokens (view->alpha, view->gamma));
+  if (view->alpha < 1.0)
+    details[0] = g_strdup_printf (_("E = (1 − α^(γ+1)) ÷ (1 − α) = (1 − %.2f^%u) ÷ %.2f. A seeded Monte-Carlo run of %s passes gives %.3f."),
+                                  view->alpha, view->gamma + 1, 1.0 - view->alpha, mc_passes, mc.tokens_per_pass);
+  else
+    details[0] = g_strdup_printf (_("E = γ + 1 = %u at α = 1: every draft and the bonus are kept. Monte-Carlo (%s passes): %.3f."),
+                                  view->gamma + 1, mc_passes, mc.tokens_per_pass);
+  values[1] = g_strdup_printf ("%.2f×", uth_speculative_speedup (view->alpha, view->gamma, c));
+  details[1] = g_strdup_printf (_("E ÷ (γc + 1) = %.2f ÷ (%u × %.3f + 1), as if verifying γ + 1 tokens cost one target step. Monte-Carlo: %.2f×."),
+                                uth_speculative_expected_tokens (view->alpha, view->gamma), view->gamma, c,
+                                mc.speedup);
+  if (timed)
+    {
+      g_autofree char *ts = uth_format_seconds (t->target_step_s);
+      g_autofree char *ds = uth_format_seconds (t->draft_step_s);
+      g_autofree char *vs = uth_format_seconds (t->verify_step_s);
+
+      values[2] = g_strdup_printf ("%.2f×", t->speedup_timed);
+      details[2] = g_strdup_printf (_("E × target step ÷ (γ × draft step + verify step) = %.2f × %s ÷ (%u × %s + %s): verifying %u tokens costs %.2f target steps here."),
+                                    t->expected_tokens, ts, view->gamma, ds, vs, view->gamma + 1,
+                                    t->verify_ratio);
+    }
+  else
+    {
+      values[2] = g_strdup ("–");
+      details[2] = g_strdup (_("The estimator refused the scenario."));
+    }
+  values[3] = g_strdup_printf (_("γ = %u: %.2f×"), best, uth_speculative_speedup (view->alpha, best, c));
+  if (timed && draft != NULL &&
+      uth_speculative_best_gamma_timed (&ctx->input, draft, view->alpha, 16, &best_timed, &bt) ==
+      UTH_SPECULATIVE_OK)
+    details[3] = g_strdup_printf (_("By the paper formula, γ from 1 to 16. With every pass timed: γ = %u, %.2f×. More drafts add tokens, but each costs a draft step."),
+                                  best_timed, bt.speedup_timed);
+  else
+    details[3] = g_strdup (_("By the paper formula, γ from 1 to 16: more drafts add tokens, but each costs a draft step."));
+}
+
+static void
+card_rect (double  x,
+           double  y,
+           double  w,
+           double  h,
+           double  s,
+           guint   i,
+           double *cx,
+           double *cy,
+           double *cw,
+           double *ch)
+{
+  double gap = 12 * s;
+
+  *cw = (w - gap) / 2;
+  *ch = (h - gap) / 2;
+  *cx = x + (i % 2) * (*cw + gap);
+  *cy = y + (i / 2) * (*ch + gap);
 }
 
 static void
@@ -310,53 +407,20 @@ draw_cards (cairo_t                    *cr,
             double                      h)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double gap = 12 * s, cw = (w - gap) / 2, ch = (h - gap) / 2;
-  double c = timed ? t->c : 0.0;
-  UthSpeculativeMonteCarlo mc;
-  g_autofree char *v0 = NULL, *d0 = NULL, *v1 = NULL, *d1 = NULL, *v2 = NULL, *d2 = NULL;
-  g_autofree char *v3 = NULL, *d3 = NULL;
-  g_autofree char *mc_passes = g_strdup_printf ("%d", MC_PASSES);
-  uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16), best_timed = 0;
-  UthSpeculativeTiming bt;
+  const char *labels[N_CARDS];
+  char *values[N_CARDS], *details[N_CARDS];
+  guint i;
 
-  memset (&mc, 0, sizeof mc);
-  uth_speculative_monte_carlo (view->alpha, view->gamma, c, MC_PASSES, view->seed, &mc);
-  v0 = g_strdup_printf ("%.2f", uth_speculative_expected_tokens (view->alpha, view->gamma));
-  if (view->alpha < 1.0)
-    d0 = g_strdup_printf (_("E = (1 − α^(γ+1)) ÷ (1 − α) = (1 − %.2f^%u) ÷ %.2f. A seeded Monte-Carlo run of %s passes gives %.3f."),
-                          view->alpha, view->gamma + 1, 1.0 - view->alpha, mc_passes, mc.tokens_per_pass);
-  else
-    d0 = g_strdup_printf (_("E = γ + 1 = %u at α = 1: every draft and the bonus are kept. Monte-Carlo (%s passes): %.3f."),
-                          view->gamma + 1, mc_passes, mc.tokens_per_pass);
-  v1 = g_strdup_printf ("%.2f×", uth_speculative_speedup (view->alpha, view->gamma, c));
-  d1 = g_strdup_printf (_("E ÷ (γc + 1) = %.2f ÷ (%u × %.3f + 1), as if verifying γ + 1 tokens cost one target step. Monte-Carlo: %.2f×."),
-                        uth_speculative_expected_tokens (view->alpha, view->gamma), view->gamma, c,
-                        mc.speedup);
-  if (timed)
+  card_texts (ctx, view, draft, t, timed, labels, values, details);
+  for (i = 0; i < N_CARDS; i++)
     {
-      g_autofree char *ts = uth_format_seconds (t->target_step_s);
-      g_autofree char *ds = uth_format_seconds (t->draft_step_s);
-      g_autofree char *vs = uth_format_seconds (t->verify_step_s);
+      double cx, cy, cw, ch;
 
-      v2 = g_strdup_printf ("%.2f×", t->speedup_timed);
-      d2 = g_strdup_printf (_("E × target step ÷ (γ × draft step + verify step) = %.2f × %s ÷ (%u × %s + %s): verifying %u tokens costs %.2f target steps here."),
-                            t->expected_tokens, ts, view->gamma, ds, vs, view->gamma + 1,
-                            t->verify_ratio);
+      card_rect (x, y, w, h, s, i, &cx, &cy, &cw, &ch);
+      draw_card_wrapped (cr, ctx, cx, cy, cw, ch, labels[i], values[i], details[i]);
+      g_free (values[i]);
+      g_free (details[i]);
     }
-  v3 = g_strdup_printf (_("γ = %u: %.2f×"), best, uth_speculative_speedup (view->alpha, best, c));
-  if (timed && draft != NULL &&
-      uth_speculative_best_gamma_timed (&ctx->input, draft, view->alpha, 16, &best_timed, &bt) ==
-      UTH_SPECULATIVE_OK)
-    d3 = g_strdup_printf (_("By the paper formula, γ from 1 to 16. With every pass timed: γ = %u, %.2f×. More drafts add tokens, but each costs a draft step."),
-                          best_timed, bt.speedup_timed);
-  else
-    d3 = g_strdup (_("By the paper formula, γ from 1 to 16: more drafts add tokens, but each costs a draft step."));
-
-  draw_card_wrapped (cr, ctx, x, y, cw, ch, _("Tokens per target pass"), v0, d0);
-  draw_card_wrapped (cr, ctx, x + cw + gap, y, cw, ch, _("Speedup, paper formula"), v1, d1);
-  draw_card_wrapped (cr, ctx, x, y + ch + gap, cw, ch, _("Speedup, every pass timed"),
-                     timed ? v2 : "–", timed ? d2 : _("The estimator refused the scenario."));
-  draw_card_wrapped (cr, ctx, x + cw + gap, y + ch + gap, cw, ch, _("Best draft length"), v3, d3);
 }
 
 static void
@@ -447,6 +511,10 @@ draw_gamma_plot (cairo_t                  *cr,
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
   double xs[MAX_GAMMA_PLOT], ys[MAX_GAMMA_PLOT];
+  double wanted[G_N_ELEMENTS (alphas) + 1], placed[G_N_ELEMENTS (alphas) + 1];
+  double label_alpha[G_N_ELEMENTS (alphas) + 1];
+  UthRgba label_col[G_N_ELEMENTS (alphas) + 1];
+  guint n_labels = 0;
   UthChartScale ysc;
   UthPlot plot;
   guint a, g;
@@ -461,7 +529,6 @@ draw_gamma_plot (cairo_t                  *cr,
     {
       /* The preset rates, then the reader's own α drawn on top. */
       double alpha = a < G_N_ELEMENTS (alphas) ? alphas[a] : view->alpha;
-      g_autofree char *label = g_strdup_printf ("α = %.2f", alpha);
       UthRgba col;
 
       if (a < G_N_ELEMENTS (alphas) && fabs (alpha - view->alpha) < 1e-9)
@@ -483,10 +550,22 @@ draw_gamma_plot (cairo_t                  *cr,
         }
       uth_draw_set_rgba (cr, &col, 1.0);
       draw_one_line (cr, &plot, xs, ys, MAX_GAMMA_PLOT);
-      uth_draw_text (cr, ctx, a < G_N_ELEMENTS (alphas) ? UTH_FONT_TICK : UTH_FONT_LABEL, label,
-                     plot.left + plot.width + 6 * s,
-                     uth_plot_y (&plot, CLAMP (ys[MAX_GAMMA_PLOT - 1], ysc.min, ysc.max)),
-                     UTH_ANCHOR_W, 0, NULL);
+      wanted[n_labels] = uth_plot_y (&plot, CLAMP (ys[MAX_GAMMA_PLOT - 1], ysc.min, ysc.max));
+      label_alpha[n_labels] = alpha;
+      label_col[n_labels] = col;
+      n_labels++;
+    }
+  /* The line ends' labels spread apart, so close curves (α 0.5 and 0.6) stay readable. */
+  uth_chart_spread_labels (wanted, n_labels, uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.15,
+                           plot.top, plot.top + plot.height, placed);
+  for (a = 0; a < n_labels; a++)
+    {
+      g_autofree char *label = g_strdup_printf ("α = %.2f", label_alpha[a]);
+      gboolean own = a == n_labels - 1;
+
+      uth_draw_set_rgba (cr, &label_col[a], 1.0);
+      uth_draw_text (cr, ctx, own ? UTH_FONT_LABEL : UTH_FONT_TICK, label,
+                     plot.left + plot.width + 6 * s, placed[a], UTH_ANCHOR_W, 0, NULL);
     }
 
   /* The seeded Monte-Carlo run beside the formula, for the reader's α at every γ. */
@@ -669,8 +748,10 @@ draw_batch_plot (cairo_t                  *cr,
     {
       note = g_strdup (_("still pays at batch 1024 here: reading the KV cache, which verifying does not repeat, dominates"));
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, plot.left + 8 * s, plot.top + 4 * s,
-                          plot.width * 0.6);
+      /* Below the break-even line and its label: the curve stays above it here. */
+      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, plot.left + 8 * s,
+                          uth_plot_y (&plot, 1.0) + 10 * s + uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.4,
+                          plot.width * 0.7);
     }
 }
 
@@ -764,7 +845,7 @@ uth_draw_speculative (cairo_t                *cr,
   subtitle = speculative_subtitle (ctx, view, &t);
   y = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
                       subtitle, m, m, width - 2 * m);
-  top_h = (height - y - m) * 0.42;
+  top_h = (height - y - m) * TOP_SHARE;
   draw_passes (cr, ctx, view, m, y, width * 0.56 - m, top_h);
   draw_cards (cr, ctx, view, draft, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
   y += top_h + 24 * s;
@@ -817,6 +898,48 @@ hit_passes (cairo_t                  *cr,
   else
     hit->tooltip = g_markup_printf_escaped (_("<b>Pass %u</b>\n%u of %u drafted tokens accepted, draft %u rejected and the rest discarded; the target adds its own token: %u tokens for one target pass"),
                                             row + 1, k, view->gamma, k + 1, k + 1);
+  return TRUE;
+}
+
+/* A card under the pointer: its formula in full, whatever the card had room for. */
+static gboolean
+hit_cards (const UthFigureContext     *ctx,
+           const UthSpeculativeView   *view,
+           const UthModel             *draft,
+           const UthSpeculativeTiming *t,
+           gboolean                    timed,
+           double                      x0,
+           double                      y0,
+           double                      w,
+           double                      h,
+           double                      x,
+           double                      y,
+           UthFigureHit               *hit)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  const char *labels[N_CARDS];
+  char *values[N_CARDS], *details[N_CARDS];
+  int found = -1;
+  guint i;
+
+  for (i = 0; i < N_CARDS; i++)
+    {
+      double cx, cy, cw, ch;
+
+      card_rect (x0, y0, w, h, s, i, &cx, &cy, &cw, &ch);
+      if (x >= cx && x <= cx + cw && y >= cy && y <= cy + ch)
+        found = (int) i;
+    }
+  if (found < 0)
+    return FALSE;
+  card_texts (ctx, view, draft, t, timed, labels, values, details);
+  hit->index = 300 + found;
+  hit->tooltip = g_markup_printf_escaped ("<b>%s: %s</b>\n%s", labels[found], values[found], details[found]);
+  for (i = 0; i < N_CARDS; i++)
+    {
+      g_free (values[i]);
+      g_free (details[i]);
+    }
   return TRUE;
 }
 
@@ -933,9 +1056,11 @@ uth_draw_speculative_hit (double                  width,
   subtitle = speculative_subtitle (ctx, view, &t);
   top = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
                         subtitle, m, m, width - 2 * m);
-  top_h = (height - top - m) * 0.42;
+  top_h = (height - top - m) * TOP_SHARE;
   y2 = top + top_h + 24 * s;
   found = hit_passes (cr, ctx, view, m, top, width * 0.56 - m, top_h, x, y, hit) ||
+          hit_cards (ctx, view, draft, &t, timed, width * 0.56 + 8 * s, top, width * 0.44 - m - 8 * s,
+                     top_h, x, y, hit) ||
           hit_gamma (cr, ctx, view, timed ? t.c : 0.0, m, y2, width * 0.5 - m - 16 * s,
                      height - m - y2, x, y, hit) ||
           hit_batch (cr, ctx, view, draft, width * 0.5 + 16 * s, y2, width * 0.5 - m - 16 * s,
