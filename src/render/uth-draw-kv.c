@@ -404,7 +404,7 @@ uth_draw_kv_budget (cairo_t                *cr,
   double s = scale_of (ctx);
   UthMemoryBudget b;
   UthMemoryStack st;
-  double bar_y = 40 * s, bar_h = 44 * s, line_x, values[4];
+  double bar_y = 40 * s, bar_h = 44 * s, line_x, values[4], notes_y;
   g_autofree char *heading = NULL, *tot = NULL, *av = NULL, *fit = NULL;
   UthLegendItem legend[4];
   char *labels[4] = { NULL };
@@ -469,7 +469,8 @@ uth_draw_kv_budget (cairo_t                *cr,
   cairo_move_to (cr, MIN (line_x, width - 1.5 * s), bar_y - 10 * s);
   cairo_line_to (cr, MIN (line_x, width - 1.5 * s), bar_y + bar_h + 10 * s);
   cairo_stroke (cr);
-  uth_draw_legend (cr, ctx, legend, 4, 0, bar_y + bar_h + 14 * s, width, TRUE);
+  /* The notes below follow the legend, which wraps into two rows on a narrow figure. */
+  notes_y = bar_y + bar_h + 14 * s + uth_draw_legend (cr, ctx, legend, 4, 0, bar_y + bar_h + 14 * s, width, TRUE) + 4 * s;
   for (guint k = 0; k < G_N_ELEMENTS (labels); k++)
     g_free (labels[k]);
 
@@ -481,8 +482,8 @@ uth_draw_kv_budget (cairo_t                *cr,
     guint64 n = MIN (ctx->input.batch, (guint64) 4096);
     g_autofree guint64 *lengths = g_new (guint64, n);
     UthPaging paging;
-    g_autofree char *l1 = NULL, *l2 = NULL, *pw = NULL, *cw = NULL;
-    double y = height - 50 * s;
+    g_autofree char *l1 = NULL, *l2 = NULL, *pw = NULL, *cw = NULL, *m1 = NULL, *m2 = NULL;
+    double y = notes_y;
 
     for (guint64 i = 0; i < n; i++)
       lengths[i] = ctx->input.context;
@@ -494,7 +495,8 @@ uth_draw_kv_budget (cairo_t                *cr,
     else
       l1 = g_strdup (_("Not even one sequence of this context fits beside the weights."));
     uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-    uth_draw_text (cr, ctx, UTH_FONT_TICK, l1, 0, y, UTH_ANCHOR_SW, width, NULL);
+    m1 = g_markup_escape_text (l1, -1);
+    y += uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, m1, 0, y, width) + 2 * s;
     if (uth_memory_paging (b.kv_bytes_per_token, lengths, n, MAX (max_len, 1), view->block, &paging))
       {
         pw = uth_format_bytes (paging.paged_waste_bytes);
@@ -502,7 +504,8 @@ uth_draw_kv_budget (cairo_t                *cr,
         l2 = g_strdup_printf (_("Reserving %" PRIu64 " tokens per sequence up front wastes %s (%.0f%%); %u-token pages waste %s."),
                               max_len, cw, 100.0 * paging.contiguous_waste_fraction, view->block, pw);
         uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-        uth_draw_text (cr, ctx, UTH_FONT_TICK, l2, 0, height - 14 * s, UTH_ANCHOR_SW, width, NULL);
+        m2 = g_markup_escape_text (l2, -1);
+        uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, m2, 0, y, width);
       }
   }
 }
