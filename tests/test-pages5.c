@@ -39,6 +39,27 @@ find_child (GtkWidget  *root,
   return NULL;
 }
 
+/* Sends a key press to the page's own key controller, as the keyboard would with the focus
+ * on the page (not in a number field). Returns whether the page handled it. */
+static gboolean
+press_key (GtkWidget *page,
+           guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (page);
+  guint i, n = g_list_model_get_n_items (controllers);
+  gboolean handled = FALSE;
+
+  for (i = 0; i < n && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+    }
+  flush_main_loop ();
+  return handled;
+}
+
 /* Shows a page in a window with a scenario, as the app does. */
 static GtkWidget *
 show_page (GType        type,
@@ -319,6 +340,47 @@ test_panel_folds (void)
     }
 }
 
+/* Batching and Speculative Decode play without a mouse: Space plays and stops, Right steps. */
+static void
+test_keys (void)
+{
+  g_autoptr(UthScenario) scenario = uth_scenario_new (NULL);
+  GtkWidget *page;
+  const UthBatchingView *bview;
+  const UthSpeculativeView *sview;
+  GtkWidget *play;
+
+  page = show_page (UTH_TYPE_PAGE_BATCHING, "batching", scenario);
+  wait_batching (UTH_PAGE_BATCHING (page));
+  bview = uth_page_batching_get_view (UTH_PAGE_BATCHING (page));
+  play = find_child (page, "play_button");
+  g_assert_cmpfloat (bview->play_time_s, <, 0);
+  g_assert_true (press_key (page, GDK_KEY_space));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (play)));
+  g_assert_true (press_key (page, GDK_KEY_space));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (play)));
+  g_assert_true (press_key (page, GDK_KEY_Right));
+  g_assert_cmpfloat (bview->play_time_s, >, 0);
+  g_assert_true (press_key (page, GDK_KEY_Home));
+  g_assert_cmpfloat (bview->play_time_s, <, 0);
+  close_page (page);
+
+  page = show_page (UTH_TYPE_PAGE_SPECULATIVE, "speculative", scenario);
+  sview = uth_page_speculative_get_view (UTH_PAGE_SPECULATIVE (page));
+  g_assert_cmpuint (sview->passes, ==, UTH_SPECULATIVE_SHOWN_PASSES);
+  /* Right from the whole picture starts over with the draft's first token. */
+  g_assert_true (press_key (page, GDK_KEY_Right));
+  g_assert_cmpuint (sview->passes, ==, 0);
+  g_assert_cmpuint (sview->drafting, ==, 1);
+  /* Space runs the animation from the start; Space again shows every pass. */
+  g_assert_true (press_key (page, GDK_KEY_space));
+  g_assert_cmpuint (sview->passes, <, UTH_SPECULATIVE_SHOWN_PASSES);
+  g_assert_true (press_key (page, GDK_KEY_space));
+  g_assert_cmpuint (sview->passes, ==, UTH_SPECULATIVE_SHOWN_PASSES);
+  g_assert_false (press_key (page, GDK_KEY_a));
+  close_page (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,5 +391,6 @@ main (int   argc,
   g_test_add_func ("/pages5/speculative", test_speculative);
   g_test_add_func ("/pages5/cost", test_cost);
   g_test_add_func ("/pages5/panel-folds", test_panel_folds);
+  g_test_add_func ("/pages5/keys", test_keys);
   return g_test_run ();
 }

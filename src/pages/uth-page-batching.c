@@ -371,6 +371,38 @@ show_all_clicked_cb (UthPageBatching *self)
   uth_figure_update (self->figure);
 }
 
+/* Space plays and pauses the timelines, Right steps to the next server step, Home shows
+ * everything: the page works without a mouse, like Tiling and Flash Attention. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                UthPageBatching       *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  /* Typing in a number field keeps its keys. */
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)))
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      gtk_toggle_button_set_active (self->play_button, !gtk_toggle_button_get_active (self->play_button));
+      return TRUE;
+    case GDK_KEY_Right:
+      step_clicked_cb (self);
+      return TRUE;
+    case GDK_KEY_Home:
+      show_all_clicked_cb (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* ---- figure ---- */
 
 static void
@@ -491,7 +523,12 @@ uth_page_batching_class_init (UthPageBatchingClass *klass)
 static void
 uth_page_batching_init (UthPageBatching *self)
 {
+  GtkEventController *keys;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   uth_batching_view_init (&self->view, NULL);
   read_config (self, &self->view.config);
   uth_figure_set_page (self->figure, uth_draw_find_page ("batching"));

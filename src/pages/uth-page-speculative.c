@@ -187,6 +187,49 @@ animate_clicked_cb (UthPageSpeculative *self)
   self->animate_id = g_timeout_add ((guint) (350 / uth_page_get_animation_speed ()), animate_cb, self);
 }
 
+/* Space animates the passes (or shows them all at once while they run), Right advances the
+ * animation by one draft step: the page works without a mouse. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                UthPageSpeculative    *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  /* Typing in a number field keeps its keys. */
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)))
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      if (self->animate_id != 0)
+        {
+          g_clear_handle_id (&self->animate_id, g_source_remove);
+          self->view.passes = UTH_SPECULATIVE_SHOWN_PASSES;
+          self->view.drafting = 0;
+          uth_figure_update (self->figure);
+        }
+      else
+        animate_clicked_cb (self);
+      return TRUE;
+    case GDK_KEY_Right:
+      g_clear_handle_id (&self->animate_id, g_source_remove);
+      if (self->view.passes >= UTH_SPECULATIVE_SHOWN_PASSES)
+        {
+          self->view.passes = 0;
+          self->view.drafting = 0;
+        }
+      animate_cb (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 figure_context_cb (UthFigure        *figure,
                    UthFigureContext *ctx,
@@ -279,7 +322,12 @@ uth_page_speculative_class_init (UthPageSpeculativeClass *klass)
 static void
 uth_page_speculative_init (UthPageSpeculative *self)
 {
+  GtkEventController *keys;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   self->view.alpha = 0.8;
   self->view.gamma = 4;
   self->view.seed = 1;
