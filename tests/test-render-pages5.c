@@ -309,6 +309,25 @@ test_speculative_hit (Fixture       *f,
     }
 }
 
+/* A target that does not fit its GPUs (Llama 3.1 405B, 810 GB of bf16 weights, on one 80 GB
+ * H100) is still timed, but the figure says so instead of showing speedups as if it ran. */
+static void
+test_speculative_does_not_fit (Fixture       *f,
+                               gconstpointer  data)
+{
+  UthEstimate e;
+  g_autoptr(GBytes) a = NULL, b = NULL;
+
+  set_scenario (f, "llama-3.1-405b", "h100-sxm", 1);
+  g_assert_cmpint (uth_estimate (&f->ctx.input, &e), ==, UTH_ESTIMATE_OK);
+  g_assert_false (e.fits);
+  a = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  f->ctx.estimate = &e;
+  b = pixels (uth_draw_speculative, &f->ctx, 1200, 750);
+  g_assert_false (g_bytes_equal (a, b));
+  f->ctx.estimate = NULL;
+}
+
 /* Every GPU of the catalog is compared, cheapest first, set-ups that do not fit last; Llama
  * 3 70B in bf16 (141 GB) needs two or more GPUs of 80 GB. */
 static void
@@ -528,6 +547,7 @@ main (int   argc,
   ADD ("/render-pages5/cost/hit", test_cost_hit);
   ADD ("/render-pages5/batching/hit", test_batching_hit);
   ADD ("/render-pages5/speculative/hit", test_speculative_hit);
+  ADD ("/render-pages5/speculative/does-not-fit", test_speculative_does_not_fit);
 #undef ADD
   return g_test_run ();
 }

@@ -820,6 +820,17 @@ speculative_subtitle (const UthFigureContext   *ctx,
       g_free (subtitle);
       subtitle = warned;
     }
+  if (ctx->estimate != NULL && !ctx->estimate->fits)
+    {
+      g_autofree char *need = uth_format_bytes (ctx->estimate->total_memory_bytes);
+      g_autofree char *have = uth_format_bytes (ctx->estimate->gpu_memory_bytes);
+      /* Translators: appended to the subtitle when the target does not fit the GPUs. */
+      char *warned = g_strdup_printf (_("%s · the target needs %s but the GPUs hold %s: the times below assume it fitted"),
+                                      subtitle, need, have);
+
+      g_free (subtitle);
+      subtitle = warned;
+    }
   return subtitle;
 }
 
