@@ -274,6 +274,24 @@ print_stats_row (const char       *what,
   return pass;
 }
 
+/* Other processes competing for the CPUs stretch wall-clock figures: say how busy it was. */
+static void
+print_load (void)
+{
+  g_autofree char *text = NULL;
+  double load1 = -1.0;
+
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    load1 = g_ascii_strtod (text, NULL);
+  if (load1 < 0.0)
+    return;
+  if (load1 > 0.5 * g_get_num_processors ())
+    g_print (_("Load average over the last minute: %.2f on %u CPUs; the machine was busy, so the wall-clock figures are inflated.\n"),
+             load1, g_get_num_processors ());
+  else
+    g_print (_("Load average over the last minute: %.2f on %u CPUs.\n"), load1, g_get_num_processors ());
+}
+
 static void
 print_header (const BenchPlan *plan)
 {
@@ -445,6 +463,7 @@ print_text (const BenchResults   *results,
   g_print ("\n");
   g_print (_("%u of %u figures within budget; pages drawn at %d×%d onto a Cairo image surface.\n"),
            n_pass, n_figures, BENCH_WIDTH, BENCH_HEIGHT);
+  print_load ();
 }
 
 int
