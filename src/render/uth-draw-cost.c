@@ -186,8 +186,22 @@ draw_stacked (cairo_t                *cr,
       cairo_move_to (cr, tx, y - 6 * s);
       cairo_line_to (cr, tx, y + bar_h + 6 * s);
       cairo_stroke (cr);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, total_label, tx - 6 * s, y + bar_h / 2,
-                     UTH_ANCHOR_E, 0, NULL);
+      {
+        double tw, th, lx;
+        gboolean left;
+
+        /* Left of the line where it fits, else right of it (a model far too big for the
+         * GPUs puts the line near the bar's start, and the label was cut off); on a
+         * background patch, as it lies over the bar's colours. */
+        uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, total_label, &tw, &th);
+        left = tx - 6 * s - tw - 8 * s >= x;
+        lx = left ? tx - 6 * s - tw : tx + 6 * s;
+        uth_draw_set_color (cr, ctx, UTH_COLOR_BACKGROUND);
+        uth_draw_rounded_rect (cr, lx - 4 * s, y + bar_h / 2 - th / 2 - 2 * s, tw + 8 * s, th + 4 * s, 4 * s);
+        cairo_fill (cr);
+        uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+        uth_draw_text (cr, ctx, UTH_FONT_LABEL, total_label, lx, y + bar_h / 2, UTH_ANCHOR_W, 0, NULL);
+      }
     }
   y += bar_h + 6 * s;
   y += uth_draw_legend (cr, ctx, items, n, x, y, w, TRUE);
