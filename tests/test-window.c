@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "pages/uth-page.h"
 #include "pages/uth-page-layer.h"
@@ -214,6 +215,46 @@ test_scenario_panel (void)
   g_assert_finalize_object (panel);
 }
 
+/* A typed value out of range or not a number says what is wrong under the entry (not only by
+ * a red field), and a good value takes the message away. */
+static void
+test_slider_error (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *slider = uth_log_slider_new (1, 4096);
+  GtkWidget *entry = NULL, *child;
+  GtkPopover *popover = NULL;
+
+  gtk_window_set_child (GTK_WINDOW (window), slider);
+  gtk_window_present (GTK_WINDOW (window));
+  flush_main_loop ();
+  for (child = gtk_widget_get_first_child (slider); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_ENTRY (child))
+      entry = child;
+  g_assert_nonnull (entry);
+  for (child = gtk_widget_get_first_child (entry); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      popover = GTK_POPOVER (child);
+  g_assert_nonnull (popover);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1e30");
+  g_signal_emit_by_name (entry, "activate");
+  flush_main_loop ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_popover_get_child (popover))), "4096"));
+  g_assert_cmpuint (uth_log_slider_get_value (UTH_LOG_SLIDER (slider)), ==, 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "64");
+  g_signal_emit_by_name (entry, "activate");
+  flush_main_loop ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpuint (uth_log_slider_get_value (UTH_LOG_SLIDER (slider)), ==, 64);
+  gtk_window_destroy (GTK_WINDOW (window));
+  flush_main_loop ();
+}
+
 /* Clicking a layer on the Model page opens the Layer page on it. */
 static void
 test_model_opens_layer (void)
@@ -316,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/window/finalize-pages", test_finalize_pages);
   g_test_add_func ("/window/finalize-widgets", test_finalize_widgets);
   g_test_add_func ("/window/scenario-panel", test_scenario_panel);
+  g_test_add_func ("/window/slider-error", test_slider_error);
   g_test_add_func ("/window/model-opens-layer", test_model_opens_layer);
   g_test_add_func ("/window/layer-follows-scenario", test_layer_follows_scenario);
   return g_test_run ();

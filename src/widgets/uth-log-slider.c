@@ -16,6 +16,8 @@ struct _UthLogSlider
 
   GtkScale  *scale;
   GtkEntry  *entry;
+  GtkPopover *error_popover;   /* says what was wrong with a typed value, under the entry */
+  GtkLabel  *error_label;
   guint64    value;
   guint64    minimum;
   guint64    maximum;
@@ -87,6 +89,9 @@ sync_widgets (UthLogSlider *self)
   gtk_range_set_value (GTK_RANGE (self->scale), log2 ((double) self->value));
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
   gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_STATE_INVALID);
+  if (self->error_popover != NULL)
+    gtk_popover_popdown (self->error_popover);
   self->updating = FALSE;
 }
 
@@ -134,7 +139,12 @@ entry_activate_cb (GtkEntry     *entry,
                                               self->minimum, self->maximum);
 
       gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (entry), tip);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID,
+                                   GTK_ACCESSIBLE_INVALID_TRUE, -1);
+      /* Said where the reader looks, not only in a tooltip: a red field alone does not
+       * tell what is wrong. The focus stays in the entry to correct it. */
+      gtk_label_set_text (self->error_label, tip);
+      gtk_popover_popup (self->error_popover);
     }
 }
 
@@ -157,10 +167,14 @@ uth_log_slider_dispose (GObject *object)
 
   if (self->scale != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->scale));
+  if (self->error_popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->error_popover));
   if (self->entry != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->entry));
   self->scale = NULL;
   self->entry = NULL;
+  self->error_popover = NULL;
+  self->error_label = NULL;
   G_OBJECT_CLASS (uth_log_slider_parent_class)->dispose (object);
 }
 
@@ -243,6 +257,16 @@ uth_log_slider_init (UthLogSlider *self)
   gtk_entry_set_input_purpose (self->entry, GTK_INPUT_PURPOSE_DIGITS);
   gtk_widget_set_parent (GTK_WIDGET (self->entry), GTK_WIDGET (self));
   g_signal_connect (self->entry, "activate", G_CALLBACK (entry_activate_cb), self);
+
+  self->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_label_set_max_width_chars (self->error_label, 32);
+  self->error_popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->error_popover, GTK_WIDGET (self->error_label));
+  gtk_popover_set_autohide (self->error_popover, FALSE);
+  gtk_popover_set_position (self->error_popover, GTK_POS_BOTTOM);
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_popover), "error");
+  gtk_widget_set_parent (GTK_WIDGET (self->error_popover), GTK_WIDGET (self->entry));
   g_signal_connect (focus, "leave", G_CALLBACK (entry_focus_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->entry), focus);
   sync_widgets (self);
