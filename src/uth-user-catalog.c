@@ -105,6 +105,21 @@ write_catalog (GFile           *dir,
       return FALSE;
     }
   data = catalog_to_data (kind, entries, &length);
+  /* The previous version kept as <file>.bak first (as uth_catalog_save_user_entry does), so
+   * a mistaken save or removal can be undone by hand. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *backup = g_strconcat (path, ".bak", NULL);
+      g_autoptr(GFile) backup_file = g_file_new_for_path (backup);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!g_file_copy (file, backup_file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+        {
+          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                       _("%s: cannot keep the previous version: %s"), backup, local_error->message);
+          return FALSE;
+        }
+    }
   /* Written to a temporary file and renamed over the old one: atomic on POSIX. */
   return g_file_set_contents_full (path, data, (gssize) length,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);

@@ -139,6 +139,17 @@ test_replace_by_id (Fixture       *f,
   uth_catalog_load_user_dir (catalog, f->dir, warnings);
   g_assert_cmpfloat (uth_catalog_find_gpu (catalog, "a")->spec.memory_bandwidth, ==, 700e9);
   g_assert_cmpfloat (uth_catalog_find_gpu (catalog, "b")->spec.memory_bandwidth, ==, 600e9);
+
+  /* The version before the last save is kept as gpus.json.bak: "a" at its old bandwidth. */
+  {
+    g_autoptr(GFile) backup = g_file_get_child (f->dir, "gpus.json.bak");
+    g_autoptr(UthCatalog) previous = uth_catalog_new ();
+
+    g_assert_true (uth_catalog_load_file (previous, UTH_CATALOG_GPUS, backup, warnings, &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (uth_catalog_find_gpu (previous, "a")->spec.memory_bandwidth, ==, 500e9);
+    g_assert_nonnull (uth_catalog_find_gpu (previous, "b"));
+  }
 }
 
 static void
