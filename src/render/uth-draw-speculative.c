@@ -739,10 +739,20 @@ draw_batch_plot (cairo_t                  *cr,
       cairo_move_to (cr, px, plot.top);
       cairo_line_to (cr, px, plot.top + plot.height);
       cairo_stroke (cr);
-      note = g_strdup_printf (_("stops paying at batch %llu: the verify pass is compute-bound"),
-                              (unsigned long long) stops);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, note, px - 6 * s, plot.top + 4 * s, UTH_ANCHOR_NE,
-                     px - plot.left - 12 * s, NULL);
+      if (stops <= 1)
+        {
+          /* Slower from batch 1: the draft is too slow against its target (c near 1). */
+          note = g_strdup (_("never pays here: drafting costs more than it saves"));
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, note, px + 6 * s, plot.top + 4 * s, UTH_ANCHOR_NW,
+                         plot.left + plot.width - px - 12 * s, NULL);
+        }
+      else
+        {
+          note = g_strdup_printf (_("stops paying at batch %llu: the verify pass is compute-bound"),
+                                  (unsigned long long) stops);
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, note, px - 6 * s, plot.top + 4 * s, UTH_ANCHOR_NE,
+                         px - plot.left - 12 * s, NULL);
+        }
     }
   else
     {
