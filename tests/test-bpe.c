@@ -365,6 +365,105 @@ test_ignore_merges (void)
   /* "aaaa" is not: merged as before. */
   g_assert_cmpuint (uth_bpe_encode (bpe, "aaaa", 4, ids, 8), ==, 2);
   g_assert_cmpuint (ids[0], ==, 256);
+
+  /* The step-through ends where the encoder does: "aaa aaaa" is [aaa] [Ġ][aa][aa].
+   * Step 1 takes the one whole word "aaa" (before, it merged a+a there and ended with
+   * [aa][a], one token more than the chips above it); step 2 merges a+a twice. */
+  {
+    const char *text = "aaa aaaa";
+    UthBpeStepper *stepper = uth_bpe_stepper_new (bpe, text, strlen (text));
+    UthBpeStep step;
+    size_t n = uth_bpe_encode (bpe, text, strlen (text), ids, 8), i;
+
+    g_assert_cmpuint (n, ==, 4);
+    g_assert_true (uth_bpe_stepper_next (stepper, &step));
+    g_assert_true (step.whole_words);
+    g_assert_cmpuint (step.places, ==, 1);
+    g_assert_cmpuint (uth_bpe_stepper_n_tokens (stepper), ==, 6);
+    g_assert_cmpuint (uth_bpe_stepper_tokens (stepper)[0], ==, 257);
+    g_assert_true (uth_bpe_stepper_next (stepper, &step));
+    g_assert_false (step.whole_words);
+    g_assert_cmpuint (step.result, ==, 256);
+    g_assert_cmpuint (step.places, ==, 2);
+    g_assert_false (uth_bpe_stepper_next (stepper, &step));
+    g_assert_cmpuint (uth_bpe_stepper_n_steps (stepper), ==, 2);
+    g_assert_cmpuint (uth_bpe_stepper_n_tokens (stepper), ==, n);
+    for (i = 0; i < n; i++)
+      g_assert_cmpuint (uth_bpe_stepper_tokens (stepper)[i], ==, ids[i]);
+    check_concatenation (bpe, stepper, text);
+    uth_bpe_stepper_free (stepper);
+  }
+  /* No whole word of two or more bytes: no whole-word step, the merges as without. */
+  {
+    UthBpeStepper *stepper = uth_bpe_stepper_new (bpe, "aaaa", 4);
+    UthBpeStep step;
+
+    g_assert_true (uth_bpe_stepper_next (stepper, &step));
+    g_assert_false (step.whole_words);
+    g_assert_cmpuint (step.result, ==, 256);
+    uth_bpe_stepper_free (stepper);
+  }
+  uth_bpe_free (bpe);
+  vocab_clear (&v);
+}
+
+/* RoBERTa style byte-level add_prefix_space: "hi" is read as " hi", a text that starts
+ * with a space gets no second one (Hugging Face's ByteLevel pre-tokenizer). */
+static void
+test_byte_prefix_space (void)
+{
+  Vocab v;
+  UthBpeSpec spec = { 0 };
+  UthBpe *bpe;
+  guint32 ids[8], id = 256;
+  UthBpeStepper *stepper;
+
+  vocab_init_bytes (&v);
+  g_ptr_array_add (v.tokens, g_strdup ("Ġh"));   /* Ġ is GPT-2's spelling of a space */
+  g_array_append_val (v.ids, id);
+  g_ptr_array_add (v.left, g_strdup ("Ġ"));
+  g_ptr_array_add (v.right, g_strdup ("h"));
+  spec.kind = UTH_BPE_BYTE_LEVEL;
+  spec.split = UTH_BPE_SPLIT_GPT2;
+  spec.tokens = (const char *const *) v.tokens->pdata;
+  spec.ids = (const guint32 *) v.ids->data;
+  spec.n_tokens = v.tokens->len;
+  spec.merge_left = (const char *const *) v.left->pdata;
+  spec.merge_right = (const char *const *) v.right->pdata;
+  spec.n_merges = 1;
+  spec.unk_id = UTH_BPE_NO_TOKEN;
+
+  /* Without: h i. */
+  bpe = uth_bpe_new (&spec, NULL, NULL);
+  g_assert_cmpuint (uth_bpe_text_prefix_length (bpe, "hi", 2), ==, 0);
+  g_assert_cmpuint (uth_bpe_encode (bpe, "hi", 2, ids, 8), ==, 2);
+  g_assert_cmpuint (ids[0], ==, 'h');
+  uth_bpe_free (bpe);
+
+  spec.add_prefix_space = TRUE;
+  bpe = uth_bpe_new (&spec, NULL, NULL);
+  g_assert_cmpuint (uth_bpe_prefix_length (bpe), ==, 0);
+  g_assert_cmpuint (uth_bpe_text_prefix_length (bpe, "hi", 2), ==, 1);
+  g_assert_cmpuint (uth_bpe_text_prefix_length (bpe, " hi", 3), ==, 0);
+  /* With: Ġh i, and " hi" the same (no second space). */
+  g_assert_cmpuint (uth_bpe_encode (bpe, "hi", 2, ids, 8), ==, 2);
+  g_assert_cmpuint (ids[0], ==, 256);
+  g_assert_cmpuint (ids[1], ==, 'i');
+  g_assert_cmpuint (uth_bpe_encode (bpe, " hi", 3, ids, 8), ==, 2);
+  g_assert_cmpuint (ids[0], ==, 256);
+  /* "hi hi": the space joins the first word only, the second has its own: Ġh i Ġh i. */
+  g_assert_cmpuint (uth_bpe_encode (bpe, "hi hi", 5, ids, 8), ==, 4);
+  g_assert_cmpuint (ids[2], ==, 256);
+  /* The empty text stays empty (no lone space token). */
+  g_assert_cmpuint (uth_bpe_text_prefix_length (bpe, "", 0), ==, 0);
+  g_assert_cmpuint (uth_bpe_encode (bpe, "", 0, ids, 8), ==, 0);
+
+  stepper = uth_bpe_stepper_new (bpe, "hi", 2);
+  g_assert_cmpuint (uth_bpe_stepper_n_tokens (stepper), ==, 3);
+  while (uth_bpe_stepper_next (stepper, NULL))
+    ;
+  check_concatenation (bpe, stepper, " hi");
+  uth_bpe_stepper_free (stepper);
   uth_bpe_free (bpe);
   vocab_clear (&v);
 }
@@ -511,6 +610,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bpe/steps", test_steps);
   g_test_add_func ("/bpe/sentencepiece", test_sentencepiece);
   g_test_add_func ("/bpe/ignore-merges", test_ignore_merges);
+  g_test_add_func ("/bpe/byte-prefix-space", test_byte_prefix_space);
   g_test_add_func ("/bpe/errors", test_errors);
   g_test_add_func ("/bpe/train", test_train);
   g_test_add_func ("/bpe/train-round-trip", test_train_round_trip);

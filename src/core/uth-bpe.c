@@ -46,6 +46,10 @@ struct _UthBpeStepper
   const UthBpe *bpe;
   Symbols       symbols;
   size_t        n_steps;
+  /* ignore_merges: the spelled text, and whether the whole-word step is still to come. */
+  uint8_t      *spelled;
+  size_t        spelled_len;
+  bool          whole_pending;
 };
 
 /* GPT-2's table: printable Latin-1 bytes keep their code point, the other 68 bytes are
@@ -384,7 +388,7 @@ uth_bpe_new (const UthBpeSpec *spec,
     return fail (NULL, UTH_BPE_NO_MEMORY, 0, error, error_index);
   bpe->kind = spec->kind;
   bpe->split = spec->kind == UTH_BPE_SENTENCEPIECE ? UTH_BPE_SPLIT_NONE : spec->split;
-  bpe->add_prefix_space = spec->kind == UTH_BPE_SENTENCEPIECE && spec->add_prefix_space;
+  bpe->add_prefix_space = spec->add_prefix_space;
   bpe->byte_fallback = spec->byte_fallback;
   bpe->ignore_merges = spec->ignore_merges;
   bpe->unk_id = spec->unk_id;
@@ -481,7 +485,47 @@ uth_bpe_get_merge (const UthBpe *bpe,
 size_t
 uth_bpe_prefix_length (const UthBpe *bpe)
 {
-  return bpe->add_prefix_space ? 1 : 0;
+  return bpe->add_prefix_space && bpe->kind == UTH_BPE_SENTENCEPIECE ? 1 : 0;
+}
+
+size_t
+uth_bpe_text_prefix_length (const UthBpe *bpe,
+                            const char   *text,
+                            size_t        length)
+{
+  if (!bpe->add_prefix_space)
+    return 0;
+  if (bpe->kind == UTH_BPE_SENTENCEPIECE)
+    return 1;
+  /* Byte-level (RoBERTa style): a space only when the text does not start with one;
+   * none for the empty text, which has no word to put it before. */
+  return length == 0 || text[0] == ' ' ? 0 : 1;
+}
+
+/* The text the tokens spell: the input, or a copy with the prefix space. Returns the
+ * input itself when no space is added (*owned false); NULL when memory runs out. */
+static const uint8_t *
+spelled_text (const UthBpe *bpe,
+              const char   *text,
+              size_t        length,
+              size_t       *spelled_len,
+              bool         *owned)
+{
+  size_t prefix = uth_bpe_text_prefix_length (bpe, text, length);
+  uint8_t *copy;
+
+  *owned = false;
+  *spelled_len = length + prefix;
+  if (prefix == 0)
+    return (const uint8_t *) text;
+  copy = malloc (length + 1);
+  if (copy == NULL)
+    return NULL;
+  copy[0] = ' ';
+  if (length > 0)
+    memcpy (copy + 1, text, length);
+  *owned = true;
+  return copy;
 }
 
 /* Character classes of the split patterns (\s, \p{L}, \p{N} and the rest). Without
@@ -747,29 +791,38 @@ symbols_init (const UthBpe *bpe,
               Symbols      *sym)
 {
   const uint8_t *s = (const uint8_t *) text;
-  size_t i, prefix = uth_bpe_prefix_length (bpe);
+  size_t i, prefix = uth_bpe_text_prefix_length (bpe, text, length);
 
   if (!symbols_alloc (sym, length + prefix))
     return false;
   if (bpe->kind == UTH_BPE_BYTE_LEVEL)
     {
-      size_t *starts = malloc ((length + 1) * sizeof (size_t));
-      size_t n_words, w = 0;
+      /* The words are cut from the spelled text, so a prefix space joins the first word. */
+      size_t spelled_len, n_words, w = 0;
+      bool owned;
+      const uint8_t *spelled = spelled_text (bpe, text, length, &spelled_len, &owned);
+      size_t *starts = malloc ((spelled_len + 1) * sizeof (size_t));
 
-      if (starts == NULL)
+      if (starts == NULL || spelled == NULL)
         {
+          free (starts);
+          if (owned)
+            free ((void *) spelled);
           symbols_clear (sym);
           return false;
         }
-      n_words = uth_bpe_split_words (bpe->split, text, length, starts, length + 1);
-      for (i = 0; i < length; i++)
+      n_words = uth_bpe_split_words (bpe->split, (const char *) spelled, spelled_len, starts,
+                                     spelled_len + 1);
+      for (i = 0; i < spelled_len; i++)
         {
           bool start = w < n_words && starts[w] == i;
           if (start)
             w++;
-          symbols_push (sym, bpe->byte_token[s[i]], i, start);
+          symbols_push (sym, bpe->byte_token[spelled[i]], i, start);
         }
       free (starts);
+      if (owned)
+        free ((void *) spelled);
       return true;
     }
   if (prefix > 0)
@@ -804,6 +857,48 @@ symbols_init (const UthBpe *bpe,
       i += n;
     }
   return true;
+}
+
+/* ignore_merges (Llama 3): every word of several symbols whose bytes are a vocabulary
+ * entry becomes that one token, before any merge. Returns how many words were taken. */
+static size_t
+take_whole_words (const UthBpe  *bpe,
+                  const uint8_t *spelled,
+                  size_t         spelled_len,
+                  Symbols       *sym)
+{
+  size_t w, out = 0, taken = 0;
+
+  for (w = 0; w < sym->n;)
+    {
+      size_t end = w + 1, last;
+      uint32_t whole;
+
+      while (end < sym->n && !sym->word_start[end])
+        end++;
+      last = end < sym->n ? sym->offsets[end] : spelled_len;
+      whole = end - w > 1 ? uth_bpe_lookup (bpe, spelled + sym->offsets[w],
+                                             last - sym->offsets[w])
+                          : UTH_BPE_NO_TOKEN;
+      if (whole != UTH_BPE_NO_TOKEN)
+        {
+          sym->ids[out] = whole;
+          sym->offsets[out] = sym->offsets[w];
+          sym->word_start[out] = sym->word_start[w];
+          out++;
+          taken++;
+        }
+      else
+        for (; w < end; w++, out++)
+          {
+            sym->ids[out] = sym->ids[w];
+            sym->offsets[out] = sym->offsets[w];
+            sym->word_start[out] = sym->word_start[w];
+          }
+      w = end;
+    }
+  sym->n = out;
+  return taken;
 }
 
 /* One merge step over symbols [from, to): the lowest-ranked pair anywhere, merged at
@@ -875,6 +970,21 @@ uth_bpe_encode (const UthBpe *bpe,
 
   if (bpe == NULL || text == NULL || !symbols_init (bpe, text, length, &sym))
     return 0;
+  if (bpe->ignore_merges && bpe->kind == UTH_BPE_BYTE_LEVEL)
+    {
+      size_t spelled_len;
+      bool owned;
+      const uint8_t *spelled = spelled_text (bpe, text, length, &spelled_len, &owned);
+
+      if (spelled == NULL)
+        {
+          symbols_clear (&sym);
+          return 0;
+        }
+      take_whole_words (bpe, spelled, spelled_len, &sym);
+      if (owned)
+        free ((void *) spelled);
+    }
   for (w = 0; w < sym.n;)
     {
       size_t end = w + 1, i;
@@ -882,18 +992,6 @@ uth_bpe_encode (const UthBpe *bpe,
 
       while (end < sym.n && !sym.word_start[end])
         end++;
-      if (bpe->ignore_merges && bpe->kind == UTH_BPE_BYTE_LEVEL)
-        {
-          size_t last = end < sym.n ? sym.offsets[end] : length;
-          uint32_t whole = uth_bpe_lookup (bpe, (const uint8_t *) text + sym.offsets[w],
-                                           last - sym.offsets[w]);
-          if (whole != UTH_BPE_NO_TOKEN)
-            {
-              emit (&n, ids, max_ids, whole);
-              w = end;
-              continue;
-            }
-        }
       /* Merging only shrinks the word; symbols after it stay where they are. */
       {
         size_t to = end;
@@ -923,6 +1021,25 @@ uth_bpe_stepper_new (const UthBpe *bpe,
       free (stepper);
       return NULL;
     }
+  if (bpe->ignore_merges && bpe->kind == UTH_BPE_BYTE_LEVEL)
+    {
+      bool owned;
+      const uint8_t *spelled = spelled_text (bpe, text, length, &stepper->spelled_len, &owned);
+
+      stepper->spelled = malloc (stepper->spelled_len + 1);
+      if (spelled == NULL || stepper->spelled == NULL)
+        {
+          if (owned)
+            free ((void *) spelled);
+          uth_bpe_stepper_free (stepper);
+          return NULL;
+        }
+      if (stepper->spelled_len > 0)
+        memcpy (stepper->spelled, spelled, stepper->spelled_len);
+      if (owned)
+        free ((void *) spelled);
+      stepper->whole_pending = true;
+    }
   return stepper;
 }
 
@@ -932,6 +1049,7 @@ uth_bpe_stepper_free (UthBpeStepper *stepper)
   if (stepper == NULL)
     return;
   symbols_clear (&stepper->symbols);
+  free (stepper->spelled);
   free (stepper);
 }
 
@@ -942,8 +1060,27 @@ uth_bpe_stepper_next (UthBpeStepper *stepper,
   UthBpeStep local;
   size_t to;
 
+  if (step == NULL)
+    step = &local;
+  step->whole_words = false;
+  /* As the encoder: whole words first, in one step of their own (when there are any). */
+  if (stepper->whole_pending)
+    {
+      size_t taken = take_whole_words (stepper->bpe, stepper->spelled, stepper->spelled_len,
+                                       &stepper->symbols);
+      stepper->whole_pending = false;
+      if (taken > 0)
+        {
+          step->whole_words = true;
+          step->rank = SIZE_MAX;
+          step->left = step->right = step->result = UTH_BPE_NO_TOKEN;
+          step->places = taken;
+          stepper->n_steps++;
+          return true;
+        }
+    }
   if (!merge_step (stepper->bpe, &stepper->symbols, 0, stepper->symbols.n,
-                   step != NULL ? step : &local, &to))
+                   step, &to))
     return false;
   stepper->symbols.n = to;
   stepper->n_steps++;

@@ -60,11 +60,12 @@ typedef struct
   const char *const *merge_left;
   const char *const *merge_right;
   size_t             n_merges;
-  /* SentencePiece: put "▁" before the text; fall back to bytes; token for the unknown. */
+  /* Put a space before the text: SentencePiece always ("▁"), byte-level (RoBERTa style)
+   * when the text does not start with one; fall back to bytes; token for the unknown. */
   bool               add_prefix_space;
   bool               byte_fallback;
   /* Llama 3: a word that is itself in the vocabulary is taken whole, without merging
-   * (the step-through still merges, to show how such tokens were built). */
+   * (the step-through does this in its first step, see UthBpeStep.whole_words). */
   bool               ignore_merges;
   uint32_t           unk_id;           /* UTH_BPE_NO_TOKEN when none */
 } UthBpeSpec;
@@ -98,10 +99,15 @@ uint32_t  uth_bpe_lookup          (const UthBpe  *bpe,
                                    const uint8_t *bytes,
                                    size_t         length);
 
-/* The text the tokens spell, byte for byte: the input, with a leading space for
- * SentencePiece with add_prefix_space. Every encoding's token bytes concatenate to it
- * (except unknown characters without byte fallback). */
+/* The text the tokens spell, byte for byte: the input, with a leading space when
+ * add_prefix_space asks for one. Every encoding's token bytes concatenate to it (except
+ * unknown characters without byte fallback). uth_bpe_prefix_length is the SentencePiece
+ * prefix (the same for every text; 0 for byte-level); uth_bpe_text_prefix_length the
+ * prefix of this text (byte-level adds a space only when the text starts without one). */
 size_t    uth_bpe_prefix_length   (const UthBpe *bpe);
+size_t    uth_bpe_text_prefix_length (const UthBpe *bpe,
+                                      const char   *text,
+                                      size_t        length);
 
 /* Encodes text. Writes at most max_ids ids and returns how many the text needs (never
  * more than length + 1), so a second call with enough room completes it. */
@@ -125,7 +131,10 @@ int       uth_bpe_unicode_to_byte (uint32_t code_point);
 
 /* Merging step by step. Each step applies the lowest-ranked merge that occurs anywhere in
  * the text, at every place it occurs (left to right, not overlapping), so the steps show
- * the merges in rank order and end with the same tokens as uth_bpe_encode. */
+ * the merges in rank order and end with the same tokens as uth_bpe_encode. With
+ * ignore_merges (byte-level), the first step instead takes every word that is itself a
+ * vocabulary entry whole, as the encoder does (only when some word of two or more bytes
+ * is). */
 typedef struct _UthBpeStepper UthBpeStepper;
 
 typedef struct
@@ -134,7 +143,9 @@ typedef struct
   uint32_t left;
   uint32_t right;
   uint32_t result;
-  size_t   places;    /* how many times it applied */
+  size_t   places;    /* how many times it applied (whole_words: how many words) */
+  /* ignore_merges' step: words taken whole, no merge (rank SIZE_MAX, ids UTH_BPE_NO_TOKEN). */
+  bool     whole_words;
 } UthBpeStep;
 
 /* NULL when memory runs out. */

@@ -220,17 +220,33 @@ draw_frame (cairo_t                *cr,
   colors = g_new0 (guint, n + 1);
   /* A token made by this frame's merge stands out; the rest alternate two colours. */
   for (i = 0; i < n; i++)
-    colors[i] = (accent && step > 0 && uth_bpe_stepper_tokens (stepper)[i] == last.result) ? 5 : (i % 2 ? 0 : 2);
-  if (accent && step > 0)
+    {
+      guint32 id = uth_bpe_stepper_tokens (stepper)[i];
+      gsize len = 0;
+
+      /* The whole-word step comes first, when every other token is still one byte. */
+      if (last.whole_words)
+        uth_bpe_token_bytes (bpe, id, &len);
+      colors[i] = (accent && step > 0 && (last.whole_words ? len > 1 : id == last.result))
+                  ? 5 : (i % 2 ? 0 : 2);
+    }
+  if (accent && step > 0 && last.whole_words)
+    /* Translators: "Step 1 of 25: 3 words that are whole vocabulary entries taken whole, before any merge (ignore_merges): 40 tokens" */
+    heading = g_strdup_printf (ngettext ("%s: %u word that is a whole vocabulary entry taken whole, before any merge (ignore_merges): %u tokens",
+                                         "%s: %u words that are whole vocabulary entries taken whole, before any merge (ignore_merges): %u tokens",
+                                         last.places),
+                               label, (guint) last.places, n);
+  else if (accent && step > 0)
     {
       g_autofree char *a = uth_tokenizer_describe_token (t->tokenizer, last.left);
       g_autofree char *b = uth_tokenizer_describe_token (t->tokenizer, last.right);
       g_autofree char *c = uth_tokenizer_describe_token (t->tokenizer, last.result);
       /* Translators: "Step 12 of 25: merge “␣t” + “he” → “␣the” (rank 3), at 2 places: 40 tokens" */
-      heading = g_strdup_printf (ngettext ("%s: merge “%s” + “%s” → “%s” (rank %" G_GSIZE_FORMAT "), at %" G_GSIZE_FORMAT " place: %u tokens",
-                                           "%s: merge “%s” + “%s” → “%s” (rank %" G_GSIZE_FORMAT "), at %" G_GSIZE_FORMAT " places: %u tokens",
+      /* %u: xgettext cuts a msgid at G_GSIZE_FORMAT; ranks and places are far below 2^32. */
+      heading = g_strdup_printf (ngettext ("%s: merge “%s” + “%s” → “%s” (rank %u), at %u place: %u tokens",
+                                           "%s: merge “%s” + “%s” → “%s” (rank %u), at %u places: %u tokens",
                                            last.places),
-                                 label, a, b, c, last.rank, last.places, n);
+                                 label, a, b, c, (guint) last.rank, (guint) last.places, n);
     }
   else
     heading = g_strdup_printf (ngettext ("%s: %u token", "%s: %u tokens", n), label, n);
