@@ -176,6 +176,54 @@ test_llama3_split (void)
   assert_ids (b, expect_llama3, 2);
 }
 
+/* The GPT-2 fixture's JSON with one replacement made in it. */
+static GBytes *
+edited_fixture (const char *find,
+                const char *replace)
+{
+  g_autoptr(GBytes) bytes = byte_level_fixture (FALSE, FALSE);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  char *at = strstr (text, find);
+  GString *s = g_string_new (NULL);
+
+  g_assert_nonnull (at);
+  g_string_append_len (s, text, at - text);
+  g_string_append (s, replace);
+  g_string_append (s, at + strlen (find));
+  return g_string_free_to_bytes (s);
+}
+
+/* RoBERTa style: the pre-tokenizer's ByteLevel has add_prefix_space true, so "the" is
+ * read as " the" (258, by the merge " " + "the"). The same flag on the decoder alone (as
+ * in Llama 3's file) adds nothing. */
+static void
+test_byte_prefix_space (void)
+{
+  g_autoptr(GBytes) pre = edited_fixture ("{\"type\":\"ByteLevel\"}",
+                                          "{\"type\":\"ByteLevel\",\"add_prefix_space\":true}");
+  g_autoptr(GBytes) dec = edited_fixture ("{\"pre_tokenizer\"",
+                                          "{\"decoder\":{\"type\":\"ByteLevel\",\"add_prefix_space\":true},\"pre_tokenizer\"");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UthTokenizer) roberta = uth_tokenizer_new_from_bytes (pre, "roberta.json", &error);
+  g_autoptr(UthTokenizer) plain = NULL;
+  g_autoptr(GArray) a = NULL;
+  g_autoptr(GArray) b = NULL;
+  g_autoptr(GArray) c = NULL;
+  const guint32 prefixed[] = { 258, 261 };   /* " the", " cat" */
+  const guint32 bare[] = { 257, 261 };       /* "the", " cat" */
+
+  g_assert_no_error (error);
+  plain = uth_tokenizer_new_from_bytes (dec, "decoder-only.json", &error);
+  g_assert_no_error (error);
+  a = uth_tokenizer_encode (roberta, "the cat", -1);
+  assert_ids (a, prefixed, 2);
+  /* A text that starts with a space gets no second one. */
+  b = uth_tokenizer_encode (roberta, " the cat", -1);
+  assert_ids (b, prefixed, 2);
+  c = uth_tokenizer_encode (plain, "the cat", -1);
+  assert_ids (c, bare, 2);
+}
+
 static GBytes *
 llama2_fixture (void)
 {
@@ -342,6 +390,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tokenizer/byte-level", test_byte_level);
   g_test_add_func ("/tokenizer/llama3-split", test_llama3_split);
+  g_test_add_func ("/tokenizer/byte-prefix-space", test_byte_prefix_space);
   g_test_add_func ("/tokenizer/sentencepiece", test_sentencepiece);
   g_test_add_func ("/tokenizer/errors", test_errors);
   g_test_add_func ("/tokenizer/file", test_file);

@@ -132,8 +132,23 @@ typedef struct
   gboolean byte_level;
   gboolean metaspace;
   gboolean prefix_space;
+  gboolean byte_prefix_space;
   gboolean llama3_digits;
 } Flavour;
+
+/* RoBERTa style: the pre-tokenizer's ByteLevel adds a space before a text that does not
+ * start with one. Only the pre-tokenizer's counts: Llama 3's decoder and post-processor
+ * say add_prefix_space true, but its pre-tokenizer adds nothing. */
+static void
+inspect_byte_prefix (JsonObject *component,
+                     gpointer    data)
+{
+  Flavour *f = data;
+
+  if (g_strcmp0 (member_string (component, "type"), "ByteLevel") == 0 &&
+      member_bool (component, "add_prefix_space"))
+    f->byte_prefix_space = TRUE;
+}
 
 static void
 inspect_component (JsonObject *component,
@@ -333,6 +348,7 @@ tokenizer_from_root (JsonNode    *root,
 
   visit_components (member_object (object, "normalizer"), inspect_component, &f);
   visit_components (member_object (object, "pre_tokenizer"), inspect_component, &f);
+  visit_components (member_object (object, "pre_tokenizer"), inspect_byte_prefix, &f);
   visit_components (member_object (object, "decoder"), inspect_component, &f);
   if (!f.byte_level && !f.metaspace && !member_bool (model, "byte_fallback"))
     {
@@ -360,7 +376,7 @@ tokenizer_from_root (JsonNode    *root,
       spec->merge_left = (const char *const *) r.left->pdata;
       spec->merge_right = (const char *const *) r.right->pdata;
       spec->n_merges = r.left->len;
-      spec->add_prefix_space = f.prefix_space;
+      spec->add_prefix_space = f.byte_level ? f.byte_prefix_space : f.prefix_space;
       spec->byte_fallback = member_bool (model, "byte_fallback");
       spec->ignore_merges = member_bool (model, "ignore_merges");
       spec->unk_id = UTH_BPE_NO_TOKEN;
