@@ -54,9 +54,23 @@ update_formulas (UthPageLayer           *self,
   ridge = uth_format_intensity (uth_roofline_ridge (ctx->input.gpu, ctx->input.activations));
   peak = uth_format_flops_rate (peak_v);
   bw = uth_format_bandwidth (ctx->input.gpu->memory_bandwidth);
-  sub = g_strdup_printf ("%s ÷ %s = %s", peak, bw, ridge);
+  {
+    /* The engine's large-op rates, as the roofline draws them dashed: the ridge the bound
+     * colours follow. */
+    const UthEngine *e = ctx->input.engine;
+    double ce = uth_dtype_bytes (ctx->input.activations) < 2.0 && e->narrow_compute_efficiency > 0.0
+                  ? e->narrow_compute_efficiency : e->compute_efficiency;
+    double ep = peak_v * ce, eb = ctx->input.gpu->memory_bandwidth * e->bandwidth_efficiency;
+    g_autofree char *eps = uth_format_flops_rate (ep);
+    g_autofree char *ebs = uth_format_bandwidth (eb);
+    g_autofree char *ers = uth_format_intensity (eb > 0 ? ep / eb : 0);
+
+    /* Translators: the peak ridge, then the ridge at the rates the engine reaches. */
+    sub = g_strdup_printf (_("peak: %s ÷ %s = %s; reached by the engine: %s ÷ %s = %s"),
+                           peak, bw, ridge, eps, ebs, ers);
+  }
   uth_formula_button_set (self->ridge_button, ridge, _("Ridge point"),
-                          _("ridge = peak FLOP/s ÷ memory bandwidth: below this intensity an op waits on memory"),
+                          _("ridge = FLOP/s ÷ memory bandwidth: below this intensity an op waits on memory. The engine reaches less than the peak of each, which moves the ridge the ops’ colours follow."),
                           sub);
 
   if (uth_workload_validate (ctx->input.model, &w) == UTH_OPS_OK)
