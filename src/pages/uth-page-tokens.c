@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -85,9 +86,9 @@ refresh (UthPageTokens *self)
   if (tok != NULL)
     {
       const UthBpe *bpe = uth_tokenizer_get_bpe (tok);
-      label = g_strdup_printf (_("%s: %u tokens, %" G_GSIZE_FORMAT " merges"),
+      label = g_strdup_printf (_("%s: %u tokens, %" PRIu64 " merges"),
                                uth_tokenizer_is_default (tok) ? _("This app’s vocabulary") : uth_tokenizer_get_name (tok),
-                               uth_bpe_get_vocab_size (bpe), uth_bpe_get_n_merges (bpe));
+                               uth_bpe_get_vocab_size (bpe), (uint64_t) uth_bpe_get_n_merges (bpe));
       gtk_label_set_label (self->tokenizer_label, label);
       update_formula (self, tok);
     }

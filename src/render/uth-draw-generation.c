@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -206,7 +207,7 @@ draw_candidates (cairo_t                 *cr,
         g_string_append_printf (parts, _(", top-k %u"), view->top_k);
       if (view->top_p < 1.0)
         g_string_append_printf (parts, _(", top-p %.2f"), view->top_p);
-      g_string_append_printf (parts, _(", then a random draw (seed %" G_GUINT64_FORMAT ")"), view->seed);
+      g_string_append_printf (parts, _(", then a random draw (seed %" PRIu64 ")"), (uint64_t) view->seed);
     }
   /* Translators: the last %s says how much context the counting model could use */
   rule = g_strdup_printf (_("Rule: %s. %u tokens keep a chance. %s"), parts->str, run->kept,
@@ -360,8 +361,8 @@ draw_timeline (cairo_t                *cr,
   if (ctx->estimate != NULL)
     {
       g_autofree char *sp = uth_format_seconds (ctx->estimate->prefill_seconds);
-      g_autofree char *cmp = g_strdup_printf (_("%s For comparison, the scenario’s %" G_GUINT64_FORMAT "-token prompt: prefill %s, %s."),
-                                              tot, ctx->input.prompt, sp, bound_label (ctx->estimate->prefill_bound));
+      g_autofree char *cmp = g_strdup_printf (_("%s For comparison, the scenario’s %" PRIu64 "-token prompt: prefill %s, %s."),
+                                              tot, (uint64_t) ctx->input.prompt, sp, bound_label (ctx->estimate->prefill_bound));
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, cmp, r.x + 16 * s, y + 48 * s, UTH_ANCHOR_NW, w, NULL);
     }

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -300,8 +301,21 @@ draw_detail (cairo_t                *cr,
       g_string_append_printf (text, _("\n\nMade by the op “%s”: %s, moving %s (of which weights %s), %s."),
                               op->id, fl, by, wb, ai);
       if (op->kind == UTH_OP_GEMM || op->kind == UTH_OP_ATTN_MATMUL)
-        g_string_append_printf (text, _(" A matrix product (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") · (%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT "), %" G_GUINT64_FORMAT " times: 2·m·k·n FLOPs each."),
-                                op->m, op->k, op->k, op->n, op->count);
+        {
+          double full = 2.0 * (double) op->m * (double) op->k * (double) op->n * (double) op->count;
+
+          g_string_append_printf (text, _(" A matrix product (%" PRIu64 " × %" PRIu64 ") · (%" PRIu64 " × %" PRIu64 "), %" PRIu64 " times: 2·m·k·n FLOPs each."),
+                                  (uint64_t) op->m, (uint64_t) op->k, (uint64_t) op->k,
+                                  (uint64_t) op->n, (uint64_t) op->count);
+          /* The causal mask: a query meets only the keys at or before it, and the op counts
+           * only those pairs; without saying so the total reads as half of 2·m·k·n. */
+          if (op->kind == UTH_OP_ATTN_MATMUL && op->flops < 0.99 * full)
+            {
+              g_autofree char *all = uth_format_flops (full);
+              g_string_append_printf (text, _(" The causal mask skips the pairs where a key comes after its query: %s counted of the %s the full product would take."),
+                                      fl, all);
+            }
+        }
     }
   uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, text->str, x, y, w);
   g_string_free (text, TRUE);
@@ -318,10 +332,11 @@ draw_header (cairo_t                *cr,
 
   if (model == NULL)
     return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors"), _("Choose a model."), m, m, width - 2 * m);
-  sub = g_strdup_printf (_("%s, %s: batch B = %" G_GUINT64_FORMAT ", new tokens S = %" G_GUINT64_FORMAT ", cached tokens C = %" G_GUINT64_FORMAT ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u, V = %u. Click a shape for the op that made it."),
+  sub = g_strdup_printf (_("%s, %s: batch B = %" PRIu64 ", new tokens S = %" PRIu64 ", cached tokens C = %" PRIu64 ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u, V = %u. Click a shape for the op that made it."),
                          ctx->model != NULL ? ctx->model->name : "", ctx->phase == 1 ? _("decode") : _("prefill"),
-                         MAX (ctx->input.batch, 1), ctx->phase == 1 ? (guint64) 1 : MAX (ctx->input.prompt, 1),
-                         ctx->phase == 1 ? MAX (ctx->input.context, 1) : MAX (ctx->input.prompt, 1),
+                         (uint64_t) MAX (ctx->input.batch, 1),
+                         (uint64_t) (ctx->phase == 1 ? (guint64) 1 : MAX (ctx->input.prompt, 1)),
+                         (uint64_t) (ctx->phase == 1 ? MAX (ctx->input.context, 1) : MAX (ctx->input.prompt, 1)),
                          model->hidden, model->heads, model->kv_heads, model->head_dim,
                          model->ffn > 0 ? model->ffn : model->expert_ffn, model->vocab);
   return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors, symbolic and in numbers"), sub, m, m, width - 2 * m);

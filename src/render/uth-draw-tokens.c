@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "render/uth-draw-fundamentals.h"
@@ -134,8 +135,8 @@ draw_cards (cairo_t                *cr,
   guint n = t->ids->len;
   g_autofree char *n_str = uth_format_count (n);
   g_autofree char *chars_str = uth_format_count ((double) chars);
-  g_autofree char *bytes_str = g_strdup_printf (ngettext ("%" G_GSIZE_FORMAT " byte of UTF-8",
-                                                          "%" G_GSIZE_FORMAT " bytes of UTF-8", bytes), bytes);
+  g_autofree char *bytes_str = g_strdup_printf (ngettext ("%" PRIu64 " byte of UTF-8",
+                                                          "%" PRIu64 " bytes of UTF-8", bytes), (uint64_t) bytes);
   g_autofree char *ratio = n > 0 ? uth_format_number ((double) chars / n) : g_strdup ("–");
   g_autofree char *cost = NULL;
   g_autofree char *cost_detail = NULL;
