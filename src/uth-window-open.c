@@ -351,6 +351,23 @@ use_model (UthWindow    *self,
   show_toast (self, toast);
 }
 
+/* gtk_window_destroy () takes a window out of the toplevels; it lives on while the task
+ * holds it. */
+static gboolean
+is_open (UthWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (window == (GObject *) self)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 inspect_done_cb (GObject      *source,
                  GAsyncResult *result,
@@ -364,8 +381,7 @@ inspect_done_cb (GObject      *source,
   UthModelFile *f = g_task_propagate_pointer (task, &error);
 
   /* A newer open replaced this one: its result is of no interest. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      || g_task_get_cancellable (task) != state->cancellable)
+  if (g_task_get_cancellable (task) != state->cancellable)
     {
       g_clear_pointer (&f, uth_model_file_free);
       return;
@@ -374,6 +390,12 @@ inspect_done_cb (GObject      *source,
   if (state->progress != NULL)
     adw_toast_dismiss (state->progress);
   g_clear_object (&state->progress);
+  /* The window was closed while the file was read: nothing to show it in. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !is_open (self))
+    {
+      g_clear_pointer (&f, uth_model_file_free);
+      return;
+    }
 
   if (f == NULL)
     {
@@ -433,7 +455,6 @@ uth_window_open_file (UthWindow *self,
   state->progress = adw_toast_new ("");
   adw_toast_set_custom_title (state->progress, box);
   adw_toast_set_timeout (state->progress, 0);
-  adw_toast_set_priority (state->progress, ADW_TOAST_PRIORITY_HIGH);
   show_toast (self, g_object_ref (state->progress));
 
   task = g_task_new (self, state->cancellable, inspect_done_cb, NULL);
@@ -616,6 +637,15 @@ drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
+static void
+window_destroy_cb (UthWindow *self)
+{
+  OpenState *state = g_object_get_data (G_OBJECT (self), STATE_KEY);
+
+  if (state != NULL && state->cancellable != NULL)
+    g_cancellable_cancel (state->cancellable);
+}
+
 void
 uth_window_open_init (UthWindow *self)
 {
@@ -628,6 +658,7 @@ uth_window_open_init (UthWindow *self)
   gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
   g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
 }
 
 void

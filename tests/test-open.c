@@ -233,6 +233,90 @@ test_no_spec (void)
   close_window (window);
 }
 
+/* The drop target takes a file list (a file manager) or a single file. */
+static gboolean
+drop_on (UthWindow    *window,
+         const GValue *value)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_signal_emit_by_name (controller, "drop", value, 10.0, 10.0, &handled);
+          return handled;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_drop (void)
+{
+  UthWindow *window = new_window ();
+  UthScenario *scenario = uth_window_get_scenario (window);
+  g_autoptr(GFile) file = write_fixture ("dropped-llama", "config.json", tiny_llama);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autoptr(GFile) other = write_fixture ("dropped-folder", "config.json", tiny_llama);
+  g_autoptr(GFile) other_folder = g_file_get_parent (other);
+  GFile *files[] = { file };
+  GValue list = G_VALUE_INIT;
+  GValue single = G_VALUE_INIT;
+
+  g_value_init (&list, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&list, gdk_file_list_new_from_array (files, G_N_ELEMENTS (files)));
+  g_assert_true (drop_on (window, &list));
+  wait_for_open (window);
+  g_assert_cmpstr (uth_scenario_get_model_id (scenario), ==, "file:dropped-llama");
+  g_value_unset (&list);
+
+  g_value_init (&single, G_TYPE_FILE);
+  g_value_set_object (&single, other_folder);
+  g_assert_true (drop_on (window, &single));
+  wait_for_open (window);
+  g_assert_cmpstr (uth_scenario_get_model_id (scenario), ==, "file:dropped-folder");
+  g_value_unset (&single);
+  g_assert_nonnull (folder);
+  close_window (window);
+}
+
+/* A second open while the first still runs replaces it: only the second's result counts
+ * (the first, a broken file, would otherwise leave an error and a dialog). */
+static void
+test_replace_running (void)
+{
+  UthWindow *window = new_window ();
+  UthScenario *scenario = uth_window_get_scenario (window);
+  g_autoptr(GFile) broken = write_fixture ("broken-first", "config.json", "{ \"model_type\": ");
+  g_autoptr(GFile) good = write_fixture ("second-llama", "config.json", tiny_llama);
+
+  uth_window_open_file (window, broken);
+  uth_window_open_file (window, good);
+  wait_for_open (window);
+  g_assert_null (uth_window_open_get_last_error (window));
+  g_assert_cmpstr (uth_scenario_get_model_id (scenario), ==, "file:second-llama");
+  g_assert_cmpuint (close_dialogs (), ==, 0);
+  close_window (window);
+}
+
+/* Closing the window while a file is read cancels the read: no dialog, the window goes. */
+static void
+test_close_while_reading (void)
+{
+  UthWindow *window = new_window ();
+  g_autoptr(GFile) broken = write_fixture ("broken-closed", "config.json", "{ \"model_type\": ");
+
+  uth_window_open_file (window, broken);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_for_open (window);
+  g_assert_cmpuint (close_dialogs (), ==, 0);
+  g_assert_finalize_object (window);
+}
+
 static void
 test_save (void)
 {
@@ -321,6 +405,9 @@ main (int   argc,
   g_test_add_func ("/open/folder", test_folder);
   g_test_add_func ("/open/corrupt", test_corrupt);
   g_test_add_func ("/open/no-spec", test_no_spec);
+  g_test_add_func ("/open/drop", test_drop);
+  g_test_add_func ("/open/replace-running", test_replace_running);
+  g_test_add_func ("/open/close-while-reading", test_close_while_reading);
   g_test_add_func ("/open/save", test_save);
   status = g_test_run ();
   remove_tree (tmp_root);
