@@ -300,6 +300,36 @@ test_steps (Fixture       *f,
   g_assert_false (g_bytes_equal (a, b));
 }
 
+/* A text longer than UTH_ATTENTION_MAX_TOKENS is cut, and the figure says by how much:
+ * two texts that share their first 24 tokens but differ in length draw differently (before,
+ * both drew the same 24 tokens, pixel for pixel, and nothing said the rest was left out). */
+static void
+test_attention_cut (Fixture       *f,
+                    gconstpointer  data)
+{
+  UthTokenizer *tok = uth_tokenizer_get_default ();
+  g_autofree char *eight = NULL;
+  g_autofree char *nine = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  UthFigureContext longer = f->ctx, longest = f->ctx;
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < 8; i++)
+    g_string_append (s, "The model reads the prompt, then writes one token at a time. ");
+  eight = g_strdup (s->str);
+  g_string_append (s, "The model reads the prompt, then writes one token at a time. ");
+  nine = g_string_free (s, FALSE);
+  ids = uth_tokenizer_encode (tok, eight, -1);
+  g_assert_cmpuint (ids->len, >, UTH_ATTENTION_MAX_TOKENS);
+  longer.text = eight;
+  longest.text = nine;
+  a = pixels ("attention", &longer);
+  b = pixels ("attention", &longest);
+  g_assert_false (g_bytes_equal (a, b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -310,5 +340,6 @@ main (int argc, char **argv)
   g_test_add ("/render-pages6/hits", Fixture, NULL, fixture_setup, test_hits, fixture_teardown);
   g_test_add ("/render-pages6/generation-run", Fixture, NULL, fixture_setup, test_generation_run, fixture_teardown);
   g_test_add ("/render-pages6/steps", Fixture, NULL, fixture_setup, test_steps, fixture_teardown);
+  g_test_add ("/render-pages6/attention-cut", Fixture, NULL, fixture_setup, test_attention_cut, fixture_teardown);
   return g_test_run ();
 }

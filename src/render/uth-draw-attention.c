@@ -63,16 +63,24 @@ data_clear (Data *d)
   g_clear_pointer (&d->ids, g_array_unref);
 }
 
+/* The subtitle says when a long text was cut to the first UTH_ATTENTION_MAX_TOKENS tokens:
+ * without it the matrices end mid-sentence and nothing tells why. */
 static double
 draw_header (cairo_t                *cr,
              const UthFigureContext *ctx,
-             double                  width)
+             double                  width,
+             const Data             *d)
 {
   double m = uth_draw_margin (ctx);
+  const char *sub = _("Illustrative: a tiny layer with random weights from a fixed seed (width 32, 4 heads of 8, RoPE). The arithmetic is exact; the patterns are not a trained model’s.");
+  g_autofree char *cut = NULL;
 
+  if (d->ok && d->ids->len > d->att.n)
+    /* Translators: the subtitle, then how many tokens are shown and how many the text has */
+    cut = g_strdup_printf (_("%s Only the first %u of your %u tokens are shown."), sub,
+                           (guint) d->att.n, d->ids->len);
   return uth_draw_title (cr, ctx, _("Attention: each token looks back at the tokens before it"),
-                         _("Illustrative: a tiny layer with random weights from a fixed seed (width 32, 4 heads of 8, RoPE). The arithmetic is exact; the patterns are not a trained model’s."),
-                         m, m, width - 2 * m);
+                         cut != NULL ? cut : sub, m, m, width - 2 * m);
 }
 
 static void
@@ -347,8 +355,8 @@ draw_fitted (cairo_t                *cr,
   UthChartRect panel;
 
   uth_draw_background (cr, width, height, ctx);
-  top = draw_header (cr, ctx, width);
   data_init (&d, ctx);
+  top = draw_header (cr, ctx, width, &d);
   if (!d.ok)
     {
       data_clear (&d);
@@ -400,17 +408,18 @@ uth_hit_attention (double                  width,
   Layout l;
   double f = uth_fundamentals_fit (&width, &height);
   cairo_t *cr = uth_fundamentals_scratch ();
-  double top = draw_header (cr, ctx, width);
+  double top;
   const UthChartRect *areas[2];
   gboolean found = FALSE;
   guint n;
 
   x /= f;
   y /= f;
-  cairo_destroy (cr);
   hit->index = -1;
   hit->tooltip = NULL;
   data_init (&d, ctx);
+  top = draw_header (cr, ctx, width, &d);
+  cairo_destroy (cr);
   if (!d.ok)
     {
       data_clear (&d);
