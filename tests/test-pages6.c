@@ -149,8 +149,13 @@ test_tokens (void)
   g_assert_cmpint (view->step, ==, start - 1);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, start - 1);
   /* Space plays; the page stops cleanly when closed while playing. */
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (find_child (page, "play_button"))), ==,
+                   "media-playback-start-symbolic");
   press (page, GDK_KEY_space);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_child (page, "play_button"))));
+  /* While playing, the button shows what a click does: pause. */
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (find_child (page, "play_button"))), ==,
+                   "media-playback-pause-symbolic");
   /* A loaded tokenizer is used until the reader goes back to the app's own. */
   {
     UthTokenizer *own = uth_tokenizer_get_default ();

@@ -35,6 +35,21 @@ uth_fundamentals_entry_to_scenario (UthPage     *page,
   uth_scenario_set_text (scenario, gtk_editable_get_text (entry));
 }
 
+static void
+play_active_cb (GtkToggleButton *button)
+{
+  gtk_button_set_icon_name (GTK_BUTTON (button),
+                            gtk_toggle_button_get_active (button)
+                            ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+}
+
+void
+uth_fundamentals_play_button_init (GtkToggleButton *button)
+{
+  g_signal_connect (button, "notify::active", G_CALLBACK (play_active_cb), NULL);
+  play_active_cb (button);
+}
+
 gboolean
 uth_fundamentals_keys_free (GtkWidget       *page,
                             GdkModifierType  state)

@@ -20,5 +20,8 @@ void     uth_fundamentals_entry_to_scenario   (UthPage     *page,
  * focused text field or spin button. */
 gboolean uth_fundamentals_keys_free           (GtkWidget       *page,
                                                GdkModifierType  state);
+/* Keeps a play toggle's icon saying what a click does: play while stopped, pause while
+ * playing (a pressed ▶ alone does not read as "playing" on a projector). */
+void     uth_fundamentals_play_button_init    (GtkToggleButton *button);
 
 G_END_DECLS

@@ -170,7 +170,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
       if (self->timer != 0)
         g_clear_handle_id (&self->timer, g_source_remove);
       else
-        self->timer = g_timeout_add (400, tick_cb, self);
+        self->timer = g_timeout_add ((guint) (400 / uth_page_get_animation_speed ()), tick_cb, self);
       return TRUE;
     case GDK_KEY_Left:
       step_position (self, -1);
