@@ -598,12 +598,24 @@ draw_utilization (cairo_t                *cr,
     ok[i] = uth_batch_utilization (&ctx->input, (uint64_t) 1 << i, &u[i]);
 
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[0].color);
-  items[0].label = _("Compute: achieved FLOP/s ÷ peak");
+  items[0].label = _("compute: FLOP/s ÷ peak");
   items[0].style = UTH_LEGEND_LINE;
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[1].color);
-  items[1].label = _("Memory: bytes/s ÷ peak bandwidth");
+  items[1].label = _("memory: bytes/s ÷ peak");
   items[1].style = UTH_LEGEND_LINE;
-  h -= uth_draw_legend (cr, ctx, items, 2, x + 118 * s, y + h - 28 * s, w - 118 * s, TRUE);
+  /* One row from the panel's left edge where it fits (two rows squeezed the plot to a
+   * strip at 1280 px); the legend's height is measured, so a second row still fits. */
+  {
+    double lh;
+
+    /* Measured by drawing into a group that is thrown away. */
+    cairo_push_group (cr);
+    lh = uth_draw_legend (cr, ctx, items, 2, x, y, w, TRUE);
+    cairo_pattern_destroy (cairo_pop_group (cr));
+
+    uth_draw_legend (cr, ctx, items, 2, x, y + h - lh, w, TRUE);
+    h -= lh + 4 * s;
+  }
 
   uth_plot_init (&plot, ctx, x, y, w, h - 4 * s, &xs, &ys);
   uth_draw_plot_axes (cr, ctx, &plot, _("Sequences in the batch"), _("Share of peak"),
