@@ -804,11 +804,15 @@ batching_subtitle (const UthFigureContext *ctx,
                    const UthBatchingView  *view)
 {
   if (view->config.arrival == UTH_ARRIVAL_BURST)
-    return g_strdup_printf (_("%s on %u × %s · %u requests all at once · at most %u sequences per batch"),
+    return g_strdup_printf (ngettext ("%s on %u × %s · %u requests all at once · at most %u sequence per batch",
+                                      "%s on %u × %s · %u requests all at once · at most %u sequences per batch",
+                                      view->config.max_batch),
                             ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
                             ctx->gpu != NULL ? ctx->gpu->name : "?", view->config.requests,
                             view->config.max_batch);
-  return g_strdup_printf (_("%s on %u × %s · %u requests at %.3g per second · at most %u sequences per batch"),
+  return g_strdup_printf (ngettext ("%s on %u × %s · %u requests at %.3g per second · at most %u sequence per batch",
+                                    "%s on %u × %s · %u requests at %.3g per second · at most %u sequences per batch",
+                                    view->config.max_batch),
                           ctx->model != NULL ? ctx->model->name : "?", ctx->input.gpus,
                           ctx->gpu != NULL ? ctx->gpu->name : "?", view->config.requests,
                           view->config.arrival_rate, view->config.max_batch);
