@@ -421,8 +421,10 @@ uth_draw_kv_budget (cairo_t                *cr,
   uth_memory_stack (&b, &st);
   tot = uth_format_bytes (b.total);
   av = uth_format_bytes (b.available);
-  heading = g_strdup_printf (b.fits ? _("Memory: %s of %s on %u GPU(s): fits")
-                                    : _("Memory: %s of %s on %u GPU(s): does not fit"),
+  heading = g_strdup_printf (b.fits ? ngettext ("Memory: %s of %s on %u GPU: fits",
+                                              "Memory: %s of %s on %u GPUs: fits", ctx->input.gpus)
+                                    : ngettext ("Memory: %s of %s on %u GPU: does not fit",
+                                                "Memory: %s of %s on %u GPUs: does not fit", ctx->input.gpus),
                              tot, av, ctx->input.gpus);
   uth_draw_set_color (cr, ctx, b.fits ? UTH_COLOR_FOREGROUND : UTH_COLOR_BAD);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
@@ -848,7 +850,9 @@ draw_cards (cairo_t                *cr,
   d0 = g_strdup_printf (_("%" PRIu64 " elements of %s bytes"),
                         uth_model_kv_elements_per_token (model), (ebs = uth_format_number (eb)));
   v1 = uth_format_bytes (b.kv);
-  d1 = g_strdup_printf (_("%" PRIu64 " sequences × %" PRIu64 " tokens"),
+  d1 = g_strdup_printf (ngettext ("%" PRIu64 " sequence × %" PRIu64 " tokens",
+                                  "%" PRIu64 " sequences × %" PRIu64 " tokens",
+                                  (unsigned long) MIN (ctx->input.batch, 1000000)),
                         ctx->input.batch, ctx->input.context);
   v2 = uth_format_bytes (b.total);
   {
