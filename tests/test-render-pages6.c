@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -330,6 +331,84 @@ test_attention_cut (Fixture       *f,
   g_assert_false (g_bytes_equal (a, b));
 }
 
+/* A Llama 3 style tokenizer.json: the 256 bytes, "aa" and "aaa", one merge a + a, and
+ * model.ignore_merges. "aaa" is a vocabulary entry that merging alone never makes. */
+static UthTokenizer *
+ignore_merges_tokenizer (void)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  UthTokenizer *tok;
+  char *data;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pre_tokenizer");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "ByteLevel");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "model");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "BPE");
+  json_builder_set_member_name (b, "ignore_merges");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "vocab");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < 256; i++)
+    {
+      char spelled[8] = { 0 };
+      g_unichar_to_utf8 (uth_bpe_byte_to_unicode ((guint8) i), spelled);
+      json_builder_set_member_name (b, spelled);
+      json_builder_add_int_value (b, i);
+    }
+  json_builder_set_member_name (b, "aa");
+  json_builder_add_int_value (b, 256);
+  json_builder_set_member_name (b, "aaa");
+  json_builder_add_int_value (b, 257);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "merges");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, "a a");
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  data = json_generator_to_data (gen, NULL);
+  bytes = g_bytes_new_take (data, strlen (data));
+  tok = uth_tokenizer_new_from_bytes (bytes, "llama3-like.json", &error);
+  g_assert_no_error (error);
+  return tok;
+}
+
+/* With ignore_merges the step-through's first step takes "aaa" whole, as the encoder does,
+ * and its last frame is the encoder's [aaa][ ][aa][aa] (before: 1 step, ending [aa][a]...). */
+static void
+test_steps_ignore_merges (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(UthTokenizer) tok = ignore_merges_tokenizer ();
+  UthTokensView view = { tok, 1 };
+  UthFigureContext ctx = f->ctx;
+  g_autoptr(GArray) ids = uth_tokenizer_encode (tok, "aaa aaaa", -1);
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+
+  g_assert_cmpuint (ids->len, ==, 4);
+  g_assert_cmpuint (g_array_index (ids, guint32, 0), ==, 257);
+  g_assert_cmpuint (uth_tokens_count_steps (tok, "aaa aaaa"), ==, 2);
+  ctx.text = "aaa aaaa";
+  ctx.page_data = &view;
+  a = pixels ("tokens", &ctx);
+  view.step = 2;
+  b = pixels ("tokens", &ctx);
+  g_assert_false (g_bytes_equal (a, b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -341,5 +420,6 @@ main (int argc, char **argv)
   g_test_add ("/render-pages6/generation-run", Fixture, NULL, fixture_setup, test_generation_run, fixture_teardown);
   g_test_add ("/render-pages6/steps", Fixture, NULL, fixture_setup, test_steps, fixture_teardown);
   g_test_add ("/render-pages6/attention-cut", Fixture, NULL, fixture_setup, test_attention_cut, fixture_teardown);
+  g_test_add ("/render-pages6/steps-ignore-merges", Fixture, NULL, fixture_setup, test_steps_ignore_merges, fixture_teardown);
   return g_test_run ();
 }
