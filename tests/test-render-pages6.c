@@ -12,6 +12,7 @@
 #include "render/uth-draw.h"
 #include "render/uth-draw-attention.h"
 #include "render/uth-draw-embed.h"
+#include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-generation.h"
 #include "render/uth-draw-position.h"
 #include "render/uth-draw-shapes.h"
@@ -126,7 +127,9 @@ test_follow_model (Fixture       *f,
       g_assert_false (g_bytes_equal (a, b));
       set_model (f, "llama-3.1-8b");
     }
-  /* Shapes: prefill and decode differ; an empty text falls back to the default. */
+  /* Shapes: prefill and decode differ. An emptied text field ("") falls back to the
+   * example sentence and says so in the subtitle; no text at all (NULL: the command line
+   * without --text) draws the example without that note. */
   {
     UthFigureContext decode = f->ctx, empty = f->ctx, fallback = f->ctx;
     g_autoptr(GBytes) a = pixels ("shapes", &f->ctx);
@@ -141,7 +144,7 @@ test_follow_model (Fixture       *f,
     fallback.text = NULL;
     c = pixels ("tokens", &empty);
     d = pixels ("tokens", &fallback);
-    g_assert_true (g_bytes_equal (c, d));
+    g_assert_false (g_bytes_equal (c, d));
   }
 }
 
@@ -331,6 +334,31 @@ test_attention_cut (Fixture       *f,
   g_assert_false (g_bytes_equal (a, b));
 }
 
+/* An emptied text field draws the example sentence and says so: before, the figures for ""
+ * and for the example sentence itself were the same pixels, so the figure's 60 characters
+ * and 14 tokens contradicted the empty field. */
+static void
+test_empty_text (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char *const texts[] = { "tokens", "embed", "position", "attention", "softmax", "generation" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      UthFigureContext empty = f->ctx, example = f->ctx;
+      g_autoptr(GBytes) a = NULL;
+      g_autoptr(GBytes) b = NULL;
+
+      g_test_message ("page %s", texts[i]);
+      empty.text = "";
+      example.text = uth_fundamentals_text (&empty);
+      g_assert_cmpstr (example.text, !=, "");
+      a = pixels (texts[i], &empty);
+      b = pixels (texts[i], &example);
+      g_assert_false (g_bytes_equal (a, b));
+    }
+}
+
 /* A Llama 3 style tokenizer.json: the 256 bytes, "aa" and "aaa", one merge a + a, and
  * model.ignore_merges. "aaa" is a vocabulary entry that merging alone never makes. */
 static UthTokenizer *
@@ -420,6 +448,7 @@ main (int argc, char **argv)
   g_test_add ("/render-pages6/generation-run", Fixture, NULL, fixture_setup, test_generation_run, fixture_teardown);
   g_test_add ("/render-pages6/steps", Fixture, NULL, fixture_setup, test_steps, fixture_teardown);
   g_test_add ("/render-pages6/attention-cut", Fixture, NULL, fixture_setup, test_attention_cut, fixture_teardown);
+  g_test_add ("/render-pages6/empty-text", Fixture, NULL, fixture_setup, test_empty_text, fixture_teardown);
   g_test_add ("/render-pages6/steps-ignore-merges", Fixture, NULL, fixture_setup, test_steps_ignore_merges, fixture_teardown);
   return g_test_run ();
 }

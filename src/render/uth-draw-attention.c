@@ -74,13 +74,15 @@ draw_header (cairo_t                *cr,
   double m = uth_draw_margin (ctx);
   const char *sub = _("Illustrative: a tiny layer with random weights from a fixed seed (width 32, 4 heads of 8, RoPE). The arithmetic is exact; the patterns are not a trained model’s.");
   g_autofree char *cut = NULL;
+  g_autofree char *noted = NULL;
 
   if (d->ok && d->ids->len > d->att.n)
     /* Translators: the subtitle, then how many tokens are shown and how many the text has */
     cut = g_strdup_printf (_("%s Only the first %u of your %u tokens are shown."), sub,
                            (guint) d->att.n, d->ids->len);
+  noted = uth_fundamentals_subtitle (ctx, cut != NULL ? cut : sub);
   return uth_draw_title (cr, ctx, _("Attention: each token looks back at the tokens before it"),
-                         cut != NULL ? cut : sub, m, m, width - 2 * m);
+                         noted, m, m, width - 2 * m);
 }
 
 static void

@@ -261,9 +261,11 @@ draw_fitted (cairo_t                *cr,
   ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
   vocab = uth_bpe_get_vocab_size (uth_tokenizer_get_bpe (tok));
   uth_toy_config_init (&config);
-  top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"),
-                        _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."),
-                        m, m, width - 2 * m);
+  {
+    g_autofree char *sub = uth_fundamentals_subtitle (ctx, _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."));
+    top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"), sub,
+                          m, m, width - 2 * m);
+  }
   rows = layout_init (&l, ctx, width, height, top, ids->len);
   uth_draw_panel (cr, ctx, l.panel.x, l.panel.y, l.panel.w, l.panel.h,
                   _("Your tokens, the table, and the rows they pick"));
@@ -336,9 +338,11 @@ uth_hit_embed (double                  width,
     return FALSE;
   ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
   cr = uth_fundamentals_scratch ();
-  top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"),
-                        _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."),
-                        m, m, width - 2 * m);
+  {
+    g_autofree char *sub = uth_fundamentals_subtitle (ctx, _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."));
+    top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"), sub,
+                          m, m, width - 2 * m);
+  }
   cairo_destroy (cr);
   rows = layout_init (&l, ctx, width, height, top, ids->len);
   if (y < l.chips.y || (x >= l.table.x && x < l.picked.x) || x < l.chips.x ||

@@ -16,6 +16,25 @@ uth_fundamentals_text (const UthFigureContext *ctx)
   return _(UTH_DEFAULT_TEXT);
 }
 
+char *
+uth_fundamentals_subtitle (const UthFigureContext *ctx,
+                           const char             *subtitle)
+{
+  /* An empty field still draws the example's numbers (60 characters, 14 tokens): say so,
+   * or the figure contradicts the empty field above it. */
+  if (ctx != NULL && ctx->text != NULL && ctx->text[0] == '\0')
+    {
+      size_t len = strlen (subtitle);
+      g_autofree char *ended = len > 0 && subtitle[len - 1] != '.'
+                               ? g_strconcat (subtitle, ".", NULL) : g_strdup (subtitle);
+
+      /* Translators: a figure's subtitle (ending in a full stop), then the example sentence */
+      return g_strdup_printf (_("%s Your text is empty, so this shows the example sentence: “%s” Type your own in the text field."),
+                              ended, _(UTH_DEFAULT_TEXT));
+    }
+  return g_strdup (subtitle);
+}
+
 double
 uth_fundamentals_scale (const UthFigureContext *ctx)
 {

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* ctx->text, or the translated default when it is NULL or empty. */
 const char *uth_fundamentals_text        (const UthFigureContext *ctx);
 double      uth_fundamentals_scale       (const UthFigureContext *ctx);
+/* A figure's subtitle, plus, when the reader emptied the text field (ctx->text ""), a
+ * sentence saying the figure shows the example sentence instead. Free with g_free. */
+char       *uth_fundamentals_subtitle    (const UthFigureContext *ctx,
+                                          const char             *subtitle);
 /* The figures are laid out for at least UTH_FUNDAMENTALS_MIN_WIDTH pixels: a narrower
  * figure is drawn at that width and scaled down. Returns the factor (<= 1) and turns
  * width and height into the virtual size; hit functions divide x and y by it. */

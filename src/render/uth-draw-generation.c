@@ -390,6 +390,11 @@ draw_fitted (cairo_t                *cr,
                          uth_corpus_model_get_n_words (),
                          ctx->model != NULL ? ctx->model->name : _("no model"),
                          ctx->gpu != NULL ? ctx->gpu->name : _("no GPU"));
+  {
+    char *noted = uth_fundamentals_subtitle (ctx, sub);
+    g_free (sub);
+    sub = noted;
+  }
   top = uth_draw_title (cr, ctx, _("Generation: one token at a time"), sub, m, m, width - 2 * m);
   text_h = MAX ((height - m - top - time_h - 32 * s) * 0.3, 180 * s);
   mid_h = height - m - top - time_h - 32 * s - text_h;

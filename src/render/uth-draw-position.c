@@ -256,6 +256,11 @@ draw_fitted (cairo_t                *cr,
     sub = g_strdup_printf (_("Attention by itself cannot tell word order. Positions are written into the vectors: θ = %s, d = %u. The original transformer added sine waves; Llama, Qwen and Mistral rotate pairs of numbers instead (RoPE)."),
                            theta, view.dims);
   }
+  {
+    char *noted = uth_fundamentals_subtitle (ctx, sub);
+    g_free (sub);
+    sub = noted;
+  }
   top = uth_draw_title (cr, ctx, _("Position: where each token sits"), sub, m, m, width - 2 * m);
   mid = top + (height - m - top) * 0.56;
   draw_heatmap (cr, ctx, &view, tok, ids, (UthChartRect) { m, top, (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });

@@ -230,6 +230,11 @@ draw_fitted (cairo_t                *cr,
     return;
   sub = g_strdup_printf (_("The scores for the token after your text, from a small counting model of this app’s own pages (its logits are the logarithms of its probabilities). Temperature T = %s, top-k %s, top-p %s."),
                          ctx->temperature > 0 ? t : _("0 (greedy)"), k, p);
+  {
+    char *noted = uth_fundamentals_subtitle (ctx, sub);
+    g_free (sub);
+    sub = noted;
+  }
   top = uth_draw_title (cr, ctx, _("Softmax: from logits to probabilities"), sub, m, m, width - 2 * m);
   half = (width - 2 * m - 16 * s) / 2;
   y = uth_draw_panel (cr, ctx, m, top, half, height - m - top - bottom_h - 16 * s,

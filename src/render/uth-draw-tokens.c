@@ -301,6 +301,11 @@ draw_header (cairo_t                *cr,
       g_free (sub);
       sub = longer;
     }
+  {
+    char *noted = uth_fundamentals_subtitle (ctx, sub);
+    g_free (sub);
+    sub = noted;
+  }
   return uth_draw_title (cr, ctx, _("Tokens: how the model reads your text"), sub, m, m,
                          width - 2 * m);
 }
