@@ -276,7 +276,9 @@ draw_steps (cairo_t                *cr,
   double y = uth_draw_panel (cr, ctx, l->steps.x, l->steps.y, l->steps.w, l->steps.h,
                              _("Byte-pair merges, step by step: from raw bytes, the lowest-ranked pair is joined everywhere it occurs"));
   double room = (l->steps.y + l->steps.h - 12 * s - y) / 3 - 8 * s;
-  g_autofree char *middle = g_strdup_printf (_("Step %u of %u"), t->step, t->n_steps);
+  /* "Step 0 of 0" (a text like "a" or "7") says nothing: say why nothing merges. */
+  g_autofree char *middle = t->n_steps == 0 ? g_strdup (_("No merge: no two neighbouring tokens of this text form a pair in the merge list"))
+                                            : g_strdup_printf (_("Step %u of %u"), t->step, t->n_steps);
   g_autofree char *last = g_strdup_printf (_("Step %u, the end (no pair left with a rank)"), t->n_steps);
 
   draw_frame (cr, ctx, t, 0, _("Start, one token per byte"), x, y, w, room, FALSE);
