@@ -130,6 +130,9 @@ draw_cards (cairo_t                *cr,
             const Tokens           *t)
 {
   double w = (l->cards.w - 3 * 16 * l->s) / 4;
+  /* At the figure's narrowest (a 1280 px window with the sidebar) the long notes were cut
+   * with an ellipsis, the output price with them: shorter ones fit. */
+  gboolean narrow = w < 330 * l->s;
   glong chars = g_utf8_strlen (t->text, -1);
   gsize bytes = strlen (t->text);
   guint n = t->ids->len;
@@ -150,7 +153,8 @@ draw_cards (cairo_t                *cr,
 
       cost = uth_format_usd (in);
       /* Translators: %s is a price like "$0.56" */
-      cost_detail = g_strdup_printf (_("read as a prompt; written as output: %s"), out_s);
+      cost_detail = narrow ? g_strdup_printf (_("as output: %s"), out_s)
+                           : g_strdup_printf (_("read as a prompt; written as output: %s"), out_s);
     }
   else
     {
@@ -162,7 +166,8 @@ draw_cards (cairo_t                *cr,
   uth_draw_card (cr, ctx, l->cards.x + (w + 16 * l->s), l->cards.y, w, l->cards.h,
                  _("Characters"), chars_str, bytes_str);
   uth_draw_card (cr, ctx, l->cards.x + 2 * (w + 16 * l->s), l->cards.y, w, l->cards.h,
-                 _("Characters per token"), ratio, _("about 4 for English with a large vocabulary"));
+                 _("Characters per token"), ratio,
+                 narrow ? _("about 4 in English") : _("about 4 for English with a large vocabulary"));
   uth_draw_card (cr, ctx, l->cards.x + 3 * (w + 16 * l->s), l->cards.y, w, l->cards.h,
                  _("A million of these texts cost"), cost, cost_detail);
 }
