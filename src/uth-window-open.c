@@ -411,10 +411,11 @@ inspect_done_cb (GObject      *source,
     use_model (self, state, file, f);
   else
     {
-      g_autofree char *name = display_name (file, f);
+      /* The file's own name: "tokenizer.json" says more here than its folder's. */
+      g_autofree char *base = g_file_get_basename (file);
       g_autofree char *body = summary_text (f);
 
-      show_message (self, name, body);
+      show_message (self, f->title != NULL ? f->title : base, body);
       uth_model_file_free (f);
     }
 }
