@@ -13,9 +13,9 @@ struct _UthPageHome
 {
   UthPage              parent_instance;
 
-  AdwPreferencesGroup *fundamentals_group;
-  AdwPreferencesGroup *performance_group;
-  AdwPreferencesGroup *rules_group;
+  GtkListBox          *fundamentals_list;
+  GtkListBox          *performance_list;
+  GtkListBox          *rules_list;
   GtkWidget           *rules[UTH_N_RULES];
 };
 
@@ -42,10 +42,14 @@ update_rules (UthPageHome *self)
 }
 
 static void
-row_activated_cb (AdwActionRow *row,
-                  UthPageHome  *self)
+row_activated_cb (GtkListBox    *list,
+                  GtkListBoxRow *row,
+                  UthPageHome   *self)
 {
-  uth_page_open_page (UTH_PAGE (self), g_object_get_data (G_OBJECT (row), "page-id"));
+  const char *id = g_object_get_data (G_OBJECT (row), "page-id");
+
+  if (id != NULL)
+    uth_page_open_page (UTH_PAGE (self), id);
 }
 
 static void
@@ -61,6 +65,27 @@ uth_page_home_scenario_changed (UthPage     *page,
   update_rules (UTH_PAGE_HOME (page));
 }
 
+/* One label per row, not wrapping: cheap to measure (issue 10, start-up). */
+static GtkWidget *
+path_row_new (const UthPageFigure *figure,
+              guint                step)
+{
+  g_autofree char *title = g_strdup_printf ("%u. %s", step, _(figure->title));
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_top (label, 14);
+  gtk_widget_set_margin_bottom (label, 14);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_widget_set_tooltip_text (row, _(figure->summary));
+  g_object_set_data (G_OBJECT (row), "page-id", (gpointer) figure->id);
+  return row;
+}
+
 static void
 add_path_rows (UthPageHome *self)
 {
@@ -70,22 +95,11 @@ add_path_rows (UthPageHome *self)
   pages = uth_draw_get_page_figures (&n);
   for (i = 0; i < n; i++)
     {
-      AdwPreferencesGroup *group;
-      GtkWidget *row;
-      g_autofree char *title = NULL;
-
       if (pages[i].path == UTH_PATH_HOME)
         continue;
-      group = pages[i].path == UTH_PATH_FUNDAMENTALS ? self->fundamentals_group : self->performance_group;
-      title = g_strdup_printf ("%u. %s", ++steps[pages[i].path], _(pages[i].title));
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_widget_set_tooltip_text (row, _(pages[i].summary));
-      g_object_set_data (G_OBJECT (row), "page-id", (gpointer) pages[i].id);
-      g_signal_connect (row, "activated", G_CALLBACK (row_activated_cb), self);
-      adw_preferences_group_add (group, row);
+      gtk_list_box_append (pages[i].path == UTH_PATH_FUNDAMENTALS ? self->fundamentals_list
+                                                                  : self->performance_list,
+                           path_row_new (&pages[i], ++steps[pages[i].path]));
     }
 }
 
@@ -96,14 +110,31 @@ add_rule_rows (UthPageHome *self)
 
   for (rule = 0; rule < UTH_N_RULES; rule++)
     {
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+      GtkWidget *name = gtk_label_new (uth_rule_name (rule));
+      GtkWidget *formula = gtk_label_new (uth_rule_formula (rule));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), uth_rule_name (rule));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), uth_rule_formula (rule));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_label_set_xalign (GTK_LABEL (name), 0.0);
+      gtk_label_set_xalign (GTK_LABEL (formula), 0.0);
+      gtk_widget_add_css_class (formula, "dim-label");
+      gtk_widget_add_css_class (formula, "caption");
+      gtk_widget_set_hexpand (text, TRUE);
+      gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (text), name);
+      gtk_box_append (GTK_BOX (text), formula);
       self->rules[rule] = uth_formula_button_new ();
       gtk_widget_set_valign (self->rules[rule], GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->rules[rule]);
-      adw_preferences_group_add (self->rules_group, row);
+      gtk_box_append (GTK_BOX (box), text);
+      gtk_box_append (GTK_BOX (box), self->rules[rule]);
+      gtk_widget_set_margin_top (box, 8);
+      gtk_widget_set_margin_bottom (box, 8);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_list_box_append (self->rules_list, row);
     }
 }
 
@@ -125,9 +156,10 @@ uth_page_home_class_init (UthPageHomeClass *klass)
   page_class->scenario_changed = uth_page_home_scenario_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-home.ui");
-  gtk_widget_class_bind_template_child (widget_class, UthPageHome, fundamentals_group);
-  gtk_widget_class_bind_template_child (widget_class, UthPageHome, performance_group);
-  gtk_widget_class_bind_template_child (widget_class, UthPageHome, rules_group);
+  gtk_widget_class_bind_template_child (widget_class, UthPageHome, fundamentals_list);
+  gtk_widget_class_bind_template_child (widget_class, UthPageHome, performance_list);
+  gtk_widget_class_bind_template_child (widget_class, UthPageHome, rules_list);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
 
 static void
