@@ -259,6 +259,9 @@ draw_detail (cairo_t                *cr,
   double label_w = 90 * s, bar_w = w - label_w - 60 * s;
   GString *sum = g_string_new ("out = ");
   guint shown = 0;
+  /* Rows thinner than a line of text (a long text in a short window) would stack their
+   * labels on top of each other: label every label_step-th row then (all bars stay). */
+  guint label_step = bar_h >= 15 * s ? 1 : (guint) ceil (15 * s / MAX (bar_h, 1e-3));
 
   for (guint j = 0; j <= d->row; j++)
     {
@@ -271,15 +274,17 @@ draw_detail (cairo_t                *cr,
       if (bar_h < 8 * s)
         break;
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, bar_h >= 18 * s ? UTH_FONT_TICK : UTH_FONT_MONO, tj, x + label_w - 6 * s,
-                     by + bar_h / 2, UTH_ANCHOR_E, label_w, NULL);
+      if (j % label_step == 0)
+        uth_draw_text (cr, ctx, bar_h >= 18 * s ? UTH_FONT_TICK : UTH_FONT_MONO, tj, x + label_w - 6 * s,
+                       by + bar_h / 2, UTH_ANCHOR_E, label_w, NULL);
       uth_draw_heat (sqrt (a), &c);
       uth_draw_set_rgba (cr, &c, 1.0);
       cairo_rectangle (cr, x + label_w, by + 2 * s, MAX (a * bar_w, 1), bar_h - 4 * s);
       cairo_fill (cr);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, v, x + label_w + a * bar_w + 4 * s, by + bar_h / 2,
-                     UTH_ANCHOR_W, 0, NULL);
+      if (j % label_step == 0)
+        uth_draw_text (cr, ctx, UTH_FONT_TICK, v, x + label_w + a * bar_w + 4 * s, by + bar_h / 2,
+                       UTH_ANCHOR_W, 0, NULL);
     }
   y += (d->row + 1) * bar_h + 14 * s;
   /* The weighted sum, largest terms first. */
@@ -370,8 +375,17 @@ draw_fitted (cairo_t                *cr,
   left = g_strdup_printf (_("Scores S = QKᵀ / √%u (head %u)"), d.att.head_dim, d.head);
   right = g_strdup (_("Weights A = softmax of each row"));
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, left, l.scores.x, top + 14 * s, UTH_ANCHOR_NW, 0, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, right, l.weights.x, top + 14 * s, UTH_ANCHOR_NW, 0, NULL);
+  /* The headings start above the row labels, not above the matrices: at the figure's
+   * narrowest (1150 px) "Weights A = softmax of each row" ran past the panel's edge into the
+   * detail panel. Each gets its half of the panel at most. */
+  {
+    double half = (panel.w - 32 * s) / 2 - 8 * s;
+
+    uth_draw_text (cr, ctx, UTH_FONT_HEADING, left, l.scores.x - 96 * s, top + 14 * s,
+                   UTH_ANCHOR_NW, half, NULL);
+    uth_draw_text (cr, ctx, UTH_FONT_HEADING, right, l.weights.x - 96 * s, top + 14 * s,
+                   UTH_ANCHOR_NW, half, NULL);
+  }
   draw_matrix (cr, ctx, &d, &l, d.head, &l.scores, FALSE, l.cell, TRUE);
   draw_matrix (cr, ctx, &d, &l, d.head, &l.weights, TRUE, l.cell, TRUE);
   draw_labels (cr, ctx, &d, &l, &l.scores);
