@@ -118,14 +118,16 @@ layout_init (Layout                 *l,
              double                  top)
 {
   double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
-  double col_w = (width - 2 * m) * 0.33;
+  /* The attention column is wider: its row of three (Q, K, V) must hold
+   * "[1, 1024, 32, 128]" each, which at a third of an equal column was cut to "[1, 1024, …". */
+  double col0 = (width - 2 * m) * 0.40, col1 = (width - 2 * m) * 0.28;
 
   l->s = s;
-  l->grid[0] = (UthChartRect) { m, top + 36 * s, col_w, height - m - top - 36 * s };
-  l->grid[1] = (UthChartRect) { m + col_w + 40 * s, top + 36 * s, col_w, height - m - top - 36 * s };
+  l->grid[0] = (UthChartRect) { m, top + 36 * s, col0, height - m - top - 36 * s };
+  l->grid[1] = (UthChartRect) { m + col0 + 40 * s, top + 36 * s, col1, height - m - top - 36 * s };
   l->row_h = l->grid[0].h / 8;
   l->box_h = l->row_h - 18 * s;
-  l->detail = (UthChartRect) { m + 2 * col_w + 80 * s, top, width - 2 * m - 2 * col_w - 80 * s, height - m - top };
+  l->detail = (UthChartRect) { m + col0 + col1 + 80 * s, top, width - 2 * m - col0 - col1 - 80 * s, height - m - top };
 }
 
 static UthChartRect
@@ -177,6 +179,28 @@ layer_ops (const UthFigureContext *ctx,
   return uth_layer_ops (ctx->input.model, &w, 0, ops, UTH_MAX_LAYER_OPS);
 }
 
+/* A shape for a narrow box: as is when it fits in room, else without the spaces. */
+static char *
+fit_shape (cairo_t                *cr,
+           const UthFigureContext *ctx,
+           const char             *shape,
+           double                  room)
+{
+  PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_MONO, shape);
+  int w = 0;
+  GString *compact;
+
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  g_object_unref (layout);
+  if (w <= room)
+    return g_strdup (shape);
+  compact = g_string_new (NULL);
+  for (const char *p = shape; *p != '\0'; p++)
+    if (*p != ' ')
+      g_string_append_c (compact, *p);
+  return g_string_free (compact, FALSE);
+}
+
 static void
 draw_node (cairo_t                *cr,
            const UthFigureContext *ctx,
@@ -192,6 +216,10 @@ draw_node (cairo_t                *cr,
   g_autofree char *num = shape_numeric (n, d, &elements);
   g_autofree char *bytes = uth_format_bytes (elements * uth_dtype_bytes (ctx->input.activations));
   gboolean narrow = n->sub >= 0;
+  /* A short window leaves boxes of about 62 px: three lines at 6/28/48 px ran the numbers
+   * into the box's bottom edge; tighter lines fit them. */
+  gboolean tight = r.h < 70 * s;
+  double y_sym = r.y + (tight ? 23 : 28) * s, y_num = r.y + (tight ? 41 : 48) * s;
   UthRgba c;
 
   uth_draw_categorical (ctx, n->col == 0 ? (n->row >= 3 && n->row <= 5 ? 1 : 0) : 2, &c);
@@ -202,16 +230,25 @@ draw_node (cairo_t                *cr,
   cairo_set_line_width (cr, (selected ? 3.5 : 1.5) * s);
   cairo_stroke (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _(n->name), r.x + 10 * s, r.y + 6 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_MONO, sym, r.x + 10 * s, r.y + 28 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _(n->name), r.x + 10 * s, r.y + (tight ? 4 : 6) * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+  if (narrow)
+    {
+      char *f = fit_shape (cr, ctx, sym, r.w - 20 * s);
+      g_free (sym);
+      sym = f;
+      f = fit_shape (cr, ctx, num, r.w - 20 * s);
+      g_free (num);
+      num = f;
+    }
+  uth_draw_text (cr, ctx, UTH_FONT_MONO, sym, r.x + 10 * s, y_sym, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   if (!narrow)
     {
       g_autofree char *line = g_strdup_printf ("%s  %s", num, bytes);
-      uth_draw_text (cr, ctx, UTH_FONT_MONO, line, r.x + 10 * s, r.y + 48 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_MONO, line, r.x + 10 * s, y_num, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
     }
   else
-    uth_draw_text (cr, ctx, UTH_FONT_MONO, num, r.x + 10 * s, r.y + 48 * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+    uth_draw_text (cr, ctx, UTH_FONT_MONO, num, r.x + 10 * s, y_num, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
 }
 
 static void
@@ -249,8 +286,10 @@ draw_arrows (cairo_t                *cr,
     cairo_line_to (cr, x, y1 - 2 * s);
     cairo_stroke (cr);
     cairo_restore (cr);
-    uth_draw_text (cr, ctx, UTH_FONT_TICK, _("… the other layers, the final norm …"), x + 10 * s,
-                   (y0 + y1) / 2, UTH_ANCHOR_W, l->grid[1].w / 2 - 10 * s, NULL);
+    /* Wrapped, not ellipsized: half a column is too narrow for it on one line. */
+    uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, _("… the other layers, the final norm …"), x + 10 * s,
+                        (y0 + y1) / 2 - uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.2,
+                        l->grid[1].w / 2 - 10 * s);
   }
   /* From the attention residual to the MLP column. */
   {
