@@ -96,7 +96,9 @@ draw_heatmap (cairo_t                *cr,
   }
   axis = g_strdup_printf (_("dimension (d = %u), fast waves left, slow right; a row per position"), v->dims);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, axis, map.x + map.w / 2, map.y + map.h + 22 * s,
+  /* Centred under labels and map together: centred under the map alone, its width of
+   * map + labels ran past the panel's right edge at the figure's minimum size. */
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, axis, map.x + (map.w - label_w) / 2, map.y + map.h + 22 * s,
                  UTH_ANCHOR_N, map.w + label_w, NULL);
 }
 
