@@ -20,6 +20,7 @@ typedef struct
   UthChartRect compare;
   UthChartRect sweep;
   UthChartRect ratio;
+  int          card_cols;
 } PageLayout;
 
 static double
@@ -28,19 +29,77 @@ scale_of (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
-/* Below this size the page's layout gets cramped: draw it at this size, scaled down. */
-#define MIN_PAGE_WIDTH 1400.0
-#define MIN_PAGE_HEIGHT 860.0
+/* The page reflows rather than shrinks: from WIDE_PAGE_WIDTH the five cards stand in one row
+ * and the subtitle on one line; narrower, the cards go in rows of three and two and the
+ * subtitle gets two lines, and the figure asks for more height (the page scrolls). Only
+ * below MIN_PAGE_WIDTH, or when the height is less than the layout needs, is everything
+ * drawn larger and scaled down. */
+#define WIDE_PAGE_WIDTH 1360.0
+#define MIN_PAGE_WIDTH 960.0
+/* Least height of the side-by-side comparison and of the two charts below it at scale 1. */
+#define MIN_UPPER_HEIGHT 320.0
+#define MIN_LOWER_HEIGHT 280.0
+
+static void
+layout_bands (double  width,
+              double  s,
+              double *top,
+              double *cards_h,
+              int    *card_cols)
+{
+  /* (A hair's tolerance: the scaled-down width of the wide layout lands on the threshold.) */
+  gboolean wide = width >= WIDE_PAGE_WIDTH * s - 0.5;
+
+  *card_cols = wide ? 5 : 3;
+  *top = 24 * s + (wide ? 76 : 104) * s;
+  *cards_h = wide ? 104 * s : 2 * 100 * s + 12 * s;
+}
 
 static double
-page_fit (double  width,
-          double  height,
-          double *vw,
-          double *vh)
+min_height_at (double width,
+               double s)
 {
-  double f = MIN (1.0, MIN (width / MIN_PAGE_WIDTH, height / MIN_PAGE_HEIGHT));
+  double top, cards_h;
+  int cols;
 
-  f = MAX (f, 0.05);
+  layout_bands (width, s, &top, &cards_h, &cols);
+  return top + cards_h + 28 * s + (MIN_UPPER_HEIGHT + 28 + MIN_LOWER_HEIGHT) * s + 24 * s;
+}
+
+double
+uth_flash_page_height (double                  width,
+                       const UthFigureContext *ctx)
+{
+  double s = scale_of (ctx);
+
+  return min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s);
+}
+
+double
+uth_flash_page_scale (double                  width,
+                      double                  height,
+                      const UthFigureContext *ctx)
+{
+  double s = scale_of (ctx);
+  /* Full size in the narrow layout when it fits; failing that, whichever of the two
+   * layouts, scaled to fit, comes out larger. */
+  double narrow = MIN (1.0, MIN (width / (MIN_PAGE_WIDTH * s), height / min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s)));
+  double wide = MIN (1.0, MIN (width / (WIDE_PAGE_WIDTH * s), height / min_height_at (WIDE_PAGE_WIDTH * s, s)));
+
+  if (width >= WIDE_PAGE_WIDTH * s)
+    wide = MIN (1.0, height / min_height_at (width, s));
+  return MAX (MAX (narrow, wide), 0.05);
+}
+
+static double
+page_fit (double                  width,
+          double                  height,
+          const UthFigureContext *ctx,
+          double                 *vw,
+          double                 *vh)
+{
+  double f = uth_flash_page_scale (width, height, ctx);
+
   *vw = width / f;
   *vh = height / f;
   return f;
@@ -91,6 +150,7 @@ typedef struct
 {
   double x, y, w, h;        /* panel */
   double bar_w, sq, top;    /* tensor bar width, score square side, top of the tensors */
+  gboolean short_lines;     /* no room for the shapes in the list right of the square */
 } SidePanel;
 
 static void
@@ -106,9 +166,12 @@ side_geometry (double     x,
   p->w = w;
   p->h = h;
   p->top = y + 64 * s;
+  p->bar_w = 26 * s;
   p->sq = MIN (h - 64 * s - 112 * s, w - 4 * 34 * s - 40 * s);
   p->sq = MAX (p->sq, 20 * s);
-  p->bar_w = 26 * s;
+  /* A narrow side (the page at about 1000 px) lists what the memory holds without the
+   * shapes, so the lines right of the square are not cut. */
+  p->short_lines = w - 4 * 34 * s - 40 * s - p->sq < 270 * s;
 }
 
 static void
@@ -279,13 +342,16 @@ draw_standard_side (cairo_t                *cr,
   {
     double turned = pass == UTH_FLASH_PASS_SCORES ? 0.0 : (pass == UTH_FLASH_PASS_SOFTMAX ? within : 1.0);
     double filled = pass == UTH_FLASH_PASS_SCORES ? within : 1.0;
+    /* A small square (a narrow page) names the matrices by their letters alone. */
+    gboolean wide = p->sq >= 170 * s;
 
     uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+
     if (turned * p->sq > 30 * s)
-      uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("P (probabilities)"), sx + p->sq / 2,
+      uth_draw_text (cr, ctx, UTH_FONT_HEADING, wide ? _("P (probabilities)") : "P", sx + p->sq / 2,
                      p->top + p->sq * turned / 2, UTH_ANCHOR_CENTER, p->sq, NULL);
     if ((filled - turned) * p->sq > 30 * s)
-      uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("S (scores)"), sx + p->sq / 2,
+      uth_draw_text (cr, ctx, UTH_FONT_HEADING, wide ? _("S (scores)") : "S", sx + p->sq / 2,
                      p->top + p->sq * (turned + filled) / 2, UTH_ANCHOR_CENTER, p->sq, NULL);
   }
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
@@ -299,8 +365,10 @@ draw_standard_side (cairo_t                *cr,
   {
     double per = f->standard_peak_bytes / (4.0 * n_d + 2.0 * n_n);
     g_autofree char *qkvo = uth_format_bytes (4.0 * n_d * per), *sp = uth_format_bytes (2.0 * n_n * per);
-    g_autofree char *l0 = g_strdup_printf (_("Q, K, V, O: 4 × N × d, %s"), qkvo);
-    g_autofree char *l1 = g_strdup_printf (_("S and P: 2 × N × N, %s"), sp);
+    g_autofree char *l0 = p->short_lines ? g_strdup_printf (_("Q, K, V, O: %s"), qkvo)
+                                         : g_strdup_printf (_("Q, K, V, O: 4 × N × d, %s"), qkvo);
+    g_autofree char *l1 = p->short_lines ? g_strdup_printf (_("S and P: %s"), sp)
+                                         : g_strdup_printf (_("S and P: 2 × N × N, %s"), sp);
     const char *lines[] = { l0, l1 };
 
     draw_holdings (cr, ctx, p, _("In HBM"), lines, 2);
@@ -412,16 +480,19 @@ draw_flash_side (cairo_t                *cr,
   cairo_restore (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("S: never in HBM"),
-                 sx + p->sq / 2, p->top - 4 * s, UTH_ANCHOR_S, p->sq, NULL);
+                 sx + p->sq / 2, p->top - 4 * s, UTH_ANCHOR_S, p->sq + 40 * s, NULL);
 
   draw_counters (cr, ctx, p, read, written, f->standard_bytes, f->flash_peak_bytes);
   {
     double e = view->input.bytes_per_element, d = view->input.head_dim;
     g_autofree char *kv = uth_format_bytes (2.0 * f->bc * d * e), *qo = uth_format_bytes (2.0 * f->br * d * e);
     g_autofree char *sb = uth_format_bytes ((double) f->br * f->bc * e), *m = uth_format_bytes (view->input.sram_bytes);
-    g_autofree char *l0 = g_strdup_printf (_("K, V blocks: 2 × %" PRIu64 " × %u, %s"), f->bc, view->input.head_dim, kv);
-    g_autofree char *l1 = g_strdup_printf (_("Q, O blocks: 2 × %" PRIu64 " × %u, %s"), f->br, view->input.head_dim, qo);
-    g_autofree char *l2 = g_strdup_printf (_("S block: %" PRIu64 " × %" PRIu64 ", %s"), f->br, f->bc, sb);
+    g_autofree char *l0 = p->short_lines ? g_strdup_printf (_("K, V blocks: %s"), kv)
+                                         : g_strdup_printf (_("K, V blocks: 2 × %" PRIu64 " × %u, %s"), f->bc, view->input.head_dim, kv);
+    g_autofree char *l1 = p->short_lines ? g_strdup_printf (_("Q, O blocks: %s"), qo)
+                                         : g_strdup_printf (_("Q, O blocks: 2 × %" PRIu64 " × %u, %s"), f->br, view->input.head_dim, qo);
+    g_autofree char *l2 = p->short_lines ? g_strdup_printf (_("S block: %s"), sb)
+                                         : g_strdup_printf (_("S block: %" PRIu64 " × %" PRIu64 ", %s"), f->br, f->bc, sb);
     g_autofree char *l3 = g_strdup_printf (_("of M = %s"), m);
     const char *lines[] = { l0, l1, l2, l3 };
 
@@ -726,16 +797,23 @@ page_layout (double      width,
              PageLayout *l)
 {
   double m = 24 * s, gap = 28 * s;
-  double top = m + 76 * s, cards_h = 104 * s;
-  double body_top = top + cards_h + gap;
-  double body_h = height - body_top - m;
-  double upper = body_h * 0.55;
-  double lower_w = (width - 2 * m - gap);
+  double top, cards_h, body_top, body_h, upper, lower_w, split;
+  int cols;
 
+  layout_bands (width, s, &top, &cards_h, &cols);
+  body_top = top + cards_h + gap;
+  body_h = height - body_top - m;
+  /* The spare height goes half and half, each part keeping its least height. */
+  upper = MAX (MIN_UPPER_HEIGHT * s, body_h * 0.5);
+  upper = MIN (upper, body_h - gap - MIN_LOWER_HEIGHT * s);
+  lower_w = width - 2 * m - gap;
+  l->card_cols = cols;
   l->cards = (UthChartRect) { m, top, width - 2 * m, cards_h };
   l->compare = (UthChartRect) { m, body_top, width - 2 * m, upper };
-  l->sweep = (UthChartRect) { m, body_top + upper + gap, lower_w * 0.58, body_h - upper - gap };
-  l->ratio = (UthChartRect) { m + lower_w * 0.58 + gap, body_top + upper + gap, lower_w * 0.42, body_h - upper - gap };
+  /* Narrow, the sweep takes more of the width so its four-item legend stays in two rows. */
+  split = cols == 5 ? 0.58 : 0.63;
+  l->sweep = (UthChartRect) { m, body_top + upper + gap, lower_w * split, body_h - upper - gap };
+  l->ratio = (UthChartRect) { m + lower_w * split + gap, body_top + upper + gap, lower_w * (1 - split), body_h - upper - gap };
 }
 
 static void
@@ -743,10 +821,14 @@ draw_cards (cairo_t                *cr,
             const UthFigureContext *ctx,
             const UthFlashView     *view,
             const UthFlash         *f,
-            const UthChartRect     *r)
+            const UthChartRect     *r,
+            int                     cols)
 {
   double s = scale_of (ctx);
-  double gap = 16 * s, w = (r->w - 4 * gap) / 5;
+  double gap = (cols == 5 ? 16 : 12) * s, w = (r->w - (cols - 1) * gap) / cols;
+  int rows = (5 + cols - 1) / cols;
+  double h = (r->h - (rows - 1) * gap) / rows;
+  UthChartRect c[5];
   UthFlashTime time;
   UthEngine roofline;
   const UthEngine *engine = ctx != NULL && ctx->input.engine != NULL ? ctx->input.engine : NULL;
@@ -784,11 +866,13 @@ draw_cards (cairo_t                *cr,
       v4 = g_strdup_printf ("%s → %s", ts, tf);
       d4 = g_strdup_printf (_("on %s"), ctx->gpu != NULL ? ctx->gpu->name : "GPU");
     }
-  uth_draw_card (cr, ctx, r->x, r->y, w, r->h, _("Block sizes"), v0, d0);
-  uth_draw_card (cr, ctx, r->x + (w + gap), r->y, w, r->h, _("HBM traffic"), v1, d1);
-  uth_draw_card (cr, ctx, r->x + 2 * (w + gap), r->y, w, r->h, _("Peak memory"), v2, d2);
-  uth_draw_card (cr, ctx, r->x + 3 * (w + gap), r->y, w, r->h, _("Matmul work"), v3, d3);
-  uth_draw_card (cr, ctx, r->x + 4 * (w + gap), r->y, w, r->h, _("Roofline time, standard → flash"), v4, d4);
+  for (int i = 0; i < 5; i++)
+    c[i] = (UthChartRect) { r->x + (i % cols) * (w + gap), r->y + (i / cols) * (h + gap), w, h };
+  uth_draw_card (cr, ctx, c[0].x, c[0].y, w, h, _("Block sizes"), v0, d0);
+  uth_draw_card (cr, ctx, c[1].x, c[1].y, w, h, _("HBM traffic"), v1, d1);
+  uth_draw_card (cr, ctx, c[2].x, c[2].y, w, h, _("Peak memory"), v2, d2);
+  uth_draw_card (cr, ctx, c[3].x, c[3].y, w, h, _("Matmul work"), v3, d3);
+  uth_draw_card (cr, ctx, c[4].x, c[4].y, w, h, _("Roofline time, standard → flash"), v4, d4);
 }
 
 static void
@@ -833,7 +917,7 @@ uth_draw_flash_view (cairo_t                *cr,
                               view->input.causal ? _(", causal") : "");
   uth_draw_title (cr, ctx, _("Flash Attention: the same maths, far fewer bytes"), subtitle, m, m, width - 2 * m);
   page_layout (width, height, s, &l);
-  draw_cards (cr, ctx, view, &f, &l.cards);
+  draw_cards (cr, ctx, view, &f, &l.cards, l.card_cols);
   with_origin (cr, &l.compare);
   uth_draw_flash_compare (cr, l.compare.w, l.compare.h, ctx, view);
   cairo_restore (cr);
@@ -866,7 +950,7 @@ uth_draw_flash (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, fit = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
 
     cairo_save (cr);
     cairo_scale (cr, fit, fit);
@@ -893,7 +977,7 @@ uth_hit_flash (double                  width,
   else
     uth_flash_view_init (&view, ctx);
   {
-    double vw, vh, fit = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
 
     width = vw;
     height = vh;

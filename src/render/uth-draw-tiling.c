@@ -24,6 +24,7 @@ typedef struct
   UthChartRect sms;
   UthChartRect kloop;
   UthChartRect traffic;
+  int          card_cols;
 } PageLayout;
 
 static double
@@ -32,19 +33,77 @@ scale_of (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
-/* Below this size the page's layout gets cramped: draw it at this size, scaled down. */
-#define MIN_PAGE_WIDTH 1400.0
-#define MIN_PAGE_HEIGHT 860.0
+/* The page reflows rather than shrinks: from WIDE_PAGE_WIDTH the six cards stand in one row
+ * and the subtitle on one line; narrower, the cards go in two rows of three and the subtitle
+ * gets two lines, and the figure asks for more height (the page scrolls). Only below
+ * MIN_PAGE_WIDTH, or when the height is less than the layout needs, is everything drawn
+ * larger and scaled down. */
+#define WIDE_PAGE_WIDTH 1360.0
+#define MIN_PAGE_WIDTH 960.0
+/* Least height of the matrix-and-SMs row and of the K-loop-and-traffic row at scale 1. */
+#define MIN_UPPER_HEIGHT 290.0
+#define MIN_LOWER_HEIGHT 270.0
+
+static void
+layout_bands (double  width,
+              double  s,
+              double *top,
+              double *cards_h,
+              int    *card_cols)
+{
+  /* (A hair's tolerance: the scaled-down width of the wide layout lands on the threshold.) */
+  gboolean wide = width >= WIDE_PAGE_WIDTH * s - 0.5;
+
+  *card_cols = wide ? 6 : 3;
+  *top = 24 * s + (wide ? 76 : 104) * s;
+  *cards_h = wide ? 104 * s : 2 * 100 * s + 12 * s;
+}
 
 static double
-page_fit (double  width,
-          double  height,
-          double *vw,
-          double *vh)
+min_height_at (double width,
+               double s)
 {
-  double f = MIN (1.0, MIN (width / MIN_PAGE_WIDTH, height / MIN_PAGE_HEIGHT));
+  double top, cards_h;
+  int cols;
 
-  f = MAX (f, 0.05);
+  layout_bands (width, s, &top, &cards_h, &cols);
+  return top + cards_h + 28 * s + (MIN_UPPER_HEIGHT + 28 + MIN_LOWER_HEIGHT) * s + 24 * s;
+}
+
+double
+uth_tiling_page_height (double                  width,
+                        const UthFigureContext *ctx)
+{
+  double s = scale_of (ctx);
+
+  return min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s);
+}
+
+double
+uth_tiling_page_scale (double                  width,
+                       double                  height,
+                       const UthFigureContext *ctx)
+{
+  double s = scale_of (ctx);
+  /* Full size in the two-row-card layout when it fits; failing that, whichever of the two
+   * layouts, scaled to fit, comes out larger. */
+  double narrow = MIN (1.0, MIN (width / (MIN_PAGE_WIDTH * s), height / min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s)));
+  double wide = MIN (1.0, MIN (width / (WIDE_PAGE_WIDTH * s), height / min_height_at (WIDE_PAGE_WIDTH * s, s)));
+
+  if (width >= WIDE_PAGE_WIDTH * s)
+    wide = MIN (1.0, height / min_height_at (width, s));
+  return MAX (MAX (narrow, wide), 0.05);
+}
+
+static double
+page_fit (double                  width,
+          double                  height,
+          const UthFigureContext *ctx,
+          double                 *vw,
+          double                 *vh)
+{
+  double f = uth_tiling_page_scale (width, height, ctx);
+
   *vw = width / f;
   *vh = height / f;
   return f;
@@ -866,7 +925,7 @@ uth_draw_tiling_kloop (cairo_t                *cr,
 
   /* A's row panel runs left to right into C's tile; B's column panel runs top to bottom
    * into it: the classic picture of C[tile] += A[row panel, k] · B[k, column panel]. */
-  sw = MIN (width * 0.36, 320 * s);
+  sw = CLAMP (width * 0.4, MIN (230 * s, width * 0.5), 320 * s);
   {
     /* The two panels both run along K but get the room each side has, not equal lengths. */
     double left_w = width - sw - 40 * s, avail_h = height - top - foot - 28 * s;
@@ -912,9 +971,9 @@ uth_draw_tiling_kloop (cairo_t                *cr,
         double y = ry + stage * bh;
 
         if (stage == 0)
-          what = g_strdup_printf (_("multiplying A and B blocks of step %" PRIu64), step + 1);
+          what = g_strdup_printf (_("multiplying step %" PRIu64), step + 1);
         else if (step + 1 < t.k_steps)
-          what = g_strdup_printf (_("loading step %" PRIu64 " meanwhile"), step + 2);
+          what = g_strdup_printf (_("loading step %" PRIu64), step + 2);
         else
           what = g_strdup (_("idle: the last step"));
         uth_draw_rounded_rect (cr, sx, y, sw, bh - 8 * s, 8 * s);
@@ -960,13 +1019,18 @@ page_layout (double      width,
              PageLayout *l)
 {
   double m = 24 * s, gap = 28 * s;
-  double top = m + 76 * s;
-  double cards_h = 104 * s;
-  double body_top = top + cards_h + gap;
-  double body_h = height - body_top - m;
-  double col_w = (width - 2 * m - gap) / 2;
-  double upper = body_h * 0.56;
+  double top, cards_h;
+  double body_top, body_h, col_w, upper;
+  int cols;
 
+  layout_bands (width, s, &top, &cards_h, &cols);
+  body_top = top + cards_h + gap;
+  body_h = height - body_top - m;
+  col_w = (width - 2 * m - gap) / 2;
+  /* The spare height goes 56 : 44 to the two rows, each keeping its least height. */
+  upper = MAX (MIN_UPPER_HEIGHT * s, body_h * 0.56);
+  upper = MIN (upper, body_h - gap - MIN_LOWER_HEIGHT * s);
+  l->card_cols = cols;
   l->cards = (UthChartRect) { m, top, width - 2 * m, cards_h };
   l->matrix = (UthChartRect) { m, body_top, col_w, upper };
   l->sms = (UthChartRect) { m + col_w + gap, body_top, col_w, upper };
@@ -979,10 +1043,14 @@ draw_cards (cairo_t                *cr,
             const UthFigureContext *ctx,
             const UthTilingView    *view,
             const UthTiling        *t,
-            const UthChartRect     *r)
+            const UthChartRect     *r,
+            int                     cols)
 {
   double s = scale_of (ctx);
-  double gap = 16 * s, w = (r->w - 5 * gap) / 6;
+  double gap = (cols == 6 ? 16 : 12) * s, w = (r->w - (cols - 1) * gap) / cols;
+  int rows = (6 + cols - 1) / cols;
+  double h = (r->h - (rows - 1) * gap) / rows;
+  UthChartRect c[6];
   g_autofree char *v0 = NULL, *d0 = NULL, *v1 = NULL, *d1 = NULL, *v2 = NULL, *d2 = NULL;
   g_autofree char *v3 = NULL, *d3 = NULL, *v4 = NULL, *d4 = NULL, *v5 = NULL, *d5 = NULL;
   g_autofree char *limit = NULL;
@@ -1013,12 +1081,14 @@ draw_cards (cairo_t                *cr,
   else
     d5 = g_strdup (_("per K step of one tile"));
 
-  uth_draw_card (cr, ctx, r->x, r->y, w, r->h, _("Tiles"), v0, d0);
-  uth_draw_card (cr, ctx, r->x + (w + gap), r->y, w, r->h, _("Waves"), v1, d1);
-  uth_draw_card (cr, ctx, r->x + 2 * (w + gap), r->y, w, r->h, _("Last wave"), v2, d2);
-  uth_draw_card (cr, ctx, r->x + 3 * (w + gap), r->y, w, r->h, _("SM efficiency"), v3, d3);
-  uth_draw_card (cr, ctx, r->x + 4 * (w + gap), r->y, w, r->h, _("Shared memory per tile"), v4, d4);
-  uth_draw_card (cr, ctx, r->x + 5 * (w + gap), r->y, w, r->h, _("Tile intensity"), v5, d5);
+  for (int i = 0; i < 6; i++)
+    c[i] = (UthChartRect) { r->x + (i % cols) * (w + gap), r->y + (i / cols) * (h + gap), w, h };
+  uth_draw_card (cr, ctx, c[0].x, c[0].y, w, h, _("Tiles"), v0, d0);
+  uth_draw_card (cr, ctx, c[1].x, c[1].y, w, h, _("Waves"), v1, d1);
+  uth_draw_card (cr, ctx, c[2].x, c[2].y, w, h, _("Last wave"), v2, d2);
+  uth_draw_card (cr, ctx, c[3].x, c[3].y, w, h, _("SM efficiency"), v3, d3);
+  uth_draw_card (cr, ctx, c[4].x, c[4].y, w, h, _("Shared memory per tile"), v4, d4);
+  uth_draw_card (cr, ctx, c[5].x, c[5].y, w, h, _("Tile intensity"), v5, d5);
 }
 
 static void
@@ -1062,7 +1132,7 @@ uth_draw_tiling_view (cairo_t                *cr,
                               gpu_name, view->input.bm, view->input.bn, view->input.bk);
   uth_draw_title (cr, ctx, _("GEMM tiling: tiles, waves and traffic"), subtitle, m, m, width - 2 * m);
   page_layout (width, height, s, &l);
-  draw_cards (cr, ctx, view, &t, &l.cards);
+  draw_cards (cr, ctx, view, &t, &l.cards, l.card_cols);
 
   with_origin (cr, &l.matrix);
   uth_draw_tiling_matrix (cr, l.matrix.w, l.matrix.h, ctx, view);
@@ -1101,7 +1171,7 @@ uth_draw_tiling (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, fit = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
 
     cairo_save (cr);
     cairo_scale (cr, fit, fit);
@@ -1128,7 +1198,7 @@ uth_hit_tiling (double                  width,
   else
     uth_tiling_view_init (&view, ctx);
   {
-    double vw, vh, fit = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
 
     width = vw;
     height = vh;

@@ -36,6 +36,14 @@ gboolean uth_hit_tiling           (double                  width,
                                    double                  x,
                                    double                  y,
                                    UthFigureHit           *hit);
+/* The page figure reflows to its width and is drawn at full text size from about 960 px
+ * wide when it is at least uth_tiling_page_height() tall (the page asks for that height);
+ * uth_tiling_page_scale() is the factor it is scaled down by otherwise (1: not at all). */
+double   uth_tiling_page_height   (double                  width,
+                                   const UthFigureContext *ctx);
+double   uth_tiling_page_scale    (double                  width,
+                                   double                  height,
+                                   const UthFigureContext *ctx);
 /* The whole figure for a given view. */
 void     uth_draw_tiling_view     (cairo_t                *cr,
                                    double                  width,
