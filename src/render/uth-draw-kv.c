@@ -30,19 +30,69 @@ scale_of (const UthFigureContext *ctx)
   return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
-/* Below this size the page's layout gets cramped: draw it at this size, scaled down. */
-#define MIN_PAGE_WIDTH 1400.0
-#define MIN_PAGE_HEIGHT 860.0
+/* The page reflows rather than shrinks: from WIDE_PAGE_WIDTH the subtitle has one line and
+ * the left column half the width; narrower, the subtitle gets two lines and the model-by-GPU
+ * grid more of the width so its cells keep room for a digit, and the figure asks for the
+ * height that needs (the page scrolls). Only below MIN_PAGE_WIDTH, or when the height is
+ * less than the layout needs, is everything drawn larger and scaled down. */
+#define WIDE_PAGE_WIDTH 1360.0
+#define MIN_PAGE_WIDTH 960.0
+/* Least height of the body below the cards at scale 1: the grid's header, legend and about
+ * thirty rows of 14 px, and the three charts of the left column, which need more when the
+ * column is narrow (their legends take two rows). */
+#define MIN_BODY_HEIGHT 600.0
+#define MIN_NARROW_BODY_HEIGHT 800.0
+
+static gboolean
+is_wide (double width,
+         double s)
+{
+  /* (A hair's tolerance: the scaled-down width of the wide layout lands on the threshold.) */
+  return width >= WIDE_PAGE_WIDTH * s - 0.5;
+}
 
 static double
-page_fit (double  width,
-          double  height,
-          double *vw,
-          double *vh)
+min_height_at (double width,
+               double s)
 {
-  double f = MIN (1.0, MIN (width / MIN_PAGE_WIDTH, height / MIN_PAGE_HEIGHT));
+  return 24 * s + (is_wide (width, s) ? 76 : 104) * s + 104 * s + 28 * s
+         + (is_wide (width, s) ? MIN_BODY_HEIGHT : MIN_NARROW_BODY_HEIGHT) * s + 24 * s;
+}
 
-  f = MAX (f, 0.05);
+double
+uth_kv_page_height (double                  width,
+                    const UthFigureContext *ctx)
+{
+  double s = scale_of (ctx);
+
+  return min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s);
+}
+
+double
+uth_kv_page_scale (double                  width,
+                   double                  height,
+                   const UthFigureContext *ctx)
+{
+  double s = scale_of (ctx);
+  /* Full size in the narrow layout when it fits; failing that, whichever of the two
+   * layouts, scaled to fit, comes out larger. */
+  double narrow = MIN (1.0, MIN (width / (MIN_PAGE_WIDTH * s), height / min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s)));
+  double wide = MIN (1.0, MIN (width / (WIDE_PAGE_WIDTH * s), height / min_height_at (WIDE_PAGE_WIDTH * s, s)));
+
+  if (width >= WIDE_PAGE_WIDTH * s)
+    wide = MIN (1.0, height / min_height_at (width, s));
+  return MAX (MAX (narrow, wide), 0.05);
+}
+
+static double
+page_fit (double                  width,
+          double                  height,
+          const UthFigureContext *ctx,
+          double                 *vw,
+          double                 *vh)
+{
+  double f = uth_kv_page_scale (width, height, ctx);
+
   *vw = width / f;
   *vh = height / f;
   return f;
@@ -219,7 +269,8 @@ growth_plot (double                  width,
   UthChartScale xs = { GROWTH_MIN, GROWTH_MAX, TRUE };
   UthChartScale ys = uth_chart_scale_nice (lo, hi, TRUE);
 
-  uth_plot_init (plot, ctx, 0, 36 * s, width, height - 36 * s - 40 * s, &xs, &ys);
+  /* A narrow chart's legend takes two rows. */
+  uth_plot_init (plot, ctx, 0, 36 * s, width, height - 36 * s - (width < 560 * s ? 64 : 40) * s, &xs, &ys);
 }
 
 static char *
@@ -385,7 +436,8 @@ uth_draw_kv_growth (cairo_t                *cr,
     hline (cr, ctx, &plot, left_for_kv, UTH_COLOR_BAD, ll, TRUE);
   }
   cairo_restore (cr);
-  uth_draw_legend (cr, ctx, legend, n_legend, plot.left, height - 26 * s, width - plot.left, TRUE);
+  uth_draw_legend (cr, ctx, legend, n_legend, plot.left, height - (width < 560 * s ? 50 : 26) * s,
+                   width - plot.left, TRUE);
   for (guint k = 0; k < G_N_ELEMENTS (labels); k++)
     g_free (labels[k]);
 }
@@ -815,12 +867,12 @@ page_layout (double      width,
              PageLayout *l)
 {
   double m = 24 * s, gap = 28 * s;
-  double top = m + 76 * s, cards_h = 104 * s;
+  double top = m + (is_wide (width, s) ? 76 : 104) * s, cards_h = 104 * s;
   double body_top = top + cards_h + gap;
   double body_h = height - body_top - m;
-  double left_w = (width - 2 * m - gap) * 0.52;
+  double left_w = (width - 2 * m - gap) * (is_wide (width, s) ? 0.52 : 0.42);
   double right_w = width - 2 * m - gap - left_w;
-  double v_h = body_h * 0.21, b_h = body_h * 0.27;
+  double v_h = body_h * 0.21, b_h = body_h * (is_wide (width, s) ? 0.27 : 0.3);
 
   l->cards = (UthChartRect) { m, top, width - 2 * m, cards_h };
   l->variants = (UthChartRect) { m, body_top, left_w, v_h };
@@ -934,7 +986,7 @@ uth_draw_kv (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, fit = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
 
     cairo_save (cr);
     cairo_scale (cr, fit, fit);
@@ -963,7 +1015,7 @@ uth_hit_kv (double                  width,
   else
     uth_kv_view_init (&view, ctx);
   {
-    double vw, vh, fit = page_fit (width, height, &vw, &vh);
+    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
 
     width = vw;
     height = vh;

@@ -41,6 +41,14 @@ gboolean uth_hit_kv           (double                  width,
                                double                  x,
                                double                  y,
                                UthFigureHit           *hit);
+/* The page figure reflows to its width and is drawn at full text size from about 960 px
+ * wide when it is at least uth_kv_page_height() tall (the page asks for that height);
+ * uth_kv_page_scale() is the factor it is scaled down by otherwise (1: not at all). */
+double   uth_kv_page_height   (double                  width,
+                               const UthFigureContext *ctx);
+double   uth_kv_page_scale    (double                  width,
+                               double                  height,
+                               const UthFigureContext *ctx);
 void     uth_draw_kv_view     (cairo_t                *cr,
                                double                  width,
                                double                  height,
