@@ -9,7 +9,11 @@
 #include "pages/uth-page-flash.h"
 #include "pages/uth-page-kv.h"
 #include "pages/uth-page-tiling.h"
+#include "render/uth-draw-flash.h"
+#include "render/uth-draw-kv.h"
+#include "render/uth-draw-tiling.h"
 #include "uth-window.h"
+#include "widgets/uth-figure.h"
 #include "widgets/uth-log-slider.h"
 
 static void
@@ -259,6 +263,45 @@ test_kv_controls (void)
   close_window (window);
 }
 
+/* In a 1280 x 800 window (the classroom case: about 1050 px beside the sidebar) the three
+ * figures get the height their reflowed layout needs at that width (the page scrolls), so
+ * they draw at full text size, not scaled to fit the view. */
+static void
+test_full_size (void)
+{
+  const char *const ids[] = { "tiling", "flash-attention", "kv-cache" };
+  UthWindow *window = uth_window_new (NULL, NULL);
+
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  flush_main_loop ();
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      GtkWidget *page;
+      UthFigure *figure;
+      UthFigureContext ctx;
+      double w, h, scale;
+
+      show (window, ids[i]);
+      page = GTK_WIDGET (uth_window_get_page (window, ids[i]));
+      figure = UTH_FIGURE (nth_of_type (page, UTH_TYPE_FIGURE, 0));
+      w = gtk_widget_get_width (GTK_WIDGET (figure));
+      h = gtk_widget_get_height (GTK_WIDGET (figure));
+      uth_figure_get_context (figure, &ctx);
+      if (i == 0)
+        scale = uth_tiling_page_scale (w, h, &ctx);
+      else if (i == 1)
+        scale = uth_flash_page_scale (w, h, &ctx);
+      else
+        scale = uth_kv_page_scale (w, h, &ctx);
+      g_test_message ("%s: figure %.0f x %.0f, scale %.3f", ids[i], w, h, scale);
+      g_assert_cmpfloat (w, >=, 960);
+      g_assert_cmpfloat (scale, >=, 1.0);
+    }
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,5 +318,6 @@ main (int   argc,
   g_test_add_func ("/pages4/tiling/animation", test_tiling_animation);
   g_test_add_func ("/pages4/flash/sliders", test_flash_sliders);
   g_test_add_func ("/pages4/kv/controls", test_kv_controls);
+  g_test_add_func ("/pages4/full-size", test_full_size);
   return g_test_run ();
 }

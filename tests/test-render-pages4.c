@@ -482,6 +482,77 @@ test_extremes (Fixture       *f,
   g_assert_false (g_bytes_equal (b, empty));
 }
 
+/* The figures reflow instead of shrinking (QA: drawn at 1400 x 860 and scaled to 0.66 in a
+ * 1280 x 800 window, 9 px labels). At the width the app gives them at 1280 x 800 with the
+ * sidebar (about 1050 px) and the height they ask for (the page scrolls), and on big
+ * screens, the text is at full size; the page height they ask for stays under two screens;
+ * a short window scales less than the fixed 1400 x 860 design did; only a small figure is
+ * scaled down, and then as much as its height says. */
+typedef double (*PageHeightFunc) (double width, const UthFigureContext *ctx);
+typedef double (*PageScaleFunc) (double width, double height, const UthFigureContext *ctx);
+
+static void
+check_layout_scale (const char             *name,
+                    PageHeightFunc          page_height,
+                    PageScaleFunc           page_scale,
+                    const UthFigureContext *ctx)
+{
+  double h1050 = page_height (1050, ctx);
+  UthFigureContext zoomed = *ctx;
+
+  g_test_message ("%s: height %.0f at 1050 px, scale %.3f at 1050 x 700", name, h1050,
+                  page_scale (1050, 700, ctx));
+  g_assert_cmpfloat (page_scale (1050, MAX (700, h1050), ctx), >=, 1.0);
+  g_assert_cmpfloat (h1050, <=, 1150);
+  g_assert_cmpfloat (page_scale (1000, page_height (1000, ctx), ctx), >=, 1.0);
+  g_assert_cmpfloat (page_scale (1600, 1000, ctx), >=, 1.0);
+  g_assert_cmpfloat (page_scale (1920, 1080, ctx), >=, 1.0);
+  /* The old fixed design: min (1050 / 1400, 700 / 860) = 0.75. */
+  g_assert_cmpfloat (page_scale (1050, 700, ctx), >, 0.76);
+  /* A wider page needs no more height than a narrower one. */
+  g_assert_cmpfloat (page_height (1600, ctx), <=, h1050);
+  /* Small: scaled, by the width (480 / 960) or the height. */
+  g_assert_cmpfloat (page_scale (480, 2000, ctx), <=, 0.5 + 1e-9);
+  g_assert_cmpfloat (page_scale (480, 2000, ctx), >, 0.3);
+  g_assert_cmpfloat (page_scale (1600, 400, ctx), <, 0.6);
+  /* Presentation mode's larger text asks for more height, not a smaller scale. */
+  zoomed.scale = 1.5;
+  g_assert_cmpfloat (page_height (1600, &zoomed), >, page_height (1600, ctx));
+  g_assert_cmpfloat (page_scale (1600, page_height (1600, &zoomed), &zoomed), >=, 1.0);
+}
+
+static void
+test_layout_scale (Fixture       *f,
+                   gconstpointer  data)
+{
+  check_layout_scale ("tiling", uth_tiling_page_height, uth_tiling_page_scale, &f->ctx);
+  check_layout_scale ("flash", uth_flash_page_height, uth_flash_page_scale, &f->ctx);
+  check_layout_scale ("kv", uth_kv_page_height, uth_kv_page_scale, &f->ctx);
+}
+
+/* Hit-testing follows the reflowed layout: at 1050 px wide the tiling matrix's tiles answer
+ * where the narrow layout draws them (a column of the left half, below the two card rows),
+ * and the drawing at that size differs from the wide one. */
+static void
+test_layout_hit (Fixture       *f,
+                 gconstpointer  data)
+{
+  double h = uth_tiling_page_height (1050, &f->ctx);
+  UthFigureHit hit;
+  gboolean found = FALSE;
+
+  for (double y = 300; y < h && !found; y += 4)
+    {
+      if (uth_hit_tiling (1050, h, &f->ctx, 260, y, &hit) && hit.index >= 0)
+        found = TRUE;
+      g_free (hit.tooltip);
+    }
+  g_assert_true (found);
+  /* Nothing to hit in the cards. */
+  g_assert_false (uth_hit_tiling (1050, h, &f->ctx, 260, 200, &hit) && hit.index >= 0);
+  g_free (hit.tooltip);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +569,8 @@ main (int   argc,
   ADD ("/render-pages4/kv/follows-scenario", test_kv_follows_scenario);
   ADD ("/render-pages4/kv/fits", test_kv_fits);
   ADD ("/render-pages4/extremes", test_extremes);
+  ADD ("/render-pages4/layout/scale", test_layout_scale);
+  ADD ("/render-pages4/layout/hit", test_layout_hit);
 #undef ADD
   return g_test_run ();
 }
