@@ -605,6 +605,16 @@ format_tokens (double v)
   return g_strdup_printf ("%.0f", v);
 }
 
+/* Room under the plot for its legend: the sweep's four items take three rows when the chart
+ * is narrow (the page at about 1000 px). */
+static double
+sweep_legend_room (double   width,
+                   double   s,
+                   gboolean ratio)
+{
+  return (!ratio && width < 720 * s ? 88 : 64) * s;
+}
+
 static void
 sweep_plot (double                  width,
             double                  height,
@@ -649,7 +659,7 @@ sweep_plot (double                  width,
       hi = 10;
     }
   ys = uth_chart_scale_nice (lo, hi, TRUE);
-  uth_plot_init (plot, ctx, 0, 36 * s, width, height - 36 * s - 64 * s, &xs, &ys);
+  uth_plot_init (plot, ctx, 0, 36 * s, width, height - 36 * s - sweep_legend_room (width, s, ratio), &xs, &ys);
 }
 
 static void
@@ -708,7 +718,8 @@ uth_draw_flash_sweep (cairo_t                *cr,
   legend[1] = (UthLegendItem) { _("flash: traffic"), comp, UTH_LEGEND_LINE };
   legend[2] = (UthLegendItem) { _("standard: peak memory (dashed)"), mem, UTH_LEGEND_LINE };
   legend[3] = (UthLegendItem) { _("flash: peak memory (dashed)"), comp, UTH_LEGEND_LINE };
-  uth_draw_legend (cr, ctx, legend, 4, plot.left, height - 60 * s, width - plot.left, TRUE);
+  uth_draw_legend (cr, ctx, legend, 4, plot.left, height - sweep_legend_room (width, s, FALSE) + 4 * s,
+                   width - plot.left, TRUE);
 }
 
 gboolean

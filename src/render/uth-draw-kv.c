@@ -585,7 +585,8 @@ fits_geometry (double        width,
   g->left = 200 * s;
   g->top = 36 * s + 120 * s;
   g->cell_w = cols > 0 ? MIN ((width - g->left) / cols, 60 * s) : 0;
-  g->cell_h = rows > 0 ? MIN ((height - g->top - 40 * s) / rows, 40 * s) : 0;
+  /* Under the grid its legend: one row, or two when the grid is narrow. */
+  g->cell_h = rows > 0 ? MIN ((height - g->top - (width < 700 * s ? 64 : 40) * s) / rows, 40 * s) : 0;
 }
 
 static gboolean
