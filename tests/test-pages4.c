@@ -266,6 +266,20 @@ test_kv_controls (void)
 /* In a 1280 x 800 window (the classroom case: about 1050 px beside the sidebar) the three
  * figures get the height their reflowed layout needs at that width (the page scrolls), so
  * they draw at full text size, not scaled to fit the view. */
+/* A page built on its first show is laid out on a later frame: wait (bounded) until the
+ * widget has a size, iterating the main loop as the frame clock needs. */
+static void
+wait_for_allocation (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_width (widget) == 0 && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
 static void
 test_full_size (void)
 {
@@ -286,6 +300,7 @@ test_full_size (void)
       show (window, ids[i]);
       page = GTK_WIDGET (uth_window_get_page (window, ids[i]));
       figure = UTH_FIGURE (nth_of_type (page, UTH_TYPE_FIGURE, 0));
+      wait_for_allocation (GTK_WIDGET (figure));
       w = gtk_widget_get_width (GTK_WIDGET (figure));
       h = gtk_widget_get_height (GTK_WIDGET (figure));
       uth_figure_get_context (figure, &ctx);
