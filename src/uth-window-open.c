@@ -23,6 +23,53 @@ typedef struct
 } OpenState;
 
 #define STATE_KEY "uth-window-open-state"
+#define SHOWN_AT_KEY "uth-window-open-shown-at"
+
+/* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping when the toast's hide animation
+ * (300 ms) ends, without stopping its show animation (300 ms, 500 ms when it replaces a toast
+ * still hiding); when that one ends it writes to the freed memory (a SIGSEGV in g_object_unref
+ * from adw_animation_skip, fixed in later libadwaita). The read of a small file ends well
+ * inside 200 ms, so the progress toast was dismissed while it still slid in. A toast on screen
+ * is therefore dismissed only once its show animation is surely over. */
+#define PROGRESS_SETTLE_USEC (800 * G_TIME_SPAN_MILLISECOND)
+
+/* The progress toast's title went on screen: its show animation starts now. */
+static void
+progress_mapped_cb (GtkWidget *title,
+                    AdwToast  *toast)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_object_set_data_full (G_OBJECT (toast), SHOWN_AT_KEY, g_memdup2 (&now, sizeof now), g_free);
+}
+
+static gboolean
+dismiss_later_cb (gpointer data)
+{
+  adw_toast_dismiss (ADW_TOAST (data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Dismisses the progress toast (taking the reference): at once when it is queued or no longer
+ * on screen (no animation runs), else once PROGRESS_SETTLE_USEC have passed since it showed. */
+static void
+dismiss_progress (AdwToast *toast)
+{
+  GtkWidget *title = adw_toast_get_custom_title (toast);
+  const gint64 *shown_at = g_object_get_data (G_OBJECT (toast), SHOWN_AT_KEY);
+  gint64 wait = 0;
+
+  if (title != NULL && shown_at != NULL && gtk_widget_get_mapped (title))
+    wait = *shown_at + PROGRESS_SETTLE_USEC - g_get_monotonic_time ();
+  if (wait <= 0)
+    {
+      adw_toast_dismiss (toast);
+      g_object_unref (toast);
+      return;
+    }
+  g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (wait / G_TIME_SPAN_MILLISECOND) + 1,
+                      dismiss_later_cb, toast, g_object_unref);
+}
 
 static void
 open_state_free (gpointer data)
@@ -388,8 +435,7 @@ inspect_done_cb (GObject      *source,
     }
   g_clear_object (&state->cancellable);
   if (state->progress != NULL)
-    adw_toast_dismiss (state->progress);
-  g_clear_object (&state->progress);
+    dismiss_progress (g_steal_pointer (&state->progress));
   /* The window was closed while the file was read: nothing to show it in. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !is_open (self))
     {
@@ -451,10 +497,10 @@ uth_window_open_file (UthWindow *self,
   gtk_box_append (GTK_BOX (box), spinner);
   gtk_box_append (GTK_BOX (box), label);
   if (state->progress != NULL)
-    adw_toast_dismiss (state->progress);
-  g_clear_object (&state->progress);
+    dismiss_progress (g_steal_pointer (&state->progress));
   state->progress = adw_toast_new ("");
   adw_toast_set_custom_title (state->progress, box);
+  g_signal_connect_object (box, "map", G_CALLBACK (progress_mapped_cb), state->progress, 0);
   adw_toast_set_timeout (state->progress, 0);
   show_toast (self, g_object_ref (state->progress));
 
