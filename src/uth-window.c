@@ -144,6 +144,9 @@ visible_page_changed_cb (UthWindow *self)
   adw_window_title_set_subtitle (self->page_title, subtitle != NULL ? subtitle : "");
   gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
   update_actions (self);
+  /* The shown page takes the keyboard focus: left where GTK puts it first (the header bar's
+   * Back button, with no visible ring), Space, the pages' play key, would go back. */
+  uth_page_focus_content (page);
 }
 
 static void
@@ -384,6 +387,20 @@ uth_window_realize (GtkWidget *widget)
   uth_scenario_set_frame_clock (self->scenario, gtk_widget_get_frame_clock (widget));
 }
 
+/* A page shown before the window was mapped could not take the focus yet; left unset, GTK
+ * puts it on the first button of the header bar (Back). */
+static void
+uth_window_map (GtkWidget *widget)
+{
+  UthWindow *self = UTH_WINDOW (widget);
+  GtkWidget *page;
+
+  GTK_WIDGET_CLASS (uth_window_parent_class)->map (widget);
+  page = gtk_stack_get_visible_child (self->stack);
+  if (UTH_IS_PAGE (page) && gtk_root_get_focus (GTK_ROOT (self)) == NULL)
+    uth_page_focus_content (UTH_PAGE (page));
+}
+
 static void
 uth_window_unrealize (GtkWidget *widget)
 {
@@ -475,6 +492,7 @@ uth_window_class_init (UthWindowClass *klass)
   object_class->set_property = uth_window_set_property;
   widget_class->realize = uth_window_realize;
   widget_class->unrealize = uth_window_unrealize;
+  widget_class->map = uth_window_map;
 
   properties[PROP_SCENARIO] =
     g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,

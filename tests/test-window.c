@@ -80,6 +80,56 @@ test_switch_pages (void)
   close_window (window);
 }
 
+/* Is widget inside a header bar (the Back button, the menus)? */
+static gboolean
+in_header_bar (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (ADW_IS_HEADER_BAR (widget) || GTK_IS_HEADER_BAR (widget))
+      return TRUE;
+  return FALSE;
+}
+
+/* The shown page has the keyboard focus, at start-up and after each switch: on the header
+ * bar's Back button (where GTK put it first) Space, the play key of these pages, went back. */
+static void
+test_focus_on_page (void)
+{
+  static const char *const ids[] = {
+    "tokens", "position", "generation", "tiling", "batching", "speculative",
+  };
+  UthWindow *window = new_window (NULL);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  UthPage *page = uth_window_get_page (window, uth_window_get_visible_page_id (window));
+
+  g_test_message ("start-up (%s): focus on %s", uth_window_get_visible_page_id (window),
+                  focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "nothing");
+  g_assert_nonnull (focus);
+  g_assert_false (in_header_bar (focus));
+  g_assert_true (focus == GTK_WIDGET (page) || gtk_widget_is_ancestor (focus, GTK_WIDGET (page)));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_assert_true (uth_window_show_page (window, ids[i]));
+      flush_main_loop ();
+      page = uth_window_get_page (window, ids[i]);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_test_message ("%s: focus on %s", ids[i], focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "nothing");
+      g_assert_nonnull (focus);
+      g_assert_false (in_header_bar (focus));
+      g_assert_true (focus == GTK_WIDGET (page) || gtk_widget_is_ancestor (focus, GTK_WIDGET (page)));
+      /* A text field would take Space as a character: play would not start. */
+      g_assert_false (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus));
+    }
+  /* Stepping (Alt+Right) moves the focus along. */
+  g_assert_true (uth_window_step (window, -1));
+  flush_main_loop ();
+  page = uth_window_get_page (window, uth_window_get_visible_page_id (window));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == GTK_WIDGET (page) || gtk_widget_is_ancestor (focus, GTK_WIDGET (page)));
+  close_window (window);
+}
+
 static void
 test_step (void)
 {
@@ -352,6 +402,7 @@ main (int   argc,
 
   g_test_add_func ("/window/switch-pages", test_switch_pages);
   g_test_add_func ("/window/step", test_step);
+  g_test_add_func ("/window/focus-on-page", test_focus_on_page);
   g_test_add_func ("/window/open-page-signal", test_open_page_signal);
   g_test_add_func ("/window/export", test_export);
   g_test_add_func ("/window/finalize-pages", test_finalize_pages);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "pages/uth-page.h"
+#include "widgets/uth-figure.h"
 
 typedef struct
 {
@@ -45,6 +46,44 @@ uth_page_real_get_figure (UthPage          *self,
   else
     uth_figure_context_init (ctx);
   return uth_draw_find_page (priv->id);
+}
+
+/* The first figure below widget, in child order, that can take the focus now. */
+static GtkWidget *
+find_focusable_figure (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return NULL;
+  if (UTH_IS_FIGURE (widget) && gtk_widget_get_focusable (widget)
+      && gtk_widget_is_sensitive (widget))
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_focusable_figure (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The figure when it takes keys itself (its items), else the page: the page's own keys (Space
+ * plays and pauses, arrows step) then reach it, where the first control in Tab order would
+ * take Space itself (a text field types it, a drop-down opens, a button presses). Tab moves
+ * on into the page's controls. */
+static void
+uth_page_real_focus_content (UthPage *self)
+{
+  GtkWidget *figure = find_focusable_figure (GTK_WIDGET (self));
+
+  if (figure != NULL && gtk_widget_grab_focus (figure))
+    return;
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self)))
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -148,6 +187,7 @@ uth_page_class_init (UthPageClass *klass)
   object_class->set_property = uth_page_set_property;
   object_class->constructed = uth_page_constructed;
   klass->get_figure = uth_page_real_get_figure;
+  klass->focus_content = uth_page_real_focus_content;
 
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
@@ -269,4 +309,20 @@ uth_page_set_animation_speed (double speed)
 {
   g_return_if_fail (speed > 0.0);
   animation_speed = CLAMP (speed, 0.25, 4.0);
+}
+
+gboolean
+uth_page_focus_content (UthPage *self)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  g_return_val_if_fail (UTH_IS_PAGE (self), FALSE);
+
+  if (UTH_PAGE_GET_CLASS (self)->focus_content != NULL)
+    UTH_PAGE_GET_CLASS (self)->focus_content (self);
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  return focus != NULL
+         && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
 }

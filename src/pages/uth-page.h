@@ -28,7 +28,12 @@ struct _UthPageClass
   void                 (*scenario_changed) (UthPage          *self,
                                             UthScenario      *old_scenario);
 
-  gpointer padding[8];
+  /* Puts the keyboard focus in the page when the window shows it, so that the page's keys
+   * (Space plays and pauses) reach it and not the header bar's Back button. The default
+   * focuses the first focusable figure, else the page itself. */
+  void                 (*focus_content)    (UthPage          *self);
+
+  gpointer padding[7];
 };
 
 const char          *uth_page_get_id       (UthPage          *self);
@@ -38,6 +43,9 @@ void                 uth_page_set_scenario (UthPage          *self,
                                             UthScenario      *scenario);
 const UthPageFigure *uth_page_get_figure   (UthPage          *self,
                                             UthFigureContext *ctx);
+/* Puts the keyboard focus inside the page (the focus_content vfunc); FALSE when nothing in
+ * it can take the focus. */
+gboolean             uth_page_focus_content (UthPage         *self);
 /* Asks the window to show a toast. */
 void                 uth_page_toast        (UthPage          *self,
                                             const char       *message);
