@@ -462,9 +462,10 @@ row_tooltip (const Layout *L,
   g_autofree char *name = row_name (L, row);
   g_autofree char *total = format_value (view, L->total[row]);
   g_autofree char *share = uth_format_percent (L->grand_total > 0 ? L->total[row] / L->grand_total : 0);
-  g_autofree char *escaped = g_markup_escape_text (name, -1);
+  /* Markup: every value escaped, a share under 0.1 % is written "<0.1%". */
+  g_autofree char *head = g_markup_printf_escaped ("<b>%s</b>: %s (%s)", name, total, share);
 
-  g_string_append_printf (t, "<b>%s</b>: %s (%s)", escaped, total, share);
+  g_string_append (t, head);
   if (row >= 1 && row <= L->n_layers)
     {
       static const char *names[] = { N_("Attention"), N_("MLP"), N_("Norms, rotary, residuals") };
@@ -475,7 +476,9 @@ row_tooltip (const Layout *L,
           g_autofree char *v = format_value (view, L->parts[row * N_PARTS + p]);
           g_autofree char *pct = uth_format_percent (L->total[row] > 0 ? L->parts[row * N_PARTS + p] / L->total[row] : 0);
 
-          g_string_append_printf (t, "\n%s: %s (%s)", _(names[p]), v, pct);
+          g_autofree char *line = g_markup_printf_escaped ("\n%s: %s (%s)", _(names[p]), v, pct);
+
+          g_string_append (t, line);
         }
       g_string_append_printf (t, "\n<i>%s</i>", _("Click to open this layer"));
     }
