@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
@@ -163,7 +164,7 @@ uth_cli_parse_uint (const char  *option,
   if (!ok)
     {
       g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
-                   _("%s: expected a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                   _("%s: expected a whole number from %" PRIu64 " to %" PRIu64
                      ", got '%s'"), option, min, max, text != NULL ? text : "");
       return FALSE;
     }
@@ -345,8 +346,8 @@ resolve_numbers (const ScenarioText *t,
   if (in->step_tokens > in->context)
     {
       g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
-                   _("--step-tokens (%" G_GUINT64_FORMAT ") cannot exceed --context (%"
-                     G_GUINT64_FORMAT "): the context includes the new tokens"),
+                   _("--step-tokens (%" PRIu64 ") cannot exceed --context (%"
+                     PRIu64 "): the context includes the new tokens"),
                    in->step_tokens, in->context);
       return FALSE;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -147,10 +148,10 @@ print_memory (const UthCliScenario *s,
 
   g_print ("%s\n", _("Memory"));
   row (2, _("Weights"), uth_cli_format_bytes (e->weight_bytes));
-  row (2, _("KV cache"), g_strdup_printf (ngettext ("%s (%s per token × %" G_GUINT64_FORMAT
-                                                      " tokens × %" G_GUINT64_FORMAT " sequence)",
-                                                      "%s (%s per token × %" G_GUINT64_FORMAT
-                                                      " tokens × %" G_GUINT64_FORMAT " sequences)",
+  row (2, _("KV cache"), g_strdup_printf (ngettext ("%s (%s per token × %" PRIu64
+                                                      " tokens × %" PRIu64 " sequence)",
+                                                      "%s (%s per token × %" PRIu64
+                                                      " tokens × %" PRIu64 " sequences)",
                                                       s->input.batch),
                                           kv, per_token, MAX (s->input.prompt, s->input.context),
                                           s->input.batch));
@@ -211,7 +212,7 @@ print_cost_and_rules (const UthCliScenario *s,
   row (2, _("Weight memory"), g_strdup_printf ("= %s × %g B = %s", params, wb, wbytes));
   row (2, _("Decode tokens/s"), g_strdup_printf ("≈ %s ÷ %s = %s", bw, wbytes_si, decode));
   row (2, _("Prefill tokens/s"), g_strdup_printf ("≈ %s ÷ %s = %s", peak, fpt, prefill));
-  row (2, _("Decode intensity"), g_strdup_printf ("≈ 2 × %" G_GUINT64_FORMAT " ÷ %g B = %g FLOP/byte",
+  row (2, _("Decode intensity"), g_strdup_printf ("≈ 2 × %" PRIu64 " ÷ %g B = %g FLOP/byte",
                                                   s->input.batch, wb, r->decode_intensity));
 }
 
@@ -225,8 +226,8 @@ print_text (const UthCliScenario *s,
 
   g_print (_("%s on %u × %s, engine %s\n"), s->model->name, in->gpus, s->gpu->name, s->engine->name);
   row (0, _("Scenario"),
-       g_strdup_printf (_("batch %" G_GUINT64_FORMAT ", prompt %" G_GUINT64_FORMAT
-                          ", context %" G_GUINT64_FORMAT ", step %" G_GUINT64_FORMAT
+       g_strdup_printf (_("batch %" PRIu64 ", prompt %" PRIu64
+                          ", context %" PRIu64 ", step %" PRIu64
                           " token(s); weights %s, KV %s, activations %s"),
                         in->batch, in->prompt, in->context, in->step_tokens,
                         uth_dtype_id (in->weights), uth_dtype_id (in->kv),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -103,15 +104,15 @@ print_text (const UthGpuEntry    *gpu,
   g_autofree char *line = NULL;
   double b = uth_dtype_bytes (dtype);
 
-  g_print (_("(%" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT ") · (%" G_GUINT64_FORMAT " × %"
-             G_GUINT64_FORMAT ") in %s on %s, engine %s\n"),
+  g_print (_("(%" PRIu64 " × %" PRIu64 ") · (%" PRIu64 " × %"
+             PRIu64 ") in %s on %s, engine %s\n"),
            op->m, op->k, op->k, op->n, uth_dtype_id (dtype), gpu->name, engine->name);
-  line = g_strdup_printf ("2 × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT " × %" G_GUINT64_FORMAT
+  line = g_strdup_printf ("2 × %" PRIu64 " × %" PRIu64 " × %" PRIu64
                           " = %.4g (%s)", op->m, op->k, op->n, op->flops, flops);
   uth_cli_print_row (0, LABEL_WIDTH, _("FLOPs"), line);
   g_free (line);
-  line = g_strdup_printf ("(%" G_GUINT64_FORMAT "·%" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "·%"
-                          G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "·%" G_GUINT64_FORMAT ") × %g B"
+  line = g_strdup_printf ("(%" PRIu64 "·%" PRIu64 " + %" PRIu64 "·%"
+                          PRIu64 " + %" PRIu64 "·%" PRIu64 ") × %g B"
                           " = %.0f (%s)", op->m, op->k, op->k, op->n, op->m, op->n, b,
                           uth_op_bytes (op), bytes);
   uth_cli_print_row (0, LABEL_WIDTH, _("Bytes moved"), line);

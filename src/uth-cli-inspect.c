@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "catalog/uth-model-file.h"
@@ -41,7 +42,7 @@ row_u64 (const char *label,
 
   if (value == 0)
     return;
-  text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  text = g_strdup_printf ("%" PRIu64, value);
   uth_cli_print_row (0, LABEL_WIDTH, label, text);
 }
 
@@ -58,7 +59,7 @@ print_text (const UthModelFile *f)
     {
       g_autofree char *count = uth_cli_format_count ((double) f->params);
       g_autofree char *text = f->params >= 1000000
-        ? g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", count, f->params)
+        ? g_strdup_printf ("%s (%" PRIu64 ")", count, f->params)
         : g_strdup (count);
       uth_cli_print_row (0, LABEL_WIDTH, _("Parameters"), text);
     }
@@ -66,15 +67,15 @@ print_text (const UthModelFile *f)
   row_u64 (_("Hidden size"), f->hidden_size);
   if (f->has_spec && f->spec.attention == UTH_ATTN_MLA)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " query; latent attention "
+      g_autofree char *text = g_strdup_printf (_("%" PRIu64 " query; latent attention "
                                                  "caches %u + %u rotary values per token"),
                                                f->heads, f->spec.kv_lora_rank, f->spec.qk_rope_dim);
       uth_cli_print_row (0, LABEL_WIDTH, _("Heads"), text);
     }
   else if (f->heads > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " query, %" G_GUINT64_FORMAT
-                                                 " key/value, %" G_GUINT64_FORMAT " wide"),
+      g_autofree char *text = g_strdup_printf (_("%" PRIu64 " query, %" PRIu64
+                                                 " key/value, %" PRIu64 " wide"),
                                                f->heads, f->kv_heads, f->head_dim);
       uth_cli_print_row (0, LABEL_WIDTH, _("Heads"), text);
     }
@@ -85,7 +86,7 @@ print_text (const UthModelFile *f)
   row_u64 (_("Added tokens"), f->added_tokens);
   if (f->shards > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " read)"),
+      g_autofree char *text = g_strdup_printf (_("%" PRIu64 " (%" PRIu64 " read)"),
                                                f->shards, f->shards_read);
       uth_cli_print_row (0, LABEL_WIDTH, _("Shards"), text);
     }
@@ -102,9 +103,9 @@ print_text (const UthModelFile *f)
       const UthDtypeShare *s = &g_array_index (f->dtypes, UthDtypeShare, i);
       g_autofree char *params = uth_cli_format_count ((double) s->params);
       g_autofree char *bytes = uth_cli_format_bytes ((double) s->bytes);
-      g_autofree char *text = g_strdup_printf (ngettext ("%-8s %" G_GUINT64_FORMAT " tensor, %s "
+      g_autofree char *text = g_strdup_printf (ngettext ("%-8s %" PRIu64 " tensor, %s "
                                                          "parameters, %s",
-                                                         "%-8s %" G_GUINT64_FORMAT " tensors, %s "
+                                                         "%-8s %" PRIu64 " tensors, %s "
                                                          "parameters, %s", s->tensors),
                                                s->dtype, s->tensors, params, bytes);
       uth_cli_print_row (0, LABEL_WIDTH, i == 0 ? _("By type") : "", text);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -149,10 +150,10 @@ read_uint (const UthCatalogReader *r,
   got = uth_safe_json_describe (node);
   if (min == 1)
     return uth_catalog_field_error (error, r, field,
-                        _("expected a positive integer up to %" G_GUINT64_FORMAT ", got %s"),
+                        _("expected a positive integer up to %" PRIu64 ", got %s"),
                         max, got);
   return uth_catalog_field_error (error, r, field,
-                      _("expected an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                      _("expected an integer from %" PRIu64 " to %" PRIu64
                         ", got %s"), min, max, got);
 }
 

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -127,8 +128,8 @@ need (Rd      *r,
       if (r->limit < r->size)
         return fail (r, _("the header is larger than the limit of %u MiB"),
                      UTH_MODEL_FILE_MAX_HEADER_BYTES / (1024 * 1024));
-      return fail (r, _("truncated: %" G_GUINT64_FORMAT " bytes needed at offset %" G_GUINT64_FORMAT
-                        ", but the file has %" G_GUINT64_FORMAT), n, r->pos, r->size);
+      return fail (r, _("truncated: %" PRIu64 " bytes needed at offset %" PRIu64
+                        ", but the file has %" PRIu64), n, r->pos, r->size);
     }
   return TRUE;
 }
@@ -146,7 +147,7 @@ rd_bytes (Rd      *r,
   if (!g_input_stream_read_all (r->in, buf, n, &got, NULL, &local_error))
     return fail (r, _("cannot be read: %s"), local_error->message);
   if (got != n)
-    return fail (r, _("truncated at offset %" G_GUINT64_FORMAT), r->pos + got);
+    return fail (r, _("truncated at offset %" PRIu64), r->pos + got);
   r->pos += n;
   return TRUE;
 }
@@ -163,7 +164,7 @@ rd_skip (Rd      *r,
       gssize skipped = g_input_stream_skip (r->in, (gsize) MIN (n, G_GUINT64_CONSTANT (1) << 30),
                                             NULL, &local_error);
       if (skipped <= 0)
-        return fail (r, _("truncated at offset %" G_GUINT64_FORMAT), r->pos);
+        return fail (r, _("truncated at offset %" PRIu64), r->pos);
       n -= (guint64) skipped;
       r->pos += (guint64) skipped;
     }
@@ -295,7 +296,7 @@ read_metadata (Rd      *r,
 {
   /* A key takes at least 8 + 4 bytes and a value at least 1. */
   if (n_kv > (r->limit - r->pos) / 13)
-    return fail (r, _("claims %" G_GUINT64_FORMAT " metadata entries, more than the file can hold"),
+    return fail (r, _("claims %" PRIu64 " metadata entries, more than the file can hold"),
                  n_kv);
   for (guint64 i = 0; i < n_kv; i++)
     {
@@ -393,7 +394,7 @@ read_tensor_info (Rd           *r,
     }
   if (first % block != 0)
     {
-      fail (r, _("tensor '%s': %" G_GUINT64_FORMAT " elements per row is not a multiple of the "
+      fail (r, _("tensor '%s': %" PRIu64 " elements per row is not a multiple of the "
                  "%s block of %u"), t.name, first, uth_gguf_type_name (type), block);
       goto failed;
     }
@@ -558,7 +559,7 @@ uth_gguf_read_stream (GInputStream  *stream,
   if (!rd_u64 (&r, &n_tensors) || !rd_u64 (&r, &n_kv))
     return FALSE;
   if (n_tensors > UTH_MODEL_FILE_MAX_TENSORS)
-    return fail (&r, _("claims %" G_GUINT64_FORMAT " tensors (at most %u)"), n_tensors,
+    return fail (&r, _("claims %" PRIu64 " tensors (at most %u)"), n_tensors,
                  UTH_MODEL_FILE_MAX_TENSORS);
 
   meta.numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -572,7 +573,7 @@ uth_gguf_read_stream (GInputStream  *stream,
     meta.alignment = *align;
   if (meta.alignment == 0 || meta.alignment > (1u << 20) || (meta.alignment & (meta.alignment - 1)) != 0)
     {
-      fail (&r, _("general.alignment %" G_GUINT64_FORMAT " is not a power of two up to 1 MiB"),
+      fail (&r, _("general.alignment %" PRIu64 " is not a power of two up to 1 MiB"),
             meta.alignment);
       goto out;
     }
@@ -580,7 +581,7 @@ uth_gguf_read_stream (GInputStream  *stream,
   /* A tensor info takes at least 24 bytes. */
   if (n_tensors > (r.limit - r.pos) / 24)
     {
-      fail (&r, _("claims %" G_GUINT64_FORMAT " tensors, more than the file can hold"), n_tensors);
+      fail (&r, _("claims %" PRIu64 " tensors, more than the file can hold"), n_tensors);
       goto out;
     }
   for (guint64 i = 0; i < n_tensors; i++)

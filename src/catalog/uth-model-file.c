@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -269,8 +270,8 @@ inspect_folder (GFile       *dir,
   for (guint i = 0; i < weights->notes->len; i++)
     g_ptr_array_add (out->notes, g_strdup (g_ptr_array_index (weights->notes, i)));
   if (weights->params > 0 && weights->params != out->params)
-    uth_model_file_add_note (out, _("The weights hold %" G_GUINT64_FORMAT " parameters; the "
-                                    "config's architecture has %" G_GUINT64_FORMAT "."),
+    uth_model_file_add_note (out, _("The weights hold %" PRIu64 " parameters; the "
+                                    "config's architecture has %" PRIu64 "."),
                              weights->params, out->params);
   uth_model_file_finish (out);
   return g_steal_pointer (&out);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -438,10 +439,10 @@ add_calibration_points (GPtrArray         *points,
           continue;
         }
       p->id = phase == UTH_REFERENCE_PREFILL ?
-              g_strdup_printf ("%s/prefill/b%" G_GUINT64_FORMAT "/s%" G_GUINT64_FORMAT,
+              g_strdup_printf ("%s/prefill/b%" PRIu64 "/s%" PRIu64,
                                model, p->batch, p->prompt) :
-              g_strdup_printf ("%s/%s/b%" G_GUINT64_FORMAT "/ctx%" G_GUINT64_FORMAT
-                               "/t%" G_GUINT64_FORMAT, model, uth_reference_phase_id (phase),
+              g_strdup_printf ("%s/%s/b%" PRIu64 "/ctx%" PRIu64
+                               "/t%" PRIu64, model, uth_reference_phase_id (phase),
                                p->batch, p->context - p->step_tokens, p->step_tokens);
       p->source = g_strdup (path);
       p->measured_with = g_strdup ("PyTorch eager kernels; decode as CUDA graphs");

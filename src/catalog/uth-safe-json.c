@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -49,7 +50,7 @@ uth_safe_load_file (GFile   *file,
       if ((gsize) n > max_bytes - MIN (max_bytes, buffer->len))
         {
           g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                       _("%s: larger than the limit of %" G_GSIZE_FORMAT " MiB"),
+                       _("%s: larger than the limit of %zu MiB"),
                        name, max_bytes / (1024 * 1024));
           return NULL;
         }
@@ -92,7 +93,7 @@ scan_json (const char *data,
           if (++depth > max_depth)
             {
               g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
-                           _("nested deeper than %u levels (at byte %" G_GSIZE_FORMAT ")"),
+                           _("nested deeper than %u levels (at byte %zu)"),
                            max_depth, i);
               return FALSE;
             }
@@ -105,7 +106,7 @@ scan_json (const char *data,
       if (values > max_values)
         {
           g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
-                       _("more than %" G_GSIZE_FORMAT " values"), max_values);
+                       _("more than %zu values"), max_values);
           return FALSE;
         }
     }
@@ -140,7 +141,7 @@ uth_safe_json_parse (GBytes     *bytes,
   if (length > max_bytes)
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                   _("%s: larger than the limit of %" G_GSIZE_FORMAT " MiB"),
+                   _("%s: larger than the limit of %zu MiB"),
                    name, max_bytes / (1024 * 1024));
       return NULL;
     }
@@ -195,7 +196,7 @@ uth_safe_json_describe (JsonNode *node)
     case G_TYPE_BOOLEAN:
       return g_strdup (json_node_get_boolean (node) ? "true" : "false");
     case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      return g_strdup_printf ("%" PRId64, json_node_get_int (node));
     case G_TYPE_DOUBLE:
       {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -239,7 +240,7 @@ uth_safe_json_get_uint (JsonObject  *object,
     }
   got = uth_safe_json_describe (node);
   g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
-               _("%s: field '%s': expected a whole number from 0 to %" G_GUINT64_FORMAT ", got %s"),
+               _("%s: field '%s': expected a whole number from 0 to %" PRIu64 ", got %s"),
                file, field, max, got);
   return FALSE;
 }

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -209,7 +210,7 @@ uth_safetensors_read_header (const guint8  *data,
   if (length < 8 || file_size < 8)
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
-                   _("%s: too short for a safetensors file (%" G_GUINT64_FORMAT " bytes)"),
+                   _("%s: too short for a safetensors file (%" PRIu64 " bytes)"),
                    out->name, file_size);
       return FALSE;
     }
@@ -218,15 +219,15 @@ uth_safetensors_read_header (const guint8  *data,
   if (n > MAX_HEADER_BYTES)
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
-                   _("%s: header of %" G_GUINT64_FORMAT " bytes is over the limit of %u MiB"),
+                   _("%s: header of %" PRIu64 " bytes is over the limit of %u MiB"),
                    out->name, n, MAX_HEADER_BYTES / (1024 * 1024));
       return FALSE;
     }
   if (n > file_size - 8 || n > length - 8)
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
-                   _("%s: truncated: the header claims %" G_GUINT64_FORMAT " bytes but the file "
-                     "has %" G_GUINT64_FORMAT " after the length"), out->name, n, file_size - 8);
+                   _("%s: truncated: the header claims %" PRIu64 " bytes but the file "
+                     "has %" PRIu64 " after the length"), out->name, n, file_size - 8);
       return FALSE;
     }
   data_len = file_size - 8 - n;
@@ -408,12 +409,12 @@ uth_safetensors_index_read (JsonObject    *root,
       out->vocab_size = out->hidden_size = 0;
       out->tensors = listed;
       out->weight_bytes = total_size;
-      uth_model_file_add_note (out, _("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " shards are "
+      uth_model_file_add_note (out, _("%" PRIu64 " of %" PRIu64 " shards are "
                                       "not next to the index: the parameter count needs them all."),
                                out->shards - out->shards_read, out->shards);
     }
   else if (out->tensors != listed)
-    uth_model_file_add_note (out, _("The index lists %" G_GUINT64_FORMAT " tensors but the shards "
-                                    "hold %" G_GUINT64_FORMAT "."), listed, out->tensors);
+    uth_model_file_add_note (out, _("The index lists %" PRIu64 " tensors but the shards "
+                                    "hold %" PRIu64 "."), listed, out->tensors);
   return TRUE;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -294,7 +295,7 @@ core_error (UthBpeError  code,
       break;
     case UTH_BPE_BAD_MERGE:
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
-                   _("%s: field “model.merges[%" G_GSIZE_FORMAT "]”: “%s” + “%s” names a token, or makes one, that is not in the vocabulary"),
+                   _("%s: field “model.merges[%zu]”: “%s” + “%s” names a token, or makes one, that is not in the vocabulary"),
                    name, index, index < r->left->len ? (char *) r->left->pdata[index] : "",
                    index < r->right->len ? (char *) r->right->pdata[index] : "");
       break;

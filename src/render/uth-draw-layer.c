@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <inttypes.h>
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
@@ -770,7 +770,7 @@ op_shape (const UthOp *op)
   g_autofree char *core = NULL;
 
   if (op->kind == UTH_OP_GEMM || op->kind == UTH_OP_ATTN_MATMUL || op->kind == UTH_OP_LM_HEAD)
-    core = g_strdup_printf ("%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT " · %" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT,
+    core = g_strdup_printf ("%" PRIu64 "×%" PRIu64 " · %" PRIu64 "×%" PRIu64,
                             op->m, op->k, op->k, op->n);
   else if (op->n <= 1)
     {
@@ -780,9 +780,9 @@ op_shape (const UthOp *op)
       core = g_strdup_printf (_("%s elements"), count);
     }
   else
-    core = g_strdup_printf ("%" G_GUINT64_FORMAT "×%" G_GUINT64_FORMAT, op->m, op->n);
+    core = g_strdup_printf ("%" PRIu64 "×%" PRIu64, op->m, op->n);
   if (op->count > 1)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " × (%s)", op->count, core);
+    return g_strdup_printf ("%" PRIu64 " × (%s)", op->count, core);
   return g_steal_pointer (&core);
 }
 

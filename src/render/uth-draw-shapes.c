@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
-#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -95,7 +95,7 @@ shape_numeric (const Node *n,
   *elements = 1;
   for (int i = 0; i < 4 && n->dims[i] != DIM_NONE; i++)
     {
-      g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, i ? ", " : "", d->v[n->dims[i]]);
+      g_string_append_printf (s, "%s%" PRIu64, i ? ", " : "", d->v[n->dims[i]]);
       *elements *= (double) d->v[n->dims[i]];
     }
   g_string_append_c (s, ']');

@@ -2,8 +2,8 @@
 
 #include "config.h"
 
-#include <inttypes.h>
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdlib.h>
@@ -83,7 +83,7 @@ uth_log_slider_parse (const char *text,
 static void
 sync_widgets (UthLogSlider *self)
 {
-  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->value);
+  g_autofree char *text = g_strdup_printf ("%" PRIu64, self->value);
 
   self->updating = TRUE;
   gtk_range_set_value (GTK_RANGE (self->scale), log2 ((double) self->value));
