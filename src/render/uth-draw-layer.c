@@ -458,8 +458,11 @@ op_tooltip (const UthFigureContext *ctx,
     {
       g_autofree char *own = uth_format_intensity ((op->flops / ot->compute_seconds) /
                                                    (uth_op_bytes (op) / ot->memory_seconds));
+      /* base is markup already: only the new value is escaped. */
+      g_autofree char *line = g_markup_printf_escaped (_("ridge at this op’s achievable rates: %s"),
+                                                       own);
 
-      return g_markup_printf_escaped (_("%s\nridge at this op’s achievable rates: %s"), base, own);
+      return g_strconcat (base, "\n", line, NULL);
     }
   return g_steal_pointer (&base);
 }
