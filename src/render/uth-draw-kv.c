@@ -52,20 +52,21 @@ is_wide (double width,
 }
 
 static double
-min_height_at (double width,
-               double s)
+min_height_at (double   width,
+               double   s,
+               gpointer user_data)
 {
   return 24 * s + (is_wide (width, s) ? 76 : 104) * s + 104 * s + 28 * s
          + (is_wide (width, s) ? MIN_BODY_HEIGHT : MIN_NARROW_BODY_HEIGHT) * s + 24 * s;
 }
 
+static const UthReflowPage reflow = { MIN_PAGE_WIDTH, WIDE_PAGE_WIDTH, min_height_at, NULL };
+
 double
 uth_kv_page_height (double                  width,
                     const UthFigureContext *ctx)
 {
-  double s = scale_of (ctx);
-
-  return min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s);
+  return uth_reflow_page_height (&reflow, width, ctx);
 }
 
 double
@@ -73,29 +74,7 @@ uth_kv_page_scale (double                  width,
                    double                  height,
                    const UthFigureContext *ctx)
 {
-  double s = scale_of (ctx);
-  /* Full size in the narrow layout when it fits; failing that, whichever of the two
-   * layouts, scaled to fit, comes out larger. */
-  double narrow = MIN (1.0, MIN (width / (MIN_PAGE_WIDTH * s), height / min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s)));
-  double wide = MIN (1.0, MIN (width / (WIDE_PAGE_WIDTH * s), height / min_height_at (WIDE_PAGE_WIDTH * s, s)));
-
-  if (width >= WIDE_PAGE_WIDTH * s)
-    wide = MIN (1.0, height / min_height_at (width, s));
-  return MAX (MAX (narrow, wide), 0.05);
-}
-
-static double
-page_fit (double                  width,
-          double                  height,
-          const UthFigureContext *ctx,
-          double                 *vw,
-          double                 *vh)
-{
-  double f = uth_kv_page_scale (width, height, ctx);
-
-  *vw = width / f;
-  *vh = height / f;
-  return f;
+  return uth_reflow_page_scale (&reflow, width, height, ctx);
 }
 
 static double
@@ -987,7 +966,7 @@ uth_draw_kv (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
+    double vw, vh, fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
 
     cairo_save (cr);
     cairo_scale (cr, fit, fit);
@@ -1016,7 +995,7 @@ uth_hit_kv (double                  width,
   else
     uth_kv_view_init (&view, ctx);
   {
-    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
+    double vw, vh, fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
 
     width = vw;
     height = vh;

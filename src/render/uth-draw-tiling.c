@@ -60,8 +60,9 @@ layout_bands (double  width,
 }
 
 static double
-min_height_at (double width,
-               double s)
+min_height_at (double   width,
+               double   s,
+               gpointer user_data)
 {
   double top, cards_h;
   int cols;
@@ -70,13 +71,13 @@ min_height_at (double width,
   return top + cards_h + 28 * s + (MIN_UPPER_HEIGHT + 28 + MIN_LOWER_HEIGHT) * s + 24 * s;
 }
 
+static const UthReflowPage reflow = { MIN_PAGE_WIDTH, WIDE_PAGE_WIDTH, min_height_at, NULL };
+
 double
 uth_tiling_page_height (double                  width,
                         const UthFigureContext *ctx)
 {
-  double s = scale_of (ctx);
-
-  return min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s);
+  return uth_reflow_page_height (&reflow, width, ctx);
 }
 
 double
@@ -84,29 +85,7 @@ uth_tiling_page_scale (double                  width,
                        double                  height,
                        const UthFigureContext *ctx)
 {
-  double s = scale_of (ctx);
-  /* Full size in the two-row-card layout when it fits; failing that, whichever of the two
-   * layouts, scaled to fit, comes out larger. */
-  double narrow = MIN (1.0, MIN (width / (MIN_PAGE_WIDTH * s), height / min_height_at (MAX (width, MIN_PAGE_WIDTH * s), s)));
-  double wide = MIN (1.0, MIN (width / (WIDE_PAGE_WIDTH * s), height / min_height_at (WIDE_PAGE_WIDTH * s, s)));
-
-  if (width >= WIDE_PAGE_WIDTH * s)
-    wide = MIN (1.0, height / min_height_at (width, s));
-  return MAX (MAX (narrow, wide), 0.05);
-}
-
-static double
-page_fit (double                  width,
-          double                  height,
-          const UthFigureContext *ctx,
-          double                 *vw,
-          double                 *vh)
-{
-  double f = uth_tiling_page_scale (width, height, ctx);
-
-  *vw = width / f;
-  *vh = height / f;
-  return f;
+  return uth_reflow_page_scale (&reflow, width, height, ctx);
 }
 
 static void
@@ -1171,7 +1150,7 @@ uth_draw_tiling (cairo_t                *cr,
   if (ctx != NULL)
     view.hover = ctx->hover;
   {
-    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
+    double vw, vh, fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
 
     cairo_save (cr);
     cairo_scale (cr, fit, fit);
@@ -1198,7 +1177,7 @@ uth_hit_tiling (double                  width,
   else
     uth_tiling_view_init (&view, ctx);
   {
-    double vw, vh, fit = page_fit (width, height, ctx, &vw, &vh);
+    double vw, vh, fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
 
     width = vw;
     height = vh;
