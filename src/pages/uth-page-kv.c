@@ -133,42 +133,6 @@ kv_index (UthDtype dtype)
 
 /* The figure reflows to its width and asks for the height its layout needs there at full
  * text size (the page scrolls), instead of shrinking to the window's height. */
-static GtkSizeRequestMode
-figure_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-figure_measure (GtkWidget      *widget,
-                GtkOrientation  orientation,
-                int             for_size,
-                int            *minimum,
-                int            *natural,
-                int            *minimum_baseline,
-                int            *natural_baseline)
-{
-  UthFigureContext ctx;
-
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = 240;
-      *natural = 800;
-      return;
-    }
-  uth_figure_get_context (UTH_FIGURE (widget), &ctx);
-  *minimum = *natural = (int) ceil (uth_kv_page_height (for_size > 0 ? for_size : 800, &ctx));
-}
-
-static void
-figure_allocate (GtkWidget *widget,
-                 int        width,
-                 int        height,
-                 int        baseline)
-{
-  /* The figure has no children to place. */
-}
-
 static void
 scenario_changed_cb (UthPageKv *self)
 {
@@ -311,8 +275,7 @@ uth_page_kv_init (UthPageKv *self)
   gtk_drop_down_set_selected (self->variant_drop, 1);
   self->updating = FALSE;
   uth_figure_set_draw_func (self->figure, uth_draw_kv, uth_hit_kv);
-  gtk_widget_set_layout_manager (GTK_WIDGET (self->figure),
-                                 gtk_custom_layout_new (figure_request_mode, figure_measure, figure_allocate));
+  uth_figure_set_height_func (self->figure, uth_kv_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("KV cache and memory"));

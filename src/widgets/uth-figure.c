@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <adwaita.h>
 
 #include "widgets/uth-figure.h"
@@ -22,6 +23,7 @@ struct _UthFigure
   int                    n_items;
   guint                  n_queued;
   int                    natural_width;
+  UthFigureHeightFunc    height_func;
 };
 
 enum
@@ -230,8 +232,28 @@ uth_figure_measure (GtkWidget      *widget,
                     int            *minimum_baseline,
                     int            *natural_baseline)
 {
+  UthFigure *self = UTH_FIGURE (widget);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL && self->height_func != NULL)
+    {
+      UthFigureContext ctx;
+
+      /* A reflowing figure asks for the height its layout needs at this width, so it
+       * draws at full text size and the page scrolls. */
+      uth_figure_get_context (self, &ctx);
+      *minimum = *natural = (int) ceil (self->height_func (for_size > 0 ? for_size : self->natural_width,
+                                                           &ctx));
+      return;
+    }
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 160;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? UTH_FIGURE (widget)->natural_width : 500;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? self->natural_width : 500;
+}
+
+static GtkSizeRequestMode
+uth_figure_get_request_mode (GtkWidget *widget)
+{
+  return UTH_FIGURE (widget)->height_func != NULL ? GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH
+                                                  : GTK_SIZE_REQUEST_CONSTANT_SIZE;
 }
 
 static void
@@ -294,6 +316,7 @@ uth_figure_class_init (UthFigureClass *klass)
   object_class->set_property = uth_figure_set_property;
   widget_class->snapshot = uth_figure_snapshot;
   widget_class->measure = uth_figure_measure;
+  widget_class->get_request_mode = uth_figure_get_request_mode;
 
   properties[PROP_SCENARIO] =
     g_param_spec_object ("scenario", NULL, NULL, UTH_TYPE_SCENARIO,
@@ -491,4 +514,23 @@ uth_figure_get_n_queued (UthFigure *self)
 {
   g_return_val_if_fail (UTH_IS_FIGURE (self), 0);
   return self->n_queued;
+}
+
+/**
+ * uth_figure_set_height_func:
+ * @height: the height the figure's layout needs at a width, or %NULL for a fixed request
+ *
+ * Makes the figure height-for-width: it asks for what @height returns for its width
+ * (presentation mode's text scale included), instead of being scaled to fit.
+ */
+void
+uth_figure_set_height_func (UthFigure           *self,
+                            UthFigureHeightFunc  height)
+{
+  g_return_if_fail (UTH_IS_FIGURE (self));
+
+  if (self->height_func == height)
+    return;
+  self->height_func = height;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }

@@ -20,12 +20,16 @@ typedef void (*UthFigureContextFunc) (UthFigure        *figure,
                                       gpointer          user_data);
 /* The accessible description of the figure as drawn, in words; newly allocated. */
 typedef char *(*UthFigureDescribeFunc) (const UthFigureContext *ctx);
+typedef double (*UthFigureHeightFunc) (double                  width,
+                                       const UthFigureContext *ctx);
 
 GtkWidget   *uth_figure_new               (void);
 UthScenario *uth_figure_get_scenario      (UthFigure             *self);
 void         uth_figure_set_scenario      (UthFigure             *self,
                                            UthScenario           *scenario);
 /* Draws a render function (hit may be NULL). */
+void         uth_figure_set_height_func   (UthFigure             *self,
+                                           UthFigureHeightFunc    height);
 void         uth_figure_set_draw_func     (UthFigure             *self,
                                            UthDrawFunc            draw,
                                            UthHitFunc             hit);
