@@ -1139,3 +1139,13 @@ uth_figure_context_workload (const UthFigureContext *ctx,
   out->tensor_parallel = MAX (in->gpus, 1);
   return TRUE;
 }
+
+void
+uth_draw_push_panel (cairo_t            *cr,
+                     const UthChartRect *panel)
+{
+  cairo_save (cr);
+  cairo_translate (cr, panel->x, panel->y);
+  cairo_rectangle (cr, 0, 0, panel->w, panel->h);
+  cairo_clip (cr);
+}

@@ -304,4 +304,9 @@ const UthHitRect *uth_hit_rects_find (const UthHitRect *rects,
                                       double            x,
                                       double            y);
 
+/* Saves the state, moves the origin to the panel's corner and clips to it; pair with
+ * cairo_restore. */
+void uth_draw_push_panel (cairo_t            *cr,
+                          const UthChartRect *panel);
+
 G_END_DECLS

@@ -865,16 +865,6 @@ draw_cards (cairo_t                *cr,
   uth_draw_card (cr, ctx, c[4].x, c[4].y, w, h, _("Roofline time, standard → flash"), v4, d4);
 }
 
-static void
-with_origin (cairo_t            *cr,
-             const UthChartRect *r)
-{
-  cairo_save (cr);
-  cairo_translate (cr, r->x, r->y);
-  cairo_rectangle (cr, 0, 0, r->w, r->h);
-  cairo_clip (cr);
-}
-
 void
 uth_draw_flash_view (cairo_t                *cr,
                      double                  width,
@@ -908,13 +898,13 @@ uth_draw_flash_view (cairo_t                *cr,
   uth_draw_title (cr, ctx, _("Flash Attention: the same maths, far fewer bytes"), subtitle, m, m, width - 2 * m);
   page_layout (width, height, s, &l);
   draw_cards (cr, ctx, view, &f, &l.cards, l.card_cols);
-  with_origin (cr, &l.compare);
+  uth_draw_push_panel (cr, &l.compare);
   uth_draw_flash_compare (cr, l.compare.w, l.compare.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.sweep);
+  uth_draw_push_panel (cr, &l.sweep);
   uth_draw_flash_sweep (cr, l.sweep.w, l.sweep.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.ratio);
+  uth_draw_push_panel (cr, &l.ratio);
   uth_draw_flash_ratio (cr, l.ratio.w, l.ratio.h, ctx, view);
   cairo_restore (cr);
 }

@@ -900,16 +900,6 @@ draw_cards (cairo_t                *cr,
   uth_draw_card (cr, ctx, r->x + 3 * (w + gap), r->y, w, r->h, _("Largest batch"), v3, d3);
 }
 
-static void
-with_origin (cairo_t            *cr,
-             const UthChartRect *r)
-{
-  cairo_save (cr);
-  cairo_translate (cr, r->x, r->y);
-  cairo_rectangle (cr, 0, 0, r->w, r->h);
-  cairo_clip (cr);
-}
-
 void
 uth_draw_kv_view (cairo_t                *cr,
                   double                  width,
@@ -937,16 +927,16 @@ uth_draw_kv_view (cairo_t                *cr,
   uth_draw_title (cr, ctx, _("KV cache and memory: what fits"), subtitle, m, m, width - 2 * m);
   page_layout (width, height, s, &l);
   draw_cards (cr, ctx, &l.cards);
-  with_origin (cr, &l.variants);
+  uth_draw_push_panel (cr, &l.variants);
   uth_draw_kv_variants (cr, l.variants.w, l.variants.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.growth);
+  uth_draw_push_panel (cr, &l.growth);
   uth_draw_kv_growth (cr, l.growth.w, l.growth.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.budget);
+  uth_draw_push_panel (cr, &l.budget);
   uth_draw_kv_budget (cr, l.budget.w, l.budget.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.fits);
+  uth_draw_push_panel (cr, &l.fits);
   uth_draw_kv_fits (cr, l.fits.w, l.fits.h, ctx, view);
   cairo_restore (cr);
 }

@@ -1070,16 +1070,6 @@ draw_cards (cairo_t                *cr,
   uth_draw_card (cr, ctx, c[5].x, c[5].y, w, h, _("Tile intensity"), v5, d5);
 }
 
-static void
-with_origin (cairo_t            *cr,
-             const UthChartRect *r)
-{
-  cairo_save (cr);
-  cairo_translate (cr, r->x, r->y);
-  cairo_rectangle (cr, 0, 0, r->w, r->h);
-  cairo_clip (cr);
-}
-
 void
 uth_draw_tiling_view (cairo_t                *cr,
                       double                  width,
@@ -1113,16 +1103,16 @@ uth_draw_tiling_view (cairo_t                *cr,
   page_layout (width, height, s, &l);
   draw_cards (cr, ctx, view, &t, &l.cards, l.card_cols);
 
-  with_origin (cr, &l.matrix);
+  uth_draw_push_panel (cr, &l.matrix);
   uth_draw_tiling_matrix (cr, l.matrix.w, l.matrix.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.sms);
+  uth_draw_push_panel (cr, &l.sms);
   uth_draw_tiling_sms (cr, l.sms.w, l.sms.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.kloop);
+  uth_draw_push_panel (cr, &l.kloop);
   uth_draw_tiling_kloop (cr, l.kloop.w, l.kloop.h, ctx, view);
   cairo_restore (cr);
-  with_origin (cr, &l.traffic);
+  uth_draw_push_panel (cr, &l.traffic);
   uth_draw_tiling_traffic (cr, l.traffic.w, l.traffic.h, ctx, view);
   cairo_restore (cr);
 }
