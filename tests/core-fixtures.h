@@ -91,14 +91,15 @@ fixture_gemma_2_9b (void)
 
 /* https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/config.json: MLA with
  * q_lora_rank 1536, kv_lora_rank 512, rope 64, nope 128, v 128; 3 dense layers of
- * 18432, then 256 routed experts (8 active) + 1 shared of 2048; router bias. */
+ * 18432, then 256 routed experts (8 active) + 1 shared of 2048; router bias. head_dim is
+ * the query/key head width, nope + rope = 192, as the bundled catalog has it. */
 static inline UthModel
 fixture_deepseek_v3 (void)
 {
   UthModel m;
 
   memset (&m, 0, sizeof m);
-  m.hidden = 7168; m.layers = 61; m.heads = 128; m.kv_heads = 128; m.head_dim = 128;
+  m.hidden = 7168; m.layers = 61; m.heads = 128; m.kv_heads = 128; m.head_dim = 192;
   m.ffn = 18432; m.gated_mlp = true; m.vocab = 129280; m.tied_embeddings = false;
   m.norm = UTH_NORM_RMS; m.norms_per_layer = 2;
   m.experts = 256; m.active_experts = 8; m.shared_experts = 1; m.expert_ffn = 2048;

@@ -6,57 +6,8 @@
 #include <glib.h>
 
 #include "core/uth-memory.h"
+#include "core-fixtures.h"
 
-static UthModel
-llama3_8b (void)
-{
-  UthModel m = { 0 };
-
-  m.hidden = 4096;
-  m.layers = 32;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.head_dim = 128;
-  m.ffn = 14336;
-  m.gated_mlp = true;
-  m.vocab = 128256;
-  m.norm = UTH_NORM_RMS;
-  m.norms_per_layer = 2;
-  m.attention = UTH_ATTN_GQA;
-  m.max_context = 8192;
-  return m;
-}
-
-static UthModel
-deepseek_v3 (void)
-{
-  UthModel m = { 0 };
-
-  m.hidden = 7168;
-  m.layers = 61;
-  m.heads = 128;
-  m.kv_heads = 128;
-  m.head_dim = 192;
-  m.ffn = 18432;
-  m.gated_mlp = true;
-  m.vocab = 129280;
-  m.norm = UTH_NORM_RMS;
-  m.norms_per_layer = 2;
-  m.experts = 256;
-  m.active_experts = 8;
-  m.shared_experts = 1;
-  m.expert_ffn = 2048;
-  m.dense_layers = 3;
-  m.router_bias = true;
-  m.attention = UTH_ATTN_MLA;
-  m.q_lora_rank = 1536;
-  m.kv_lora_rank = 512;
-  m.qk_rope_dim = 64;
-  m.qk_nope_dim = 128;
-  m.v_head_dim = 128;
-  m.max_context = 163840;
-  return m;
-}
 
 static UthGpu
 gpu_with_memory (double bytes)
@@ -80,7 +31,7 @@ gpu_with_memory (double bytes)
 static void
 test_variants (void)
 {
-  UthModel m = llama3_8b ();
+  UthModel m = fixture_llama_3_8b ();
 
   g_assert_cmpuint (uth_memory_group_size (&m), ==, 4);
   g_assert_cmpuint (uth_memory_kv_elements_as (&m, UTH_ATTN_MHA, 0), ==, 262144);
@@ -101,7 +52,7 @@ test_variants (void)
 static void
 test_mla (void)
 {
-  UthModel m = deepseek_v3 ();
+  UthModel m = fixture_deepseek_v3 ();
 
   g_assert_cmpuint (uth_memory_kv_elements_as (&m, UTH_ATTN_MLA, 0), ==, 35136);
   g_assert_cmpuint (uth_memory_kv_elements_as (&m, UTH_ATTN_MHA, 0), ==, 2498560);
@@ -171,7 +122,7 @@ scenario (const UthModel *m,
 static void
 test_budget (void)
 {
-  UthModel m = llama3_8b ();
+  UthModel m = fixture_llama_3_8b ();
   UthGpu g = gpu_with_memory (80e9);
   UthEngine e;
   UthEstimateInput in;
@@ -203,7 +154,7 @@ test_budget (void)
 static void
 test_max_batch (void)
 {
-  UthModel m = llama3_8b ();
+  UthModel m = fixture_llama_3_8b ();
   UthGpu g = gpu_with_memory (80e9);
   UthEngine e;
   UthEstimateInput in;
@@ -248,7 +199,7 @@ test_fits_map (void)
   UthEstimateInput base;
   UthFitCell cells[3];
 
-  models[0] = llama3_8b ();
+  models[0] = fixture_llama_3_8b ();
   gpus[0] = gpu_with_memory (80e9);
   gpus[1] = gpu_with_memory (16e9);
   gpus[2] = gpu_with_memory (1e9);
