@@ -80,30 +80,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (UthScenario, uth_scenario, G_TYPE_OBJECT)
 
-GType
-uth_dtype_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { UTH_DTYPE_FP32, "UTH_DTYPE_FP32", "fp32" },
-        { UTH_DTYPE_TF32, "UTH_DTYPE_TF32", "tf32" },
-        { UTH_DTYPE_BF16, "UTH_DTYPE_BF16", "bf16" },
-        { UTH_DTYPE_FP16, "UTH_DTYPE_FP16", "fp16" },
-        { UTH_DTYPE_FP8, "UTH_DTYPE_FP8", "fp8" },
-        { UTH_DTYPE_INT8, "UTH_DTYPE_INT8", "int8" },
-        { UTH_DTYPE_INT4, "UTH_DTYPE_INT4", "int4" },
-        { 0, NULL, NULL },
-      };
-      GType t = g_enum_register_static (g_intern_static_string ("UthDtype"), values);
-
-      g_once_init_leave (&type_id, t);
-    }
-  return type_id;
-}
-
 static void
 emit_changed (UthScenario *self)
 {

@@ -14,7 +14,7 @@ typedef enum
   UTH_DTYPE_FP8,
   UTH_DTYPE_INT8,
   UTH_DTYPE_INT4,
-  UTH_N_DTYPES
+  UTH_N_DTYPES /*< skip >*/
 } UthDtype;
 
 /* Bytes per element: 4, 4 (tf32 is stored as fp32), 2, 2, 1, 1, 0.5. */
