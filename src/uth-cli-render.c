@@ -5,7 +5,35 @@
 #include <glib/gi18n.h>
 
 #include "render/uth-draw.h"
+#include "render/uth-lecture.h"
 #include "uth-cli-private.h"
+
+/* Builds of every page for presentation mode: figure builds, then the explanation, then
+ * each question and its answer. */
+static void
+print_builds (void)
+{
+  const UthPageFigure *figures;
+  guint n;
+
+  figures = uth_draw_get_page_figures (&n);
+  g_print ("\n%s\n", _("Builds in presentation mode (--build N):"));
+  for (guint i = 0; i < n; i++)
+    {
+      guint builds = uth_lecture_n_builds (figures[i].id);
+      guint f = uth_lecture_n_figure_builds (figures[i].id);
+
+      g_autofree char *text = NULL;
+
+      if (builds > f)
+        /* TRANSLATORS: builds, figure builds, explanation build, questions */
+        text = g_strdup_printf (_("%u builds: figure 1–%u, explanation %u, %u questions with answers"),
+                                builds, f, f + 1, uth_lecture_n_questions (figures[i].id));
+      else
+        text = g_strdup_printf (ngettext ("%u build", "%u builds", builds), builds);
+      g_print ("  %-16s %s\n", figures[i].id, text);
+    }
+}
 
 static void
 print_usage (void)
@@ -26,7 +54,10 @@ print_usage (void)
   g_print ("  --layer N            %s\n", _("the layer the Layer page shows (default 0)"));
   g_print ("  --view N             %s\n", _("a page’s view toggle (Model: 0 parameters, 1 FLOPs, 2 bytes)"));
   g_print ("  --dark               %s\n", _("the dark style"));
+  g_print ("  --presentation       %s\n", _("draw the page as presentation mode shows it (large type, high contrast, caption and slide counter)"));
+  g_print ("  --build N            %s\n", _("with --presentation: the build to show, 1 to the page’s builds (default: the figure fully built)"));
   g_print ("%s\n", uth_cli_scenario_help ());
+  print_builds ();
 }
 
 typedef struct
@@ -39,7 +70,9 @@ typedef struct
   char     *phase;
   char     *layer;
   char     *view;
+  char     *build;
   gboolean  dark;
+  gboolean  presentation;
 } RenderOptions;
 
 static void
@@ -53,6 +86,7 @@ render_options_clear (RenderOptions *o)
   g_free (o->phase);
   g_free (o->layer);
   g_free (o->view);
+  g_free (o->build);
 }
 
 static gboolean
@@ -161,7 +195,10 @@ uth_cli_render (int    argc,
     { "--layer", &o.layer, NULL },
     { "--view", &o.view, NULL },
     { "--dark", NULL, &o.dark },
+    { "--build", &o.build, NULL },
+    { "--presentation", NULL, &o.presentation },
   };
+  guint64 build = 0;
 
   if (uth_cli_wants_help (argc, argv))
     {
@@ -188,7 +225,30 @@ uth_cli_render (int    argc,
   if (ctx.model != NULL && ctx.layer >= (int) ctx.model->spec.layers)
     ctx.layer = (int) ctx.model->spec.layers - 1;
 
-  if (!uth_draw_to_file (page, &ctx, o.output, (int) width, (int) height, &error))
+  if (o.build != NULL)
+    {
+      guint builds = uth_lecture_n_builds (page->id);
+
+      if (!o.presentation)
+        error = g_error_new_literal (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                                     _("--build needs --presentation: builds are what presentation mode shows"));
+      else
+        uth_cli_parse_uint ("--build", o.build, 1, builds, &build, &error);
+      if (error != NULL)
+        {
+          render_options_clear (&o);
+          return uth_cli_fail (g_steal_pointer (&error));
+        }
+    }
+  if (o.presentation)
+    {
+      ctx.scale = uth_lecture_presentation_scale ((double) width, (double) height);
+      ctx.high_contrast = TRUE;
+    }
+
+  if (o.presentation
+      ? !uth_lecture_slide_to_file (page, &ctx, (guint) build, o.output, (int) width, (int) height, &error)
+      : !uth_draw_to_file (page, &ctx, o.output, (int) width, (int) height, &error))
     status = uth_cli_fail (g_error_new_literal (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED, error->message));
   render_options_clear (&o);
   return status;

@@ -23,6 +23,7 @@
 #include "pages/uth-page-shapes.h"
 #include "uth-window.h"
 #include "uth-window-actions.h"
+#include "uth-window-lecture.h"
 #include "uth-window-open.h"
 #include "widgets/uth-scenario-panel.h"
 
@@ -424,6 +425,8 @@ uth_window_constructed (GObject *object)
   visible_page_changed_cb (self);
   /* Presentation mode, zoom, Preferences, About, and the remembered state (last page). */
   uth_window_actions_init (self);
+  /* Presentation mode's builds and clicker keys, and "Check yourself" (issue 13). */
+  uth_window_lecture_init (self);
   /* File › Open and drag-and-drop of model files (issue 9). */
   uth_window_open_init (self);
 }
@@ -512,6 +515,7 @@ uth_window_class_init (UthWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
   uth_window_actions_class_init (widget_class);
+  uth_window_lecture_class_init (widget_class);
   uth_window_open_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, step_action);

@@ -387,14 +387,19 @@ draw_fitted (cairo_t                *cr,
                    UTH_ANCHOR_NW, half, NULL);
   }
   draw_matrix (cr, ctx, &d, &l, d.head, &l.scores, FALSE, l.cell, TRUE);
-  draw_matrix (cr, ctx, &d, &l, d.head, &l.weights, TRUE, l.cell, TRUE);
+  if (uth_figure_shows_build (ctx, 2))
+    draw_matrix (cr, ctx, &d, &l, d.head, &l.weights, TRUE, l.cell, TRUE);
   draw_labels (cr, ctx, &d, &l, &l.scores);
-  draw_labels (cr, ctx, &d, &l, &l.weights);
+  if (uth_figure_shows_build (ctx, 2))
+    draw_labels (cr, ctx, &d, &l, &l.weights);
   uth_draw_note (cr, ctx,
                  _("Rows are queries (the token looking), columns are keys (the tokens looked at). Grey cells are the causal mask: a token may not see later tokens, so their score is −∞ and their weight 0. Blue scores are negative, red positive."),
                  panel.x + 16 * s, panel.y + panel.h - 56 * s, panel.w - 32 * s);
-  draw_detail (cr, ctx, &d, &l);
-  draw_heads (cr, ctx, &d, &l);
+  if (uth_figure_shows_build (ctx, 3))
+    {
+      draw_detail (cr, ctx, &d, &l);
+      draw_heads (cr, ctx, &d, &l);
+    }
   data_clear (&d);
 }
 

@@ -896,13 +896,17 @@ uth_draw_batching (cairo_t                *cr,
   top_h = (height - y - m) * 0.52;
   draw_timeline (cr, ctx, view, st, _("Static batching"), window, m, y, col, top_h);
   co_title = continuous_title (view);
-  draw_timeline (cr, ctx, view, co, co_title, window, m + col + 32 * s, y, col, top_h);
+  /* Presentation builds: 1 static, 2 continuous beside it, 3 utilization and throughput. */
+  if (uth_figure_shows_build (ctx, 2))
+    draw_timeline (cr, ctx, view, co, co_title, window, m + col + 32 * s, y, col, top_h);
   y += top_h;
   draw_legend (cr, ctx, m + 64 * s, y, width - 2 * m - 64 * s);
   y += 40 * s;
 
-  draw_utilization (cr, ctx, view, m, y, width * 0.5 - m, height - m - y);
-  draw_cards (cr, ctx, st, co, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s, height - m - y);
+  if (uth_figure_shows_build (ctx, 3))
+    draw_utilization (cr, ctx, view, m, y, width * 0.5 - m, height - m - y);
+  if (uth_figure_shows_build (ctx, 3))
+    draw_cards (cr, ctx, st, co, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s, height - m - y);
 
   uth_batch_result_clear (&own[0]);
   uth_batch_result_clear (&own[1]);

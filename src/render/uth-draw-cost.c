@@ -619,11 +619,15 @@ uth_draw_cost (cairo_t                *cr,
       return;
     }
 
-  draw_gpus (cr, ctx, width * 0.6 + 24 * s, y, width * 0.4 - m - 24 * s, height - m - y);
+  /* Presentation builds: 1 speed, memory and time, 2 rules of thumb, 3 the GPUs. */
+  if (uth_figure_shows_build (ctx, 3))
+    draw_gpus (cr, ctx, width * 0.6 + 24 * s, y, width * 0.4 - m - 24 * s, height - m - y);
   draw_cards (cr, ctx, est, m, y, left_w, 200 * s);
   y += 200 * s + 22 * s;
   y = draw_memory (cr, ctx, est, m, y, left_w) + 12 * s;
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
+  if (!uth_figure_shows_build (ctx, 2))
+    return;
   y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s) + 14 * s;
   draw_measured (cr, ctx, m, y, left_w, height - m - y);
 }

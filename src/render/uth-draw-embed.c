@@ -278,8 +278,11 @@ draw_fitted (cairo_t                *cr,
                             UTH_CHIP_WITH_ID | UTH_CHIP_COMPACT, (int) i == ctx->hover ? 0 : -1,
                             l.chips.x, l.chips.y + i * l.row_h, l.chips.w, l.row_h, &rects[i], &h);
     }
-  draw_table (cr, ctx, &config, vocab, &l.table);
-  draw_picked (cr, ctx, &l, &config, (const guint32 *) ids->data, rows, vocab, rects);
+  /* Presentation builds: 1 the tokens, 2 the table, 3 the rows picked and the facts. */
+  if (uth_figure_shows_build (ctx, 2))
+    draw_table (cr, ctx, &config, vocab, &l.table);
+  if (uth_figure_shows_build (ctx, 3))
+    draw_picked (cr, ctx, &l, &config, (const guint32 *) ids->data, rows, vocab, rects);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   table_label = g_strdup_printf (_("%u rows × %u"), vocab, config.d_model);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, table_label, l.table.x + l.table.w / 2, l.table.y - 4 * s,
@@ -297,7 +300,8 @@ draw_fitted (cairo_t                *cr,
   note = g_strdup_printf (_("Illustrative: this app’s %u-token vocabulary with random rows of width %u from a fixed seed, blue negative, red positive. A trained model’s rows are learned, and tokens used alike end up with similar rows."),
                           vocab, config.d_model);
   uth_draw_note (cr, ctx, note, l.panel.x + 16 * s, l.panel.y + l.panel.h - 46 * s, l.panel.w - 32 * s);
-  draw_facts (cr, ctx, &l, ids->len);
+  if (uth_figure_shows_build (ctx, 3))
+    draw_facts (cr, ctx, &l, ids->len);
 }
 
 void

@@ -901,12 +901,18 @@ uth_draw_flash_view (cairo_t                *cr,
   uth_draw_push_panel (cr, &l.compare);
   uth_draw_flash_compare (cr, l.compare.w, l.compare.h, ctx, view);
   cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.sweep);
-  uth_draw_flash_sweep (cr, l.sweep.w, l.sweep.h, ctx, view);
-  cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.ratio);
-  uth_draw_flash_ratio (cr, l.ratio.w, l.ratio.h, ctx, view);
-  cairo_restore (cr);
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      uth_draw_push_panel (cr, &l.sweep);
+      uth_draw_flash_sweep (cr, l.sweep.w, l.sweep.h, ctx, view);
+      cairo_restore (cr);
+    }
+  if (uth_figure_shows_build (ctx, 3))
+    {
+      uth_draw_push_panel (cr, &l.ratio);
+      uth_draw_flash_ratio (cr, l.ratio.w, l.ratio.h, ctx, view);
+      cairo_restore (cr);
+    }
 }
 
 void

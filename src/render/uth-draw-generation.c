@@ -399,10 +399,19 @@ draw_fitted (cairo_t                *cr,
   text_h = MAX ((height - m - top - time_h - 32 * s) * 0.3, 180 * s);
   mid_h = height - m - top - time_h - 32 * s - text_h;
   draw_text_panel (cr, ctx, &run, (UthChartRect) { m, top, width - 2 * m, text_h });
-  draw_candidates (cr, ctx, view, &run, (UthChartRect) { m, top + text_h + 16 * s, (width - 2 * m) * 0.5 - 8 * s, mid_h });
-  draw_cache (cr, ctx, &run, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top + text_h + 16 * s,
-                                             (width - 2 * m) * 0.5 - 8 * s, mid_h });
-  draw_timeline (cr, ctx, &run, (UthChartRect) { m, height - m - time_h, width - 2 * m, time_h });
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      draw_candidates (cr, ctx, view, &run, (UthChartRect) { m, top + text_h + 16 * s, (width - 2 * m) * 0.5 - 8 * s, mid_h });
+    }
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      draw_cache (cr, ctx, &run, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top + text_h + 16 * s,
+                                                 (width - 2 * m) * 0.5 - 8 * s, mid_h });
+    }
+  if (uth_figure_shows_build (ctx, 3))
+    {
+      draw_timeline (cr, ctx, &run, (UthChartRect) { m, height - m - time_h, width - 2 * m, time_h });
+    }
   uth_generation_clear (&run);
 }
 

@@ -930,15 +930,24 @@ uth_draw_kv_view (cairo_t                *cr,
   uth_draw_push_panel (cr, &l.variants);
   uth_draw_kv_variants (cr, l.variants.w, l.variants.h, ctx, view);
   cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.growth);
-  uth_draw_kv_growth (cr, l.growth.w, l.growth.h, ctx, view);
-  cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.budget);
-  uth_draw_kv_budget (cr, l.budget.w, l.budget.h, ctx, view);
-  cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.fits);
-  uth_draw_kv_fits (cr, l.fits.w, l.fits.h, ctx, view);
-  cairo_restore (cr);
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      uth_draw_push_panel (cr, &l.growth);
+      uth_draw_kv_growth (cr, l.growth.w, l.growth.h, ctx, view);
+      cairo_restore (cr);
+    }
+  if (uth_figure_shows_build (ctx, 3))
+    {
+      uth_draw_push_panel (cr, &l.budget);
+      uth_draw_kv_budget (cr, l.budget.w, l.budget.h, ctx, view);
+      cairo_restore (cr);
+    }
+  if (uth_figure_shows_build (ctx, 4))
+    {
+      uth_draw_push_panel (cr, &l.fits);
+      uth_draw_kv_fits (cr, l.fits.w, l.fits.h, ctx, view);
+      cairo_restore (cr);
+    }
 }
 
 void

@@ -990,8 +990,11 @@ uth_draw_layer (cairo_t                *cr,
                               ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
                               uth_dtype_id (ctx->input.activations), ridge, engine_name (ctx), e_ridge);
   uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
-  draw_roofline_at (cr, ctx, &d, m, p.top, p.roof_w, p.upper_h);
-  draw_share_at (cr, ctx, &d, m + p.roof_w + p.gap, p.top, width - 2 * m - p.roof_w - p.gap, p.upper_h);
+  /* Presentation builds: 1 the op table, 2 the FLOPs share, 3 the roofline. */
+  if (uth_figure_shows_build (ctx, 3))
+    draw_roofline_at (cr, ctx, &d, m, p.top, p.roof_w, p.upper_h);
+  if (uth_figure_shows_build (ctx, 2))
+    draw_share_at (cr, ctx, &d, m + p.roof_w + p.gap, p.top, width - 2 * m - p.roof_w - p.gap, p.upper_h);
   draw_table_at (cr, ctx, &d, m, p.table_y, width - 2 * m, p.table_h);
 }
 

@@ -449,7 +449,8 @@ uth_draw_model (cairo_t                *cr,
   uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
   draw_rows (cr, ctx, &L);
   draw_labels (cr, ctx, &L);
-  draw_panel (cr, ctx, &L, height);
+  if (uth_figure_shows_build (ctx, 2))
+    draw_panel (cr, ctx, &L, height);
   layout_clear (&L);
 }
 

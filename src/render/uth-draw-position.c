@@ -266,9 +266,15 @@ draw_fitted (cairo_t                *cr,
   top = uth_draw_title (cr, ctx, _("Position: where each token sits"), sub, m, m, width - 2 * m);
   mid = top + (height - m - top) * 0.56;
   draw_heatmap (cr, ctx, &view, tok, ids, (UthChartRect) { m, top, (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
-  draw_pairs (cr, ctx, &view, pos, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top,
-                                                    (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
-  draw_relative (cr, ctx, &view, (UthChartRect) { m, mid + 8 * s, width - 2 * m, height - m - mid - 8 * s });
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      draw_pairs (cr, ctx, &view, pos, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top,
+                                                        (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
+    }
+  if (uth_figure_shows_build (ctx, 3))
+    {
+      draw_relative (cr, ctx, &view, (UthChartRect) { m, mid + 8 * s, width - 2 * m, height - m - mid - 8 * s });
+    }
 }
 
 void

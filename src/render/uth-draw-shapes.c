@@ -408,7 +408,8 @@ draw_fitted (cairo_t                *cr,
   if (ctx->input.model->experts > 0 || ctx->input.model->attention == UTH_ATTN_MLA)
     uth_draw_note (cr, ctx, _("Simplified for this model: in its mixture-of-experts layers each token goes through a few experts, each an MLP like this one, and multi-head latent attention caches a compressed latent instead of K and V. The op details follow the estimator."),
                    l.grid[1].x, l.grid[1].y + 7 * l.row_h, l.grid[1].w);
-  draw_detail (cr, ctx, &l, &d, selected);
+  if (uth_figure_shows_build (ctx, 2))
+    draw_detail (cr, ctx, &l, &d, selected);
 }
 
 void

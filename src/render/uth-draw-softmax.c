@@ -253,11 +253,15 @@ draw_fitted (cairo_t                *cr,
     right = g_strdup_printf (_("Probabilities after T and the cut-offs; outline: T = 1, no cut-off. %u tokens keep a chance; the %u not shown hold %s."),
                              d.kept, d.vocab - d.shown, o);
   }
+  /* Presentation build 2: the probabilities. */
+  if (uth_figure_shows_build (ctx, 2))
+    {
   y = uth_draw_panel (cr, ctx, m + half + 16 * s, top, half, height - m - top - bottom_h - 16 * s,
                       _("Probabilities: what the next token is drawn from"));
   draw_bars (cr, ctx, &d, (UthChartRect) { m + half + 32 * s, y, half - 32 * s, top + height - m - top - bottom_h - 16 * s - y - 90 * s }, TRUE);
   uth_draw_note (cr, ctx, right, m + half + 32 * s, height - m - bottom_h - 16 * s - 76 * s, half - 48 * s);
   draw_overflow (cr, ctx, &d, (UthChartRect) { m, height - m - bottom_h, width - 2 * m, bottom_h });
+    }
   data_clear (&d);
 }
 

@@ -870,9 +870,12 @@ uth_draw_speculative (cairo_t                *cr,
   draw_passes (cr, ctx, view, m, y, width * 0.56 - m, top_h);
   draw_cards (cr, ctx, view, draft, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
   y += top_h + 24 * s;
-  draw_gamma_plot (cr, ctx, view, timed ? t.c : 0.0, m, y, width * 0.5 - m - 16 * s, height - m - y);
-  draw_batch_plot (cr, ctx, view, draft, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s,
-                   height - m - y);
+  /* Presentation builds: 1 the passes, 2 draft length, 3 batch. */
+  if (uth_figure_shows_build (ctx, 2))
+    draw_gamma_plot (cr, ctx, view, timed ? t.c : 0.0, m, y, width * 0.5 - m - 16 * s, height - m - y);
+  if (uth_figure_shows_build (ctx, 3))
+    draw_batch_plot (cr, ctx, view, draft, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s,
+                     height - m - y);
 }
 
 static gboolean

@@ -1106,15 +1106,25 @@ uth_draw_tiling_view (cairo_t                *cr,
   uth_draw_push_panel (cr, &l.matrix);
   uth_draw_tiling_matrix (cr, l.matrix.w, l.matrix.h, ctx, view);
   cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.sms);
-  uth_draw_tiling_sms (cr, l.sms.w, l.sms.h, ctx, view);
-  cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.kloop);
-  uth_draw_tiling_kloop (cr, l.kloop.w, l.kloop.h, ctx, view);
-  cairo_restore (cr);
-  uth_draw_push_panel (cr, &l.traffic);
-  uth_draw_tiling_traffic (cr, l.traffic.w, l.traffic.h, ctx, view);
-  cairo_restore (cr);
+  /* Presentation builds: 1 the tiles, 2 the SMs, 3 the K loop, 4 the traffic. */
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      uth_draw_push_panel (cr, &l.sms);
+      uth_draw_tiling_sms (cr, l.sms.w, l.sms.h, ctx, view);
+      cairo_restore (cr);
+    }
+  if (uth_figure_shows_build (ctx, 3))
+    {
+      uth_draw_push_panel (cr, &l.kloop);
+      uth_draw_tiling_kloop (cr, l.kloop.w, l.kloop.h, ctx, view);
+      cairo_restore (cr);
+    }
+  if (uth_figure_shows_build (ctx, 4))
+    {
+      uth_draw_push_panel (cr, &l.traffic);
+      uth_draw_tiling_traffic (cr, l.traffic.w, l.traffic.h, ctx, view);
+      cairo_restore (cr);
+    }
 }
 
 void

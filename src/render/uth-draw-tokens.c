@@ -334,8 +334,10 @@ draw_fitted (cairo_t                *cr,
   top = draw_header (cr, ctx, &t, width);
   layout_init (&l, ctx, width, height, top);
   draw_cards (cr, ctx, &l, &t);
-  draw_spans (cr, ctx, &l, &t);
-  draw_steps (cr, ctx, &l, &t);
+  if (uth_figure_shows_build (ctx, 2))
+    draw_spans (cr, ctx, &l, &t);
+  if (uth_figure_shows_build (ctx, 3))
+    draw_steps (cr, ctx, &l, &t);
   tokens_clear (&t);
 }
 

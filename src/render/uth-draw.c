@@ -180,6 +180,23 @@ set_pdf_date (cairo_surface_t *surface)
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_MOD_DATE, iso);
 }
 
+typedef struct
+{
+  const UthPageFigure    *page;
+  const UthFigureContext *ctx;
+} PageDrawData;
+
+static void
+draw_page_cb (cairo_t  *cr,
+              double    width,
+              double    height,
+              gpointer  user_data)
+{
+  PageDrawData *d = user_data;
+
+  uth_draw_page (d->page, cr, width, height, d->ctx);
+}
+
 gboolean
 uth_draw_to_file (const UthPageFigure    *page,
                   const UthFigureContext *ctx,
@@ -188,13 +205,27 @@ uth_draw_to_file (const UthPageFigure    *page,
                   int                     height,
                   GError                **error)
 {
+  PageDrawData d = { page, ctx };
+
+  g_return_val_if_fail (page != NULL, FALSE);
+  return uth_draw_func_to_file (draw_page_cb, &d, path, width, height, error);
+}
+
+gboolean
+uth_draw_func_to_file (UthDrawFileFunc   draw,
+                       gpointer          user_data,
+                       const char       *path,
+                       int               width,
+                       int               height,
+                       GError          **error)
+{
   g_autofree char *lower = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   enum { PNG, SVG, PDF } format;
   gboolean ok;
 
-  g_return_val_if_fail (page != NULL, FALSE);
+  g_return_val_if_fail (draw != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -237,7 +268,9 @@ uth_draw_to_file (const UthPageFigure    *page,
     }
 
   cr = cairo_create (surface);
-  uth_draw_page (page, cr, width, height, ctx);
+  cairo_save (cr);
+  draw (cr, width, height, user_data);
+  cairo_restore (cr);
   ok = check_status (cairo_status (cr), path, error);
   cairo_destroy (cr);
   if (ok && format == PNG)

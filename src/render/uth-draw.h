@@ -33,7 +33,18 @@ typedef struct
   const UthEstimate    *estimate;    /* the scenario's estimate, NULL when it failed */
   gconstpointer         page_data;   /* a page's own parameters (its header says which
                                       * struct), NULL for the page's defaults */
+  int                   build;       /* presentation build (uth-lecture.h): 0 fully built,
+                                      * k >= 1 only the parts of builds 1..k drawn */
 } UthFigureContext;
+
+/* Whether a figure drawn for ctx shows the part that build k (1-based) reveals: always when
+ * the context is fully built (build 0, the window, exports and plain renders). */
+static inline gboolean
+uth_figure_shows_build (const UthFigureContext *ctx,
+                        int                     k)
+{
+  return ctx == NULL || ctx->build <= 0 || ctx->build >= k;
+}
 
 typedef void (*UthDrawFunc) (cairo_t                *cr,
                              double                  width,
@@ -109,6 +120,17 @@ void                 uth_draw_placeholder      (const UthPageFigure    *page,
 /* Writes the page's figure to path as PNG, SVG or PDF by its extension (case-insensitive). */
 gboolean             uth_draw_to_file          (const UthPageFigure    *page,
                                                 const UthFigureContext *ctx,
+                                                const char             *path,
+                                                int                     width,
+                                                int                     height,
+                                                GError                **error);
+typedef void (*UthDrawFileFunc) (cairo_t  *cr,
+                                 double    width,
+                                 double    height,
+                                 gpointer  user_data);
+/* The same for any drawing: what uth_draw_to_file and the presentation slides share. */
+gboolean             uth_draw_func_to_file     (UthDrawFileFunc         draw,
+                                                gpointer                user_data,
                                                 const char             *path,
                                                 int                     width,
                                                 int                     height,
