@@ -142,7 +142,7 @@ q_tokens_bits (const UthFigureContext *ctx,
   if (m == NULL || m->vocab < 2)
     return FALSE;
   bits = ceil (log2 ((double) m->vocab));
-  vocab = uth_format_count (m->vocab);
+  vocab = g_strdup_printf ("%u", m->vocab);
   question_set (q,
                 g_strdup_printf (_("%s has a vocabulary of %s tokens. How many bits does one token id need at least?"),
                                  ctx->model != NULL ? ctx->model->name : "", vocab),
@@ -166,8 +166,8 @@ q_embed_params (const UthFigureContext *ctx,
     return FALSE;
   p = (double) uth_model_embedding_params (m);
   params = uth_format_count (p);
-  vocab = uth_format_count (m->vocab);
-  hidden = uth_format_count (m->hidden);
+  vocab = g_strdup_printf ("%u", m->vocab);
+  hidden = g_strdup_printf ("%u", m->hidden);
   question_set (q,
                 g_strdup_printf (_("%s: how many parameters does its embedding table hold?"),
                                  ctx->model != NULL ? ctx->model->name : ""),
@@ -249,7 +249,7 @@ q_position_wavelength (const UthFigureContext *ctx,
     return FALSE;
   wave = 2 * G_PI / freq;
   len = uth_format_count (round (wave));
-  theta = uth_format_count (view.theta);
+  theta = g_strdup_printf ("%.0f", view.theta);
   question_set (q,
                 g_strdup_printf (_("With the base θ = %s the page uses and heads of %u dimensions, after how many tokens does the slowest pair come back to where it started?"),
                                  theta, m->head_dim),
@@ -298,7 +298,9 @@ q_attention_bytes (const UthFigureContext *ctx,
   bytes = uth_format_bytes (b);
   tokens = uth_format_count (n);
   question_set (q,
-                g_strdup_printf (_("Written out in full, how much memory do the scores of one layer of %s take for a batch of %" PRIu64 " prompts of %s tokens in %s?"),
+                g_strdup_printf (ngettext ("Written out in full, how much memory do the scores of one layer of %s take for a batch of %" PRIu64 " prompt of %s tokens in %s?",
+                                           "Written out in full, how much memory do the scores of one layer of %s take for a batch of %" PRIu64 " prompts of %s tokens in %s?",
+                                           (unsigned long) ctx->input.batch),
                                  ctx->model != NULL ? ctx->model->name : "", ctx->input.batch, tokens,
                                  dtype_name (ctx->input.activations)),
                 g_strdup_printf (_("%s."), bytes),
@@ -373,7 +375,9 @@ q_generation_ttft (const UthFigureContext *ctx,
   prefill = uth_format_seconds (e.prefill_seconds);
   tokens = uth_format_count ((double) ctx->input.prompt);
   question_set (q,
-                g_strdup_printf (_("%s, a batch of %" PRIu64 " prompts of %s tokens: how long until the first new token appears?"),
+                g_strdup_printf (ngettext ("%s, a batch of %" PRIu64 " prompt of %s tokens: how long until the first new token appears?",
+                                           "%s, a batch of %" PRIu64 " prompts of %s tokens: how long until the first new token appears?",
+                                           (unsigned long) ctx->input.batch),
                                  setup, ctx->input.batch, tokens),
                 g_strdup_printf (_("About %s."), ttft),
                 g_strdup_printf (_("The whole prompt goes through the model in one pass (prefill, %s, %s-bound), then one decode step produces the first token."),
@@ -418,7 +422,9 @@ q_shapes_q (const UthFigureContext *ctx,
   elements = (double) ctx->input.batch * ctx->input.prompt * m->heads * m->head_dim;
   count = uth_format_count (elements);
   question_set (q,
-                g_strdup_printf (_("%s, a batch of %" PRIu64 " prompts of %" PRIu64 " tokens: what shape has Q in attention, and how many numbers is that?"),
+                g_strdup_printf (ngettext ("%s, a batch of %" PRIu64 " prompt of %" PRIu64 " tokens: what shape has Q in attention, and how many numbers is that?",
+                                           "%s, a batch of %" PRIu64 " prompts of %" PRIu64 " tokens: what shape has Q in attention, and how many numbers is that?",
+                                           (unsigned long) ctx->input.batch),
                                  ctx->model != NULL ? ctx->model->name : "", ctx->input.batch, ctx->input.prompt),
                 g_strdup_printf (_("B × S × H × hd = %" PRIu64 " × %" PRIu64 " × %u × %u: %s numbers."),
                                  ctx->input.batch, ctx->input.prompt, m->heads, m->head_dim, count),
@@ -702,7 +708,9 @@ q_kv_total (const UthFigureContext *ctx,
   setup = setup_name (ctx);
   ctxlen = uth_format_count ((double) MAX (ctx->input.prompt, ctx->input.context));
   question_set (q,
-                g_strdup_printf (_("%s, %" PRIu64 " sequences of %s tokens: how large is the KV cache, and does everything fit?"),
+                g_strdup_printf (ngettext ("%s, %" PRIu64 " sequence of %s tokens: how large is the KV cache, and does everything fit?",
+                                           "%s, %" PRIu64 " sequences of %s tokens: how large is the KV cache, and does everything fit?",
+                                           (unsigned long) ctx->input.batch),
                                  setup, ctx->input.batch, ctxlen),
                 e.fits
                 ? g_strdup_printf (_("%s of KV cache; with the weights %s of %s: it fits."), kv, total, mem)
