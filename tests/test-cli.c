@@ -477,6 +477,63 @@ test_inspect (void)
   g_assert_cmpint (r.status, ==, 2);
 }
 
+/* render --presentation [--build N]: a slide of presentation mode; --help lists builds. */
+static void
+test_render_presentation (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("uth-cli-slide-XXXXXX", &error);
+  g_autofree char *png = g_build_filename (dir, "slide.png", NULL);
+  g_autofree char *whole = g_build_filename (dir, "whole.png", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  gsize la = 0, lb = 0;
+
+  g_assert_no_error (error);
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "render", "--help");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "--presentation"));
+    /* Layer: three figure builds, the explanation, two questions and their answers. */
+    g_assert_nonnull (strstr (r.out, "8 builds: figure 1–3, explanation 4, 2 questions"));
+  }
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "render", "layer", "--presentation", "--build", "1", "--width", "960", "--height", "540",
+         "--output", png);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "render", "layer", "--presentation", "--width", "960", "--height", "540", "--output", whole);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  /* Build 1 (the op table alone) is not the fully built slide. */
+  g_assert_true (g_file_get_contents (png, &a, &la, NULL));
+  g_assert_true (g_file_get_contents (whole, &b, &lb, NULL));
+  g_assert_true (la != lb || memcmp (a, b, la) != 0);
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "render", "layer", "--presentation", "--build", "9", "--output", png);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--build"));
+  }
+  {
+    g_auto(Run) r = { 0 };
+
+    run (&r, "render", "layer", "--build", "2", "--output", png);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--presentation"));
+  }
+  g_remove (png);
+  g_remove (whole);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -497,5 +554,6 @@ main (int   argc,
   g_test_add_func ("/cli/user-catalog", test_user_catalog);
   g_test_add_func ("/cli/inspect", test_inspect);
 
+  g_test_add_func ("/cli/render-presentation", test_render_presentation);
   return g_test_run ();
 }

@@ -835,7 +835,9 @@ q_cost_output (const UthFigureContext *ctx,
                 g_strdup_printf (_("%s at %s per GPU-hour, batch %" PRIu64 ": what do a million output tokens cost?"),
                                  setup, price, ctx->input.batch),
                 g_strdup_printf (_("About %s."), usd),
-                g_strdup_printf (_("The set-up costs %s × %u GPUs an hour and decodes %s in all: dollars per hour ÷ (tokens per second × 3600) × 1,000,000."),
+                g_strdup_printf (ngettext ("The set-up costs %s an hour for %u GPU and decodes %s in all: dollars per hour ÷ (tokens per second × 3600) × 1,000,000.",
+                                           "The set-up costs %s an hour for each of %u GPUs and decodes %s in all: dollars per hour ÷ (tokens per second × 3600) × 1,000,000.",
+                                           ctx->input.gpus),
                                  price, ctx->input.gpus, rate),
                 g_strdup (usd), e.cost_per_million_output_tokens, TRUE);
   return TRUE;
