@@ -84,9 +84,13 @@ achieved (const LayerData *d,
   return d->time[i].seconds > 0 ? d->ops[i].flops / d->time[i].seconds : 0;
 }
 
+/* Presentation build 4 colours ops by what bounds them; before it they are plain. */
 static UthColorRole
-bound_role (UthBound bound)
+bound_role (const UthFigureContext *ctx,
+            UthBound                bound)
 {
+  if (!uth_figure_shows_build (ctx, 4))
+    return UTH_COLOR_FOREGROUND;
   switch (bound)
     {
     case UTH_BOUND_COMPUTE: return UTH_COLOR_COMPUTE;
@@ -253,12 +257,15 @@ draw_roof_lines (cairo_t                *cr,
 
   /* Shade the two regions lightly at the ridge the engine reaches: that is where an op
    * turns from memory- to compute-bound, so the shading agrees with the points' colours. */
-  uth_draw_set_rgba (cr, &mem, 0.07);
-  cairo_rectangle (cr, p->left, p->top, xe - p->left, p->height);
-  cairo_fill (cr);
-  uth_draw_set_rgba (cr, &comp, 0.07);
-  cairo_rectangle (cr, xe, p->top, x1 - xe, p->height);
-  cairo_fill (cr);
+  if (uth_figure_shows_build (ctx, 4))
+    {
+      uth_draw_set_rgba (cr, &mem, 0.07);
+      cairo_rectangle (cr, p->left, p->top, xe - p->left, p->height);
+      cairo_fill (cr);
+      uth_draw_set_rgba (cr, &comp, 0.07);
+      cairo_rectangle (cr, xe, p->top, x1 - xe, p->height);
+      cairo_fill (cr);
+    }
 
   cairo_save (cr);
   cairo_rectangle (cr, p->left, p->top, p->width, p->height);
@@ -366,7 +373,7 @@ draw_points (cairo_t                *cr,
 
       if (!g->shown[i])
         continue;
-      uth_draw_color (ctx, bound_role (d->time[i].bound), &c);
+      uth_draw_color (ctx, bound_role (ctx, d->time[i].bound), &c);
       uth_draw_set_rgba (cr, &c, 1.0);
       cairo_arc (cr, g->px[i], g->py[i], (int) i == ctx->hover ? r * 1.5 : r, 0, 2 * G_PI);
       cairo_fill_preserve (cr);
@@ -849,7 +856,7 @@ draw_table_at (cairo_t                *cr,
 
           if (c == 7)
             {
-              uth_draw_color (ctx, bound_role (d->time[i].bound), &bc);
+              uth_draw_color (ctx, bound_role (ctx, d->time[i].bound), &bc);
               uth_draw_set_rgba (cr, &bc, 1.0);
             }
           else
