@@ -320,7 +320,7 @@ wrapped_label (const char *text,
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
@@ -348,16 +348,23 @@ uth_window_lecture_fill_check (UthWindow *self)
   n = uth_lecture_n_questions (id);
   if (n == 0 || uth_page_get_figure (page, &ctx) == NULL)
     return 0;
-  gtk_box_append (GTK_BOX (state->check_box), wrapped_label (_("Check yourself"), "title-4"));
+  child = wrapped_label (_("Check yourself"), "title-4");
+  gtk_label_set_selectable (GTK_LABEL (child), FALSE);
+  gtk_box_append (GTK_BOX (state->check_box), child);
   for (guint i = 0; i < n; i++)
     {
       UthQuestion q;
       GtkWidget *expander, *box;
 
       uth_lecture_question (id, i, &ctx, &q);
-      gtk_box_append (GTK_BOX (state->check_box), wrapped_label (q.question, "heading"));
+      /* Not selectable: the popover's focus would start on it, its text selected. */
+      child = wrapped_label (q.question, "heading");
+      gtk_label_set_selectable (GTK_LABEL (child), FALSE);
+      gtk_box_append (GTK_BOX (state->check_box), child);
       box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      gtk_box_append (GTK_BOX (box), wrapped_label (q.answer, "accent"));
+      child = wrapped_label (q.answer, "accent");
+      gtk_widget_add_css_class (child, "heading");
+      gtk_box_append (GTK_BOX (box), child);
       gtk_box_append (GTK_BOX (box), wrapped_label (q.working, NULL));
       expander = gtk_expander_new (_("Show the answer"));
       gtk_expander_set_child (GTK_EXPANDER (expander), box);
@@ -367,10 +374,13 @@ uth_window_lecture_fill_check (UthWindow *self)
   return n;
 }
 
+/* Filled just before it opens, for the page and scenario of that moment. */
 static void
-check_popover_show_cb (GtkWidget    *popover,
-                       LectureState *state)
+check_popup_cb (GtkMenuButton *button,
+                gpointer       user_data)
 {
+  LectureState *state = user_data;
+
   uth_window_lecture_fill_check (state->window);
 }
 
@@ -389,14 +399,17 @@ add_check_button (LectureState *state)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 560);
+  /* Wrapping labels ask for little width: the popover gets a readable measure. */
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 440);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), state->check_box);
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
-  g_signal_connect (popover, "show", G_CALLBACK (check_popover_show_cb), state);
 
   state->check_button = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (state->check_button), "dialog-question-symbolic");
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (state->check_button), popover);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (state->check_button), check_popup_cb, state, NULL);
   gtk_widget_set_tooltip_text (state->check_button, _("Check yourself: questions about this page"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (state->check_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Check yourself"), -1);
