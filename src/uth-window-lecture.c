@@ -153,6 +153,27 @@ uth_window_lecture_step (UthWindow *self,
 
 static void
 set_blank (LectureState *state,
+           UthBlank      blank);
+
+static void
+slide_clicked_cb (GtkGestureClick *click,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  LectureState    *state)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (click));
+
+  if (state->blank != UTH_BLANK_NONE)
+    set_blank (state, UTH_BLANK_NONE);
+  else if (button == GDK_BUTTON_PRIMARY)
+    uth_window_lecture_step (state->window, 1);
+  else if (button == GDK_BUTTON_SECONDARY)
+    uth_window_lecture_step (state->window, -1);
+}
+
+static void
+set_blank (LectureState *state,
            UthBlank      blank)
 {
   state->blank = blank;
@@ -443,6 +464,7 @@ uth_window_lecture_init (UthWindow *self)
   LectureState *state;
   GtkWidget *overlay, *stack;
   GtkEventController *keys;
+  GtkGesture *click;
   UthScenario *scenario = uth_window_get_scenario (self);
 
   g_return_if_fail (UTH_IS_WINDOW (self));
@@ -460,6 +482,11 @@ uth_window_lecture_init (UthWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (state->slide),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Presentation slide"), -1);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (state->slide), draw_slide, state, NULL);
+  /* A click on the slide advances, a right click goes back, as on a presenter's remote. */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect (click, "released", G_CALLBACK (slide_clicked_cb), state);
+  gtk_widget_add_controller (state->slide, GTK_EVENT_CONTROLLER (click));
   overlay = template_widget (self, "lecture_overlay");
   g_return_if_fail (GTK_IS_OVERLAY (overlay));
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), state->slide);

@@ -428,8 +428,10 @@ q_shapes_q (const UthFigureContext *ctx,
                                  ctx->model != NULL ? ctx->model->name : "", ctx->input.batch, ctx->input.prompt),
                 g_strdup_printf (_("B × S × H × hd = %" PRIu64 " × %" PRIu64 " × %u × %u: %s numbers."),
                                  ctx->input.batch, ctx->input.prompt, m->heads, m->head_dim, count),
-                g_strdup_printf (_("Q has a row per token (B × S) and per head a vector of head_dim numbers; K and V have only %u heads of it (grouped-query attention shares them)."),
-                                 m->kv_heads),
+                m->kv_heads < m->heads
+                ? g_strdup_printf (_("Q has a row per token (B × S) and per head a vector of head_dim numbers; K and V have only %u heads of it (grouped-query attention shares them)."),
+                                   m->kv_heads)
+                : g_strdup (_("Q has a row per token (B × S) and per head a vector of head_dim numbers; K and V have the same shape.")),
                 g_strdup (count), elements, TRUE);
   return TRUE;
 }
