@@ -431,7 +431,7 @@ add_check_button (LectureState *state)
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (state->check_button), "dialog-question-symbolic");
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (state->check_button), popover);
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (state->check_button), check_popup_cb, state, NULL);
-  gtk_widget_set_tooltip_text (state->check_button, _("Check yourself: questions about this page"));
+  gtk_widget_set_tooltip_text (state->check_button, _("Check yourself"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (state->check_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Check yourself"), -1);
   if (ADW_IS_HEADER_BAR (header))

@@ -62,8 +62,8 @@ question_set (UthQuestion *q,
 static char *
 setup_name (const UthFigureContext *ctx)
 {
-  const char *model = ctx->model != NULL ? ctx->model->name : _("the model");
-  const char *gpu = ctx->gpu != NULL ? ctx->gpu->name : _("the GPU");
+  const char *model = ctx->model != NULL ? ctx->model->name : "";
+  const char *gpu = ctx->gpu != NULL ? ctx->gpu->name : "";
 
   if (ctx->input.gpus <= 1)
     /* TRANSLATORS: model, GPU: "Llama 3.1 8B on one H100 SXM" */
@@ -334,9 +334,7 @@ softmax_question (const UthFigureContext *ctx,
   question_set (q,
                 doubled
                 ? g_strdup_printf (_("And at twice that temperature, T = %s?"), t)
-                : temperature > 0
-                ? g_strdup_printf (_("Three tokens have the logits 2, 1 and 0. At the temperature set on the page, T = %s, what probability does the first token get?"), t)
-                : g_strdup (_("Three tokens have the logits 2, 1 and 0. At temperature 0, what probability does the first token get?")),
+                : g_strdup_printf (_("Three tokens have the logits 2, 1 and 0. At the temperature set on the page, T = %s, what probability does the first token get?"), t),
                 g_strdup_printf (_("%s."), top),
                 temperature > 0
                 ? g_strdup_printf (_("Divide the logits by T, subtract the largest and exponentiate: the weights are e^0, e^(−1/T), e^(−2/T); the first is %s of their sum. A higher temperature flattens the distribution, a lower one sharpens it."), top)
@@ -428,10 +426,8 @@ q_shapes_q (const UthFigureContext *ctx,
                                  ctx->model != NULL ? ctx->model->name : "", ctx->input.batch, ctx->input.prompt),
                 g_strdup_printf (_("B × S × H × hd = %" PRIu64 " × %" PRIu64 " × %u × %u: %s numbers."),
                                  ctx->input.batch, ctx->input.prompt, m->heads, m->head_dim, count),
-                m->kv_heads < m->heads
-                ? g_strdup_printf (_("Q has a row per token (B × S) and per head a vector of head_dim numbers; K and V have only %u heads of it (grouped-query attention shares them)."),
-                                   m->kv_heads)
-                : g_strdup (_("Q has a row per token (B × S) and per head a vector of head_dim numbers; K and V have the same shape.")),
+                g_strdup_printf (_("Q has a row per token (B × S) and per head a vector of head_dim numbers; K and V have %u heads of it (fewer than Q’s when grouped-query attention shares them)."),
+                                 m->kv_heads),
                 g_strdup (count), elements, TRUE);
   return TRUE;
 }
@@ -1015,7 +1011,7 @@ uth_lecture_build_caption (const char *page_id,
     {
     case UTH_BUILD_FIGURE: return _(p->captions[build - 1]);
     case UTH_BUILD_EXPLANATION: return _("What you see, why it matters, what to try");
-    case UTH_BUILD_QUESTION: return question == 0 ? _("A question for you") : _("Another question");
+    case UTH_BUILD_QUESTION: return _("A question for the room");
     case UTH_BUILD_ANSWER: return _("The answer, worked out");
     default: return "";
     }
@@ -1278,7 +1274,7 @@ draw_text_build (const UthPageFigure    *page,
 
   uth_draw_background (cr, width, height, ctx);
   if (kind == UTH_BUILD_EXPLANATION)
-    subtitle = g_strdup (_("The explanation"));
+    subtitle = g_strdup (uth_lecture_build_caption (page->id, uth_lecture_n_figure_builds (page->id) + 1));
   else
     subtitle = g_strdup_printf (_("Question %u of %u"), question + 1, uth_lecture_n_questions (page->id));
   y = uth_draw_title (cr, ctx, _(page->title), subtitle, x, m, text_w) + uth_draw_font_px (ctx, UTH_FONT_LABEL);
@@ -1375,8 +1371,8 @@ uth_lecture_draw_slide (const UthPageFigure    *page,
   cairo_stroke (cr);
   counter = slide_counter (page);
   if (n > 1)
-    /* TRANSLATORS: build number, builds, the build's caption: "2/8 · The embedding table" */
-    caption = g_strdup_printf (_("%u/%u · %s"), build, n, uth_lecture_build_caption (page->id, build));
+    /* "2/8 · The embedding table": numbers and a separator, the same in every language. */
+    caption = g_strdup_printf ("%u/%u · %s", build, n, uth_lecture_build_caption (page->id, build));
   else
     caption = g_strdup (_(page->title));
   {
