@@ -21,6 +21,7 @@
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-position.h"
 #include "render/uth-draw-tiling.h"
+#include "render/uth-draw-tokens.h"
 #include "render/uth-lecture.h"
 
 #define MAX_FIGURE_BUILDS 4
@@ -111,7 +112,10 @@ static gboolean
 q_tokens_count (const UthFigureContext *ctx,
                 UthQuestion            *q)
 {
-  UthTokenizer *tok = uth_tokenizer_get_default ();
+  /* The tokenizer the page shows: one the reader opened there, else the app's own. */
+  const UthTokensView *view = ctx->page_data;
+  UthTokenizer *tok = view != NULL && view->tokenizer != NULL ? view->tokenizer
+                                                              : uth_tokenizer_get_default ();
   const char *text = uth_fundamentals_text (ctx);
   g_autoptr(GArray) ids = NULL;
   gsize bytes = strlen (text);
@@ -122,10 +126,11 @@ q_tokens_count (const UthFigureContext *ctx,
   ids = uth_tokenizer_encode (tok, text, -1);
   ratio = uth_format_number (ids->len > 0 ? (double) bytes / ids->len : 0.0);
   question_set (q,
-                g_strdup_printf (_("The text on the page is %" G_GSIZE_FORMAT " bytes long. How many tokens does this app’s tokenizer split it into?"), bytes),
+                g_strdup_printf (_("The text on the page is %" PRIu64 " bytes long. How many tokens does the tokenizer %s split it into?"),
+                                 (guint64) bytes, uth_tokenizer_get_name (tok)),
                 g_strdup_printf (ngettext ("%u token.", "%u tokens.", ids->len), ids->len),
-                g_strdup_printf (_("Byte-pair encoding starts from single bytes and applies its learned merges until none is left: %" G_GSIZE_FORMAT " bytes become %u tokens, %s bytes a token. Common words end as one token, rare ones in pieces."),
-                                 bytes, ids->len, ratio),
+                g_strdup_printf (_("Byte-pair encoding starts from single bytes and applies its learned merges until none is left: %" PRIu64 " bytes become %u tokens, %s bytes a token. Common words end as one token, rare ones in pieces."),
+                                 (guint64) bytes, ids->len, ratio),
                 g_strdup_printf ("%u", ids->len), ids->len, TRUE);
   return TRUE;
 }
