@@ -26,9 +26,10 @@ print_builds (void)
       g_autofree char *text = NULL;
 
       if (builds > f)
-        /* TRANSLATORS: builds, figure builds, explanation build, questions */
-        text = g_strdup_printf (_("%u builds: figure 1–%u, explanation %u, %u questions with answers"),
-                                builds, f, f + 1, uth_lecture_n_questions (figures[i].id));
+        /* TRANSLATORS: builds, figure builds, explanation builds (from, to), questions */
+        text = g_strdup_printf (_("%u builds: figure 1–%u, explanation %u–%u, %u questions with answers"),
+                                builds, f, f + 1, builds - 2 * uth_lecture_n_questions (figures[i].id),
+                                uth_lecture_n_questions (figures[i].id));
       else
         text = g_strdup_printf (ngettext ("%u build", "%u builds", builds), builds);
       g_print ("  %-16s %s\n", figures[i].id, text);

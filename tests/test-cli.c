@@ -495,8 +495,8 @@ test_render_presentation (void)
     run (&r, "render", "--help");
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "--presentation"));
-    /* Layer: four figure builds, the explanation, two questions and their answers. */
-    g_assert_nonnull (strstr (r.out, "9 builds: figure 1–4, explanation 5, 2 questions"));
+    /* Layer: four figure builds, three of explanation, two questions and their answers. */
+    g_assert_nonnull (strstr (r.out, "11 builds: figure 1–4, explanation 5–7, 2 questions"));
   }
   {
     g_auto(Run) r = { 0 };
@@ -518,7 +518,7 @@ test_render_presentation (void)
   {
     g_auto(Run) r = { 0 };
 
-    run (&r, "render", "layer", "--presentation", "--build", "10", "--output", png);
+    run (&r, "render", "layer", "--presentation", "--build", "12", "--output", png);
     g_assert_cmpint (r.status, ==, 2);
     g_assert_nonnull (strstr (r.err, "--build"));
   }

@@ -206,7 +206,7 @@ test_builds (Fixture       *f,
       learning++;
       g_assert_cmpuint (fig, >=, 2);
       g_assert_cmpuint (questions, >=, 2);
-      g_assert_cmpuint (builds, ==, fig + 1 + 2 * questions);
+      g_assert_cmpuint (builds, ==, fig + 3 + 2 * questions);
       for (guint b = 1; b <= builds; b++)
         {
           UthBuildKind kind = uth_lecture_build_kind (id, b, &q);
@@ -214,14 +214,23 @@ test_builds (Fixture       *f,
           g_assert_cmpstr (uth_lecture_build_caption (id, b), !=, "");
           if (b <= fig)
             g_assert_cmpint (kind, ==, UTH_BUILD_FIGURE);
-          else if (b == fig + 1)
-            g_assert_cmpint (kind, ==, UTH_BUILD_EXPLANATION);
+          else if (b <= fig + 3)
+            {
+              g_autofree char *part = uth_lecture_explanation_part (id, q);
+
+              /* What you see, Why it matters, Try this: one build each. */
+              g_assert_cmpint (kind, ==, UTH_BUILD_EXPLANATION);
+              g_assert_cmpuint (q, ==, b - fig - 1);
+              g_assert_cmpuint (strlen (part), >, 80);
+            }
           else
             {
-              g_assert_cmpint (kind, ==, (b - fig) % 2 == 0 ? UTH_BUILD_QUESTION : UTH_BUILD_ANSWER);
-              g_assert_cmpuint (q, ==, (b - fig - 2) / 2);
+              /* Question q, then its answer. */
+              g_assert_cmpint (kind, ==, (b - fig - 3) % 2 == 1 ? UTH_BUILD_QUESTION : UTH_BUILD_ANSWER);
+              g_assert_cmpuint (q, ==, (b - fig - 4) / 2);
             }
         }
+      g_assert_cmpstr (uth_lecture_build_caption (id, fig + 2), ==, "Why it matters");
       /* Build 0 is the figure fully built; past the end there is no caption. */
       g_assert_cmpint (uth_lecture_build_kind (id, 0, NULL), ==, UTH_BUILD_FIGURE);
       g_assert_cmpstr (uth_lecture_build_caption (id, 0), ==, uth_lecture_build_caption (id, fig));

@@ -26,6 +26,8 @@
 
 #define MAX_FIGURE_BUILDS 4
 #define N_QUESTIONS 2
+/* What you see, Why it matters, Try this: a build each, so each is read at projection size. */
+#define N_EXPLANATION 3
 
 typedef gboolean (*QuestionFunc) (const UthFigureContext *ctx,
                                   UthQuestion            *q);
@@ -977,7 +979,7 @@ uth_lecture_n_builds (const char *page_id)
 
   if (p == NULL)
     return uth_lecture_n_figure_builds (page_id);
-  return uth_lecture_n_figure_builds (page_id) + 1 + 2 * N_QUESTIONS;
+  return uth_lecture_n_figure_builds (page_id) + N_EXPLANATION + 2 * N_QUESTIONS;
 }
 
 UthBuildKind
@@ -991,12 +993,27 @@ uth_lecture_build_kind (const char *page_id,
     *question = 0;
   if (build == 0 || build <= f || find_lecture (page_id) == NULL)
     return UTH_BUILD_FIGURE;
-  if (build == f + 1)
-    return UTH_BUILD_EXPLANATION;
-  build = MIN (build, uth_lecture_n_builds (page_id)) - f - 2;
+  if (build <= f + N_EXPLANATION)
+    {
+      if (question != NULL)
+        *question = build - f - 1;
+      return UTH_BUILD_EXPLANATION;
+    }
+  build = MIN (build, uth_lecture_n_builds (page_id)) - f - N_EXPLANATION - 1;
   if (question != NULL)
     *question = build / 2;
   return build % 2 == 0 ? UTH_BUILD_QUESTION : UTH_BUILD_ANSWER;
+}
+
+static const char *
+explanation_heading (guint part)
+{
+  switch (part)
+    {
+    case 0: return _("What you see");
+    case 1: return _("Why it matters");
+    default: return _("Try this");
+    }
 }
 
 const char *
@@ -1015,7 +1032,7 @@ uth_lecture_build_caption (const char *page_id,
   switch (uth_lecture_build_kind (page_id, build, &question))
     {
     case UTH_BUILD_FIGURE: return _(p->captions[build - 1]);
-    case UTH_BUILD_EXPLANATION: return _("What you see, why it matters, what to try");
+    case UTH_BUILD_EXPLANATION: return explanation_heading (question);
     case UTH_BUILD_QUESTION: return _("A question for the room");
     case UTH_BUILD_ANSWER: return _("The answer, worked out");
     default: return "";
@@ -1124,7 +1141,7 @@ explanation_from_ui (const LecturePage *p,
                      char              *out[3])
 {
   static const GMarkupParser parser = { ui_start, ui_end, ui_text, NULL, NULL };
-  const char *headings[3] = { _("What you see"), _("Why it matters"), _("Try this") };
+  const char *headings[3] = { explanation_heading (0), explanation_heading (1), explanation_heading (2) };
   g_autofree char *path = g_strdup_printf ("%s/pages/uth-page-%s.ui", RESOURCE_BASE, p->ui);
   g_autoptr(GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   GMarkupParseContext *context;
@@ -1155,27 +1172,50 @@ out:
   return found;
 }
 
+/* The three paragraphs, translated, from the .ui or else this module; FALSE when none. */
+static gboolean
+explanation_parts (const LecturePage *p,
+                   char              *parts[3])
+{
+  if (explanation_from_ui (p, parts))
+    return TRUE;
+  if (p->explanation[0] == NULL)
+    return FALSE;
+  for (guint h = 0; h < 3; h++)
+    parts[h] = g_strdup (_(p->explanation[h]));
+  return TRUE;
+}
+
+char *
+uth_lecture_explanation_part (const char *page_id,
+                              guint       part)
+{
+  const LecturePage *p = find_lecture (page_id);
+  char *parts[3] = { NULL, NULL, NULL };
+  char *text;
+
+  if (p == NULL || part >= 3 || !explanation_parts (p, parts))
+    return NULL;
+  text = parts[part];
+  for (guint h = 0; h < 3; h++)
+    if (h != part)
+      g_free (parts[h]);
+  return text;
+}
+
 char *
 uth_lecture_explanation (const char *page_id)
 {
   const LecturePage *p = find_lecture (page_id);
-  const char *headings[3] = { _("What you see"), _("Why it matters"), _("Try this") };
   char *parts[3] = { NULL, NULL, NULL };
   GString *markup;
 
-  if (p == NULL)
+  if (p == NULL || !explanation_parts (p, parts))
     return NULL;
-  if (!explanation_from_ui (p, parts))
-    {
-      if (p->explanation[0] == NULL)
-        return NULL;
-      for (guint h = 0; h < 3; h++)
-        parts[h] = g_strdup (_(p->explanation[h]));
-    }
   markup = g_string_new (NULL);
   for (guint h = 0; h < 3; h++)
     {
-      g_autofree char *head = g_markup_escape_text (headings[h], -1);
+      g_autofree char *head = g_markup_escape_text (explanation_heading (h), -1);
       g_autofree char *body = g_markup_escape_text (parts[h], -1);
 
       g_string_append_printf (markup, "%s<b>%s</b>\n%s", h > 0 ? "\n\n" : "", head, body);
@@ -1279,15 +1319,16 @@ draw_text_build (const UthPageFigure    *page,
 
   uth_draw_background (cr, width, height, ctx);
   if (kind == UTH_BUILD_EXPLANATION)
-    subtitle = g_strdup (uth_lecture_build_caption (page->id, uth_lecture_n_figure_builds (page->id) + 1));
+    subtitle = g_strdup (explanation_heading (question));
   else
     subtitle = g_strdup_printf (_("Question %u of %u"), question + 1, uth_lecture_n_questions (page->id));
   y = uth_draw_title (cr, ctx, _(page->title), subtitle, x, m, text_w) + uth_draw_font_px (ctx, UTH_FONT_LABEL);
 
   if (kind == UTH_BUILD_EXPLANATION)
     {
-      g_autofree char *markup = uth_lecture_explanation (page->id);
-      const char *parts[1] = { markup != NULL ? markup : "" };
+      g_autofree char *text = uth_lecture_explanation_part (page->id, question);
+      g_autofree char *markup = g_markup_escape_text (text != NULL ? text : "", -1);
+      const char *parts[1] = { markup };
       const UthFont fonts[1] = { UTH_FONT_SUBTITLE };
       const UthColorRole colors[1] = { UTH_COLOR_FOREGROUND };
 

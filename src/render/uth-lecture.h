@@ -2,10 +2,10 @@
 /* Teaching with the app: each learning page as a sequence of builds for presentation mode.
  *
  * A page's builds, in order: its figure builds (1..F, each revealing one more part of the
- * figure in teaching order; build F is the figure fully built), then its explanation (What
- * you see / Why it matters / Try this) in projection-size type, then for each question to put
- * to the room, the question alone and then the question with its answer and working. So a
- * page has F + 1 + 2 Q builds. Questions are computed from the scenario with the same core
+ * figure in teaching order; build F is the figure fully built), then its explanation in
+ * projection-size type, a build for each of What you see, Why it matters and Try this, then
+ * for each question to put to the room, the question alone and then the question with its
+ * answer and working. So a page has F + 3 + 2 Q builds. Questions are computed from the scenario with the same core
  * functions the pages use; the window also offers them as "Check yourself".
  *
  * Builds are 1-based; 0 means "fully built" everywhere (the figure's last figure build). */
@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   UTH_BUILD_FIGURE,       /* part of the figure (ctx->build = the build) */
-  UTH_BUILD_EXPLANATION,  /* What you see / Why it matters / Try this */
+  UTH_BUILD_EXPLANATION,  /* What you see, Why it matters or Try this (the part, 0..2) */
   UTH_BUILD_QUESTION,     /* a question to the room */
   UTH_BUILD_ANSWER,       /* the same question with its answer and working */
 } UthBuildKind;
@@ -45,8 +45,8 @@ guint         uth_lecture_n_builds            (const char             *page_id);
 guint         uth_lecture_n_figure_builds     (const char             *page_id);
 /* Questions of a page (0 for Home and unknown ids). */
 guint         uth_lecture_n_questions         (const char             *page_id);
-/* What build (1-based) is; question is set for the question and answer builds. build 0
- * is the last figure build. */
+/* What build (1-based) is; question is set to the question for the question and answer
+ * builds, to the part (0..2) for the explanation's. build 0 is the last figure build. */
 UthBuildKind  uth_lecture_build_kind          (const char             *page_id,
                                                guint                   build,
                                                guint                  *question);
@@ -65,6 +65,9 @@ gboolean      uth_lecture_question            (const char             *page_id,
  * shows below the figure) when the UI resources are linked, else taken from this module.
  * NULL when the page has none. */
 char         *uth_lecture_explanation         (const char             *page_id);
+/* One paragraph of it, plain text: 0 What you see, 1 Why it matters, 2 Try this. */
+char         *uth_lecture_explanation_part    (const char             *page_id,
+                                               guint                   part);
 
 /* Text scale that presentation mode draws at for a width x height surface: the window's
  * presentation scale (1.5) up to 1920 x 1080, growing with the surface beyond it. */
