@@ -445,9 +445,13 @@ window_destroyed_cb (UthWindow    *self,
                      LectureState *state)
 {
   UthScenario *scenario = uth_window_get_scenario (self);
+  GtkWidget *stack = template_widget (self, "stack");
 
   if (scenario != NULL)
     g_signal_handlers_disconnect_by_data (scenario, state);
+  /* Pages leaving the stack as the window goes must not redraw a slide. */
+  if (stack != NULL)
+    g_signal_handlers_disconnect_by_data (stack, state);
 }
 
 void
