@@ -5,7 +5,11 @@
 #include <math.h>
 
 #include "uth-preferences-window.h"
-#include "uth-user-catalog.h"
+#include "catalog/uth-catalog.h"
+#include "catalog/uth-safe-json.h"
+
+/* Rows built per list: a user catalog may hold 100,000 entries (issue 19). */
+#define UTH_PREFERENCES_MAX_ROWS 200u
 
 /* One row of the GPU or model editor, and where its value goes in the catalog JSON. */
 typedef enum
@@ -112,8 +116,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char * const style_nicks[] = { "system", "light", "dark" };
-static const char * const units_nicks[] = { "decimal", "binary" };
+/* NULL-terminated: nick_to_index loops to NULL and index_to_nick counts with g_strv_length. */
+static const char * const style_nicks[] = { "system", "light", "dark", NULL };
+static const char * const units_nicks[] = { "decimal", "binary", NULL };
 
 static void refresh_lists (UthPreferencesWindow *self);
 
@@ -419,16 +424,17 @@ editor_save_cb (UthPreferencesWindow *self)
   g_autofree char *message = NULL;
   const char *name;
 
-  if (!uth_user_catalog_save_entry (self->catalog_dir, self->editing, entry,
-                                    uth_catalog_get_default (), &error))
+  if (!uth_catalog_save_user_entry (uth_catalog_get_default (), self->editing, entry,
+                                    self->catalog_dir, &error))
     {
       gtk_label_set_text (self->editor_error, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->editor_error), TRUE);
       return;
     }
 
-  name = json_object_has_member (entry, "name")
-    ? json_object_get_string_member (entry, "name") : "";
+  name = uth_safe_json_get_string (entry, "name");
+  if (name == NULL)
+    name = "";
   /* Translators: %s is the name of a GPU or model the user just saved */
   message = g_strdup_printf (_("Saved “%s”"), name);
   adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
@@ -554,18 +560,20 @@ entry_row_activated_cb (AdwActionRow         *row,
 {
   const char *id = g_object_get_data (G_OBJECT (row), "uth-id");
   UthCatalogKind kind = row_kind (GTK_WIDGET (row));
-  g_autoptr(JsonArray) entries = uth_user_catalog_read (self->catalog_dir, kind, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) entries = uth_catalog_read_user_entries (self->catalog_dir, kind, &error);
 
-  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+  if (entries == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonNode *node = json_array_get_element (entries, i);
-      JsonNode *id_node;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      id_node = json_object_get_member (json_node_get_object (node), "id");
-      if (id_node != NULL && JSON_NODE_HOLDS_VALUE (id_node)
-          && g_strcmp0 (json_node_get_string (id_node), id) == 0)
+      if (JSON_NODE_HOLDS_OBJECT (node)
+          && g_strcmp0 (uth_safe_json_get_string (json_node_get_object (node), "id"), id) == 0)
         {
           open_editor (self, kind, json_node_get_object (node));
           return;
@@ -582,7 +590,7 @@ remove_clicked_cb (GtkButton            *button,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (uth_user_catalog_remove_entry (self->catalog_dir, row_kind (row), id, &error))
+  if (uth_catalog_remove_user_entry (self->catalog_dir, row_kind (row), id, &error))
     /* Translators: %s is the id of a GPU or model; the running catalog keeps it until restart */
     message = g_strdup_printf (_("Removed “%s”; it leaves the lists at the next start"), id);
   else
@@ -598,9 +606,17 @@ make_entry_row (UthPreferencesWindow *self,
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  const char *id = json_object_get_string_member_with_default (entry, "id", "");
-  const char *name = json_object_get_string_member_with_default (entry, "name", id);
-  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), name);
+  /* Not json_object_get_string_member_with_default: it is a Json-CRITICAL when the member is
+   * there but not a string (the loader has already named that field at start-up). */
+  const char *id = uth_safe_json_get_string (entry, "id");
+  const char *name = uth_safe_json_get_string (entry, "name");
+  g_autofree char *remove_label = NULL;
+
+  if (id == NULL)
+    id = "";
+  if (name == NULL)
+    name = id;
+  remove_label = g_strdup_printf (_("Remove %s"), name);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), id);
@@ -629,12 +645,13 @@ fill_list (UthPreferencesWindow *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) entries = NULL;
   GtkWidget *row_widget;
+  guint n;
 
   /* Rows only: the placeholder is a child of the list too, and stays. */
   while ((row_widget = (GtkWidget *) gtk_list_box_get_row_at_index (list, 0)) != NULL)
     gtk_list_box_remove (list, row_widget);
 
-  entries = uth_user_catalog_read (self->catalog_dir, kind, &error);
+  entries = uth_catalog_read_user_entries (self->catalog_dir, kind, &error);
   if (entries == NULL)
     {
       /* A file the app cannot read is shown, not overwritten: the user may be editing it. */
@@ -646,12 +663,30 @@ fill_list (UthPreferencesWindow *self,
       gtk_list_box_append (list, row);
       return;
     }
-  for (guint i = 0; i < json_array_get_length (entries); i++)
+  n = json_array_get_length (entries);
+  for (guint i = 0; i < n && i < UTH_PREFERENCES_MAX_ROWS; i++)
     {
       JsonNode *node = json_array_get_element (entries, i);
 
       if (JSON_NODE_HOLDS_OBJECT (node))
         gtk_list_box_append (list, make_entry_row (self, kind, json_node_get_object (node)));
+    }
+  if (n > UTH_PREFERENCES_MAX_ROWS)
+    {
+      /* One widget per entry of a catalog of 100,000 would freeze the window for seconds. */
+      GtkWidget *row = adw_action_row_new ();
+      g_autoptr(GFile) file = uth_catalog_user_file (self->catalog_dir, kind);
+      g_autofree char *path = g_file_get_parse_name (file);
+      guint more = n - UTH_PREFERENCES_MAX_ROWS;
+      g_autofree char *title = g_strdup_printf (ngettext ("%u more entry is not listed",
+                                                          "%u more entries are not listed", more),
+                                                more);
+      /* Translators: %s is the path of the user's catalog file */
+      g_autofree char *subtitle = g_strdup_printf (_("Edit %s to change them"), path);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (list, row);
     }
 }
 
@@ -808,7 +843,7 @@ static void
 uth_preferences_window_init (UthPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->catalog_dir = uth_user_catalog_default_dir ();
+  self->catalog_dir = uth_catalog_user_dir ();
   gtk_list_box_set_placeholder (self->gpus_list,
                                 make_placeholder (_("No GPUs of your own yet")));
   gtk_list_box_set_placeholder (self->models_list,

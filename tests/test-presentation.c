@@ -10,7 +10,6 @@
 
 #include "render/uth-draw-common.h"
 #include "uth-preferences-window.h"
-#include "uth-user-catalog.h"
 #include "uth-settings.h"
 #include "uth-window-actions.h"
 #include "uth-window.h"
@@ -517,9 +516,8 @@ test_user_gpu (void)
   json_object_set_int_member (gpu, "sms", 40);
   g_assert_false (drop_down_lists (GTK_WIDGET (panel), "Lab accelerator 7"));
   /* What the editor's Save does, into a scratch folder instead of the user's. */
-  g_assert_true (uth_user_catalog_save_entry (dir, UTH_CATALOG_GPUS, gpu,
-                                              uth_scenario_get_catalog (uth_window_get_scenario (window)),
-                                              &error));
+  g_assert_true (uth_catalog_save_user_entry (uth_scenario_get_catalog (uth_window_get_scenario (window)),
+                                              UTH_CATALOG_GPUS, gpu, dir, &error));
   g_assert_no_error (error);
   g_signal_emit_by_name (preferences, "catalog-changed");
   flush_main_loop ();
@@ -527,7 +525,7 @@ test_user_gpu (void)
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   close_window (window);
-  file = uth_user_catalog_file (dir, UTH_CATALOG_GPUS);
+  file = uth_catalog_user_file (dir, UTH_CATALOG_GPUS);
   g_file_delete (file, NULL, NULL);
   g_rmdir (dir_path);
 }
@@ -556,8 +554,8 @@ static void
 test_edit_keeps_members (void)
 {
   GSettings *settings = uth_settings_get ();
-  g_autoptr(GFile) dir = uth_user_catalog_default_dir ();
-  g_autoptr(GFile) file = uth_user_catalog_file (dir, UTH_CATALOG_GPUS);
+  g_autoptr(GFile) dir = uth_catalog_user_dir ();
+  g_autoptr(GFile) file = uth_catalog_user_file (dir, UTH_CATALOG_GPUS);
   g_autofree char *path = g_file_get_path (file);
   g_autofree char *dir_path = g_file_get_path (dir);
   g_autoptr(GError) error = NULL;
@@ -590,7 +588,7 @@ test_edit_keeps_members (void)
   g_signal_emit_by_name (save, "clicked");
   flush_main_loop ();
 
-  entries = uth_user_catalog_read (dir, UTH_CATALOG_GPUS, &error);
+  entries = uth_catalog_read_user_entries (dir, UTH_CATALOG_GPUS, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (entries), ==, 1);
   entry = json_array_get_object_element (entries, 0);

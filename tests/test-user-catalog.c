@@ -5,7 +5,8 @@
 
 #include <glib/gstdio.h>
 
-#include "uth-user-catalog.h"
+#include "catalog/uth-catalog.h"
+#include "catalog/uth-safe-json.h"
 
 typedef struct
 {
@@ -90,7 +91,7 @@ test_save_and_load (Fixture       *f,
   g_autoptr(JsonArray) entries = NULL;
   const UthGpuEntry *entry;
 
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, gpu, running, &error));
+  g_assert_true (uth_catalog_save_user_entry (running, UTH_CATALOG_GPUS, gpu, f->dir, &error));
   g_assert_no_error (error);
 
   /* The running catalog has it at once, marked as the user's. */
@@ -108,7 +109,7 @@ test_save_and_load (Fixture       *f,
   g_assert_cmpfloat (uth_gpu_peak_flops (&entry->spec, UTH_DTYPE_BF16), ==, 100e12);
   g_assert_cmpuint (entry->spec.sms, ==, 40);
 
-  entries = uth_user_catalog_read (f->dir, UTH_CATALOG_GPUS, &error);
+  entries = uth_catalog_read_user_entries (f->dir, UTH_CATALOG_GPUS, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (entries), ==, 1);
 }
@@ -125,13 +126,13 @@ test_replace_by_id (Fixture       *f,
   g_autoptr(JsonArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, first, NULL, &error));
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, second, NULL, &error));
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, again, NULL, &error));
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, first, f->dir, &error));
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, second, f->dir, &error));
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, again, f->dir, &error));
   g_assert_no_error (error);
 
   /* Replaced in place: still two entries, "a" first with the new bandwidth. */
-  entries = uth_user_catalog_read (f->dir, UTH_CATALOG_GPUS, &error);
+  entries = uth_catalog_read_user_entries (f->dir, UTH_CATALOG_GPUS, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (entries), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0), "id"),
@@ -162,7 +163,7 @@ test_bad_entry_writes_nothing (Fixture       *f,
   g_autofree char *contents = NULL;
 
   json_object_remove_member (gpu, "memory_bandwidth");
-  g_assert_false (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, gpu, catalog, &error));
+  g_assert_false (uth_catalog_save_user_entry (catalog, UTH_CATALOG_GPUS, gpu, f->dir, &error));
   g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD);
   /* The loader's message names the field. */
   g_assert_nonnull (strstr (error->message, "memory_bandwidth"));
@@ -182,7 +183,7 @@ test_corrupt_file_kept (Fixture       *f,
   const char *broken = "{ \"gpus\": [ { \"id\": \"mine\", ";
 
   g_assert_true (g_file_set_contents (path, broken, -1, NULL));
-  g_assert_false (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, gpu, NULL, &error));
+  g_assert_false (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, gpu, f->dir, &error));
   g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE);
   g_assert_nonnull (strstr (error->message, "gpus.json"));
   contents = read_file (f, "gpus.json");
@@ -198,16 +199,16 @@ test_remove (Fixture       *f,
   g_autoptr(JsonArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, first, NULL, &error));
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_GPUS, second, NULL, &error));
-  g_assert_true (uth_user_catalog_remove_entry (f->dir, UTH_CATALOG_GPUS, "a", &error));
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, first, f->dir, &error));
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, second, f->dir, &error));
+  g_assert_true (uth_catalog_remove_user_entry (f->dir, UTH_CATALOG_GPUS, "a", &error));
   g_assert_no_error (error);
-  entries = uth_user_catalog_read (f->dir, UTH_CATALOG_GPUS, &error);
+  entries = uth_catalog_read_user_entries (f->dir, UTH_CATALOG_GPUS, &error);
   g_assert_cmpuint (json_array_get_length (entries), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0), "id"),
                    ==, "b");
 
-  g_assert_false (uth_user_catalog_remove_entry (f->dir, UTH_CATALOG_GPUS, "a", &error));
+  g_assert_false (uth_catalog_remove_user_entry (f->dir, UTH_CATALOG_GPUS, "a", &error));
   g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_NOT_FOUND);
 }
 
@@ -234,7 +235,7 @@ test_model (Fixture       *f,
   json_object_set_int_member (model, "vocab_size", 32000);
   json_object_set_string_member (model, "norm", "rms");
 
-  g_assert_true (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_MODELS, model, catalog, &error));
+  g_assert_true (uth_catalog_save_user_entry (catalog, UTH_CATALOG_MODELS, model, f->dir, &error));
   g_assert_no_error (error);
   entry = uth_catalog_find_model (catalog, "my-llama");
   g_assert_nonnull (entry);
@@ -242,7 +243,7 @@ test_model (Fixture       *f,
 
   /* kv_heads that do not divide heads are refused with the field named. */
   json_object_set_int_member (model, "kv_heads", 5);
-  g_assert_false (uth_user_catalog_save_entry (f->dir, UTH_CATALOG_MODELS, model, NULL, &error));
+  g_assert_false (uth_catalog_save_user_entry (NULL, UTH_CATALOG_MODELS, model, f->dir, &error));
   g_assert_nonnull (strstr (error->message, "kv_heads"));
 }
 

@@ -132,18 +132,38 @@ void        uth_catalog_add_model   (UthCatalog *self, const UthModelEntry *entr
 void        uth_catalog_add_gpu     (UthCatalog *self, const UthGpuEntry *entry);
 void        uth_catalog_add_engine  (UthCatalog *self, const UthEngineEntry *entry);
 
+/* The user's catalogs, written by one writer (uth-catalog-save.c) for the app's "Save to My
+ * Models" and for Preferences. The folder: $XDG_CONFIG_HOME/under-the-hood. */
+GFile      *uth_catalog_user_dir        (void);
+/* The file of one kind inside dir ("models.json", "gpus.json", "engines.json"). */
+GFile      *uth_catalog_user_file       (GFile           *dir,
+                                         UthCatalogKind   kind);
+/* The entries of the user's file of that kind in file order, read with the strict, bounded
+ * reader (uth-safe-json.h); an empty array when the file does not exist; NULL and an error
+ * naming the file when it cannot be read or is not a catalog. */
+JsonArray  *uth_catalog_read_user_entries (GFile         *dir,
+                                           UthCatalogKind kind,
+                                           GError       **error);
 /* Saves one entry (a JSON object in the schema of data/catalog/README.md) in the user's
  * catalog file of that kind inside dir ($XDG_CONFIG_HOME/under-the-hood when NULL). The entry
  * is checked by the loader first (errors name the field); it replaces the entry of the same
- * id or is appended. The new file is written to a temporary file and renamed over the old
- * one, whose previous version is kept as <file>.bak. A file that exists but is not a valid
- * catalog is reported and left untouched. On success the entry is also added to self when
- * self is not NULL, so the running application sees it at once. */
+ * id or is appended. Nothing is lost: entries and members left unchanged keep their original
+ * text, the file keeps its mode, a symlink stays a link (its target is replaced), the new text
+ * is read back before it replaces the original, and the last good version is kept as
+ * <file>.bak. A file that exists but is not a valid catalog (for the strict reader: comments
+ * are not JSON) is reported and left untouched. On success the entry is also added to self
+ * when self is not NULL, so the running application sees it at once. */
 gboolean    uth_catalog_save_user_entry (UthCatalog      *self,
                                          UthCatalogKind   kind,
                                          JsonObject      *entry,
                                          GFile           *dir,
                                          GError         **error);
+/* Removes the entry with that id from the user's file, written as above; an unknown id is an
+ * error. The running catalog keeps the entry until the next start. */
+gboolean    uth_catalog_remove_user_entry (GFile         *dir,
+                                           UthCatalogKind kind,
+                                           const char    *id,
+                                           GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UthCatalog, uth_catalog_unref)
 
