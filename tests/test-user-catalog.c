@@ -3,7 +3,11 @@
  * never destroying a file it cannot read, and read back by the real start-up path. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "catalog/uth-catalog.h"
 #include "catalog/uth-safe-json.h"
@@ -247,6 +251,232 @@ test_model (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "kv_heads"));
 }
 
+/* A GPU entry as a user would write it by hand, with extra members the app does not know. */
+#define GPU_TEXT(id, extra) \
+  "{ \"id\": \"" id "\", \"name\": \"Lab\", \"source\": \"lab\", \"peak_flops\": { \"bf16\": 1e14 }," \
+  " \"memory_bytes\": 17179869184, \"memory_bandwidth\": 5e11, \"sms\": 40" extra " }"
+
+static void
+write_text (Fixture    *f,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (f->path, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+/* Issue 19 item 2: an extra field holding 1e999 loaded silently and the next save wrote
+ * "inf.0" (not JSON), so every entry vanished at the next start. Now the entry is skipped
+ * with a warning naming file, entry and field, the others load, and a save keeps the file
+ * readable with that entry's text untouched. */
+static void
+test_infinite_number (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+  g_autoptr(UthCatalog) next_start = uth_catalog_new ();
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  g_autoptr(JsonObject) gpu = make_gpu ("added", 600e9);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  const char *message;
+
+  write_text (f, "gpus.json", "{ \"gpus\": [ " GPU_TEXT ("bad", ", \"spare_bytes\": 1e999") ", "
+                              GPU_TEXT ("good", "") " ] }\n");
+  uth_catalog_load_user_dir (catalog, f->dir, warnings);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  message = ((GError *) g_ptr_array_index (warnings, 0))->message;
+  g_assert_nonnull (strstr (message, "gpus.json"));
+  g_assert_nonnull (strstr (message, "entry 'bad'"));
+  g_assert_nonnull (strstr (message, "spare_bytes"));
+  g_assert_null (uth_catalog_find_gpu (catalog, "bad"));
+  g_assert_nonnull (uth_catalog_find_gpu (catalog, "good"));
+
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, gpu, f->dir, &error));
+  g_assert_no_error (error);
+  contents = read_file (f, "gpus.json");
+  g_assert_nonnull (strstr (contents, "\"spare_bytes\": 1e999"));
+  g_assert_null (strstr (contents, "inf"));
+  g_ptr_array_set_size (warnings, 0);
+  uth_catalog_load_user_dir (next_start, f->dir, warnings);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_nonnull (uth_catalog_find_gpu (next_start, "good"));
+  g_assert_nonnull (uth_catalog_find_gpu (next_start, "added"));
+}
+
+/* Comments were accepted at load and silently stripped by a save. Now the file is refused at
+ * load with a message naming it, and a save or removal leaves it exactly as it was. */
+static void
+test_comments_refused (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *text = "{ \"gpus\": [ /* my lab's card */ " GPU_TEXT ("mine", "") " ] }\n";
+  g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  g_autoptr(JsonObject) gpu = make_gpu ("added", 600e9);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  const char *message;
+
+  write_text (f, "gpus.json", text);
+  uth_catalog_load_user_dir (catalog, f->dir, warnings);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  message = ((GError *) g_ptr_array_index (warnings, 0))->message;
+  g_assert_nonnull (strstr (message, "gpus.json"));
+  g_assert_nonnull (strstr (message, "comment"));
+
+  g_assert_false (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, gpu, f->dir, &error));
+  g_assert_nonnull (strstr (error->message, "left untouched"));
+  g_clear_error (&error);
+  g_assert_false (uth_catalog_remove_user_entry (f->dir, UTH_CATALOG_GPUS, "mine", &error));
+  g_clear_error (&error);
+  contents = read_file (f, "gpus.json");
+  g_assert_cmpstr (contents, ==, text);
+  g_assert_null (read_file (f, "gpus.json.bak"));
+}
+
+/* 18446744073709551616 became -1 on save. Unknown members keep their text, in the entry left
+ * alone and in the entry replaced by an edited copy; other top-level members stay too. */
+static void
+test_unknown_text_kept (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(JsonObject) added = make_gpu ("added", 600e9);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonObject) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *again = NULL;
+
+  write_text (f, "gpus.json", "{ \"note\": \"mine, keep\", \"gpus\": [ "
+                              GPU_TEXT ("a", ", \"serial\": 18446744073709551616")
+                              ", " GPU_TEXT ("b", ", \"serial\": 18446744073709551617") " ] }\n");
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, added, f->dir, &error));
+  g_assert_no_error (error);
+  contents = read_file (f, "gpus.json");
+  g_assert_nonnull (strstr (contents, "\"serial\": 18446744073709551616"));
+  g_assert_nonnull (strstr (contents, "\"serial\": 18446744073709551617"));
+  g_assert_nonnull (strstr (contents, "\"note\": \"mine, keep\""));
+
+  /* Edit "b" as Preferences does: the entry as read, one member changed. */
+  entries = uth_catalog_read_user_entries (f->dir, UTH_CATALOG_GPUS, &error);
+  g_assert_no_error (error);
+  edited = json_object_ref (json_array_get_object_element (entries, 1));
+  json_object_set_string_member (edited, "name", "Lab, renamed");
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, edited, f->dir, &error));
+  g_assert_no_error (error);
+  again = read_file (f, "gpus.json");
+  g_assert_nonnull (strstr (again, "\"serial\": 18446744073709551617"));
+  g_assert_nonnull (strstr (again, "Lab, renamed"));
+  g_assert_nonnull (strstr (again, "\"serial\": 18446744073709551616"));
+}
+
+/* A symlinked gpus.json was replaced by a plain file and 0600 became 0644: now the link stays,
+ * its target gets the new text, and the file and its .bak keep the mode. */
+static void
+test_link_and_mode_kept (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *real_dir = g_build_filename (f->path, "real", NULL);
+  g_autofree char *target = g_build_filename (real_dir, "gpus.json", NULL);
+  g_autofree char *target_bak = g_build_filename (real_dir, "gpus.json.bak", NULL);
+  g_autofree char *link = g_build_filename (f->path, "gpus.json", NULL);
+  g_autoptr(JsonObject) first = make_gpu ("a", 500e9);
+  g_autoptr(JsonObject) second = make_gpu ("b", 600e9);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  struct stat st;
+
+  g_assert_cmpint (g_mkdir (real_dir, 0700), ==, 0);
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, first, f->dir, &error));
+  g_assert_cmpint (g_rename (link, target), ==, 0);
+  g_assert_cmpint (symlink ("real/gpus.json", link), ==, 0);
+  g_assert_cmpint (g_chmod (target, 0600), ==, 0);
+
+  g_assert_true (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, second, f->dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"b\""));
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (target_bak, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_unlink (link);
+  g_unlink (target);
+  g_unlink (target_bak);
+  g_rmdir (real_dir);
+}
+
+/* Issue 19 items 1, 3 and 4: a gpus.json of 200,000 '[' crashed Preferences' reader, a
+ * symlink to /dev/zero or a 27 MB file was read without a cap, and a FIFO hung every command.
+ * Each is now refused at once, at start-up, by the reader Preferences uses and by a save. */
+static void
+test_hostile_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->path, "gpus.json", NULL);
+  g_autofree char *deep = g_malloc (200001);
+  const char *says[] = { "nested deeper than", "a device", "larger than the limit", "a pipe (FIFO)" };
+
+  memset (deep, '[', 200000);
+  deep[200000] = '\0';
+  for (guint i = 0; i < G_N_ELEMENTS (says); i++)
+    {
+      g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+      g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+      g_autoptr(JsonObject) gpu = make_gpu ("added", 600e9);
+      g_autoptr(JsonArray) entries = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_unlink (path);
+      if (i == 0)
+        write_text (f, "gpus.json", deep);
+      else if (i == 1)
+        g_assert_cmpint (symlink ("/dev/zero", path), ==, 0);
+      else if (i == 2)
+        {
+          int fd = g_open (path, O_WRONLY | O_CREAT, 0600);
+          g_assert_cmpint (ftruncate (fd, 27 * 1000 * 1000), ==, 0);
+          close (fd);
+        }
+      else
+        g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+
+      uth_catalog_load_user_dir (catalog, f->dir, warnings);
+      g_assert_cmpuint (warnings->len, ==, 1);
+      g_assert_nonnull (strstr (((GError *) g_ptr_array_index (warnings, 0))->message, says[i]));
+      entries = uth_catalog_read_user_entries (f->dir, UTH_CATALOG_GPUS, &error);
+      g_assert_null (entries);
+      g_assert_nonnull (strstr (error->message, says[i]));
+      g_assert_nonnull (strstr (error->message, "gpus.json"));
+      g_clear_error (&error);
+      g_assert_false (uth_catalog_save_user_entry (NULL, UTH_CATALOG_GPUS, gpu, f->dir, &error));
+      g_assert_nonnull (strstr (error->message, says[i]));
+    }
+  g_unlink (path);
+}
+
+/* A user entry whose name is not a text: the loader names the field (no Json-CRITICAL). */
+static void
+test_name_not_text (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  const char *message;
+
+  write_text (f, "gpus.json", "{ \"gpus\": [ { \"id\": \"x\", \"name\": 42 } ] }");
+  uth_catalog_load_user_dir (catalog, f->dir, warnings);
+  g_assert_cmpuint (warnings->len, ==, 1);
+  message = ((GError *) g_ptr_array_index (warnings, 0))->message;
+  g_assert_nonnull (strstr (message, "entry 'x' field 'name': expected a non-empty text"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,6 +495,18 @@ main (int   argc,
               fixture_set_up, test_remove, fixture_tear_down);
   g_test_add ("/user-catalog/model", Fixture, NULL,
               fixture_set_up, test_model, fixture_tear_down);
+  g_test_add ("/user-catalog/infinite-number", Fixture, NULL,
+              fixture_set_up, test_infinite_number, fixture_tear_down);
+  g_test_add ("/user-catalog/comments-refused", Fixture, NULL,
+              fixture_set_up, test_comments_refused, fixture_tear_down);
+  g_test_add ("/user-catalog/unknown-text-kept", Fixture, NULL,
+              fixture_set_up, test_unknown_text_kept, fixture_tear_down);
+  g_test_add ("/user-catalog/link-and-mode-kept", Fixture, NULL,
+              fixture_set_up, test_link_and_mode_kept, fixture_tear_down);
+  g_test_add ("/user-catalog/hostile-files", Fixture, NULL,
+              fixture_set_up, test_hostile_files, fixture_tear_down);
+  g_test_add ("/user-catalog/name-not-text", Fixture, NULL,
+              fixture_set_up, test_name_not_text, fixture_tear_down);
 
   return g_test_run ();
 }
