@@ -11,7 +11,7 @@
 #include "catalog/uth-safe-json.h"
 #include "fuzz.h"
 
-static char *dir = NULL;
+static char *scratch = NULL;
 
 static void
 remove_scratch (void)
@@ -20,22 +20,22 @@ remove_scratch (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *path = g_build_filename (scratch, names[i], NULL);
       g_unlink (path);
     }
-  g_rmdir (dir);
+  g_rmdir (scratch);
 }
 
 static const char *
 scratch_dir (void)
 {
-  if (dir == NULL)
+  if (scratch == NULL)
     {
-      dir = g_dir_make_tmp ("uth-fuzz-writer-XXXXXX", NULL);
-      g_assert (dir != NULL);
+      scratch = g_dir_make_tmp ("uth-fuzz-writer-XXXXXX", NULL);
+      g_assert (scratch != NULL);
       atexit (remove_scratch);
     }
-  return dir;
+  return scratch;
 }
 
 static JsonObject *
