@@ -882,3 +882,15 @@ uth_preferences_bind_style (GSettings *settings)
   g_signal_connect (settings, "changed::style", G_CALLBACK (apply_style), NULL);
   apply_style (settings, "style", NULL);
 }
+
+const char * const *
+uth_preferences_window_get_nicks (const char *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (g_str_equal (key, "style"))
+    return style_nicks;
+  if (g_str_equal (key, "units"))
+    return units_nicks;
+  return NULL;
+}

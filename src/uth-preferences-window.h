@@ -20,4 +20,8 @@ void                  uth_preferences_window_add_entry (UthPreferencesWindow *se
 /* Applies the "style" key to AdwStyleManager now and whenever it changes. */
 void                  uth_preferences_bind_style (GSettings *settings);
 
+/* The GSettings nicks the Style ("style") or Byte units ("units") row stands for, in row
+ * order and NULL-terminated; NULL for another key. For tests. */
+const char * const   *uth_preferences_window_get_nicks (const char *key);
+
 G_END_DECLS

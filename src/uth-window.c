@@ -411,6 +411,33 @@ uth_window_unrealize (GtkWidget *widget)
   GTK_WIDGET_CLASS (uth_window_parent_class)->unrealize (widget);
 }
 
+/* What the catalog skipped at start-up (a user's file that is not JSON, an entry with a bad
+ * field) reaches the window, not only stderr: one toast naming the file and entry of the
+ * first problem, and how many more there are. A toast, as AdwBanner needs libadwaita 1.3. */
+static void
+show_catalog_warnings (UthWindow *self)
+{
+  GPtrArray *warnings = uth_catalog_get_load_warnings (uth_scenario_get_catalog (self->scenario));
+  g_autofree char *escaped = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (warnings == NULL || warnings->len == 0)
+    return;
+  /* Toast titles are markup in libadwaita 1.2. */
+  escaped = g_markup_escape_text (((GError *) g_ptr_array_index (warnings, 0))->message, -1);
+  if (warnings->len == 1)
+    title = g_strdup (escaped);
+  else
+    /* Translators: %s is a catalog problem naming its file; %u how many more there are */
+    title = g_strdup_printf (ngettext ("%s (and %u more problem, listed on the terminal)",
+                                       "%s (and %u more problems, listed on the terminal)",
+                                       warnings->len - 1), escaped, warnings->len - 1);
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 0);   /* stays until dismissed: it may need reading twice */
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 uth_window_constructed (GObject *object)
 {
@@ -429,6 +456,7 @@ uth_window_constructed (GObject *object)
   uth_window_lecture_init (self);
   /* File › Open and drag-and-drop of model files (issue 9). */
   uth_window_open_init (self);
+  show_catalog_warnings (self);
 }
 
 static void
