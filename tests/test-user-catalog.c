@@ -461,6 +461,31 @@ test_hostile_files (Fixture       *f,
   g_unlink (path);
 }
 
+/* The loader reads entries as the parser reaches them (a catalog of 100,000 never holds all
+ * its nodes); a text that turns out bad after them adds none of them. */
+static void
+test_bad_end_adds_nothing (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const char * const texts[] = {
+    "{ \"gpus\": [ " GPU_TEXT ("a", "") ", " GPU_TEXT ("b", "") " ] } /* c */",
+    "{ \"gpus\": [ " GPU_TEXT ("a", "") ", " GPU_TEXT ("b", "") " ] } {}",
+    "{ \"gpus\": [ " GPU_TEXT ("a", "") ", " GPU_TEXT ("b", "") " ], \"gpus\": [] }",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (texts[i], strlen (texts[i]));
+      g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (uth_catalog_load_bytes (catalog, UTH_CATALOG_GPUS, bytes, "gpus.json", TRUE,
+                                              NULL, &error));
+      g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE);
+      g_assert_cmpuint (uth_catalog_get_n_gpus (catalog), ==, 0);
+    }
+}
+
 /* A user entry whose name is not a text: the loader names the field (no Json-CRITICAL). */
 static void
 test_name_not_text (Fixture       *f,
@@ -505,6 +530,8 @@ main (int   argc,
               fixture_set_up, test_link_and_mode_kept, fixture_tear_down);
   g_test_add ("/user-catalog/hostile-files", Fixture, NULL,
               fixture_set_up, test_hostile_files, fixture_tear_down);
+  g_test_add ("/user-catalog/bad-end-adds-nothing", Fixture, NULL,
+              fixture_set_up, test_bad_end_adds_nothing, fixture_tear_down);
   g_test_add ("/user-catalog/name-not-text", Fixture, NULL,
               fixture_set_up, test_name_not_text, fixture_tear_down);
 

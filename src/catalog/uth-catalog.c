@@ -132,6 +132,55 @@ set_user (UthCatalogKind kind,
     ((UthEngineEntry *) entry)->user = user;
 }
 
+/* What the entries of one file gave, kept aside until the whole text has been checked: a file
+ * that turns out not to be JSON at its end adds nothing. */
+typedef struct
+{
+  UthCatalogKind  kind;
+  const char     *name;
+  GPtrArray      *entries;    /* owned entries, in file order */
+  GPtrArray      *problems;   /* GError *, in file order */
+  GHashTable     *seen;       /* ids read so far */
+} Loading;
+
+static gboolean
+read_list_element (JsonNode  *node,
+                   guint      index,
+                   gpointer   user_data,
+                   GError   **error)
+{
+  Loading *l = user_data;
+  UthCatalogReader r = { l->name, NULL, index + 1, "" };
+  GError *entry_error = NULL;
+  g_autofree char *bad = NULL;
+  gpointer entry = read_entry (l->kind, &r, node, l->problems, &entry_error);
+
+  if (entry == NULL)
+    {
+      g_ptr_array_add (l->problems, entry_error);
+      return TRUE;
+    }
+  /* A field the reader does not know may hold 1e999 too: the entry is refused, so that
+   * nothing in the running catalog came from a number JSON cannot write back. */
+  bad = uth_safe_json_find_non_finite (node);
+  if (bad != NULL)
+    uth_catalog_field_error (&entry_error, &r, bad, "%s",
+                             _("a number too large for a 64-bit float (not finite); "
+                               "this entry is skipped"));
+  else if (g_hash_table_contains (l->seen, entry_id (entry)))
+    uth_catalog_field_error (&entry_error, &r, "id", "%s",
+                             _("the same id appears earlier in this file; this entry is skipped"));
+  if (entry_error != NULL)
+    {
+      g_ptr_array_add (l->problems, entry_error);
+      kind_free[l->kind] (entry);
+      return TRUE;
+    }
+  g_hash_table_add (l->seen, (gpointer) entry_id (entry));
+  g_ptr_array_add (l->entries, entry);
+  return TRUE;
+}
+
 gboolean
 uth_catalog_load_bytes (UthCatalog      *self,
                         UthCatalogKind   kind,
@@ -142,17 +191,27 @@ uth_catalog_load_bytes (UthCatalog      *self,
                         GError         **error)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GHashTable) seen = NULL;
   JsonNode *list_node;
-  JsonArray *list;
+  Loading loading;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail ((guint) kind <= UTH_CATALOG_ENGINES, FALSE);
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  root = uth_safe_json_parse_flags (bytes, name, UTH_CATALOG_MAX_BYTES, CATALOG_MAX_DEPTH,
-                                    UTH_JSON_KEEP_INFINITE, error);
+  /* The entries are read one by one as the parser reaches them (a catalog of 100,000 never
+   * holds all its JSON nodes at once), into a side list that joins the catalog only when the
+   * whole text is good. */
+  entries = g_ptr_array_new_with_free_func (kind_free[kind]);
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  loading = (Loading) { kind, name, entries, problems, seen };
+  root = uth_safe_json_parse_list (bytes, name, UTH_CATALOG_MAX_BYTES, CATALOG_MAX_DEPTH,
+                                   UTH_JSON_KEEP_INFINITE, kind_lists[kind], read_list_element,
+                                   &loading, error);
   if (root == NULL)
     return FALSE;
 
@@ -165,47 +224,19 @@ uth_catalog_load_bytes (UthCatalog      *self,
       return FALSE;
     }
 
-  list = json_node_get_array (list_node);
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (guint i = 0; i < problems->len; i++)
+    add_warning (warnings, g_steal_pointer (&problems->pdata[i]));
+  g_ptr_array_set_free_func (problems, NULL);
+  /* Ids in seen point into the entries, which now move to the catalog. */
+  g_hash_table_remove_all (seen);
+  for (guint i = 0; i < entries->len; i++)
     {
-      UthCatalogReader r = { name, NULL, i + 1, "" };
-      GError *entry_error = NULL;
-      gpointer entry = read_entry (kind, &r, json_array_get_element (list, i), warnings,
-                                   &entry_error);
+      gpointer entry = g_steal_pointer (&entries->pdata[i]);
 
-      if (entry == NULL)
-        {
-          add_warning (warnings, entry_error);
-          continue;
-        }
-      /* A field the reader does not know may hold 1e999 too: the entry is refused, so that
-       * nothing in the running catalog came from a number JSON cannot write back. */
-      {
-        g_autofree char *bad = uth_safe_json_find_non_finite (json_array_get_element (list, i));
-
-        if (bad != NULL)
-          {
-            uth_catalog_field_error (&entry_error, &r, bad, "%s",
-                                     _("a number too large for a 64-bit float (not finite); "
-                                       "this entry is skipped"));
-            add_warning (warnings, entry_error);
-            kind_free[kind] (entry);
-            continue;
-          }
-      }
-      if (g_hash_table_contains (seen, entry_id (entry)))
-        {
-          uth_catalog_field_error (&entry_error, &r, "id", "%s",
-                       _("the same id appears earlier in this file; this entry is skipped"));
-          add_warning (warnings, entry_error);
-          kind_free[kind] (entry);
-          continue;
-        }
-      g_hash_table_add (seen, g_strdup (entry_id (entry)));
       set_user (kind, entry, user);
       take_entry (self, kind, entry);
     }
+  g_ptr_array_set_free_func (entries, NULL);
   return TRUE;
 }
 

@@ -303,6 +303,10 @@ typedef struct
   GHashTable *spans;
   GArray     *span_list;
   gboolean    keep_infinite;
+  GString    *scratch;   /* the text being decoded: one buffer for every string */
+  const char *list_key;  /* stream the elements of root[list_key] to list_func */
+  UthJsonElementFunc list_func;
+  gpointer    list_data;
   GError    **error;
 } Parser;
 
@@ -464,13 +468,15 @@ read_hex4 (Parser *p)
   return v;
 }
 
-/* A string starting at the opening quote; the decoded text (UTF-8, no NUL). */
-static char *
+/* A string starting at the opening quote, decoded (UTF-8, no NUL) into p->scratch, which
+ * stays valid until the next string; NULL on an error. */
+static const char *
 parse_string (Parser *p)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  GString *out = p->scratch;
   gsize start = p->pos;
 
+  g_string_truncate (out, 0);
   p->pos++;   /* the opening quote */
   for (;;)
     {
@@ -546,7 +552,7 @@ parse_string (Parser *p)
           return parser_fail (p, p->pos - 2, "%s", _("an unknown escape in a text"));
         }
     }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return out->str;
 }
 
 static gboolean
@@ -600,8 +606,17 @@ parse_number (Parser *p)
         p->pos++;
     }
 
-  text = g_strndup (p->data + start, p->pos - start);
   node = json_node_alloc ();
+  /* Most numbers are small integers: no copy, no strtoll. */
+  if (integer && p->pos - start <= 18)
+    {
+      gint64 v = 0;
+
+      for (gsize i = start + (p->data[start] == '-'); i < p->pos; i++)
+        v = v * 10 + (p->data[i] - '0');
+      return json_node_init_int (node, p->data[start] == '-' ? -v : v);
+    }
+  text = g_strndup (p->data + start, p->pos - start);
   if (integer)
     {
       char *end = NULL;
@@ -682,6 +697,7 @@ parse_object (Parser *p)
   for (;;)
     {
       g_autofree char *key = NULL;
+      const char *text;
       JsonNode *child;
 
       skip_space (p);
@@ -690,17 +706,18 @@ parse_object (Parser *p)
           unexpected (p, _("a member name in double quotes"));
           goto fail;
         }
-      key = parse_string (p);
-      if (key == NULL)
+      text = parse_string (p);
+      if (text == NULL)
         goto fail;
-      if (json_object_has_member (object, key))
+      if (json_object_has_member (object, text))
         {
-          g_autofree char *escaped = g_strescape (key, NULL);
+          g_autofree char *escaped = g_strescape (text, NULL);
           parser_fail (p, p->pos, _("the member \"%s\" appears twice in one object"), escaped);
           goto fail;
         }
-      if (!parser_charge (p, COST_MEMBER + strlen (key)))
+      if (!parser_charge (p, COST_MEMBER + p->scratch->len))
         goto fail;
+      key = g_strndup (text, p->scratch->len);
       skip_space (p);
       if (p->pos >= p->length || p->data[p->pos] != ':')
         {
@@ -741,6 +758,7 @@ parse_array (Parser *p)
 {
   JsonNode *node = json_node_alloc ();
   JsonArray *array = json_array_new ();
+  gboolean streaming;
   Frame *frame;
 
   json_node_init_array (node, array);
@@ -748,6 +766,9 @@ parse_array (Parser *p)
   if (!parser_charge (p, COST_ARRAY) || !push_frame (p, node))
     goto fail;
   frame = &p->frames[p->depth - 1];
+  streaming = p->list_func != NULL && p->depth == 2 &&
+              JSON_NODE_HOLDS_OBJECT (p->frames[0].container) &&
+              g_strcmp0 (p->frames[0].key, p->list_key) == 0;
   p->pos++;   /* [ */
   skip_space (p);
   if (p->pos < p->length && p->data[p->pos] == ']')
@@ -765,7 +786,20 @@ parse_array (Parser *p)
       child = parse_value (p);
       if (child == NULL)
         goto fail;
-      json_array_add_element (array, child);
+      if (streaming)
+        {
+          GError *local_error = NULL;
+          gboolean ok = p->list_func (child, (guint) frame->index, p->list_data, &local_error);
+
+          json_node_unref (child);
+          if (!ok)
+            {
+              g_propagate_error (p->error, local_error);
+              goto fail;
+            }
+        }
+      else
+        json_array_add_element (array, child);
       frame->index++;
       skip_space (p);
       if (p->pos < p->length && p->data[p->pos] == ',')
@@ -816,18 +850,11 @@ parse_value (Parser *p)
       break;
     case '"':
       {
-        char *s = parse_string (p);
+        const char *text = parse_string (p);
 
-        if (s == NULL)
+        if (text == NULL || !parser_charge (p, COST_STRING + p->scratch->len))
           return NULL;
-        if (!parser_charge (p, COST_STRING + strlen (s)))
-          {
-            g_free (s);
-            return NULL;
-          }
-        node = json_node_alloc ();
-        json_node_init_string (node, s);
-        g_free (s);
+        node = json_node_init_string (json_node_alloc (), text);
       }
       break;
     case 't':
@@ -866,9 +893,13 @@ parse_strict (GBytes      *bytes,
               UthJsonFlags flags,
               GHashTable  *spans,
               GArray      *span_list,
+              const char  *list_key,
+              UthJsonElementFunc list_func,
+              gpointer     list_data,
               GError     **error)
 {
   g_autofree Frame *frames = NULL;
+  g_autoptr(GString) scratch = NULL;
   Parser p = { 0 };
   JsonNode *root;
   const char *data;
@@ -917,6 +948,10 @@ parse_strict (GBytes      *bytes,
   p.spans = spans;
   p.span_list = span_list;
   p.keep_infinite = (flags & UTH_JSON_KEEP_INFINITE) != 0;
+  p.scratch = scratch = g_string_sized_new (64);
+  p.list_key = list_key;
+  p.list_func = list_func;
+  p.list_data = list_data;
   p.error = error;
 
   skip_space (&p);
@@ -952,7 +987,8 @@ uth_safe_json_parse (GBytes     *bytes,
                      guint       max_depth,
                      GError    **error)
 {
-  return parse_strict (bytes, name, max_bytes, max_depth, UTH_JSON_STRICT, NULL, NULL, error);
+  return parse_strict (bytes, name, max_bytes, max_depth, UTH_JSON_STRICT, NULL, NULL,
+                       NULL, NULL, NULL, error);
 }
 
 JsonNode *
@@ -963,7 +999,25 @@ uth_safe_json_parse_flags (GBytes       *bytes,
                            UthJsonFlags  flags,
                            GError      **error)
 {
-  return parse_strict (bytes, name, max_bytes, max_depth, flags, NULL, NULL, error);
+  return parse_strict (bytes, name, max_bytes, max_depth, flags, NULL, NULL, NULL, NULL, NULL, error);
+}
+
+JsonNode *
+uth_safe_json_parse_list (GBytes             *bytes,
+                          const char         *name,
+                          gsize               max_bytes,
+                          guint               max_depth,
+                          UthJsonFlags        flags,
+                          const char         *list_key,
+                          UthJsonElementFunc  func,
+                          gpointer            user_data,
+                          GError            **error)
+{
+  g_return_val_if_fail (list_key != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return parse_strict (bytes, name, max_bytes, max_depth, flags, NULL, NULL, list_key, func,
+                       user_data, error);
 }
 
 static gboolean
@@ -1030,7 +1084,7 @@ uth_json_document_parse (GBytes      *bytes,
   doc->spans = g_hash_table_new (NULL, NULL);
   doc->span_list = g_array_new (FALSE, FALSE, sizeof (Span));
   doc->root = parse_strict (bytes, name, max_bytes, max_depth, flags, doc->spans, doc->span_list,
-                            error);
+                            NULL, NULL, NULL, error);
   if (doc->root == NULL)
     {
       uth_json_document_free (doc);

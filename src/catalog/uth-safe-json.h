@@ -77,6 +77,26 @@ JsonNode *uth_safe_json_parse_flags (GBytes      *bytes,
                                      guint        max_depth,
                                      UthJsonFlags flags,
                                      GError     **error);
+/* Called with each element of a streamed list (borrowed: ref it to keep it) and its 0-based
+ * index; FALSE with an error stops the parse, which then fails with that error. */
+typedef gboolean (*UthJsonElementFunc) (JsonNode  *element,
+                                        guint      index,
+                                        gpointer   user_data,
+                                        GError   **error);
+/* As uth_safe_json_parse_flags, but the elements of the array root[list_key] (root an object)
+ * go to func one at a time instead of into the tree, so a catalog of 100,000 entries never
+ * holds all its nodes at once (the returned root has an empty array there). The text is still
+ * checked whole: when the parse fails after some elements were passed, the caller must drop
+ * what it took from them. */
+JsonNode *uth_safe_json_parse_list  (GBytes             *bytes,
+                                     const char         *name,
+                                     gsize               max_bytes,
+                                     guint               max_depth,
+                                     UthJsonFlags        flags,
+                                     const char         *list_key,
+                                     UthJsonElementFunc  func,
+                                     gpointer            user_data,
+                                     GError            **error);
 /* The path of the first non-finite number inside node ("peak_flops.bf16"; "" for node
  * itself), or NULL when every number is finite. */
 char     *uth_safe_json_find_non_finite (JsonNode *node);
