@@ -561,7 +561,10 @@ entry_row_activated_cb (AdwActionRow         *row,
   const char *id = g_object_get_data (G_OBJECT (row), "uth-id");
   UthCatalogKind kind = row_kind (GTK_WIDGET (row));
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) entries = uth_catalog_read_user_entries (self->catalog_dir, kind, &error);
+  /* Rows are only built for the first entries: the one clicked is among them. */
+  g_autoptr(JsonArray) entries = uth_catalog_read_user_entries_range (self->catalog_dir, kind,
+                                                                      UTH_PREFERENCES_MAX_ROWS,
+                                                                      NULL, &error);
 
   if (entries == NULL)
     {
@@ -651,7 +654,8 @@ fill_list (UthPreferencesWindow *self,
   while ((row_widget = (GtkWidget *) gtk_list_box_get_row_at_index (list, 0)) != NULL)
     gtk_list_box_remove (list, row_widget);
 
-  entries = uth_catalog_read_user_entries (self->catalog_dir, kind, &error);
+  entries = uth_catalog_read_user_entries_range (self->catalog_dir, kind, UTH_PREFERENCES_MAX_ROWS,
+                                                 &n, &error);
   if (entries == NULL)
     {
       /* A file the app cannot read is shown, not overwritten: the user may be editing it. */
@@ -663,8 +667,7 @@ fill_list (UthPreferencesWindow *self,
       gtk_list_box_append (list, row);
       return;
     }
-  n = json_array_get_length (entries);
-  for (guint i = 0; i < n && i < UTH_PREFERENCES_MAX_ROWS; i++)
+  for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonNode *node = json_array_get_element (entries, i);
 

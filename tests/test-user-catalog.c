@@ -486,6 +486,28 @@ test_bad_end_adds_nothing (Fixture       *f,
     }
 }
 
+/* Preferences lists the first entries of a long file without holding the rest. */
+static void
+test_read_range (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{ \"gpus\": [");
+  g_autoptr(JsonArray) first = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (text, "%s{ \"id\": \"g%u\" }", i > 0 ? ", " : "", i);
+  g_string_append (text, "] }");
+  write_text (f, "gpus.json", text->str);
+  first = uth_catalog_read_user_entries_range (f->dir, UTH_CATALOG_GPUS, 10, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1000);
+  g_assert_cmpuint (json_array_get_length (first), ==, 10);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (first, 9), "id"),
+                   ==, "g9");
+}
+
 /* A user entry whose name is not a text: the loader names the field (no Json-CRITICAL). */
 static void
 test_name_not_text (Fixture       *f,
@@ -532,6 +554,8 @@ main (int   argc,
               fixture_set_up, test_hostile_files, fixture_tear_down);
   g_test_add ("/user-catalog/bad-end-adds-nothing", Fixture, NULL,
               fixture_set_up, test_bad_end_adds_nothing, fixture_tear_down);
+  g_test_add ("/user-catalog/read-range", Fixture, NULL,
+              fixture_set_up, test_read_range, fixture_tear_down);
   g_test_add ("/user-catalog/name-not-text", Fixture, NULL,
               fixture_set_up, test_name_not_text, fixture_tear_down);
 

@@ -162,14 +162,75 @@ uth_catalog_read_user_entries (GFile           *dir,
                                UthCatalogKind   kind,
                                GError         **error)
 {
-  g_auto(UserFile) uf = { 0 };
+  return uth_catalog_read_user_entries_range (dir, kind, G_MAXUINT, NULL, error);
+}
+
+typedef struct
+{
+  JsonArray *kept;
+  guint      max;
+  guint      count;
+} Range;
+
+static gboolean
+keep_first (JsonNode  *element,
+            guint      index,
+            gpointer   user_data,
+            GError   **error)
+{
+  Range *range = user_data;
+
+  range->count = index + 1;
+  if (index < range->max)
+    json_array_add_element (range->kept, json_node_ref (element));
+  return TRUE;
+}
+
+JsonArray *
+uth_catalog_read_user_entries_range (GFile           *dir,
+                                     UthCatalogKind   kind,
+                                     guint            max,
+                                     guint           *n_entries,
+                                     GError         **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) kept = json_array_new ();
+  g_autofree char *path = NULL;
+  Range range = { kept, max, 0 };
+  JsonNode *list;
+  struct stat st;
 
   g_return_val_if_fail (G_IS_FILE (dir), NULL);
   g_return_val_if_fail ((guint) kind <= UTH_CATALOG_ENGINES, NULL);
 
-  if (!user_file_open (dir, kind, &uf, error))
+  if (n_entries != NULL)
+    *n_entries = 0;
+  file = uth_catalog_user_file (dir, kind);
+  path = g_file_get_parse_name (file);
+  if (g_file_peek_path (file) != NULL && g_lstat (g_file_peek_path (file), &st) != 0 && errno == ENOENT)
+    return g_steal_pointer (&kept);
+  bytes = uth_safe_load_file (file, UTH_CATALOG_MAX_BYTES, error);
+  if (bytes == NULL)
     return NULL;
-  return uf.list != NULL ? json_array_ref (uf.list) : json_array_new ();
+  /* Streamed: only the entries kept are ever held, whatever the size of the file. */
+  root = uth_safe_json_parse_list (bytes, path, UTH_CATALOG_MAX_BYTES, CATALOG_MAX_DEPTH,
+                                   UTH_JSON_KEEP_INFINITE, kind_lists[kind], keep_first, &range,
+                                   error);
+  if (root == NULL)
+    return NULL;
+  list = JSON_NODE_HOLDS_OBJECT (root)
+         ? json_object_get_member (json_node_get_object (root), kind_lists[kind]) : NULL;
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                   _("%s: expected an object with a list \"%s\": [ … ]"), path, kind_lists[kind]);
+      return NULL;
+    }
+  if (n_entries != NULL)
+    *n_entries = range.count;
+  return g_steal_pointer (&kept);
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -144,6 +144,13 @@ GFile      *uth_catalog_user_file       (GFile           *dir,
 JsonArray  *uth_catalog_read_user_entries (GFile         *dir,
                                            UthCatalogKind kind,
                                            GError       **error);
+/* The same, keeping only the first max entries (the file is still read and checked whole,
+ * but never held whole); *n_entries (may be NULL) is how many the list has. */
+JsonArray  *uth_catalog_read_user_entries_range (GFile         *dir,
+                                                 UthCatalogKind kind,
+                                                 guint          max,
+                                                 guint         *n_entries,
+                                                 GError       **error);
 /* Saves one entry (a JSON object in the schema of data/catalog/README.md) in the user's
  * catalog file of that kind inside dir ($XDG_CONFIG_HOME/under-the-hood when NULL). The entry
  * is checked by the loader first (errors name the field); it replaces the entry of the same
