@@ -411,29 +411,54 @@ uth_window_unrealize (GtkWidget *widget)
   GTK_WIDGET_CLASS (uth_window_parent_class)->unrealize (widget);
 }
 
+/* The whole list of start-up catalog problems, from the toast's Details button. */
+static void
+catalog_problems_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  UthWindow *self = UTH_WINDOW (user_data);
+  GPtrArray *warnings = uth_catalog_get_load_warnings (uth_scenario_get_catalog (self->scenario));
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < warnings->len && i < 20; i++)
+    g_string_append_printf (body, "%s%s", i > 0 ? "\n\n" : "",
+                            ((GError *) g_ptr_array_index (warnings, i))->message);
+  if (warnings->len > 20)
+    {
+      g_string_append (body, "\n\n");
+      /* Translators: %u is how many more catalog problems were printed on the terminal */
+      g_string_append_printf (body, ngettext ("… and %u more, listed on the terminal.",
+                                              "… and %u more, listed on the terminal.",
+                                              warnings->len - 20), warnings->len - 20);
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Catalog Problems"), body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* What the catalog skipped at start-up (a user's file that is not JSON, an entry with a bad
- * field) reaches the window, not only stderr: one toast naming the file and entry of the
- * first problem, and how many more there are. A toast, as AdwBanner needs libadwaita 1.3. */
+ * field) reaches the window, not only stderr: a toast naming the file and entry of the first
+ * problem, with Details listing them all. A toast, as AdwBanner needs libadwaita 1.3. */
 static void
 show_catalog_warnings (UthWindow *self)
 {
+  static const GActionEntry entries[] = {
+    { "catalog-problems", catalog_problems_activated, NULL, NULL, NULL, { 0 } },
+  };
   GPtrArray *warnings = uth_catalog_get_load_warnings (uth_scenario_get_catalog (self->scenario));
   g_autofree char *escaped = NULL;
-  g_autofree char *title = NULL;
   AdwToast *toast;
 
   if (warnings == NULL || warnings->len == 0)
     return;
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   /* Toast titles are markup in libadwaita 1.2. */
   escaped = g_markup_escape_text (((GError *) g_ptr_array_index (warnings, 0))->message, -1);
-  if (warnings->len == 1)
-    title = g_strdup (escaped);
-  else
-    /* Translators: %s is a catalog problem naming its file; %u how many more there are */
-    title = g_strdup_printf (ngettext ("%s (and %u more problem, listed on the terminal)",
-                                       "%s (and %u more problems, listed on the terminal)",
-                                       warnings->len - 1), escaped, warnings->len - 1);
-  toast = adw_toast_new (title);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.catalog-problems");
   adw_toast_set_timeout (toast, 0);   /* stays until dismissed: it may need reading twice */
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -137,11 +137,27 @@ static void
 test_startup_warning_shown (void)
 {
   UthWindow *window = uth_window_new (NULL, NULL);
+  GtkWidget *dialog = NULL;
+  GList *toplevels;
 
   gtk_window_present (GTK_WINDOW (window));
   flush_main_loop ();
   g_assert_nonnull (find_label (GTK_WIDGET (window), "models.json"));
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "comment"));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "_Details"));
+
+  /* Details: every problem whole (the toast may cut the first one short). */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "catalog-problems", NULL);
+  flush_main_loop ();
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "models.json"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "a comment, which JSON does not allow"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
   flush_main_loop ();
 }
