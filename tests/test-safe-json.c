@@ -268,6 +268,26 @@ test_pipe (void)
   g_assert_null (bytes);
   g_assert_nonnull (strstr (error->message, "standard input"));
   close (fds[0]);
+  g_clear_error (&error);
+
+  /* The same through the real standard input, as `inspect -` reads it: 8 KiB over a cap of
+   * 4 KiB, and the message says "standard input", not a path. */
+  {
+    int saved = dup (STDIN_FILENO);
+
+    g_assert_cmpint (pipe (fds), ==, 0);
+    g_assert_cmpint (write (fds[1], block, sizeof block), ==, sizeof block);
+    g_assert_cmpint (write (fds[1], block, sizeof block), ==, sizeof block);
+    close (fds[1]);
+    g_assert_cmpint (dup2 (fds[0], STDIN_FILENO), ==, STDIN_FILENO);
+    close (fds[0]);
+    bytes = uth_safe_load_stdin (4096, &error);
+    g_assert_cmpint (dup2 (saved, STDIN_FILENO), ==, STDIN_FILENO);
+    close (saved);
+    g_assert_null (bytes);
+    g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO);
+    g_assert_true (g_str_has_prefix (error->message, "standard input: larger than the limit"));
+  }
 }
 
 /* The writer: values it did not change keep their text; what it writes reads back equal;

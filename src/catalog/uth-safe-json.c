@@ -19,6 +19,19 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Files                                                                                    */
 
+static void
+size_error (GError     **error,
+            const char  *name,
+            gsize        max_bytes)
+{
+  if (max_bytes >= 1024 * 1024)
+    g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                 _("%s: larger than the limit of %zu MiB"), name, max_bytes / (1024 * 1024));
+  else
+    g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                 _("%s: larger than the limit of %zu bytes"), name, max_bytes);
+}
+
 /* Reads fd to its end, refusing once more than max_bytes arrived. */
 static GBytes *
 read_capped (int          fd,
@@ -46,9 +59,7 @@ read_capped (int          fd,
         break;
       if ((gsize) n > max_bytes - MIN (max_bytes, buffer->len))
         {
-          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                       _("%s: larger than the limit of %zu MiB"),
-                       name, max_bytes / (1024 * 1024));
+          size_error (error, name, max_bytes);
           return NULL;
         }
       g_byte_array_append (buffer, chunk, (guint) n);
@@ -95,8 +106,7 @@ load_stream (GFile       *file,
   if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
       (guint64) g_file_info_get_size (info) > max_bytes)
     {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                   _("%s: larger than the limit of %zu MiB"), name, max_bytes / (1024 * 1024));
+      size_error (error, name, max_bytes);
       return NULL;
     }
   buffer = g_byte_array_new ();
@@ -114,9 +124,7 @@ load_stream (GFile       *file,
         break;
       if ((gsize) n > max_bytes - MIN (max_bytes, buffer->len))
         {
-          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                       _("%s: larger than the limit of %zu MiB"),
-                       name, max_bytes / (1024 * 1024));
+          size_error (error, name, max_bytes);
           return NULL;
         }
       g_byte_array_append (buffer, chunk, (guint) n);
@@ -170,8 +178,7 @@ uth_safe_load_file (GFile   *file,
     }
   if ((guint64) st.st_size > max_bytes)
     {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                   _("%s: larger than the limit of %zu MiB"), name, max_bytes / (1024 * 1024));
+      size_error (error, name, max_bytes);
       close (fd);
       return NULL;
     }
@@ -913,9 +920,7 @@ parse_strict (GBytes      *bytes,
   data = g_bytes_get_data (bytes, &length);
   if (length > max_bytes)
     {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                   _("%s: larger than the limit of %zu MiB"),
-                   name, max_bytes / (1024 * 1024));
+      size_error (error, name, max_bytes);
       return NULL;
     }
   if (length == 0 || data == NULL)
