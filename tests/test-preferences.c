@@ -280,7 +280,6 @@ test_saves_keep_everything (void)
                    ==, "c");
   close_preferences (preferences);
   g_unlink (models_path);
-  g_unlink (g_build_filename (catalog_dir, "models.json.bak", NULL));
 }
 
 /* 100,000 entries: Preferences builds a bounded number of rows and says how many it left out
@@ -356,6 +355,22 @@ test_style_and_units (void)
   close_preferences (preferences);
 }
 
+/* The files a test left (catalogs, their .bak), then the folder itself. */
+static void
+remove_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (!g_file_test (child, G_FILE_TEST_IS_DIR) || g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -383,8 +398,7 @@ main (int   argc,
   g_test_add_func ("/preferences/style-and-units", test_style_and_units);
 
   status = g_test_run ();
-  g_unlink (models_path);
-  g_rmdir (catalog_dir);
-  g_rmdir (config_home);
+  remove_folder (catalog_dir);
+  remove_folder (config_home);
   return status;
 }
