@@ -168,7 +168,7 @@ static void
 test_unreadable_catalogs (void)
 {
   static const char * const says[] = {
-    "nested deeper than", "a device", "larger than the limit", "a pipe (FIFO)", "comment",
+    "nested deeper than", "a device", "larger than the limit", "(a FIFO)", "comment",
     "appears twice",
   };
 

@@ -204,7 +204,7 @@ test_files_refused (void)
   g_autofree char *big = g_build_filename (dir, "big.json", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
   const char *paths[] = { fifo, zero, dir, big };
-  const char *says[] = { "a pipe (FIFO)", "a device", "a folder", "larger than the limit of 16 MiB" };
+  const char *says[] = { "(a FIFO)", "a device", "(a directory)", "larger than the limit of 16 MiB" };
   int fd;
 
   g_assert_no_error (error);

@@ -421,7 +421,7 @@ test_hostile_files (Fixture       *f,
 {
   g_autofree char *path = g_build_filename (f->path, "gpus.json", NULL);
   g_autofree char *deep = g_malloc (200001);
-  const char *says[] = { "nested deeper than", "a device", "larger than the limit", "a pipe (FIFO)" };
+  const char *says[] = { "nested deeper than", "a device", "larger than the limit", "(a FIFO)" };
 
   memset (deep, '[', 200000);
   deep[200000] = '\0';

@@ -67,18 +67,20 @@ read_capped (int          fd,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
+/* The kind of a file that is not a regular one, in the words of ls and stat: a technical term,
+ * not translated. */
 static const char *
 describe_file_type (mode_t mode)
 {
   if (S_ISDIR (mode))
-    return _("a folder");
+    return "directory";
   if (S_ISFIFO (mode))
-    return _("a pipe (FIFO)");
+    return "FIFO";
   if (S_ISCHR (mode) || S_ISBLK (mode))
-    return _("a device");
+    return "device";
   if (S_ISSOCK (mode))
-    return _("a socket");
-  return _("not an ordinary file");
+    return "socket";
+  return "special file";
 }
 
 /* A GFile without a local path (a resource, a remote location): GIO's stream, with the same
@@ -171,7 +173,7 @@ uth_safe_load_file (GFile   *file,
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
-                   _("%s: is %s, not an ordinary file; only ordinary files are read"),
+                   _("%s: not an ordinary file (a %s); only ordinary files are read"),
                    name, describe_file_type (st.st_mode));
       close (fd);
       return NULL;
@@ -556,9 +558,8 @@ parse_string (Parser *p)
           }
           break;
         default:
-          if (c >= 0x21 && c < 0x7f)
-            return parser_fail (p, p->pos - 2, _("an unknown escape \\%c in a text"), c);
-          return parser_fail (p, p->pos - 2, "%s", _("an unknown escape in a text"));
+          return parser_fail (p, p->pos - 2, _("an unknown escape \\%c in a text"),
+                              c >= 0x21 && c < 0x7f ? c : '?');
         }
     }
   return out->str;
@@ -751,7 +752,7 @@ parse_object (Parser *p)
           p->pos++;
           break;
         }
-      unexpected (p, _("',' or '}'"));
+      unexpected (p, "',' / '}'");
       goto fail;
     }
   p->depth--;
@@ -821,7 +822,7 @@ parse_array (Parser *p)
           p->pos++;
           break;
         }
-      unexpected (p, _("',' or ']'"));
+      unexpected (p, "',' / ']'");
       goto fail;
     }
   p->depth--;
@@ -970,17 +971,11 @@ parse_strict (GBytes      *bytes,
     }
   root = parse_value (&p);
   if (root == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE, _("%s: not valid JSON"), name);
-      return NULL;
-    }
+    return NULL;   /* parser_fail said why */
   skip_space (&p);
   if (p.pos < p.length)
     {
       unexpected (&p, _("the end of the text after the JSON value"));
-      if (error != NULL && *error == NULL)
-        g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE, _("%s: not valid JSON"), name);
       json_node_unref (root);
       return NULL;
     }
