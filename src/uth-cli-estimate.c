@@ -224,7 +224,11 @@ print_text (const UthCliScenario *s,
   g_autofree char *params = uth_cli_format_count (e->params);
   g_autofree char *active = uth_cli_format_count (e->active_params);
 
-  g_print (_("%s on %u × %s, engine %s\n"), s->model->name, in->gpus, s->gpu->name, s->engine->name);
+  g_autofree char *model = uth_cli_escape (s->model->name);
+  g_autofree char *gpu = uth_cli_escape (s->gpu->name);
+  g_autofree char *engine = uth_cli_escape (s->engine->name);
+
+  g_print (_("%s on %u × %s, engine %s\n"), model, in->gpus, gpu, engine);
   row (0, _("Scenario"),
        g_strdup_printf (_("batch %" PRIu64 ", prompt %" PRIu64
                           ", context %" PRIu64 ", step %" PRIu64

@@ -51,9 +51,12 @@ row_u64 (const char *label,
 static void
 print_text (const UthModelFile *f)
 {
-  g_print ("%s: %s", f->name, format_text (f->format));
-  if (f->architecture != NULL)
-    g_print (_(", architecture %s"), f->architecture);
+  g_autofree char *name = uth_cli_escape (f->name);
+  g_autofree char *architecture = uth_cli_escape (f->architecture);
+
+  g_print ("%s: %s", name, format_text (f->format));
+  if (architecture != NULL)
+    g_print (_(", architecture %s"), architecture);
   g_print ("\n");
   if (f->title != NULL)
     uth_cli_print_row (0, LABEL_WIDTH, _("Name"), f->title);
@@ -122,7 +125,10 @@ print_text (const UthModelFile *f)
       uth_cli_print_row (0, LABEL_WIDTH, _("At bf16"), text);
     }
   for (guint i = 0; i < f->notes->len; i++)
-    g_print (_("Note: %s\n"), (const char *) g_ptr_array_index (f->notes, i));
+    {
+      g_autofree char *note = uth_cli_escape (g_ptr_array_index (f->notes, i));
+      g_print (_("Note: %s\n"), note);
+    }
 }
 
 static void
