@@ -222,6 +222,19 @@ read_vocab (Reading     *r,
   return TRUE;
 }
 
+/* The field's name is made only for an error, not for each of a million merges. */
+static gboolean
+merge_error (GError     **error,
+             const char  *name,
+             guint        index,
+             JsonNode    *found,
+             const char  *expected)
+{
+  g_autofree char *field = g_strdup_printf ("model.merges[%u]", index);
+
+  return field_error (error, name, field, found, expected);
+}
+
 static gboolean
 read_merges (Reading     *r,
              JsonObject  *model,
@@ -239,7 +252,6 @@ read_merges (Reading     *r,
   for (guint i = 0; i < json_array_get_length (merges); i++)
     {
       JsonNode *m = json_array_get_element (merges, i);
-      g_autofree char *field = g_strdup_printf ("model.merges[%u]", i);
 
       /* Two forms: "left right" (tokenizers < 0.20) and ["left", "right"]. */
       if (JSON_NODE_HOLDS_VALUE (m) && json_node_get_value_type (m) == G_TYPE_STRING)
@@ -247,7 +259,7 @@ read_merges (Reading     *r,
           const char *s = json_node_get_string (m);
           const char *space = strchr (s, ' ');
           if (space == NULL || space == s || space[1] == '\0' || strchr (space + 1, ' ') != NULL)
-            return field_error (error, name, field, m, _("two tokens separated by one space"));
+            return merge_error (error, name, i, m, _("two tokens separated by one space"));
           g_ptr_array_add (r->left, g_string_chunk_insert_len (r->chunk, s, space - s));
           g_ptr_array_add (r->right, (gpointer) (space + 1));
         }
@@ -257,12 +269,12 @@ read_merges (Reading     *r,
           JsonNode *a = json_array_get_element (pair, 0), *b = json_array_get_element (pair, 1);
           if (!JSON_NODE_HOLDS_VALUE (a) || json_node_get_value_type (a) != G_TYPE_STRING ||
               !JSON_NODE_HOLDS_VALUE (b) || json_node_get_value_type (b) != G_TYPE_STRING)
-            return field_error (error, name, field, m, _("a pair of token strings"));
+            return merge_error (error, name, i, m, _("a pair of token strings"));
           g_ptr_array_add (r->left, (gpointer) json_node_get_string (a));
           g_ptr_array_add (r->right, (gpointer) json_node_get_string (b));
         }
       else
-        return field_error (error, name, field, m, _("a pair of token strings"));
+        return merge_error (error, name, i, m, _("a pair of token strings"));
     }
   return TRUE;
 }
