@@ -5,10 +5,16 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 typedef struct
 {
@@ -291,6 +297,51 @@ test_user_model_overflow (void)
   g_rmdir (config);
 }
 
+/* Item 10: inspect on a tokenizer.json of a million merges (pairs) and a million tokens,
+ * 31 MB, stays under 300 MB. As a json-glib tree (four nodes per merge and token) it took
+ * some 570 MB. Peak memory from wait4's rusage (ru_maxrss, KiB on Linux). */
+static void
+test_tokenizer_memory (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("uth-tok-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "tokenizer.json", NULL);
+  g_autofree char *out_path = g_build_filename (dir, "out.txt", NULL);
+  g_autoptr(GString) text = g_string_sized_new (40 * 1024 * 1024);
+  g_autofree char *output = NULL;
+  const guint n = 1000000;
+  const char *argv[] = { UTH_BINARY, "inspect", path, NULL };
+  posix_spawn_file_actions_t actions;
+  struct rusage usage;
+  int status = 0;
+  pid_t pid;
+
+  g_string_append (text, "{\"model\":{\"type\":\"BPE\",\"vocab\":{");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s\"t%u\":%u", i > 0 ? "," : "", i, i);
+  g_string_append (text, "},\"merges\":[");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s[\"t%u\",\"t%u\"]", i > 0 ? "," : "", i, (i * 7u) % n);
+  g_string_append (text, "]}}");
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_addopen (&actions, STDOUT_FILENO, out_path, O_WRONLY | O_CREAT | O_TRUNC,
+                                    0600);
+  g_assert_cmpint (posix_spawn (&pid, UTH_BINARY, &actions, NULL, (char **) argv, environ), ==, 0);
+  posix_spawn_file_actions_destroy (&actions);
+  g_assert_cmpint (wait4 (pid, &status, 0, &usage), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (g_file_get_contents (out_path, &output, NULL, NULL));
+  g_test_message ("%s\npeak %ld KiB", output, usage.ru_maxrss);
+  g_assert_nonnull (strstr (output, "Merges            1000000"));
+  g_assert_nonnull (strstr (output, "Vocabulary        1000000"));
+  g_assert_cmpint (usage.ru_maxrss, <, 300 * 1024);
+  g_unlink (path);
+  g_unlink (out_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,5 +355,6 @@ main (int   argc,
   g_test_add_func ("/cli-hostile/render-size", test_render_size);
   g_test_add_func ("/cli-hostile/slow-gpu", test_slow_gpu);
   g_test_add_func ("/cli-hostile/user-model-overflow", test_user_model_overflow);
+  g_test_add_func ("/cli-hostile/tokenizer-memory", test_tokenizer_memory);
   return g_test_run ();
 }

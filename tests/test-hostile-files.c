@@ -11,6 +11,8 @@
 
 #include "catalog/uth-catalog.h"
 #include "catalog/uth-model-file.h"
+#include "catalog/uth-safe-json.h"
+#include "catalog/uth-tokenizer-json.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* Writers                                                                                  */
@@ -508,6 +510,75 @@ test_gguf_no_tensors (void)
   g_assert_cmpuint (f->tensors, ==, 0);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Item 10: a tokenizer.json's vocabulary and merges read without a json-glib tree           */
+
+/* The split reading gives what the whole tree gives: 4 tokens (one a surrogate pair, one
+ * with an escape), 2 merges in both forms, 3 added tokens of which "a" is in the vocabulary:
+ * vocabulary 4 + 2 = 6. */
+static void
+test_tokenizer_split (void)
+{
+  static const char *text =
+    "{\"version\":\"1.0\",\"model\":{\"type\":\"BPE\",\"dropout\":null,"
+    "\"vocab\":{\"a\":0,\"b\":1,\"\\u0120x\":2,\"\\ud83d\\ude00\":3},"
+    "\"merges\":[\"a b\",[\"\\u0120x\",\"b\"]]},"
+    "\"added_tokens\":[{\"content\":\"a\"},{\"content\":\"<s>\"},{\"content\":\"</s>\"}]}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GBytes) rest = NULL;
+  g_autoptr(UthModelFile) split = assert_read (bytes, "tokenizer.json");
+  g_autoptr(UthModelFile) whole = uth_model_file_new (UTH_MODEL_FILE_TOKENIZER, "t");
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  UthTokenizerLists lists;
+
+  g_assert_cmpint (split->format, ==, UTH_MODEL_FILE_TOKENIZER);
+  g_assert_cmpuint (split->vocab_size, ==, 6);
+  g_assert_cmpuint (split->merges, ==, 2);
+  g_assert_cmpuint (split->added_tokens, ==, 3);
+  g_assert_cmpstr (split->tokenizer_model, ==, "BPE");
+
+  root = uth_safe_json_parse (bytes, "t", UTH_JSON_MAX_BYTES, UTH_JSON_MAX_DEPTH, &error);
+  g_assert_no_error (error);
+  g_assert_true (uth_tokenizer_json_read (json_node_get_object (root), whole, &error));
+  g_assert_cmpuint (whole->vocab_size, ==, split->vocab_size);
+  g_assert_cmpuint (whole->merges, ==, split->merges);
+  g_assert_cmpuint (whole->added_tokens, ==, split->added_tokens);
+
+  /* The lists hold the decoded strings; the rest has the two values emptied. */
+  rest = uth_tokenizer_json_split (bytes, &lists);
+  g_assert_nonnull (rest);
+  g_assert_cmpuint (lists.tokens->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (lists.tokens, 2), ==, "\xc4\xa0x");
+  g_assert_cmpstr (g_ptr_array_index (lists.tokens, 3), ==, "\xf0\x9f\x98\x80");
+  g_assert_cmpuint (g_array_index (lists.ids, guint32, 3), ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (lists.left, 1), ==, "\xc4\xa0x");
+  g_assert_cmpstr (g_ptr_array_index (lists.right, 0), ==, "b");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (rest, NULL), (gssize) g_bytes_get_size (rest),
+                                  "\"vocab\":{},\"merges\":[]}"));
+  uth_tokenizer_lists_clear (&lists);
+
+  /* Not of the plain shape (a lone surrogate, an id with a sign, a merge of three tokens):
+   * not split, so the whole-tree reader names the problem. */
+  {
+    static const char *odd[] = {
+      "{\"model\":{\"vocab\":{\"\\ud83d\":0},\"merges\":[]}}",
+      "{\"model\":{\"vocab\":{\"a\":-1},\"merges\":[]}}",
+      "{\"model\":{\"vocab\":{\"a\":01},\"merges\":[]}}",
+      "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[\"a b c\"]}}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+      {
+        g_autoptr(GBytes) b = g_bytes_new_static (odd[i], strlen (odd[i]));
+        g_autoptr(GBytes) r = uth_tokenizer_json_split (b, &lists);
+
+        g_assert_null (r);
+        g_assert_null (lists.tokens);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -526,5 +597,6 @@ main (int   argc,
   g_test_add_func ("/hostile-files/gguf-strict", test_gguf_strict);
   g_test_add_func ("/hostile-files/zero-size-tensors", test_zero_size_tensors);
   g_test_add_func ("/hostile-files/gguf-no-tensors", test_gguf_no_tensors);
+  g_test_add_func ("/hostile-files/tokenizer-split", test_tokenizer_split);
   return g_test_run ();
 }

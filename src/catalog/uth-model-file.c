@@ -162,12 +162,38 @@ inspect_json (GBytes      *bytes,
               GFile       *dir,
               GError     **error)
 {
-  g_autoptr(JsonNode) root = uth_safe_json_parse (bytes, name, UTH_MODEL_FILE_MAX_JSON_BYTES,
-                                                  UTH_JSON_MAX_DEPTH, error);
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(UthModelFile) out = NULL;
+  g_autoptr(GBytes) rest = NULL;
+  UthTokenizerLists lists;
   JsonObject *obj;
   gboolean ok;
 
+  /* A tokenizer.json's vocabulary and merges are counted without a json-glib tree (a
+   * million merges would cost over half a gigabyte); the rest is parsed as usual. */
+  rest = uth_tokenizer_json_split (bytes, &lists);
+  if (rest != NULL)
+    {
+      root = uth_safe_json_parse (rest, name, UTH_MODEL_FILE_MAX_JSON_BYTES, UTH_JSON_MAX_DEPTH,
+                                  error);
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+          uth_tokenizer_json_detect (json_node_get_object (root)))
+        {
+          out = uth_model_file_new (UTH_MODEL_FILE_TOKENIZER, name);
+          ok = uth_tokenizer_json_read_lists (json_node_get_object (root), &lists, out, error);
+          uth_tokenizer_lists_clear (&lists);
+          if (!ok)
+            return NULL;
+          uth_model_file_finish (out);
+          return g_steal_pointer (&out);
+        }
+      uth_tokenizer_lists_clear (&lists);
+      g_clear_pointer (&root, json_node_unref);
+      g_clear_error (error);
+    }
+
+  root = uth_safe_json_parse (bytes, name, UTH_MODEL_FILE_MAX_JSON_BYTES, UTH_JSON_MAX_DEPTH,
+                              error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))

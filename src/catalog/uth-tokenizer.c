@@ -8,6 +8,7 @@
 
 #include "uth-catalog.h"
 #include "uth-safe-json.h"
+#include "uth-tokenizer-json.h"
 #include "uth-tokenizer.h"
 
 struct _UthTokenizer
@@ -322,10 +323,32 @@ core_error (UthBpeError  code,
   return FALSE;
 }
 
+/* The vocabulary split off by uth_tokenizer_json_split, checked like read_vocab's. */
+static gboolean
+take_vocab (Reading            *r,
+            UthTokenizerLists  *lists,
+            const char         *name,
+            GError            **error)
+{
+  if (lists->tokens->len == 0 || lists->tokens->len > UTH_BPE_MAX_VOCAB)
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
+                   _("%s: field “model.vocab”: %u tokens; expected 1 to %u"),
+                   name, lists->tokens->len, UTH_BPE_MAX_VOCAB);
+      return FALSE;
+    }
+  g_ptr_array_unref (r->tokens);
+  g_array_unref (r->ids);
+  r->tokens = g_steal_pointer (&lists->tokens);
+  r->ids = g_steal_pointer (&lists->ids);
+  return TRUE;
+}
+
 static UthTokenizer *
-tokenizer_from_root (JsonNode    *root,
-                     const char  *name,
-                     GError     **error)
+tokenizer_from_root (JsonNode           *root,
+                     UthTokenizerLists  *lists,
+                     const char         *name,
+                     GError            **error)
 {
   JsonObject *object, *model;
   Reading r = { 0 };
@@ -376,7 +399,8 @@ tokenizer_from_root (JsonNode    *root,
   r.left = g_ptr_array_new ();
   r.right = g_ptr_array_new ();
   r.chunk = g_string_chunk_new (4096);
-  if (read_vocab (&r, model, name, error) && read_merges (&r, model, name, error))
+  if ((lists->has_vocab ? take_vocab (&r, lists, name, error) : read_vocab (&r, model, name, error)) &&
+      (lists->has_merges ? TRUE : read_merges (&r, model, name, error)))
     {
       UthBpeSpec *spec = &r.spec;
       UthBpe *bpe;
@@ -386,6 +410,13 @@ tokenizer_from_root (JsonNode    *root,
       spec->tokens = (const char *const *) r.tokens->pdata;
       spec->ids = (const guint32 *) r.ids->data;
       spec->n_tokens = r.tokens->len;
+      if (lists->has_merges)
+        {
+          g_ptr_array_unref (r.left);
+          g_ptr_array_unref (r.right);
+          r.left = g_steal_pointer (&lists->left);
+          r.right = g_steal_pointer (&lists->right);
+        }
       spec->merge_left = (const char *const *) r.left->pdata;
       spec->merge_right = (const char *const *) r.right->pdata;
       spec->n_merges = r.left->len;
@@ -418,14 +449,22 @@ uth_tokenizer_new_from_bytes (GBytes      *bytes,
                               GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) rest = NULL;
+  UthTokenizerLists lists;
+  UthTokenizer *self = NULL;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  root = uth_safe_json_parse (bytes, name, UTH_JSON_MAX_BYTES, UTH_JSON_MAX_DEPTH, error);
-  if (root == NULL)
-    return NULL;
-  return tokenizer_from_root (root, name, error);
+  /* The vocabulary and merges in compact lists, not a json-glib tree (a million merges
+   * would cost over half a gigabyte); a file of another shape is parsed whole. */
+  rest = uth_tokenizer_json_split (bytes, &lists);
+  root = uth_safe_json_parse (rest != NULL ? rest : bytes, name, UTH_JSON_MAX_BYTES,
+                              UTH_JSON_MAX_DEPTH, error);
+  if (root != NULL)
+    self = tokenizer_from_root (root, &lists, name, error);
+  uth_tokenizer_lists_clear (&lists);
+  return self;
 }
 
 UthTokenizer *
