@@ -327,7 +327,7 @@ key_compare (gconstpointer a,
 {
   const KeyRef *x = a, *y = b;
   const guint8 *base = ((GByteArray *) arena)->data;
-  int c = memcmp (base + x->at, base + y->at, MIN (x->len, y->len));
+  int c = MIN (x->len, y->len) > 0 ? memcmp (base + x->at, base + y->at, MIN (x->len, y->len)) : 0;
 
   if (c != 0)
     return c;
@@ -381,7 +381,9 @@ read_metadata (Rd      *r,
       if (!rd_raw (r, meta->arena, &ref.at, &ref.len) || !rd_u32 (r, &type))
         return FALSE;
       g_array_append_val (meta->keys, ref);
-      if (ref.len <= MAX_KEY_BYTES && memchr (meta->arena->data + ref.at, '\0', ref.len) == NULL)
+      if (ref.len == 0)
+        key = g_strdup ("");
+      else if (ref.len <= MAX_KEY_BYTES && memchr (meta->arena->data + ref.at, '\0', ref.len) == NULL)
         key = g_strndup ((const char *) meta->arena->data + ref.at, ref.len);
       is_number = is_integer_type (type);
       if (key != NULL && g_str_equal (key, "general.alignment") && !is_number)
@@ -439,9 +441,9 @@ read_tensor_info (Rd           *r,
   /* Like the reference reader (64 bytes there): names are short, and unique as C strings. */
   if (len > MAX_NAME_BYTES)
     return fail (r, _("a tensor name of %u bytes (at most %u)"), len, MAX_NAME_BYTES);
+  g_byte_array_append (raw, (const guint8 *) "", 1);   /* also makes data non-NULL */
   if (memchr (raw->data, '\0', len) != NULL)
     return fail (r, "%s", _("a tensor name holds a NUL character"));
-  g_byte_array_append (raw, (const guint8 *) "", 1);
   t.name = g_strdup ((const char *) raw->data);
   if (g_hash_table_contains (names, t.name))
     {
