@@ -19,9 +19,10 @@ static void
 cell (const char *text,
       guint       width)
 {
-  glong chars = g_utf8_strlen (text, -1);
+  g_autofree char *shown = uth_cli_escape (text);   /* names from the user's catalog */
+  glong chars = g_utf8_strlen (shown, -1);
 
-  g_print ("%s", text);
+  g_print ("%s", shown);
   for (glong i = chars; i < (glong) width; i++)
     g_print (" ");
   g_print ("  ");
@@ -41,6 +42,7 @@ column_width (UthCatalog     *catalog,
 
   for (guint i = 0; i < n; i++)
     {
+      g_autofree char *shown = NULL;
       const char *text;
 
       if (kind == UTH_CATALOG_MODELS)
@@ -49,7 +51,8 @@ column_width (UthCatalog     *catalog,
         text = field == 0 ? uth_catalog_get_gpu (catalog, i)->id : uth_catalog_get_gpu (catalog, i)->name;
       else
         text = field == 0 ? uth_catalog_get_engine (catalog, i)->id : uth_catalog_get_engine (catalog, i)->name;
-      width = MAX (width, (guint) g_utf8_strlen (text, -1) + (field == 0 ? 1 : 0));
+      shown = uth_cli_escape (text);
+      width = MAX (width, (guint) g_utf8_strlen (shown, -1) + (field == 0 ? 1 : 0));
     }
   return width;
 }

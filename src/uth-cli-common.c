@@ -11,14 +11,50 @@
 
 G_DEFINE_QUARK (uth-cli-error-quark, uth_cli_error)
 
+char *
+uth_cli_escape (const char *text)
+{
+  GString *out;
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+  out = g_string_sized_new (strlen (text));
+  for (p = text; *p != '\0';)
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* Not UTF-8: the byte, shown. */
+          g_string_append_printf (out, "\\x%02x", (guint8) *p);
+          p++;
+          continue;
+        }
+      /* C0 controls, DEL and the C1 controls (U+0080 to U+009F, which some terminals obey
+       * like ESC [) would move the cursor, recolour or retitle the terminal. */
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", (guint) c);
+      else if (c >= 0x80 && c <= 0x9f)
+        g_string_append_printf (out, "\\u%04x", (guint) c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 int
 uth_cli_fail (GError *error)
 {
+  g_autofree char *shown = NULL;
   int status;
 
   g_return_val_if_fail (error != NULL, 1);
 
-  g_printerr ("under-the-hood: %s\n", error->message);
+  /* Messages quote file names, ids and values the user gave or a file holds. */
+  shown = uth_cli_escape (error->message);
+  g_printerr ("under-the-hood: %s\n", shown);
   status = g_error_matches (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE) ? 2 : 1;
   g_error_free (error);
   return status;
@@ -135,6 +171,37 @@ uth_cli_wants_help (int    argc,
 /* ---------------------------------------------------------------------------------------- */
 /* Numbers and types                                                                        */
 
+/* Only decimal notation: digits, one '.', an exponent (e6, E+3) and, when sign is TRUE, a
+ * leading '-'. strtod alone would also take "0x10", "inf", "nan" and leading spaces. */
+static gboolean
+is_decimal (const char *text,
+            gboolean    sign)
+{
+  const char *p = text;
+  gboolean digits = FALSE, dot = FALSE;
+
+  if (sign && *p == '-')
+    p++;
+  for (; g_ascii_isdigit (*p) || (*p == '.' && !dot); p++)
+    {
+      dot |= *p == '.';
+      digits |= g_ascii_isdigit (*p);
+    }
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
 gboolean
 uth_cli_parse_uint (const char  *option,
                     const char  *text,
@@ -146,11 +213,10 @@ uth_cli_parse_uint (const char  *option,
   guint64 value = 0;
   gboolean ok = FALSE;
 
-  if (text != NULL && *text != '\0')
+  if (text != NULL && is_decimal (text, FALSE))
     {
-      if (g_ascii_isdigit (text[0]))
-        ok = g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL);
-      if (!ok && g_ascii_isdigit (text[0]))
+      ok = g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL);
+      if (!ok)
         {
           /* 1e6 and 32768.0 are whole numbers too. */
           char *end = NULL;
@@ -183,7 +249,7 @@ uth_cli_parse_double (const char  *option,
   char *end = NULL;
   double value = 0.0;
 
-  if (text != NULL && *text != '\0' && !g_ascii_isspace (text[0]))
+  if (text != NULL && is_decimal (text, TRUE))
     value = g_ascii_strtod (text, &end);
   if (end == NULL || end == text || *end != '\0' || !isfinite (value) || value < min || value > max)
     {
@@ -446,11 +512,13 @@ uth_cli_print_row (guint       indent,
                    const char *label,
                    const char *value)
 {
+  g_autofree char *shown = uth_cli_escape (value);
   glong chars = g_utf8_strlen (label, -1);
   g_autofree char *pad = g_strnfill (width > chars ? width - (gsize) chars : 1, ' ');
   g_autofree char *lead = g_strnfill (indent, ' ');
 
-  g_print ("%s%s%s%s\n", lead, label, pad, value);
+  /* Values may come from a file (a GGUF's general.name) or a user catalog. */
+  g_print ("%s%s%s%s\n", lead, label, pad, shown);
 }
 
 char *

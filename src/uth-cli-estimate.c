@@ -32,6 +32,7 @@ explain_refusal (const UthCliScenario *s,
     .context = in->context, .weights = in->weights, .kv = in->kv,
     .activations = in->activations, .flash_attention = true, .tensor_parallel = in->gpus,
   };
+  UthEstimate memory;
 
   switch (err)
     {
@@ -59,6 +60,29 @@ explain_refusal (const UthCliScenario *s,
                         _("--gpus %u: tensor parallelism splits attention heads, so it must "
                           "divide the %u query heads (and the %u KV heads) of '%s'"),
                         in->gpus, s->model->spec.heads, s->model->spec.kv_heads, s->model->id);
+  /* Everything valid, yet no finite time: a catalog rate so small that a pass would take
+   * longer than a double holds (a user's GPU with 1e-300 FLOP/s). Name GPU and field. */
+  if (!(uth_gpu_peak_flops (&s->gpu->spec, in->activations) >= 1.0))
+    return g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED,
+                        _("GPU '%s': its peak_flops for %s (%g FLOP/s) is too small for a "
+                          "finite estimate; check its catalog entry"), s->gpu->id,
+                        uth_dtype_id (in->activations),
+                        uth_gpu_peak_flops (&s->gpu->spec, in->activations));
+  if (!(s->gpu->spec.memory_bandwidth >= 1.0))
+    return g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED,
+                        _("GPU '%s': its memory_bandwidth (%g B/s) is too small for a finite "
+                          "estimate; check its catalog entry"), s->gpu->id,
+                        s->gpu->spec.memory_bandwidth);
+  if (in->gpus > 1 && !(s->gpu->spec.interconnect_bandwidth >= 1.0))
+    return g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED,
+                        _("GPU '%s': its interconnect_bandwidth (%g B/s) is too small for a "
+                          "finite estimate; check its catalog entry"), s->gpu->id,
+                        s->gpu->spec.interconnect_bandwidth);
+  if (err == UTH_ESTIMATE_BAD_INPUT && uth_estimate_memory (in, &memory) == UTH_ESTIMATE_OK)
+    return g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED,
+                        _("no finite time for model '%s' on GPU '%s' with engine '%s': a rate "
+                          "in the GPU's or the engine's catalog entry is too small"),
+                        s->model->id, s->gpu->id, s->engine->id);
   return g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE, "%s",
                       _("these options do not make a scenario the estimator accepts"));
 }
@@ -224,7 +248,11 @@ print_text (const UthCliScenario *s,
   g_autofree char *params = uth_cli_format_count (e->params);
   g_autofree char *active = uth_cli_format_count (e->active_params);
 
-  g_print (_("%s on %u × %s, engine %s\n"), s->model->name, in->gpus, s->gpu->name, s->engine->name);
+  g_autofree char *model = uth_cli_escape (s->model->name);
+  g_autofree char *gpu = uth_cli_escape (s->gpu->name);
+  g_autofree char *engine = uth_cli_escape (s->engine->name);
+
+  g_print (_("%s on %u × %s, engine %s\n"), model, in->gpus, gpu, engine);
   row (0, _("Scenario"),
        g_strdup_printf (_("batch %" PRIu64 ", prompt %" PRIu64
                           ", context %" PRIu64 ", step %" PRIu64

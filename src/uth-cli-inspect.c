@@ -16,7 +16,9 @@ print_usage (void)
            _("Reads a model's config.json, tokenizer.json, .safetensors header, sharded\n"
              "model.safetensors.index.json (with its shards' headers) or .gguf metadata, or a\n"
              "model folder, and prints what it says: architecture, parameters, sizes, data types.\n"
-             "The format is recognised by content. Weights are never read."));
+             "The format is recognised by content. Weights are never read. FILE may be - (or\n"
+             "/dev/stdin) for a file piped in, read into memory (at most 64 MiB). Only regular\n"
+             "files are read: a FIFO, a device or a socket is refused."));
   g_print ("  --json                %s\n", _("print one JSON object"));
 }
 
@@ -49,9 +51,12 @@ row_u64 (const char *label,
 static void
 print_text (const UthModelFile *f)
 {
-  g_print ("%s: %s", f->name, format_text (f->format));
-  if (f->architecture != NULL)
-    g_print (_(", architecture %s"), f->architecture);
+  g_autofree char *name = uth_cli_escape (f->name);
+  g_autofree char *architecture = uth_cli_escape (f->architecture);
+
+  g_print ("%s: %s", name, format_text (f->format));
+  if (architecture != NULL)
+    g_print (_(", architecture %s"), architecture);
   g_print ("\n");
   if (f->title != NULL)
     uth_cli_print_row (0, LABEL_WIDTH, _("Name"), f->title);
@@ -120,7 +125,10 @@ print_text (const UthModelFile *f)
       uth_cli_print_row (0, LABEL_WIDTH, _("At bf16"), text);
     }
   for (guint i = 0; i < f->notes->len; i++)
-    g_print (_("Note: %s\n"), (const char *) g_ptr_array_index (f->notes, i));
+    {
+      g_autofree char *note = uth_cli_escape (g_ptr_array_index (f->notes, i));
+      g_print (_("Note: %s\n"), note);
+    }
 }
 
 static void
@@ -178,6 +186,13 @@ print_json (const UthModelFile *f)
   uth_cli_json_print (b);
 }
 
+static gboolean
+is_stdin (const char *arg)
+{
+  return g_str_equal (arg, "-") || g_str_equal (arg, "/dev/stdin") ||
+         g_str_equal (arg, "/dev/fd/0") || g_str_equal (arg, "/proc/self/fd/0");
+}
+
 int
 uth_cli_inspect (int    argc,
                  char **argv)
@@ -209,8 +224,15 @@ uth_cli_inspect (int    argc,
     return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
                                       _("inspect: one file at a time (unexpected '%s')"), argv[2]));
 
-  file = g_file_new_for_commandline_arg (argv[1]);
-  inspected = uth_model_file_inspect (file, &error);
+  /* "-" and /dev/stdin: a pipe is read once, as "standard input" (opening /dev/stdin again
+   * would read the pipe as if it were a file). */
+  if (is_stdin (argv[1]))
+    inspected = uth_model_file_inspect_stdin (&error);
+  else
+    {
+      file = g_file_new_for_commandline_arg (argv[1]);
+      inspected = uth_model_file_inspect (file, &error);
+    }
   if (inspected == NULL)
     return uth_cli_fail (g_error_new_literal (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED, error->message));
 

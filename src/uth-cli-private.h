@@ -100,6 +100,11 @@ gboolean uth_cli_parse_scenario   (int             *argc,
 /* The scenario options' help text, for a subcommand's usage. */
 const char *uth_cli_scenario_help (void);
 
+/* Text from outside (files, catalogs, arguments) made safe for a terminal: control
+ * characters (C0, DEL, C1) as \x1b or \u009b, bytes that are not UTF-8 as \xff. Every
+ * message of uth_cli_fail and every value of uth_cli_print_row goes through it. */
+char    *uth_cli_escape           (const char *text);
+
 /* Output for people: a label padded (by characters, so translations line up) to width. */
 void     uth_cli_print_row        (guint        indent,
                                    guint        width,

@@ -2,6 +2,10 @@
 /* under-the-hood render PAGE --output FILE.png|svg|pdf: a page's figure, headless. */
 #include "config.h"
 
+/* The largest image render draws: 128 MiB of 32-bit pixels. */
+#define MAX_PIXELS 33554432u
+
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "render/uth-draw.h"
@@ -48,7 +52,8 @@ print_usage (void)
            _("Options:"));
   g_print ("  --output FILE        %s\n", _("where to write; the extension picks the format"));
   g_print ("  --width W            %s\n", _("width in pixels (default 1600)"));
-  g_print ("  --height H           %s\n", _("height in pixels (default 1000)"));
+  g_print ("  --height H           %s\n", _("height in pixels (default 1000); each side 16 to 16384,\n"
+                                           "                       at most 33554432 pixels in all (8192 × 4096)"));
   g_print ("  --text TEXT          %s\n", _("the reader’s text (How LLMs work pages)"));
   g_print ("  --temperature T      %s\n", _("sampling temperature (default 1)"));
   g_print ("  --phase prefill|decode  %s\n", _("the page’s phase toggle (default prefill)"));
@@ -120,6 +125,15 @@ apply_options (const RenderOptions  *o,
     return FALSE;
   if (o->height != NULL && !uth_cli_parse_uint ("--height", o->height, 16, 16384, height, error))
     return FALSE;
+  /* Each side may reach 16384, but not both: 16384 × 16384 is a 1 GiB image. */
+  if (*width * *height > MAX_PIXELS)
+    {
+      g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                   _("--width × --height: %" PRIu64 " × %" PRIu64 " is %" PRIu64 " pixels, more "
+                     "than the limit of %u (8192 × 4096, a 128 MiB image)"),
+                   *width, *height, *width * *height, MAX_PIXELS);
+      return FALSE;
+    }
   if (o->temperature != NULL &&
       !uth_cli_parse_double ("--temperature", o->temperature, 0.0, 100.0, &ctx->temperature, error))
     return FALSE;

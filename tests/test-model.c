@@ -201,14 +201,29 @@ test_invalid (void)
   g_assert_cmpint (uth_model_validate (&m), ==, UTH_MODEL_TOO_LARGE);
 }
 
-/* The largest dimensions the validator allows still count without wrapping around:
- * 4096 layers x 3 x 2^24 x 2^24 = 3.5e18 < 2^64. */
+/* Each dimension within its limit is not enough: the count is checked on the products,
+ * which never wrap. Issue 19's config.json: hidden 2^24, heads 2^24 of width 2^24, 4096
+ * layers: q and o alone are 2 x 2^24 x 2^48 = 2^73 per layer, far beyond 2^64 (the old
+ * arithmetic wrapped to 3.459e18). */
 static void
 test_no_overflow (void)
 {
   UthModel m = fixture_llama_3_8b ();
-  double expected;
 
+  m.layers = 4096;
+  m.hidden = 1u << 24;
+  m.heads = 1u << 24;
+  m.kv_heads = 1u << 24;
+  m.head_dim = 1u << 24;
+  m.ffn = 1u << 24;
+  m.vocab = 1u << 24;
+  m.attention = uth_model_attention_kind (&m);
+  g_assert_cmpint (uth_model_validate (&m), ==, UTH_MODEL_TOO_MANY_PARAMS);
+  g_assert_cmpuint (uth_model_params (&m), ==, 0);
+  g_assert_cmpuint (uth_model_layer_params (&m, 0).attention, ==, 0);
+
+  /* Dense MLPs only: 4096 x 3 x 2^24 x 2^24 = 3.5e18, inside 64 bits but above 2^53. */
+  m = fixture_llama_3_8b ();
   m.layers = 4096;
   m.hidden = 1u << 24;
   m.ffn = 1u << 24;
@@ -216,10 +231,23 @@ test_no_overflow (void)
   m.kv_heads = 1;
   m.head_dim = 1;
   m.vocab = 1;
+  g_assert_cmpint (uth_model_validate (&m), ==, UTH_MODEL_TOO_MANY_PARAMS);
+
+  /* Just below the limit, the count is exact: 256 layers of 3 x 2^24 x 2^20 (MLP) +
+   * 4 x 2^24 (q, k, v, o of one head of width 1) + 2 x 2^24 (norms); embedding and head
+   * 2 x 2^24, final norm 2^24:
+   * 256 x (3 x 2^44 + 6 x 2^24) + 3 x 2^24 = 3 x 2^52 + 1,536 x 2^24 + 3 x 2^24
+   * = 13,510,798,882,111,488 + 25,769,803,776 + 50,331,648 = 13,510,824,702,246,912,
+   * above 2^53 (9,007,199,254,740,992): refused. With 128 layers the layers hold half
+   * of that, 3 x 2^51 + 768 x 2^24, plus the same 3 x 2^24: 6,755,399,441,055,744 +
+   * 12,935,233,536 (below 2^53): accepted, and counted exactly. */
+  m.layers = 256;
+  m.ffn = 1u << 20;
+  g_assert_cmpint (uth_model_validate (&m), ==, UTH_MODEL_TOO_MANY_PARAMS);
+  m.layers = 128;
   g_assert_cmpint (uth_model_validate (&m), ==, UTH_MODEL_OK);
-  expected = 4096.0 * (3.0 * 16777216.0 * 16777216.0 + 4.0 * 16777216.0 + 2.0 * 16777216.0)
-             + 2.0 * 16777216.0 + 16777216.0;
-  g_assert_cmpfloat_with_epsilon ((double) uth_model_params (&m), expected, expected * 1e-12);
+  g_assert_cmpuint (uth_model_params (&m), ==,
+                    3 * (G_GUINT64_CONSTANT (1) << 51) + 771 * (G_GUINT64_CONSTANT (1) << 24));
 }
 
 int

@@ -402,6 +402,9 @@ model_validate (const UthCatalogReader   *r,
       return uth_catalog_field_error (error, r, "mla", "%s",
                           _("multi-head latent attention needs kv_lora_rank, qk_rope_dim, "
                             "qk_nope_dim and v_head_dim"));
+    case UTH_MODEL_TOO_MANY_PARAMS:
+      return uth_catalog_field_error (error, r, NULL, "%s",
+                          _("its parameters number more than 2^53 (9.0e15), the most this app counts"));
     case UTH_MODEL_TOO_LARGE:
     default:
       return uth_catalog_field_error (error, r, NULL, "%s",

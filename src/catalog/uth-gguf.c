@@ -22,6 +22,9 @@
 #define DEFAULT_ALIGN    32u
 #define MAX_KEPT_NUMBERS 4096u
 #define MAX_NAME_BYTES   256u
+/* The core's limits (uth_model_validate): the architecture's numbers are refused beyond. */
+#define MAX_LAYERS       4096u
+#define MAX_DIM          (G_GUINT64_CONSTANT (1) << 24)
 
 /* Block sizes and block bytes from ggml's ggml-common.h (the block structs) and the type
  * ids of ggml.h. */
@@ -219,6 +222,27 @@ rd_string (Rd       *r,
   return TRUE;
 }
 
+/* A string's raw bytes appended to arena (no conversion: two keys are equal when their bytes
+ * are); *at and *len say where. */
+static gboolean
+rd_raw (Rd         *r,
+        GByteArray *arena,
+        guint32    *at,
+        guint32    *len)
+{
+  guint64 n;
+
+  if (!rd_u64 (r, &n) || !need (r, n))
+    return FALSE;
+  /* The header is at most UTH_MODEL_FILE_MAX_HEADER_BYTES: offsets fit in 32 bits. */
+  *at = arena->len;
+  *len = (guint32) n;
+  if (n == 0)
+    return TRUE;
+  g_byte_array_set_size (arena, arena->len + (guint) n);
+  return rd_bytes (r, arena->data + *at, (gsize) n);
+}
+
 /* Skips or reads one value of a type; integers land in *number when given. */
 static gboolean
 rd_value (Rd       *r,
@@ -287,7 +311,54 @@ typedef struct
   char       *title;
   guint64     alignment;
   guint64     vocab;
+  GByteArray *arena;        /* every key's bytes, for the duplicate check */
+  GArray     *keys;         /* KeyRef into arena */
 } Meta;
+
+typedef struct
+{
+  guint32 at, len;
+} KeyRef;
+
+static gint
+key_compare (gconstpointer a,
+             gconstpointer b,
+             gpointer      arena)
+{
+  const KeyRef *x = a, *y = b;
+  const guint8 *base = ((GByteArray *) arena)->data;
+  int c = MIN (x->len, y->len) > 0 ? memcmp (base + x->at, base + y->at, MIN (x->len, y->len)) : 0;
+
+  if (c != 0)
+    return c;
+  return x->len < y->len ? -1 : x->len > y->len ? 1 : 0;
+}
+
+/* Like the reference reader: a key may appear once (which of two would count?). Sorting the
+ * keys' bytes keeps the memory to the header's size. */
+static gboolean
+check_unique_keys (Rd   *r,
+                   Meta *meta)
+{
+  g_array_sort_with_data (meta->keys, key_compare, meta->arena);
+  for (guint i = 1; i < meta->keys->len; i++)
+    if (key_compare (&g_array_index (meta->keys, KeyRef, i - 1),
+                     &g_array_index (meta->keys, KeyRef, i), meta->arena) == 0)
+      {
+        const KeyRef *k = &g_array_index (meta->keys, KeyRef, i);
+        g_autofree char *shown = g_utf8_make_valid ((const char *) meta->arena->data + k->at,
+                                                    MIN (k->len, 200));
+        return fail (r, _("the metadata key '%s' appears twice"), shown);
+      }
+  return TRUE;
+}
+
+static gboolean
+is_integer_type (guint32 type)
+{
+  return type == T_U8 || type == T_I8 || type == T_U16 || type == T_I16 || type == T_U32 ||
+         type == T_I32 || type == T_U64 || type == T_I64;
+}
 
 static gboolean
 read_metadata (Rd      *r,
@@ -302,18 +373,28 @@ read_metadata (Rd      *r,
     {
       g_autofree char *key = NULL;
       g_autofree char *string = NULL;
+      KeyRef ref;
       guint32 type;
       guint64 number = 0, array_len = 0;
       gboolean is_number;
 
-      if (!rd_string (r, MAX_KEY_BYTES, &key) || !rd_u32 (r, &type))
+      if (!rd_raw (r, meta->arena, &ref.at, &ref.len) || !rd_u32 (r, &type))
         return FALSE;
-      is_number = type < T_COUNT && type != T_STRING && type != T_ARRAY;
+      g_array_append_val (meta->keys, ref);
+      if (ref.len == 0)
+        key = g_strdup ("");
+      else if (ref.len <= MAX_KEY_BYTES && memchr (meta->arena->data + ref.at, '\0', ref.len) == NULL)
+        key = g_strndup ((const char *) meta->arena->data + ref.at, ref.len);
+      is_number = is_integer_type (type);
+      if (key != NULL && g_str_equal (key, "general.alignment") && !is_number)
+        return fail (r, "%s", _("general.alignment must be a whole number"));
       if (!rd_value (r, type, 0, is_number ? &number : NULL, &array_len,
                      key != NULL && type == T_STRING ? &string : NULL))
         return FALSE;
       if (key == NULL)
         continue;
+      if (g_str_equal (key, "general.alignment"))
+        meta->alignment = number;
       /* Bounded: a file of millions of tiny entries keeps only the first few thousand. */
       if (is_number && g_hash_table_size (meta->numbers) < MAX_KEPT_NUMBERS)
         {
@@ -334,16 +415,7 @@ read_metadata (Rd      *r,
       else if (g_str_equal (key, "tokenizer.ggml.tokens") && type == T_ARRAY)
         meta->vocab = array_len;
     }
-  return TRUE;
-}
-
-static gint
-tensor_compare (gconstpointer a,
-                gconstpointer b)
-{
-  const Tensor *x = a, *y = b;
-
-  return x->offset < y->offset ? -1 : x->offset > y->offset ? 1 : 0;
+  return check_unique_keys (r, meta);
 }
 
 static void
@@ -354,24 +426,41 @@ tensor_clear (gpointer data)
 
 static gboolean
 read_tensor_info (Rd           *r,
-                  guint64       alignment,
                   UthModelFile *out,
-                  GArray       *tensors)
+                  GArray       *tensors,
+                  GHashTable   *names)
 {
+  g_autoptr(GByteArray) raw = g_byte_array_new ();
   Tensor t = { 0, 0, NULL };
-  guint32 n_dims, type;
+  guint32 n_dims, type, at, len;
   guint block, block_bytes;
-  guint64 numel = 1, first = 0;
+  guint64 numel = 1, first = 1;
 
-  if (!rd_string (r, MAX_NAME_BYTES, &t.name) || !rd_u32 (r, &n_dims))
+  if (!rd_raw (r, raw, &at, &len))
+    return FALSE;
+  /* Like the reference reader (64 bytes there): names are short, and unique as C strings. */
+  if (len > MAX_NAME_BYTES)
+    return fail (r, _("a tensor name of %u bytes (at most %u)"), len, MAX_NAME_BYTES);
+  g_byte_array_append (raw, (const guint8 *) "", 1);   /* also makes data non-NULL */
+  if (memchr (raw->data, '\0', len) != NULL)
+    return fail (r, "%s", _("a tensor name holds a NUL character"));
+  t.name = g_strdup ((const char *) raw->data);
+  if (g_hash_table_contains (names, t.name))
+    {
+      g_autofree char *shown = g_utf8_make_valid (t.name, -1);
+
+      fail (r, _("tensor '%s' appears twice"), shown);
+      goto failed_unowned;
+    }
+  g_hash_table_add (names, t.name);
+  if (!rd_u32 (r, &n_dims))
     goto failed;
-  if (t.name == NULL)
-    t.name = g_strdup ("?");
   if (n_dims > MAX_DIMS)
     {
       fail (r, _("tensor '%s' has %u dimensions (at most %u)"), t.name, n_dims, MAX_DIMS);
       goto failed;
     }
+  /* ggml pads the shape with 1: a tensor of 0 dimensions is one element, its row one wide. */
   for (guint i = 0; i < n_dims; i++)
     {
       guint64 d;
@@ -398,9 +487,9 @@ read_tensor_info (Rd           *r,
                  "%s block of %u"), t.name, first, uth_gguf_type_name (type), block);
       goto failed;
     }
-  if (!g_uint64_checked_mul (&t.bytes, numel / block, block_bytes) || t.offset % alignment != 0)
+  if (!g_uint64_checked_mul (&t.bytes, numel / block, block_bytes))
     {
-      fail (r, _("tensor '%s': its size or offset is invalid"), t.name);
+      fail (r, _("tensor '%s': its size overflows 64 bits"), t.name);
       goto failed;
     }
   if (!uth_model_file_add_tensors (out, uth_gguf_type_name (type), 1, numel, t.bytes))
@@ -412,18 +501,25 @@ read_tensor_info (Rd           *r,
   return TRUE;
 
 failed:
+  /* The name stays in names until the table goes; the tensor array owns it otherwise. */
+  g_hash_table_steal (names, t.name);
+failed_unowned:
   g_free (t.name);
   return FALSE;
 }
 
-/* Every tensor's data inside the data section, none overlapping. */
+/* Like the reference reader: the tensors' data back to back in the order of their infos,
+ * each starting at the previous one's end padded to the alignment (zero-size tensors share
+ * an offset), all inside the file. A file without tensors needs no data section. */
 static gboolean
 check_data (Rd      *r,
             guint64  alignment,
             GArray  *tensors)
 {
-  guint64 data_start = r->pos, data_size;
+  guint64 data_start = r->pos, data_size, expected = 0;
 
+  if (tensors->len == 0)
+    return TRUE;
   if (data_start % alignment != 0 &&
       !g_uint64_checked_add (&data_start, data_start, alignment - data_start % alignment))
     return fail (r, "%s", _("the data section starts beyond 64 bits"));
@@ -431,17 +527,20 @@ check_data (Rd      *r,
     return fail (r, "%s", _("truncated: the file ends before its data section"));
   data_size = r->size - data_start;
 
-  g_array_sort (tensors, tensor_compare);
   for (guint i = 0; i < tensors->len; i++)
     {
       Tensor *t = &g_array_index (tensors, Tensor, i);
 
+      if (t->offset != expected)
+        return fail (r, _("tensor '%s': its data is at offset %" PRIu64 ", but the tensors "
+                          "before it end at %" PRIu64 " (padded to %" PRIu64 " bytes)"),
+                     t->name, t->offset, expected, alignment);
       if (t->offset > data_size || t->bytes > data_size - t->offset)
         return fail (r, _("tensor '%s': its data lies beyond the end of the file (truncated?)"),
                      t->name);
-      if (i > 0 && t->offset < g_array_index (tensors, Tensor, i - 1).offset +
-                               g_array_index (tensors, Tensor, i - 1).bytes)
-        return fail (r, _("tensor '%s' overlaps another tensor's data"), t->name);
+      expected = t->offset + t->bytes;
+      if (expected % alignment != 0)
+        expected += alignment - expected % alignment;
     }
   return TRUE;
 }
@@ -457,21 +556,27 @@ meta_number (Meta       *meta,
   return v != NULL ? *v : 0;
 }
 
+/* A number of the architecture's metadata beyond the core's limit: refused, like a
+ * config.json field, rather than shown as 9.22e18 layers. */
 static gboolean
-has_tensor (GArray     *tensors,
-            const char *name)
+check_limit (Rd         *r,
+             const char *arch,
+             const char *suffix,
+             guint64     value,
+             guint64     max)
 {
-  for (guint i = 0; i < tensors->len; i++)
-    if (g_str_equal (g_array_index (tensors, Tensor, i).name, name))
-      return TRUE;
-  return FALSE;
+  if (value <= max)
+    return TRUE;
+  return fail (r, _("%s.%s is %" PRIu64 ", beyond the limit of %" PRIu64), arch, suffix, value,
+               max);
 }
 
 /* The architecture's numbers from the metadata, and a spec for the Llama-like families
  * whose layer shapes these keys fully describe. */
-static void
-fill_architecture (Meta         *meta,
-                   GArray       *tensors,
+static gboolean
+fill_architecture (Rd           *r,
+                   Meta         *meta,
+                   GHashTable   *names,
                    UthModelFile *out)
 {
   static const char * const llama_like[] = { "llama", "mistral", "qwen2", "gemma", "gemma2", "phi3" };
@@ -481,7 +586,7 @@ fill_architecture (Meta         *meta,
   gboolean spec_family = FALSE;
 
   if (arch == NULL)
-    return;
+    return TRUE;
   layers = meta_number (meta, arch, "block_count");
   hidden = meta_number (meta, arch, "embedding_length");
   heads = meta_number (meta, arch, "attention.head_count");
@@ -491,10 +596,25 @@ fill_architecture (Meta         *meta,
   vocab = meta_number (meta, arch, "vocab_size");
   if (vocab == 0)
     vocab = meta->vocab;
+  if (!check_limit (r, arch, "block_count", layers, MAX_LAYERS) ||
+      !check_limit (r, arch, "embedding_length", hidden, MAX_DIM) ||
+      !check_limit (r, arch, "attention.head_count", heads, MAX_DIM) ||
+      !check_limit (r, arch, "attention.head_count_kv", kv, MAX_DIM) ||
+      !check_limit (r, arch, "attention.key_length", head_dim, MAX_DIM) ||
+      !check_limit (r, arch, "feed_forward_length", ffn, MAX_DIM) ||
+      !check_limit (r, arch, "vocab_size", vocab, MAX_DIM))
+    return FALSE;
   if (kv == 0)
     kv = heads;
-  if (head_dim == 0 && heads > 0 && hidden % heads == 0)
-    head_dim = hidden / heads;
+  /* The shape rule of every reader: without a head width, heads split the hidden size. */
+  if (head_dim == 0 && heads > 0)
+    {
+      if (hidden % heads != 0)
+        return fail (r, _("%s.attention.key_length is missing, and %s.embedding_length (%"
+                          PRIu64 ") is not a multiple of %s.attention.head_count (%" PRIu64 ")"),
+                     arch, arch, hidden, arch, heads);
+      head_dim = hidden / heads;
+    }
 
   out->layers = layers > 0 ? layers : out->layers;
   out->hidden_size = hidden;
@@ -505,10 +625,9 @@ fill_architecture (Meta         *meta,
 
   for (guint i = 0; i < G_N_ELEMENTS (llama_like); i++)
     spec_family |= g_str_equal (arch, llama_like[i]);
-  if (!spec_family || layers == 0 || layers > 4096 || hidden == 0 || hidden > (1u << 24) ||
-      heads == 0 || heads > (1u << 24) || kv > heads || head_dim > (1u << 24) || ffn == 0 ||
-      ffn > (1u << 24) || vocab == 0 || vocab > (1u << 24))
-    return;
+  if (!spec_family || layers == 0 || hidden == 0 || heads == 0 || kv > heads || ffn == 0 ||
+      vocab == 0)
+    return TRUE;
 
   memset (m, 0, sizeof *m);
   m->hidden = (uint32_t) hidden;
@@ -523,7 +642,7 @@ fill_architecture (Meta         *meta,
   m->norms_per_layer = g_str_equal (arch, "gemma2") ? 4 : 2;
   m->qkv_bias = g_str_equal (arch, "qwen2");
   /* llama.cpp leaves out output.weight when the lm-head is the embedding. */
-  m->tied_embeddings = !has_tensor (tensors, "output.weight");
+  m->tied_embeddings = !g_hash_table_contains (names, "output.weight");
   m->max_context = meta_number (meta, arch, "context_length");
   m->experts = (uint32_t) MIN (meta_number (meta, arch, "expert_count"), 65536);
   m->active_experts = (uint32_t) MIN (meta_number (meta, arch, "expert_used_count"), 65536);
@@ -535,6 +654,7 @@ fill_architecture (Meta         *meta,
   out->has_spec = uth_model_validate (m) == UTH_MODEL_OK;
   if (!out->has_spec)
     memset (m, 0, sizeof *m);
+  return TRUE;
 }
 
 gboolean
@@ -544,10 +664,13 @@ uth_gguf_read_stream (GInputStream  *stream,
                       GError       **error)
 {
   Rd r = { stream, 0, file_size, MIN (file_size, UTH_MODEL_FILE_MAX_HEADER_BYTES), out->name, error };
-  Meta meta = { NULL, NULL, NULL, DEFAULT_ALIGN, 0 };
+  Meta meta = { NULL, NULL, NULL, DEFAULT_ALIGN, 0, NULL, NULL };
   g_autoptr(GArray) tensors = NULL;
+  g_autoptr(GHashTable) names = NULL;   /* the tensors' names, owned by tensors */
+  guint64 max_block = 0;
+  gboolean any_block = FALSE;
   guint32 magic, version;
-  guint64 n_tensors, n_kv, *align;
+  guint64 n_tensors, n_kv;
   gboolean ok = FALSE;
 
   if (!rd_u32 (&r, &magic) || !rd_u32 (&r, &version))
@@ -563,14 +686,14 @@ uth_gguf_read_stream (GInputStream  *stream,
                  UTH_MODEL_FILE_MAX_TENSORS);
 
   meta.numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  meta.arena = g_byte_array_new ();
+  meta.keys = g_array_new (FALSE, FALSE, sizeof (KeyRef));
   tensors = g_array_new (FALSE, FALSE, sizeof (Tensor));
   g_array_set_clear_func (tensors, tensor_clear);
+  names = g_hash_table_new (g_str_hash, g_str_equal);
   if (!read_metadata (&r, n_kv, &meta))
     goto out;
 
-  align = g_hash_table_lookup (meta.numbers, "general.alignment");
-  if (align != NULL)
-    meta.alignment = *align;
   if (meta.alignment == 0 || meta.alignment > (1u << 20) || (meta.alignment & (meta.alignment - 1)) != 0)
     {
       fail (&r, _("general.alignment %" PRIu64 " is not a power of two up to 1 MiB"),
@@ -585,27 +708,39 @@ uth_gguf_read_stream (GInputStream  *stream,
       goto out;
     }
   for (guint64 i = 0; i < n_tensors; i++)
-    if (!read_tensor_info (&r, meta.alignment, out, tensors))
+    if (!read_tensor_info (&r, out, tensors, names))
       goto out;
   if (!check_data (&r, meta.alignment, tensors))
     goto out;
 
+  /* Layers by name ("blk.12.attn_q.weight"), within the core's limit. */
   for (guint i = 0; i < tensors->len; i++)
     {
       const char *name = g_array_index (tensors, Tensor, i).name;
-      if (g_str_has_prefix (name, "blk."))
-        out->layers = MAX (out->layers, g_ascii_strtoull (name + 4, NULL, 10) + 1);
+      if (g_str_has_prefix (name, "blk.") && g_ascii_isdigit (name[4]))
+        {
+          max_block = MAX (max_block, g_ascii_strtoull (name + 4, NULL, 10));
+          any_block = TRUE;
+        }
     }
-  out->layers = MIN (out->layers, UTH_MODEL_FILE_MAX_TENSORS);
+  if (any_block && max_block >= MAX_LAYERS)
+    uth_model_file_add_note (out, _("Tensor names number layers up to %" PRIu64 ", more than "
+                                    "the %u this app reads: the layer count is left out."),
+                             max_block, MAX_LAYERS);
+  else if (any_block)
+    out->layers = MAX (out->layers, max_block + 1);
   g_free (out->architecture);
   out->architecture = g_strdup (meta.architecture);
   g_free (out->title);
   out->title = g_strdup (meta.title);
-  fill_architecture (&meta, tensors, out);
-  ok = TRUE;
+  ok = fill_architecture (&r, &meta, names, out);
 
 out:
+  /* names points into tensors: it goes first. */
+  g_clear_pointer (&names, g_hash_table_unref);
   g_hash_table_unref (meta.numbers);
+  g_byte_array_unref (meta.arena);
+  g_array_unref (meta.keys);
   g_free (meta.architecture);
   g_free (meta.title);
   return ok;
@@ -616,21 +751,12 @@ uth_gguf_read_file (GFile         *file,
                     UthModelFile  *out,
                     GError       **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFileInputStream) stream = NULL;
+  guint64 size = 0;
+  g_autoptr(GInputStream) stream = uth_model_file_open (file, out->name, &size, error);
   g_autoptr(GInputStream) buffered = NULL;
-  g_autoptr(GError) local_error = NULL;
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL,
-                            &local_error);
-  if (info != NULL)
-    stream = g_file_read (file, NULL, &local_error);
   if (stream == NULL)
-    {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO, _("%s: cannot be read: %s"),
-                   out->name, local_error->message);
-      return FALSE;
-    }
-  buffered = g_buffered_input_stream_new_sized (G_INPUT_STREAM (stream), 256 * 1024);
-  return uth_gguf_read_stream (buffered, (guint64) g_file_info_get_size (info), out, error);
+    return FALSE;
+  buffered = g_buffered_input_stream_new_sized (stream, 256 * 1024);
+  return uth_gguf_read_stream (buffered, size, out, error);
 }

@@ -128,6 +128,32 @@ read_sliding (const Cfg  *c,
   return TRUE;
 }
 
+/* The shape rule of every architecture reader: without a head width of its own, the heads
+ * split the hidden size evenly (a remainder would be a width no tensor has). */
+static gboolean
+split_heads (const Cfg   *c,
+             const char  *head_dim_field,
+             const char  *hidden_field,
+             const char  *heads_field,
+             UthModel    *m,
+             GError     **error)
+{
+  if (m->heads > 0 && m->hidden % m->heads == 0)
+    {
+      m->head_dim = m->hidden / m->heads;
+      return TRUE;
+    }
+  if (head_dim_field != NULL)
+    g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
+                 _("%s: field '%s': missing, and %s (%u) is not a multiple of %s (%u)"),
+                 c->file, head_dim_field, hidden_field, m->hidden, heads_field, m->heads);
+  else
+    g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
+                 _("%s: field '%s': %u is not a multiple of %s (%u)"),
+                 c->file, hidden_field, m->hidden, heads_field, m->heads);
+  return FALSE;
+}
+
 static gboolean
 read_llama_like (const Cfg  *c,
                  Arch        arch,
@@ -151,15 +177,8 @@ read_llama_like (const Cfg  *c,
   m->kv_heads = has_kv ? (uint32_t) kv : m->heads;
   if (has_head_dim)
     m->head_dim = (uint32_t) head_dim;
-  else if (m->heads > 0 && m->hidden % m->heads == 0)
-    m->head_dim = m->hidden / m->heads;
-  else
-    {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
-                   _("%s: field 'head_dim': missing, and hidden_size (%u) is not a multiple of "
-                     "num_attention_heads (%u)"), c->file, m->hidden, m->heads);
-      return FALSE;
-    }
+  else if (!split_heads (c, "head_dim", "hidden_size", "num_attention_heads", m, error))
+    return FALSE;
 
   m->gated_mlp = true;
   m->norm = UTH_NORM_RMS;
@@ -204,8 +223,11 @@ read_gpt2 (const Cfg  *c,
   /* n_inner null means 4 x n_embd; every projection has a bias; LayerNorm; a learned
    * position table; the lm-head is the embedding. */
   m->ffn = inner > 0 ? (uint32_t) inner : 4 * m->hidden;
+  /* GPT-2 has no head width of its own: n_embd / n_head, which must divide (as in the
+   * reference GPT2Attention, which raises otherwise). */
   m->kv_heads = m->heads;
-  m->head_dim = m->heads > 0 ? m->hidden / m->heads : 0;
+  if (!split_heads (c, NULL, "n_embd", "n_head", m, error))
+    return FALSE;
   m->gated_mlp = false;
   m->norm = UTH_NORM_LAYER;
   m->norms_per_layer = 2;
@@ -266,6 +288,8 @@ validate_reason (UthModelError err)
     case UTH_MODEL_BAD_MOE:      return _("more experts per token than experts, or no expert size");
     case UTH_MODEL_BAD_MLA:      return _("latent attention without its ranks");
     case UTH_MODEL_TOO_LARGE:    return _("a dimension beyond 16777216 or more than 4096 layers");
+    case UTH_MODEL_TOO_MANY_PARAMS:
+      return _("its parameters number more than 2^53 (9.0e15), the most this app counts");
     case UTH_MODEL_OK:
     default:                     return "";
     }

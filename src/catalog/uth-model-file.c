@@ -3,9 +3,15 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "uth-catalog.h"
 #include "uth-gguf.h"
@@ -156,12 +162,38 @@ inspect_json (GBytes      *bytes,
               GFile       *dir,
               GError     **error)
 {
-  g_autoptr(JsonNode) root = uth_safe_json_parse (bytes, name, UTH_MODEL_FILE_MAX_JSON_BYTES,
-                                                  UTH_JSON_MAX_DEPTH, error);
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(UthModelFile) out = NULL;
+  g_autoptr(GBytes) rest = NULL;
+  UthTokenizerLists lists;
   JsonObject *obj;
   gboolean ok;
 
+  /* A tokenizer.json's vocabulary and merges are counted without a json-glib tree (a
+   * million merges would cost over half a gigabyte); the rest is parsed as usual. */
+  rest = uth_tokenizer_json_split (bytes, &lists);
+  if (rest != NULL)
+    {
+      root = uth_safe_json_parse (rest, name, UTH_MODEL_FILE_MAX_JSON_BYTES, UTH_JSON_MAX_DEPTH,
+                                  error);
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+          uth_tokenizer_json_detect (json_node_get_object (root)))
+        {
+          out = uth_model_file_new (UTH_MODEL_FILE_TOKENIZER, name);
+          ok = uth_tokenizer_json_read_lists (json_node_get_object (root), &lists, out, error);
+          uth_tokenizer_lists_clear (&lists);
+          if (!ok)
+            return NULL;
+          uth_model_file_finish (out);
+          return g_steal_pointer (&out);
+        }
+      uth_tokenizer_lists_clear (&lists);
+      g_clear_pointer (&root, json_node_unref);
+      g_clear_error (error);
+    }
+
+  root = uth_safe_json_parse (bytes, name, UTH_MODEL_FILE_MAX_JSON_BYTES, UTH_JSON_MAX_DEPTH,
+                              error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -227,6 +259,198 @@ uth_model_file_inspect_bytes (GBytes      *bytes,
   return g_steal_pointer (&out);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Opening files                                                                            */
+
+/* Why a file that is not a regular file is refused, as one sentence naming it; NULL. */
+static gpointer
+not_regular (const char  *name,
+             mode_t       mode,
+             GError     **error)
+{
+  GQuark q = UTH_CATALOG_ERROR;
+  int code = UTH_CATALOG_ERROR_IO;
+
+  if (S_ISFIFO (mode))
+    g_set_error (error, q, code, _("%s: is a FIFO, not a regular file"), name);
+  else if (S_ISSOCK (mode))
+    g_set_error (error, q, code, _("%s: is a socket, not a regular file"), name);
+  else if (S_ISCHR (mode))
+    g_set_error (error, q, code, _("%s: is a character device, not a regular file"), name);
+  else if (S_ISBLK (mode))
+    g_set_error (error, q, code, _("%s: is a block device, not a regular file"), name);
+  else if (S_ISDIR (mode))
+    g_set_error (error, q, code, _("%s: is a folder, not a regular file"), name);
+  else
+    g_set_error (error, q, code, _("%s: is not a regular file"), name);
+  return NULL;
+}
+
+/* "NAME: cannot be read: WHY"; NULL. */
+static gpointer
+io_error (const char  *name,
+          const char  *why,
+          GError     **error)
+{
+  g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO, _("%s: cannot be read: %s"),
+               name, why);
+  return NULL;
+}
+
+GInputStream *
+uth_model_file_open (GFile       *file,
+                     const char  *name,
+                     guint64     *size,
+                     GError     **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  GStatBuf st;
+  int fd, flags;
+
+  if (path == NULL)
+    {
+      /* Not a local file (a GVfs location): ask GIO for the type, then read it. */
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                                     G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+      GFileInputStream *stream;
+
+      if (info == NULL)
+        return io_error (name, local_error->message, error);
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        {
+          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                       _("%s: is not a regular file"), name);
+          return NULL;
+        }
+      stream = g_file_read (file, NULL, &local_error);
+      if (stream == NULL)
+        return io_error (name, local_error->message, error);
+      *size = (guint64) MAX (g_file_info_get_size (info), 0);
+      return G_INPUT_STREAM (stream);
+    }
+
+  /* The type first, so that a FIFO is refused without opening it (opening one waits for a
+   * writer); then one non-blocking open, checked again in case the file changed between. */
+  if (g_stat (path, &st) != 0)
+    return io_error (name, g_strerror (errno), error);
+  if (!S_ISREG (st.st_mode))
+    return not_regular (name, st.st_mode, error);
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return io_error (name, g_strerror (errno), error);
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return io_error (name, g_strerror (saved), error);
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return not_regular (name, st.st_mode, error);
+    }
+  flags = fcntl (fd, F_GETFL);
+  if (flags >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+  *size = (guint64) MAX (st.st_size, 0);
+  return g_unix_input_stream_new (fd, TRUE);
+}
+
+GBytes *
+uth_model_file_read_bounded (GInputStream  *stream,
+                             const char    *name,
+                             gsize          max_bytes,
+                             GError       **error)
+{
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 chunk[64 * 1024];
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, chunk, sizeof chunk, NULL, &local_error);
+
+      if (n < 0)
+        return io_error (name, local_error->message, error);
+      if (n == 0)
+        break;
+      if ((gsize) n > max_bytes - MIN (max_bytes, buffer->len))
+        {
+          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                       _("%s: larger than the limit of %u MiB"), name,
+                       (guint) (max_bytes / (1024 * 1024)));
+          return NULL;
+        }
+      g_byte_array_append (buffer, chunk, (guint) n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+/* Detects the format from the first bytes of an open file (peeked, not consumed) and reads
+ * it from the same stream: the file is opened once. dir holds a sharded index's shards. */
+static UthModelFile *
+inspect_stream (GInputStream  *stream,
+                guint64        size,
+                const char    *name,
+                GFile         *dir,
+                GError       **error)
+{
+  g_autoptr(GInputStream) buffered = g_buffered_input_stream_new_sized (stream, 256 * 1024);
+  GBufferedInputStream *b = G_BUFFERED_INPUT_STREAM (buffered);
+  g_autoptr(UthModelFile) out = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const guint8 *head;
+  gsize got;
+
+  while ((got = g_buffered_input_stream_get_available (b)) < 4096)
+    {
+      gssize n = g_buffered_input_stream_fill (b, (gssize) (4096 - got), NULL, &local_error);
+
+      if (n < 0)
+        return io_error (name, local_error->message, error);
+      if (n == 0)
+        break;
+    }
+  head = g_buffered_input_stream_peek_buffer (b, &got);
+
+  if (uth_gguf_detect (head, got))
+    {
+      out = uth_model_file_new (UTH_MODEL_FILE_GGUF, name);
+      if (!uth_gguf_read_stream (buffered, size, out, error))
+        return NULL;
+    }
+  else if (uth_safetensors_detect (head, got, size))
+    {
+      out = uth_model_file_new (UTH_MODEL_FILE_SAFETENSORS, name);
+      if (!uth_safetensors_read_stream (buffered, size, out, error))
+        return NULL;
+    }
+  else if (looks_like_json (head, got))
+    {
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (size > UTH_MODEL_FILE_MAX_JSON_BYTES)
+        {
+          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                       _("%s: larger than the limit of %u MiB"), name,
+                       UTH_MODEL_FILE_MAX_JSON_BYTES / (1024 * 1024));
+          return NULL;
+        }
+      bytes = uth_model_file_read_bounded (buffered, name, UTH_MODEL_FILE_MAX_JSON_BYTES, error);
+      if (bytes == NULL)
+        return NULL;
+      return inspect_json (bytes, name, dir, error);
+    }
+  else
+    return not_a_model_file (name, error);
+
+  uth_model_file_finish (out);
+  return g_steal_pointer (&out);
+}
+
 /* A model folder: its config.json, with the tensors of its safetensors when present. */
 static UthModelFile *
 inspect_folder (GFile       *dir,
@@ -281,60 +505,63 @@ UthModelFile *
 uth_model_file_inspect (GFile   *file,
                         GError **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(UthModelFile) out = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GFile) dir = NULL;
   g_autofree char *name = NULL;
-  guint8 head[4096];
-  gsize got = 0;
-  guint64 size;
+  g_autofree char *path = NULL;
+  guint64 size = 0;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   name = g_file_get_parse_name (file);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    return inspect_folder (file, name, error);
-  if (info != NULL)
-    stream = g_file_read (file, NULL, &local_error);
-  if (stream == NULL ||
-      !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &got, NULL, &local_error))
+  path = g_file_get_path (file);
+  if (path != NULL)
     {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO, _("%s: cannot be read: %s"),
-                   name, local_error->message);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+        return inspect_folder (file, name, error);
+    }
+  else if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+    return inspect_folder (file, name, error);
+
+  stream = uth_model_file_open (file, name, &size, error);
+  if (stream == NULL)
+    return NULL;
+  dir = g_file_get_parent (file);
+  return inspect_stream (stream, size, name, dir, error);
+}
+
+UthModelFile *
+uth_model_file_inspect_stdin (GError **error)
+{
+  const char *name = _("standard input");
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GStatBuf st;
+
+  if (fstat (STDIN_FILENO, &st) != 0)
+    return io_error (name, g_strerror (errno), error);
+  if (isatty (STDIN_FILENO))
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO,
+                   _("%s is a terminal: pipe a file into it, or give the file's name"), name);
       return NULL;
     }
-  g_input_stream_close (G_INPUT_STREAM (stream), NULL, NULL);
-  size = (guint64) g_file_info_get_size (info);
-
-  if (uth_gguf_detect (head, got))
+  stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  /* A file redirected with < is read like any file; a pipe is read once, whole, into a
+   * bounded buffer (its size is known only at its end). */
+  if (S_ISREG (st.st_mode))
     {
-      out = uth_model_file_new (UTH_MODEL_FILE_GGUF, name);
-      if (!uth_gguf_read_file (file, out, error))
-        return NULL;
-    }
-  else if (uth_safetensors_detect (head, got, size))
-    {
-      out = uth_model_file_new (UTH_MODEL_FILE_SAFETENSORS, name);
-      if (!uth_safetensors_read_file (file, out, error))
-        return NULL;
-    }
-  else if (looks_like_json (head, got))
-    {
-      g_autoptr(GBytes) bytes = uth_safe_load_file (file, UTH_MODEL_FILE_MAX_JSON_BYTES, error);
-      g_autoptr(GFile) dir = g_file_get_parent (file);
+      off_t at = lseek (STDIN_FILENO, 0, SEEK_CUR);
+      guint64 size = (guint64) MAX (st.st_size - MAX (at, 0), 0);
 
-      if (bytes == NULL)
-        return NULL;
-      return inspect_json (bytes, name, dir, error);
+      return inspect_stream (stream, size, name, NULL, error);
     }
-  else
-    return not_a_model_file (name, error);
-
-  uth_model_file_finish (out);
-  return g_steal_pointer (&out);
+  bytes = uth_model_file_read_bounded (stream, name, UTH_MODEL_FILE_MAX_STDIN_BYTES, error);
+  if (bytes == NULL)
+    return NULL;
+  return uth_model_file_inspect_bytes (bytes, name, error);
 }
 
 /* ---------------------------------------------------------------------------------------- */

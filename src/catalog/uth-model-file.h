@@ -71,6 +71,8 @@ typedef struct
 #define UTH_MODEL_FILE_MAX_HEADER_BYTES (64u * 1024u * 1024u)   /* GGUF metadata + tensor infos */
 #define UTH_MODEL_FILE_MAX_TENSORS      (1u << 20)
 #define UTH_MODEL_FILE_MAX_SHARDS       4096u
+/* A pipe on standard input is read whole into memory, at most this much. */
+#define UTH_MODEL_FILE_MAX_STDIN_BYTES  (64u * 1024u * 1024u)
 
 UthModelFile *uth_model_file_new       (UthModelFileFormat  format,
                                         const char         *name);
@@ -82,11 +84,27 @@ const char   *uth_model_file_format_id (UthModelFileFormat  format);
  * safetensors weights) and inspects it. Errors are UTH_CATALOG_ERROR and name the file. */
 UthModelFile *uth_model_file_inspect       (GFile       *file,
                                             GError     **error);
+/* The same on standard input ("standard input" in messages): a pipe is read once into a
+ * buffer of at most UTH_MODEL_FILE_MAX_STDIN_BYTES; a terminal is refused. */
+UthModelFile *uth_model_file_inspect_stdin (GError     **error);
 /* The same on bytes in memory (every format except a sharded index, whose shards are
  * separate files); used by the fuzz targets. */
 UthModelFile *uth_model_file_inspect_bytes (GBytes      *bytes,
                                             const char  *name,
                                             GError     **error);
+
+/* Opens a file once to read it: anything but a regular file (a FIFO, a device, a socket,
+ * a folder) is refused at once with a message naming it, and never opened (opening a FIFO
+ * would wait for a writer). *size is the file's size. Errors are UTH_CATALOG_ERROR_IO. */
+GInputStream *uth_model_file_open        (GFile        *file,
+                                          const char   *name,
+                                          guint64      *size,
+                                          GError      **error);
+/* Reads a stream to its end into memory, failing once it exceeds max_bytes. */
+GBytes       *uth_model_file_read_bounded (GInputStream *stream,
+                                           const char   *name,
+                                           gsize         max_bytes,
+                                           GError      **error);
 
 /* Adds tensors of one dtype to the totals (params, bytes, tensors, dtypes); false on overflow. */
 gboolean      uth_model_file_add_tensors (UthModelFile *self,

@@ -30,18 +30,74 @@ static const struct
   { "F6_E2M3", 6 }, { "F6_E3M2", 6 }, { "F4", 4 },
 };
 
+/* Layer indices in tensor names beyond the core's limit are no layer count. */
+#define MAX_LAYERS 4096
+
 typedef struct
 {
-  guint64 begin, end;
+  guint64     begin, end;
+  const char *tensor;
 } Span;
 
+/* By start, then by end: zero-size tensors may share an offset with their neighbour. */
 static gint
 span_compare (gconstpointer a,
               gconstpointer b)
 {
   const Span *x = a, *y = b;
 
-  return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : 0;
+  if (x->begin != y->begin)
+    return x->begin < y->begin ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end ? 1 : 0;
+}
+
+/* The member names at the top level of a JSON object's text, counted: json-glib keeps only
+ * the last of two equal names (and cuts a name at an escaped NUL, so "a\u0000b" and
+ * "a\u0000c" collide), so fewer members than names means a tensor would be lost. *nul is
+ * set when a name holds an escaped NUL. The text was parsed already: it is valid JSON. */
+static guint64
+count_top_level_names (const char *text,
+                       gsize       length,
+                       gboolean   *nul)
+{
+  guint64 names = 0;
+  guint depth = 0;
+
+  *nul = FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        {
+          gsize start = ++i;
+          gsize j;
+
+          while (i < length && text[i] != '"')
+            i += text[i] == '\\' ? 2 : 1;
+          if (depth != 1)
+            continue;
+          /* A name is a string followed by ':'. */
+          for (j = i + 1; j < length && g_ascii_isspace (text[j]); j++)
+            ;
+          if (j < length && text[j] == ':')
+            {
+              names++;
+              for (gsize k = start; k + 6 <= i; k++)
+                if (text[k] == '\\')
+                  {
+                    if (strncmp (text + k, "\\u0000", 6) == 0)
+                      *nul = TRUE;
+                    k++;
+                  }
+            }
+        }
+      else if (c == '{' || c == '[')
+        depth++;
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return names;
 }
 
 gboolean
@@ -169,6 +225,7 @@ read_tensor (const char   *file,
           json_node_get_int (o) < 0)
         return tensor_error (error, file, tensor, _("data_offsets must be whole numbers"));
     }
+  span.tensor = tensor;
   span.begin = (guint64) json_array_get_int_element (range, 0);
   span.end = (guint64) json_array_get_int_element (range, 1);
   if (span.begin > span.end || span.end > data_len)
@@ -190,6 +247,33 @@ read_tensor (const char   *file,
   return TRUE;
 }
 
+/* "__metadata__" maps names to strings, nothing else. */
+static gboolean
+read_metadata (const char  *file,
+               JsonNode    *node,
+               GError     **error)
+{
+  g_autoptr(GList) members = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                   _("%s: __metadata__ must be an object of strings"), file);
+      return FALSE;
+    }
+  members = json_object_get_members (json_node_get_object (node));
+  for (GList *l = members; l != NULL; l = l->next)
+    if (uth_safe_json_get_string (json_node_get_object (node), l->data) == NULL)
+      {
+        g_autofree char *shown = g_utf8_make_valid (l->data, MIN (strlen (l->data), 200));
+
+        g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                     _("%s: __metadata__ '%s' is not a string"), file, shown);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 uth_safetensors_read_header (const guint8  *data,
                              gsize          length,
@@ -202,8 +286,9 @@ uth_safetensors_read_header (const guint8  *data,
   g_autoptr(GArray) spans = NULL;
   g_autoptr(GList) members = NULL;
   JsonObject *obj;
-  guint64 n, data_len;
+  guint64 n, data_len, end = 0;
   gint64 max_layer = -1;
+  gboolean nul = FALSE;
 
   g_return_val_if_fail (out != NULL, FALSE);
 
@@ -250,6 +335,16 @@ uth_safetensors_read_header (const guint8  *data,
       return FALSE;
     }
 
+  /* Like the reference reader: every name once, none with a NUL. */
+  if (count_top_level_names ((const char *) data + 8, (gsize) n, &nul) != json_object_get_size (obj) ||
+      nul)
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                   nul ? _("%s: a tensor name holds a NUL character")
+                       : _("%s: a tensor name appears twice in the header"), out->name);
+      return FALSE;
+    }
+
   spans = g_array_new (FALSE, FALSE, sizeof (Span));
   members = json_object_get_members (obj);
   for (GList *l = members; l != NULL; l = l->next)
@@ -257,62 +352,70 @@ uth_safetensors_read_header (const guint8  *data,
       const char *tensor = l->data;
 
       if (g_str_equal (tensor, "__metadata__"))
-        continue;
+        {
+          if (!read_metadata (out->name, json_object_get_member (obj, tensor), error))
+            return FALSE;
+          continue;
+        }
       if (!read_tensor (out->name, tensor, json_object_get_member (obj, tensor), data_len, out,
                         spans, &max_layer, error))
         return FALSE;
     }
 
-  /* Tensors may not share bytes. */
+  /* The data holds the tensors back to back, from its first byte to the file's last: no
+   * byte shared, none unused (zero-size tensors may share an offset). */
   g_array_sort (spans, span_compare);
-  for (guint i = 1; i < spans->len; i++)
-    if (g_array_index (spans, Span, i).begin < g_array_index (spans, Span, i - 1).end)
-      {
-        g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
-                     _("%s: two tensors overlap in the data"), out->name);
-        return FALSE;
-      }
-  if (max_layer >= 0)
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const Span *span = &g_array_index (spans, Span, i);
+
+      if (span->begin < end)
+        return tensor_error (error, out->name, span->tensor,
+                             _("its data overlaps another tensor's"));
+      if (span->begin > end)
+        return tensor_error (error, out->name, span->tensor,
+                             _("its data starts after a gap of unused bytes"));
+      end = span->end;
+    }
+  if (end != data_len)
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                   _("%s: %" PRIu64 " bytes after the last tensor's data belong to no tensor"),
+                   out->name, data_len - end);
+      return FALSE;
+    }
+  if (max_layer >= MAX_LAYERS)
+    uth_model_file_add_note (out, _("Tensor names number layers up to %" PRIu64 ", more than "
+                                    "the %u this app reads: the layer count is left out."),
+                             (guint64) max_layer, MAX_LAYERS);
+  else if (max_layer >= 0)
     out->layers = MAX (out->layers, (guint64) max_layer + 1);
   return TRUE;
 }
 
 gboolean
-uth_safetensors_read_file (GFile         *file,
-                           UthModelFile  *out,
-                           GError       **error)
+uth_safetensors_read_stream (GInputStream  *stream,
+                             guint64        size,
+                             UthModelFile  *out,
+                             GError       **error)
 {
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *buffer = NULL;
   guint8 head[8];
   gsize got = 0;
-  guint64 n, size;
+  guint64 n;
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL,
-                            &local_error);
-  if (info != NULL)
-    stream = g_file_read (file, NULL, &local_error);
-  if (stream == NULL)
-    {
-      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO, _("%s: cannot be read: %s"),
-                   out->name, local_error->message);
-      return FALSE;
-    }
-  size = (guint64) g_file_info_get_size (info);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), head, 8, &got, NULL, &local_error) || got < 8)
+  if (!g_input_stream_read_all (stream, head, 8, &got, NULL, &local_error) || got < 8)
     return uth_safetensors_read_header (head, got, got, out, error);
   memcpy (&n, head, 8);
   n = GUINT64_FROM_LE (n);
   /* Checked before anything is allocated for it. */
-  if (n > MAX_HEADER_BYTES || n > size - 8)
-    return uth_safetensors_read_header (head, 8, size, out, error);
+  if (n > MAX_HEADER_BYTES || size < 8 || n > size - 8)
+    return uth_safetensors_read_header (head, 8, MAX (size, 8), out, error);
 
   buffer = g_malloc ((gsize) n + 8);
   memcpy (buffer, head, 8);
-  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), buffer + 8, (gsize) n, &got, NULL,
-                                &local_error))
+  if (!g_input_stream_read_all (stream, buffer + 8, (gsize) n, &got, NULL, &local_error))
     {
       g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO, _("%s: cannot be read: %s"),
                    out->name, local_error->message);
@@ -321,6 +424,19 @@ uth_safetensors_read_file (GFile         *file,
   /* A file that shrank while we read is as truncated as one that was. */
   return uth_safetensors_read_header (buffer, got + 8, MIN (size, got + 8 + (size - 8 - n)), out,
                                       error);
+}
+
+gboolean
+uth_safetensors_read_file (GFile         *file,
+                           UthModelFile  *out,
+                           GError       **error)
+{
+  guint64 size = 0;
+  g_autoptr(GInputStream) stream = uth_model_file_open (file, out->name, &size, error);
+
+  if (stream == NULL)
+    return FALSE;
+  return uth_safetensors_read_stream (stream, size, out, error);
 }
 
 gboolean
@@ -379,10 +495,13 @@ uth_safetensors_index_read (JsonObject    *root,
     {
       g_autoptr(GFile) file = g_file_get_child (dir, g_ptr_array_index (shards, i));
       g_autoptr(UthModelFile) shard = NULL;
+      g_autofree char *shown = NULL;
 
       if (!g_file_query_exists (file, NULL))
         continue;
-      shard = uth_model_file_new (UTH_MODEL_FILE_SAFETENSORS, g_ptr_array_index (shards, i));
+      shown = g_file_get_parse_name (file);
+      /* Named with its folder: "shard.safetensors" alone does not say which model. */
+      shard = uth_model_file_new (UTH_MODEL_FILE_SAFETENSORS, shown);
       if (!uth_safetensors_read_file (file, shard, error))
         return FALSE;
       for (guint j = 0; j < shard->dtypes->len; j++)

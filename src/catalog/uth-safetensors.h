@@ -19,7 +19,12 @@ gboolean uth_safetensors_read_header   (const guint8  *data,
                                         guint64        file_size,
                                         UthModelFile  *out,
                                         GError       **error);
-/* Reads a file's header from disk: only 8 + header-length bytes are read. */
+/* Reads the header from a stream at the start of a file of size bytes. */
+gboolean uth_safetensors_read_stream   (GInputStream  *stream,
+                                        guint64        size,
+                                        UthModelFile  *out,
+                                        GError       **error);
+/* Reads a file's header from disk (opened with uth_model_file_open): only 8 + header-length bytes are read. */
 gboolean uth_safetensors_read_file     (GFile         *file,
                                         UthModelFile  *out,
                                         GError       **error);

@@ -26,4 +26,31 @@ gboolean    uth_tokenizer_json_read       (JsonObject    *root,
                                            UthModelFile  *out,
                                            GError       **error);
 
+/* The two largest parts of a tokenizer.json, model.vocab (an object of token: id) and
+ * model.merges ("a b" strings or ["a", "b"] pairs), read into compact lists: a json-glib
+ * tree of a million merges costs over half a gigabyte, these lists a few tens of megabytes. */
+typedef struct
+{
+  GStringChunk *chunk;        /* the strings */
+  GPtrArray    *tokens;       /* const char *, in the file's order */
+  GArray       *ids;          /* guint32, one per token */
+  GPtrArray    *left;         /* const char *, one per merge */
+  GPtrArray    *right;
+  gboolean      has_vocab;
+  gboolean      has_merges;
+} UthTokenizerLists;
+
+/* Splits tokenizer.json text: fills lists (initialised here; clear with
+ * uth_tokenizer_lists_clear) and returns the rest of the text, with model.vocab as {} and
+ * model.merges as [], to parse with uth_tokenizer_json_parse. NULL when the text does not
+ * have that plain shape (then parse it whole: the parser names what is wrong). */
+GBytes     *uth_tokenizer_json_split      (GBytes             *bytes,
+                                           UthTokenizerLists  *lists);
+void        uth_tokenizer_lists_clear     (UthTokenizerLists  *lists);
+/* uth_tokenizer_json_read for a root whose vocabulary and merges were split off. */
+gboolean    uth_tokenizer_json_read_lists (JsonObject         *root,
+                                           UthTokenizerLists  *lists,
+                                           UthModelFile       *out,
+                                           GError            **error);
+
 G_END_DECLS

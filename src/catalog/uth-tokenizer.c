@@ -8,6 +8,7 @@
 
 #include "uth-catalog.h"
 #include "uth-safe-json.h"
+#include "uth-tokenizer-json.h"
 #include "uth-tokenizer.h"
 
 struct _UthTokenizer
@@ -222,6 +223,19 @@ read_vocab (Reading     *r,
   return TRUE;
 }
 
+/* The field's name is made only for an error, not for each of a million merges. */
+static gboolean
+merge_error (GError     **error,
+             const char  *name,
+             guint        index,
+             JsonNode    *found,
+             const char  *expected)
+{
+  g_autofree char *field = g_strdup_printf ("model.merges[%u]", index);
+
+  return field_error (error, name, field, found, expected);
+}
+
 static gboolean
 read_merges (Reading     *r,
              JsonObject  *model,
@@ -239,7 +253,6 @@ read_merges (Reading     *r,
   for (guint i = 0; i < json_array_get_length (merges); i++)
     {
       JsonNode *m = json_array_get_element (merges, i);
-      g_autofree char *field = g_strdup_printf ("model.merges[%u]", i);
 
       /* Two forms: "left right" (tokenizers < 0.20) and ["left", "right"]. */
       if (JSON_NODE_HOLDS_VALUE (m) && json_node_get_value_type (m) == G_TYPE_STRING)
@@ -247,7 +260,7 @@ read_merges (Reading     *r,
           const char *s = json_node_get_string (m);
           const char *space = strchr (s, ' ');
           if (space == NULL || space == s || space[1] == '\0' || strchr (space + 1, ' ') != NULL)
-            return field_error (error, name, field, m, _("two tokens separated by one space"));
+            return merge_error (error, name, i, m, _("two tokens separated by one space"));
           g_ptr_array_add (r->left, g_string_chunk_insert_len (r->chunk, s, space - s));
           g_ptr_array_add (r->right, (gpointer) (space + 1));
         }
@@ -257,12 +270,12 @@ read_merges (Reading     *r,
           JsonNode *a = json_array_get_element (pair, 0), *b = json_array_get_element (pair, 1);
           if (!JSON_NODE_HOLDS_VALUE (a) || json_node_get_value_type (a) != G_TYPE_STRING ||
               !JSON_NODE_HOLDS_VALUE (b) || json_node_get_value_type (b) != G_TYPE_STRING)
-            return field_error (error, name, field, m, _("a pair of token strings"));
+            return merge_error (error, name, i, m, _("a pair of token strings"));
           g_ptr_array_add (r->left, (gpointer) json_node_get_string (a));
           g_ptr_array_add (r->right, (gpointer) json_node_get_string (b));
         }
       else
-        return field_error (error, name, field, m, _("a pair of token strings"));
+        return merge_error (error, name, i, m, _("a pair of token strings"));
     }
   return TRUE;
 }
@@ -310,10 +323,32 @@ core_error (UthBpeError  code,
   return FALSE;
 }
 
+/* The vocabulary split off by uth_tokenizer_json_split, checked like read_vocab's. */
+static gboolean
+take_vocab (Reading            *r,
+            UthTokenizerLists  *lists,
+            const char         *name,
+            GError            **error)
+{
+  if (lists->tokens->len == 0 || lists->tokens->len > UTH_BPE_MAX_VOCAB)
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD,
+                   _("%s: field “model.vocab”: %u tokens; expected 1 to %u"),
+                   name, lists->tokens->len, UTH_BPE_MAX_VOCAB);
+      return FALSE;
+    }
+  g_ptr_array_unref (r->tokens);
+  g_array_unref (r->ids);
+  r->tokens = g_steal_pointer (&lists->tokens);
+  r->ids = g_steal_pointer (&lists->ids);
+  return TRUE;
+}
+
 static UthTokenizer *
-tokenizer_from_root (JsonNode    *root,
-                     const char  *name,
-                     GError     **error)
+tokenizer_from_root (JsonNode           *root,
+                     UthTokenizerLists  *lists,
+                     const char         *name,
+                     GError            **error)
 {
   JsonObject *object, *model;
   Reading r = { 0 };
@@ -364,7 +399,8 @@ tokenizer_from_root (JsonNode    *root,
   r.left = g_ptr_array_new ();
   r.right = g_ptr_array_new ();
   r.chunk = g_string_chunk_new (4096);
-  if (read_vocab (&r, model, name, error) && read_merges (&r, model, name, error))
+  if ((lists->has_vocab ? take_vocab (&r, lists, name, error) : read_vocab (&r, model, name, error)) &&
+      (lists->has_merges ? TRUE : read_merges (&r, model, name, error)))
     {
       UthBpeSpec *spec = &r.spec;
       UthBpe *bpe;
@@ -374,6 +410,13 @@ tokenizer_from_root (JsonNode    *root,
       spec->tokens = (const char *const *) r.tokens->pdata;
       spec->ids = (const guint32 *) r.ids->data;
       spec->n_tokens = r.tokens->len;
+      if (lists->has_merges)
+        {
+          g_ptr_array_unref (r.left);
+          g_ptr_array_unref (r.right);
+          r.left = g_steal_pointer (&lists->left);
+          r.right = g_steal_pointer (&lists->right);
+        }
       spec->merge_left = (const char *const *) r.left->pdata;
       spec->merge_right = (const char *const *) r.right->pdata;
       spec->n_merges = r.left->len;
@@ -406,14 +449,22 @@ uth_tokenizer_new_from_bytes (GBytes      *bytes,
                               GError     **error)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) rest = NULL;
+  UthTokenizerLists lists;
+  UthTokenizer *self = NULL;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  root = uth_safe_json_parse (bytes, name, UTH_JSON_MAX_BYTES, UTH_JSON_MAX_DEPTH, error);
-  if (root == NULL)
-    return NULL;
-  return tokenizer_from_root (root, name, error);
+  /* The vocabulary and merges in compact lists, not a json-glib tree (a million merges
+   * would cost over half a gigabyte); a file of another shape is parsed whole. */
+  rest = uth_tokenizer_json_split (bytes, &lists);
+  root = uth_safe_json_parse (rest != NULL ? rest : bytes, name, UTH_JSON_MAX_BYTES,
+                              UTH_JSON_MAX_DEPTH, error);
+  if (root != NULL)
+    self = tokenizer_from_root (root, &lists, name, error);
+  uth_tokenizer_lists_clear (&lists);
+  return self;
 }
 
 UthTokenizer *

@@ -11,6 +11,38 @@
 #define UTH_MODEL_MAX_DIM    (1u << 24)
 #define UTH_MODEL_MAX_LAYERS 4096u
 
+/* Counts are exact: each dimension fits in 24 bits, but their products need not fit in 64
+ * (hidden 2^24 times 2^48 query widths is 2^72), so the arithmetic saturates at UINT64_MAX
+ * and uth_model_validate refuses counts above UTH_MODEL_MAX_PARAMS. */
+static uint64_t
+sat_add (uint64_t a,
+         uint64_t b)
+{
+  uint64_t r;
+
+  return __builtin_add_overflow (a, b, &r) ? UINT64_MAX : r;
+}
+
+static uint64_t
+sat_mul (uint64_t a,
+         uint64_t b)
+{
+  uint64_t r;
+
+  return __builtin_mul_overflow (a, b, &r) ? UINT64_MAX : r;
+}
+
+static uint64_t
+sat_mul3 (uint64_t a,
+          uint64_t b,
+          uint64_t c)
+{
+  return sat_mul (sat_mul (a, b), c);
+}
+
+static uint64_t count_params_unchecked (const UthModel *model,
+                                        bool            active);
+
 static bool
 is_moe (const UthModel *model)
 {
@@ -77,6 +109,10 @@ uth_model_validate (const UthModel *model)
   if (model->sliding_layers > model->layers)
     return UTH_MODEL_ZERO_FIELD;
 
+  /* Every dimension within its limit is not enough: their products are the counts. */
+  if (count_params_unchecked (model, false) > UTH_MODEL_MAX_PARAMS)
+    return UTH_MODEL_TOO_MANY_PARAMS;
+
   return UTH_MODEL_OK;
 }
 
@@ -117,7 +153,7 @@ static uint64_t
 norm_params (const UthModel *model,
              uint64_t        width)
 {
-  return model->norm == UTH_NORM_LAYER ? 2 * width : width;
+  return model->norm == UTH_NORM_LAYER ? sat_mul (2, width) : width;
 }
 
 static uint64_t
@@ -133,29 +169,30 @@ attention_params (const UthModel *model)
 
       if (model->q_lora_rank > 0)
         {
-          p += d * model->q_lora_rank;                      /* q_a_proj */
-          p += norm_params (model, model->q_lora_rank);     /* q_a_layernorm */
-          p += (uint64_t) model->q_lora_rank * h * qk;      /* q_b_proj */
+          p = sat_add (p, sat_mul (d, model->q_lora_rank));              /* q_a_proj */
+          p = sat_add (p, norm_params (model, model->q_lora_rank));      /* q_a_layernorm */
+          p = sat_add (p, sat_mul3 (model->q_lora_rank, h, qk));         /* q_b_proj */
         }
       else
-        p += d * h * qk;                                    /* q_proj */
-      p += d * ((uint64_t) model->kv_lora_rank + model->qk_rope_dim); /* kv_a_proj_with_mqa */
-      p += norm_params (model, model->kv_lora_rank);        /* kv_a_layernorm */
-      p += (uint64_t) model->kv_lora_rank * h *
-           ((uint64_t) model->qk_nope_dim + model->v_head_dim); /* kv_b_proj */
-      p += h * model->v_head_dim * d;                       /* o_proj */
+        p = sat_add (p, sat_mul3 (d, h, qk));                            /* q_proj */
+      p = sat_add (p, sat_mul (d, (uint64_t) model->kv_lora_rank +
+                                  model->qk_rope_dim));                  /* kv_a_proj_with_mqa */
+      p = sat_add (p, norm_params (model, model->kv_lora_rank));         /* kv_a_layernorm */
+      p = sat_add (p, sat_mul3 (model->kv_lora_rank, h,
+                                (uint64_t) model->qk_nope_dim + model->v_head_dim)); /* kv_b_proj */
+      p = sat_add (p, sat_mul3 (h, model->v_head_dim, d));               /* o_proj */
       return p;
     }
 
   {
-    uint64_t q = (uint64_t) model->heads * model->head_dim;
+    uint64_t q = (uint64_t) model->heads * model->head_dim;      /* below 2^48 */
     uint64_t kv = (uint64_t) model->kv_heads * model->head_dim;
 
-    p = d * q + 2 * d * kv + q * d;                         /* q, k, v, o */
+    p = sat_add (sat_mul (2, sat_mul (d, q)), sat_mul3 (2, d, kv)); /* q and o, k and v */
     if (model->qkv_bias)
-      p += q + 2 * kv;
+      p = sat_add (p, q + 2 * kv);
     if (model->out_bias)
-      p += d;
+      p = sat_add (p, d);
   }
   return p;
 }
@@ -170,15 +207,15 @@ mlp_params (const UthModel *model,
 
   if (model->gated_mlp)
     {
-      p = 3 * d * f;                                        /* gate, up, down */
+      p = sat_mul3 (3, d, f);                                   /* gate, up, down */
       if (model->mlp_bias)
-        p += 2 * f + d;
+        p = sat_add (p, 2 * f + d);
     }
   else
     {
-      p = 2 * d * f;                                        /* up (c_fc), down (c_proj) */
+      p = sat_mul3 (2, d, f);                                   /* up (c_fc), down (c_proj) */
       if (model->mlp_bias)
-        p += f + d;
+        p = sat_add (p, f + d);
     }
   return p;
 }
@@ -193,6 +230,32 @@ router_params (const UthModel *model)
   return p;
 }
 
+/* The counts without validation (the structure was checked), saturating at UINT64_MAX. */
+static UthLayerParams
+layer_params_unchecked (const UthModel *model,
+                        uint32_t        layer)
+{
+  UthLayerParams lp = { 0, 0, 0, 0 };
+
+  lp.attention = attention_params (model);
+  lp.norms = sat_mul (model->norms_per_layer, norm_params (model, model->hidden));
+  if (uth_model_layer_is_moe (model, layer))
+    {
+      uint64_t expert = mlp_params (model, model->expert_ffn);
+      uint64_t shared = sat_mul (model->shared_experts, expert);
+
+      lp.mlp = sat_add (sat_add (sat_mul (model->experts, expert), shared), router_params (model));
+      lp.mlp_active = sat_add (sat_add (sat_mul (model->active_experts, expert), shared),
+                               router_params (model));
+    }
+  else
+    {
+      lp.mlp = mlp_params (model, model->ffn);
+      lp.mlp_active = lp.mlp;
+    }
+  return lp;
+}
+
 UthLayerParams
 uth_model_layer_params (const UthModel *model,
                         uint32_t        layer)
@@ -201,23 +264,7 @@ uth_model_layer_params (const UthModel *model,
 
   if (uth_model_validate (model) != UTH_MODEL_OK || layer >= model->layers)
     return lp;
-
-  lp.attention = attention_params (model);
-  lp.norms = (uint64_t) model->norms_per_layer * norm_params (model, model->hidden);
-  if (uth_model_layer_is_moe (model, layer))
-    {
-      uint64_t expert = mlp_params (model, model->expert_ffn);
-      uint64_t shared = (uint64_t) model->shared_experts * expert;
-
-      lp.mlp = (uint64_t) model->experts * expert + shared + router_params (model);
-      lp.mlp_active = (uint64_t) model->active_experts * expert + shared + router_params (model);
-    }
-  else
-    {
-      lp.mlp = mlp_params (model, model->ffn);
-      lp.mlp_active = lp.mlp;
-    }
-  return lp;
+  return layer_params_unchecked (model, layer);
 }
 
 uint64_t
@@ -245,31 +292,41 @@ uth_model_final_norm_params (const UthModel *model)
 }
 
 static uint64_t
-count_params (const UthModel *model,
-              bool            active)
+count_params_unchecked (const UthModel *model,
+                        bool            active)
 {
   uint64_t total;
   UthLayerParams dense, moe;
   uint64_t n_moe;
 
-  if (uth_model_validate (model) != UTH_MODEL_OK)
-    return 0;
-
-  total = uth_model_embedding_params (model) + uth_model_lm_head_params (model) +
-          uth_model_final_norm_params (model);
+  /* Embedding (+ positions), lm-head unless tied, final norm: each below 2^50. */
+  total = ((uint64_t) model->vocab + model->learned_positions) * model->hidden +
+          (model->tied_embeddings ? 0 : (uint64_t) model->vocab * model->hidden) +
+          norm_params (model, model->hidden);
   /* Layers come in at most two kinds (dense and MoE); count each kind once. */
   n_moe = is_moe (model) ? model->layers - model->dense_layers : 0;
   if (n_moe > 0)
     {
-      moe = uth_model_layer_params (model, model->layers - 1);
-      total += n_moe * (moe.attention + moe.norms + (active ? moe.mlp_active : moe.mlp));
+      moe = layer_params_unchecked (model, model->layers - 1);
+      total = sat_add (total, sat_mul (n_moe, sat_add (sat_add (moe.attention, moe.norms),
+                                                       active ? moe.mlp_active : moe.mlp)));
     }
   if (n_moe < model->layers)
     {
-      dense = uth_model_layer_params (model, 0);
-      total += (model->layers - n_moe) * (dense.attention + dense.norms + dense.mlp);
+      dense = layer_params_unchecked (model, 0);
+      total = sat_add (total, sat_mul (model->layers - n_moe,
+                                       sat_add (sat_add (dense.attention, dense.norms), dense.mlp)));
     }
   return total;
+}
+
+static uint64_t
+count_params (const UthModel *model,
+              bool            active)
+{
+  if (uth_model_validate (model) != UTH_MODEL_OK)
+    return 0;
+  return count_params_unchecked (model, active);
 }
 
 uint64_t

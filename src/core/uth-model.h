@@ -67,7 +67,13 @@ typedef enum
   UTH_MODEL_BAD_MOE,            /* active experts above experts, or no expert size */
   UTH_MODEL_BAD_MLA,            /* MLA without its ranks */
   UTH_MODEL_TOO_LARGE,          /* a dimension beyond 2^24, or layers beyond 4096 */
+  UTH_MODEL_TOO_MANY_PARAMS,    /* each dimension within limits, but the count is above
+                                 * UTH_MODEL_MAX_PARAMS */
 } UthModelError;
+
+/* 2^53 (9.0e15, some 4500 times the largest published model): every count below it is
+ * exact in a double, and its bytes at 8 per parameter fit in 64 bits. */
+#define UTH_MODEL_MAX_PARAMS ((uint64_t) 1 << 53)
 
 UthModelError uth_model_validate        (const UthModel *model);
 /* The attention variant implied by heads / kv_heads (MLA stays MLA). */

@@ -11,7 +11,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(JsonNode) root = uth_tokenizer_json_parse (bytes, "tokenizer.json", &error);
   g_autoptr(UthModelFile) f = uth_model_file_new (UTH_MODEL_FILE_TOKENIZER, "tokenizer.json");
   JsonObject *obj;
+  UthTokenizerLists lists;
+  g_autoptr(GBytes) rest = uth_tokenizer_json_split (bytes, &lists);
 
+  /* The splitter (vocabulary and merges without a tree) and the summary from its lists. */
+  if (rest != NULL)
+    {
+      g_autoptr(GError) rest_error = NULL;
+      g_autoptr(JsonNode) rest_root = uth_tokenizer_json_parse (rest, "tokenizer.json", &rest_error);
+      g_autoptr(UthModelFile) g = uth_model_file_new (UTH_MODEL_FILE_TOKENIZER, "tokenizer.json");
+
+      if (rest_root != NULL)
+        uth_tokenizer_json_read_lists (json_node_get_object (rest_root), &lists, g, &rest_error);
+      uth_tokenizer_lists_clear (&lists);
+    }
   if (root == NULL)
     return 0;
   obj = json_node_get_object (root);
