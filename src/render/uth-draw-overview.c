@@ -978,8 +978,8 @@ caption (const UthFigureContext *ctx,
         return g_strdup (_("Decode must load all the weights for every token but does little arithmetic with them: memory is the bottleneck. Decode is <b>memory-bound</b>."));
       return g_strdup (_("With this many sequences per step, each weight read serves enough arithmetic that decode becomes compute-bound: that is what batching is for."));
     case 5:
-      a = uth_format_intensity (o->ridge.ridge);
-      return g_markup_printf_escaped (_("The GPU has enormous compute, but getting data to it is the bottleneck: for each byte that arrives it could do %s of arithmetic."), a);
+      a = uth_format_number (o->ridge.ridge);
+      return g_markup_printf_escaped (_("The GPU has enormous compute, but getting data to it is the bottleneck: for each byte that arrives from memory it could do %s FLOPs."), a);
     case 6:
       return g_strdup (_("Most of inference engineering manages this tension: do more work per byte moved, or move fewer bytes."));
     case 7:
