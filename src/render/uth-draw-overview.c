@@ -386,8 +386,15 @@ draw_pass (cairo_t                *cr,
     {
       shown = uth_draw_token_chips (cr, ctx, tok, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
                                     NULL, UTH_CHIP_WITH_ID, -1, r.x + 16 * s, y, c1 - 32 * s,
-                                    r.y + r.h - y - 12 * s, NULL, &chips_h);
+                                    r.y + r.h - y - 64 * s, NULL, &chips_h);
       (void) shown;
+    }
+  if (step >= 1)
+    {
+      g_autofree char *prompt = uth_overview_grouped ((double) ctx->input.prompt);
+      g_autofree char *note = g_strdup_printf (_("The times are for the scenario’s prompt of %s tokens."), prompt);
+
+      uth_draw_note (cr, ctx, note, r.x + 16 * s, r.y + r.h - 50 * s, c1 - 32 * s);
     }
 
   /* The model: a stack of layers over the weights in memory. */
@@ -395,7 +402,12 @@ draw_pass (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, ctx->model != NULL ? ctx->model->name : "", x2 + c2 / 2,
                  r.y + 12 * s, UTH_ANCHOR_N, c2 - 20 * s, NULL);
-  layers = g_strdup_printf (ngettext ("%u layer", "%u layers", st->o.layers), st->o.layers);
+  if (step == 1)
+    layers = g_strdup_printf (ngettext ("%u layer, all tokens at once", "%u layers, all tokens at once", st->o.layers), st->o.layers);
+  else if (step == 2)
+    layers = g_strdup_printf (ngettext ("%u layer, one token per pass", "%u layers, one token per pass", st->o.layers), st->o.layers);
+  else
+    layers = g_strdup_printf (ngettext ("%u layer", "%u layers", st->o.layers), st->o.layers);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, layers, x2 + c2 / 2, r.y + 42 * s, UTH_ANCHOR_N, c2 - 20 * s, NULL);
   stack_top = r.y + 72 * s;
@@ -962,7 +974,7 @@ caption (const UthFigureContext *ctx,
       a = uth_format_seconds (e->prefill_seconds);
       b = uth_format_seconds (e->ttft_seconds);
       c = uth_overview_grouped ((double) ctx->input.prompt);
-      return g_markup_printf_escaped (_("<b>Prefill</b>: all %s prompt tokens go through every one of the %u layers at once, in one pass, and out comes the first new token: %s (first token after %s)."),
+      return g_markup_printf_escaped (_("<b>Prefill</b>: all %s prompt tokens go through every one of the %u layers at once, in one pass, and out comes the first new token. Prefill takes %s here; the first token is on screen after %s."),
                                       c, o->layers, a, b);
     case 2:
       a = uth_format_bytes (e->weight_bytes);
