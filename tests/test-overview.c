@@ -265,6 +265,29 @@ test_balance (void)
   g_assert_cmpfloat_with_epsilon (o.decode_memory_seconds, o.estimate.decode_bytes / (2 * 3.35e12 * 0.849), 1e-12);
 }
 
+/* Mixtral 8x7B: the experts' products come as sets (count 8, m the tokens each expert gets
+ * on average, 1024 x 2 / 8 = 256); the worked example stays a single product: the largest
+ * with count 1 is a 4096 x 4096 attention projection (Q first), 2 x 4096 x 4096 = 33,554,432
+ * FLOP per token. */
+static void
+test_moe (void)
+{
+  Scenario s;
+  UthOverview o;
+  const UthOverviewGemm *experts;
+
+  scenario_init (&s, fixture_mixtral_8x7b (), fixture_h100_sxm ());
+  g_assert_cmpint (uth_overview_compute (&s.input, &o), ==, UTH_ESTIMATE_OK);
+  experts = find_gemm (&o, "experts_gate_up");
+  g_assert_nonnull (experts);
+  g_assert_cmpuint (experts->count, ==, 8);
+  g_assert_cmpuint (experts->m, ==, 256);
+  g_assert_cmpuint (o.gemms[o.largest].count, ==, 1);
+  g_assert_cmpstr (o.gemms[o.largest].id, ==, "q");
+  g_assert_cmpfloat (o.gemms[o.largest].flops_per_token, ==, 33554432.0);
+  g_assert_null (find_gemm (&o, "up"));
+}
+
 static void
 test_errors (void)
 {
@@ -296,6 +319,7 @@ main (int   argc,
   g_test_add_func ("/overview/ridges", test_ridges);
   g_test_add_func ("/overview/decode-intensity", test_decode_intensity);
   g_test_add_func ("/overview/balance", test_balance);
+  g_test_add_func ("/overview/moe", test_moe);
   g_test_add_func ("/overview/errors", test_errors);
   return g_test_run ();
 }

@@ -96,16 +96,20 @@ collect_gemms (UthOverview    *o,
       else
         add_gemm (o, op, op->id, op->n);
     }
-  /* Ties go to the up projection: gate, up and down of a gated MLP are all d x f, and the
-   * up projection is the one the textbooks work out. */
+  /* The largest single weight product (not a set of experts). Ties go to the up
+   * projection: gate, up and down of a gated MLP are all d x f, and the up projection is the
+   * one the textbooks work out. */
   o->largest = 0;
   for (i = 0; i < o->n_gemms; i++)
     {
       const UthOverviewGemm *g = &o->gemms[i], *best = &o->gemms[o->largest];
       bool up = strcmp (g->id, "up") == 0 || strcmp (g->id, "mlp_up") == 0;
 
-      if (g->kind == UTH_OP_GEMM &&
-          (best->kind != UTH_OP_GEMM || g->flops > best->flops || (up && g->flops == best->flops)))
+      /* One product, not a set of experts: the worked example is a plain 2·M·K·N. */
+      if (g->kind != UTH_OP_GEMM || g->count != 1)
+        continue;
+      if (best->kind != UTH_OP_GEMM || best->count != 1 || g->flops > best->flops ||
+          (up && g->flops == best->flops))
         o->largest = i;
     }
 }

@@ -51,7 +51,7 @@ typedef struct
   uint64_t         tokens;          /* batch x prompt: M of the weight GEMMs */
   UthOverviewGemm  gemms[UTH_OVERVIEW_MAX_GEMMS];
   size_t           n_gemms;
-  size_t           largest;         /* index of the weight GEMM with the most FLOPs */
+  size_t           largest;         /* the single weight GEMM (count 1) with the most FLOPs */
   double           layer_flops;     /* every op of the layer */
   double           group_flops[UTH_N_OP_GROUPS]; /* uth_ops_total's, by group */
   double           group_share[UTH_N_OP_GROUPS]; /* of layer_flops */

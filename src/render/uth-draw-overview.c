@@ -170,7 +170,13 @@ uth_overview_gemm_name (const UthOverviewGemm *g)
     { "attn_scores", N_("Scores QKᵀ") }, { "attn_pv", N_("Scores × V") },
     { "gate", N_("Gate projection") }, { "up", N_("Up projection") },
     { "mlp_up", N_("Up projection") }, { "mlp_down", N_("Down projection") },
-    { "router", N_("Expert router") },
+    { "router", N_("Expert router") }, { "qkv_proj", N_("QKV projection") },
+    { "mlp_gate_up", N_("Gate and up projections") },
+    { "q_a_proj", N_("Q to latent") }, { "q_b_proj", N_("Q from latent") },
+    { "kv_a_proj", N_("KV to latent") }, { "kv_b_proj", N_("KV from latent") },
+    { "q_absorb", N_("Q absorbed into latent") }, { "v_absorb", N_("V from latent") },
+    { "experts_gate_up", N_("Experts: gate and up") }, { "experts_down", N_("Experts: down") },
+    { "shared_gate_up", N_("Shared expert: gate and up") }, { "shared_down", N_("Shared expert: down") },
   };
   gsize i;
 
@@ -688,8 +694,8 @@ draw_shares (cairo_t                *cr,
   for (row = 0; row < 2; row++)
     {
       double x = r.x + label_w, y = r.y + row * (bar_h + 8 * s), w = r.w - label_w;
-      g_autofree char *name = row == 0 ? g_strdup_printf (_("%s, this prompt"), ctx->model != NULL ? ctx->model->name : "")
-                                       : g_strdup (_("Rule of thumb"));
+      g_autofree char *name = g_strdup (row == 0 ? (ctx->model != NULL ? ctx->model->name : "")
+                                                 : _("Rule of thumb"));
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, name, r.x, y + bar_h / 2, UTH_ANCHOR_W, label_w - 10 * s, NULL);
