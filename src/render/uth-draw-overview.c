@@ -566,9 +566,11 @@ draw_balance (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, compute_bound ? UTH_COLOR_COMPUTE : UTH_COLOR_MEMORY);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, verdict, r.x + 16 * s, y + 2 * (bar_h + 14 * s) + 10 * s,
                  UTH_ANCHOR_NW, r.w - 32 * s, NULL);
-  gpus = g_strdup_printf (ngettext ("On %u GPU, FLOPs at the dense peak, bytes at the engine’s effective bandwidth.",
-                                    "On %u GPUs, FLOPs at the dense peak, bytes at the engine’s effective bandwidth.",
-                                    MAX (ctx->input.gpus, 1)), MAX (ctx->input.gpus, 1));
+  if (ctx->input.gpus > 1)
+    gpus = g_strdup_printf (_("The time for the arithmetic alone (at the dense peak of %u GPUs) against the time for moving the bytes alone (at their effective bandwidth): the longer one sets the pace."),
+                            ctx->input.gpus);
+  else
+    gpus = g_strdup (_("The time for the arithmetic alone (at the GPU’s dense peak) against the time for moving the bytes alone (at its effective bandwidth): the longer one sets the pace."));
   uth_draw_note (cr, ctx, gpus, r.x + 16 * s, y + 2 * (bar_h + 14 * s) + 44 * s, r.w - 32 * s);
 }
 
