@@ -372,7 +372,7 @@ draw_pass (cairo_t                *cr,
   g_autoptr(GArray) ids = NULL;
   g_autofree char *quoted = NULL, *count = NULL, *weights = NULL;
   g_autofree char *layers = NULL;
-  guint n_ids = 0, shown;
+  guint n_ids = 0;
 
   /* Your prompt: the text, its tokens and their ids. */
   y = uth_draw_panel (cr, ctx, r.x, r.y, c1, r.h, _("Your prompt"));
@@ -389,12 +389,9 @@ draw_pass (cairo_t                *cr,
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, count, r.x + 16 * s, y, UTH_ANCHOR_NW, c1 - 32 * s, NULL);
   y += 30 * s;
   if (n_ids > 0)
-    {
-      shown = uth_draw_token_chips (cr, ctx, tok, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
-                                    NULL, UTH_CHIP_WITH_ID, -1, r.x + 16 * s, y, c1 - 32 * s,
-                                    r.y + r.h - y - 64 * s, NULL, &chips_h);
-      (void) shown;
-    }
+    uth_draw_token_chips (cr, ctx, tok, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
+                          NULL, UTH_CHIP_WITH_ID, -1, r.x + 16 * s, y, c1 - 32 * s,
+                          r.y + r.h - y - 64 * s, NULL, &chips_h);
   if (step >= 1)
     {
       g_autofree char *prompt = uth_overview_grouped ((double) ctx->input.prompt);
@@ -404,7 +401,7 @@ draw_pass (cairo_t                *cr,
     }
 
   /* The model: a stack of layers over the weights in memory. */
-  y = uth_draw_panel (cr, ctx, x2, r.y, c2, r.h, NULL);
+  uth_draw_panel (cr, ctx, x2, r.y, c2, r.h, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, ctx->model != NULL ? ctx->model->name : "", x2 + c2 / 2,
                  r.y + 12 * s, UTH_ANCHOR_N, c2 - 20 * s, NULL);
@@ -600,7 +597,8 @@ draw_tension (cairo_t                *cr,
   const UthOverview *o = &st->o;
   double s = ctx->scale > 0 ? ctx->scale : 1.0, t = st->view.progress;
   double top_h = r.h * 0.52, mem_w = r.w * 0.22, comp_w = r.w * 0.40, pipe_w = r.w - mem_w - comp_w;
-  double pipe_h = 26 * s, py = r.y + top_h / 2 - pipe_h / 2, i;
+  double pipe_h = 26 * s, py = r.y + top_h / 2 - pipe_h / 2;
+  int i;
   g_autofree char *mem = NULL, *peak = NULL, *bw = NULL, *raw = NULL, *ridge = NULL;
   g_autofree char *pipe = NULL, *formula = NULL;
   UthRgba mc, cc;
