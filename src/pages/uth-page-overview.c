@@ -106,9 +106,10 @@ set_intensity (UthPageOverview *self,
                const char      *name,
                const char      *words,
                double           flops,
-               double           bytes)
+               double           bytes,
+               double           intensity)
 {
-  g_autofree char *value = uth_format_intensity (bytes > 0 ? flops / bytes : 0);
+  g_autofree char *value = uth_format_intensity (intensity);
   g_autofree char *f = uth_format_flops (flops);
   g_autofree char *b = uth_format_bytes (bytes);
   g_autofree char *sub = g_strdup_printf ("%s ÷ %s = %s", f, b, value);
@@ -146,10 +147,10 @@ update_formulas (UthPageOverview *self)
     set_ridge (self, FORMULA_A100_RIDGE, _("Ridge point of the A100 (the textbook example)"), &a100);
   set_intensity (self, FORMULA_PREFILL_INTENSITY, _("Arithmetic intensity of prefill"),
                  _("FLOPs of the prefill ÷ bytes it moves"),
-                 o.estimate.prefill_flops, o.estimate.prefill_bytes);
+                 o.estimate.prefill_flops, o.estimate.prefill_bytes, o.prefill_intensity);
   set_intensity (self, FORMULA_DECODE_INTENSITY, _("Arithmetic intensity of decode at batch 1"),
                  _("FLOPs of one decode step ÷ bytes it moves (rule of thumb: 2 × batch ÷ bytes per weight)"),
-                 o.decode_flops_batch1, o.decode_bytes_batch1);
+                 o.decode_flops_batch1, o.decode_bytes_batch1, o.decode_intensity_batch1);
 }
 
 static void
