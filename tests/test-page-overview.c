@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pages/uth-page-overview.h"
+#include "render/uth-draw-common.h"
 #include "uth-window.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
@@ -261,6 +262,18 @@ test_formulas (void)
   g_assert_nonnull (strstr (sub, "2 × 4,096 × 11,008 = 90,177,536 FLOP"));
   g_assert_cmpstr (uth_formula_button_get_value (g_ptr_array_index (formulas, 2)), ==, "180 FLOP/B");
   g_assert_cmpstr (uth_formula_button_get_value (g_ptr_array_index (formulas, 3)), ==, "180 FLOP/B");
+  /* Decode at batch 1: the core's intensity, about 1 FLOP/B (test-overview works it out). */
+  {
+    UthFigureContext ctx;
+    UthOverview o;
+    g_autofree char *decode = NULL;
+
+    uth_scenario_get_figure_context (scenario, &ctx);
+    g_assert_cmpint (uth_overview_compute (&ctx.input, &o), ==, UTH_ESTIMATE_OK);
+    decode = uth_format_intensity (o.decode_intensity_batch1);
+    g_assert_cmpfloat_with_epsilon (o.decode_intensity_batch1, 1.0, 0.01);
+    g_assert_cmpstr (uth_formula_button_get_value (g_ptr_array_index (formulas, 5)), ==, decode);
+  }
 
   /* Another model: the numbers follow. Llama 3 8B: 2 × 4,096 × 14,336 = 117,440,512. */
   uth_scenario_set_model_id (scenario, "llama-3-8b");
