@@ -2,7 +2,7 @@
 /* The Overview: what happens when you send a prompt, in eleven steps of five chapters.
  * Every number is uth_overview_compute's for the scenario (the estimator, the op list and
  * the roofline); the A100 example is the catalog's A100 with the tuned engine's bandwidth
- * efficiency. The figure is laid out on a canvas of at least 1100 x 700 (times the
+ * efficiency. The figure is laid out on a canvas of at least 1000 x 700 (times the
  * scale) and scaled to the size it is given, so the story reads the same at any size. */
 #include "config.h"
 
@@ -17,7 +17,7 @@
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-overview.h"
 
-#define CANVAS_W 1100.0
+#define CANVAS_W 1000.0
 #define CANVAS_H 700.0
 #define MAX_TOKENS 48
 #define MAX_STACK_BARS 12
@@ -364,7 +364,7 @@ draw_pass (cairo_t                *cr,
            UthChartRect            r)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0, g = 40 * s, g2 = 100 * s;
-  double c1 = r.w * 0.36, c2 = r.w * 0.22, c3 = r.w - c1 - c2 - g - g2;
+  double c1 = r.w * 0.35, c2 = r.w * 0.25, c3 = r.w - c1 - c2 - g - g2;
   double x2 = r.x + c1 + g, x3 = x2 + c2 + g2, y, chips_h = 0, stack_top, stack_h, mem_h = 64 * s;
   int step = st->view.step;
   double t = st->view.progress;
@@ -453,13 +453,13 @@ draw_pass (cairo_t                *cr,
 
       for (i = 0; i < n; i++)
         {
-          g_autofree char *label = NULL;
           /* Translators: the n-th generated token, as a chip: "token 3" */
-          label = g_strdup_printf (_("token %d"), i + 1);
-          chip (cr, ctx, label, x3 + 16 * s, cy, ch, i == 0 ? UTH_COLOR_COMPUTE : UTH_COLOR_MEMORY, 1.0);
+          g_autofree char *label = g_strdup_printf (_("token %d"), i + 1);
+          double cw = chip (cr, ctx, label, x3 + 16 * s, cy, ch, i == 0 ? UTH_COLOR_COMPUTE : UTH_COLOR_MEMORY, 1.0);
+
           uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
           uth_draw_text (cr, ctx, UTH_FONT_TICK, i == 0 ? _("from prefill") : _("one decode step"),
-                         x3 + 130 * s, cy + ch / 2, UTH_ANCHOR_W, c3 - 146 * s, NULL);
+                         x3 + 28 * s + cw, cy + ch / 2, UTH_ANCHOR_W, c3 - 44 * s - cw, NULL);
           cy += ch + 10 * s;
         }
       if (step == 2 && n == DECODE_CHIPS)
@@ -508,7 +508,7 @@ draw_balance (cairo_t                *cr,
   double memory = decode ? o->decode_memory_seconds : o->prefill_memory_seconds;
   double flops = decode ? o->estimate.decode_flops : o->estimate.prefill_flops;
   double bytes = decode ? o->estimate.decode_bytes : o->estimate.prefill_bytes;
-  double most = MAX (compute, memory), y, label_w = r.w * 0.42, bar_x, bar_w, bar_h = 40 * s;
+  double most = MAX (compute, memory), y, label_w = r.w * 0.42, bar_x, bar_w, bar_h = 34 * s;
   gboolean compute_bound = compute >= memory;
   g_autofree char *heading = NULL, *f = NULL, *b = NULL, *peak = NULL, *bw = NULL;
   g_autofree char *cs = NULL, *ms = NULL, *cl = NULL, *ml = NULL, *verdict = NULL;
@@ -543,7 +543,7 @@ draw_balance (cairo_t                *cr,
   for (row = 0; row < 2; row++)
     {
       double value = row == 0 ? compute : memory;
-      double by = y + 6 * s + row * (bar_h + 14 * s);
+      double by = y + 2 * s + row * (bar_h + 10 * s);
       double len = most > 0 ? bar_w * value / most * t : 0;
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
@@ -561,14 +561,14 @@ draw_balance (cairo_t                *cr,
   else
     verdict = g_strdup (_("Waiting for memory takes longer: memory-bound"));
   uth_draw_set_color (cr, ctx, compute_bound ? UTH_COLOR_COMPUTE : UTH_COLOR_MEMORY);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, verdict, r.x + 16 * s, y + 2 * (bar_h + 14 * s) + 10 * s,
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, verdict, r.x + 16 * s, y + 2 * (bar_h + 10 * s) + 4 * s,
                  UTH_ANCHOR_NW, r.w - 32 * s, NULL);
   if (ctx->input.gpus > 1)
-    gpus = g_strdup_printf (_("The time for the arithmetic alone (at the dense peak of %u GPUs) against the time for moving the bytes alone (at their effective bandwidth): the longer one sets the pace."),
+    gpus = g_strdup_printf (_("Arithmetic alone (at the peak of %u GPUs) against moving the bytes alone: the longer sets the pace."),
                             ctx->input.gpus);
   else
-    gpus = g_strdup (_("The time for the arithmetic alone (at the GPU’s dense peak) against the time for moving the bytes alone (at its effective bandwidth): the longer one sets the pace."));
-  uth_draw_note (cr, ctx, gpus, r.x + 16 * s, y + 2 * (bar_h + 14 * s) + 44 * s, r.w - 32 * s);
+    gpus = g_strdup (_("Arithmetic alone (at the GPU’s peak) against moving the bytes alone: the longer sets the pace."));
+  uth_draw_note (cr, ctx, gpus, r.x + 16 * s, y + 2 * (bar_h + 10 * s) + 34 * s, r.w - 32 * s);
 }
 
 static void
@@ -748,7 +748,7 @@ draw_gemms (cairo_t                *cr,
   y = uth_draw_panel (cr, ctx, r.x, r.y, table_w, table_h, _("The matrix products of one layer"));
   row_h = MIN (30 * s, (r.y + table_h - y - 36 * s) / MAX (o->n_gemms, 1));
   cx[0] = r.x + 16 * s;
-  cx[1] = r.x + table_w * 0.34;
+  cx[1] = r.x + table_w * 0.30;
   cx[2] = r.x + table_w - 16 * s;
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, _("Product"), cx[0], y, UTH_ANCHOR_NW, 0, NULL);
@@ -1003,7 +1003,7 @@ caption (const UthFigureContext *ctx,
     case 7:
       a = matrix_text (o->gemms[o->largest].k, o->gemms[o->largest].n);
       b = uth_format_flops (o->layer_flops);
-      return g_markup_printf_escaped (_("Inside a layer almost all the work is matrix products. An (M × K) · (K × N) product takes <b>2·M·K·N</b> FLOPs. The largest here is %s: a %s weight matrix. The whole layer: %s, %u layers deep."),
+      return g_markup_printf_escaped (_("Inside a layer almost all the work is matrix products. An (M × K) · (K × N) product takes <b>2·M·K·N</b> FLOPs. Largest here: %s, a %s weight matrix. The whole layer: %s, %u layers deep."),
                                       uth_overview_gemm_name (&o->gemms[o->largest]), a, b, o->layers);
     case 8:
       a = uth_format_percent (o->group_share[UTH_OP_GROUP_MLP]);
