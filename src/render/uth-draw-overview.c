@@ -197,6 +197,45 @@ matrix_text (uint64_t rows,
   return g_strdup_printf ("%s × %s", r, c);
 }
 
+/* The shared helpers draw their smallest text (token ids, tick labels, card details, notes)
+ * at the tick size; this figure keeps every text at least at the label size, so that it stays
+ * readable when the whole figure is scaled to fit (in presentation mode, on a projector).
+ * Those helpers get a context one size larger. */
+static UthFigureContext
+larger (const UthFigureContext *ctx)
+{
+  UthFigureContext big = *ctx;
+
+  big.scale = (ctx->scale > 0 ? ctx->scale : 1.0) * uth_draw_font_px (ctx, UTH_FONT_LABEL) /
+              uth_draw_font_px (ctx, UTH_FONT_TICK);
+  return big;
+}
+
+static double
+note (cairo_t                *cr,
+      const UthFigureContext *ctx,
+      const char             *text,
+      double                  x,
+      double                  y,
+      double                  width)
+{
+  g_autofree char *markup = g_markup_printf_escaped ("<i>%s</i>", text);
+
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  return uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, markup, x, y, width);
+}
+
+/* "1,024×4,096", for the table */
+static char *
+compact_matrix (uint64_t rows,
+                uint64_t cols)
+{
+  g_autofree char *r = uth_overview_grouped ((double) rows);
+  g_autofree char *c = uth_overview_grouped ((double) cols);
+
+  return g_strdup_printf ("%s×%s", r, c);
+}
+
 /* ---- layout ---- */
 
 static void
@@ -352,7 +391,7 @@ draw_stack (cairo_t                *cr,
       if (elided)
         {
           uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-          uth_draw_text (cr, ctx, UTH_FONT_TICK, "⋮", x + w / 2, by + bar_h / 2, UTH_ANCHOR_CENTER, 0, NULL);
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, "⋮", x + w / 2, by + bar_h / 2, UTH_ANCHOR_CENTER, 0, NULL);
         }
     }
 }
@@ -369,6 +408,7 @@ draw_pass (cairo_t                *cr,
   int step = st->view.step;
   double t = st->view.progress;
   UthTokenizer *tok = uth_tokenizer_get_default ();
+  UthFigureContext big = larger (ctx);
   g_autoptr(GArray) ids = NULL;
   g_autofree char *quoted = NULL, *count = NULL, *weights = NULL;
   g_autofree char *layers = NULL;
@@ -389,15 +429,15 @@ draw_pass (cairo_t                *cr,
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, count, r.x + 16 * s, y, UTH_ANCHOR_NW, c1 - 32 * s, NULL);
   y += 30 * s;
   if (n_ids > 0)
-    uth_draw_token_chips (cr, ctx, tok, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
+    uth_draw_token_chips (cr, &big, tok, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
                           NULL, UTH_CHIP_WITH_ID, -1, r.x + 16 * s, y, c1 - 32 * s,
                           r.y + r.h - y - 64 * s, NULL, &chips_h);
   if (step >= 1)
     {
       g_autofree char *prompt = uth_overview_grouped ((double) ctx->input.prompt);
-      g_autofree char *note = g_strdup_printf (_("The times are for the scenario’s prompt of %s tokens."), prompt);
+      g_autofree char *text = g_strdup_printf (_("The times are for the scenario’s prompt of %s tokens."), prompt);
 
-      uth_draw_note (cr, ctx, note, r.x + 16 * s, r.y + r.h - 50 * s, c1 - 32 * s);
+      note (cr, ctx, text, r.x + 16 * s, r.y + r.h - 58 * s, c1 - 32 * s);
     }
 
   /* The model: a stack of layers over the weights in memory. */
@@ -427,7 +467,7 @@ draw_pass (cairo_t                *cr,
     uth_draw_set_rgba (cr, &mc, step == 2 ? 0.35 : 0.15);
     cairo_fill (cr);
     uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-    uth_draw_text (cr, ctx, UTH_FONT_TICK, _("weights in GPU memory"), x2 + c2 / 2, my + 8 * s,
+    uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("weights in GPU memory"), x2 + c2 / 2, my + 8 * s,
                    UTH_ANCHOR_N, c2 - 36 * s, NULL);
     uth_draw_text (cr, ctx, UTH_FONT_HEADING, weights, x2 + c2 / 2, my + mem_h - 8 * s,
                    UTH_ANCHOR_S, c2 - 36 * s, NULL);
@@ -458,7 +498,7 @@ draw_pass (cairo_t                *cr,
           double cw = chip (cr, ctx, label, x3 + 16 * s, cy, ch, i == 0 ? UTH_COLOR_COMPUTE : UTH_COLOR_MEMORY, 1.0);
 
           uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-          uth_draw_text (cr, ctx, UTH_FONT_TICK, i == 0 ? _("from prefill") : _("one decode step"),
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, i == 0 ? _("from prefill") : _("one decode step"),
                          x3 + 28 * s + cw, cy + ch / 2, UTH_ANCHOR_W, c3 - 44 * s - cw, NULL);
           cy += ch + 10 * s;
         }
@@ -488,7 +528,7 @@ draw_pass (cairo_t                *cr,
       uth_draw_set_color (cr, ctx, UTH_COLOR_MEMORY);
       arrow (cr, x3 - 4 * s, ly, x2 + c2 - 14 * s, ly, s);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, _("fed back in"), x3 - g2 / 2 - 5 * s, ly + 8 * s,
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("fed back in"), x3 - g2 / 2 - 5 * s, ly + 8 * s,
                      UTH_ANCHOR_N, g2 - 4 * s, NULL);
     }
 }
@@ -568,7 +608,7 @@ draw_balance (cairo_t                *cr,
                             ctx->input.gpus);
   else
     gpus = g_strdup (_("Arithmetic alone (at the GPU’s peak) against moving the bytes alone: the longer sets the pace."));
-  uth_draw_note (cr, ctx, gpus, r.x + 16 * s, y + 2 * (bar_h + 10 * s) + 34 * s, r.w - 32 * s);
+  note (cr, ctx, gpus, r.x + 16 * s, y + 2 * (bar_h + 10 * s) + 34 * s, r.w - 32 * s);
 }
 
 static void
@@ -601,6 +641,7 @@ draw_tension (cairo_t                *cr,
   int i;
   g_autofree char *mem = NULL, *peak = NULL, *bw = NULL, *raw = NULL, *ridge = NULL;
   g_autofree char *pipe = NULL, *formula = NULL;
+  UthFigureContext big;
   UthRgba mc, cc;
 
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &mc);
@@ -636,7 +677,7 @@ draw_tension (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, bw, r.x + mem_w + pipe_w / 2, py - 10 * s, UTH_ANCHOR_S, pipe_w - 10 * s, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, pipe, r.x + mem_w + pipe_w / 2, py + pipe_h + 10 * s, UTH_ANCHOR_N, pipe_w - 10 * s, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, pipe, r.x + mem_w + pipe_w / 2, py + pipe_h + 10 * s, UTH_ANCHOR_N, pipe_w - 10 * s, NULL);
   uth_draw_rounded_rect (cr, r.x + mem_w + pipe_w, r.y, comp_w, top_h, 12 * s);
   uth_draw_set_rgba (cr, &cc, 0.25);
   cairo_fill (cr);
@@ -648,7 +689,8 @@ draw_tension (cairo_t                *cr,
 
   /* The ratio, and (next build) what the fast path does about it. */
   formula = g_strdup_printf (_("%s ÷ %s"), peak, bw);
-  uth_draw_card (cr, ctx, r.x, r.y + top_h + 20 * s, r.w * 0.42, MIN (r.h - top_h - 20 * s, 130 * s),
+  big = larger (ctx);
+  uth_draw_card (cr, &big, r.x, r.y + top_h + 20 * s, r.w * 0.42, MIN (r.h - top_h - 20 * s, 130 * s),
                  _("FLOPs it could do per byte that arrives"), ridge, formula);
   if (st->view.step >= 6)
     {
@@ -686,7 +728,7 @@ draw_shares (cairo_t                *cr,
 {
   static const UthOpGroup order[] = { UTH_OP_GROUP_MLP, UTH_OP_GROUP_ATTN_PROJ, UTH_OP_GROUP_ATTN_MATMUL, UTH_OP_GROUP_OTHER };
   static const guint colors[] = { 1, 0, 5, 7 };
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, label_w = 230 * s, bar_h = 34 * s;
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, label_w = 230 * s, bar_h = 28 * s;
   UthLegendItem legend[4];
   int row;
   gsize k;
@@ -723,12 +765,12 @@ draw_shares (cairo_t                *cr,
         }
     }
   legend[0] = (UthLegendItem) { _("MLP (gate, up, down)"), { 0 }, UTH_LEGEND_BOX };
-  legend[1] = (UthLegendItem) { _("Attention projections (Q, K, V, output)"), { 0 }, UTH_LEGEND_BOX };
-  legend[2] = (UthLegendItem) { _("Attention matmuls (QKᵀ, scores × V)"), { 0 }, UTH_LEGEND_BOX };
-  legend[3] = (UthLegendItem) { _("Other (norms, activations, additions)"), { 0 }, UTH_LEGEND_BOX };
+  legend[1] = (UthLegendItem) { _("Attention projections (Q, K, V, O)"), { 0 }, UTH_LEGEND_BOX };
+  legend[2] = (UthLegendItem) { _("Attention matmuls (QKᵀ, × V)"), { 0 }, UTH_LEGEND_BOX };
+  legend[3] = (UthLegendItem) { _("Other"), { 0 }, UTH_LEGEND_BOX };
   for (k = 0; k < 4; k++)
     uth_draw_categorical (ctx, colors[k], &legend[k].color);
-  uth_draw_legend (cr, ctx, legend, 4, r.x, r.y + 2 * bar_h + 18 * s, r.w, TRUE);
+  uth_draw_legend (cr, ctx, legend, 4, r.x, r.y + 2 * bar_h + 14 * s, r.w, TRUE);
 }
 
 static void
@@ -739,34 +781,40 @@ draw_gemms (cairo_t                *cr,
 {
   const UthOverview *o = &st->o;
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double shares_h = st->view.step >= 8 ? 150 * s : 0;
+  double shares_h = st->view.step >= 8 ? 104 * s : 0;
   double table_w = r.w * 0.6, table_h = r.h - shares_h - (shares_h > 0 ? 16 * s : 0);
-  double row_h, y, cx[3];
-  size_t i;
+  double row_h, y, cx[3], room;
+  size_t i, rows;
 
-  /* The table: each product, its shapes and 2·M·K·N. */
+  /* The table: each product, its shapes and 2·M·K·N; when they do not all fit at a
+   * readable row height (MLA and MoE layers have a dozen), the rows that fit and a line
+   * saying how many more. */
   y = uth_draw_panel (cr, ctx, r.x, r.y, table_w, table_h, _("The matrix products of one layer"));
-  row_h = MIN (30 * s, (r.y + table_h - y - 36 * s) / MAX (o->n_gemms, 1));
+  room = r.y + table_h - y - 36 * s;
+  rows = o->n_gemms;
+  if (rows * 22 * s > room)
+    rows = (size_t) MAX (floor (room / (22 * s)) - 1, 1);
+  row_h = MIN (30 * s, room / MAX (rows + (rows < o->n_gemms ? 1 : 0), 1));
   cx[0] = r.x + 16 * s;
   cx[1] = r.x + table_w * 0.30;
   cx[2] = r.x + table_w - 16 * s;
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("Product"), cx[0], y, UTH_ANCHOR_NW, 0, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("(M × K) · (K × N)"), cx[1], y, UTH_ANCHOR_NW, 0, NULL);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _("2·M·K·N"), cx[2], y, UTH_ANCHOR_NE, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("Product"), cx[0], y, UTH_ANCHOR_NW, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("M×K · K×N"), cx[1], y, UTH_ANCHOR_NW, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("2·M·K·N"), cx[2], y, UTH_ANCHOR_NE, 0, NULL);
   y += 28 * s;
-  for (i = 0; i < o->n_gemms; i++)
+  for (i = 0; i < rows; i++)
     {
       const UthOverviewGemm *g = &o->gemms[i];
-      g_autofree char *a = matrix_text (g->m, g->k), *b = matrix_text (g->k, g->n);
+      g_autofree char *a = compact_matrix (g->m, g->k), *b = compact_matrix (g->k, g->n);
       g_autofree char *shape = NULL, *fl = uth_format_flops (g->flops);
-      UthFont font = row_h >= 24 * s ? UTH_FONT_LABEL : UTH_FONT_TICK;
+      UthFont font = UTH_FONT_LABEL;
 
       if (g->count > 1)
-        /* Translators: a matrix product repeated per head: "(1,024 × 128) · (128 × 1,024) × 32" */
-        shape = g_strdup_printf (_("(%s) · (%s) × %" PRIu64), a, b, g->count);
+        /* Translators: a matrix product repeated per head: "1,024×128 · 128×1,024 (×32)" */
+        shape = g_strdup_printf (_("%s · %s (×%" PRIu64 ")"), a, b, g->count);
       else
-        shape = g_strdup_printf ("(%s) · (%s)", a, b);
+        shape = g_strdup_printf ("%s · %s", a, b);
       if (i == o->largest)
         {
           UthRgba acc;
@@ -778,9 +826,18 @@ draw_gemms (cairo_t                *cr,
         }
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, font, uth_overview_gemm_name (g), cx[0], y + row_h / 2 - 2 * s, UTH_ANCHOR_W, cx[1] - cx[0] - 8 * s, NULL);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, shape, cx[1], y + row_h / 2 - 2 * s, UTH_ANCHOR_W, cx[2] - cx[1] - 110 * s, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, shape, cx[1], y + row_h / 2 - 2 * s, UTH_ANCHOR_W, cx[2] - cx[1] - 110 * s, NULL);
       uth_draw_text (cr, ctx, font, fl, cx[2], y + row_h / 2 - 2 * s, UTH_ANCHOR_E, 0, NULL);
       y += row_h;
+    }
+  if (rows < o->n_gemms)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more product", "… and %u more products",
+                                                         (guint) (o->n_gemms - rows)),
+                                               (guint) (o->n_gemms - rows));
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, more, cx[0], y + row_h / 2 - 2 * s, UTH_ANCHOR_W, 0, NULL);
     }
 
   /* The largest product worked out. */
@@ -845,6 +902,7 @@ draw_roofline (cairo_t                *cr,
   const char *names[3];
   UthChartScale xs, ys;
   UthChartRoofline line;
+  UthFigureContext big = larger (ctx);
   UthPlot plot;
   double x0, y0, xr, yr, x1, dash[] = { 6 * s, 5 * s };
   g_autofree char *ridge_label = NULL;
@@ -853,8 +911,8 @@ draw_roofline (cairo_t                *cr,
 
   yp[2] = fmin (o->ridge.peak_flops, o->decode_intensity_batch1 * o->ridge.effective_bandwidth);
   uth_chart_roofline_scales (o->ridge.peak_flops, o->ridge.effective_bandwidth, xi, yp, n, &xs, &ys);
-  uth_plot_init (&plot, ctx, r.x, r.y, r.w, r.h, &xs, &ys);
-  uth_draw_plot_axes (cr, ctx, &plot, _("Arithmetic intensity (FLOP/byte)"), _("Attainable (FLOP/s)"),
+  uth_plot_init (&plot, &big, r.x, r.y, r.w, r.h, &xs, &ys);
+  uth_draw_plot_axes (cr, &big, &plot, _("Arithmetic intensity (FLOP/byte)"), _("Attainable (FLOP/s)"),
                       uth_format_tick, uth_format_tick);
   line = uth_chart_roofline (o->ridge.peak_flops, o->ridge.effective_bandwidth, &plot.x, &plot.y);
   x0 = plot.left + line.slope_x0 * plot.width;
