@@ -242,9 +242,9 @@ test_hit (Fixture       *f,
   for (k = 0; k < G_N_ELEMENTS (sizes); k++)
     {
       double w = sizes[k][0], h = sizes[k][1];
-      /* The canvas is 1000 x 700 scaled by min (w / 1000, h / 700); tabs sit at the top,
+      /* The canvas is 980 x 700 scaled by min (w / 980, h / 700); tabs sit at the top,
        * margin 24, 44 high, five across the width less the margins with 10 between. */
-      double fit = MIN (w / 1000.0, h / 700.0), vw = w / fit;
+      double fit = MIN (w / 980.0, h / 700.0), vw = w / fit;
       double tw = (vw - 48 - 40) / 5;
       UthFigureHit hit;
 

@@ -2,7 +2,7 @@
 /* The Overview: what happens when you send a prompt, in eleven steps of five chapters.
  * Every number is uth_overview_compute's for the scenario (the estimator, the op list and
  * the roofline); the A100 example is the catalog's A100 with the tuned engine's bandwidth
- * efficiency. The figure is laid out on a canvas of at least 1000 x 700 (times the
+ * efficiency. The figure is laid out on a canvas of at least 980 x 700 (times the
  * scale) and scaled to the size it is given, so the story reads the same at any size. */
 #include "config.h"
 
@@ -17,7 +17,7 @@
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-overview.h"
 
-#define CANVAS_W 1000.0
+#define CANVAS_W 980.0
 #define CANVAS_H 700.0
 #define MAX_TOKENS 48
 #define MAX_STACK_BARS 12
