@@ -112,10 +112,20 @@ test_every_step_draws (Fixture       *f,
   g_assert_cmpuint (draw_colours (&f->ctx, 640, 400), >, 8);
   f->view.step = -3;
   g_assert_cmpuint (draw_colours (&f->ctx, 640, 400), >, 8);
-  /* Without page data (the command line) the step is ctx->view. */
+  /* Without page data (the command line) the step is ctx->view (1-based; 0 the last). */
   f->ctx.page_data = NULL;
   f->ctx.view = 10;
   g_assert_cmpuint (draw_colours (&f->ctx, 800, 500), >, 8);
+  {
+    g_autofree char *last = NULL, *third = NULL;
+
+    f->ctx.view = 0;
+    last = uth_overview_describe (&f->ctx);
+    g_assert_true (g_str_has_prefix (last, "Step 11 of 11"));
+    f->ctx.view = 3;
+    third = uth_overview_describe (&f->ctx);
+    g_assert_true (g_str_has_prefix (third, "Step 3 of 11"));
+  }
   /* The table of pages draws it too. */
   g_assert_true (uth_draw_find_page ("overview")->draw == uth_draw_overview);
   g_assert_cmpstr (uth_draw_page_ids ()[0], ==, "overview");
@@ -173,6 +183,16 @@ test_describe_numbers (Fixture       *f,
   step1 = uth_overview_describe (&f->ctx);
   g_assert_true (g_str_has_prefix (step1, "Step 1 of 11, What happens when you send a prompt"));
   g_assert_null (strstr (step1, "<b>"));   /* markup stripped */
+
+  /* A presentation build is that step of the walk, whatever step the page shows. */
+  {
+    g_autofree char *build5 = NULL;
+
+    f->ctx.build = 5;
+    build5 = uth_overview_describe (&f->ctx);
+    g_assert_true (g_str_has_prefix (build5, "Step 5 of 11, Prefill is compute-bound"));
+    f->ctx.build = 0;
+  }
 
   /* Step 8: Llama 2 7B's up projection is the 4,096 × 11,008 weight matrix. */
   f->view.step = 7;

@@ -300,7 +300,7 @@ context_cb (UthFigure        *figure,
   UthPageOverview *self = user_data;
 
   ctx->page_data = &self->view;
-  ctx->view = self->view.step;
+  ctx->view = self->view.step + 1;
 }
 
 static void

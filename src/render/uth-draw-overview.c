@@ -133,7 +133,15 @@ story_init (Story                  *st,
     st->view = *v;
   else
     {
-      st->view.step = ctx->view;
+      /* Without the page (render, export of a bare figure): ctx->view 1 .. 11 is that step,
+       * 0 the walk fully built, its last step, as presentation build 0 is. */
+      st->view.step = ctx->view > 0 ? ctx->view - 1 : UTH_OVERVIEW_N_STEPS - 1;
+      st->view.progress = 1.0;
+    }
+  /* A presentation build is a step of the walk, fully built (build 0: the page's own). */
+  if (ctx->build > 0)
+    {
+      st->view.step = ctx->build - 1;
       st->view.progress = 1.0;
     }
   st->view.step = CLAMP (st->view.step, 0, UTH_OVERVIEW_N_STEPS - 1);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define UTH_OVERVIEW_N_STEPS    11
 #define UTH_OVERVIEW_N_CHAPTERS 5
 
-/* ctx->page_data of the Overview page. NULL: step ctx->view (clamped), fully built. */
+/* ctx->page_data of the Overview page. NULL: step ctx->view (1-based, clamped; 0 the last
+ * step, the walk fully built). A presentation build k > 0 (ctx->build) draws step k. */
 typedef struct
 {
   int    step;      /* 0 .. UTH_OVERVIEW_N_STEPS - 1: one build of the walk */
