@@ -893,7 +893,7 @@ q_overview_up (const UthFigureContext *ctx,
   value = uth_format_flops (g->flops_per_token);
   layers = uth_format_flops (g->flops_per_token * o.layers);
   question_set (q,
-                g_strdup_printf (_("The %s of %s is a %s × %s weight matrix. How many FLOPs does it take per token?"),
+                g_strdup_printf (_("%s of %s: a %s × %s weight matrix. How many FLOPs does it take per token?"),
                                  uth_overview_gemm_name (g), ctx->model != NULL ? ctx->model->name : _("the model"), k, n),
                 g_strdup_printf (_("%s FLOP, about %s."), exact, value),
                 g_strdup_printf (_("2 × K × N = 2 × %s × %s: a multiply and an add for each weight. Over %u layers that is %s per token for this product alone."),
