@@ -28,7 +28,8 @@ visit_tick_cb (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
   if (state->visited == 0)
     {
-      uth_window_show_page (UTH_WINDOW (widget), "home");
+      /* The first page of the sidebar (the Overview); stepping visits the rest. */
+      uth_window_show_page (UTH_WINDOW (widget), uth_draw_page_ids ()[0]);
       state->visited = 1;
       return G_SOURCE_CONTINUE;
     }

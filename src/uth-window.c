@@ -10,6 +10,7 @@
 #include "pages/uth-page-home.h"
 #include "pages/uth-page-layer.h"
 #include "pages/uth-page-model.h"
+#include "pages/uth-page-overview.h"
 #include "pages/uth-page-kv.h"
 #include "pages/uth-page-placeholder.h"
 #include "pages/uth-page-speculative.h"
@@ -34,6 +35,7 @@ static const struct
   const char *id;
   GType     (*get_type) (void);
 } page_types[] = {
+  { "overview", uth_page_overview_get_type },
   { "home", uth_page_home_get_type },
   { "model", uth_page_model_get_type },
   { "layer", uth_page_layer_get_type },
@@ -217,7 +219,9 @@ make_row (const UthPageFigure *figure,
   g_autofree char *num = NULL;
 
   if (figure->path == UTH_PATH_HOME)
-    badge = gtk_image_new_from_icon_name ("go-home-symbolic");
+    /* The Overview is where a reader starts; Home lists both paths. */
+    badge = gtk_image_new_from_icon_name (g_str_equal (figure->id, "overview") ? "media-playback-start-symbolic"
+                                                                             : "go-home-symbolic");
   else
     {
       num = g_strdup_printf ("%u", step);
@@ -235,7 +239,7 @@ make_row (const UthPageFigure *figure,
   return box;
 }
 
-/* Pages are built the first time they are shown or asked for: building all sixteen at
+/* Pages are built the first time they are shown or asked for: building all seventeen at
  * start-up (templates, controls, their text) was its largest part (issue 10, bench). */
 static GtkWidget *
 ensure_page (UthWindow *self,
@@ -473,7 +477,8 @@ uth_window_constructed (GObject *object)
     self->scenario = uth_scenario_new (NULL);
   uth_scenario_panel_set_scenario (self->scenario_panel, self->scenario);
   build_pages (self);
-  uth_window_show_page (self, "home");
+  /* A new reader starts with the Overview; Home, with both paths, is the next row. */
+  uth_window_show_page (self, "overview");
   visible_page_changed_cb (self);
   /* Presentation mode, zoom, Preferences, About, and the remembered state (last page). */
   uth_window_actions_init (self);

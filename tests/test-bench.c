@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-/* The page ids of DESIGN.md ("home" first, then both learning paths). Written out here rather
+/* The page ids of DESIGN.md ("overview" and "home" first, then both learning paths). Written out here rather
  * than asked of the binary, so a page missing from the bench is caught. */
 static const char * const page_ids[] = {
-  "home",
+  "overview", "home",
   "tokens", "embed", "position", "attention", "softmax", "generation", "shapes",
   "model", "layer", "tiling", "flash-attention", "kv-cache", "batching", "speculative", "cost",
 };

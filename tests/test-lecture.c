@@ -19,6 +19,8 @@
 #include "render/uth-draw-flash.h"
 #include "render/uth-draw-position.h"
 #include "render/uth-draw-tiling.h"
+#include "core/uth-overview.h"
+#include "render/uth-draw-overview.h"
 #include "render/uth-lecture.h"
 
 typedef struct
@@ -178,6 +180,13 @@ expected_value (const char             *id,
     }
   if (g_str_equal (id, "cost"))
     return i == 0 ? e.cost_per_million_output_tokens : e.rule_of_thumb.decode_tokens_per_second;
+  if (g_str_equal (id, "overview"))
+    {
+      UthOverview o;
+
+      g_assert_cmpint (uth_overview_compute (&ctx->input, &o), ==, UTH_ESTIMATE_OK);
+      return i == 0 ? o.gemms[o.largest].flops_per_token : o.idle_factor;
+    }
   g_assert_not_reached ();
   return NAN;
 }
@@ -197,7 +206,9 @@ test_builds (Fixture       *f,
       guint builds = uth_lecture_n_builds (id), fig = uth_lecture_n_figure_builds (id);
       guint questions = uth_lecture_n_questions (id), q;
 
-      if (figures[p].path == UTH_PATH_HOME)
+      /* Home has no lecture; the Overview, on the same row of the sidebar, has one build per
+       * step of its walk. */
+      if (figures[p].path == UTH_PATH_HOME && !g_str_equal (id, "overview"))
         {
           g_assert_cmpuint (builds, ==, 1);
           g_assert_cmpuint (questions, ==, 0);
@@ -236,7 +247,8 @@ test_builds (Fixture       *f,
       g_assert_cmpstr (uth_lecture_build_caption (id, 0), ==, uth_lecture_build_caption (id, fig));
       g_assert_cmpstr (uth_lecture_build_caption (id, builds + 1), ==, "");
     }
-  g_assert_cmpuint (learning, ==, 15);
+  g_assert_cmpuint (learning, ==, 16);
+  g_assert_cmpuint (uth_lecture_n_figure_builds ("overview"), ==, UTH_OVERVIEW_N_STEPS);
   g_assert_cmpuint (uth_lecture_n_builds ("no-such-page"), ==, 0);
   /* A context starts fully built: the window and plain renders are unchanged. */
   g_assert_cmpint (f->ctx.build, ==, 0);
@@ -260,7 +272,7 @@ test_explanation (Fixture       *f,
     {
       g_autofree char *markup = uth_lecture_explanation (figures[p].id);
 
-      if (figures[p].path == UTH_PATH_HOME)
+      if (figures[p].path == UTH_PATH_HOME && !g_str_equal (figures[p].id, "overview"))
         {
           g_assert_null (markup);
           continue;

@@ -12,6 +12,7 @@
 #include "core/uth-estimate.h"
 #include "core/uth-flash.h"
 #include "core/uth-model.h"
+#include "core/uth-overview.h"
 #include "core/uth-roofline.h"
 #include "core/uth-softmax.h"
 #include "core/uth-speculative.h"
@@ -19,12 +20,14 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-flash.h"
 #include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-overview.h"
 #include "render/uth-draw-position.h"
 #include "render/uth-draw-tiling.h"
 #include "render/uth-draw-tokens.h"
 #include "render/uth-lecture.h"
 
-#define MAX_FIGURE_BUILDS 4
+/* The Overview's walk has eleven steps, one build each; the learning pages up to four. */
+#define MAX_FIGURE_BUILDS UTH_OVERVIEW_N_STEPS
 #define N_QUESTIONS 2
 /* What you see, Why it matters, Try this: a build each, so each is read at projection size. */
 #define N_EXPLANATION 3
@@ -871,10 +874,72 @@ q_cost_thumb (const UthFigureContext *ctx,
   return TRUE;
 }
 
+/* Overview 1: the FLOPs per token of the layer's largest single product (the up projection). */
+static gboolean
+q_overview_up (const UthFigureContext *ctx,
+               UthQuestion            *q)
+{
+  UthOverview o;
+  const UthOverviewGemm *g;
+  g_autofree char *k = NULL, *n = NULL, *exact = NULL, *value = NULL, *layers = NULL;
+
+  if (ctx->input.model == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL ||
+      uth_overview_compute (&ctx->input, &o) != UTH_ESTIMATE_OK)
+    return FALSE;
+  g = &o.gemms[o.largest];
+  k = uth_overview_grouped ((double) g->k);
+  n = uth_overview_grouped ((double) g->n);
+  exact = uth_overview_grouped (g->flops_per_token);
+  value = uth_format_flops (g->flops_per_token);
+  layers = uth_format_flops (g->flops_per_token * o.layers);
+  question_set (q,
+                g_strdup_printf (_("%s of %s: a %s × %s weight matrix. How many FLOPs does it take per token?"),
+                                 uth_overview_gemm_name (g), ctx->model != NULL ? ctx->model->name : _("the model"), k, n),
+                g_strdup_printf (_("%s FLOP, about %s."), exact, value),
+                g_strdup_printf (_("2 × K × N = 2 × %s × %s: a multiply and an add for each weight. Over %u layers that is %s per token for this product alone."),
+                                 k, n, o.layers, layers),
+                g_strdup (value), g->flops_per_token, TRUE);
+  return TRUE;
+}
+
+/* Overview 2: how far below the ridge decode at batch 1 sits. */
+static gboolean
+q_overview_decode (const UthFigureContext *ctx,
+                   UthQuestion            *q)
+{
+  UthOverview o;
+  g_autofree char *ridge = NULL, *decode = NULL, *factor = NULL, *peak = NULL, *bw = NULL;
+
+  if (ctx->input.model == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL ||
+      uth_overview_compute (&ctx->input, &o) != UTH_ESTIMATE_OK)
+    return FALSE;
+  ridge = uth_format_intensity (o.ridge.ridge);
+  decode = uth_format_intensity (o.decode_intensity_batch1);
+  factor = uth_format_number (o.idle_factor);
+  peak = uth_format_flops_rate (o.ridge.peak_flops);
+  bw = uth_format_bandwidth (o.ridge.effective_bandwidth);
+  question_set (q,
+                g_strdup_printf (_("Decode at batch 1 does about %s. How many times more arithmetic per byte could the %s do?"),
+                                 decode, ctx->gpu != NULL ? ctx->gpu->name : _("the GPU")),
+                g_strdup_printf (_("About %s times: its ridge is at %s."), factor, ridge),
+                g_strdup_printf (_("Ridge = peak ÷ effective bandwidth = %s ÷ %s = %s; %s ÷ %s = %s."),
+                                 peak, bw, ridge, ridge, decode, factor),
+                g_strdup (factor), o.idle_factor, TRUE);
+  return TRUE;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* The table                                                                                */
 
 static const LecturePage lecture_pages[] = {
+  /* The Overview: one build per step of its walk (render/uth-draw-overview.h). */
+  { "overview", "overview",
+    { N_("Your text becomes token ids"), N_("Prefill: every prompt token through every layer at once"),
+      N_("Decode: one token per step, all the weights each time"), N_("Prefill waits on the arithmetic"),
+      N_("Decode waits on memory"), N_("Compute against getting data to it"), N_("What Making it fast is for"),
+      N_("The matrix products of one layer"), N_("Their FLOP shares against 65/30/5"),
+      N_("Arithmetic intensity and the ridge"), N_("Both phases on the roofline"), NULL },
+    { q_overview_up, q_overview_decode }, { NULL, NULL, NULL } },
   { "tokens", "tokens",
     { N_("Your text and its token count"), N_("The tokens as coloured spans"), N_("The merges that build them, step by step"), NULL },
     { q_tokens_count, q_tokens_bits }, { NULL, NULL, NULL } },
