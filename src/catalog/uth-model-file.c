@@ -558,7 +558,7 @@ uth_model_file_inspect_stdin (GError **error)
 
       return inspect_stream (stream, size, name, NULL, error);
     }
-  bytes = uth_model_file_read_bounded (stream, name, UTH_MODEL_FILE_MAX_STDIN_BYTES, error);
+  bytes = uth_safe_load_stdin (UTH_MODEL_FILE_MAX_STDIN_BYTES, error);
   if (bytes == NULL)
     return NULL;
   return uth_model_file_inspect_bytes (bytes, name, error);
