@@ -66,6 +66,7 @@ struct _UthWindow
   AdwToastOverlay *toast_overlay;
   UthScenarioPanel *scenario_panel;
   GtkWidget       *content;
+  GtkWidget       *menu_button;
 };
 
 enum
@@ -288,7 +289,17 @@ build_pages (UthWindow *self)
   /* The rows now, the pages when first shown (ensure_page). */
   g_ptr_array_set_size (self->pages, n);
   for (i = 0; i < n; i++)
-    gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
+    {
+      GtkListBoxRow *row;
+
+      gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
+      /* Read as the page's title, not its step number run into it ("1Tokens"). */
+      row = gtk_list_box_get_row_at_index (self->page_list, (int) i);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(figures[i].title),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(figures[i].summary),
+                                      -1);
+    }
 }
 
 static void
@@ -564,6 +575,7 @@ uth_window_class_init (UthWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_panel);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, menu_button);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
@@ -585,6 +597,9 @@ uth_window_init (UthWindow *self)
 {
   self->pages = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The focus lands on the menu button's inner button, which has only an icon. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (self->menu_button)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
 }
 
 UthWindow *

@@ -2,10 +2,12 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "pages/uth-page.h"
 #include "widgets/uth-figure.h"
+#include "widgets/uth-log-slider.h"
 
 typedef struct
 {
@@ -162,6 +164,105 @@ uth_page_set_property (GObject      *object,
     }
 }
 
+static GQuark value_label_quark;
+
+/* A plain scale reports its position as a bare number; a screen reader gets what the eye
+ * gets: the label the page keeps beside it ("θ = 10000", uth_page_set_scale_value_label),
+ * else the number the scale draws, with its digits and the locale's decimal mark. */
+static void
+update_scale_value_text (GtkRange *range)
+{
+  GtkLabel *label = g_object_get_qdata (G_OBJECT (range), value_label_quark);
+  g_autofree char *text = NULL;
+
+  if (label != NULL)
+    text = g_strdup (gtk_label_get_text (label));
+  else
+    text = g_strdup_printf ("%.*f", GTK_IS_SCALE (range) ? gtk_scale_get_digits (GTK_SCALE (range)) : 0,
+                            gtk_range_get_value (range));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (range), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
+}
+
+static void
+give_scales_value_text (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  /* A log slider says its value itself. */
+  if (UTH_IS_LOG_SLIDER (widget))
+    return;
+  if (GTK_IS_SCALE (widget))
+    {
+      /* After the page's own handler, which updates the label beside it. */
+      g_signal_connect_after (widget, "value-changed", G_CALLBACK (update_scale_value_text), NULL);
+      update_scale_value_text (GTK_RANGE (widget));
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    give_scales_value_text (child);
+}
+
+static gboolean
+is_row_control (GtkWidget *widget)
+{
+  return GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SCALE (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_ENTRY (widget) || GTK_IS_CHECK_BUTTON (widget);
+}
+
+static void
+name_row_controls (GtkWidget  *widget,
+                   const char *title,
+                   const char *subtitle)
+{
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (is_row_control (child))
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+        if (subtitle != NULL && *subtitle != '\0')
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          subtitle, -1);
+      }
+    else
+      name_row_controls (child, title, subtitle);
+}
+
+/* A spin button or a scale at the end of a row was read "GtkSpinButton": the row's title
+ * beside it is what it sets, and the subtitle what that means. */
+static void
+name_controls_in_rows (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (ADW_IS_ACTION_ROW (widget) && !ADW_IS_COMBO_ROW (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+      if (title != NULL && *title != '\0')
+        name_row_controls (widget, title, adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
+      return;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_controls_in_rows (child);
+}
+
+/* A flow box wraps each control in a focusable cell: Tab stopped on the unnamed cell, then
+ * on the control in it. Cells that do not take the focus pass it straight to their child. */
+static void
+unfocus_wrapper_cells (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_FLOW_BOX_CHILD (widget))
+    gtk_widget_set_focusable (widget, FALSE);
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    unfocus_wrapper_cells (child);
+}
+
 static void
 uth_page_constructed (GObject *object)
 {
@@ -173,6 +274,14 @@ uth_page_constructed (GObject *object)
   figure = uth_draw_find_page (priv->id);
   if (priv->title == NULL && figure != NULL)
     priv->title = g_strdup (_(figure->title));
+  /* Read by its title, not its class name ("UthPageCost"), when it or a control in it
+   * takes the focus. */
+  if (priv->title != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (object), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    priv->title, -1);
+  unfocus_wrapper_cells (GTK_WIDGET (object));
+  give_scales_value_text (GTK_WIDGET (object));
+  name_controls_in_rows (GTK_WIDGET (object));
 }
 
 static void
@@ -215,6 +324,8 @@ uth_page_class_init (UthPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "uthpage");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  value_label_quark = g_quark_from_static_string ("uth-page-value-label");
 }
 
 static void
@@ -325,4 +436,23 @@ uth_page_focus_content (UthPage *self)
   focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   return focus != NULL
          && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
+}
+
+/* For a scale whose position is not its value (θ on a log scale): assistive technologies read
+ * @label's text as the scale's value. Call from the page's init. */
+void
+uth_page_set_scale_value_label (UthPage  *self,
+                                GtkRange *range,
+                                GtkLabel *label)
+{
+  g_return_if_fail (UTH_IS_PAGE (self));
+  g_return_if_fail (GTK_IS_RANGE (range));
+  g_return_if_fail (label == NULL || GTK_IS_LABEL (label));
+
+  g_object_set_qdata (G_OBJECT (range), value_label_quark, label);
+  /* The page writes the label after the value changes, and when the scenario arrives. */
+  if (label != NULL)
+    g_signal_connect_object (label, "notify::label", G_CALLBACK (update_scale_value_text), range,
+                             G_CONNECT_SWAPPED);
+  update_scale_value_text (range);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "widgets/uth-log-slider.h"
 #include "widgets/uth-wrap-layout.h"
@@ -72,6 +73,23 @@ make_dtype_drop_down (const UthDtype *dtypes,
   return make_drop_down (strings, FALSE);
 }
 
+/* The sliders' values in words, for screen readers: "32 sequences", "1 token". */
+static char *
+sequences_text (guint64  value,
+                gpointer user_data)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " sequence", "%" PRIu64 " sequences",
+                                       value), value);
+}
+
+static char *
+tokens_text (guint64  value,
+             gpointer user_data)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " token", "%" PRIu64 " tokens", value),
+                          value);
+}
+
 static void
 add_field (UthScenarioPanel *self,
            const char       *label_text,
@@ -83,8 +101,17 @@ add_field (UthScenarioPanel *self,
 
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_tooltip_text (box, tooltip);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                  label, NULL, -1);
+  if (UTH_IS_LOG_SLIDER (control))
+    uth_log_slider_set_label (UTH_LOG_SLIDER (control), label_text);
+  else
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                    label, NULL, -1);
+  /* A menu button's focus is on the button inside it, read by its text ("Tuned serving
+   * engine · bf16") unless it is labelled too. */
+  if (GTK_IS_MENU_BUTTON (control))
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (gtk_widget_get_first_child (control)),
+                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  gtk_widget_set_valign (control, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), control);
   gtk_widget_set_parent (box, self->flow);
@@ -323,10 +350,17 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   self->batch = uth_log_slider_new (1, 4096);
   self->prompt = uth_log_slider_new (1, 1 << 20);
   self->context = uth_log_slider_new (1, 1 << 20);
+  uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->batch), sequences_text, NULL, NULL);
+  uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->prompt), tokens_text, NULL, NULL);
+  uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->context), tokens_text, NULL, NULL);
 
   add_field (self, _("Model"), _("The model: type to search"), GTK_WIDGET (self->model));
   add_field (self, _("GPU"), _("The accelerator: type to search"), GTK_WIDGET (self->gpu));
   add_field (self, _("×"), _("Number of GPUs the model is split over (tensor parallel)"), self->gpus);
+  /* "×" is what the eye needs beside the GPU; a screen reader needs words. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->gpus), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->gpus), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Number of GPUs"), -1);
 
   /* Engine and data types change less often: a popover keeps the bar to one or two rows. */
   self->more_grid = gtk_grid_new ();

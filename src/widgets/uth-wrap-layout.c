@@ -13,6 +13,34 @@ struct _UthWrapLayout
 
 G_DEFINE_FINAL_TYPE (UthWrapLayout, uth_wrap_layout, GTK_TYPE_LAYOUT_MANAGER)
 
+/* Places the children of one line, [first, last), each as tall as the line: keyboard focus
+ * goes through a line by the children's vertical centres, so a shorter child centred
+ * higher up (the GPU count's spin button) came first in Tab order, before the fields to
+ * its left. */
+static void
+allocate_line (GtkWidget *first,
+               GtkWidget *last,
+               int        width,
+               int        y,
+               int        line_h,
+               int        spacing)
+{
+  GtkWidget *child;
+  int x = 0;
+
+  for (child = first; child != last; child = gtk_widget_get_next_sibling (child))
+    {
+      int w;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &w, NULL, NULL, NULL);
+      w = MIN (w, width);
+      gtk_widget_size_allocate (child, &(GtkAllocation) { x, y, w, line_h }, -1);
+      x += w + spacing;
+    }
+}
+
 /* Walks the visible children in lines for a width; with alloc set, also places them.
  * Returns the total height. */
 static int
@@ -21,10 +49,10 @@ flow (UthWrapLayout *self,
       int            width,
       gboolean       alloc)
 {
-  GtkWidget *child;
+  GtkWidget *child, *line_start = gtk_widget_get_first_child (widget);
   int x = 0, y = 0, line_h = 0;
 
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (child = line_start; child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       int w, h;
 
@@ -36,16 +64,19 @@ flow (UthWrapLayout *self,
       w = MIN (w, width);
       if (x > 0 && x + w > width)
         {
+          if (alloc)
+            allocate_line (line_start, child, width, y, line_h, self->column_spacing);
           y += line_h + self->row_spacing;
           x = 0;
           line_h = 0;
+          line_start = child;
         }
       gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
-      if (alloc)
-        gtk_widget_size_allocate (child, &(GtkAllocation) { x, y, w, h }, -1);
       x += w + self->column_spacing;
       line_h = MAX (line_h, h);
     }
+  if (alloc)
+    allocate_line (line_start, NULL, width, y, line_h, self->column_spacing);
   return y + line_h;
 }
 
