@@ -67,6 +67,8 @@ struct _UthWindow
   UthScenarioPanel *scenario_panel;
   GtkWidget       *content;
   GtkWidget       *menu_button;
+  gboolean         syncing_list;   /* selecting the shown page's row, not the user */
+  gboolean         keep_focus;     /* a page opened from the sidebar by arrow keys */
 };
 
 enum
@@ -144,11 +146,40 @@ visible_page_changed_cb (UthWindow *self)
                                 step, steps);
   adw_window_title_set_title (self->page_title, uth_page_get_title (page));
   adw_window_title_set_subtitle (self->page_title, subtitle != NULL ? subtitle : "");
+  self->syncing_list = TRUE;
   gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
+  self->syncing_list = FALSE;
   update_actions (self);
   /* The shown page takes the keyboard focus: left where GTK puts it first (the header bar's
-   * Back button, with no visible ring), Space, the pages' play key, would go back. */
-  uth_page_focus_content (page);
+   * Back button, with no visible ring), Space, the pages' play key, would go back. Not while
+   * the arrow keys walk the sidebar: the next arrow must move in the list. */
+  if (!self->keep_focus)
+    uth_page_focus_content (page);
+}
+
+/* The arrow keys select rows of the sidebar (GtkListBox's selection follows its cursor):
+ * the selected row's page opens, so the highlight never names a page that is not shown.
+ * The focus stays in the list; Enter moves it to the page. */
+static void
+page_row_selected_cb (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      UthWindow     *self)
+{
+  int index;
+
+  /* Rows go away while the window is destroyed, and selection with them. */
+  if (self->syncing_list || gtk_widget_in_destruction (GTK_WIDGET (self)) || self->stack == NULL)
+    return;
+  index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
+  if (index < 0 || index >= (int) self->pages->len)
+    {
+      /* Nothing selected (a click with Ctrl): select the shown page again. */
+      visible_page_changed_cb (self);
+      return;
+    }
+  self->keep_focus = TRUE;
+  gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) index));
+  self->keep_focus = FALSE;
 }
 
 static void
@@ -160,8 +191,12 @@ page_row_activated_cb (GtkListBox    *list,
 
   if (index >= 0 && index < (int) self->pages->len)
     {
-      gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) index));
+      GtkWidget *page = ensure_page (self, (guint) index);
+
+      gtk_stack_set_visible_child (self->stack, page);
       adw_leaflet_set_visible_child (self->leaflet, self->content);
+      /* Already shown when the arrows selected it: the focus goes to it now. */
+      uth_page_focus_content (UTH_PAGE (page));
     }
 }
 
@@ -577,6 +612,7 @@ uth_window_class_init (UthWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthWindow, content);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, menu_button);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
   uth_window_actions_class_init (widget_class);
@@ -665,6 +701,8 @@ uth_window_step (UthWindow *self,
   if (i < 0 || i >= (int) self->pages->len)
     return FALSE;
   gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) i));
+  /* Folded on the list of pages, Alt+Right changed a page nobody saw. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
   return TRUE;
 }
 

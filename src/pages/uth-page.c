@@ -8,6 +8,7 @@
 #include "pages/uth-page.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-log-slider.h"
+#include "widgets/uth-wrap-box.h"
 
 typedef struct
 {
@@ -76,16 +77,69 @@ find_focusable_figure (GtkWidget *widget)
  * plays and pauses, arrows step) then reach it, where the first control in Tab order would
  * take Space itself (a text field types it, a drop-down opens, a button presses). Tab moves
  * on into the page's controls. */
+/* A figure whose top is below the first screenful of the page: focusing it would put the
+ * focus out of sight (the Layer page's ops table, under two other figures). */
+static gboolean
+below_the_fold (UthPage   *self,
+                GtkWidget *figure)
+{
+  graphene_rect_t bounds;
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  return gtk_widget_compute_bounds (figure, GTK_WIDGET (self), &bounds) &&
+         bounds.origin.y > height - 48;
+}
+
+static void
+focus_page_itself (UthPage *self)
+{
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self)))
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
+/* A page shown for the first time has no size yet, so where its figure lands is not known:
+ * the page itself holds the focus until it is laid out, then the figure takes it if it is
+ * in sight and the focus has not moved meanwhile. */
+static gboolean
+focus_after_layout_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  UthPage *self = UTH_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *figure;
+
+  if (gtk_widget_get_height (widget) <= 0 && GPOINTER_TO_INT (user_data) > 0)
+    {
+      gtk_widget_add_tick_callback (widget, focus_after_layout_cb,
+                                    GINT_TO_POINTER (GPOINTER_TO_INT (user_data) - 1), NULL);
+      return G_SOURCE_REMOVE;
+    }
+  figure = find_focusable_figure (widget);
+  if (root != NULL && gtk_root_get_focus (root) == widget && figure != NULL && !below_the_fold (self, figure))
+    gtk_widget_grab_focus (figure);
+  return G_SOURCE_REMOVE;
+}
+
+/* The figure when it takes keys itself (its items), else the page: the page's own keys (Space
+ * plays and pauses, arrows step) then reach it, where the first control in Tab order would
+ * take Space itself (a text field types it, a drop-down opens, a button presses). Tab moves
+ * on into the page's controls. */
 static void
 uth_page_real_focus_content (UthPage *self)
 {
   GtkWidget *figure = find_focusable_figure (GTK_WIDGET (self));
 
-  if (figure != NULL && gtk_widget_grab_focus (figure))
+  if (figure != NULL && gtk_widget_get_height (GTK_WIDGET (self)) <= 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      focus_page_itself (self);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), focus_after_layout_cb, GINT_TO_POINTER (5), NULL);
+      return;
+    }
+  if (figure != NULL && !below_the_fold (self, figure) && gtk_widget_grab_focus (figure))
     return;
-  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
-  if (!gtk_widget_grab_focus (GTK_WIDGET (self)))
-    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+  focus_page_itself (self);
 }
 
 static void
@@ -249,18 +303,25 @@ name_controls_in_rows (GtkWidget *widget)
     name_controls_in_rows (child);
 }
 
-/* A flow box wraps each control in a focusable cell: Tab stopped on the unnamed cell, then
- * on the control in it. Cells that do not take the focus pass it straight to their child. */
+/* A page wider than a narrow window (a figure that cannot reflow, a row of controls) scrolls
+ * sideways instead of holding the window wider than the screen (Layer held it at 739 px). */
 static void
-unfocus_wrapper_cells (GtkWidget *widget)
+scroll_sideways_when_narrow (GtkWidget *widget)
 {
   GtkWidget *child;
 
-  if (GTK_IS_FLOW_BOX_CHILD (widget))
-    gtk_widget_set_focusable (widget, FALSE);
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkPolicyType h, v;
+
+      gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &h, &v);
+      if (h == GTK_POLICY_NEVER)
+        gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (widget), GTK_POLICY_AUTOMATIC, v);
+      return;
+    }
   for (child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    unfocus_wrapper_cells (child);
+    scroll_sideways_when_narrow (child);
 }
 
 static void
@@ -279,9 +340,9 @@ uth_page_constructed (GObject *object)
   if (priv->title != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (object), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     priv->title, -1);
-  unfocus_wrapper_cells (GTK_WIDGET (object));
   give_scales_value_text (GTK_WIDGET (object));
   name_controls_in_rows (GTK_WIDGET (object));
+  scroll_sideways_when_narrow (GTK_WIDGET (object));
 }
 
 static void
@@ -325,6 +386,8 @@ uth_page_class_init (UthPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "uthpage");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  /* The pages' controls wrap in one (GtkFlowBox's cells took the focus: Tab stopped twice). */
+  g_type_ensure (UTH_TYPE_WRAP_BOX);
   value_label_quark = g_quark_from_static_string ("uth-page-value-label");
 }
 
