@@ -430,6 +430,79 @@ test_log_slider_keys (void)
   g_assert_finalize_object (window);
 }
 
+/* The Layer page's ops table from the keyboard: Down selects an op, which shows the tooltip
+ * hovering it shows and becomes the figure's accessible description; leaving the figure puts
+ * the description of the whole back. */
+static void
+test_figure_item_by_keyboard (void)
+{
+  UthWindow *window = uth_window_new (NULL, NULL);
+  g_autoptr(GPtrArray) figures = g_ptr_array_new ();
+  GtkWidget *table = NULL, *popover;
+  g_autofree char *whole = NULL;
+  g_autofree char *item = NULL;
+  g_autofree char *restored = NULL;
+  g_autofree char *shown = NULL;
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (uth_window_show_page (window, "layer"));
+  /* The window's surface on its monitor, where the popover is placed (a few frames). */
+  {
+    gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
+
+    while (g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+  }
+  flush_main_loop ();
+  collect_figures (GTK_WIDGET (uth_window_get_page (window, "layer")), figures);
+  for (guint i = 0; i < figures->len; i++)
+    if (gtk_widget_get_focusable (g_ptr_array_index (figures, i)))
+      table = g_ptr_array_index (figures, i);
+  g_assert_nonnull (table);
+  g_assert_true (gtk_widget_grab_focus (table));
+  flush_main_loop ();
+  whole = accessible_text (table, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+  g_assert_true (press_key (table, GDK_KEY_Down));
+  flush_main_loop ();
+  g_assert_cmpint (uth_figure_get_hover (UTH_FIGURE (table)), ==, 0);
+  item = accessible_text (table, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_test_message ("whole: %s", whole);
+  g_test_message ("item 0: %s", item);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (item, !=, whole);
+  /* The tooltip, shown beside the op, says the same. */
+  popover = find_child_of_type (table, GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  shown = g_strdup (gtk_label_get_text (GTK_LABEL (gtk_popover_get_child (GTK_POPOVER (popover)))));
+  g_assert_cmpstr (shown, ==, item);
+
+  /* The next op says something else. */
+  g_assert_true (press_key (table, GDK_KEY_Down));
+  flush_main_loop ();
+  g_clear_pointer (&restored, g_free);
+  restored = accessible_text (table, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_assert_cmpstr (restored, !=, item);
+
+  /* Focus elsewhere: the popover goes and the whole figure is described again. */
+  gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+  flush_main_loop ();
+  g_assert_false (gtk_widget_has_focus (table));
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_clear_pointer (&restored, g_free);
+  restored = accessible_text (table, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_assert_cmpstr (restored, ==, whole);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  flush_main_loop ();
+  g_assert_finalize_object (window);
+}
+
 /* Walks the window on every page: the header bar, the scenario bar, the sidebar and the
  * page's own controls (issue 14: 20 icon buttons read "GtkImage", sliders "GtkScale"). */
 static void
@@ -497,6 +570,7 @@ main (int   argc,
   g_test_add_func ("/accessibility/controls-named", test_controls_named);
   g_test_add_func ("/accessibility/log-slider-steps", test_log_slider_steps);
   g_test_add_func ("/accessibility/log-slider-keys", test_log_slider_keys);
+  g_test_add_func ("/accessibility/figure-item-by-keyboard", test_figure_item_by_keyboard);
 
   return g_test_run ();
 }
