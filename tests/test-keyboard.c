@@ -11,6 +11,8 @@
 #include "uth-application.h"
 #include "uth-window.h"
 #include "uth-window-open.h"
+#include "widgets/uth-log-slider.h"
+#include "widgets/uth-scenario-panel.h"
 
 static void
 flush_main_loop (void)
@@ -164,6 +166,50 @@ test_sidebar_follows (void)
   g_assert_true (focus == GTK_WIDGET (uth_window_get_page (window, uth_window_get_visible_page_id (window))) ||
                  gtk_widget_is_ancestor (focus, GTK_WIDGET (uth_window_get_page (window, uth_window_get_visible_page_id (window)))));
 
+  close_window (window);
+}
+
+
+/* The control a focused part belongs to (a drop-down's button, a spin button's text). */
+static GtkWidget *
+owning_control (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_DROP_DOWN (w) || GTK_IS_SPIN_BUTTON (w) || GTK_IS_MENU_BUTTON (w) || UTH_IS_LOG_SLIDER (w))
+      return w;
+  return widget;
+}
+
+/* Tab goes through the scenario bar as it reads: Model, GPU, ×, Engine, Batch (it went ×,
+ * Model, GPU: a shorter field centred higher came first). */
+static void
+test_scenario_bar_order (void)
+{
+  UthWindow *window = new_window (1280, 800);
+  GtkWidget *panel = find_widget (GTK_WIDGET (window), UTH_TYPE_SCENARIO_PANEL, NULL);
+  GtkWidget *model = find_widget (panel, GTK_TYPE_DROP_DOWN, NULL);
+  GType expected[] = { GTK_TYPE_DROP_DOWN, GTK_TYPE_SPIN_BUTTON, GTK_TYPE_MENU_BUTTON, UTH_TYPE_LOG_SLIDER };
+  GtkWidget *previous = model;
+
+  g_assert_nonnull (model);
+  g_assert_true (gtk_widget_child_focus (model, GTK_DIR_TAB_FORWARD));
+  g_assert_true (owning_control (gtk_root_get_focus (GTK_ROOT (window))) == model);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      GtkWidget *control;
+      graphene_rect_t a, b;
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      control = owning_control (gtk_root_get_focus (GTK_ROOT (window)));
+      g_test_message ("tab %u: %s", i, G_OBJECT_TYPE_NAME (control));
+      g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (control, expected[i]));
+      g_assert_true (control != previous);
+      /* As read: right of the previous one, or on a line below it. */
+      g_assert_true (gtk_widget_compute_bounds (previous, panel, &a));
+      g_assert_true (gtk_widget_compute_bounds (control, panel, &b));
+      g_assert_true (b.origin.x > a.origin.x || b.origin.y > a.origin.y + a.size.height / 2);
+      previous = control;
+    }
   close_window (window);
 }
 
@@ -355,6 +401,7 @@ main (int   argc,
   g_assert_nonnull (tmp_root);
 
   g_test_add_func ("/keyboard/sidebar-follows", test_sidebar_follows);
+  g_test_add_func ("/keyboard/scenario-bar-order", test_scenario_bar_order);
   g_test_add_func ("/keyboard/narrow-window", test_narrow_window);
   g_test_add_func ("/keyboard/open-from-command-line", test_open_from_command_line);
   status = g_test_run ();
