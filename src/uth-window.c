@@ -141,8 +141,8 @@ visible_page_changed_cb (UthWindow *self)
   if (figures[index].path != UTH_PATH_HOME)
     /* TRANSLATORS: the learning path, then "step 2 of 8" */
     subtitle = g_strdup_printf (_("%s · step %u of %u"),
-                                figures[index].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs work")
-                                                                             : _("Making it fast"),
+                                figures[index].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs Work")
+                                                                             : _("Making It Fast"),
                                 step, steps);
   adw_window_title_set_title (self->page_title, uth_page_get_title (page));
   adw_window_title_set_subtitle (self->page_title, subtitle != NULL ? subtitle : "");
@@ -235,8 +235,8 @@ header_func (GtkListBoxRow *row,
 
   if (figures[i].path != UTH_PATH_HOME && (j < 0 || figures[j].path != figures[i].path))
     {
-      header = gtk_label_new (figures[i].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs work")
-                                                                       : _("Making it fast"));
+      header = gtk_label_new (figures[i].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs Work")
+                                                                       : _("Making It Fast"));
       gtk_label_set_xalign (GTK_LABEL (header), 0.0);
       gtk_widget_add_css_class (header, "heading");
       gtk_widget_add_css_class (header, "path-header");
