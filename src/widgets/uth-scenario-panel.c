@@ -50,6 +50,15 @@ static const UthDtype activation_dtypes[] = {
 
 G_DEFINE_FINAL_TYPE (UthScenarioPanel, uth_scenario_panel, GTK_TYPE_WIDGET)
 
+/* The bundled engines' display names (data/catalog/engines.json), here for the translators:
+ * a catalog name is looked up in the translations where it is shown, so a user's own engine
+ * keeps its name. */
+static const char *const bundled_engine_names[] G_GNUC_UNUSED = {
+  N_("Roofline (ideal)"),
+  N_("Tuned serving engine"),
+  N_("PyTorch with CUDA graphs"),
+};
+
 static GtkDropDown *
 make_drop_down (GtkStringList *strings,
                 gboolean       search)
@@ -146,9 +155,9 @@ update_more_label (UthScenarioPanel *self)
   UthDtype a = uth_scenario_get_activations (self->scenario);
 
   if (w == kv && kv == a)
-    text = g_strdup_printf ("%s · %s", engine != NULL ? engine->name : "–", uth_dtype_id (w));
+    text = g_strdup_printf ("%s · %s", engine != NULL ? _(engine->name) : "–", uth_dtype_id (w));
   else
-    text = g_strdup_printf ("%s · %s/%s/%s", engine != NULL ? engine->name : "–",
+    text = g_strdup_printf ("%s · %s/%s/%s", engine != NULL ? _(engine->name) : "–",
                             uth_dtype_id (w), uth_dtype_id (kv), uth_dtype_id (a));
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->more), text);
 }
@@ -236,7 +245,7 @@ fill_catalog_lists (UthScenarioPanel *self)
   for (i = 0; i < uth_catalog_get_n_gpus (catalog); i++)
     gtk_string_list_append (gpus, uth_catalog_get_gpu (catalog, i)->name);
   for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
-    gtk_string_list_append (engines, uth_catalog_get_engine (catalog, i)->name);
+    gtk_string_list_append (engines, _(uth_catalog_get_engine (catalog, i)->name));
   self->updating = TRUE;
   gtk_drop_down_set_model (self->model, G_LIST_MODEL (models));
   gtk_drop_down_set_model (self->gpu, G_LIST_MODEL (gpus));
