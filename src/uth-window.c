@@ -200,6 +200,60 @@ page_row_activated_cb (GtkListBox    *list,
     }
 }
 
+/* The selected row in sight, once the list is laid out (it was hidden when folded). */
+static gboolean
+scroll_to_selected_cb (GtkWidget     *list,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (GTK_LIST_BOX (list));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  if (row == NULL || scrolled == NULL)
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_height (list) <= 0 || !gtk_widget_compute_bounds (GTK_WIDGET (row), list, &bounds))
+    return G_SOURCE_CONTINUE;
+  gtk_adjustment_clamp_page (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                             bounds.origin.y, bounds.origin.y + bounds.size.height);
+  return G_SOURCE_REMOVE;
+}
+
+/* Folded, the leaflet shows one side: the keyboard focus goes with it. Left in the hidden
+ * side, Tab and the arrow keys moved nothing anyone could see (issue 14). */
+static void
+leaflet_changed_cb (UthWindow *self)
+{
+  GtkWidget *shown = adw_leaflet_get_visible_child (self->leaflet);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *page;
+
+  if (!adw_leaflet_get_folded (self->leaflet) || shown == NULL ||
+      gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  if (shown == self->content)
+    {
+      if (focus != NULL && (focus == shown || gtk_widget_is_ancestor (focus, shown)))
+        return;
+      page = gtk_stack_get_visible_child (self->stack);
+      if (UTH_IS_PAGE (page))
+        uth_page_focus_content (UTH_PAGE (page));
+    }
+  else
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->page_list);
+
+      if (focus == NULL || (focus != shown && !gtk_widget_is_ancestor (focus, shown)))
+        {
+          if (row == NULL || !gtk_widget_grab_focus (GTK_WIDGET (row)))
+            gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD);
+        }
+      /* The leaflet may have put the focus on the selected row itself, below the list's
+       * first screenful (Cost, the last page). */
+      gtk_widget_add_tick_callback (GTK_WIDGET (self->page_list), scroll_to_selected_cb, NULL, NULL);
+    }
+}
+
 static void
 back_clicked_cb (UthWindow *self)
 {
@@ -519,6 +573,10 @@ uth_window_constructed (GObject *object)
     self->scenario = uth_scenario_new (NULL);
   uth_scenario_panel_set_scenario (self->scenario_panel, self->scenario);
   build_pages (self);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (leaflet_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (leaflet_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   uth_window_show_page (self, "home");
   visible_page_changed_cb (self);
   /* Presentation mode, zoom, Preferences, About, and the remembered state (last page). */

@@ -308,6 +308,35 @@ test_narrow_window (void)
   settle ();
   g_assert_true (is_shown (find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, "navigation-sidebar"),
                            GTK_WIDGET (window)));
+  assert_focus_shown (window);
+  /* Alt+Left from there shows the page before, with the focus in it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-page", NULL));
+  settle ();
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) != gtk_widget_get_first_child (GTK_WIDGET (leaflet)));
+  assert_focus_shown (window);
+  close_window (window);
+}
+
+/* A wide window with the focus in the sidebar, narrowed until it folds onto the page: the
+ * focus moves to the page (it stayed in the hidden list, where no key did anything). */
+static void
+test_fold_moves_focus (void)
+{
+  UthWindow *window = new_window (1280, 800);
+  GtkListBox *list = GTK_LIST_BOX (find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, "navigation-sidebar"));
+  AdwLeaflet *leaflet = ADW_LEAFLET (find_widget (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL));
+
+  g_assert_true (uth_window_show_page (window, "kv-cache"));
+  settle ();
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_selected_row (list))));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  settle ();
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  assert_focus_shown (window);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (uth_window_get_page (window, "kv-cache"))) ||
+                 gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (uth_window_get_page (window, "kv-cache")));
   close_window (window);
 }
 
@@ -403,6 +432,7 @@ main (int   argc,
   g_test_add_func ("/keyboard/sidebar-follows", test_sidebar_follows);
   g_test_add_func ("/keyboard/scenario-bar-order", test_scenario_bar_order);
   g_test_add_func ("/keyboard/narrow-window", test_narrow_window);
+  g_test_add_func ("/keyboard/fold-moves-focus", test_fold_moves_focus);
   g_test_add_func ("/keyboard/open-from-command-line", test_open_from_command_line);
   status = g_test_run ();
   g_rmdir (tmp_root);
