@@ -5,6 +5,8 @@
 
 #include <adwaita.h>
 
+#include "uth-preferences-window.h"
+#include "uth-settings.h"
 #include "uth-window.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-log-slider.h"
@@ -554,6 +556,50 @@ test_controls_named (void)
   g_assert_finalize_object (window);
 }
 
+static void
+collect_of_type (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_of_type (child, type, found);
+}
+
+/* Preferences, each of its pages: the spin buttons in rows were read "GtkSpinButton". */
+static void
+test_preferences_named (void)
+{
+  UthPreferencesWindow *preferences = uth_preferences_window_new (NULL, uth_settings_get ());
+  g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint n_checked = 0;
+
+  g_object_ref (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  flush_main_loop ();
+  collect_of_type (GTK_WIDGET (preferences), ADW_TYPE_PREFERENCES_PAGE, pages);
+  g_assert_cmpuint (pages->len, >=, 2);
+  /* Every page at once: the stack's hidden pages are walked too (no page switch, which pops
+   * nothing up). */
+  for (guint i = 0; i < pages->len; i++)
+    gtk_widget_set_child_visible (g_ptr_array_index (pages, i), TRUE);
+  collect_labels (GTK_WIDGET (preferences), labels);
+  check_controls (GTK_WIDGET (preferences), labels, "preferences", problems, &n_checked);
+  g_test_message ("%u controls checked", n_checked);
+  if (problems->len > 0)
+    g_test_message ("%s", problems->str);
+  g_assert_cmpstr (problems->str, ==, "");
+  g_assert_cmpuint (n_checked, >=, 5);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  flush_main_loop ();
+  g_assert_finalize_object (preferences);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -568,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/accessibility/figures-described", test_figures_described);
   g_test_add_func ("/accessibility/description-current", test_description_current);
   g_test_add_func ("/accessibility/controls-named", test_controls_named);
+  g_test_add_func ("/accessibility/preferences-named", test_preferences_named);
   g_test_add_func ("/accessibility/log-slider-steps", test_log_slider_steps);
   g_test_add_func ("/accessibility/log-slider-keys", test_log_slider_keys);
   g_test_add_func ("/accessibility/figure-item-by-keyboard", test_figure_item_by_keyboard);
