@@ -200,6 +200,35 @@ page_row_activated_cb (GtkListBox    *list,
     }
 }
 
+/* The sidebar is one stop for Tab, as in GNOME's own sidebars: GtkListBox moves Tab from row
+ * to row, selecting each, and each selected row opens its page. The arrow keys go through
+ * the rows; Tab goes on to the page, Shift+Tab back to its end. */
+static gboolean
+page_list_key_cb (GtkEventControllerKey *keys,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  UthWindow             *self)
+{
+  GtkWidget *sidebar;
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  if (gtk_widget_get_mapped (self->content))
+    return gtk_widget_child_focus (self->content, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  /* Folded on the list: its header bar (the window's buttons) is the only other stop. */
+  sidebar = gtk_widget_get_ancestor (GTK_WIDGET (self->page_list), GTK_TYPE_SCROLLED_WINDOW);
+  sidebar = sidebar != NULL ? gtk_widget_get_parent (sidebar) : NULL;
+  if (sidebar != NULL)
+    gtk_widget_child_focus (gtk_widget_get_first_child (sidebar),
+                            backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  return TRUE;
+}
+
 /* The selected row in sight, once the list is laid out (it was hidden when folded). */
 static gboolean
 scroll_to_selected_cb (GtkWidget     *list,
@@ -575,6 +604,13 @@ uth_window_constructed (GObject *object)
   build_pages (self);
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (leaflet_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (page_list_key_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->page_list), keys);
+  }
   g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (leaflet_changed_cb),
                            self, G_CONNECT_SWAPPED);
   uth_window_show_page (self, "home");

@@ -321,7 +321,8 @@ uth_page_flash_init (UthPageFlash *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->seq_slider), TRUE);
   uth_log_slider_set_label (self->seq_slider, _("Sequence length"));
   uth_log_slider_set_value_text_func (self->seq_slider, tokens_text, NULL, NULL);
-  gtk_widget_set_size_request (GTK_WIDGET (self->seq_slider), 280, -1);
+  /* Narrow enough to sit beside its label in a phone-sized window (360 px). */
+  gtk_widget_set_size_request (GTK_WIDGET (self->seq_slider), 200, -1);
   gtk_box_append (self->seq_box, GTK_WIDGET (self->seq_slider));
   g_signal_connect_swapped (self->seq_slider, "notify::value", G_CALLBACK (control_changed_cb), self);
   self->updating = FALSE;

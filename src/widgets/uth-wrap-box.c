@@ -11,6 +11,7 @@ struct _UthWrapBox
 
   int       column_spacing;
   int       row_spacing;
+  gboolean  columns;
 };
 
 enum
@@ -18,6 +19,7 @@ enum
   PROP_0,
   PROP_COLUMN_SPACING,
   PROP_ROW_SPACING,
+  PROP_COLUMNS,
   N_PROPS
 };
 
@@ -52,8 +54,12 @@ uth_wrap_box_buildable_init (GtkBuildableIface *iface)
 static void
 update_layout (UthWrapBox *self)
 {
-  gtk_widget_set_layout_manager (GTK_WIDGET (self),
-                                 uth_wrap_layout_new (self->column_spacing, self->row_spacing));
+  GtkLayoutManager *layout = uth_wrap_layout_new (self->column_spacing, self->row_spacing);
+
+  /* Each control at its natural width while it fits, as in the GtkFlowBox it replaces. */
+  uth_wrap_layout_set_use_natural (UTH_WRAP_LAYOUT (layout), TRUE);
+  uth_wrap_layout_set_columns (UTH_WRAP_LAYOUT (layout), self->columns);
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), layout);
 }
 
 static void
@@ -78,6 +84,7 @@ uth_wrap_box_get_property (GObject    *object,
     {
     case PROP_COLUMN_SPACING: g_value_set_int (value, self->column_spacing); break;
     case PROP_ROW_SPACING: g_value_set_int (value, self->row_spacing); break;
+    case PROP_COLUMNS: g_value_set_boolean (value, self->columns); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -89,10 +96,15 @@ uth_wrap_box_set_property (GObject      *object,
                            GParamSpec   *pspec)
 {
   UthWrapBox *self = UTH_WRAP_BOX (object);
-  int v = g_value_get_int (value);
+  int v = prop_id == PROP_COLUMNS ? g_value_get_boolean (value) : g_value_get_int (value);
 
   switch (prop_id)
     {
+    case PROP_COLUMNS:
+      if (self->columns == v)
+        return;
+      self->columns = v;
+      break;
     case PROP_COLUMN_SPACING:
       if (self->column_spacing == v)
         return;
@@ -127,6 +139,10 @@ uth_wrap_box_class_init (UthWrapBoxClass *klass)
   properties[PROP_ROW_SPACING] =
     g_param_spec_int ("row-spacing", NULL, NULL, 0, G_MAXINT16, 6,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Equal columns side by side, stacked when they do not fit (replaces a homogeneous box). */
+  properties[PROP_COLUMNS] =
+    g_param_spec_boolean ("columns", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "uthwrapbox");
