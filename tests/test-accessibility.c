@@ -449,15 +449,20 @@ test_figure_item_by_keyboard (void)
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (uth_window_show_page (window, "layer"));
-  /* The window's surface on its monitor, where the popover is placed (a few frames). */
+  /* The window's surface mapped on its monitor, where the popover is placed (a few frames;
+   * longer under a sanitizer). */
   {
-    gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
-    while (g_get_monotonic_time () < end)
+    while (g_get_monotonic_time () < end &&
+           (!gdk_surface_get_mapped (surface) ||
+            gdk_display_get_monitor_at_surface (gtk_widget_get_display (GTK_WIDGET (window)), surface) == NULL))
       {
         g_main_context_iteration (NULL, FALSE);
         g_usleep (2000);
       }
+    g_assert_true (gdk_surface_get_mapped (surface));
   }
   flush_main_loop ();
   collect_figures (GTK_WIDGET (uth_window_get_page (window, "layer")), figures);
@@ -468,6 +473,25 @@ test_figure_item_by_keyboard (void)
   g_assert_true (gtk_widget_grab_focus (table));
   flush_main_loop ();
   whole = accessible_text (table, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  /* The table is under two other figures: scrolled into sight, where a popover can point. */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (table, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (table, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                              &bounds));
+    gtk_adjustment_set_value (v, bounds.origin.y);
+    while (g_get_monotonic_time () < end &&
+           (!gtk_widget_compute_bounds (table, GTK_WIDGET (window), &bounds) ||
+            bounds.origin.y < 0 || bounds.origin.y + 40 > gtk_widget_get_height (GTK_WIDGET (window))))
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    flush_main_loop ();
+  }
 
   g_assert_true (press_key (table, GDK_KEY_Down));
   flush_main_loop ();

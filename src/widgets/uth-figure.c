@@ -152,6 +152,26 @@ find_item (UthFigure *self,
   return FALSE;
 }
 
+/* Whether a popover can point at (x, y) of @widget: GTK places it on the monitor under that
+ * point, and with none there (the point scrolled out of the window, or the window not yet on
+ * a monitor) it fails with a critical. */
+static gboolean
+point_in_window (GtkWidget *widget,
+                 double     x,
+                 double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  double wx, wy;
+
+  if (surface == NULL || !gdk_surface_get_mapped (surface) ||
+      gdk_display_get_monitor_at_surface (gtk_widget_get_display (widget), surface) == NULL ||
+      !gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy))
+    return FALSE;
+  return wx >= 0 && wy >= 0 && wx < gtk_widget_get_width (GTK_WIDGET (native)) &&
+         wy < gtk_widget_get_height (GTK_WIDGET (native));
+}
+
 /* An item reached by the keyboard shows the tooltip hovering shows (GTK 4 has no keyboard
  * tooltips), beside it, and becomes the figure's accessible description, so a screen reader
  * says what the row on screen says. */
@@ -187,7 +207,11 @@ show_keyboard_item (UthFigure *self)
     }
   gtk_label_set_markup (self->item_label, markup);
   gtk_popover_set_pointing_to (self->item_popover, &(GdkRectangle) { (int) x - 3, (int) y - 3, 6, 6 });
-  gtk_popover_popup (self->item_popover);
+  /* Out of sight (scrolled away), no popover; the description below still says the item. */
+  if (point_in_window (GTK_WIDGET (self), x, y))
+    gtk_popover_popup (self->item_popover);
+  else
+    gtk_popover_popdown (self->item_popover);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   plain, -1);
 }
