@@ -8,6 +8,7 @@
 #include "uth-application.h"
 #include "uth-debug.h"
 #include "uth-window.h"
+#include "uth-window-open.h"
 
 struct _UthApplication
 {
@@ -108,6 +109,20 @@ uth_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* `under-the-hood FILE` and Files' "Open With": the file opens in the window as with
+ * File › Open, whose checks and error messages it shares (a file that is not a model says
+ * so in the window). One model at a time: the first file is the one opened. */
+static void
+uth_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  uth_application_activate (app);
+  if (n_files > 0)
+    uth_window_open_file (ensure_window (UTH_APPLICATION (app)), files[0]);
+}
+
 static void
 uth_application_startup (GApplication *app)
 {
@@ -136,6 +151,7 @@ uth_application_class_init (UthApplicationClass *klass)
   object_class->finalize = uth_application_finalize;
   app_class->handle_local_options = uth_application_handle_local_options;
   app_class->activate = uth_application_activate;
+  app_class->open = uth_application_open;
   app_class->startup = uth_application_startup;
 }
 
@@ -149,9 +165,9 @@ uth_application_init (UthApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[COMMAND …]"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[COMMAND … | FILE]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Without a command, opens the window. Commands: catalog, estimate, gemm, render, inspect, bench (see COMMAND --help)."));
+                                            _("Without a command, opens the window, and the model FILE in it if one is given. Commands: catalog, estimate, gemm, render, inspect, bench (see COMMAND --help)."));
 }
 
 UthApplication *
@@ -159,7 +175,7 @@ uth_application_new (void)
 {
   return g_object_new (UTH_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
 }

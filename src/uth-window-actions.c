@@ -659,6 +659,9 @@ uth_window_show_about (GtkWindow *parent)
 {
   static const char *developers[] = { "The Under the Hood authors", NULL };
   GtkWidget *about = adw_about_window_new ();
+  /* Translators: your names and addresses, one a line ("Ana Example <ana@example.org>"), as
+   * in the Last-Translator line of your .po file: they are credited in the About window */
+  const char *credits = _("translator-credits");
 
   g_object_set (about,
                 "transient-for", parent,
@@ -673,8 +676,8 @@ uth_window_show_about (GtkWindow *parent)
                 "issue-url", "https://github.com/underthehood/under-the-hood/issues",
                 "license-type", GTK_LICENSE_GPL_3_0,
                 "copyright", "© 2026 The Under the Hood authors",
-                /* Translators: your names, one a line, to credit you in the About window */
-                "translator-credits", _("translator-credits"),
+                /* Untranslated (English), the placeholder is not a credit. */
+                "translator-credits", g_strcmp0 (credits, "translator-credits") != 0 ? credits : NULL,
                 "release-notes-version", PACKAGE_VERSION,
                 "release-notes", _("<p>First release: two learning paths, a cost estimator for any model on any GPU, a presentation mode and a command line for exporting figures.</p>"),
                 NULL);

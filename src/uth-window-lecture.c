@@ -434,6 +434,9 @@ add_check_button (LectureState *state)
   gtk_widget_set_tooltip_text (state->check_button, _("Check yourself"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (state->check_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Check yourself"), -1);
+  /* The focus lands on the menu button's inner button, which has only an icon (issue 14). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (state->check_button)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Check yourself"), -1);
   if (ADW_IS_HEADER_BAR (header))
     adw_header_bar_pack_end (ADW_HEADER_BAR (header), state->check_button);
 }

@@ -68,6 +68,9 @@ struct _UthWindow
   AdwToastOverlay *toast_overlay;
   UthScenarioPanel *scenario_panel;
   GtkWidget       *content;
+  GtkWidget       *menu_button;
+  gboolean         syncing_list;   /* selecting the shown page's row, not the user */
+  gboolean         keep_focus;     /* a page opened from the sidebar by arrow keys */
 };
 
 enum
@@ -140,16 +143,45 @@ visible_page_changed_cb (UthWindow *self)
   if (figures[index].path != UTH_PATH_HOME)
     /* TRANSLATORS: the learning path, then "step 2 of 8" */
     subtitle = g_strdup_printf (_("%s · step %u of %u"),
-                                figures[index].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs work")
-                                                                             : _("Making it fast"),
+                                figures[index].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs Work")
+                                                                             : _("Making It Fast"),
                                 step, steps);
   adw_window_title_set_title (self->page_title, uth_page_get_title (page));
   adw_window_title_set_subtitle (self->page_title, subtitle != NULL ? subtitle : "");
+  self->syncing_list = TRUE;
   gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
+  self->syncing_list = FALSE;
   update_actions (self);
   /* The shown page takes the keyboard focus: left where GTK puts it first (the header bar's
-   * Back button, with no visible ring), Space, the pages' play key, would go back. */
-  uth_page_focus_content (page);
+   * Back button, with no visible ring), Space, the pages' play key, would go back. Not while
+   * the arrow keys walk the sidebar: the next arrow must move in the list. */
+  if (!self->keep_focus)
+    uth_page_focus_content (page);
+}
+
+/* The arrow keys select rows of the sidebar (GtkListBox's selection follows its cursor):
+ * the selected row's page opens, so the highlight never names a page that is not shown.
+ * The focus stays in the list; Enter moves it to the page. */
+static void
+page_row_selected_cb (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      UthWindow     *self)
+{
+  int index;
+
+  /* Rows go away while the window is destroyed, and selection with them. */
+  if (self->syncing_list || gtk_widget_in_destruction (GTK_WIDGET (self)) || self->stack == NULL)
+    return;
+  index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
+  if (index < 0 || index >= (int) self->pages->len)
+    {
+      /* Nothing selected (a click with Ctrl): select the shown page again. */
+      visible_page_changed_cb (self);
+      return;
+    }
+  self->keep_focus = TRUE;
+  gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) index));
+  self->keep_focus = FALSE;
 }
 
 static void
@@ -161,8 +193,95 @@ page_row_activated_cb (GtkListBox    *list,
 
   if (index >= 0 && index < (int) self->pages->len)
     {
-      gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) index));
+      GtkWidget *page = ensure_page (self, (guint) index);
+
+      gtk_stack_set_visible_child (self->stack, page);
       adw_leaflet_set_visible_child (self->leaflet, self->content);
+      /* Already shown when the arrows selected it: the focus goes to it now. */
+      uth_page_focus_content (UTH_PAGE (page));
+    }
+}
+
+/* The sidebar is one stop for Tab, as in GNOME's own sidebars: GtkListBox moves Tab from row
+ * to row, selecting each, and each selected row opens its page. The arrow keys go through
+ * the rows; Tab goes on to the page, Shift+Tab back to its end. */
+static gboolean
+page_list_key_cb (GtkEventControllerKey *keys,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  UthWindow             *self)
+{
+  GtkWidget *sidebar;
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return FALSE;
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  if (gtk_widget_get_mapped (self->content))
+    return gtk_widget_child_focus (self->content, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  /* Folded on the list: its header bar (the window's buttons) is the only other stop. */
+  sidebar = gtk_widget_get_ancestor (GTK_WIDGET (self->page_list), GTK_TYPE_SCROLLED_WINDOW);
+  sidebar = sidebar != NULL ? gtk_widget_get_parent (sidebar) : NULL;
+  if (sidebar != NULL)
+    gtk_widget_child_focus (gtk_widget_get_first_child (sidebar),
+                            backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  return TRUE;
+}
+
+/* The selected row in sight, once the list is laid out (it was hidden when folded). */
+static gboolean
+scroll_to_selected_cb (GtkWidget     *list,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (GTK_LIST_BOX (list));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  if (row == NULL || scrolled == NULL)
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_height (list) <= 0 || !gtk_widget_compute_bounds (GTK_WIDGET (row), list, &bounds))
+    return G_SOURCE_CONTINUE;
+  gtk_adjustment_clamp_page (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                             bounds.origin.y, bounds.origin.y + bounds.size.height);
+  return G_SOURCE_REMOVE;
+}
+
+/* Folded, the leaflet shows one side: the keyboard focus goes with it. Left in the hidden
+ * side, Tab and the arrow keys moved nothing anyone could see (issue 14). */
+static void
+leaflet_changed_cb (UthWindow *self)
+{
+  GtkWidget *shown = adw_leaflet_get_visible_child (self->leaflet);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *page;
+
+  if (!adw_leaflet_get_folded (self->leaflet) || shown == NULL ||
+      gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  if (shown == self->content)
+    {
+      if (focus != NULL && (focus == shown || gtk_widget_is_ancestor (focus, shown)))
+        return;
+      page = gtk_stack_get_visible_child (self->stack);
+      if (UTH_IS_PAGE (page))
+        uth_page_focus_content (UTH_PAGE (page));
+    }
+  else
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->page_list);
+
+      if (focus == NULL || (focus != shown && !gtk_widget_is_ancestor (focus, shown)))
+        {
+          if (row == NULL || !gtk_widget_grab_focus (GTK_WIDGET (row)))
+            gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD);
+        }
+      /* The leaflet may have put the focus on the selected row itself, below the list's
+       * first screenful (Cost, the last page). */
+      gtk_widget_add_tick_callback (GTK_WIDGET (self->page_list), scroll_to_selected_cb, NULL, NULL);
     }
 }
 
@@ -201,8 +320,8 @@ header_func (GtkListBoxRow *row,
 
   if (figures[i].path != UTH_PATH_HOME && (j < 0 || figures[j].path != figures[i].path))
     {
-      header = gtk_label_new (figures[i].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs work")
-                                                                       : _("Making it fast"));
+      header = gtk_label_new (figures[i].path == UTH_PATH_FUNDAMENTALS ? _("How LLMs Work")
+                                                                       : _("Making It Fast"));
       gtk_label_set_xalign (GTK_LABEL (header), 0.0);
       gtk_widget_add_css_class (header, "heading");
       gtk_widget_add_css_class (header, "path-header");
@@ -292,7 +411,17 @@ build_pages (UthWindow *self)
   /* The rows now, the pages when first shown (ensure_page). */
   g_ptr_array_set_size (self->pages, n);
   for (i = 0; i < n; i++)
-    gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
+    {
+      GtkListBoxRow *row;
+
+      gtk_list_box_append (self->page_list, make_row (&figures[i], ++steps[figures[i].path]));
+      /* Read as the page's title, not its step number run into it ("1Tokens"). */
+      row = gtk_list_box_get_row_at_index (self->page_list, (int) i);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(figures[i].title),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(figures[i].summary),
+                                      -1);
+    }
 }
 
 static void
@@ -477,6 +606,17 @@ uth_window_constructed (GObject *object)
     self->scenario = uth_scenario_new (NULL);
   uth_scenario_panel_set_scenario (self->scenario_panel, self->scenario);
   build_pages (self);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (leaflet_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (page_list_key_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->page_list), keys);
+  }
+  g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (leaflet_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   /* A new reader starts with the Overview; Home, with both paths, is the next row. */
   uth_window_show_page (self, "overview");
   visible_page_changed_cb (self);
@@ -569,7 +709,9 @@ uth_window_class_init (UthWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_panel);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, menu_button);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
   uth_window_actions_class_init (widget_class);
@@ -590,6 +732,9 @@ uth_window_init (UthWindow *self)
 {
   self->pages = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The focus lands on the menu button's inner button, which has only an icon. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (self->menu_button)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
 }
 
 UthWindow *
@@ -655,6 +800,8 @@ uth_window_step (UthWindow *self,
   if (i < 0 || i >= (int) self->pages->len)
     return FALSE;
   gtk_stack_set_visible_child (self->stack, ensure_page (self, (guint) i));
+  /* Folded on the list of pages, Alt+Right changed a page nobody saw. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
   return TRUE;
 }
 

@@ -56,6 +56,10 @@ show_page (GType        type,
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
   flush_main_loop ();
+  /* Where UthWindow puts the focus on a page it shows (GTK's own first pick is the first
+   * focusable widget: the text field, which keeps the arrow keys). */
+  uth_page_focus_content (UTH_PAGE (page));
+  flush_main_loop ();
   return page;
 }
 

@@ -420,13 +420,19 @@ describe_cb (const UthFigureContext *ctx)
 {
   const UthBatchingView *view = ctx->page_data;
   g_autofree char *a = NULL, *b = NULL;
+  g_autofree char *requests = NULL, *most = NULL;
 
   if (view == NULL || view->static_result == NULL || view->continuous_result == NULL)
     return g_strdup (_("Static against continuous batching as timelines, and GPU utilization against batch size."));
   a = uth_format_tokens_rate (view->static_result->output_tokens_per_s);
   b = uth_format_tokens_rate (view->continuous_result->output_tokens_per_s);
-  return g_strdup_printf (_("Timelines of %u requests served with at most %u sequences per batch: static batching reaches %s, continuous batching %s."),
-                          view->config.requests, view->config.max_batch, a, b);
+  requests = g_strdup_printf (ngettext ("%u request", "%u requests", view->config.requests),
+                              view->config.requests);
+  most = g_strdup_printf (ngettext ("at most %u sequence per batch", "at most %u sequences per batch",
+                                    view->config.max_batch), view->config.max_batch);
+  /* Translators: "Timelines of 64 requests served with at most 8 sequences per batch: …" */
+  return g_strdup_printf (_("Timelines of %s served with %s: static batching reaches %s, continuous batching %s."),
+                          requests, most, a, b);
 }
 
 static const UthPageFigure *

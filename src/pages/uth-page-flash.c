@@ -300,6 +300,14 @@ uth_page_flash_class_init (UthPageFlashClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
 }
 
+static char *
+tokens_text (guint64  value,
+             gpointer user_data)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " token", "%" PRIu64 " tokens", value),
+                          value);
+}
+
 static void
 uth_page_flash_init (UthPageFlash *self)
 {
@@ -311,7 +319,10 @@ uth_page_flash_init (UthPageFlash *self)
   /* Sequence length on a log scale, 512 to 128k tokens as on the charts. */
   self->seq_slider = UTH_LOG_SLIDER (uth_log_slider_new (UTH_FLASH_SWEEP_MIN, UTH_FLASH_SWEEP_MIN * 256));
   gtk_widget_set_hexpand (GTK_WIDGET (self->seq_slider), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->seq_slider), 280, -1);
+  uth_log_slider_set_label (self->seq_slider, _("Sequence length"));
+  uth_log_slider_set_value_text_func (self->seq_slider, tokens_text, NULL, NULL);
+  /* Narrow enough to sit beside its label in a phone-sized window (360 px). */
+  gtk_widget_set_size_request (GTK_WIDGET (self->seq_slider), 200, -1);
   gtk_box_append (self->seq_box, GTK_WIDGET (self->seq_slider));
   g_signal_connect_swapped (self->seq_slider, "notify::value", G_CALLBACK (control_changed_cb), self);
   self->updating = FALSE;

@@ -119,6 +119,10 @@ add_rule_rows (UthPageHome *self)
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_label_set_xalign (GTK_LABEL (name), 0.0);
       gtk_label_set_xalign (GTK_LABEL (formula), 0.0);
+      /* Wrapping, so a rule fits a phone-sized window (360 px) beside its number. */
+      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+      gtk_label_set_wrap (GTK_LABEL (formula), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (formula), PANGO_WRAP_WORD_CHAR);
       gtk_widget_add_css_class (formula, "dim-label");
       gtk_widget_add_css_class (formula, "caption");
       gtk_widget_set_hexpand (text, TRUE);

@@ -226,6 +226,8 @@ uth_page_position_init (UthPagePosition *self)
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Sinusoidal and rotary position encodings"));
+  /* The scale moves log10 θ; a screen reader hears θ itself, as the label shows it. */
+  uth_page_set_scale_value_label (UTH_PAGE (self), self->theta_scale, self->theta_label);
   {
     GtkEventController *keys = gtk_event_controller_key_new ();
     g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);

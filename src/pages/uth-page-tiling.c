@@ -335,9 +335,13 @@ uth_page_tiling_dispose (GObject *object)
 
 static UthLogSlider *
 add_size_slider (UthPageTiling *self,
-                 GtkBox        *box)
+                 GtkBox        *box,
+                 const char    *name)
 {
   GtkWidget *slider = uth_log_slider_new (1, (guint64) 1 << 24);
+
+  /* The box's visible letter ("M") is too short to say what the slider sets. */
+  uth_log_slider_set_label (UTH_LOG_SLIDER (slider), name);
 
   gtk_widget_set_size_request (slider, 220, -1);
   gtk_box_append (box, slider);
@@ -391,9 +395,9 @@ uth_page_tiling_init (UthPageTiling *self)
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Log-scale sliders with a typed entry: 4096 and 4097 are one keystroke apart. */
-  self->m_slider = add_size_slider (self, self->m_box);
-  self->k_slider = add_size_slider (self, self->k_box);
-  self->n_slider = add_size_slider (self, self->n_box);
+  self->m_slider = add_size_slider (self, self->m_box, _("M, rows of A and C"));
+  self->k_slider = add_size_slider (self, self->k_box, _("K, columns of A and rows of B"));
+  self->n_slider = add_size_slider (self, self->n_box, _("N, columns of B and C"));
   self->updating = FALSE;
   uth_figure_set_draw_func (self->figure, uth_draw_tiling, uth_hit_tiling);
   uth_figure_set_height_func (self->figure, uth_tiling_page_height);

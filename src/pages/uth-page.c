@@ -2,10 +2,13 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "pages/uth-page.h"
 #include "widgets/uth-figure.h"
+#include "widgets/uth-log-slider.h"
+#include "widgets/uth-wrap-box.h"
 
 typedef struct
 {
@@ -74,16 +77,69 @@ find_focusable_figure (GtkWidget *widget)
  * plays and pauses, arrows step) then reach it, where the first control in Tab order would
  * take Space itself (a text field types it, a drop-down opens, a button presses). Tab moves
  * on into the page's controls. */
+/* A figure whose top is below the first screenful of the page: focusing it would put the
+ * focus out of sight (the Layer page's ops table, under two other figures). */
+static gboolean
+below_the_fold (UthPage   *self,
+                GtkWidget *figure)
+{
+  graphene_rect_t bounds;
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  return gtk_widget_compute_bounds (figure, GTK_WIDGET (self), &bounds) &&
+         bounds.origin.y > height - 48;
+}
+
+static void
+focus_page_itself (UthPage *self)
+{
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self)))
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
+/* A page shown for the first time has no size yet, so where its figure lands is not known:
+ * the page itself holds the focus until it is laid out, then the figure takes it if it is
+ * in sight and the focus has not moved meanwhile. */
+static gboolean
+focus_after_layout_cb (GtkWidget     *widget,
+                       GdkFrameClock *clock,
+                       gpointer       user_data)
+{
+  UthPage *self = UTH_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *figure;
+
+  if (gtk_widget_get_height (widget) <= 0 && GPOINTER_TO_INT (user_data) > 0)
+    {
+      gtk_widget_add_tick_callback (widget, focus_after_layout_cb,
+                                    GINT_TO_POINTER (GPOINTER_TO_INT (user_data) - 1), NULL);
+      return G_SOURCE_REMOVE;
+    }
+  figure = find_focusable_figure (widget);
+  if (root != NULL && gtk_root_get_focus (root) == widget && figure != NULL && !below_the_fold (self, figure))
+    gtk_widget_grab_focus (figure);
+  return G_SOURCE_REMOVE;
+}
+
+/* The figure when it takes keys itself (its items), else the page: the page's own keys (Space
+ * plays and pauses, arrows step) then reach it, where the first control in Tab order would
+ * take Space itself (a text field types it, a drop-down opens, a button presses). Tab moves
+ * on into the page's controls. */
 static void
 uth_page_real_focus_content (UthPage *self)
 {
   GtkWidget *figure = find_focusable_figure (GTK_WIDGET (self));
 
-  if (figure != NULL && gtk_widget_grab_focus (figure))
+  if (figure != NULL && gtk_widget_get_height (GTK_WIDGET (self)) <= 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      focus_page_itself (self);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), focus_after_layout_cb, GINT_TO_POINTER (5), NULL);
+      return;
+    }
+  if (figure != NULL && !below_the_fold (self, figure) && gtk_widget_grab_focus (figure))
     return;
-  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
-  if (!gtk_widget_grab_focus (GTK_WIDGET (self)))
-    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+  focus_page_itself (self);
 }
 
 static void
@@ -162,6 +218,112 @@ uth_page_set_property (GObject      *object,
     }
 }
 
+static GQuark value_label_quark;
+
+/* A plain scale reports its position as a bare number; a screen reader gets what the eye
+ * gets: the label the page keeps beside it ("θ = 10000", uth_page_set_scale_value_label),
+ * else the number the scale draws, with its digits and the locale's decimal mark. */
+static void
+update_scale_value_text (GtkRange *range)
+{
+  GtkLabel *label = g_object_get_qdata (G_OBJECT (range), value_label_quark);
+  g_autofree char *text = NULL;
+
+  if (label != NULL)
+    text = g_strdup (gtk_label_get_text (label));
+  else
+    text = g_strdup_printf ("%.*f", GTK_IS_SCALE (range) ? gtk_scale_get_digits (GTK_SCALE (range)) : 0,
+                            gtk_range_get_value (range));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (range), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
+}
+
+static void
+give_scales_value_text (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  /* A log slider says its value itself. */
+  if (UTH_IS_LOG_SLIDER (widget))
+    return;
+  if (GTK_IS_SCALE (widget))
+    {
+      /* After the page's own handler, which updates the label beside it. */
+      g_signal_connect_after (widget, "value-changed", G_CALLBACK (update_scale_value_text), NULL);
+      update_scale_value_text (GTK_RANGE (widget));
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    give_scales_value_text (child);
+}
+
+static gboolean
+is_row_control (GtkWidget *widget)
+{
+  return GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SCALE (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_ENTRY (widget) || GTK_IS_CHECK_BUTTON (widget);
+}
+
+static void
+name_row_controls (GtkWidget  *widget,
+                   const char *title,
+                   const char *subtitle)
+{
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (is_row_control (child))
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+        if (subtitle != NULL && *subtitle != '\0')
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          subtitle, -1);
+      }
+    else
+      name_row_controls (child, title, subtitle);
+}
+
+/* A spin button or a scale at the end of a row was read "GtkSpinButton": the row's title
+ * beside it is what it sets, and the subtitle what that means. */
+static void
+name_controls_in_rows (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (ADW_IS_ACTION_ROW (widget) && !ADW_IS_COMBO_ROW (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+      if (title != NULL && *title != '\0')
+        name_row_controls (widget, title, adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
+      return;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_controls_in_rows (child);
+}
+
+/* A page wider than a narrow window (a figure that cannot reflow, a row of controls) scrolls
+ * sideways instead of holding the window wider than the screen (Layer held it at 739 px). */
+static void
+scroll_sideways_when_narrow (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkPolicyType h, v;
+
+      gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &h, &v);
+      if (h == GTK_POLICY_NEVER)
+        gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (widget), GTK_POLICY_AUTOMATIC, v);
+      return;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    scroll_sideways_when_narrow (child);
+}
+
 static void
 uth_page_constructed (GObject *object)
 {
@@ -173,6 +335,14 @@ uth_page_constructed (GObject *object)
   figure = uth_draw_find_page (priv->id);
   if (priv->title == NULL && figure != NULL)
     priv->title = g_strdup (_(figure->title));
+  /* Read by its title, not its class name ("UthPageCost"), when it or a control in it
+   * takes the focus. */
+  if (priv->title != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (object), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    priv->title, -1);
+  give_scales_value_text (GTK_WIDGET (object));
+  name_controls_in_rows (GTK_WIDGET (object));
+  scroll_sideways_when_narrow (GTK_WIDGET (object));
 }
 
 static void
@@ -215,6 +385,10 @@ uth_page_class_init (UthPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "uthpage");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  /* The pages' controls wrap in one (GtkFlowBox's cells took the focus: Tab stopped twice). */
+  g_type_ensure (UTH_TYPE_WRAP_BOX);
+  value_label_quark = g_quark_from_static_string ("uth-page-value-label");
 }
 
 static void
@@ -325,4 +499,23 @@ uth_page_focus_content (UthPage *self)
   focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   return focus != NULL
          && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
+}
+
+/* For a scale whose position is not its value (θ on a log scale): assistive technologies read
+ * @label's text as the scale's value. Call from the page's init. */
+void
+uth_page_set_scale_value_label (UthPage  *self,
+                                GtkRange *range,
+                                GtkLabel *label)
+{
+  g_return_if_fail (UTH_IS_PAGE (self));
+  g_return_if_fail (GTK_IS_RANGE (range));
+  g_return_if_fail (label == NULL || GTK_IS_LABEL (label));
+
+  g_object_set_qdata (G_OBJECT (range), value_label_quark, label);
+  /* The page writes the label after the value changes, and when the scenario arrives. */
+  if (label != NULL)
+    g_signal_connect_object (label, "notify::label", G_CALLBACK (update_scale_value_text), range,
+                             G_CONNECT_SWAPPED);
+  update_scale_value_text (range);
 }

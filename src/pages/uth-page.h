@@ -46,6 +46,9 @@ const UthPageFigure *uth_page_get_figure   (UthPage          *self,
 /* Puts the keyboard focus inside the page (the focus_content vfunc); FALSE when nothing in
  * it can take the focus. */
 gboolean             uth_page_focus_content (UthPage         *self);
+void                 uth_page_set_scale_value_label (UthPage  *self,
+                                                     GtkRange *range,
+                                                     GtkLabel *label);
 /* Asks the window to show a toast. */
 void                 uth_page_toast        (UthPage          *self,
                                             const char       *message);

@@ -543,13 +543,14 @@ trim_zeros (char *s)
 char *
 uth_format_number (double value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   double a = fabs (value);
 
   if (!isfinite (value))
     return g_strdup (isnan (value) ? "–" : (value > 0 ? "∞" : "−∞"));
+  /* In the locale's digits, like every other number on the figure (German ticks showed
+   * "0.01" beside "3,35"). */
   if (a >= 1e5 || (a > 0 && a < 1e-3))
-    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3g", value));
+    return g_strdup_printf ("%.3g", value);
   if (a >= 100)
     return g_strdup_printf ("%.0f", value);
   else
@@ -595,7 +596,6 @@ uth_format_si (double      value,
 char *
 uth_format_tick (double value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   char *s;
   double a = fabs (value);
 
@@ -604,11 +604,11 @@ uth_format_tick (double value)
 
   if (!isfinite (value))
     return g_strdup ("–");
+  /* The locale's decimal mark, as the other numbers of a figure have it. */
   if (a == 0.0 || (a >= 1e-3 && a < 1e4))
-    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", value));
+    return g_strdup_printf ("%g", value);
   e = CLAMP ((int) floor (log10 (a) / 3.0), -4, 6);
-  s = g_strdup_printf ("%s %s", g_ascii_formatd (buf, sizeof buf, "%.3g", value / pow (1000.0, e)),
-                       prefixes[e + 4]);
+  s = g_strdup_printf ("%.3g %s", value / pow (1000.0, e), prefixes[e + 4]);
   return s;
 }
 

@@ -445,7 +445,7 @@ cost_titles (const UthFigureContext *ctx,
                                 (unsigned long long) ctx->input.batch,
                                 (unsigned long long) ctx->input.prompt,
                                 (unsigned long long) ctx->input.context,
-                                (unsigned long long) ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+                                (unsigned long long) ctx->input.output_tokens, ctx->engine != NULL ? _(ctx->engine->name) : "?",
                                 price, ctx->gpu->price_source != NULL ? ctx->gpu->price_source : "?",
                                 ctx->gpu->price_date != NULL ? ctx->gpu->price_date : "?");
   else if (est != NULL)
@@ -453,7 +453,7 @@ cost_titles (const UthFigureContext *ctx,
                                 (unsigned long long) ctx->input.batch,
                                 (unsigned long long) ctx->input.prompt,
                                 (unsigned long long) ctx->input.context,
-                                (unsigned long long) ctx->input.output_tokens, ctx->engine != NULL ? ctx->engine->name : "?",
+                                (unsigned long long) ctx->input.output_tokens, ctx->engine != NULL ? _(ctx->engine->name) : "?",
                                 price);
 }
 

@@ -196,6 +196,7 @@ draw_candidates (cairo_t                 *cr,
   double label_w = 130 * s, bar_w = r.w - label_w - 150 * s, row_h, pmax = 1e-12;
   guint32 chosen = step > 0 ? g_array_index (run->generated, guint32, step - 1) : 0;
   g_autofree char *rule = NULL;
+  g_autofree char *kept = NULL;
   GString *parts = g_string_new (NULL);
 
   if (ctx->temperature <= 0)
@@ -210,7 +211,9 @@ draw_candidates (cairo_t                 *cr,
       g_string_append_printf (parts, _(", then a random draw (seed %" PRIu64 ")"), (uint64_t) view->seed);
     }
   /* Translators: the last %s says how much context the counting model could use */
-  rule = g_strdup_printf (_("Rule: %s. %u tokens keep a chance. %s"), parts->str, run->kept,
+  kept = g_strdup_printf (ngettext ("%u token keeps a chance", "%u tokens keep a chance", run->kept), run->kept);
+  /* Translators: the second %s is "1 token keeps a chance" or "5 tokens keep a chance" */
+  rule = g_strdup_printf (_("Rule: %s. %s. %s"), parts->str, kept,
                           run->history >= 3 ? _("The model found the last two tokens together in its corpus.")
                           : run->history == 2 ? _("The model knew only the last token’s followers.")
                           : _("The model had never seen the last token followed: word frequencies only."));

@@ -204,10 +204,10 @@ uth_draw_home (cairo_t                *cr,
   left_w = (width - 2 * m) * 0.46;
   col = (left_w - 24 * s) / 2;
   line = MIN (52 * s, (bottom - y - 110 * s) / 8);
-  draw_path (cr, ctx, UTH_PATH_FUNDAMENTALS, _("How LLMs work"),
+  draw_path (cr, ctx, UTH_PATH_FUNDAMENTALS, _("How LLMs Work"),
              _("From text to tokens to the next token: what the model computes."),
              m, y, col, line);
-  draw_path (cr, ctx, UTH_PATH_PERFORMANCE, _("Making it fast"),
+  draw_path (cr, ctx, UTH_PATH_PERFORMANCE, _("Making It Fast"),
              _("Where the time and the memory go, and what serving engines do about it."),
              m + col + 24 * s, y, col, line);
 

@@ -521,8 +521,13 @@ uth_draw_kv_budget (cairo_t                *cr,
     for (guint64 i = 0; i < n; i++)
       lengths[i] = ctx->input.context;
     if (mb > 0)
-      l1 = g_strdup_printf (_("Stops fitting above batch %" PRIu64 " at this context, or above %" PRIu64 " tokens of context at this batch (model limit %" PRIu64 ")."),
-                            mb, mc, ctx->input.model->max_context);
+      {
+        g_autofree char *tokens = g_strdup_printf (ngettext ("%" PRIu64 " token", "%" PRIu64 " tokens", mc), mc);
+
+        /* Translators: the %s is "1 token" or "4096 tokens" */
+        l1 = g_strdup_printf (_("Stops fitting above batch %" PRIu64 " at this context, or above %s of context at this batch (model limit %" PRIu64 ")."),
+                              mb, tokens, ctx->input.model->max_context);
+      }
     else if (b.weights > b.available)
       l1 = g_strdup (_("Not even one sequence fits: the weights alone are too large for these GPUs."));
     else
@@ -602,8 +607,14 @@ uth_draw_kv_fits (cairo_t                *cr,
   if (cells == NULL)
     return;
   fits_geometry (width, height, s, rows, cols, &g);
-  heading = g_strdup_printf (_("Which models fit on which GPUs: batch %" PRIu64 ", %" PRIu64 " tokens of context"),
-                             ctx->input.batch, ctx->input.context);
+  {
+    g_autofree char *tokens = g_strdup_printf (ngettext ("%" PRIu64 " token", "%" PRIu64 " tokens", ctx->input.context),
+                                               ctx->input.context);
+
+    /* Translators: the %s is "1 token" or "4096 tokens" */
+    heading = g_strdup_printf (_("Which models fit on which GPUs: batch %" PRIu64 ", %s of context"),
+                               ctx->input.batch, tokens);
+  }
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, 0, 0, UTH_ANCHOR_NW, width, NULL);
 
@@ -893,7 +904,8 @@ draw_cards (cairo_t                *cr,
   }
   mb = uth_memory_max_batch (&ctx->input, 1 << 16);
   v3 = g_strdup_printf ("%" PRIu64, mb);
-  d3 = g_strdup_printf (_("sequences of %" PRIu64 " tokens"), ctx->input.context);
+  d3 = g_strdup_printf (ngettext ("sequences of %" PRIu64 " token", "sequences of %" PRIu64 " tokens",
+                                  ctx->input.context), ctx->input.context);
   uth_draw_card (cr, ctx, r->x, r->y, w, r->h, _("KV cache per token"), v0, d0);
   uth_draw_card (cr, ctx, r->x + (w + gap), r->y, w, r->h, _("KV cache in all"), v1, d1);
   uth_draw_card (cr, ctx, r->x + 2 * (w + gap), r->y, w, r->h, _("Memory needed"), v2, d2);

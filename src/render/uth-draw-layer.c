@@ -151,7 +151,8 @@ typedef struct
 static const char *
 engine_name (const UthFigureContext *ctx)
 {
-  return ctx->engine != NULL && ctx->engine->name != NULL ? ctx->engine->name : _("the engine");
+  /* A bundled engine's name is translated (uth-scenario-panel.c lists them for xgettext). */
+  return ctx->engine != NULL && ctx->engine->name != NULL ? _(ctx->engine->name) : _("the engine");
 }
 
 /* The legend above the plot, so it never covers a point; it wraps into as many rows as

@@ -439,9 +439,16 @@ uth_draw_model (cairo_t                *cr,
   if (ctx->view == UTH_MODEL_VIEW_PARAMS)
     subtitle = g_strdup (_("Top to bottom as a token flows: embedding, the layers, final norm, LM head."));
   else if (ctx->phase == 1)
-    subtitle = g_strdup_printf (_("One decode step of %" PRIu64 " sequences with %" PRIu64
-                                  " tokens of context, whole model (all GPUs together)."),
-                                L.work.batch, L.work.context);
+    {
+      g_autofree char *seqs = g_strdup_printf (ngettext ("%" PRIu64 " sequence", "%" PRIu64 " sequences",
+                                                         L.work.batch), L.work.batch);
+      g_autofree char *tokens = g_strdup_printf (ngettext ("%" PRIu64 " token", "%" PRIu64 " tokens",
+                                                           L.work.context), L.work.context);
+
+      /* Translators: "One decode step of 8 sequences with 4096 tokens of context, …" */
+      subtitle = g_strdup_printf (_("One decode step of %s with %s of context, whole model (all GPUs together)."),
+                                  seqs, tokens);
+    }
   else
     subtitle = g_strdup_printf (_("Prefill of %" PRIu64 " × %" PRIu64
                                   " tokens, whole model (all GPUs together)."),

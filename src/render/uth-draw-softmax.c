@@ -250,8 +250,12 @@ draw_fitted (cairo_t                *cr,
     others -= d.probs[d.order[k2]];
   {
     g_autofree char *o = uth_format_percent (MAX (others, 0));
-    right = g_strdup_printf (_("Probabilities after T and the cut-offs; outline: T = 1, no cut-off. %u tokens keep a chance; the %u not shown hold %s."),
-                             d.kept, d.vocab - d.shown, o);
+    g_autofree char *kept = g_strdup_printf (ngettext ("%u token keeps a chance", "%u tokens keep a chance", d.kept),
+                                             d.kept);
+
+    /* Translators: the first %s is "1 token keeps a chance" or "5 tokens keep a chance" */
+    right = g_strdup_printf (_("Probabilities after T and the cut-offs; outline: T = 1, no cut-off. %s; the %u not shown hold %s."),
+                             kept, d.vocab - d.shown, o);
   }
   /* Presentation build 2: the probabilities. */
   if (uth_figure_shows_build (ctx, 2))

@@ -182,7 +182,9 @@ passes_frame (cairo_t                  *cr,
   g_autofree char *heading = NULL;
   UthChartRect ext;
 
-  heading = g_strdup_printf (_("Draft %u tokens, verify them in one target pass (%u passes, seed %llu)"),
+  heading = g_strdup_printf (ngettext ("Draft %u token, verify it in one target pass (%u passes, seed %llu)",
+                                       "Draft %u tokens, verify them in one target pass (%u passes, seed %llu)",
+                                       view->gamma),
                              view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, (unsigned long long) view->seed);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, *y, UTH_ANCHOR_NW, w, &ext);
@@ -991,7 +993,8 @@ hit_gamma (cairo_t                  *cr,
     return FALSE;
   g = (guint) CLAMP (lround (1 + (x - plot.left) / plot.width * (MAX_GAMMA_PLOT - 1)), 1, MAX_GAMMA_PLOT);
   text = g_string_new (NULL);
-  g_string_append_printf (text, _("<b>γ = %u drafted tokens per pass</b> (c = %.3f)"), g, c);
+  g_string_append_printf (text, ngettext ("<b>γ = %u drafted token per pass</b> (c = %.3f)",
+                                          "<b>γ = %u drafted tokens per pass</b> (c = %.3f)", g), g, c);
   g_string_append_c (text, '\n');
   g_string_append_printf (text, _("your α = %.2f: %.2f tokens per pass, speedup %.2f×"), view->alpha,
                           uth_speculative_expected_tokens (view->alpha, g),

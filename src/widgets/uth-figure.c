@@ -24,6 +24,10 @@ struct _UthFigure
   guint                  n_queued;
   int                    natural_width;
   UthFigureHeightFunc    height_func;
+  char                  *description;   /* the whole figure in words */
+  GtkPopover            *item_popover;  /* the item the keyboard selected: its tooltip */
+  GtkLabel              *item_label;
+  gboolean               keyboard_item; /* hover came from the keyboard, not the pointer */
 };
 
 enum
@@ -59,8 +63,14 @@ update_description (UthFigure *self)
   else if (self->page != NULL)
     text = g_strdup (g_dgettext (GETTEXT_PACKAGE, self->page->summary));
   if (text != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    {
+      g_free (self->description);
+      self->description = g_strdup (text);
+      /* While the keyboard is on an item, the description says that item. */
+      if (!self->keyboard_item || self->hover < 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    }
 }
 
 static void
@@ -108,6 +118,124 @@ set_hover (UthFigure *self,
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
+/* Where item @index is drawn: the first point of a grid over the figure that hits it (hit
+ * functions answer points, not items). Its tooltip is returned too. */
+static gboolean
+find_item (UthFigure *self,
+           int        index,
+           double    *x,
+           double    *y,
+           char     **tooltip)
+{
+  UthFigureContext ctx;
+  UthHitFunc func = self->page != NULL ? self->page->hit : self->hit;
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  int h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (func == NULL || self->scenario == NULL || w <= 0 || h <= 0)
+    return FALSE;
+  uth_figure_get_context (self, &ctx);
+  for (double py = 3; py < h; py += 6)
+    for (double px = 3; px < w; px += 6)
+      {
+        UthFigureHit hit = { -1, NULL };
+
+        if (func (w, h, &ctx, px, py, &hit) && hit.index == index)
+          {
+            *x = px;
+            *y = py;
+            *tooltip = hit.tooltip;
+            return TRUE;
+          }
+        g_free (hit.tooltip);
+      }
+  return FALSE;
+}
+
+/* Whether a popover can point at (x, y) of @widget: GTK places it on the monitor under that
+ * point, and with none there (the point scrolled out of the window, or the window not yet on
+ * a monitor) it fails with a critical. */
+static gboolean
+point_in_window (GtkWidget *widget,
+                 double     x,
+                 double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  double wx, wy;
+
+  if (surface == NULL || !gdk_surface_get_mapped (surface) ||
+      gdk_display_get_monitor_at_surface (gtk_widget_get_display (widget), surface) == NULL ||
+      !gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy))
+    return FALSE;
+  return wx >= 0 && wy >= 0 && wx < gtk_widget_get_width (GTK_WIDGET (native)) &&
+         wy < gtk_widget_get_height (GTK_WIDGET (native));
+}
+
+/* An item reached by the keyboard shows the tooltip hovering shows (GTK 4 has no keyboard
+ * tooltips), beside it, and becomes the figure's accessible description, so a screen reader
+ * says what the row on screen says. */
+static void
+show_keyboard_item (UthFigure *self)
+{
+  g_autofree char *markup = NULL;
+  g_autofree char *plain = NULL;
+  double x = 0, y = 0;
+
+  if (self->hover < 0 || !find_item (self, self->hover, &x, &y, &markup) || markup == NULL ||
+      !pango_parse_markup (markup, -1, 0, NULL, &plain, NULL, NULL))
+    {
+      if (self->item_popover != NULL)
+        gtk_popover_popdown (self->item_popover);
+      if (self->description != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                        self->description, -1);
+      return;
+    }
+  if (self->item_popover == NULL)
+    {
+      self->item_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_wrap (self->item_label, TRUE);
+      gtk_label_set_max_width_chars (self->item_label, 48);
+      self->item_popover = GTK_POPOVER (gtk_popover_new ());
+      gtk_popover_set_child (self->item_popover, GTK_WIDGET (self->item_label));
+      gtk_popover_set_autohide (self->item_popover, FALSE);
+      gtk_widget_set_can_focus (GTK_WIDGET (self->item_popover), FALSE);
+      gtk_widget_set_can_target (GTK_WIDGET (self->item_popover), FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->item_popover), "figure-item");
+      gtk_widget_set_parent (GTK_WIDGET (self->item_popover), GTK_WIDGET (self));
+    }
+  gtk_label_set_markup (self->item_label, markup);
+  gtk_popover_set_pointing_to (self->item_popover, &(GdkRectangle) { (int) x - 3, (int) y - 3, 6, 6 });
+  /* Out of sight (scrolled away), no popover; the description below still says the item. */
+  if (point_in_window (GTK_WIDGET (self), x, y))
+    gtk_popover_popup (self->item_popover);
+  else
+    gtk_popover_popdown (self->item_popover);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  plain, -1);
+}
+
+static void
+end_keyboard_item (UthFigure *self)
+{
+  if (!self->keyboard_item)
+    return;
+  self->keyboard_item = FALSE;
+  if (self->item_popover != NULL)
+    gtk_popover_popdown (self->item_popover);
+  if (self->description != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    self->description, -1);
+}
+
+static void
+focus_leave_cb (GtkEventControllerFocus *focus,
+                UthFigure               *self)
+{
+  end_keyboard_item (self);
+}
+
 static void
 motion_cb (GtkEventControllerMotion *controller,
            double                    x,
@@ -118,6 +246,9 @@ motion_cb (GtkEventControllerMotion *controller,
 
   hit_test (self, x, y, &hit);
   g_free (hit.tooltip);
+  /* The pointer takes over from the keyboard, with GTK's own tooltips. */
+  if (hit.index != self->hover)
+    end_keyboard_item (self);
   set_hover (self, hit.index);
 }
 
@@ -179,6 +310,8 @@ key_pressed_cb (GtkEventControllerKey *controller,
       return FALSE;
     }
   set_hover (self, next);
+  self->keyboard_item = TRUE;
+  show_keyboard_item (self);
   return TRUE;
 }
 
@@ -263,7 +396,32 @@ uth_figure_dispose (GObject *object)
 
   uth_figure_set_scenario (self, NULL);
   uth_figure_set_context_func (self, NULL, NULL, NULL);
+  if (self->item_popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->item_popover));
+  self->item_popover = NULL;
+  self->item_label = NULL;
   G_OBJECT_CLASS (uth_figure_parent_class)->dispose (object);
+}
+
+static void
+uth_figure_finalize (GObject *object)
+{
+  UthFigure *self = UTH_FIGURE (object);
+
+  g_free (self->description);
+  G_OBJECT_CLASS (uth_figure_parent_class)->finalize (object);
+}
+
+static void
+uth_figure_size_allocate (GtkWidget *widget,
+                          int        width,
+                          int        height,
+                          int        baseline)
+{
+  UthFigure *self = UTH_FIGURE (widget);
+
+  if (self->item_popover != NULL)
+    gtk_popover_present (self->item_popover);
 }
 
 static void
@@ -312,6 +470,8 @@ uth_figure_class_init (UthFigureClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = uth_figure_dispose;
+  object_class->finalize = uth_figure_finalize;
+  widget_class->size_allocate = uth_figure_size_allocate;
   object_class->get_property = uth_figure_get_property;
   object_class->set_property = uth_figure_set_property;
   widget_class->snapshot = uth_figure_snapshot;
@@ -346,8 +506,11 @@ uth_figure_init (UthFigure *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *click = gtk_gesture_click_new ();
   GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->hover = -1;
+  g_signal_connect (focus, "leave", G_CALLBACK (focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
   self->natural_width = 800;
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);

@@ -22,6 +22,10 @@ struct _UthLogSlider
   guint64    minimum;
   guint64    maximum;
   gboolean   updating;
+  char      *label;                    /* what a screen reader calls the slider */
+  UthLogSliderTextFunc text_func;      /* its value in words: "32 sequences" */
+  gpointer   text_data;
+  GDestroyNotify text_destroy;
 };
 
 enum
@@ -80,6 +84,54 @@ uth_log_slider_parse (const char *text,
   return TRUE;
 }
 
+/* The scale's position is log2 of the value: GtkRange reports that exponent to assistive
+ * technologies (Batch 1 read "0.0"). Told after the range, the real value and its words win. */
+static void
+update_accessible_value (UthLogSlider *self)
+{
+  g_autofree char *words = NULL;
+
+  if (self->text_func != NULL)
+    words = self->text_func (self->value, self->text_data);
+  if (words == NULL)
+    words = g_strdup_printf ("%" PRIu64, self->value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->scale),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, (double) self->minimum,
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, (double) self->maximum,
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, (double) self->value,
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, words,
+                                  -1);
+}
+
+/* The next round value from @value, rounding in the direction of travel: the powers of two
+ * (1, 2, 4 … 1024, 2048), which are the sizes people try (batch, context, matrix sides).
+ * A value between two of them goes to the next one in that direction, never backwards:
+ * 1000 goes up to 1024 and down to 512. */
+guint64
+uth_log_slider_next_step (guint64 value,
+                          int     steps)
+{
+  while (steps > 0 && value < ((guint64) 1 << 62))
+    {
+      guint64 p = 1;
+
+      while (p <= value)
+        p <<= 1;
+      value = p;
+      steps--;
+    }
+  while (steps < 0 && value > 1)
+    {
+      guint64 p = 1;
+
+      while ((p << 1) < value)
+        p <<= 1;
+      value = p;
+      steps++;
+    }
+  return value;
+}
+
 static void
 sync_widgets (UthLogSlider *self)
 {
@@ -88,6 +140,7 @@ sync_widgets (UthLogSlider *self)
   self->updating = TRUE;
   gtk_range_set_value (GTK_RANGE (self->scale), log2 ((double) self->value));
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  update_accessible_value (self);
   gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
   gtk_accessible_reset_state (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_STATE_INVALID);
   if (self->error_popover != NULL)
@@ -118,6 +171,47 @@ scale_changed_cb (GtkRange     *range,
     return;
   v = exp2 (gtk_range_get_value (range));
   uth_log_slider_set_value (self, round_slider_value (v));
+}
+
+/* Arrows step through round values, Page Up/Down by three of them (× 8), Home/End to the
+ * ends. GtkRange's own keys move its log2 position by 0.01, which rounds back to the same
+ * value: Batch stayed at 1 after ten presses of Right. */
+static gboolean
+scale_key_pressed_cb (GtkEventControllerKey *keys,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      UthLogSlider          *self)
+{
+  int steps;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK | GDK_SUPER_MASK))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Right: case GDK_KEY_KP_Right: case GDK_KEY_Up: case GDK_KEY_KP_Up:
+      steps = 1;
+      break;
+    case GDK_KEY_Left: case GDK_KEY_KP_Left: case GDK_KEY_Down: case GDK_KEY_KP_Down:
+      steps = -1;
+      break;
+    case GDK_KEY_Page_Up: case GDK_KEY_KP_Page_Up:
+      steps = 3;
+      break;
+    case GDK_KEY_Page_Down: case GDK_KEY_KP_Page_Down:
+      steps = -3;
+      break;
+    case GDK_KEY_Home: case GDK_KEY_KP_Home:
+      uth_log_slider_set_value (self, self->minimum);
+      return TRUE;
+    case GDK_KEY_End: case GDK_KEY_KP_End:
+      uth_log_slider_set_value (self, self->maximum);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  uth_log_slider_set_value (self, uth_log_slider_next_step (self->value, steps));
+  return TRUE;
 }
 
 static void
@@ -175,7 +269,17 @@ uth_log_slider_dispose (GObject *object)
   self->entry = NULL;
   self->error_popover = NULL;
   self->error_label = NULL;
+  uth_log_slider_set_value_text_func (self, NULL, NULL, NULL);
   G_OBJECT_CLASS (uth_log_slider_parent_class)->dispose (object);
+}
+
+static void
+uth_log_slider_finalize (GObject *object)
+{
+  UthLogSlider *self = UTH_LOG_SLIDER (object);
+
+  g_free (self->label);
+  G_OBJECT_CLASS (uth_log_slider_parent_class)->finalize (object);
 }
 
 static void
@@ -219,6 +323,7 @@ uth_log_slider_class_init (UthLogSliderClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = uth_log_slider_dispose;
+  object_class->finalize = uth_log_slider_finalize;
   object_class->get_property = uth_log_slider_get_property;
   object_class->set_property = uth_log_slider_set_property;
 
@@ -238,6 +343,7 @@ static void
 uth_log_slider_init (UthLogSlider *self)
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->minimum = 1;
   self->maximum = 1 << 20;
@@ -250,6 +356,10 @@ uth_log_slider_init (UthLogSlider *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->scale), 110, -1);
   gtk_widget_set_parent (GTK_WIDGET (self->scale), GTK_WIDGET (self));
   g_signal_connect (self->scale, "value-changed", G_CALLBACK (scale_changed_cb), self);
+  /* Before the range's own key bindings (bubble phase), which it would otherwise run. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (scale_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scale), keys);
 
   self->entry = GTK_ENTRY (gtk_entry_new ());
   gtk_editable_set_width_chars (GTK_EDITABLE (self->entry), 7);
@@ -298,6 +408,8 @@ uth_log_slider_set_value (UthLogSlider *self,
   self->value = value;
   if (!self->updating)
     sync_widgets (self);
+  else
+    update_accessible_value (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 }
 
@@ -323,4 +435,49 @@ uth_log_slider_set_range (UthLogSlider *self,
     uth_log_slider_set_value (self, CLAMP (self->value, minimum, maximum));
   else
     sync_widgets (self);
+}
+
+/* The name assistive technologies read for the slider and for its entry ("Batch"): the
+ * visible label beside a log slider belongs to the whole, not to either part. */
+void
+uth_log_slider_set_label (UthLogSlider *self,
+                          const char   *label)
+{
+  g_return_if_fail (UTH_IS_LOG_SLIDER (self));
+  g_return_if_fail (label != NULL);
+
+  g_free (self->label);
+  self->label = g_strdup (label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->scale), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Type a whole number, e.g. 4096 or 4k"),
+                                  -1);
+}
+
+const char *
+uth_log_slider_get_label (UthLogSlider *self)
+{
+  g_return_val_if_fail (UTH_IS_LOG_SLIDER (self), NULL);
+  return self->label;
+}
+
+/* Says the value with its unit ("32 sequences") as the slider's accessible value text; NULL
+ * says the bare number. */
+void
+uth_log_slider_set_value_text_func (UthLogSlider         *self,
+                                    UthLogSliderTextFunc  func,
+                                    gpointer              user_data,
+                                    GDestroyNotify        destroy)
+{
+  g_return_if_fail (UTH_IS_LOG_SLIDER (self));
+
+  if (self->text_destroy != NULL)
+    self->text_destroy (self->text_data);
+  self->text_func = func;
+  self->text_data = user_data;
+  self->text_destroy = destroy;
+  if (self->scale != NULL)
+    update_accessible_value (self);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "widgets/uth-log-slider.h"
 #include "widgets/uth-wrap-layout.h"
@@ -49,6 +50,15 @@ static const UthDtype activation_dtypes[] = {
 
 G_DEFINE_FINAL_TYPE (UthScenarioPanel, uth_scenario_panel, GTK_TYPE_WIDGET)
 
+/* The bundled engines' display names (data/catalog/engines.json), here for the translators:
+ * a catalog name is looked up in the translations where it is shown, so a user's own engine
+ * keeps its name. */
+static const char *const bundled_engine_names[] G_GNUC_UNUSED = {
+  N_("Roofline (ideal)"),
+  N_("Tuned serving engine"),
+  N_("PyTorch with CUDA graphs"),
+};
+
 static GtkDropDown *
 make_drop_down (GtkStringList *strings,
                 gboolean       search)
@@ -72,6 +82,23 @@ make_dtype_drop_down (const UthDtype *dtypes,
   return make_drop_down (strings, FALSE);
 }
 
+/* The sliders' values in words, for screen readers: "32 sequences", "1 token". */
+static char *
+sequences_text (guint64  value,
+                gpointer user_data)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " sequence", "%" PRIu64 " sequences",
+                                       value), value);
+}
+
+static char *
+tokens_text (guint64  value,
+             gpointer user_data)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " token", "%" PRIu64 " tokens", value),
+                          value);
+}
+
 static void
 add_field (UthScenarioPanel *self,
            const char       *label_text,
@@ -83,8 +110,17 @@ add_field (UthScenarioPanel *self,
 
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_tooltip_text (box, tooltip);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                  label, NULL, -1);
+  if (UTH_IS_LOG_SLIDER (control))
+    uth_log_slider_set_label (UTH_LOG_SLIDER (control), label_text);
+  else
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                    label, NULL, -1);
+  /* A menu button's focus is on the button inside it, read by its text ("Tuned serving
+   * engine · bf16") unless it is labelled too. */
+  if (GTK_IS_MENU_BUTTON (control))
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (gtk_widget_get_first_child (control)),
+                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  gtk_widget_set_valign (control, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), control);
   gtk_widget_set_parent (box, self->flow);
@@ -119,9 +155,9 @@ update_more_label (UthScenarioPanel *self)
   UthDtype a = uth_scenario_get_activations (self->scenario);
 
   if (w == kv && kv == a)
-    text = g_strdup_printf ("%s · %s", engine != NULL ? engine->name : "–", uth_dtype_id (w));
+    text = g_strdup_printf ("%s · %s", engine != NULL ? _(engine->name) : "–", uth_dtype_id (w));
   else
-    text = g_strdup_printf ("%s · %s/%s/%s", engine != NULL ? engine->name : "–",
+    text = g_strdup_printf ("%s · %s/%s/%s", engine != NULL ? _(engine->name) : "–",
                             uth_dtype_id (w), uth_dtype_id (kv), uth_dtype_id (a));
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->more), text);
 }
@@ -209,7 +245,7 @@ fill_catalog_lists (UthScenarioPanel *self)
   for (i = 0; i < uth_catalog_get_n_gpus (catalog); i++)
     gtk_string_list_append (gpus, uth_catalog_get_gpu (catalog, i)->name);
   for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
-    gtk_string_list_append (engines, uth_catalog_get_engine (catalog, i)->name);
+    gtk_string_list_append (engines, _(uth_catalog_get_engine (catalog, i)->name));
   self->updating = TRUE;
   gtk_drop_down_set_model (self->model, G_LIST_MODEL (models));
   gtk_drop_down_set_model (self->gpu, G_LIST_MODEL (gpus));
@@ -323,10 +359,17 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   self->batch = uth_log_slider_new (1, 4096);
   self->prompt = uth_log_slider_new (1, 1 << 20);
   self->context = uth_log_slider_new (1, 1 << 20);
+  uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->batch), sequences_text, NULL, NULL);
+  uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->prompt), tokens_text, NULL, NULL);
+  uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->context), tokens_text, NULL, NULL);
 
   add_field (self, _("Model"), _("The model: type to search"), GTK_WIDGET (self->model));
   add_field (self, _("GPU"), _("The accelerator: type to search"), GTK_WIDGET (self->gpu));
   add_field (self, _("×"), _("Number of GPUs the model is split over (tensor parallel)"), self->gpus);
+  /* "×" is what the eye needs beside the GPU; a screen reader needs words. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->gpus), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->gpus), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Number of GPUs"), -1);
 
   /* Engine and data types change less often: a popover keeps the bar to one or two rows. */
   self->more_grid = gtk_grid_new ();

@@ -12,5 +12,11 @@ G_DECLARE_FINAL_TYPE (UthWrapLayout, uth_wrap_layout, UTH, WRAP_LAYOUT, GtkLayou
 
 GtkLayoutManager *uth_wrap_layout_new (int column_spacing,
                                        int row_spacing);
+void              uth_wrap_layout_set_use_natural (UthWrapLayout *self,
+                                                   gboolean       use_natural);
+/* Equal columns side by side while each gets its minimum width, else one per line (the
+ * "What you see / Why it matters" pair of a page, stacked in a narrow window). */
+void              uth_wrap_layout_set_columns     (UthWrapLayout *self,
+                                                   gboolean       columns);
 
 G_END_DECLS
