@@ -10,6 +10,7 @@
 #include "render/uth-draw-common.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
+#include "widgets/uth-wrap-box.h"
 
 /* While playing, a step's animation runs for ANIMATION_MS and the built step stays for
  * the rest of STEP_MS, time enough to read its caption; both divided by the Preferences'
@@ -39,8 +40,8 @@ struct _UthPageOverview
 
   UthFigure       *figure;
   GtkToggleButton *play_button;
-  GtkBox          *links_box;
-  GtkFlowBox      *formulas_box;
+  UthWrapBox      *links_box;
+  UthWrapBox      *formulas_box;
   GtkWidget       *links[UTH_OVERVIEW_N_CHAPTERS];
   GtkWidget       *formulas[N_FORMULAS];
   GtkWidget       *formula_names[N_FORMULAS];
@@ -167,7 +168,7 @@ add_formula (UthPageOverview *self,
   gtk_widget_set_valign (self->formulas[formula], GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), self->formulas[formula]);
-  gtk_flow_box_append (self->formulas_box, box);
+  uth_wrap_box_append (self->formulas_box, box);
 }
 
 /* ---- the walk ---- */
@@ -393,7 +394,7 @@ add_links (UthPageOverview *self)
       gtk_widget_set_tooltip_text (self->links[i], tooltip);
       g_object_set_data (G_OBJECT (self->links[i]), "page-id", (gpointer) id);
       g_signal_connect (self->links[i], "clicked", G_CALLBACK (link_clicked_cb), self);
-      gtk_box_append (self->links_box, self->links[i]);
+      uth_wrap_box_append (self->links_box, self->links[i]);
     }
 }
 
