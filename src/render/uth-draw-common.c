@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "render/uth-draw-common.h"
+#include "render/uth-layout-audit.h"
 
 #define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"
 #define MONO_FAMILY "DejaVu Sans Mono, monospace"
@@ -169,10 +170,20 @@ uth_draw_background (cairo_t                *cr,
 
 /* ---- text ---- */
 
-static double
-ctx_scale (const UthFigureContext *ctx)
+double
+uth_draw_scale (const UthFigureContext *ctx)
 {
   return (ctx != NULL && ctx->scale > 0) ? ctx->scale : 1.0;
+}
+
+#define ctx_scale uth_draw_scale
+
+void
+uth_draw_show_layout (cairo_t     *cr,
+                      PangoLayout *layout)
+{
+  uth_layout_audit_note_layout (cr, layout);
+  pango_cairo_show_layout (cr, layout);
 }
 
 double
@@ -416,7 +427,7 @@ show_layout_at (cairo_t      *cr,
   anchor_offset (anchor, logical.width, logical.height, &dx, &dy);
   /* With a width set, the logical rect starts at the left edge of the box. */
   cairo_move_to (cr, x + dx - logical.x, y + dy - logical.y);
-  pango_cairo_show_layout (cr, layout);
+  uth_draw_show_layout (cr, layout);
   /* Leave no current point behind: a following arc would draw a line from it. */
   cairo_new_path (cr);
   if (extents != NULL)
@@ -488,7 +499,7 @@ uth_draw_paragraph (cairo_t                *cr,
 
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
+  uth_draw_show_layout (cr, layout);
   cairo_new_path (cr);
   return logical.height;
 }
@@ -1144,6 +1155,7 @@ void
 uth_draw_push_panel (cairo_t            *cr,
                      const UthChartRect *panel)
 {
+  uth_layout_audit_note_panel (cr, panel);
   cairo_save (cr);
   cairo_translate (cr, panel->x, panel->y);
   cairo_rectangle (cr, 0, 0, panel->w, panel->h);

@@ -85,7 +85,15 @@ void   uth_draw_background       (cairo_t                *cr,
                                   double                  height,
                                   const UthFigureContext *ctx);
 
+/* The text and line scale of a figure: ctx->scale, 1 when unset. */
+double       uth_draw_scale      (const UthFigureContext *ctx);
+
 /* ---- text ---- */
+/* Shows a layout at the current point, as pango_cairo_show_layout, and reports it to a
+ * running layout audit (uth-layout-audit.h): draw every text through this or the helpers
+ * below. */
+void         uth_draw_show_layout (cairo_t               *cr,
+                                   PangoLayout           *layout);
 double       uth_draw_font_px    (const UthFigureContext *ctx,
                                   UthFont                 font);
 PangoLayout *uth_draw_layout     (cairo_t                *cr,

@@ -322,7 +322,7 @@ draw_thumbs (cairo_t                *cr,
               pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
               pango_layout_get_pixel_size (layout, NULL, &lh);
               cairo_move_to (cr, x + cols[c] * w, ry + (row_h - lh) / 2);
-              pango_cairo_show_layout (cr, layout);
+              uth_draw_show_layout (cr, layout);
               g_object_unref (layout);
             }
           else if (c == 0)

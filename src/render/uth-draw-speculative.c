@@ -307,7 +307,7 @@ draw_card_wrapped (cairo_t                *cr,
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   cairo_move_to (cr, x + 12 * s, top);
-  pango_cairo_show_layout (cr, layout);
+  uth_draw_show_layout (cr, layout);
   g_object_unref (layout);
 }
 

@@ -43,9 +43,9 @@ static const UthPageFigure page_figures[] = {
   { "shapes", uth_draw_shapes, uth_hit_shapes, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS },
   { "model", uth_draw_model, uth_draw_model_hit, N_("Model"), N_("All layers of the chosen model stacked, sized by parameters, FLOPs per token or bytes moved, with the totals."), UTH_PATH_PERFORMANCE },
   { "layer", uth_draw_layer, uth_draw_layer_hit, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE },
-  { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE },
-  { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE },
-  { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE },
+  { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE, uth_tiling_page_height },
+  { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE, uth_flash_page_height },
+  { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE, uth_kv_page_height },
   { "batching", uth_draw_batching, uth_draw_batching_hit, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
   { "speculative", uth_draw_speculative, uth_draw_speculative_hit, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
   { "cost", uth_draw_cost, uth_draw_cost_hit, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE },
@@ -282,6 +282,13 @@ uth_draw_func_to_file (UthDrawFileFunc   draw,
     ok = check_status (cairo_surface_status (surface), path, error);
   cairo_surface_destroy (surface);
   return ok;
+}
+
+double
+uth_draw_presentation_scale (double width,
+                             double height)
+{
+  return MAX (1.0, 24.0 / 14.0 * MIN (width / 1920.0, height / 1080.0));
 }
 
 void
