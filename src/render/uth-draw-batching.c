@@ -594,6 +594,20 @@ draw_utilization (cairo_t                *cr,
   heading_w = ext.w;
   y = ext.y + ext.h + 6 * s;
   h -= ext.h + 6 * s;
+  {
+    /* The note on measured points goes beside the heading, or on a line of its own below
+     * it when it does not fit there whole. */
+    double nw, nh;
+
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, _("◇ measured (data/reference.json)"), &nw, &nh);
+    if (nw > w - heading_w - 12 * s)
+      {
+        heading_y = y;
+        heading_w = 0;
+        y += nh + 4 * s;
+        h -= nh + 4 * s;
+      }
+  }
   for (i = 0; i < 11; i++)
     ok[i] = uth_batch_utilization (&ctx->input, (uint64_t) 1 << i, &u[i]);
 
@@ -608,10 +622,7 @@ draw_utilization (cairo_t                *cr,
   {
     double lh;
 
-    /* Measured by drawing into a group that is thrown away. */
-    cairo_push_group (cr);
-    lh = uth_draw_legend (cr, ctx, items, 2, x, y, w, TRUE);
-    cairo_pattern_destroy (cairo_pop_group (cr));
+    lh = uth_draw_legend_height (cr, ctx, items, 2, w, TRUE);
 
     uth_draw_legend (cr, ctx, items, 2, x, y + h - lh, w, TRUE);
     h -= lh + 4 * s;

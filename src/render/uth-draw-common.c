@@ -966,6 +966,17 @@ draw_swatch (cairo_t                *cr,
     }
 }
 
+static double
+legend (cairo_t                *cr,
+        const UthFigureContext *ctx,
+        const UthLegendItem    *items,
+        guint                   n_items,
+        double                  x,
+        double                  y,
+        double                  max_width,
+        gboolean                horizontal,
+        gboolean                draw);
+
 double
 uth_draw_legend (cairo_t                *cr,
                  const UthFigureContext *ctx,
@@ -975,6 +986,31 @@ uth_draw_legend (cairo_t                *cr,
                  double                  y,
                  double                  max_width,
                  gboolean                horizontal)
+{
+  return legend (cr, ctx, items, n_items, x, y, max_width, horizontal, TRUE);
+}
+
+double
+uth_draw_legend_height (cairo_t                *cr,
+                        const UthFigureContext *ctx,
+                        const UthLegendItem    *items,
+                        guint                   n_items,
+                        double                  max_width,
+                        gboolean                horizontal)
+{
+  return legend (cr, ctx, items, n_items, 0, 0, max_width, horizontal, FALSE);
+}
+
+static double
+legend (cairo_t                *cr,
+        const UthFigureContext *ctx,
+        const UthLegendItem    *items,
+        guint                   n_items,
+        double                  x,
+        double                  y,
+        double                  max_width,
+        gboolean                horizontal,
+        gboolean                draw)
 {
   double s = ctx_scale (ctx);
   double row_h = MAX (uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.5, 22 * s);
@@ -993,10 +1029,13 @@ uth_draw_legend (cairo_t                *cr,
           cx = x;
           cy += row_h;
         }
-      draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
-      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, items[i].label, cx + 30 * s, cy + row_h / 2,
-                     UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
+      if (draw)
+        {
+          draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          uth_draw_text (cr, ctx, UTH_FONT_LABEL, items[i].label, cx + 30 * s, cy + row_h / 2,
+                         UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
+        }
       if (horizontal)
         cx += item_w + 24 * s;
       else
@@ -1089,10 +1128,39 @@ uth_draw_card (cairo_t                *cr,
                  ext.y + ext.h + 2 * s, UTH_ANCHOR_NW, width - 2 * pad, &ext);
   if (detail != NULL)
     {
+      g_autofree char *escaped = g_markup_escape_text (detail, -1);
+
+      /* Wrapped rather than cut short: uth_draw_card_height says how tall that makes it. */
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, detail, x + pad, ext.y + ext.h + 2 * s,
-                     UTH_ANCHOR_NW, width - 2 * pad, NULL);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + pad, ext.y + ext.h + 2 * s,
+                          width - 2 * pad);
     }
+}
+
+double
+uth_draw_card_height (cairo_t                *cr,
+                      const UthFigureContext *ctx,
+                      double                  width,
+                      const char             *label,
+                      const char             *value,
+                      const char             *detail)
+{
+  double s = ctx_scale (ctx), pad = 12 * s, lh, vh, h;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, label != NULL && *label ? label : "Ag", NULL, &lh);
+  uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, value != NULL && *value ? value : "–", NULL, &vh);
+  h = pad + lh + 2 * s + vh + pad;
+  if (detail != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (detail, -1);
+      PangoLayout *layout = cached_layout (cr, ctx, UTH_FONT_TICK, CACHED_PARAGRAPH, escaped,
+                                           MAX (width - 2 * pad, 1));
+      PangoRectangle logical;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      h += 2 * s + logical.height;
+    }
+  return h;
 }
 
 /* ---- hit geometry ---- */

@@ -225,6 +225,13 @@ double uth_draw_legend           (cairo_t                *cr,
                                   double                  y,
                                   double                  max_width,
                                   gboolean                horizontal);
+/* The height uth_draw_legend would take, drawing nothing. */
+double uth_draw_legend_height    (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const UthLegendItem    *items,
+                                  guint                   n_items,
+                                  double                  max_width,
+                                  gboolean                horizontal);
 
 /* ---- furniture ---- */
 /* Title and optional subtitle from x, y (top-left); returns the y below them. */
@@ -235,13 +242,20 @@ double uth_draw_title            (cairo_t                *cr,
                                   double                  x,
                                   double                  y,
                                   double                  width);
-/* A rounded card: small label above a big value, optional detail line below. */
+/* A rounded card: small label above a big value, optional detail below (wrapped). */
 void   uth_draw_card             (cairo_t                *cr,
                                   const UthFigureContext *ctx,
                                   double                  x,
                                   double                  y,
                                   double                  width,
                                   double                  height,
+                                  const char             *label,
+                                  const char             *value,
+                                  const char             *detail);
+/* The height a card of this width needs for its label, value and (wrapped) detail. */
+double uth_draw_card_height      (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  double                  width,
                                   const char             *label,
                                   const char             *value,
                                   const char             *detail);

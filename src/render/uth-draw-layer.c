@@ -363,9 +363,10 @@ draw_points (cairo_t                *cr,
       else
         g_string_append_printf (labels[j], ", %s", d->ops[i].id);
     }
-  /* Keep labels below the compute roof, whose own label sits above it. */
+  /* Keep labels below the compute roof, whose own label sits above it, and above the
+   * "memory-bound ← → compute-bound" row 46 px over the x axis (draw_roof). */
   uth_chart_spread_labels (wanted, n, fh, MAX (g->plot.top + fh / 2, uth_plot_y (&g->plot, d->peak) + fh * 0.7),
-                           g->plot.top + g->plot.height - fh / 2, placed);
+                           g->plot.top + g->plot.height - 46 * s - fh, placed);
 
   for (i = 0; i < d->n; i++)
     {

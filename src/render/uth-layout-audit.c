@@ -394,7 +394,8 @@ uth_layout_audit_page (const UthPageFigure    *page,
                        const UthFigureContext *ctx,
                        int                     width,
                        int                     height,
-                       gboolean                presentation)
+                       gboolean                presentation,
+                       const char             *png)
 {
   g_autoptr(UthLayoutAudit) audit = NULL;
   cairo_surface_t *surface;
@@ -413,6 +414,8 @@ uth_layout_audit_page (const UthPageFigure    *page,
   uth_layout_audit_end (audit);
   cairo_destroy (cr);
   findings = uth_layout_audit_check (audit, surface);
+  if (png != NULL && cairo_surface_write_to_png (surface, png) != CAIRO_STATUS_SUCCESS)
+    g_warning ("Cannot write %s", png);
   cairo_surface_destroy (surface);
   return findings;
 }

@@ -86,11 +86,13 @@ double          uth_layout_min_text_px      (gboolean              presentation,
 
 /* Draws page at width x height with ctx into an image surface while auditing it, with
  * the page's own height when it reflows to a taller layout than height (as its page
- * scrolls in the window). Returns the findings. */
+ * scrolls in the window), and writes the drawing to png when that is not NULL. Returns
+ * the findings. */
 GArray         *uth_layout_audit_page       (const UthPageFigure    *page,
                                              const UthFigureContext *ctx,
                                              int                     width,
                                              int                     height,
-                                             gboolean                presentation);
+                                             gboolean                presentation,
+                                             const char             *png);
 
 G_END_DECLS
