@@ -1130,10 +1130,15 @@ uth_draw_card (cairo_t                *cr,
     {
       g_autofree char *escaped = g_markup_escape_text (detail, -1);
 
-      /* Wrapped rather than cut short: uth_draw_card_height says how tall that makes it. */
+      /* Wrapped rather than cut short where the card is tall enough for it
+       * (uth_draw_card_height says how tall that is); else one line, ellipsized. */
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + pad, ext.y + ext.h + 2 * s,
-                          width - 2 * pad);
+      if (uth_draw_card_height (cr, ctx, width, label, value, detail) <= height + 0.5)
+        uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + pad, ext.y + ext.h + 2 * s,
+                            width - 2 * pad);
+      else
+        uth_draw_text (cr, ctx, UTH_FONT_TICK, detail, x + pad, ext.y + ext.h + 2 * s,
+                       UTH_ANCHOR_NW, width - 2 * pad, NULL);
     }
 }
 
