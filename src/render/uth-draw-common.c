@@ -931,8 +931,22 @@ uth_draw_plot_axes (cairo_t                *cr,
     uth_draw_text (cr, ctx, UTH_FONT_LABEL, x_title, plot->left + plot->width / 2,
                    plot->top + plot->height + 32 * s, UTH_ANCHOR_N, plot->width, NULL);
   if (y_title != NULL)
-    uth_draw_text_vertical (cr, ctx, UTH_FONT_LABEL, y_title, plot->left - 104 * s,
-                            plot->top + plot->height / 2);
+    {
+      /* Centred on the plot, but never above its top (a heading sits there): a title
+       * longer than the plot is tall runs down beside the x tick labels, in the tick font
+       * when the label font is still too long. */
+      double room = plot->height + 56 * s, tw, cy;
+      UthFont font = UTH_FONT_LABEL;
+
+      uth_draw_text_size (cr, ctx, font, y_title, &tw, NULL);
+      if (tw > room)
+        {
+          font = UTH_FONT_TICK;
+          uth_draw_text_size (cr, ctx, font, y_title, &tw, NULL);
+        }
+      cy = MAX (plot->top + plot->height / 2, plot->top + tw / 2);
+      uth_draw_text_vertical (cr, ctx, font, y_title, plot->left - 104 * s, cy);
+    }
   cairo_restore (cr);
 }
 
@@ -1021,8 +1035,15 @@ legend (cairo_t                *cr,
     {
       double tw;
       double item_w;
+      UthFont font = UTH_FONT_LABEL;
 
-      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, items[i].label, &tw, NULL);
+      uth_draw_text_size (cr, ctx, font, items[i].label, &tw, NULL);
+      if (max_width > 0 && 30 * s + tw > max_width)
+        {
+          /* Too long for the legend's width: the smaller tick font before cutting it. */
+          font = UTH_FONT_TICK;
+          uth_draw_text_size (cr, ctx, font, items[i].label, &tw, NULL);
+        }
       item_w = 30 * s + tw;
       if (horizontal && cx > x && max_width > 0 && cx + item_w > x + max_width)
         {
@@ -1033,7 +1054,7 @@ legend (cairo_t                *cr,
         {
           draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
           uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-          uth_draw_text (cr, ctx, UTH_FONT_LABEL, items[i].label, cx + 30 * s, cy + row_h / 2,
+          uth_draw_text (cr, ctx, font, items[i].label, cx + 30 * s, cy + row_h / 2,
                          UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
         }
       if (horizontal)

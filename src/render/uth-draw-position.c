@@ -114,7 +114,16 @@ draw_pairs (cairo_t                *cr,
   g_autofree char *heading = g_strdup_printf (_("RoPE at position %u: pair i turns pos × θ^(−2i/d) rad"), pos);
   double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
   double cell_w = (r.w - 32 * s) / 3, cell_h = (r.y + r.h - y0 - 8 * s) / 2;
-  double rad = MIN (cell_w, cell_h - 64 * s) / 2 - 6 * s;
+  /* "one turn per 47117 tokens" (the longest period θ = 10000 gives has 5 digits) on one
+   * line under its dial, or on two when the cell is too narrow (German), the dial smaller. */
+  g_autofree char *longest = g_strdup_printf (_("one turn per %s tokens"), "47117");
+  double longest_w, line_h;
+  gboolean two_lines;
+  double rad;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, longest, &longest_w, &line_h);
+  two_lines = longest_w > cell_w - 8 * s;
+  rad = MIN (cell_w, cell_h - 64 * s - (two_lines ? line_h : 0)) / 2 - 6 * s;
 
   for (guint k = 0; k < SHOWN_PAIRS; k++)
     {
@@ -159,7 +168,19 @@ draw_pairs (cairo_t                *cr,
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, label, cx, cy + rad + 6 * s, UTH_ANCHOR_N, cell_w - 8 * s, NULL);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      if (turn != NULL)
+      if (turn != NULL && two_lines)
+        {
+          PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, turn);
+
+          pango_layout_set_width (layout, (int) ((cell_w - 8 * s) * PANGO_SCALE));
+          pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+          pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+          cairo_move_to (cr, cx - (cell_w - 8 * s) / 2, cy + rad + 26 * s);
+          uth_draw_show_layout (cr, layout);
+          cairo_new_path (cr);
+          g_object_unref (layout);
+        }
+      else if (turn != NULL)
         uth_draw_text (cr, ctx, UTH_FONT_TICK, turn, cx, cy + rad + 26 * s, UTH_ANCHOR_N, cell_w - 8 * s, NULL);
     }
 }
