@@ -434,6 +434,50 @@ show_layout_at (cairo_t      *cr,
     *extents = (UthChartRect) { x + dx, y + dy, logical.width, logical.height };
 }
 
+/* The next smaller font of the same kind, or the font itself at the bottom (14 px). */
+static UthFont
+smaller_font (UthFont font)
+{
+  switch (font)
+    {
+    case UTH_FONT_VALUE: return UTH_FONT_TITLE;
+    case UTH_FONT_TITLE: return UTH_FONT_HEADING;
+    case UTH_FONT_HEADING:
+    case UTH_FONT_SUBTITLE: return UTH_FONT_LABEL;
+    case UTH_FONT_LABEL: return UTH_FONT_TICK;
+    case UTH_FONT_TICK:
+    case UTH_FONT_MONO:
+    default: return font;
+    }
+}
+
+/* A text too long for max_width steps down through the smaller fonts (never below the tick
+ * font's 14 px) before it is cut short with an ellipsis: a label in a narrow panel or in a
+ * longer language stays whole and readable. */
+static UthFont
+font_to_fit (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             UthFont                 font,
+             CachedKind              kind,
+             const char             *text,
+             double                  max_width)
+{
+  if (max_width <= 0)
+    return font;
+  for (;;)
+    {
+      PangoLayout *layout = cached_layout (cr, ctx, font, kind, text, 0);
+      PangoRectangle logical;
+      UthFont next;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      next = smaller_font (font);
+      if (logical.width <= max_width || next == font)
+        return font;
+      font = next;
+    }
+}
+
 void
 uth_draw_text (cairo_t                *cr,
                const UthFigureContext *ctx,
@@ -448,6 +492,7 @@ uth_draw_text (cairo_t                *cr,
   PangoLayout *layout;
 
   g_return_if_fail (text != NULL);
+  font = font_to_fit (cr, ctx, font, CACHED_TEXT, text, max_width);
   layout = cached_layout (cr, ctx, font, CACHED_TEXT, text, max_width);
   show_layout_at (cr, layout, x, y, anchor, max_width, extents);
 }
@@ -466,6 +511,7 @@ uth_draw_markup (cairo_t                *cr,
   PangoLayout *layout;
 
   g_return_if_fail (markup != NULL);
+  font = font_to_fit (cr, ctx, font, CACHED_MARKUP, markup, max_width);
   layout = cached_layout (cr, ctx, font, CACHED_MARKUP, markup, max_width);
   show_layout_at (cr, layout, x, y, anchor, max_width, extents);
 }

@@ -101,8 +101,9 @@ PangoLayout *uth_draw_layout     (cairo_t                *cr,
                                   UthFont                 font,
                                   const char             *text);
 /* Draws text (Pango markup when markup is TRUE) with its anchor point at x, y in the
- * current colour; max_width > 0 ellipsizes at the end. Writes the ink box when extents
- * is not NULL. */
+ * current colour. A text wider than max_width > 0 takes the next smaller font (down to
+ * UTH_FONT_TICK: a heading becomes a label, a label a tick label), and is ellipsized at
+ * the end when even that is too wide. Writes the box it took when extents is not NULL. */
 void   uth_draw_text             (cairo_t                *cr,
                                   const UthFigureContext *ctx,
                                   UthFont                 font,
