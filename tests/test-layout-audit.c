@@ -430,7 +430,6 @@ static const char *still_failing[] = {
   "tiling 1024x768 window de light",
   "tiling 1024x768 presentation de light",
   "tiling 1280x800 presentation de light",
-  "tiling 1600x1000 window de light",
   "tiling 1600x1000 presentation de light",
   "tiling 1920x1080 presentation de light",
   "tiling 3840x2160 presentation de light",

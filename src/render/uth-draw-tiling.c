@@ -56,7 +56,8 @@ layout_bands (double  width,
 
   *card_cols = wide ? 6 : 3;
   *top = 24 * s + (wide ? 76 : 104) * s;
-  *cards_h = wide ? 104 * s : 2 * 100 * s + 12 * s;
+  /* A wide card holds two lines of detail (German needs them in a sixth of the width). */
+  *cards_h = wide ? 122 * s : 2 * 100 * s + 12 * s;
 }
 
 static double
