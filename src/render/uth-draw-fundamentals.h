@@ -25,6 +25,13 @@ char       *uth_fundamentals_subtitle    (const UthFigureContext *ctx,
 #define UTH_FUNDAMENTALS_MIN_WIDTH 1150.0
 double      uth_fundamentals_fit         (double                 *width,
                                           double                 *height);
+/* The height a figure of these pages asks for at a width: UTH_FUNDAMENTALS_HEIGHT (what
+ * their pages give them in the window) times the text scale, so presentation mode's larger
+ * type gets the room it needs instead of squeezing the panels (the page scrolls); scaled
+ * with the figure below UTH_FUNDAMENTALS_MIN_WIDTH. */
+#define UTH_FUNDAMENTALS_HEIGHT 760.0
+double      uth_fundamentals_page_height (double                  width,
+                                          const UthFigureContext *ctx);
 /* A 1 x 1 surface's context, for measuring text where no cairo_t is at hand (hit
  * functions). Free with cairo_destroy. */
 cairo_t    *uth_fundamentals_scratch     (void);

@@ -13,6 +13,7 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
 #include "render/uth-draw-flash.h"
+#include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-home.h"
 #include "render/uth-draw-kv.h"
 #include "render/uth-draw-layer.h"
@@ -34,13 +35,13 @@
 static const UthPageFigure page_figures[] = {
   { "overview", uth_draw_overview, uth_draw_overview_hit, N_("Overview"), N_("What happens when you send a prompt: tokens, prefill and decode, why one is compute-bound and the other memory-bound, the matrix products of a layer, and arithmetic intensity against the GPU’s ridge point, step by step."), UTH_PATH_HOME },
   { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME },
-  { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS },
-  { "embed", uth_draw_embed, uth_hit_embed, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS },
-  { "position", uth_draw_position, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS },
-  { "attention", uth_draw_attention, uth_hit_attention, N_("Attention"), N_("Q, K and V for your tokens, the QKᵀ score matrix with its causal mask, and the attention pattern of each head."), UTH_PATH_FUNDAMENTALS },
-  { "softmax", uth_draw_softmax, NULL, N_("Softmax"), N_("Logits turned into probabilities as bars, what temperature does to them, and why the maximum is subtracted first."), UTH_PATH_FUNDAMENTALS },
-  { "generation", uth_draw_generation, NULL, N_("Generation"), N_("The generation loop: prefill, then one token per step; greedy, temperature, top-k and top-p sampling; the KV cache growing; which phase is compute- or memory-bound."), UTH_PATH_FUNDAMENTALS },
-  { "shapes", uth_draw_shapes, uth_hit_shapes, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS },
+  { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "embed", uth_draw_embed, uth_hit_embed, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "position", uth_draw_position, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "attention", uth_draw_attention, uth_hit_attention, N_("Attention"), N_("Q, K and V for your tokens, the QKᵀ score matrix with its causal mask, and the attention pattern of each head."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "softmax", uth_draw_softmax, NULL, N_("Softmax"), N_("Logits turned into probabilities as bars, what temperature does to them, and why the maximum is subtracted first."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "generation", uth_draw_generation, NULL, N_("Generation"), N_("The generation loop: prefill, then one token per step; greedy, temperature, top-k and top-p sampling; the KV cache growing; which phase is compute- or memory-bound."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "shapes", uth_draw_shapes, uth_hit_shapes, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
   { "model", uth_draw_model, uth_draw_model_hit, N_("Model"), N_("All layers of the chosen model stacked, sized by parameters, FLOPs per token or bytes moved, with the totals."), UTH_PATH_PERFORMANCE },
   { "layer", uth_draw_layer, uth_draw_layer_hit, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE },
   { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE, uth_tiling_page_height },
