@@ -255,7 +255,9 @@ draw_detail (cairo_t                *cr,
   g_autofree char *t = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, d->row));
   g_autofree char *heading = g_strdup_printf (_("Row %u, “%s”: where it looks"), d->row, t);
   double y = uth_draw_panel (cr, ctx, l->detail.x, l->detail.y, l->detail.w, l->detail.h, heading);
-  double bar_h = MIN (26 * s, (l->detail.h - 230 * s) / (d->row + 1));
+  /* Every bar a line of text tall at least (its token and weight labelled, the largest
+   * included); the sum and the value rows below take what is left. */
+  double bar_h = MIN (26 * s, MAX (17 * s, (l->detail.h - 230 * s) / (d->row + 1)));
   double label_w = 90 * s, bar_w = w - label_w - 60 * s;
   GString *sum = g_string_new ("out = ");
   guint shown = 0;
