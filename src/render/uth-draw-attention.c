@@ -245,6 +245,25 @@ draw_value_strips (cairo_t                *cr,
     }
 }
 
+/* The height of a wrapped paragraph of markup at this width. */
+static double
+paragraph_height (cairo_t                *cr,
+                  const UthFigureContext *ctx,
+                  UthFont                 font,
+                  const char             *markup,
+                  double                  width)
+{
+  PangoLayout *layout = uth_draw_layout (cr, ctx, font, NULL);
+  int h;
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_pixel_size (layout, NULL, &h);
+  g_object_unref (layout);
+  return h;
+}
+
 static void
 draw_detail (cairo_t                *cr,
              const UthFigureContext *ctx,
@@ -313,12 +332,22 @@ draw_detail (cairo_t                *cr,
       g_string_append (sum, " + …");
   }
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL,
-                           _("Each weight is e^(S − max) over the row’s sum (softmax), so a row adds up to 1. The output is the weighted sum of the value vectors:"),
-                           x, y, w) + 6 * s;
   {
+    /* The explanation and the sum where the panel has room for them below the bars (with
+     * many tokens the bars take it all). */
+    const char *why = _("Each weight is e^(S − max) over the row’s sum (softmax), so a row adds up to 1. The output is the weighted sum of the value vectors:");
     g_autofree char *escaped = g_markup_escape_text (sum->str, -1);
-    y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
+    double bottom = l->detail.y + l->detail.h - 12 * s;
+    double why_h = paragraph_height (cr, ctx, UTH_FONT_LABEL, why, w);
+    double sum_h = paragraph_height (cr, ctx, UTH_FONT_MONO, escaped, w);
+
+    if (y + why_h + 6 * s + sum_h <= bottom)
+      {
+        y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, why, x, y, w) + 6 * s;
+        y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
+      }
+    else if (y + sum_h <= bottom)
+      y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
   }
   g_string_free (sum, TRUE);
   draw_value_strips (cr, ctx, d, x, y, w, l->detail.y + l->detail.h - 12 * s - y);
