@@ -1143,6 +1143,35 @@ uth_draw_title (cairo_t                *cr,
   return y + 14 * s;
 }
 
+double
+uth_draw_title_height (cairo_t                *cr,
+                       const UthFigureContext *ctx,
+                       const char             *title,
+                       const char             *subtitle,
+                       double                  width)
+{
+  double s = ctx_scale (ctx), h = 0;
+
+  if (title != NULL)
+    {
+      double th;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_TITLE, title, NULL, &th);
+      h += th + 4 * s;
+    }
+  if (subtitle != NULL && *subtitle)
+    {
+      g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+      PangoLayout *layout = cached_layout (cr, ctx, UTH_FONT_SUBTITLE, CACHED_PARAGRAPH, escaped,
+                                           MAX (width, 1));
+      PangoRectangle logical;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      h += logical.height;
+    }
+  return h + 14 * s;
+}
+
 void
 uth_draw_rounded_rect (cairo_t *cr,
                        double   x,

@@ -243,6 +243,12 @@ double uth_draw_title            (cairo_t                *cr,
                                   double                  x,
                                   double                  y,
                                   double                  width);
+/* How far below y uth_draw_title's result lies, measured without drawing. */
+double uth_draw_title_height     (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const char             *title,
+                                  const char             *subtitle,
+                                  double                  width);
 /* A rounded card: small label above a big value, optional detail below (wrapped). */
 void   uth_draw_card             (cairo_t                *cr,
                                   const UthFigureContext *ctx,
