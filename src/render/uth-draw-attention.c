@@ -407,7 +407,7 @@ draw_fitted (cairo_t                *cr,
   right = g_strdup (_("Weights A = softmax of each row"));
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   /* The headings start above the row labels, not above the matrices: at the figure's
-   * narrowest (1150 px) "Weights A = softmax of each row" ran past the panel's edge into the
+   * narrowest (then 1150 px) "Weights A = softmax of each row" ran past the panel's edge into the
    * detail panel. Each gets its half of the panel at most. */
   {
     double half = (panel.w - 32 * s) / 2 - 8 * s;
