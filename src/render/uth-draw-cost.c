@@ -731,14 +731,27 @@ narrow_measure (const UthFigureContext *ctx,
   return MAX (h, y + m);
 }
 
+/* Whether the figure takes the one-column layout: narrower than MIN_WIDTH, except in
+ * presentation mode, whose slides show a page whole, at a fixed size, build by build (the
+ * builds below the fold of a one-column page would never show): there the two columns are
+ * scaled to fit. */
+static gboolean
+use_narrow (const UthFigureContext *ctx,
+            double                  width)
+{
+  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+
+  return width < MIN_WIDTH * s && !(ctx != NULL && ctx->high_contrast);
+}
+
 double
 uth_cost_page_height (double                  width,
                       const UthFigureContext *ctx)
 {
   double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0, f, gpu_y;
 
-  if (width >= MIN_WIDTH * s)
-    return MIN_HEIGHT * s;
+  if (!use_narrow (ctx, width))
+    return MIN_HEIGHT * s * MIN (1.0, width / (MIN_WIDTH * s));
   f = narrow_fit (ctx, width);
   return narrow_measure (ctx, width / f, &gpu_y) * f;
 }
@@ -758,7 +771,7 @@ uth_draw_cost (cairo_t                *cr,
 
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
-  if (width < MIN_WIDTH * s)
+  if (use_narrow (ctx, width))
     {
       double f = narrow_fit (ctx, width), gpu_y;
 
@@ -835,7 +848,7 @@ uth_draw_cost_hit (double                  width,
   hit->tooltip = NULL;
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
-  narrow = width < MIN_WIDTH * s;
+  narrow = use_narrow (ctx, width);
   if (narrow)
     f = narrow_fit (ctx, width);
   if (f > 0.0 && f < 1.0)
