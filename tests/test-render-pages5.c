@@ -377,20 +377,21 @@ test_cost_names (Fixture       *f,
   g_assert_cmpstr (uth_cost_gap_reason (UTH_N_GAPS), ==, "");
 }
 
-/* The sort key, the price and the batch change the picture. */
+/* The sort key, the price and the batch change the picture (at a size where the GPU list
+ * stands beside the rest, so all of it is in the picture). */
 static void
 test_cost_follows (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GBytes) a = NULL, b = NULL, c = NULL, d = NULL;
 
-  a = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  a = pixels (uth_draw_cost, &f->ctx, 1400, 1000);
   f->ctx.view = UTH_SORT_TTFT;
-  b = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  b = pixels (uth_draw_cost, &f->ctx, 1400, 1000);
   g_assert_false (g_bytes_equal (a, b));
   f->ctx.view = UTH_SORT_COST;
   f->ctx.input.price_per_hour = 10.0;
-  c = pixels (uth_draw_cost, &f->ctx, 1200, 750);
+  c = pixels (uth_draw_cost, &f->ctx, 1400, 1000);
   g_assert_false (g_bytes_equal (a, c));
   f->ctx.input.price_per_hour = -1.0;
   f->ctx.input.batch = 64;
@@ -475,11 +476,25 @@ test_cost_hit (Fixture       *f,
   g_assert_false (uth_draw_cost_hit (1600, 1000, &f->ctx, 200, 20, &hit));
   g_assert_cmpint (hit.index, ==, -1);
   g_assert_null (hit.tooltip);
-  /* Scaled down (the figure scales below 1300 x 920), the same row answers at the same
-   * relative place. */
-  g_assert_true (uth_draw_cost_hit (800, 500, &f->ctx, 700, 480, &hit));
+  /* Scaled down in height (the wide layout scales below 1300 x 1000), the same row answers
+   * at the same relative place. */
+  g_assert_true (uth_draw_cost_hit (1400, 700, &f->ctx, 1225, 672, &hit));
   g_assert_cmpint (hit.index, ==, (int) rows[n - 1].index);
   g_free (hit.tooltip);
+  /* Narrower than 1300 px the page reflows into one column with the GPU list last, at full
+   * size from 700 px: at 800 px, in a figure as tall as it asks (far taller than the wide
+   * layout's 1000 px), the last row (28 px) is centred 14 px above the 24 px bottom margin. */
+  {
+    double h = uth_cost_page_height (800, &f->ctx);
+
+    g_assert_cmpfloat (h, >, 1000 + n * 28);
+    g_assert_true (uth_draw_cost_hit (800, h, &f->ctx, 400, h - 24 - 14, &hit));
+    g_assert_cmpint (hit.index, ==, (int) rows[n - 1].index);
+    g_free (hit.tooltip);
+    g_assert_true (uth_draw_cost_hit (800, h, &f->ctx, 400, h - 24 - 14 - (n - 1) * 28.0, &hit));
+    g_assert_cmpint (hit.index, ==, (int) rows[0].index);
+    g_free (hit.tooltip);
+  }
 }
 
 /* Hovering a timeline names a request of the trace; the title answers nothing. */

@@ -319,6 +319,7 @@ uth_page_generation_init (UthPageGeneration *self)
   write_controls (self);
   uth_fundamentals_play_button_init (self->play_button);
   uth_figure_set_draw_func (self->figure, uth_draw_generation, NULL);
+  uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("The generation loop"));

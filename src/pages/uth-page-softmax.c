@@ -159,6 +159,7 @@ uth_page_softmax_init (UthPageSoftmax *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->updating = FALSE;
   uth_figure_set_draw_func (self->figure, uth_draw_softmax, NULL);
+  uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Logits becoming probabilities"));

@@ -245,6 +245,25 @@ draw_value_strips (cairo_t                *cr,
     }
 }
 
+/* The height of a wrapped paragraph of markup at this width. */
+static double
+paragraph_height (cairo_t                *cr,
+                  const UthFigureContext *ctx,
+                  UthFont                 font,
+                  const char             *markup,
+                  double                  width)
+{
+  PangoLayout *layout = uth_draw_layout (cr, ctx, font, NULL);
+  int h;
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_pixel_size (layout, NULL, &h);
+  g_object_unref (layout);
+  return h;
+}
+
 static void
 draw_detail (cairo_t                *cr,
              const UthFigureContext *ctx,
@@ -255,7 +274,9 @@ draw_detail (cairo_t                *cr,
   g_autofree char *t = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, d->row));
   g_autofree char *heading = g_strdup_printf (_("Row %u, “%s”: where it looks"), d->row, t);
   double y = uth_draw_panel (cr, ctx, l->detail.x, l->detail.y, l->detail.w, l->detail.h, heading);
-  double bar_h = MIN (26 * s, (l->detail.h - 230 * s) / (d->row + 1));
+  /* Every bar a line of text tall at least (its token and weight labelled, the largest
+   * included); the sum and the value rows below take what is left. */
+  double bar_h = MIN (26 * s, MAX (17 * s, (l->detail.h - 230 * s) / (d->row + 1)));
   double label_w = 90 * s, bar_w = w - label_w - 60 * s;
   GString *sum = g_string_new ("out = ");
   guint shown = 0;
@@ -311,12 +332,22 @@ draw_detail (cairo_t                *cr,
       g_string_append (sum, " + …");
   }
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL,
-                           _("Each weight is e^(S − max) over the row’s sum (softmax), so a row adds up to 1. The output is the weighted sum of the value vectors:"),
-                           x, y, w) + 6 * s;
   {
+    /* The explanation and the sum where the panel has room for them below the bars (with
+     * many tokens the bars take it all). */
+    const char *why = _("Each weight is e^(S − max) over the row’s sum (softmax), so a row adds up to 1. The output is the weighted sum of the value vectors:");
     g_autofree char *escaped = g_markup_escape_text (sum->str, -1);
-    y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
+    double bottom = l->detail.y + l->detail.h - 12 * s;
+    double why_h = paragraph_height (cr, ctx, UTH_FONT_LABEL, why, w);
+    double sum_h = paragraph_height (cr, ctx, UTH_FONT_MONO, escaped, w);
+
+    if (y + why_h + 6 * s + sum_h <= bottom)
+      {
+        y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, why, x, y, w) + 6 * s;
+        y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
+      }
+    else if (y + sum_h <= bottom)
+      y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, escaped, x, y, w) + 10 * s;
   }
   g_string_free (sum, TRUE);
   draw_value_strips (cr, ctx, d, x, y, w, l->detail.y + l->detail.h - 12 * s - y);
@@ -376,7 +407,7 @@ draw_fitted (cairo_t                *cr,
   right = g_strdup (_("Weights A = softmax of each row"));
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   /* The headings start above the row labels, not above the matrices: at the figure's
-   * narrowest (1150 px) "Weights A = softmax of each row" ran past the panel's edge into the
+   * narrowest (then 1150 px) "Weights A = softmax of each row" ran past the panel's edge into the
    * detail panel. Each gets its half of the panel at most. */
   {
     double half = (panel.w - 32 * s) / 2 - 8 * s;

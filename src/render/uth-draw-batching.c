@@ -352,10 +352,11 @@ draw_activity (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   /* xgettext:no-c-format */
   uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory, % of peak (0–100)"), ext.x + ext.w + 28 * s,
-                 y + 2 * s, UTH_ANCHOR_NW, l->w / 2, NULL);
+                 y + 2 * s, UTH_ANCHOR_NW, l->w / 2, &ext);
   q_text = g_strdup_printf (_("┄ queue, up to %.0f waiting"), top_q);
+  /* The queue's key takes what the other two leave of the strip's width. */
   uth_draw_text (cr, ctx, UTH_FONT_TICK, q_text, l->x + l->w - 4 * s, y + 2 * s, UTH_ANCHOR_NE,
-                 l->w / 3, NULL);
+                 MAX (l->x + l->w - 4 * s - (ext.x + ext.w + 16 * s), l->w / 4), NULL);
 }
 
 #define STRIP_HEIGHT 66.0
@@ -478,16 +479,33 @@ draw_legend (cairo_t                *cr,
              double                  w)
 {
   double s = ctx->scale > 0 ? ctx->scale : 1.0;
-  double cx = x, sw = 46 * s, sh = 20 * s;
+  double cx = x, sw = 46 * s, sh = 20 * s, gap = 28 * s, need = 0, tw;
   const char *labels[3] = { _("Prefill (full height, outlined)"), _("Decode (thin bar)"),
                             _("Padding: a finished sequence still computed (hatched)") };
   UthBatchSegment seg = { 0, 0, UTH_SEGMENT_PREFILL, 0, 0 };
   int i;
 
+  /* Narrower swatches and gaps when the row would not hold every label whole. */
+  uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), &tw, NULL);
+  need = tw + 28 * s;
+  for (i = 0; i < 3; i++)
+    {
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, labels[i], &tw, NULL);
+      need += sw + 8 * s + tw + gap;
+    }
+  if (need > w)
+    {
+      sw = 30 * s;
+      gap = 16 * s;
+    }
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), cx, y + sh / 2,
-                 UTH_ANCHOR_W, 0, NULL);
-  cx += 230 * s;
+  {
+    UthChartRect first;
+
+    uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), cx, y + sh / 2,
+                   UTH_ANCHOR_W, 0, &first);
+    cx = MIN (cx + 230 * s, first.x + first.w + gap);
+  }
   for (i = 0; i < 3; i++)
     {
       UthChartRect ext;
@@ -498,7 +516,7 @@ draw_legend (cairo_t                *cr,
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, labels[i], cx + sw + 8 * s, y + sh / 2,
                      UTH_ANCHOR_W, x + w - cx - sw - 8 * s, &ext);
-      cx = ext.x + ext.w + 28 * s;
+      cx = ext.x + ext.w + gap;
     }
 }
 
@@ -594,6 +612,20 @@ draw_utilization (cairo_t                *cr,
   heading_w = ext.w;
   y = ext.y + ext.h + 6 * s;
   h -= ext.h + 6 * s;
+  {
+    /* The note on measured points goes beside the heading, or on a line of its own below
+     * it when it does not fit there whole. */
+    double nw, nh;
+
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, _("◇ measured (data/reference.json)"), &nw, &nh);
+    if (nw > w - heading_w - 12 * s)
+      {
+        heading_y = y;
+        heading_w = 0;
+        y += nh + 4 * s;
+        h -= nh + 4 * s;
+      }
+  }
   for (i = 0; i < 11; i++)
     ok[i] = uth_batch_utilization (&ctx->input, (uint64_t) 1 << i, &u[i]);
 
@@ -608,10 +640,7 @@ draw_utilization (cairo_t                *cr,
   {
     double lh;
 
-    /* Measured by drawing into a group that is thrown away. */
-    cairo_push_group (cr);
-    lh = uth_draw_legend (cr, ctx, items, 2, x, y, w, TRUE);
-    cairo_pattern_destroy (cairo_pop_group (cr));
+    lh = uth_draw_legend_height (cr, ctx, items, 2, w, TRUE);
 
     uth_draw_legend (cr, ctx, items, 2, x, y + h - lh, w, TRUE);
     h -= lh + 4 * s;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "render/uth-draw-common.h"
+#include "render/uth-layout-audit.h"
 
 #define FONT_FAMILY "Cantarell, DejaVu Sans, sans-serif"
 #define MONO_FAMILY "DejaVu Sans Mono, monospace"
@@ -169,10 +170,20 @@ uth_draw_background (cairo_t                *cr,
 
 /* ---- text ---- */
 
-static double
-ctx_scale (const UthFigureContext *ctx)
+double
+uth_draw_scale (const UthFigureContext *ctx)
 {
   return (ctx != NULL && ctx->scale > 0) ? ctx->scale : 1.0;
+}
+
+#define ctx_scale uth_draw_scale
+
+void
+uth_draw_show_layout (cairo_t     *cr,
+                      PangoLayout *layout)
+{
+  uth_layout_audit_note_layout (cr, layout);
+  pango_cairo_show_layout (cr, layout);
 }
 
 double
@@ -416,11 +427,55 @@ show_layout_at (cairo_t      *cr,
   anchor_offset (anchor, logical.width, logical.height, &dx, &dy);
   /* With a width set, the logical rect starts at the left edge of the box. */
   cairo_move_to (cr, x + dx - logical.x, y + dy - logical.y);
-  pango_cairo_show_layout (cr, layout);
+  uth_draw_show_layout (cr, layout);
   /* Leave no current point behind: a following arc would draw a line from it. */
   cairo_new_path (cr);
   if (extents != NULL)
     *extents = (UthChartRect) { x + dx, y + dy, logical.width, logical.height };
+}
+
+/* The next smaller font of the same kind, or the font itself at the bottom (14 px). */
+static UthFont
+smaller_font (UthFont font)
+{
+  switch (font)
+    {
+    case UTH_FONT_VALUE: return UTH_FONT_TITLE;
+    case UTH_FONT_TITLE: return UTH_FONT_HEADING;
+    case UTH_FONT_HEADING:
+    case UTH_FONT_SUBTITLE: return UTH_FONT_LABEL;
+    case UTH_FONT_LABEL: return UTH_FONT_TICK;
+    case UTH_FONT_TICK:
+    case UTH_FONT_MONO:
+    default: return font;
+    }
+}
+
+/* A text too long for max_width steps down through the smaller fonts (never below the tick
+ * font's 14 px) before it is cut short with an ellipsis: a label in a narrow panel or in a
+ * longer language stays whole and readable. */
+static UthFont
+font_to_fit (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             UthFont                 font,
+             CachedKind              kind,
+             const char             *text,
+             double                  max_width)
+{
+  if (max_width <= 0)
+    return font;
+  for (;;)
+    {
+      PangoLayout *layout = cached_layout (cr, ctx, font, kind, text, 0);
+      PangoRectangle logical;
+      UthFont next;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      next = smaller_font (font);
+      if (logical.width <= max_width || next == font)
+        return font;
+      font = next;
+    }
 }
 
 void
@@ -437,6 +492,7 @@ uth_draw_text (cairo_t                *cr,
   PangoLayout *layout;
 
   g_return_if_fail (text != NULL);
+  font = font_to_fit (cr, ctx, font, CACHED_TEXT, text, max_width);
   layout = cached_layout (cr, ctx, font, CACHED_TEXT, text, max_width);
   show_layout_at (cr, layout, x, y, anchor, max_width, extents);
 }
@@ -455,6 +511,7 @@ uth_draw_markup (cairo_t                *cr,
   PangoLayout *layout;
 
   g_return_if_fail (markup != NULL);
+  font = font_to_fit (cr, ctx, font, CACHED_MARKUP, markup, max_width);
   layout = cached_layout (cr, ctx, font, CACHED_MARKUP, markup, max_width);
   show_layout_at (cr, layout, x, y, anchor, max_width, extents);
 }
@@ -488,7 +545,7 @@ uth_draw_paragraph (cairo_t                *cr,
 
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
+  uth_draw_show_layout (cr, layout);
   cairo_new_path (cr);
   return logical.height;
 }
@@ -920,8 +977,22 @@ uth_draw_plot_axes (cairo_t                *cr,
     uth_draw_text (cr, ctx, UTH_FONT_LABEL, x_title, plot->left + plot->width / 2,
                    plot->top + plot->height + 32 * s, UTH_ANCHOR_N, plot->width, NULL);
   if (y_title != NULL)
-    uth_draw_text_vertical (cr, ctx, UTH_FONT_LABEL, y_title, plot->left - 104 * s,
-                            plot->top + plot->height / 2);
+    {
+      /* Centred on the plot, but never above its top (a heading sits there): a title
+       * longer than the plot is tall runs down beside the x tick labels, in the tick font
+       * when the label font is still too long. */
+      double room = plot->height + 56 * s, tw, cy;
+      UthFont font = UTH_FONT_LABEL;
+
+      uth_draw_text_size (cr, ctx, font, y_title, &tw, NULL);
+      if (tw > room)
+        {
+          font = UTH_FONT_TICK;
+          uth_draw_text_size (cr, ctx, font, y_title, &tw, NULL);
+        }
+      cy = MAX (plot->top + plot->height / 2, plot->top + tw / 2);
+      uth_draw_text_vertical (cr, ctx, font, y_title, plot->left - 104 * s, cy);
+    }
   cairo_restore (cr);
 }
 
@@ -955,6 +1026,17 @@ draw_swatch (cairo_t                *cr,
     }
 }
 
+static double
+legend (cairo_t                *cr,
+        const UthFigureContext *ctx,
+        const UthLegendItem    *items,
+        guint                   n_items,
+        double                  x,
+        double                  y,
+        double                  max_width,
+        gboolean                horizontal,
+        gboolean                draw);
+
 double
 uth_draw_legend (cairo_t                *cr,
                  const UthFigureContext *ctx,
@@ -965,6 +1047,31 @@ uth_draw_legend (cairo_t                *cr,
                  double                  max_width,
                  gboolean                horizontal)
 {
+  return legend (cr, ctx, items, n_items, x, y, max_width, horizontal, TRUE);
+}
+
+double
+uth_draw_legend_height (cairo_t                *cr,
+                        const UthFigureContext *ctx,
+                        const UthLegendItem    *items,
+                        guint                   n_items,
+                        double                  max_width,
+                        gboolean                horizontal)
+{
+  return legend (cr, ctx, items, n_items, 0, 0, max_width, horizontal, FALSE);
+}
+
+static double
+legend (cairo_t                *cr,
+        const UthFigureContext *ctx,
+        const UthLegendItem    *items,
+        guint                   n_items,
+        double                  x,
+        double                  y,
+        double                  max_width,
+        gboolean                horizontal,
+        gboolean                draw)
+{
   double s = ctx_scale (ctx);
   double row_h = MAX (uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.5, 22 * s);
   double cx = x, cy = y;
@@ -974,18 +1081,28 @@ uth_draw_legend (cairo_t                *cr,
     {
       double tw;
       double item_w;
+      UthFont font = UTH_FONT_LABEL;
 
-      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, items[i].label, &tw, NULL);
+      uth_draw_text_size (cr, ctx, font, items[i].label, &tw, NULL);
+      if (max_width > 0 && 30 * s + tw > max_width)
+        {
+          /* Too long for the legend's width: the smaller tick font before cutting it. */
+          font = UTH_FONT_TICK;
+          uth_draw_text_size (cr, ctx, font, items[i].label, &tw, NULL);
+        }
       item_w = 30 * s + tw;
       if (horizontal && cx > x && max_width > 0 && cx + item_w > x + max_width)
         {
           cx = x;
           cy += row_h;
         }
-      draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
-      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, items[i].label, cx + 30 * s, cy + row_h / 2,
-                     UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
+      if (draw)
+        {
+          draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          uth_draw_text (cr, ctx, font, items[i].label, cx + 30 * s, cy + row_h / 2,
+                         UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
+        }
       if (horizontal)
         cx += item_w + 24 * s;
       else
@@ -1024,6 +1141,35 @@ uth_draw_title (cairo_t                *cr,
       y += uth_draw_paragraph (cr, ctx, UTH_FONT_SUBTITLE, escaped, x, y, width);
     }
   return y + 14 * s;
+}
+
+double
+uth_draw_title_height (cairo_t                *cr,
+                       const UthFigureContext *ctx,
+                       const char             *title,
+                       const char             *subtitle,
+                       double                  width)
+{
+  double s = ctx_scale (ctx), h = 0;
+
+  if (title != NULL)
+    {
+      double th;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_TITLE, title, NULL, &th);
+      h += th + 4 * s;
+    }
+  if (subtitle != NULL && *subtitle)
+    {
+      g_autofree char *escaped = g_markup_escape_text (subtitle, -1);
+      PangoLayout *layout = cached_layout (cr, ctx, UTH_FONT_SUBTITLE, CACHED_PARAGRAPH, escaped,
+                                           MAX (width, 1));
+      PangoRectangle logical;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      h += logical.height;
+    }
+  return h + 14 * s;
 }
 
 void
@@ -1078,10 +1224,44 @@ uth_draw_card (cairo_t                *cr,
                  ext.y + ext.h + 2 * s, UTH_ANCHOR_NW, width - 2 * pad, &ext);
   if (detail != NULL)
     {
+      g_autofree char *escaped = g_markup_escape_text (detail, -1);
+
+      /* Wrapped rather than cut short where the card is tall enough for it
+       * (uth_draw_card_height says how tall that is); else one line, ellipsized. */
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, detail, x + pad, ext.y + ext.h + 2 * s,
-                     UTH_ANCHOR_NW, width - 2 * pad, NULL);
+      if (uth_draw_card_height (cr, ctx, width, label, value, detail) <= height + 0.5)
+        uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + pad, ext.y + ext.h + 2 * s,
+                            width - 2 * pad);
+      else
+        uth_draw_text (cr, ctx, UTH_FONT_TICK, detail, x + pad, ext.y + ext.h + 2 * s,
+                       UTH_ANCHOR_NW, width - 2 * pad, NULL);
     }
+}
+
+double
+uth_draw_card_height (cairo_t                *cr,
+                      const UthFigureContext *ctx,
+                      double                  width,
+                      const char             *label,
+                      const char             *value,
+                      const char             *detail)
+{
+  double s = ctx_scale (ctx), pad = 12 * s, lh, vh, h;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, label != NULL && *label ? label : "Ag", NULL, &lh);
+  uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, value != NULL && *value ? value : "–", NULL, &vh);
+  h = pad + lh + 2 * s + vh + pad;
+  if (detail != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (detail, -1);
+      PangoLayout *layout = cached_layout (cr, ctx, UTH_FONT_TICK, CACHED_PARAGRAPH, escaped,
+                                           MAX (width - 2 * pad, 1));
+      PangoRectangle logical;
+
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+      h += 2 * s + logical.height;
+    }
+  return h;
 }
 
 /* ---- hit geometry ---- */
@@ -1144,6 +1324,7 @@ void
 uth_draw_push_panel (cairo_t            *cr,
                      const UthChartRect *panel)
 {
+  uth_layout_audit_note_panel (cr, panel);
   cairo_save (cr);
   cairo_translate (cr, panel->x, panel->y);
   cairo_rectangle (cr, 0, 0, panel->w, panel->h);

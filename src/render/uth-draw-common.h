@@ -85,7 +85,15 @@ void   uth_draw_background       (cairo_t                *cr,
                                   double                  height,
                                   const UthFigureContext *ctx);
 
+/* The text and line scale of a figure: ctx->scale, 1 when unset. */
+double       uth_draw_scale      (const UthFigureContext *ctx);
+
 /* ---- text ---- */
+/* Shows a layout at the current point, as pango_cairo_show_layout, and reports it to a
+ * running layout audit (uth-layout-audit.h): draw every text through this or the helpers
+ * below. */
+void         uth_draw_show_layout (cairo_t               *cr,
+                                   PangoLayout           *layout);
 double       uth_draw_font_px    (const UthFigureContext *ctx,
                                   UthFont                 font);
 PangoLayout *uth_draw_layout     (cairo_t                *cr,
@@ -93,8 +101,9 @@ PangoLayout *uth_draw_layout     (cairo_t                *cr,
                                   UthFont                 font,
                                   const char             *text);
 /* Draws text (Pango markup when markup is TRUE) with its anchor point at x, y in the
- * current colour; max_width > 0 ellipsizes at the end. Writes the ink box when extents
- * is not NULL. */
+ * current colour. A text wider than max_width > 0 takes the next smaller font (down to
+ * UTH_FONT_TICK: a heading becomes a label, a label a tick label), and is ellipsized at
+ * the end when even that is too wide. Writes the box it took when extents is not NULL. */
 void   uth_draw_text             (cairo_t                *cr,
                                   const UthFigureContext *ctx,
                                   UthFont                 font,
@@ -217,6 +226,13 @@ double uth_draw_legend           (cairo_t                *cr,
                                   double                  y,
                                   double                  max_width,
                                   gboolean                horizontal);
+/* The height uth_draw_legend would take, drawing nothing. */
+double uth_draw_legend_height    (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const UthLegendItem    *items,
+                                  guint                   n_items,
+                                  double                  max_width,
+                                  gboolean                horizontal);
 
 /* ---- furniture ---- */
 /* Title and optional subtitle from x, y (top-left); returns the y below them. */
@@ -227,13 +243,26 @@ double uth_draw_title            (cairo_t                *cr,
                                   double                  x,
                                   double                  y,
                                   double                  width);
-/* A rounded card: small label above a big value, optional detail line below. */
+/* How far below y uth_draw_title's result lies, measured without drawing. */
+double uth_draw_title_height     (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  const char             *title,
+                                  const char             *subtitle,
+                                  double                  width);
+/* A rounded card: small label above a big value, optional detail below (wrapped). */
 void   uth_draw_card             (cairo_t                *cr,
                                   const UthFigureContext *ctx,
                                   double                  x,
                                   double                  y,
                                   double                  width,
                                   double                  height,
+                                  const char             *label,
+                                  const char             *value,
+                                  const char             *detail);
+/* The height a card of this width needs for its label, value and (wrapped) detail. */
+double uth_draw_card_height      (cairo_t                *cr,
+                                  const UthFigureContext *ctx,
+                                  double                  width,
                                   const char             *label,
                                   const char             *value,
                                   const char             *detail);

@@ -13,7 +13,13 @@
 #include "render/uth-formula.h"
 
 #define MIN_WIDTH 1300.0
-#define MIN_HEIGHT 920.0
+#define MIN_HEIGHT 1000.0
+/* Narrower than MIN_WIDTH the page reflows into one column (the GPU list below the rest),
+ * drawn at full size from NARROW_MIN_WIDTH; its parts get these heights at scale 1. */
+#define NARROW_MIN_WIDTH 700.0
+#define NARROW_THUMBS_H 330.0
+#define NARROW_MEASURED_H 170.0
+#define GPU_ROW_H 28.0
 
 const char *
 uth_cost_thumb_name (UthThumb thumb)
@@ -89,7 +95,7 @@ format_value (UthThumb thumb,
     }
 }
 
-static void
+static double
 draw_cards (cairo_t                *cr,
             const UthFigureContext *ctx,
             const UthEstimate      *est,
@@ -117,6 +123,17 @@ draw_cards (cairo_t                *cr,
                                      "all %llu sequences of the batch",
                                      ctx->input.batch), (unsigned long long) ctx->input.batch);
 
+  {
+    /* As tall as the wordiest card needs, at least h in all. */
+    const char *labels[6] = { _("Prefill speed"), _("Time to first token"), _("$ per million input tokens"),
+                              _("Decode speed per sequence"), _("Decode speed in total"), _("$ per million output tokens") };
+    const char *values[6] = { pre, ttft, cin, seq, tot, cout };
+    const char *details[6] = { pre_d, ttft_d, _("prefill time × price"), seq_d, tot_d,
+                               _("decode time × price, at this batch") };
+
+    for (int i = 0; i < 6; i++)
+      ch = MAX (ch, uth_draw_card_height (cr, ctx, cw, labels[i], values[i], details[i]));
+  }
   uth_draw_card (cr, ctx, x, y, cw, ch, _("Prefill speed"), pre, pre_d);
   uth_draw_card (cr, ctx, x + cw + gap, y, cw, ch, _("Time to first token"), ttft, ttft_d);
   uth_draw_card (cr, ctx, x + 2 * (cw + gap), y, cw, ch, _("$ per million input tokens"), cin,
@@ -125,6 +142,7 @@ draw_cards (cairo_t                *cr,
   uth_draw_card (cr, ctx, x + cw + gap, y + ch + gap, cw, ch, _("Decode speed in total"), tot, tot_d);
   uth_draw_card (cr, ctx, x + 2 * (cw + gap), y + ch + gap, cw, ch,
                  _("$ per million output tokens"), cout, _("decode time × price, at this batch"));
+  return 2 * ch + gap;
 }
 
 /* A horizontal stacked bar of parts with their labels below, against a total. */
@@ -322,7 +340,7 @@ draw_thumbs (cairo_t                *cr,
               pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
               pango_layout_get_pixel_size (layout, NULL, &lh);
               cairo_move_to (cr, x + cols[c] * w, ry + (row_h - lh) / 2);
-              pango_cairo_show_layout (cr, layout);
+              uth_draw_show_layout (cr, layout);
               g_object_unref (layout);
             }
           else if (c == 0)
@@ -422,8 +440,12 @@ draw_measured (cairo_t                *cr,
       uth_draw_set_categorical (cr, ctx, 5);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, "◇", x, y, UTH_ANCHOR_NW, 0, NULL);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, text, x + 20 * s, y, UTH_ANCHOR_NW, w - 20 * s, NULL);
-      y += line + 6 * s;
+      {
+        /* Wrapped, when it is not cut off by the bottom of the panel. */
+        g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+        y += uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x + 20 * s, y, w - 20 * s) + 6 * s;
+      }
     }
 }
 
@@ -487,6 +509,32 @@ gpu_rows_geometry (cairo_t                *cr,
   out->name_w = w * 0.42;
 }
 
+/* The names' column of the GPU rows: as wide as the widest name (in the font of a row this
+ * tall), from 42% of the panel up to 60%. */
+static double
+gpu_name_width (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                const UthGpuComparison *rows,
+                guint                   n,
+                double                  w,
+                UthFont                 font)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, widest = 0;
+  UthCatalog *catalog = catalog_of (ctx);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const UthGpuEntry *g = uth_catalog_get_gpu (catalog, rows[i].index);
+      g_autofree char *name = rows[i].gpus > 1 ? g_strdup_printf ("%u × %s", rows[i].gpus, g->name)
+                                               : g_strdup (g->name);
+      double tw;
+
+      uth_draw_text_size (cr, ctx, font, name, &tw, NULL);
+      widest = MAX (widest, tw);
+    }
+  return CLAMP (widest + 10 * s, w * 0.42, w * 0.6);
+}
+
 static double
 row_metric (const UthGpuComparison *row,
             UthGpuSort              key)
@@ -527,7 +575,7 @@ draw_gpus (cairo_t                *cr,
   gpu_rows_geometry (cr, ctx, x, y, w, h, n, &geo);
   y = geo.y;
   row_h = geo.row_h;
-  name_w = geo.name_w;
+  name_w = gpu_name_width (cr, ctx, rows, n, w, row_h >= 26 * s ? UTH_FONT_LABEL : UTH_FONT_TICK);
   bar_w = w - name_w - 110 * s;
   for (i = 0; i < n; i++)
     if (rows[i].fits && isfinite (row_metric (&rows[i], key)))
@@ -542,6 +590,12 @@ draw_gpus (cairo_t                *cr,
                                                : g_strdup (g->name);
       g_autofree char *value = NULL;
       UthFont font = row_h >= 26 * s ? UTH_FONT_LABEL : UTH_FONT_TICK;
+      double tw;
+
+      /* A name too long for the column in the label font takes the tick font. */
+      uth_draw_text_size (cr, ctx, font, name, &tw, NULL);
+      if (tw > name_w - 8 * s)
+        font = UTH_FONT_TICK;
 
       uth_draw_set_color (cr, ctx, current ? UTH_COLOR_ACCENT : rows[i].fits ? UTH_COLOR_FOREGROUND
                                                                               : UTH_COLOR_DIM);
@@ -590,6 +644,118 @@ fit_to_minimum (cairo_t                *cr,
     }
 }
 
+/* How many rows the GPU list has. */
+static guint
+gpu_row_count (const UthFigureContext *ctx)
+{
+  UthGpuSort key = ctx->view >= 0 && ctx->view <= 2 ? (UthGpuSort) ctx->view : UTH_SORT_COST;
+  g_autofree UthGpuComparison *rows = NULL;
+
+  return uth_cost_gpu_rows (ctx, key, &rows);
+}
+
+/* The height of the GPU list with its heading, each row GPU_ROW_H tall. */
+static double
+gpu_list_height (cairo_t                *cr,
+                 const UthFigureContext *ctx)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, line;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_HEADING, "Ag", NULL, &line);
+  return 2 * line + 16 * s + gpu_row_count (ctx) * GPU_ROW_H * s;
+}
+
+/* The narrow layout below the title at y: one column, the GPU list last (its top in
+ * *gpu_y). Returns the height of the whole figure. */
+static double
+narrow_body (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const UthEstimate      *est,
+             double                  width,
+             double                  y,
+             double                 *gpu_y)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, m = uth_draw_margin (ctx), w = width - 2 * m;
+  double gh = gpu_list_height (cr, ctx);
+
+  y += draw_cards (cr, ctx, est, m, y, w, 200 * s) + 22 * s;
+  y = draw_memory (cr, ctx, est, m, y, w) + 12 * s;
+  y = draw_request_time (cr, ctx, est, m, y, w) + 16 * s;
+  /* Presentation builds as in the wide layout: 2 rules of thumb, 3 the GPUs (their place
+   * is kept, so the page does not jump between builds). */
+  if (uth_figure_shows_build (ctx, 2))
+    {
+      draw_thumbs (cr, ctx, m, y, w, NARROW_THUMBS_H * s);
+      draw_measured (cr, ctx, m, y + NARROW_THUMBS_H * s + 14 * s, w, NARROW_MEASURED_H * s);
+    }
+  y += NARROW_THUMBS_H * s + 14 * s + NARROW_MEASURED_H * s + 14 * s;
+  *gpu_y = y;
+  if (uth_figure_shows_build (ctx, 3))
+    draw_gpus (cr, ctx, m, y, w, gh);
+  return y + gh + m;
+}
+
+/* The narrow layout's scale: 1 from NARROW_MIN_WIDTH. */
+static double
+narrow_fit (const UthFigureContext *ctx,
+            double                  width)
+{
+  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+
+  return MIN (1.0, width / (NARROW_MIN_WIDTH * s));
+}
+
+/* Lays the narrow layout out on a scratch surface at the virtual width vw: the height it
+ * takes and the top of the GPU list. */
+static double
+narrow_measure (const UthFigureContext *ctx,
+                double                  vw,
+                double                 *gpu_y)
+{
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  double m = uth_draw_margin (ctx), y, h = 0;
+  UthEstimate own;
+  const UthEstimate *est = ctx->estimate;
+  g_autofree char *title = NULL, *subtitle = NULL;
+
+  *gpu_y = 0;
+  if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
+    est = &own;
+  cost_titles (ctx, est, &title, &subtitle);
+  y = uth_draw_title (cr, ctx, title, subtitle, m, m, vw - 2 * m);
+  if (est != NULL)
+    h = narrow_body (cr, ctx, est, vw, y, gpu_y);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return MAX (h, y + m);
+}
+
+/* Whether the figure takes the one-column layout: narrower than MIN_WIDTH, except in
+ * presentation mode, whose slides show a page whole, at a fixed size, build by build (the
+ * builds below the fold of a one-column page would never show): there the two columns are
+ * scaled to fit. */
+static gboolean
+use_narrow (const UthFigureContext *ctx,
+            double                  width)
+{
+  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+
+  return width < MIN_WIDTH * s && !(ctx != NULL && ctx->high_contrast);
+}
+
+double
+uth_cost_page_height (double                  width,
+                      const UthFigureContext *ctx)
+{
+  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0, f, gpu_y;
+
+  if (!use_narrow (ctx, width))
+    return MIN_HEIGHT * s * MIN (1.0, width / (MIN_WIDTH * s));
+  f = narrow_fit (ctx, width);
+  return narrow_measure (ctx, width / f, &gpu_y) * f;
+}
+
 void
 uth_draw_cost (cairo_t                *cr,
                double                  width,
@@ -605,6 +771,30 @@ uth_draw_cost (cairo_t                *cr,
 
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
+  if (use_narrow (ctx, width))
+    {
+      double f = narrow_fit (ctx, width), gpu_y;
+
+      if (f < 1.0)
+        {
+          cairo_scale (cr, f, f);
+          width /= f;
+          height /= f;
+        }
+      uth_draw_background (cr, width, height, ctx);
+      cost_titles (ctx, est, &title, &subtitle);
+      y = uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
+      if (est != NULL)
+        narrow_body (cr, ctx, est, width, y, &gpu_y);
+      else
+        {
+          uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+          uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING,
+                              _("The estimator cannot cost this scenario: check the model, GPU, engine and lengths."),
+                              m, y, width - 2 * m);
+        }
+      return;
+    }
   fit_to_minimum (cr, ctx, &width, &height);
   left_w = width * 0.6 - m;
   uth_draw_background (cr, width, height, ctx);
@@ -622,8 +812,7 @@ uth_draw_cost (cairo_t                *cr,
   /* Presentation builds: 1 speed, memory and time, 2 rules of thumb, 3 the GPUs. */
   if (uth_figure_shows_build (ctx, 3))
     draw_gpus (cr, ctx, width * 0.6 + 24 * s, y, width * 0.4 - m - 24 * s, height - m - y);
-  draw_cards (cr, ctx, est, m, y, left_w, 200 * s);
-  y += 200 * s + 22 * s;
+  y += draw_cards (cr, ctx, est, m, y, left_w, 200 * s) + 22 * s;
   y = draw_memory (cr, ctx, est, m, y, left_w) + 12 * s;
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
   if (!uth_figure_shows_build (ctx, 2))
@@ -651,7 +840,7 @@ uth_draw_cost_hit (double                  width,
   UthEstimate own;
   const UthEstimate *est = ctx->estimate;
   GpuRows geo;
-  gboolean found = FALSE;
+  gboolean found = FALSE, narrow;
   guint n;
   int i;
 
@@ -659,6 +848,9 @@ uth_draw_cost_hit (double                  width,
   hit->tooltip = NULL;
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
+  narrow = use_narrow (ctx, width);
+  if (narrow)
+    f = narrow_fit (ctx, width);
   if (f > 0.0 && f < 1.0)
     {
       width /= f;
@@ -667,7 +859,14 @@ uth_draw_cost_hit (double                  width,
       y /= f;
     }
   n = est != NULL ? uth_cost_gpu_rows (ctx, key, &rows) : 0;
-  if (n > 0)
+  if (n > 0 && narrow)
+    {
+      double gpu_y;
+
+      narrow_measure (ctx, width, &gpu_y);
+      gpu_rows_geometry (cr, ctx, m, gpu_y, width - 2 * m, gpu_list_height (cr, ctx), n, &geo);
+    }
+  else if (n > 0)
     {
       double top;
 
@@ -675,6 +874,9 @@ uth_draw_cost_hit (double                  width,
       top = uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
       gpu_rows_geometry (cr, ctx, width * 0.6 + 24 * s, top, width * 0.4 - m - 24 * s,
                          height - m - top, n, &geo);
+    }
+  if (n > 0)
+    {
       i = geo.row_h > 0 ? (int) floor ((y - geo.y) / geo.row_h) : -1;
       if (x >= geo.x && x <= geo.x + geo.w && i >= 0 && i < (int) n)
         {

@@ -28,6 +28,10 @@ gboolean    uth_draw_cost_hit    (double                  width,
                                   double                  x,
                                   double                  y,
                                   UthFigureHit           *hit);
+/* The height the figure asks for at a width: it draws at full size from 1300 px wide when
+ * it is that tall (the page scrolls), and scales to fit otherwise. */
+double      uth_cost_page_height (double                  width,
+                                  const UthFigureContext *ctx);
 void        uth_draw_cost        (cairo_t                *cr,
                                   double                  width,
                                   double                  height,

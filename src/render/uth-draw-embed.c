@@ -207,21 +207,46 @@ draw_facts (cairo_t                *cr,
     w -= 32 * s;
     {
       g_autofree char *rows = g_strdup_printf (_("%u rows, one per token"), model->vocab);
-      uth_draw_card (cr, ctx, x, y, w / 2 - 6 * s, card_h, _("Vocabulary V"), v, rows);
+      double half = w / 2 - 6 * s;
+      /* Side by side when each card's detail stays on one line (as tall as a card of the
+       * whole width), else one above the other. */
+      double one_line = uth_draw_card_height (cr, ctx, w, _("Vocabulary V"), v, rows);
+      double hv = uth_draw_card_height (cr, ctx, half, _("Vocabulary V"), v, rows);
+      double hd = uth_draw_card_height (cr, ctx, half, _("Width d"), d, _("numbers per row"));
+
+      if (MAX (hv, hd) <= one_line + 0.5)
+        {
+          uth_draw_card (cr, ctx, x, y, half, MAX (card_h, one_line), _("Vocabulary V"), v, rows);
+          uth_draw_card (cr, ctx, x + w / 2 + 6 * s, y, half, MAX (card_h, one_line), _("Width d"), d,
+                         _("numbers per row"));
+          y += MAX (card_h, one_line) + 12 * s;
+        }
+      else
+        {
+          hv = MAX (card_h, one_line);
+          uth_draw_card (cr, ctx, x, y, w, hv, _("Vocabulary V"), v, rows);
+          y += hv + 12 * s;
+          hd = MAX (card_h, uth_draw_card_height (cr, ctx, w, _("Width d"), d, _("numbers per row")));
+          uth_draw_card (cr, ctx, x, y, w, hd, _("Width d"), d, _("numbers per row"));
+          y += hd + 12 * s;
+        }
     }
-    uth_draw_card (cr, ctx, x + w / 2 + 6 * s, y, w / 2 - 6 * s, card_h, _("Width d"), d,
-                   _("numbers per row"));
-    y += card_h + 12 * s;
-    uth_draw_card (cr, ctx, x, y, w, card_h, _("Parameters V × d"), p, p_detail);
-    y += card_h + 12 * s;
+    {
+      double h = MAX (card_h, uth_draw_card_height (cr, ctx, w, _("Parameters V × d"), p, p_detail));
+
+      uth_draw_card (cr, ctx, x, y, w, h, _("Parameters V × d"), p, p_detail);
+      y += h + 12 * s;
+    }
     /* Translators: weight data type, e.g. "Memory in bf16" */
     {
       g_autofree char *label = g_strdup_printf (_("Memory in %s"), uth_dtype_id (ctx->input.weights));
-      uth_draw_card (cr, ctx, x, y, w, card_h, label, bytes,
-                     model->tied_embeddings ? _("the output layer reuses this table (tied)")
-                                            : _("the output layer (lm-head) is a second table this size"));
+      const char *detail = model->tied_embeddings ? _("the output layer reuses this table (tied)")
+                                                  : _("the output layer (lm-head) is a second table this size");
+      double h = MAX (card_h, uth_draw_card_height (cr, ctx, w, label, bytes, detail));
+
+      uth_draw_card (cr, ctx, x, y, w, h, label, bytes, detail);
+      y += h + 16 * s;
     }
-    y += card_h + 16 * s;
     /* Translators: "128256 × 4096 × 2 bytes = 1.05 GB" */
     formula = g_strdup_printf (_("%u × %u × %s bytes = %s"), model->vocab, model->hidden, bpp_s, bytes);
     uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);

@@ -55,6 +55,15 @@ uth_fundamentals_fit (double *width,
   return f;
 }
 
+double
+uth_fundamentals_page_height (double                  width,
+                              const UthFigureContext *ctx)
+{
+  double f = width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH ? width / UTH_FUNDAMENTALS_MIN_WIDTH : 1.0;
+
+  return UTH_FUNDAMENTALS_HEIGHT * uth_fundamentals_scale (ctx) * f;
+}
+
 cairo_t *
 uth_fundamentals_scratch (void)
 {

@@ -19,12 +19,20 @@ double      uth_fundamentals_scale       (const UthFigureContext *ctx);
  * sentence saying the figure shows the example sentence instead. Free with g_free. */
 char       *uth_fundamentals_subtitle    (const UthFigureContext *ctx,
                                           const char             *subtitle);
-/* The figures are laid out for at least UTH_FUNDAMENTALS_MIN_WIDTH pixels: a narrower
+/* The figures are laid out for at least UTH_FUNDAMENTALS_MIN_WIDTH pixels (1000: a
+ * 1024 px screen draws them at full size, as the layout audit checks): a narrower
  * figure is drawn at that width and scaled down. Returns the factor (<= 1) and turns
  * width and height into the virtual size; hit functions divide x and y by it. */
-#define UTH_FUNDAMENTALS_MIN_WIDTH 1150.0
+#define UTH_FUNDAMENTALS_MIN_WIDTH 1000.0
 double      uth_fundamentals_fit         (double                 *width,
                                           double                 *height);
+/* The height a figure of these pages asks for at a width: UTH_FUNDAMENTALS_HEIGHT (what
+ * their pages give them in the window) times the text scale, so presentation mode's larger
+ * type gets the room it needs instead of squeezing the panels (the page scrolls); scaled
+ * with the figure below UTH_FUNDAMENTALS_MIN_WIDTH. */
+#define UTH_FUNDAMENTALS_HEIGHT 760.0
+double      uth_fundamentals_page_height (double                  width,
+                                          const UthFigureContext *ctx);
 /* A 1 x 1 surface's context, for measuring text where no cairo_t is at hand (hit
  * functions). Free with cairo_destroy. */
 cairo_t    *uth_fundamentals_scratch     (void);

@@ -194,6 +194,7 @@ draw_candidates (cairo_t                 *cr,
   g_autofree char *heading = g_strdup_printf (_("Step %u: the candidates and the one drawn"), step);
   double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
   double label_w = 130 * s, bar_w = r.w - label_w - 150 * s, row_h, pmax = 1e-12;
+  guint n_rows, chosen_k = 0;
   guint32 chosen = step > 0 ? g_array_index (run->generated, guint32, step - 1) : 0;
   g_autofree char *rule = NULL;
   g_autofree char *kept = NULL;
@@ -225,14 +226,27 @@ draw_candidates (cairo_t                 *cr,
       uth_draw_note (cr, ctx, _("No token drawn yet: press Step or Play."), r.x + 16 * s, y, r.w - 32 * s);
       return;
     }
-  row_h = MIN (34 * s, (r.y + r.h - y - 12 * s) / MAX (run->n_candidates, 1));
+  /* A row is at least a line of text tall (24 px at scale 1); where fewer rows fit than
+   * there are candidates, the most probable ones are shown and the drawn one last. */
+  n_rows = run->n_candidates;
+  row_h = MIN (34 * s, (r.y + r.h - y - 12 * s) / MAX (n_rows, 1));
+  if (row_h < 24 * s)
+    {
+      n_rows = MAX (1, (guint) floor ((r.y + r.h - y - 12 * s) / (24 * s)));
+      n_rows = MIN (n_rows, run->n_candidates);
+      row_h = 24 * s;
+      for (guint k = 0; k < run->n_candidates; k++)
+        if (run->candidates[k] == chosen)
+          chosen_k = k;
+    }
   /* Bars are scaled to the most probable candidate so small probabilities stay visible;
    * the percentages give the values. */
   for (guint k = 0; k < run->n_candidates; k++)
     pmax = MAX (pmax, run->candidate_probs[k]);
-  for (guint k = 0; k < run->n_candidates; k++)
+  for (guint row = 0; row < n_rows; row++)
     {
-      double p = run->candidate_probs[k], by = y + k * row_h;
+      guint k = row == n_rows - 1 && chosen_k >= n_rows ? chosen_k : row;
+      double p = run->candidate_probs[k], by = y + row * row_h;
       g_autofree char *name = uth_tokenizer_describe_token (tok, run->candidates[k]);
       g_autofree char *pct = uth_format_percent (p);
       gboolean is_chosen = run->candidates[k] == chosen;

@@ -364,9 +364,10 @@ draw_points (cairo_t                *cr,
       else
         g_string_append_printf (labels[j], ", %s", d->ops[i].id);
     }
-  /* Keep labels below the compute roof, whose own label sits above it. */
+  /* Keep labels below the compute roof, whose own label sits above it, and above the
+   * "memory-bound ← → compute-bound" row 46 px over the x axis (draw_roof). */
   uth_chart_spread_labels (wanted, n, fh, MAX (g->plot.top + fh / 2, uth_plot_y (&g->plot, d->peak) + fh * 0.7),
-                           g->plot.top + g->plot.height - fh / 2, placed);
+                           g->plot.top + g->plot.height - 46 * s - fh, placed);
 
   for (i = 0; i < d->n; i++)
     {
@@ -944,6 +945,65 @@ typedef struct
   double top, roof_w, upper_h, table_y, table_h, m, gap;
 } PageGeometry;
 
+/* The roofline and the share beside it are never squeezed below this at scale 1: the page
+ * asks for the height (it scrolls) rather than flattening the plot. */
+#define MIN_UPPER_HEIGHT 380.0
+
+static void
+page_titles (const UthFigureContext *ctx,
+             const LayerData        *d,
+             char                  **title,
+             char                  **subtitle)
+{
+  g_autofree char *ridge = uth_format_intensity (d->ridge);
+  g_autofree char *e_ridge = uth_format_intensity (d->engine_ridge);
+
+  if (d->work.phase == UTH_PHASE_DECODE)
+    *title = g_strdup_printf (ngettext ("Layer %u of %u in decode: %" PRIu64 " × %" PRIu64
+                                          " new token, %" PRIu64 " in the cache",
+                                          "Layer %u of %u in decode: %" PRIu64 " × %" PRIu64
+                                          " new tokens, %" PRIu64 " in the cache",
+                                          (unsigned long) d->work.tokens),
+                              d->layer + 1, ctx->input.model->layers, d->work.batch, d->work.tokens, d->work.context);
+  else
+    *title = g_strdup_printf (_("Layer %u of %u in prefill: %" PRIu64 " × %" PRIu64 " tokens"),
+                              d->layer + 1, ctx->input.model->layers, d->work.batch, d->work.tokens);
+  *subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Peak ridge %s; at the rates %s reaches, %s: ops left of it wait on memory, ops right of it on compute."),
+                               ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
+                               uth_dtype_id (ctx->input.activations), ridge, engine_name (ctx), e_ridge);
+}
+
+/* The page from the top: the title (as tall as it wraps), the roofline and the share at
+ * least MIN_UPPER_HEIGHT, then every op's row of the table; *needed is the height that
+ * takes. Given more height, the plots get it; given less, they keep their minimum and
+ * the table below is cut (the page asks for *needed, so it scrolls instead). */
+static void
+page_geometry_full (double                  width,
+                    double                  height,
+                    const UthFigureContext *ctx,
+                    const LayerData        *d,
+                    PageGeometry           *p,
+                    double                 *needed)
+{
+  double s = s_of (ctx);
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  g_autofree char *title = NULL, *subtitle = NULL;
+
+  page_titles (ctx, d, &title, &subtitle);
+  p->m = uth_draw_margin (ctx);
+  p->gap = 28 * s;
+  p->top = p->m + uth_draw_title_height (cr, ctx, title, subtitle, width - 2 * p->m);
+  p->roof_w = (width - 2 * p->m) * 0.56;
+  p->table_h = (d->n + 1) * 24 * s + 1;   /* (a pixel over: every row fits despite rounding) */
+  p->upper_h = MAX (MIN_UPPER_HEIGHT * s, height - p->m - p->table_h - p->gap - p->top);
+  p->table_y = p->top + p->upper_h + p->gap;
+  if (needed != NULL)
+    *needed = p->top + MIN_UPPER_HEIGHT * s + p->gap + p->table_h + p->m;
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+}
+
 static void
 page_geometry (double                  width,
                double                  height,
@@ -951,15 +1011,21 @@ page_geometry (double                  width,
                const LayerData        *d,
                PageGeometry           *p)
 {
-  double s = s_of (ctx);
+  page_geometry_full (width, height, ctx, d, p, NULL);
+}
 
-  p->m = uth_draw_margin (ctx);
-  p->gap = 28 * s;
-  p->top = p->m + 86 * s;
-  p->roof_w = (width - 2 * p->m) * 0.56;
-  p->table_h = MIN ((d->n + 1) * 24 * s, (height - p->top - p->m) * 0.42);
-  p->table_y = height - p->m - p->table_h;
-  p->upper_h = p->table_y - p->gap - p->top;
+double
+uth_layer_page_height (double                  width,
+                       const UthFigureContext *ctx)
+{
+  PageGeometry p;
+  LayerData d;
+  double needed = 0;
+
+  if (!layer_data (ctx, &d))
+    return 0;
+  page_geometry_full (width, 0, ctx, &d, &p, &needed);
+  return needed;
 }
 
 void
@@ -969,7 +1035,7 @@ uth_draw_layer (cairo_t                *cr,
                 const UthFigureContext *ctx)
 {
   double m = uth_draw_margin (ctx);
-  g_autofree char *title = NULL, *subtitle = NULL, *ridge = NULL, *e_ridge = NULL;
+  g_autofree char *title = NULL, *subtitle = NULL;
   PageGeometry p;
   LayerData d;
 
@@ -982,21 +1048,7 @@ uth_draw_layer (cairo_t                *cr,
       return;
     }
   page_geometry (width, height, ctx, &d, &p);
-  if (d.work.phase == UTH_PHASE_DECODE)
-    title = g_strdup_printf (ngettext ("Layer %u of %u in decode: %" PRIu64 " × %" PRIu64
-                                         " new token, %" PRIu64 " in the cache",
-                                         "Layer %u of %u in decode: %" PRIu64 " × %" PRIu64
-                                         " new tokens, %" PRIu64 " in the cache",
-                                         (unsigned long) d.work.tokens),
-                             d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens, d.work.context);
-  else
-    title = g_strdup_printf (_("Layer %u of %u in prefill: %" PRIu64 " × %" PRIu64 " tokens"),
-                             d.layer + 1, ctx->input.model->layers, d.work.batch, d.work.tokens);
-  ridge = uth_format_intensity (d.ridge);
-  e_ridge = uth_format_intensity (d.engine_ridge);
-  subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Peak ridge %s; at the rates %s reaches, %s: ops left of it wait on memory, ops right of it on compute."),
-                              ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
-                              uth_dtype_id (ctx->input.activations), ridge, engine_name (ctx), e_ridge);
+  page_titles (ctx, &d, &title, &subtitle);
   uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
   /* Presentation builds: 1 the op table, 2 the FLOPs share, 3 the roofline. */
   if (uth_figure_shows_build (ctx, 3))

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 
 /* The whole page, as exported and rendered by the command line. */
 void     uth_draw_layer          (cairo_t *cr, double width, double height, const UthFigureContext *ctx);
+/* The height the whole-page figure asks for at a width: the title, the roofline and share
+ * at least 380 px (times the text scale) and every op's row. */
+double   uth_layer_page_height   (double width, const UthFigureContext *ctx);
 gboolean uth_draw_layer_hit      (double width, double height, const UthFigureContext *ctx,
                                   double x, double y, UthFigureHit *hit);
 /* The parts, for the page's own figure widgets. */

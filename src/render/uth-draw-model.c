@@ -156,7 +156,26 @@ layout_compute (Layout                 *L,
   L->top = m + 92 * s;
   L->panel_w = MIN (MAX (width * 0.32, 260 * s), 520 * s);
   L->panel_x = width - m - L->panel_w;
-  L->stack_x = m + 130 * s;
+  {
+    /* The row labels' column as wide as the widest of them (German's "Abschließende
+     * Normierung" needs more than the 110 px English does). */
+    cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *mc = cairo_create (scratch);
+    g_autofree char *last = g_strdup_printf (_("Layer %u"), L->n_layers);
+    const char *names[4] = { _("Embedding"), last, _("Final norm"), _("LM head") };
+    double widest = 110 * s;
+
+    for (i = 0; i < 4; i++)
+      {
+        double tw;
+
+        uth_draw_text_size (mc, ctx, UTH_FONT_TICK, names[i], &tw, NULL);
+        widest = MAX (widest, tw + 2 * s);
+      }
+    cairo_destroy (mc);
+    cairo_surface_destroy (scratch);
+    L->stack_x = m + widest + 20 * s;
+  }
   L->stack_w = MAX (L->panel_x - 40 * s - L->stack_x, 40);
   L->stack_y = L->top;
   L->stack_h = MAX (height - m - L->top, 40);
@@ -300,7 +319,7 @@ draw_labels (cairo_t                *cr,
         continue;
       uth_draw_set_color (cr, ctx, is_layer ? UTH_COLOR_DIM : UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, name, L->stack_x - 16 * s, placed[i], UTH_ANCHOR_E,
-                     110 * s, NULL);
+                     L->stack_x - 16 * s - uth_draw_margin (ctx), NULL);
       uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
       cairo_set_line_width (cr, 1.0);
       cairo_move_to (cr, L->stack_x - 12 * s, placed[i]);

@@ -102,6 +102,38 @@ draw_heatmap (cairo_t                *cr,
                  UTH_ANCHOR_N, map.w + label_w, NULL);
 }
 
+/* A caption centred under a dial at y: one line (ellipsized at width), or wrapped onto
+ * centred lines when wrap is TRUE. Returns its height. */
+static double
+centred_lines (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const char             *text,
+               double                  cx,
+               double                  y,
+               double                  width,
+               gboolean                wrap)
+{
+  UthChartRect ext;
+
+  if (wrap)
+    {
+      PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, text);
+      int h;
+
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, NULL, &h);
+      cairo_move_to (cr, cx - width / 2, y);
+      uth_draw_show_layout (cr, layout);
+      cairo_new_path (cr);
+      g_object_unref (layout);
+      return h;
+    }
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, text, cx, y, UTH_ANCHOR_N, width, &ext);
+  return ext.h;
+}
+
 static void
 draw_pairs (cairo_t                *cr,
             const UthFigureContext *ctx,
@@ -114,7 +146,19 @@ draw_pairs (cairo_t                *cr,
   g_autofree char *heading = g_strdup_printf (_("RoPE at position %u: pair i turns pos × θ^(−2i/d) rad"), pos);
   double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
   double cell_w = (r.w - 32 * s) / 3, cell_h = (r.y + r.h - y0 - 8 * s) / 2;
-  double rad = MIN (cell_w, cell_h - 64 * s) / 2 - 6 * s;
+  /* "one turn per 47117 tokens" (the longest period θ = 10000 gives has 5 digits) on one
+   * line under its dial, or on two when the cell is too narrow (German), the dial smaller. */
+  g_autofree char *longest = g_strdup_printf (_("one turn per %s tokens"), "47117");
+  g_autofree char *longest_label = g_strdup_printf (_("pair %u: %s rad/token"), 31, "0.000133");
+  double longest_w, label_w, line_h;
+  gboolean two_lines, label_two_lines;
+  double rad;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, longest, &longest_w, &line_h);
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, longest_label, &label_w, NULL);
+  two_lines = longest_w > cell_w - 8 * s;
+  label_two_lines = label_w > cell_w - 8 * s;
+  rad = MIN (cell_w, cell_h - 64 * s - (two_lines + label_two_lines) * line_h) / 2 - 6 * s;
 
   for (guint k = 0; k < SHOWN_PAIRS; k++)
     {
@@ -157,10 +201,14 @@ draw_pairs (cairo_t                *cr,
       cairo_line_to (cr, cx + rad * cos (a), cy - rad * sin (a));
       cairo_stroke (cr);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, cx, cy + rad + 6 * s, UTH_ANCHOR_N, cell_w - 8 * s, NULL);
-      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      if (turn != NULL)
-        uth_draw_text (cr, ctx, UTH_FONT_TICK, turn, cx, cy + rad + 26 * s, UTH_ANCHOR_N, cell_w - 8 * s, NULL);
+      {
+        double ty = cy + rad + 6 * s;
+
+        ty += centred_lines (cr, ctx, label, cx, ty, cell_w - 8 * s, label_two_lines) + 6 * s;
+        uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+        if (turn != NULL)
+          centred_lines (cr, ctx, turn, cx, ty, cell_w - 8 * s, two_lines);
+      }
     }
 }
 

@@ -110,6 +110,13 @@ typedef struct
   UthChartRect detail;
 } Layout;
 
+double
+uth_shapes_page_height (double                  width,
+                        const UthFigureContext *ctx)
+{
+  return uth_fundamentals_page_height (width, ctx) * 820.0 / UTH_FUNDAMENTALS_HEIGHT;
+}
+
 static void
 layout_init (Layout                 *l,
              const UthFigureContext *ctx,
@@ -120,7 +127,7 @@ layout_init (Layout                 *l,
   double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
   /* The attention column is wider: its row of three (Q, K, V) must hold
    * "[1, 1024, 32, 128]" each, which at a third of an equal column was cut to "[1, 1024, …". */
-  double col0 = (width - 2 * m) * 0.40, col1 = (width - 2 * m) * 0.28;
+  double col0 = (width - 2 * m) * 0.42, col1 = (width - 2 * m) * 0.27;
 
   l->s = s;
   l->grid[0] = (UthChartRect) { m, top + 36 * s, col0, height - m - top - 36 * s };

@@ -17,6 +17,10 @@ typedef struct
   int selected;   /* node detailed in the side panel; -1: the attention scores */
 } UthShapesView;
 
+/* The height the figure asks for at a width: eight rows of boxes with three lines each
+ * need 820 px at scale 1 (more than the other How LLMs work figures' 760). */
+double   uth_shapes_page_height (double                  width,
+                                 const UthFigureContext *ctx);
 void     uth_draw_shapes (cairo_t                *cr,
                           double                  width,
                           double                  height,

@@ -309,7 +309,7 @@ draw_card_wrapped (cairo_t                *cr,
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   cairo_move_to (cr, x + 12 * s, top);
-  pango_cairo_show_layout (cr, layout);
+  uth_draw_show_layout (cr, layout);
   g_object_unref (layout);
 }
 
@@ -394,6 +394,58 @@ card_rect (double  x,
   *ch = (h - gap) / 2;
   *cx = x + (i % 2) * (*cw + gap);
   *cy = y + (i / 2) * (*ch + gap);
+}
+
+/* The height the four cards need for their details in full at this width. */
+static double
+cards_height (cairo_t                    *cr,
+              const UthFigureContext     *ctx,
+              const UthSpeculativeView   *view,
+              const UthModel             *draft,
+              const UthSpeculativeTiming *t,
+              gboolean                    timed,
+              double                      w)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, gap = 12 * s, cw = (w - gap) / 2, most = 0;
+  const char *labels[N_CARDS];
+  char *values[N_CARDS], *details[N_CARDS];
+
+  card_texts (ctx, view, draft, t, timed, labels, values, details);
+  for (guint i = 0; i < N_CARDS; i++)
+    {
+      double lh, vh;
+      PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, details[i]);
+      int dh;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, labels[i], NULL, &lh);
+      uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, values[i], NULL, &vh);
+      pango_layout_set_width (layout, (int) ((cw - 24 * s) * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_get_pixel_size (layout, NULL, &dh);
+      g_object_unref (layout);
+      /* As draw_card_wrapped lays it out, with a pixel to spare for rounding. */
+      most = MAX (most, 12 * s + lh + vh + 6 * s + dh + 8 * s + 1);
+      g_free (values[i]);
+      g_free (details[i]);
+    }
+  return 2 * most + gap;
+}
+
+/* The passes and the cards: their share of the height, or what the cards need when more. */
+static double
+top_height (cairo_t                    *cr,
+            const UthFigureContext     *ctx,
+            const UthSpeculativeView   *view,
+            const UthModel             *draft,
+            const UthSpeculativeTiming *t,
+            gboolean                    timed,
+            double                      width,
+            double                      room)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, m = uth_draw_margin (ctx);
+
+  return MAX (room * TOP_SHARE,
+              cards_height (cr, ctx, view, draft, t, timed, width * 0.44 - m - 8 * s));
 }
 
 static void
@@ -868,7 +920,7 @@ uth_draw_speculative (cairo_t                *cr,
   subtitle = speculative_subtitle (ctx, view, &t);
   y = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
                       subtitle, m, m, width - 2 * m);
-  top_h = (height - y - m) * TOP_SHARE;
+  top_h = top_height (cr, ctx, view, draft, &t, timed, width, height - y - m);
   draw_passes (cr, ctx, view, m, y, width * 0.56 - m, top_h);
   draw_cards (cr, ctx, view, draft, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
   y += top_h + 24 * s;
@@ -1083,7 +1135,7 @@ uth_draw_speculative_hit (double                  width,
   subtitle = speculative_subtitle (ctx, view, &t);
   top = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
                         subtitle, m, m, width - 2 * m);
-  top_h = (height - top - m) * TOP_SHARE;
+  top_h = top_height (cr, ctx, view, draft, &t, timed, width, height - top - m);
   y2 = top + top_h + 24 * s;
   found = hit_passes (cr, ctx, view, m, top, width * 0.56 - m, top_h, x, y, hit) ||
           hit_cards (ctx, view, draft, &t, timed, width * 0.56 + 8 * s, top, width * 0.44 - m - 8 * s,

@@ -56,7 +56,8 @@ layout_bands (double  width,
 
   *card_cols = wide ? 6 : 3;
   *top = 24 * s + (wide ? 76 : 104) * s;
-  *cards_h = wide ? 104 * s : 2 * 100 * s + 12 * s;
+  /* A wide card holds two lines of detail (German needs them in a sixth of the width). */
+  *cards_h = wide ? 122 * s : 2 * 100 * s + 12 * s;
 }
 
 static double
@@ -705,6 +706,16 @@ uth_draw_tiling_traffic (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &colors[1]);
   uth_draw_color (ctx, UTH_COLOR_GOOD, &colors[2]);
 
+  /* The names' column as wide as the widest name, leaving the bars and their labels room. */
+  label_w = 0;
+  for (int i = 0; i < 3; i++)
+    {
+      double nw;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, names[i], &nw, NULL);
+      label_w = MAX (label_w, nw + 20 * s);
+    }
+  label_w = MIN (label_w, 230 * s);
   scale = uth_chart_scale_nice (t.bytes_ideal / 2, t.bytes_naive * 1.5, TRUE);
   plot_w = width - label_w - 12 * s;
   bar_area = height - top - axis_h;
@@ -726,18 +737,41 @@ uth_draw_tiling_traffic (cairo_t                *cr,
         times = g_strdup_printf (_("%s — A read %" PRIu64 "×, B read %" PRIu64 "×"),
                                  value, t.tiles_n, t.tiles_m);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      if (len > plot_w * 0.6)
-        {
-          UthRgba ink;
+      {
+        /* The label goes inside the bar or right of it, wherever it fits whole: in the
+         * label font, else the tick font, else on the side with more room. */
+        char *text = times != NULL ? times : value;
+        double inside = len - 16 * s, outside = width - label_w - len - 8 * s, tw = 0;
+        UthFont font = UTH_FONT_LABEL;
+        gboolean in_bar;
 
-          uth_draw_contrast_text (&colors[i], &ink);
-          uth_draw_set_rgba (cr, &ink, 1.0);
-          uth_draw_text (cr, ctx, UTH_FONT_LABEL, times != NULL ? times : value, label_w + 8 * s, ty,
-                         UTH_ANCHOR_W, len - 16 * s, NULL);
-        }
-      else
-        uth_draw_text (cr, ctx, UTH_FONT_LABEL, times != NULL ? times : value, label_w + len + 8 * s, ty,
-                       UTH_ANCHOR_W, plot_w - len, NULL);
+        uth_draw_text_size (cr, ctx, font, text, &tw, NULL);
+        if (tw > MAX (inside, outside))
+          {
+            font = UTH_FONT_TICK;
+            uth_draw_text_size (cr, ctx, font, text, &tw, NULL);
+          }
+        if (tw > MAX (inside, outside) && strstr (text, " — ") != NULL)
+          {
+            /* Still too wide: the bytes, then how often A and B are read, on two lines. */
+            char *dash = strstr (text, " — ");
+
+            dash[0] = '\n';
+            memmove (dash + 1, dash + strlen (" — "), strlen (dash + strlen (" — ")) + 1);
+            uth_draw_text_size (cr, ctx, font, text, &tw, NULL);
+          }
+        in_bar = len > plot_w * 0.6 ? tw <= inside || inside >= outside : tw > outside && inside > outside;
+        if (in_bar)
+          {
+            UthRgba ink;
+
+            uth_draw_contrast_text (&colors[i], &ink);
+            uth_draw_set_rgba (cr, &ink, 1.0);
+            uth_draw_text (cr, ctx, font, text, label_w + 8 * s, ty, UTH_ANCHOR_W, inside, NULL);
+          }
+        else
+          uth_draw_text (cr, ctx, font, text, label_w + len + 8 * s, ty, UTH_ANCHOR_W, outside, NULL);
+      }
     }
 
   n = uth_chart_ticks (&scale, MAX (2, (size_t) (plot_w / (90 * s))), ticks, G_N_ELEMENTS (ticks));
@@ -755,7 +789,14 @@ uth_draw_tiling_traffic (cairo_t                *cr,
       cairo_move_to (cr, x, top + bar_area);
       cairo_line_to (cr, x, top + bar_area + 5 * s);
       cairo_stroke (cr);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, label, x, top + bar_area + 6 * s, UTH_ANCHOR_N, 0, NULL);
+      {
+        /* The end ticks' labels stay inside the panel. */
+        double tw;
+
+        uth_draw_text_size (cr, ctx, UTH_FONT_TICK, label, &tw, NULL);
+        uth_draw_text (cr, ctx, UTH_FONT_TICK, label, CLAMP (x, tw / 2, width - tw / 2),
+                       top + bar_area + 6 * s, UTH_ANCHOR_N, 0, NULL);
+      }
     }
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, _("bytes read and written, log scale"),

@@ -13,6 +13,7 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
 #include "render/uth-draw-flash.h"
+#include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-home.h"
 #include "render/uth-draw-kv.h"
 #include "render/uth-draw-layer.h"
@@ -34,21 +35,21 @@
 static const UthPageFigure page_figures[] = {
   { "overview", uth_draw_overview, uth_draw_overview_hit, N_("Overview"), N_("What happens when you send a prompt: tokens, prefill and decode, why one is compute-bound and the other memory-bound, the matrix products of a layer, and arithmetic intensity against the GPU’s ridge point, step by step."), UTH_PATH_HOME },
   { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME },
-  { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS },
-  { "embed", uth_draw_embed, uth_hit_embed, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS },
-  { "position", uth_draw_position, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS },
-  { "attention", uth_draw_attention, uth_hit_attention, N_("Attention"), N_("Q, K and V for your tokens, the QKᵀ score matrix with its causal mask, and the attention pattern of each head."), UTH_PATH_FUNDAMENTALS },
-  { "softmax", uth_draw_softmax, NULL, N_("Softmax"), N_("Logits turned into probabilities as bars, what temperature does to them, and why the maximum is subtracted first."), UTH_PATH_FUNDAMENTALS },
-  { "generation", uth_draw_generation, NULL, N_("Generation"), N_("The generation loop: prefill, then one token per step; greedy, temperature, top-k and top-p sampling; the KV cache growing; which phase is compute- or memory-bound."), UTH_PATH_FUNDAMENTALS },
-  { "shapes", uth_draw_shapes, uth_hit_shapes, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS },
+  { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "embed", uth_draw_embed, uth_hit_embed, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "position", uth_draw_position, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "attention", uth_draw_attention, uth_hit_attention, N_("Attention"), N_("Q, K and V for your tokens, the QKᵀ score matrix with its causal mask, and the attention pattern of each head."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "softmax", uth_draw_softmax, NULL, N_("Softmax"), N_("Logits turned into probabilities as bars, what temperature does to them, and why the maximum is subtracted first."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "generation", uth_draw_generation, NULL, N_("Generation"), N_("The generation loop: prefill, then one token per step; greedy, temperature, top-k and top-p sampling; the KV cache growing; which phase is compute- or memory-bound."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
+  { "shapes", uth_draw_shapes, uth_hit_shapes, N_("Shapes"), N_("Tensor shapes through one layer of the chosen model, symbolic (B, S, d, H, hd) and with the numbers filled in."), UTH_PATH_FUNDAMENTALS, uth_shapes_page_height },
   { "model", uth_draw_model, uth_draw_model_hit, N_("Model"), N_("All layers of the chosen model stacked, sized by parameters, FLOPs per token or bytes moved, with the totals."), UTH_PATH_PERFORMANCE },
-  { "layer", uth_draw_layer, uth_draw_layer_hit, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE },
-  { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE },
-  { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE },
-  { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE },
+  { "layer", uth_draw_layer, uth_draw_layer_hit, N_("Layer"), N_("Every op of one layer: a table of FLOPs, bytes, intensity and time, the FLOPs share by group, and a roofline chart with each op as a point."), UTH_PATH_PERFORMANCE, uth_layer_page_height },
+  { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE, uth_tiling_page_height },
+  { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE, uth_flash_page_height },
+  { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE, uth_kv_page_height },
   { "batching", uth_draw_batching, uth_draw_batching_hit, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
   { "speculative", uth_draw_speculative, uth_draw_speculative_hit, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
-  { "cost", uth_draw_cost, uth_draw_cost_hit, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE },
+  { "cost", uth_draw_cost, uth_draw_cost_hit, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE, uth_cost_page_height },
 };
 
 G_DEFINE_QUARK (uth-draw-error-quark, uth_draw_error)
@@ -282,6 +283,13 @@ uth_draw_func_to_file (UthDrawFileFunc   draw,
     ok = check_status (cairo_surface_status (surface), path, error);
   cairo_surface_destroy (surface);
   return ok;
+}
+
+double
+uth_draw_presentation_scale (double width,
+                             double height)
+{
+  return MAX (1.0, 24.0 / 14.0 * MIN (width / 1920.0, height / 1080.0));
 }
 
 void

@@ -67,6 +67,11 @@ typedef gboolean (*UthHitFunc) (double                  width,
                                 double                  y,
                                 UthFigureHit           *hit);
 
+/* The height a figure that reflows asks for at a width (its page scrolls when the window is
+ * shorter); see UthReflowPage. */
+typedef double (*UthHeightFunc) (double                  width,
+                                 const UthFigureContext *ctx);
+
 /* Which learning path a page belongs to. */
 typedef enum
 {
@@ -83,6 +88,7 @@ typedef struct
   const char  *title;   /* N_() page title */
   const char  *summary; /* N_() what the figure shows; the accessible description */
   UthPath      path;
+  UthHeightFunc height; /* the height it asks for at a width, NULL: it fits any height */
 } UthPageFigure;
 
 #define UTH_DRAW_ERROR (uth_draw_error_quark ())
@@ -135,6 +141,11 @@ gboolean             uth_draw_func_to_file     (UthDrawFileFunc         draw,
                                                 int                     width,
                                                 int                     height,
                                                 GError                **error);
+/* The text and line scale of presentation mode for a screen of width x height pixels: the
+ * smallest text (14 px at scale 1) is 24 px at 1920 x 1080 and grows with the screen (twice
+ * at 3840 x 2160); never below the window's scale 1. */
+double               uth_draw_presentation_scale (double                width,
+                                                  double                height);
 /* Sets light style, scale 1, no hover, phase 0, layer 0, and input defaults; the caller
  * then points model, gpu, engine (and input's specs) at catalog entries. */
 void                 uth_figure_context_init   (UthFigureContext       *ctx);

@@ -584,6 +584,9 @@ uth_figure_set_page (UthFigure           *self,
   self->page = page;
   self->draw = NULL;
   self->hit = NULL;
+  /* A page that reflows to a taller layout says how tall (its page must scroll). */
+  if (page != NULL && page->height != NULL)
+    uth_figure_set_height_func (self, page->height);
   if (page != NULL)
     uth_figure_set_label (self, g_dgettext (GETTEXT_PACKAGE, page->title));
   uth_figure_update (self);
