@@ -257,7 +257,7 @@ uth_cli_render (int    argc,
     }
   if (o.presentation)
     {
-      ctx.scale = uth_lecture_presentation_scale ((double) width, (double) height);
+      ctx.scale = uth_draw_presentation_scale ((double) width, (double) height);
       ctx.high_contrast = TRUE;
     }
 

@@ -89,6 +89,9 @@ draw_slide (GtkDrawingArea *area,
   figure = uth_page_get_figure (page, &ctx);
   if (figure == NULL)
     return;
+  /* The slide's text follows the surface as `render --presentation` and the layout audit do
+   * (24 px body text at 1920 x 1080), times the reader's zoom. */
+  ctx.scale *= uth_draw_presentation_scale (width, height) / UTH_PRESENTATION_SCALE;
   uth_lecture_draw_slide (figure, cr, width, height, &ctx, state->build);
 }
 

@@ -1292,13 +1292,6 @@ uth_lecture_explanation (const char *page_id)
 /* ---------------------------------------------------------------------------------------- */
 /* The slide                                                                                */
 
-double
-uth_lecture_presentation_scale (double width,
-                                double height)
-{
-  return 1.5 * MAX (1.0, MIN (width / 1920.0, height / 1080.0));
-}
-
 /* "3 / 7": the page's step on its path; NULL for Home. */
 static char *
 slide_counter (const UthPageFigure *page)

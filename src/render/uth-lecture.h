@@ -69,10 +69,6 @@ char         *uth_lecture_explanation         (const char             *page_id);
 char         *uth_lecture_explanation_part    (const char             *page_id,
                                                guint                   part);
 
-/* Text scale that presentation mode draws at for a width x height surface: the window's
- * presentation scale (1.5) up to 1920 x 1080, growing with the surface beyond it. */
-double        uth_lecture_presentation_scale  (double                  width,
-                                               double                  height);
 
 /* Draws the page as presentation mode shows it at build (0: fully built): the build's
  * figure, explanation, question or answer, with the build's caption and the slide counter
