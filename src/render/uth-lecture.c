@@ -1421,6 +1421,46 @@ draw_text_build (const UthPageFigure    *page,
     }
 }
 
+/* A slide cannot scroll: a figure that asks for more height than the slide has is drawn
+ * with a smaller text scale, down to the window's (1), where its layout fits; if it still
+ * does not fit, that layout is shrunk as a whole. Never squashed into a height its layout
+ * was not made for (bars collapsed into a strip, chips replaced by "… and N more"). */
+static void
+draw_figure_fitted (const UthPageFigure *page,
+                    cairo_t             *cr,
+                    double               width,
+                    double               height,
+                    UthFigureContext    *c)
+{
+  double wanted;
+
+  if (page->height == NULL)
+    {
+      uth_draw_page (page, cr, width, height, c);
+      return;
+    }
+  wanted = page->height (width, c);
+  while (wanted > height && c->scale > 1.0)
+    {
+      c->scale = MAX (1.0, c->scale * 0.95);
+      wanted = page->height (width, c);
+    }
+  if (wanted <= height)
+    {
+      uth_draw_page (page, cr, width, height, c);
+      return;
+    }
+  {
+    double k = height / wanted;
+
+    cairo_save (cr);
+    cairo_translate (cr, (width - width * k) / 2, 0);
+    cairo_scale (cr, k, k);
+    uth_draw_page (page, cr, width, wanted, c);
+    cairo_restore (cr);
+  }
+}
+
 void
 uth_lecture_draw_slide (const UthPageFigure    *page,
                         cairo_t                *cr,
@@ -1458,7 +1498,7 @@ uth_lecture_draw_slide (const UthPageFigure    *page,
     {
       /* The last figure build is the figure exactly as the window draws it. */
       c.build = build >= f ? 0 : (int) build;
-      uth_draw_page (page, cr, width, height - foot_h, &c);
+      draw_figure_fitted (page, cr, width, height - foot_h, &c);
     }
   else
     {
