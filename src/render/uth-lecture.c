@@ -1425,13 +1425,14 @@ draw_text_build (const UthPageFigure    *page,
  * with a smaller text scale, down to the window's (1), where its layout fits; if it still
  * does not fit, that layout is shrunk as a whole. Never squashed into a height its layout
  * was not made for (bars collapsed into a strip, chips replaced by "… and N more"). */
-static void
-draw_figure_fitted (const UthPageFigure *page,
-                    cairo_t             *cr,
-                    double               width,
-                    double               height,
-                    UthFigureContext    *c)
+void
+uth_lecture_draw_figure (const UthPageFigure    *page,
+                         cairo_t                *cr,
+                         double                  width,
+                         double                  height,
+                         const UthFigureContext *ctx)
 {
+  UthFigureContext copy = *ctx, *c = &copy;
   double wanted;
 
   if (page->height == NULL)
@@ -1498,7 +1499,7 @@ uth_lecture_draw_slide (const UthPageFigure    *page,
     {
       /* The last figure build is the figure exactly as the window draws it. */
       c.build = build >= f ? 0 : (int) build;
-      draw_figure_fitted (page, cr, width, height - foot_h, &c);
+      uth_lecture_draw_figure (page, cr, width, height - foot_h, &c);
     }
   else
     {

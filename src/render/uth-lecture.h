@@ -89,4 +89,12 @@ gboolean      uth_lecture_slide_to_file       (const UthPageFigure    *page,
                                                int                     height,
                                                GError                **error);
 
+/* Draws a page's figure into a slide's width x height, which cannot scroll: a figure that
+ * asks for more height is drawn at a smaller text scale (not below 1), then shrunk whole. */
+void          uth_lecture_draw_figure         (const UthPageFigure    *page,
+                                               cairo_t                *cr,
+                                               double                  width,
+                                               double                  height,
+                                               const UthFigureContext *ctx);
+
 G_END_DECLS
