@@ -352,7 +352,7 @@ uth_cli_find_engine (UthCatalog  *catalog,
 typedef struct
 {
   char *model, *gpu, *gpus, *engine, *batch, *prompt, *context, *step_tokens, *output_tokens;
-  char *weights, *kv, *activations, *price;
+  char *weights, *kv, *activations, *price, *attention;
 } ScenarioText;
 
 static void
@@ -361,7 +361,7 @@ scenario_text_clear (ScenarioText *t)
   g_free (t->model); g_free (t->gpu); g_free (t->gpus); g_free (t->engine);
   g_free (t->batch); g_free (t->prompt); g_free (t->context); g_free (t->step_tokens);
   g_free (t->output_tokens); g_free (t->weights); g_free (t->kv); g_free (t->activations);
-  g_free (t->price);
+  g_free (t->price); g_free (t->attention);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScenarioText, scenario_text_clear)
@@ -408,6 +408,13 @@ resolve_numbers (const ScenarioText *t,
   if (t->price != NULL &&
       !uth_cli_parse_double ("--price", t->price, 0.0, 1e6, &in->price_per_hour, error))
     return FALSE;
+  if (t->attention != NULL && !uth_attention_impl_from_id (t->attention, &in->attention))
+    {
+      g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                   _("--attention: '%s' is not an attention implementation (flash or standard)"),
+                   t->attention);
+      return FALSE;
+    }
 
   if (in->step_tokens > in->context)
     {
@@ -443,6 +450,7 @@ uth_cli_parse_scenario (int             *argc,
     { "--kv", &t.kv, NULL },
     { "--activations", &t.activations, NULL },
     { "--price", &t.price, NULL },
+    { "--attention", &t.attention, NULL },
   };
   const char *model_id, *gpu_id;
 
@@ -500,7 +508,8 @@ uth_cli_scenario_help (void)
            "  --weights DTYPE       fp32, bf16, fp16, fp8, int8 or int4 (default bf16)\n"
            "  --kv DTYPE            KV cache data type (default bf16)\n"
            "  --activations DTYPE   activation data type (default bf16)\n"
-           "  --price USD           price per GPU-hour (default: the GPU's catalog price)\n");
+           "  --price USD           price per GPU-hour (default: the GPU's catalog price)\n"
+           "  --attention IMPL      flash (default) or standard attention\n");
 }
 
 /* ---------------------------------------------------------------------------------------- */

@@ -113,6 +113,15 @@ print_json (const UthCliScenario *s,
   uth_cli_json_add_number (b, "gpu_memory_bytes", e->gpu_memory_bytes);
   json_builder_set_member_name (b, "fits");
   json_builder_add_boolean_value (b, e->fits);
+  /* The least GPU count that fits (this one when it fits), null when none up to 1024 does. */
+  if (e->min_gpus > 0)
+    uth_cli_json_add_number (b, "min_gpus", e->min_gpus);
+  else
+    {
+      json_builder_set_member_name (b, "min_gpus");
+      json_builder_add_null_value (b);
+    }
+  uth_cli_json_add_string (b, "attention", uth_attention_impl_id (in->attention));
   uth_cli_json_add_number (b, "prefill_flops", e->prefill_flops);
   uth_cli_json_add_number (b, "prefill_seconds", e->prefill_seconds);
   uth_cli_json_add_number (b, "prefill_tokens_per_second", e->prefill_tokens_per_second);
@@ -134,6 +143,7 @@ print_json (const UthCliScenario *s,
   uth_cli_json_add_number (b, "decode_tokens_per_second", e->rule_of_thumb.decode_tokens_per_second);
   uth_cli_json_add_number (b, "prefill_tokens_per_second", e->rule_of_thumb.prefill_tokens_per_second);
   uth_cli_json_add_number (b, "decode_intensity", e->rule_of_thumb.decode_intensity);
+  uth_cli_json_add_number (b, "decode_weight_bytes", e->rule_of_thumb.decode_weight_bytes);
   json_builder_end_object (b);
   json_builder_end_object (b);
   uth_cli_json_print (b);
@@ -183,6 +193,12 @@ print_memory (const UthCliScenario *s,
   row (2, _("Runtime reserve"), uth_cli_format_bytes (e->reserve_bytes));
   row (2, _("Total"), g_strdup_printf (e->fits ? _("%s of %s: fits") : _("%s of %s: does not fit"),
                                        total, avail));
+  if (!e->fits)
+    row (2, _("Fits on"), e->min_gpus > 0
+         ? g_strdup_printf (ngettext ("%u GPU (the times and costs below are for a set-up that cannot run)",
+                                      "%u GPUs (the times and costs below are for a set-up that cannot run)",
+                                      e->min_gpus), e->min_gpus)
+         : g_strdup (_("no GPU count up to 1024 (the times and costs below are for a set-up that cannot run)")));
 }
 
 static void
@@ -196,7 +212,8 @@ print_phases (const UthCliScenario *s,
   row (2, _("FLOPs"), uth_cli_format_flops (e->prefill_flops));
   row (2, _("Time"), uth_cli_format_seconds (e->prefill_seconds));
   row (2, _("Throughput"), uth_cli_format_rate (e->prefill_tokens_per_second, "tok"));
-  row (2, _("Time to first token"), uth_cli_format_seconds (e->ttft_seconds));
+  row (2, _("Time to first token"), g_strdup_printf (_("%s (the prefill: its last logits give the first token)"),
+                                                    uth_cli_format_seconds (e->ttft_seconds)));
   row (2, _("Bound"), g_strdup (bound_text (e->prefill_bound)));
 
   g_print ("%s\n", _("Decode (one step)"));
@@ -219,7 +236,7 @@ print_cost_and_rules (const UthCliScenario *s,
   g_autofree char *fpt = uth_cli_format_flops (r->flops_per_token);
   g_autofree char *wbytes = uth_cli_format_bytes (r->weight_bytes);
   /* Bandwidth is in decimal units, so the division is shown with decimal bytes too. */
-  g_autofree char *wbytes_si = uth_cli_format_si (r->weight_bytes, "B");
+  g_autofree char *wbytes_si = uth_cli_format_si (r->decode_weight_bytes, "B");
   g_autofree char *decode = uth_cli_format_rate (r->decode_tokens_per_second, "tok");
   g_autofree char *prefill = uth_cli_format_rate (r->prefill_tokens_per_second, "tok");
   g_autofree char *bw = uth_cli_format_rate (s->gpu->spec.memory_bandwidth * s->input.gpus, "B");
@@ -234,7 +251,10 @@ print_cost_and_rules (const UthCliScenario *s,
   g_print ("%s\n", _("Rules of thumb"));
   row (2, _("FLOPs per token"), g_strdup_printf ("≈ 2 × %s = %s", active, fpt));
   row (2, _("Weight memory"), g_strdup_printf ("= %s × %g B = %s", params, wb, wbytes));
-  row (2, _("Decode tokens/s"), g_strdup_printf ("≈ %s ÷ %s = %s", bw, wbytes_si, decode));
+  row (2, _("Decode tokens/s"), r->decode_weight_bytes < r->weight_bytes
+       ? g_strdup_printf (_("≈ %s ÷ %s (the weights a token reads: shared and active experts) = %s"),
+                          bw, wbytes_si, decode)
+       : g_strdup_printf ("≈ %s ÷ %s = %s", bw, wbytes_si, decode));
   row (2, _("Prefill tokens/s"), g_strdup_printf ("≈ %s ÷ %s = %s", peak, fpt, prefill));
   row (2, _("Decode intensity"), g_strdup_printf ("≈ 2 × %" PRIu64 " ÷ %g B = %g FLOP/byte",
                                                   s->input.batch, wb, r->decode_intensity));
@@ -256,10 +276,10 @@ print_text (const UthCliScenario *s,
   row (0, _("Scenario"),
        g_strdup_printf (_("batch %" PRIu64 ", prompt %" PRIu64
                           ", context %" PRIu64 ", step %" PRIu64
-                          " token(s); weights %s, KV %s, activations %s"),
+                          " token(s); weights %s, KV %s, activations %s; %s attention"),
                         in->batch, in->prompt, in->context, in->step_tokens,
                         uth_dtype_id (in->weights), uth_dtype_id (in->kv),
-                        uth_dtype_id (in->activations)));
+                        uth_dtype_id (in->activations), uth_attention_impl_id (in->attention)));
   row (0, _("Parameters"), e->active_params < e->params
        ? g_strdup_printf (_("%s (%s active per token)"), params, active)
        : g_strdup (params));

@@ -152,9 +152,9 @@ apply_options (const RenderOptions  *o,
   if (o->phase != NULL)
     {
       if (g_ascii_strcasecmp (o->phase, "prefill") == 0)
-        ctx->phase = 0;
+        ctx->phase = UTH_PHASE_PREFILL;
       else if (g_ascii_strcasecmp (o->phase, "decode") == 0)
-        ctx->phase = 1;
+        ctx->phase = UTH_PHASE_DECODE;
       else
         {
           g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,

@@ -112,7 +112,7 @@ test_version (void)
 
 static const char *estimate_keys =
   "model gpu engine gpus batch prompt context step_tokens params active_params weight_bytes "
-  "kv_bytes_per_token kv_cache_bytes activation_bytes total_memory_bytes gpu_memory_bytes fits "
+  "kv_bytes_per_token kv_cache_bytes activation_bytes total_memory_bytes gpu_memory_bytes fits min_gpus attention "
   "prefill_flops prefill_seconds prefill_tokens_per_second ttft_seconds prefill_bound decode_flops "
   "decode_bytes decode_step_seconds decode_tokens_per_second decode_tokens_per_second_per_sequence "
   "decode_bound cost_per_million_input_tokens cost_per_million_output_tokens rule_of_thumb";
@@ -131,7 +131,7 @@ test_estimate_json (void)
   assert_keys (o, estimate_keys);
   rules = json_object_get_object_member (o, "rule_of_thumb");
   assert_keys (rules, "flops_per_token weight_bytes decode_tokens_per_second "
-                      "prefill_tokens_per_second decode_intensity");
+                      "prefill_tokens_per_second decode_intensity decode_weight_bytes");
 
   /* The defaults of issue 2. */
   g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, "llama-3-8b");
@@ -153,6 +153,11 @@ test_estimate_json (void)
   g_assert_cmpint (json_object_get_int_member (o, "kv_cache_bytes"), ==, 131072 * 1024);
   g_assert_cmpint (json_object_get_int_member (o, "gpu_memory_bytes"), ==, G_GINT64_CONSTANT (85899345920));
   g_assert_true (json_object_get_boolean_member (o, "fits"));
+  g_assert_cmpint (json_object_get_int_member (o, "min_gpus"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (o, "attention"), ==, "flash");
+  /* TTFT is the prefill (issue 15 item 4). */
+  g_assert_cmpfloat (json_object_get_double_member (o, "ttft_seconds"), ==,
+                     json_object_get_double_member (o, "prefill_seconds"));
   g_assert_cmpstr (json_object_get_string_member (o, "prefill_bound"), ==, "compute");
   g_assert_cmpstr (json_object_get_string_member (o, "decode_bound"), ==, "memory");
 
@@ -226,6 +231,26 @@ test_estimate_does_not_fit (void)
   run (&r, "estimate", "--model", "llama-3.1-405b", "--gpu", "rtx-4090");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "does not fit"));
+  g_assert_nonnull (strstr (r.out, "Fits on"));
+
+  /* Llama 3 70B on one H100 (issue 15 item 5): 70,553,706,496 params x 2 bytes = 141.1 GB
+   * of weights against 85.9 GB. On two: 171.8 GB, less the tuned engine's 10% reserve
+   * (17.2 GB), leaves 154.6 GB for 141.1 GB of weights, 0.34 GB of KV cache (1024 tokens
+   * x 327,680 B) and well under 1 GB of activations: it fits, so min_gpus is 2. */
+  run_clear (&r);
+  g_clear_pointer (&root, json_node_unref);
+  run (&r, "estimate", "--model", "llama-3-70b", "--gpu", "h100-sxm", "--json");
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "fits"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "min_gpus"), ==, 2);
+  g_assert_nonnull (strstr (r.out, "\"min_gpus\""));
+
+  /* --attention takes flash or standard and nothing else. */
+  run_clear (&r);
+  run (&r, "estimate", "--model", "llama-3-8b", "--gpu", "h100-sxm", "--attention", "sparse");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "--attention"));
 }
 
 static void

@@ -10,7 +10,8 @@
  * - prefill: one forward pass over batch x prompt tokens.
  * - decode step: each of the batch's sequences adds step_tokens tokens with `context`
  *   tokens (the new ones included) in its KV cache.
- * - TTFT = prefill + one decode step.
+ * - TTFT = the prefill: the first token comes from the prefill pass's last logits, as
+ *   vLLM and TensorRT-LLM emit and measure it (queueing is the Batching page's).
  * - cost per million input tokens = price x gpus / 3600 x prefill seconds
  *   / (batch x prompt) x 1e6; output likewise with the decode step and batch x step tokens.
  * - memory: weights (params x bytes), the KV cache of batch sequences of
@@ -55,6 +56,72 @@ typedef struct
   UthBound bound;
 } PassTime;
 
+const char *
+uth_attention_impl_id (UthAttentionImpl impl)
+{
+  return impl == UTH_ATTENTION_STANDARD ? "standard" : "flash";
+}
+
+bool
+uth_attention_impl_from_id (const char       *id,
+                            UthAttentionImpl *out)
+{
+  if (id == NULL || out == NULL)
+    return false;
+  if (strcmp (id, "flash") == 0)
+    *out = UTH_ATTENTION_FLASH;
+  else if (strcmp (id, "standard") == 0)
+    *out = UTH_ATTENTION_STANDARD;
+  else
+    return false;
+  return true;
+}
+
+bool
+uth_estimate_uses_flash (const UthEstimateInput *in)
+{
+  if (in == NULL)
+    return true;
+  return in->attention != UTH_ATTENTION_STANDARD &&
+         (in->engine == NULL || in->engine->flash_attention);
+}
+
+static uint64_t
+at_least_1 (uint64_t v)
+{
+  return v > 0 ? v : 1;
+}
+
+bool
+uth_estimate_workload (const UthEstimateInput *in,
+                       UthPhase                phase,
+                       UthWorkload            *w)
+{
+  if (w == NULL)
+    return false;
+  memset (w, 0, sizeof *w);
+  if (in == NULL || in->model == NULL)
+    return false;
+  w->phase = phase;
+  w->batch = at_least_1 (in->batch);
+  if (phase == UTH_PHASE_PREFILL)
+    {
+      w->tokens = at_least_1 (in->prompt);
+      w->context = w->tokens;
+    }
+  else
+    {
+      w->tokens = at_least_1 (in->step_tokens);
+      w->context = in->context > w->tokens ? in->context : w->tokens;
+    }
+  w->weights = in->weights;
+  w->kv = in->kv;
+  w->activations = in->activations;
+  w->flash_attention = uth_estimate_uses_flash (in);
+  w->tensor_parallel = in->gpus > 0 ? in->gpus : 1;
+  return true;
+}
+
 static UthWorkload
 workload (const UthEstimateInput *in,
           UthPhase                phase,
@@ -62,15 +129,7 @@ workload (const UthEstimateInput *in,
 {
   UthWorkload w;
 
-  memset (&w, 0, sizeof w);
-  w.phase = phase;
-  w.batch = in->batch;
-  w.tokens = phase == UTH_PHASE_PREFILL ? in->prompt : in->step_tokens;
-  w.context = phase == UTH_PHASE_PREFILL ? in->prompt : in->context;
-  w.weights = in->weights;
-  w.kv = in->kv;
-  w.activations = in->activations;
-  w.flash_attention = in->engine->flash_attention;
+  uth_estimate_workload (in, phase, &w);
   w.tensor_parallel = tp;
   return w;
 }
@@ -147,7 +206,7 @@ activation_bytes (const UthEstimateInput *in)
   else
     mlp = 0.0;
   mlp = fmax (mlp, tok * up * m->ffn / tp);
-  if (!in->engine->flash_attention)
+  if (!uth_estimate_uses_flash (in))
     scores = (double) in->batch * heads * (double) in->prompt * (double) in->prompt;
   logits = (double) in->batch * m->vocab / tp * 4.0;
   return tp * ((2.0 * tok * d + fmax (qkv, mlp) + scores) * ab + logits);
@@ -210,7 +269,10 @@ rules_of_thumb (const UthEstimateInput *in,
 
   r->flops_per_token = 2.0 * out->active_params;
   r->weight_bytes = out->params * wb;
-  r->decode_tokens_per_second = gpus * in->gpu->memory_bandwidth / r->weight_bytes;
+  /* A decode token reads every weight of a dense model, but only the dense part and the
+   * shared and active experts of a mixture of experts. */
+  r->decode_weight_bytes = out->active_params * wb;
+  r->decode_tokens_per_second = gpus * in->gpu->memory_bandwidth / r->decode_weight_bytes;
   r->prefill_tokens_per_second = gpus * uth_gpu_peak_flops (in->gpu, in->activations) /
                                  r->flops_per_token;
   r->decode_intensity = 2.0 * (double) in->batch / wb;
@@ -241,6 +303,66 @@ memory (const UthEstimateInput *input,
                             out->reserve_bytes;
   out->gpu_memory_bytes = gpus * input->gpu->memory_bytes;
   out->fits = out->total_memory_bytes <= out->gpu_memory_bytes;
+}
+
+uint32_t
+uth_estimate_min_gpus (const UthEstimateInput *input)
+{
+  UthEstimateInput in;
+  UthEstimate est;
+  uint32_t g;
+
+  if (input == NULL)
+    return 0;
+  in = *input;
+  for (g = 1; g <= UTH_ESTIMATE_MAX_GPUS; g++)
+    {
+      in.gpus = g;
+      /* Counts the heads do not divide (or no link between GPUs) fail validation. */
+      if (uth_estimate_memory (&in, &est) == UTH_ESTIMATE_OK && est.fits)
+        return g;
+    }
+  return 0;
+}
+
+bool
+uth_estimate_layer (const UthEstimateInput *input,
+                    UthPhase                phase,
+                    uint32_t                layer,
+                    UthLayerEstimate       *out)
+{
+  size_t i;
+
+  if (out == NULL)
+    return false;
+  memset (out, 0, sizeof *out);
+  if (input == NULL || input->model == NULL || uth_model_validate (input->model) != UTH_MODEL_OK ||
+      input->gpu == NULL || !uth_gpu_validate (input->gpu) ||
+      input->engine == NULL || !uth_engine_validate (input->engine) ||
+      !uth_estimate_workload (input, phase, &out->work) ||
+      uth_workload_validate (input->model, &out->work) != UTH_OPS_OK)
+    return false;
+  out->layer = layer < input->model->layers ? layer : input->model->layers - 1;
+  out->n = uth_layer_ops (input->model, &out->work, out->layer, out->ops, UTH_MAX_LAYER_OPS);
+  if (out->n == 0)
+    return false;
+  for (i = 0; i < out->n; i++)
+    {
+      UthOpTime t = uth_roofline_op_time (&out->ops[i], input->gpu, input->engine,
+                                          input->activations);
+      double sec = t.seconds * out->ops[i].repeat;
+
+      out->time[i] = t;
+      out->seconds += sec;
+      if (t.bound == UTH_BOUND_COMPUTE)
+        out->compute_seconds += sec;
+      else if (t.bound == UTH_BOUND_MEMORY)
+        out->memory_seconds += sec;
+      else
+        out->other_seconds += sec;
+    }
+  out->totals = uth_ops_total (out->ops, out->n);
+  return true;
 }
 
 UthEstimateError
@@ -303,7 +425,7 @@ uth_estimate (const UthEstimateInput *input,
   out->decode_intensity = decode.bytes > 0.0 ? decode.flops / decode.bytes : 0.0;
   out->decode_comm_seconds = decode.comm_seconds;
 
-  out->ttft_seconds = prefill.seconds + decode.seconds;
+  out->ttft_seconds = prefill.seconds;
   steps = ceil ((double) input->output_tokens / (double) input->step_tokens);
   out->request_seconds = prefill.seconds + steps * decode.seconds;
 
@@ -314,5 +436,6 @@ uth_estimate (const UthEstimateInput *input,
   out->cost_per_million_output_tokens = dollars_per_second * decode.seconds / tokens_step * 1e6;
 
   rules_of_thumb (input, out);
+  out->min_gpus = out->fits ? input->gpus : uth_estimate_min_gpus (input);
   return UTH_ESTIMATE_OK;
 }

@@ -193,3 +193,27 @@ uth_roofline_op_time (const UthOp     *op,
     t.bound = UTH_BOUND_MEMORY;
   return t;
 }
+
+void
+uth_roofline_engine_rates (const UthGpu    *gpu,
+                           const UthEngine *engine,
+                           UthDtype         compute_dtype,
+                           double          *flops_per_second,
+                           double          *bytes_per_second)
+{
+  double peak = 0.0, bw = 0.0;
+
+  if (gpu != NULL && engine != NULL)
+    {
+      double eff = engine->compute_efficiency;
+
+      if (uth_dtype_bytes (compute_dtype) < 2.0 && engine->narrow_compute_efficiency > 0.0)
+        eff = engine->narrow_compute_efficiency;
+      peak = uth_gpu_peak_flops (gpu, compute_dtype) * eff;
+      bw = gpu->memory_bandwidth * engine->bandwidth_efficiency;
+    }
+  if (flops_per_second != NULL)
+    *flops_per_second = peak;
+  if (bytes_per_second != NULL)
+    *bytes_per_second = bw;
+}

@@ -40,6 +40,16 @@ UthOpTime uth_roofline_op_time (const UthOp     *op,
                                 const UthEngine *engine,
                                 UthDtype         compute_dtype);
 
+/* What the engine reaches on large ops, as uth_roofline_op_time rates a large GEMM and a
+ * large weight stream: peak(dtype) x compute_efficiency (narrow_compute_efficiency for
+ * 8- and 4-bit math) and bandwidth x bandwidth_efficiency. The dashed roof of the Layer
+ * page and its ridge. Either output may be NULL. */
+void uth_roofline_engine_rates (const UthGpu    *gpu,
+                                const UthEngine *engine,
+                                UthDtype         compute_dtype,
+                                double          *flops_per_second,
+                                double          *bytes_per_second);
+
 /* The parts of an op's time, for pages that explain them. */
 /* Fraction of peak the op's matmul reaches: compute_efficiency x rows / (rows + half). */
 double uth_roofline_compute_efficiency (const UthEngine *engine,

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "core/uth-estimate.h"
 #include "core/uth-roofline.h"
 #include "pages/uth-page-layer.h"
 #include "render/uth-draw-common.h"
@@ -38,59 +39,36 @@ context_func (UthFigure        *figure,
 
 static void
 update_formulas (UthPageLayer           *self,
-                 const UthFigureContext *ctx)
+                 const UthFigureContext *ctx,
+                 const UthLayerEstimate *le)
 {
-  UthWorkload w;
-  UthOp ops[UTH_MAX_LAYER_OPS];
   g_autofree char *ridge = NULL, *peak = NULL, *bw = NULL, *sub = NULL;
   g_autofree char *total = NULL, *time_sub = NULL, *compute = NULL, *memory = NULL, *overhead = NULL;
-  double peak_v, t = 0, tc = 0, tm = 0, to = 0;
-  size_t n = 0, i;
+  g_autofree char *eps = NULL, *ebs = NULL, *ers = NULL;
+  double ep, eb;
 
-  if (ctx->input.gpu == NULL || ctx->input.engine == NULL ||
-      !uth_figure_context_workload (ctx, ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &w))
+  if (ctx->input.gpu == NULL || ctx->input.engine == NULL)
     return;
-  peak_v = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations);
   ridge = uth_format_intensity (uth_roofline_ridge (ctx->input.gpu, ctx->input.activations));
-  peak = uth_format_flops_rate (peak_v);
+  peak = uth_format_flops_rate (uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations));
   bw = uth_format_bandwidth (ctx->input.gpu->memory_bandwidth);
-  {
-    /* The engine's large-op rates, as the roofline draws them dashed: the ridge the bound
-     * colours follow. */
-    const UthEngine *e = ctx->input.engine;
-    double ce = uth_dtype_bytes (ctx->input.activations) < 2.0 && e->narrow_compute_efficiency > 0.0
-                  ? e->narrow_compute_efficiency : e->compute_efficiency;
-    double ep = peak_v * ce, eb = ctx->input.gpu->memory_bandwidth * e->bandwidth_efficiency;
-    g_autofree char *eps = uth_format_flops_rate (ep);
-    g_autofree char *ebs = uth_format_bandwidth (eb);
-    g_autofree char *ers = uth_format_intensity (eb > 0 ? ep / eb : 0);
-
-    /* Translators: the peak ridge, then the ridge at the rates the engine reaches. */
-    sub = g_strdup_printf (_("peak: %s ÷ %s = %s; reached by the engine: %s ÷ %s = %s"),
-                           peak, bw, ridge, eps, ebs, ers);
-  }
+  /* The engine's large-op rates, as the roofline draws them dashed: the ridge the bound
+   * colours follow. */
+  uth_roofline_engine_rates (ctx->input.gpu, ctx->input.engine, ctx->input.activations, &ep, &eb);
+  eps = uth_format_flops_rate (ep);
+  ebs = uth_format_bandwidth (eb);
+  ers = uth_format_intensity (eb > 0 ? ep / eb : 0);
+  /* Translators: the peak ridge, then the ridge at the rates the engine reaches. */
+  sub = g_strdup_printf (_("peak: %s ÷ %s = %s; reached by the engine: %s ÷ %s = %s"),
+                         peak, bw, ridge, eps, ebs, ers);
   uth_formula_button_set (self->ridge_button, ridge, _("Ridge point"),
                           _("ridge = FLOP/s ÷ memory bandwidth: below this intensity an op waits on memory. The engine reaches less than the peak of each, which moves the ridge the ops’ colours follow."),
                           sub);
 
-  if (uth_workload_validate (ctx->input.model, &w) == UTH_OPS_OK)
-    n = uth_layer_ops (ctx->input.model, &w, (uint32_t) ctx->layer, ops, UTH_MAX_LAYER_OPS);
-  for (i = 0; i < n; i++)
-    {
-      UthOpTime ot = uth_roofline_op_time (&ops[i], ctx->input.gpu, ctx->input.engine, ctx->input.activations);
-
-      t += ot.seconds;
-      if (ot.bound == UTH_BOUND_COMPUTE)
-        tc += ot.seconds;
-      else if (ot.bound == UTH_BOUND_MEMORY)
-        tm += ot.seconds;
-      else
-        to += ot.seconds;
-    }
-  total = uth_format_seconds (t);
-  compute = uth_format_seconds (tc);
-  memory = uth_format_seconds (tm);
-  overhead = uth_format_seconds (to);
+  total = uth_format_seconds (le->seconds);
+  compute = uth_format_seconds (le->compute_seconds);
+  memory = uth_format_seconds (le->memory_seconds);
+  overhead = uth_format_seconds (le->other_seconds);
   time_sub = g_strdup_printf (_("%s in compute-bound ops + %s in memory-bound ops + %s in ops bound by launch overhead or communication = %s"),
                               compute, memory, overhead, total);
   uth_formula_button_set (self->time_button, total, _("Time of this layer"),
@@ -116,19 +94,18 @@ refresh (UthPageLayer *self)
   g_free (self->description);
   self->description = uth_draw_layer_describe (&ctx);
   {
-    UthWorkload w;
-    UthOp ops[UTH_MAX_LAYER_OPS];
+    /* The estimator's op list for this layer, once for the formulas and the table size. */
+    UthLayerEstimate le;
     int n = 0;
 
-    if (ctx.input.model != NULL &&
-        uth_figure_context_workload (&ctx, ctx.phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &w) &&
-        uth_workload_validate (ctx.input.model, &w) == UTH_OPS_OK)
-      n = (int) uth_layer_ops (ctx.input.model, &w, (uint32_t) ctx.layer, ops, UTH_MAX_LAYER_OPS);
+    if (uth_estimate_layer (&ctx.input, ctx.phase, (uint32_t) MAX (ctx.layer, 0), &le))
+      n = (int) le.n;
     /* The keyboard walks the ops in the table, which is tall enough for every one. */
     uth_figure_set_n_items (self->table, n);
     gtk_widget_set_size_request (GTK_WIDGET (self->table), -1, MAX (n + 1, 4) * 26 + 30);
+    if (n > 0)
+      update_formulas (self, &ctx, &le);
   }
-  update_formulas (self, &ctx);
 }
 
 static void
@@ -202,7 +179,7 @@ static char *
 describe_share (const UthFigureContext *ctx)
 {
   double shares[UTH_N_OP_GROUPS];
-  guint64 context = ctx->phase == 1 ? ctx->input.context : ctx->input.prompt;
+  guint64 context = ctx->phase == UTH_PHASE_DECODE ? ctx->input.context : ctx->input.prompt;
 
   if (!uth_draw_layer_group_shares (ctx, context, shares))
     return g_strdup (_("No valid scenario for this layer."));
@@ -260,19 +237,19 @@ uth_page_layer_init (UthPageLayer *self)
   uth_figure_set_context_func (self->table, context_func, self, NULL);
 }
 
-int
+UthPhase
 uth_page_layer_get_phase (UthPageLayer *self)
 {
-  g_return_val_if_fail (UTH_IS_PAGE_LAYER (self), 0);
-  return gtk_toggle_button_get_active (self->decode_button) ? 1 : 0;
+  g_return_val_if_fail (UTH_IS_PAGE_LAYER (self), UTH_PHASE_PREFILL);
+  return gtk_toggle_button_get_active (self->decode_button) ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL;
 }
 
 void
 uth_page_layer_set_phase (UthPageLayer *self,
-                          int           phase)
+                          UthPhase      phase)
 {
   g_return_if_fail (UTH_IS_PAGE_LAYER (self));
-  gtk_toggle_button_set_active (phase == 1 ? self->decode_button : self->prefill_button, TRUE);
+  gtk_toggle_button_set_active (phase == UTH_PHASE_DECODE ? self->decode_button : self->prefill_button, TRUE);
 }
 
 UthFigure *

@@ -10,10 +10,9 @@ G_BEGIN_DECLS
 #define UTH_TYPE_PAGE_LAYER (uth_page_layer_get_type ())
 G_DECLARE_FINAL_TYPE (UthPageLayer, uth_page_layer, UTH, PAGE_LAYER, UthPage)
 
-/* 0 prefill, 1 decode. */
-int         uth_page_layer_get_phase       (UthPageLayer *self);
+UthPhase    uth_page_layer_get_phase       (UthPageLayer *self);
 void        uth_page_layer_set_phase       (UthPageLayer *self,
-                                            int           phase);
+                                            UthPhase      phase);
 UthFigure  *uth_page_layer_get_roofline    (UthPageLayer *self);
 /* The page's data in words, recomputed whenever the scenario or a toggle changes:
  * which ops are memory- and which compute-bound. */

@@ -35,7 +35,7 @@ apply_toggles (UthPageModel     *self,
                UthFigureContext *ctx)
 {
   ctx->view = current_view (self);
-  ctx->phase = gtk_toggle_button_get_active (self->decode_button) ? 1 : 0;
+  ctx->phase = gtk_toggle_button_get_active (self->decode_button) ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL;
 }
 
 static void

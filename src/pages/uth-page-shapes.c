@@ -14,7 +14,7 @@ struct _UthPageShapes
   UthPage          parent_instance;
 
   UthShapesView    view;
-  int              phase;
+  UthPhase         phase;
 
   UthFigure       *figure;
   GtkToggleButton *prefill_button;
@@ -34,7 +34,7 @@ update_label (UthPageShapes *self)
 static void
 phase_toggled_cb (UthPageShapes *self)
 {
-  uth_page_shapes_set_phase (self, gtk_toggle_button_get_active (self->decode_button) ? 1 : 0);
+  uth_page_shapes_set_phase (self, gtk_toggle_button_get_active (self->decode_button) ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL);
 }
 
 static void
@@ -60,7 +60,7 @@ describe_cb (const UthFigureContext *ctx)
 {
   if (ctx->model == NULL)
     return g_strdup (_("Choose a model to see its tensor shapes."));
-  return g_strdup_printf (ctx->phase == 1
+  return g_strdup_printf (ctx->phase == UTH_PHASE_DECODE
                           ? _("The tensor shapes through one layer of %s while decoding one token.")
                           : _("The tensor shapes through one layer of %s while reading the prompt."),
                           ctx->model->name);
@@ -133,25 +133,25 @@ uth_page_shapes_get_view (UthPageShapes *self)
   return &self->view;
 }
 
-int
+UthPhase
 uth_page_shapes_get_phase (UthPageShapes *self)
 {
-  g_return_val_if_fail (UTH_IS_PAGE_SHAPES (self), 0);
+  g_return_val_if_fail (UTH_IS_PAGE_SHAPES (self), UTH_PHASE_PREFILL);
   return self->phase;
 }
 
 void
 uth_page_shapes_set_phase (UthPageShapes *self,
-                           int            phase)
+                           UthPhase       phase)
 {
   g_return_if_fail (UTH_IS_PAGE_SHAPES (self));
 
-  phase = phase == 1 ? 1 : 0;
+  phase = phase == UTH_PHASE_DECODE ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL;
   if (phase == self->phase)
     return;
   self->phase = phase;
-  if (gtk_toggle_button_get_active (self->decode_button) != (phase == 1))
-    gtk_toggle_button_set_active (phase == 1 ? self->decode_button : self->prefill_button, TRUE);
+  if (gtk_toggle_button_get_active (self->decode_button) != (phase == UTH_PHASE_DECODE))
+    gtk_toggle_button_set_active (phase == UTH_PHASE_DECODE ? self->decode_button : self->prefill_button, TRUE);
   uth_figure_update (self->figure);
 }
 

@@ -11,9 +11,9 @@ G_DECLARE_FINAL_TYPE (UthPageShapes, uth_page_shapes, UTH, PAGE_SHAPES, UthPage)
 
 const UthShapesView *uth_page_shapes_get_view   (UthPageShapes *self);
 /* 0 prefill, 1 decode. */
-int                  uth_page_shapes_get_phase  (UthPageShapes *self);
+UthPhase             uth_page_shapes_get_phase  (UthPageShapes *self);
 void                 uth_page_shapes_set_phase  (UthPageShapes *self,
-                                                 int            phase);
+                                                 UthPhase       phase);
 /* Details one shape (as a click on it does). */
 void                 uth_page_shapes_select     (UthPageShapes *self,
                                                  int            node);

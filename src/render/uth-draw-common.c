@@ -1291,33 +1291,9 @@ uth_figure_context_workload (const UthFigureContext *ctx,
                              UthPhase                phase,
                              UthWorkload            *out)
 {
-  const UthEstimateInput *in;
-
   g_return_val_if_fail (ctx != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
-
-  in = &ctx->input;
-  memset (out, 0, sizeof *out);
-  if (in->model == NULL)
-    return FALSE;
-  out->phase = phase;
-  out->batch = MAX (in->batch, 1);
-  if (phase == UTH_PHASE_PREFILL)
-    {
-      out->tokens = MAX (in->prompt, 1);
-      out->context = out->tokens;
-    }
-  else
-    {
-      out->tokens = MAX (in->step_tokens, 1);
-      out->context = MAX (in->context, out->tokens);
-    }
-  out->weights = in->weights;
-  out->kv = in->kv;
-  out->activations = in->activations;
-  out->flash_attention = in->engine != NULL ? in->engine->flash_attention : true;
-  out->tensor_parallel = MAX (in->gpus, 1);
-  return TRUE;
+  return uth_estimate_workload (&ctx->input, phase, out);
 }
 
 void

@@ -311,10 +311,8 @@ double uth_reflow_page_fit    (const UthReflowPage    *page,
                                double                 *vh);
 
 /* ---- the scenario as the core's workload ---- */
-/* The workload of one forward pass of the scenario: prefill runs batch x prompt new tokens
- * (context = prompt), decode one step of step-tokens per sequence with `context` tokens in
- * the cache. Data types, flash attention (the engine's) and tensor parallelism (the GPU
- * count) come from ctx. FALSE when ctx has no model or engine. */
+/* The workload of one forward pass of the scenario: uth_estimate_workload of ctx->input,
+ * the estimator's own mapping and clamping. FALSE when ctx has no model. */
 gboolean uth_figure_context_workload (const UthFigureContext *ctx,
                                       UthPhase                phase,
                                       UthWorkload            *out);

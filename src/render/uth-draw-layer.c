@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "core/uth-estimate.h"
 #include "core/uth-ops.h"
 #include "core/uth-roofline.h"
 #include "render/uth-draw-common.h"
@@ -41,32 +42,24 @@ static gboolean
 layer_data (const UthFigureContext *ctx,
             LayerData              *d)
 {
-  const UthModel *m = ctx->input.model;
-  size_t i;
+  UthLayerEstimate le;
 
   memset (d, 0, sizeof *d);
-  if (m == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL ||
-      uth_model_validate (m) != UTH_MODEL_OK ||
-      !uth_figure_context_workload (ctx, ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &d->work) ||
-      uth_workload_validate (m, &d->work) != UTH_OPS_OK)
+  /* The op list and its times come from the estimator, as the Model and Shapes pages
+   * read them: one list for the same scenario. */
+  if (!uth_estimate_layer (&ctx->input, ctx->phase, (uint32_t) MAX (ctx->layer, 0), &le))
     return FALSE;
-  d->layer = (guint) CLAMP (ctx->layer, 0, (int) m->layers - 1);
-  d->n = uth_layer_ops (m, &d->work, d->layer, d->ops, UTH_MAX_LAYER_OPS);
-  if (d->n == 0)
-    return FALSE;
-  for (i = 0; i < d->n; i++)
-    d->time[i] = uth_roofline_op_time (&d->ops[i], ctx->input.gpu, ctx->input.engine,
-                                       ctx->input.activations);
-  d->totals = uth_ops_total (d->ops, d->n);
+  d->n = le.n;
+  memcpy (d->ops, le.ops, le.n * sizeof le.ops[0]);
+  memcpy (d->time, le.time, le.n * sizeof le.time[0]);
+  d->work = le.work;
+  d->totals = le.totals;
+  d->layer = le.layer;
   d->peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations);
   d->bandwidth = ctx->input.gpu->memory_bandwidth;
   d->ridge = uth_roofline_ridge (ctx->input.gpu, ctx->input.activations);
-  /* As uth_roofline_op_time rates a large GEMM: the compute efficiency (the narrow one for
-   * 8-bit GEMMs) and the bandwidth efficiency. */
-  d->engine_peak = d->peak * ctx->input.engine->compute_efficiency;
-  if (uth_dtype_bytes (ctx->input.activations) < 2.0 && ctx->input.engine->narrow_compute_efficiency > 0.0)
-    d->engine_peak = d->peak * ctx->input.engine->narrow_compute_efficiency;
-  d->engine_bandwidth = d->bandwidth * ctx->input.engine->bandwidth_efficiency;
+  uth_roofline_engine_rates (ctx->input.gpu, ctx->input.engine, ctx->input.activations,
+                             &d->engine_peak, &d->engine_bandwidth);
   d->engine_ridge = d->engine_bandwidth > 0 ? d->engine_peak / d->engine_bandwidth : 0;
   return d->peak > 0 && d->bandwidth > 0;
 }
@@ -538,7 +531,7 @@ uth_draw_layer_group_shares (const UthFigureContext *ctx,
   LayerData d;
   int g;
 
-  if (ctx->phase == 1)
+  if (ctx->phase == UTH_PHASE_DECODE)
     c.input.context = context;
   else
     c.input.prompt = context;
@@ -664,7 +657,7 @@ draw_share_at (cairo_t                *cr,
   y += uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, x, y, width) + 4 * s;
 
   uth_plot_init (&plot, ctx, x - 20 * s, y, width + 20 * s, height - y, &xs, &ys);
-  uth_draw_plot_axes (cr, ctx, &plot, ctx->phase == 1 ? _("Tokens in the KV cache") : _("Prompt length (tokens)"),
+  uth_draw_plot_axes (cr, ctx, &plot, ctx->phase == UTH_PHASE_DECODE ? _("Tokens in the KV cache") : _("Prompt length (tokens)"),
                       _("Share of FLOPs"), NULL, uth_format_percent);
   cairo_save (cr);
   cairo_rectangle (cr, plot.left, plot.top, plot.width, plot.height);

@@ -129,7 +129,7 @@ layout_compute (Layout                 *L,
 
   memset (L, 0, sizeof *L);
   if (ctx->input.model == NULL || uth_model_validate (ctx->input.model) != UTH_MODEL_OK ||
-      !uth_figure_context_workload (ctx, ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL, &L->work))
+      !uth_estimate_workload (&ctx->input, ctx->phase, &L->work))
     return FALSE;
   /* The whole model, not one GPU's share of it. */
   L->work.tensor_parallel = 1;
@@ -457,7 +457,7 @@ uth_draw_model (cairo_t                *cr,
     title = g_strdup_printf (_("%s: %u layers sized by parameters"), ctx->model != NULL ? ctx->model->name : "", L.n_layers);
   if (ctx->view == UTH_MODEL_VIEW_PARAMS)
     subtitle = g_strdup (_("Top to bottom as a token flows: embedding, the layers, final norm, LM head."));
-  else if (ctx->phase == 1)
+  else if (ctx->phase == UTH_PHASE_DECODE)
     {
       g_autofree char *seqs = g_strdup_printf (ngettext ("%" PRIu64 " sequence", "%" PRIu64 " sequences",
                                                          L.work.batch), L.work.batch);

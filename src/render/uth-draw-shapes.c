@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/uth-estimate.h"
 #include "core/uth-ops.h"
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-shapes.h"
@@ -55,7 +56,7 @@ dims_init (Dims                   *d,
            const UthFigureContext *ctx)
 {
   const UthModel *m = ctx->input.model;
-  gboolean decode = ctx->phase == 1;
+  gboolean decode = ctx->phase == UTH_PHASE_DECODE;
   guint64 ffn = m->ffn > 0 ? m->ffn : m->expert_ffn;
 
   d->gated = m->gated_mlp;
@@ -170,15 +171,12 @@ layer_ops (const UthFigureContext *ctx,
            UthOp                  *ops,
            gboolean                whole_model)
 {
-  UthWorkload w = { 0 };
+  UthWorkload w;
 
-  w.phase = ctx->phase == 1 ? UTH_PHASE_DECODE : UTH_PHASE_PREFILL;
-  w.batch = MAX (ctx->input.batch, 1);
-  w.tokens = ctx->phase == 1 ? 1 : MAX (ctx->input.prompt, 1);
-  w.context = ctx->phase == 1 ? MAX (ctx->input.context, 1) : w.tokens;
-  w.weights = ctx->input.weights;
-  w.kv = ctx->input.kv;
-  w.activations = ctx->input.activations;
+  /* The scenario's workload as the estimator maps it (its attention implementation
+   * included), for the whole layer: shapes are not split over GPUs here. */
+  if (!uth_estimate_workload (&ctx->input, ctx->phase, &w))
+    return 0;
   w.tensor_parallel = 1;
   /* The first dense layer (DeepSeek's first layers are dense). */
   if (whole_model)
@@ -374,17 +372,20 @@ draw_header (cairo_t                *cr,
 {
   double m = uth_draw_margin (ctx);
   const UthModel *model = ctx->input.model;
-  g_autofree char *sub = NULL;
+  g_autofree char *sub = NULL, *head = NULL;
+  UthWorkload w;
 
-  if (model == NULL)
+  if (model == NULL || !uth_estimate_workload (&ctx->input, ctx->phase, &w))
     return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors"), _("Choose a model."), m, m, width - 2 * m);
-  sub = g_strdup_printf (_("%s, %s: batch B = %" PRIu64 ", new tokens S = %" PRIu64 ", cached tokens C = %" PRIu64 ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u, V = %u. Click a shape for the op that made it."),
-                         ctx->model != NULL ? ctx->model->name : "", ctx->phase == 1 ? _("decode") : _("prefill"),
-                         (uint64_t) MAX (ctx->input.batch, 1),
-                         (uint64_t) (ctx->phase == 1 ? (guint64) 1 : MAX (ctx->input.prompt, 1)),
-                         (uint64_t) (ctx->phase == 1 ? MAX (ctx->input.context, 1) : MAX (ctx->input.prompt, 1)),
-                         model->hidden, model->heads, model->kv_heads, model->head_dim,
-                         model->ffn > 0 ? model->ffn : model->expert_ffn, model->vocab);
+  head = g_strdup_printf (_("%s, %s: batch B = %" PRIu64 ", new tokens S = %" PRIu64 ", cached tokens C = %" PRIu64 ", d = %u, H = %u heads (Hkv = %u for K and V), hd = %u, F = %u, V = %u. Click a shape for the op that made it."),
+                          ctx->model != NULL ? ctx->model->name : "", ctx->phase == UTH_PHASE_DECODE ? _("decode") : _("prefill"),
+                          (uint64_t) w.batch, (uint64_t) w.tokens, (uint64_t) w.context,
+                          model->hidden, model->heads, model->kv_heads, model->head_dim,
+                          model->ffn > 0 ? model->ffn : model->expert_ffn, model->vocab);
+  /* Which attention the bytes of the score ops assume: the scenario's, as on Layer. */
+  sub = g_strdup_printf ("%s %s", head, w.flash_attention
+                         ? _("Attention: flash (scores stay on chip).")
+                         : _("Attention: standard (scores written to memory)."));
   return uth_draw_title (cr, ctx, _("Shapes: one layer’s tensors, symbolic and in numbers"), sub, m, m, width - 2 * m);
 }
 

@@ -24,7 +24,7 @@ typedef struct
   gboolean              dark;        /* dark style */
   gboolean              high_contrast; /* presentation palette */
   double                scale;       /* text and line scale: 1 normal, >1 zoom/presentation */
-  int                   phase;       /* page toggle where a page has one (0 prefill, 1 decode) */
+  UthPhase              phase;       /* page toggle where a page has one: prefill (default) or decode */
   int                   layer;       /* selected layer (Layer page) */
   /* Added for the app and the pages: */
   int                   view;        /* a page's view toggle (Model: 0 params, 1 FLOPs, 2 bytes) */
