@@ -28,7 +28,7 @@ uth_cost_thumb_name (UthThumb thumb)
     {
     case UTH_THUMB_FLOPS_PER_TOKEN: return _("FLOPs per token ≈ 2 × parameters");
     case UTH_THUMB_WEIGHT_MEMORY: return _("Weight memory = parameters × bytes each");
-    case UTH_THUMB_DECODE_SPEED: return _("Decode tok/s ≈ bandwidth ÷ weight bytes");
+    case UTH_THUMB_DECODE_SPEED: return _("Decode tok/s ≈ bandwidth ÷ bytes of the weights a token reads");
     case UTH_THUMB_PREFILL_SPEED: return _("Prefill tok/s ≈ FLOP/s ÷ (2 × parameters)");
     case UTH_THUMB_DECODE_INTENSITY: return _("Decode intensity ≈ 2 × batch ÷ bytes per weight");
     case UTH_N_THUMBS:
@@ -47,7 +47,7 @@ uth_cost_gap_reason (UthGapReason reason)
     case UTH_GAP_EMBEDDING: return _("the embedding table is counted but only looked up");
     case UTH_GAP_KV_READS: return _("decode reads the KV cache as well as the weights");
     case UTH_GAP_EFFICIENCY: return _("kernels reach only part of peak FLOP/s and bandwidth");
-    case UTH_GAP_OVERHEADS: return _("kernel launches and communication");
+    case UTH_GAP_OVERHEADS: return _("kernel launches and communication between the GPUs");
     case UTH_GAP_COMPUTE_BOUND: return _("the batch made decode compute-bound");
     case UTH_GAP_MEMORY_BOUND_OPS: return _("norms and element-wise ops wait on memory");
     case UTH_N_GAPS:
@@ -114,10 +114,10 @@ draw_cards (cairo_t                *cr,
   g_autofree char *cout = uth_format_usd (est->cost_per_million_output_tokens);
   g_autofree char *pre_d = NULL, *ttft_d = NULL, *seq_d = NULL, *tot_d = NULL;
   g_autofree char *step = uth_format_seconds (est->decode_step_seconds);
-  g_autofree char *prefill = uth_format_seconds (est->prefill_seconds);
 
   pre_d = g_strdup_printf (_("%s-bound"), uth_bound_id (est->prefill_bound));
-  ttft_d = g_strdup_printf (_("prefill %s + one decode step %s"), prefill, step);
+  ttft_d = g_strdup_printf (_("the prefill (its last logits give the first token), %s-bound"),
+                            uth_bound_id (est->prefill_bound));
   seq_d = g_strdup_printf (_("one step every %s, %s-bound"), step, uth_bound_id (est->decode_bound));
   tot_d = g_strdup_printf (ngettext ("%llu sequence in the batch",
                                      "all %llu sequences of the batch",
@@ -143,6 +143,42 @@ draw_cards (cairo_t                *cr,
   uth_draw_card (cr, ctx, x + 2 * (cw + gap), y + ch + gap, cw, ch,
                  _("$ per million output tokens"), cout, _("decode time × price, at this batch"));
   return 2 * ch + gap;
+}
+
+/* In place of the cards when the scenario does not fit: a set-up that cannot run has no
+ * speed and no price, so the page says so and names the smallest one that does. */
+static void
+draw_does_not_fit (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   const UthEstimate      *est,
+                   double                  x,
+                   double                  y,
+                   double                  w,
+                   double                  h)
+{
+  double s = ctx->scale > 0 ? ctx->scale : 1.0, pad = 16 * s;
+  g_autofree char *need = uth_format_bytes (est->total_memory_bytes);
+  g_autofree char *have = uth_format_bytes (est->gpu_memory_bytes);
+  g_autofree char *head = NULL, *body = NULL, *esc_gpu = NULL;
+  UthChartRect ext;
+
+  esc_gpu = g_markup_escape_text (ctx->gpu != NULL ? ctx->gpu->name : "?", -1);
+  head = g_strdup_printf (_("Does not fit: needs %s, %u × %s have %s"), need, ctx->input.gpus,
+                          ctx->gpu != NULL ? ctx->gpu->name : "?", have);
+  if (est->min_gpus > 0)
+    body = g_strdup_printf (ngettext ("The smallest set-up that fits is <b>%u × %s</b>: set GPUs to %u. No speed or price is shown for a set-up that cannot run.",
+                                      "The smallest set-up that fits is <b>%u × %s</b>: set GPUs to %u. No speed or price is shown for a set-up that cannot run.",
+                                      est->min_gpus),
+                            est->min_gpus, esc_gpu, est->min_gpus);
+  else
+    body = g_strdup (_("No count of these GPUs up to 1024 holds it: choose smaller data types, a shorter context or a smaller batch. No speed or price is shown for a set-up that cannot run."));
+  uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+  uth_draw_rounded_rect (cr, x, y, w, h, 10 * s);
+  cairo_set_line_width (cr, 3 * s);
+  cairo_stroke (cr);
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, head, x + pad, y + pad, UTH_ANCHOR_NW, w - 2 * pad, &ext);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, body, x + pad, ext.y + ext.h + 10 * s, w - 2 * pad);
 }
 
 /* A horizontal stacked bar of parts with their labels below, against a total. */
@@ -315,7 +351,10 @@ draw_thumbs (cairo_t                *cr,
       g_autofree char *det = format_value (k->thumb, k->detailed);
       g_autofree char *ratio = g_strdup_printf ("%.2f×", k->ratio);
       const char *cells[5] = { uth_cost_thumb_name (k->thumb), rule, det, ratio,
-                               uth_cost_gap_reason (k->reason) };
+                               k->reason == UTH_GAP_OVERHEADS && ctx->input.gpus <= 1
+                               /* One GPU sends nothing to another: only launches remain. */
+                               ? _("kernel launches (one GPU: no communication)")
+                               : uth_cost_gap_reason (k->reason) };
 
       if (i % 2 == 0)
         {
@@ -812,7 +851,13 @@ uth_draw_cost (cairo_t                *cr,
   /* Presentation builds: 1 speed, memory and time, 2 rules of thumb, 3 the GPUs. */
   if (uth_figure_shows_build (ctx, 3))
     draw_gpus (cr, ctx, width * 0.6 + 24 * s, y, width * 0.4 - m - 24 * s, height - m - y);
-  y += draw_cards (cr, ctx, est, m, y, left_w, 200 * s) + 22 * s;
+  if (est->fits)
+    y += draw_cards (cr, ctx, est, m, y, left_w, 200 * s) + 22 * s;
+  else
+    {
+      draw_does_not_fit (cr, ctx, est, m, y, left_w, 200 * s);
+      y += 200 * s + 22 * s;
+    }
   y = draw_memory (cr, ctx, est, m, y, left_w) + 12 * s;
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
   if (!uth_figure_shows_build (ctx, 2))

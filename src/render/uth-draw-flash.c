@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/uth-estimate.h"
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-flash.h"
 
@@ -841,20 +842,29 @@ draw_cards (cairo_t                *cr,
   d3 = g_strdup_printf (view->input.causal ? _("flash, causal: %.0f%% of the full 4N²d")
                                            : _("the full 4N²d: %.0f%%"),
                         100.0 * f->flash_flops / f->standard_flops);
-  if (engine == NULL)
-    {
-      uth_engine_init_roofline (&roofline);
-      engine = &roofline;
-    }
+  /* The card's title says roofline: the pure roofline (peak FLOP/s and full bandwidth, no
+   * launches); the engine's estimate, with its efficiencies and overheads, is the detail. */
+  uth_engine_init_roofline (&roofline);
   if (ctx != NULL && ctx->input.gpu != NULL)
     {
       g_autofree char *ts = NULL, *tf = NULL;
 
-      uth_flash_time (&view->input, f, ctx->input.gpu, engine, view->dtype, &time);
+      uth_flash_time (&view->input, f, ctx->input.gpu, &roofline, view->dtype, &time);
       ts = uth_format_seconds (time.standard_seconds);
       tf = uth_format_seconds (time.flash_seconds);
       v4 = g_strdup_printf ("%s → %s", ts, tf);
-      d4 = g_strdup_printf (_("on %s"), ctx->gpu != NULL ? ctx->gpu->name : "GPU");
+      if (engine != NULL)
+        {
+          g_autofree char *es = NULL, *ef = NULL;
+
+          uth_flash_time (&view->input, f, ctx->input.gpu, engine, view->dtype, &time);
+          es = uth_format_seconds (time.standard_seconds);
+          ef = uth_format_seconds (time.flash_seconds);
+          /* Translators: the engine's estimated times, standard → flash */
+          d4 = g_strdup_printf (_("engine’s estimate: %s → %s"), es, ef);
+        }
+      else
+        d4 = g_strdup_printf (_("on %s"), ctx->gpu != NULL ? ctx->gpu->name : "GPU");
     }
   for (int i = 0; i < 5; i++)
     c[i] = (UthChartRect) { r->x + (i % cols) * (w + gap), r->y + (i / cols) * (h + gap), w, h };
@@ -895,6 +905,16 @@ uth_draw_flash_view (cairo_t                *cr,
                               view->input.seq, view->input.head_dim, view->input.heads, view->input.batch,
                               uth_dtype_id (view->dtype), sram,
                               view->input.causal ? _(", causal") : "");
+  if (ctx != NULL && ctx->input.model != NULL)
+    {
+      /* Which of the two the scenario's other pages (Shapes, Layer, the estimate) use. */
+      char *with = g_strdup_printf ("%s · %s", subtitle, uth_estimate_uses_flash (&ctx->input)
+                                    ? _("the scenario uses flash attention")
+                                    : _("the scenario uses standard attention"));
+
+      g_free (subtitle);
+      subtitle = with;
+    }
   uth_draw_title (cr, ctx, _("Flash Attention: the same maths, far fewer bytes"), subtitle, m, m, width - 2 * m);
   page_layout (width, height, s, &l);
   draw_cards (cr, ctx, view, &f, &l.cards, l.card_cols);

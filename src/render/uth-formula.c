@@ -67,7 +67,7 @@ uth_rule_formula (UthRule rule)
     {
     case UTH_RULE_FLOPS_PER_TOKEN: return _("FLOPs/token ≈ 2 × active parameters");
     case UTH_RULE_WEIGHT_MEMORY: return _("weight bytes = parameters × bytes per parameter");
-    case UTH_RULE_DECODE_SPEED: return _("decode tokens/s ≈ memory bandwidth ÷ weight bytes");
+    case UTH_RULE_DECODE_SPEED: return _("decode tokens/s ≈ memory bandwidth ÷ bytes of the weights a token reads (all of them; for a mixture of experts the shared and active experts)");
     case UTH_RULE_PREFILL_SPEED: return _("prefill tokens/s ≈ peak FLOP/s ÷ (2 × active parameters)");
     case UTH_RULE_DECODE_INTENSITY: return _("decode intensity ≈ 2 × batch ÷ bytes per weight");
     case UTH_N_RULES:
@@ -88,7 +88,9 @@ uth_rule_value (UthRule                 rule,
     {
     case UTH_RULE_FLOPS_PER_TOKEN: return 2.0 * in.active;
     case UTH_RULE_WEIGHT_MEMORY: return in.params * in.bytes_per_param;
-    case UTH_RULE_DECODE_SPEED: return in.bandwidth / (in.params * in.bytes_per_param);
+    /* A token reads the weights it uses: for a mixture of experts only the dense part and
+     * the shared and active experts (the estimator's rule_of_thumb.decode_weight_bytes). */
+    case UTH_RULE_DECODE_SPEED: return in.bandwidth / (in.active * in.bytes_per_param);
     case UTH_RULE_PREFILL_SPEED: return in.peak / (2.0 * in.active);
     case UTH_RULE_DECODE_INTENSITY: return 2.0 * in.batch / in.bytes_per_param;
     case UTH_N_RULES:
@@ -144,7 +146,11 @@ uth_rule_substituted (UthRule                 rule,
       return g_strdup_printf ("%s × %s B = %s", a, b, result);
     case UTH_RULE_DECODE_SPEED:
       a = uth_format_bandwidth (in.bandwidth);
-      b = uth_format_bytes (in.params * in.bytes_per_param);
+      b = uth_format_bytes (in.active * in.bytes_per_param);
+      if (in.active < in.params)
+        /* Translators: the decode rule of a mixture of experts: bandwidth ÷ the bytes of
+         * the shared and active experts = tokens/s */
+        return g_strdup_printf (_("%s ÷ %s (shared and active experts only) = %s"), a, b, result);
       return g_strdup_printf ("%s ÷ %s = %s", a, b, result);
     case UTH_RULE_PREFILL_SPEED:
       a = uth_format_flops_rate (in.peak);
