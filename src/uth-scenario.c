@@ -33,6 +33,7 @@ struct _UthScenario
   guint          layer;
   double         figure_scale;
   gboolean       presentation;
+  gboolean       flash_attention;
 
   UthEstimate      estimate;
   UthEstimateError estimate_error;
@@ -66,6 +67,7 @@ enum
   PROP_LAYER,
   PROP_FIGURE_SCALE,
   PROP_PRESENTATION,
+  PROP_FLASH_ATTENTION,
   N_PROPS
 };
 
@@ -215,6 +217,7 @@ uth_scenario_get_property (GObject    *object,
     case PROP_LAYER: g_value_set_uint (value, self->layer); break;
     case PROP_FIGURE_SCALE: g_value_set_double (value, self->figure_scale); break;
     case PROP_PRESENTATION: g_value_set_boolean (value, self->presentation); break;
+    case PROP_FLASH_ATTENTION: g_value_set_boolean (value, self->flash_attention); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -247,6 +250,7 @@ uth_scenario_set_property (GObject      *object,
     case PROP_LAYER: uth_scenario_set_layer (self, g_value_get_uint (value)); break;
     case PROP_FIGURE_SCALE: uth_scenario_set_figure_scale (self, g_value_get_double (value)); break;
     case PROP_PRESENTATION: uth_scenario_set_presentation (self, g_value_get_boolean (value)); break;
+    case PROP_FLASH_ATTENTION: uth_scenario_set_flash_attention (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -268,6 +272,8 @@ uth_scenario_class_init (UthScenarioClass *klass)
   properties[PROP_GPUS] = g_param_spec_uint ("gpus", NULL, NULL, 1, 1024, 1, RW);
   properties[PROP_ENGINE_ID] = g_param_spec_string ("engine-id", NULL, NULL, NULL, RW);
   properties[PROP_WEIGHTS] = g_param_spec_enum ("weights", NULL, NULL, UTH_TYPE_DTYPE, UTH_DTYPE_BF16, RW);
+  /* The attention implementation: flash (serving engines' default) or standard. */
+  properties[PROP_FLASH_ATTENTION] = g_param_spec_boolean ("flash-attention", NULL, NULL, TRUE, RW);
   properties[PROP_KV] = g_param_spec_enum ("kv", NULL, NULL, UTH_TYPE_DTYPE, UTH_DTYPE_BF16, RW);
   properties[PROP_ACTIVATIONS] = g_param_spec_enum ("activations", NULL, NULL, UTH_TYPE_DTYPE, UTH_DTYPE_BF16, RW);
   properties[PROP_BATCH] = g_param_spec_uint64 ("batch", NULL, NULL, 1, MAX_TOKENS, 1, RW);
@@ -298,6 +304,7 @@ uth_scenario_init (UthScenario *self)
   self->gpus = 1;
   self->weights = UTH_DTYPE_BF16;
   self->kv = UTH_DTYPE_BF16;
+  self->flash_attention = TRUE;
   self->activations = UTH_DTYPE_BF16;
   self->batch = 1;
   self->prompt = 1024;
@@ -722,6 +729,27 @@ fill_input (UthScenario      *self,
   in->kv = self->kv;
   in->activations = self->activations;
   in->price_per_hour = self->price;
+  in->attention = self->flash_attention ? UTH_ATTENTION_FLASH : UTH_ATTENTION_STANDARD;
+}
+
+gboolean
+uth_scenario_get_flash_attention (UthScenario *self)
+{
+  g_return_val_if_fail (UTH_IS_SCENARIO (self), TRUE);
+  return self->flash_attention;
+}
+
+void
+uth_scenario_set_flash_attention (UthScenario *self,
+                                  gboolean     flash)
+{
+  g_return_if_fail (UTH_IS_SCENARIO (self));
+  flash = !!flash;
+  if (self->flash_attention == flash)
+    return;
+  self->flash_attention = flash;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLASH_ATTENTION]);
+  queue_changed (self);
 }
 
 const UthEstimate *

@@ -59,6 +59,12 @@ void                  uth_scenario_set_output_tokens (UthScenario *self,
 guint64               uth_scenario_get_step_tokens (UthScenario  *self);
 void                  uth_scenario_set_step_tokens (UthScenario  *self,
                                                     guint64       tokens);
+/* The attention implementation every page and the estimate assume: flash attention
+ * (TRUE, the default, as serving engines run it) or standard attention, which writes
+ * the score matrix to memory. */
+gboolean              uth_scenario_get_flash_attention (UthScenario *self);
+void                  uth_scenario_set_flash_attention (UthScenario *self,
+                                                        gboolean     flash);
 /* US dollars per GPU-hour; negative takes the GPU's own price. */
 double                uth_scenario_get_price      (UthScenario   *self);
 void                  uth_scenario_set_price      (UthScenario   *self,

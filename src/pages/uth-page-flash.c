@@ -35,6 +35,7 @@ struct _UthPageFlash
   GtkSpinButton   *heads_spin;
   GtkSpinButton   *sram_spin;
   GtkSwitch       *causal_switch;
+  GtkSwitch       *scenario_flash_switch;
   GtkToggleButton *play_button;
   GtkWidget       *blocks_formula;
   GtkWidget       *traffic_formula;
@@ -144,6 +145,8 @@ scenario_changed_cb (UthPageFlash *self)
   self->view.dtype = fresh.dtype;
   self->last_scenario = fresh;
   self->have_scenario = TRUE;
+  /* Setting the same value back is a no-op in the scenario: no guard needed. */
+  gtk_switch_set_active (self->scenario_flash_switch, uth_scenario_get_flash_attention (scenario));
   write_controls (self);
   refresh (self);
 }
@@ -222,6 +225,16 @@ describe_cb (const UthFigureContext *ctx)
                           view->input.seq, f.traffic_ratio, f.memory_ratio);
 }
 
+/* The scenario's attention implementation, which Shapes, Layer and the estimate follow. */
+static void
+scenario_flash_changed_cb (UthPageFlash *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+
+  if (scenario != NULL)
+    uth_scenario_set_flash_attention (scenario, gtk_switch_get_active (self->scenario_flash_switch));
+}
+
 static void
 uth_page_flash_scenario_changed (UthPage     *page,
                                  UthScenario *old)
@@ -291,10 +304,12 @@ uth_page_flash_class_init (UthPageFlashClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, heads_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, sram_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, causal_switch);
+  gtk_widget_class_bind_template_child (widget_class, UthPageFlash, scenario_flash_switch);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, play_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, blocks_formula);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, traffic_formula);
   gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, scenario_flash_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
   gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);

@@ -607,8 +607,10 @@ draw_share_at (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Where the layer’s FLOPs go"), x, y, UTH_ANCHOR_NW, width, NULL);
   y += 34 * s;
-  y = draw_share_bar (cr, ctx, shares, _("This layer"), x, y, width, bar_h) + 8 * s;
-  y = draw_share_bar (cr, ctx, rule_share, _("Rule of thumb"), x, y, width, bar_h * 0.6) + 10 * s;
+  /* This model's own split, then the general rule of thumb for a dense decoder layer,
+   * each labelled as what it is (issue 15 item 8). */
+  y = draw_share_bar (cr, ctx, shares, _("This model"), x, y, width, bar_h) + 8 * s;
+  y = draw_share_bar (cr, ctx, rule_share, _("General rule"), x, y, width, bar_h * 0.6) + 10 * s;
   for (g = 0; g < UTH_N_OP_GROUPS; g++)
     {
       items[g].label = group_name (g);
@@ -961,9 +963,22 @@ page_titles (const UthFigureContext *ctx,
   else
     *title = g_strdup_printf (_("Layer %u of %u in prefill: %" PRIu64 " × %" PRIu64 " tokens"),
                               d->layer + 1, ctx->input.model->layers, d->work.batch, d->work.tokens);
-  *subtitle = g_strdup_printf (_("%s on %s (%s, per GPU). Peak ridge %s; at the rates %s reaches, %s: ops left of it wait on memory, ops right of it on compute."),
-                               ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
-                               uth_dtype_id (ctx->input.activations), ridge, engine_name (ctx), e_ridge);
+  {
+    g_autofree char *head = NULL, *split = NULL;
+    /* Which attention the score ops' bytes assume (the scenario's, as on Shapes), and how
+     * the layer is split. */
+    const char *attn = d->work.flash_attention ? _("Flash attention (scores stay on chip).")
+                                               : _("Standard attention (scores written to memory).");
+
+    head = g_strdup_printf (_("%s on %s (%s, per GPU). Peak ridge %s; at the rates %s reaches, %s: ops left of it wait on memory, ops right of it on compute."),
+                            ctx->model != NULL ? ctx->model->name : "", ctx->gpu != NULL ? ctx->gpu->name : "",
+                            uth_dtype_id (ctx->input.activations), ridge, engine_name (ctx), e_ridge);
+    split = d->work.tensor_parallel > 1
+      ? g_strdup_printf (_("Each of the %u GPUs holds 1/%u of the heads and of the MLP."),
+                         d->work.tensor_parallel, d->work.tensor_parallel)
+      : g_strdup ("");
+    *subtitle = g_strdup_printf ("%s %s %s", head, attn, split);
+  }
 }
 
 /* The page from the top: the title (as tall as it wraps), the roofline and the share at
