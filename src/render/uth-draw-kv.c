@@ -893,10 +893,18 @@ draw_cards (cairo_t                *cr,
   d0 = g_strdup_printf (_("%" PRIu64 " elements of %s bytes"),
                         uth_model_kv_elements_per_token (model), (ebs = uth_format_number (eb)));
   v1 = uth_format_bytes (b.kv);
-  d1 = g_strdup_printf (ngettext ("%" PRIu64 " sequence × %" PRIu64 " tokens",
-                                  "%" PRIu64 " sequences × %" PRIu64 " tokens",
-                                  (unsigned long) MIN (ctx->input.batch, 1000000)),
-                        ctx->input.batch, ctx->input.context);
+  /* The estimator caches the longer of the prompt and the context for each sequence
+   * (issue 15 item 9: with context 1 the card said "1 × 1 tokens" beside 1024 tokens' bytes). */
+  if (ctx->input.prompt > ctx->input.context)
+    d1 = g_strdup_printf (ngettext ("%" PRIu64 " sequence × %" PRIu64 " prompt tokens",
+                                    "%" PRIu64 " sequences × %" PRIu64 " prompt tokens",
+                                    (unsigned long) MIN (ctx->input.batch, 1000000)),
+                          ctx->input.batch, ctx->input.prompt);
+  else
+    d1 = g_strdup_printf (ngettext ("%" PRIu64 " sequence × %" PRIu64 " tokens",
+                                    "%" PRIu64 " sequences × %" PRIu64 " tokens",
+                                    (unsigned long) MIN (ctx->input.batch, 1000000)),
+                          ctx->input.batch, ctx->input.context);
   v2 = uth_format_bytes (b.total);
   {
     g_autofree char *av = uth_format_bytes (b.available);
@@ -905,7 +913,8 @@ draw_cards (cairo_t                *cr,
   mb = uth_memory_max_batch (&ctx->input, 1 << 16);
   v3 = g_strdup_printf ("%" PRIu64, mb);
   d3 = g_strdup_printf (ngettext ("sequences of %" PRIu64 " token", "sequences of %" PRIu64 " tokens",
-                                  ctx->input.context), ctx->input.context);
+                                  MAX (ctx->input.prompt, ctx->input.context)),
+                        MAX (ctx->input.prompt, ctx->input.context));
   uth_draw_card (cr, ctx, r->x, r->y, w, r->h, _("KV cache per token"), v0, d0);
   uth_draw_card (cr, ctx, r->x + (w + gap), r->y, w, r->h, _("KV cache in all"), v1, d1);
   uth_draw_card (cr, ctx, r->x + 2 * (w + gap), r->y, w, r->h, _("Memory needed"), v2, d2);
@@ -931,11 +940,11 @@ uth_draw_kv_view (cairo_t                *cr,
                       m, m, width - 2 * m);
       return;
     }
-  subtitle = g_strdup_printf (_("%s on %u × %s; weights in %s, KV cache in %s; batch %" PRIu64 ", context %" PRIu64 " tokens"),
+  subtitle = g_strdup_printf (_("%s on %u × %s; weights in %s, KV cache in %s; batch %" PRIu64 ", prompt %" PRIu64 ", context %" PRIu64 " tokens"),
                               ctx->model != NULL ? ctx->model->name : "", ctx->input.gpus,
                               ctx->gpu != NULL ? ctx->gpu->name : "",
                               uth_dtype_id (ctx->input.weights), uth_dtype_id (ctx->input.kv),
-                              ctx->input.batch, ctx->input.context);
+                              ctx->input.batch, ctx->input.prompt, ctx->input.context);
   uth_draw_title (cr, ctx, _("KV cache and memory: what fits"), subtitle, m, m, width - 2 * m);
   page_layout (width, height, s, &l);
   draw_cards (cr, ctx, &l.cards);
