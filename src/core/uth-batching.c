@@ -1053,6 +1053,37 @@ uth_batch_utilization (const UthEstimateInput *scenario,
   out->compute_utilization = peak > 0.0 ? est.decode_flops / est.decode_step_seconds / peak : 0.0;
   out->bandwidth_utilization = bw > 0.0 ? est.decode_bytes / est.decode_step_seconds / bw : 0.0;
   out->intensity = est.decode_bytes > 0.0 ? est.decode_flops / est.decode_bytes : 0.0;
+  out->weight_bytes = est.decode_weight_read_bytes;
+  out->kv_bytes = est.decode_kv_read_bytes;
   out->fits = est.fits;
+  return true;
+}
+
+bool
+uth_batch_ridge (const UthEstimateInput *scenario,
+                 UthBatchRidge          *out)
+{
+  UthEstimateInput in;
+  UthEstimate est;
+  double per_token;
+
+  if (scenario == NULL || out == NULL || scenario->gpu == NULL || scenario->model == NULL)
+    return false;
+  memset (out, 0, sizeof *out);
+  in = *scenario;
+  in.batch = 1;
+  in.step_tokens = 1;
+  if (uth_estimate (&in, &est) != UTH_ESTIMATE_OK)
+    return false;
+  out->weight_bytes = est.decode_weight_read_bytes;
+  out->kv_bytes = est.decode_kv_read_bytes;
+  out->flops = est.decode_flops;
+  out->ridge = uth_roofline_ridge (scenario->gpu, scenario->activations);
+  out->limit_intensity = out->kv_bytes > 0.0 ? out->flops / out->kv_bytes : INFINITY;
+  if (out->flops > out->ridge * out->kv_bytes)
+    out->ridge_batch = out->ridge * out->weight_bytes / (out->flops - out->ridge * out->kv_bytes);
+  per_token = out->kv_bytes / (double) (in.context > 0 ? in.context : 1);
+  out->ridge_context = per_token > 0.0 && out->ridge > 0.0 ? out->flops / (out->ridge * per_token)
+                                                           : INFINITY;
   return true;
 }

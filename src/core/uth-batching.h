@@ -167,9 +167,35 @@ typedef struct
   double   step_seconds;
   double   tokens_per_second;
   double   intensity;            /* FLOP per byte */
+  double   weight_bytes;         /* of the step's bytes: the weights, read once for the batch */
+  double   kv_bytes;             /* of the step's bytes: every sequence's KV cache */
   bool     fits;
 } UthBatchUtilization;
 
 bool          uth_batch_utilization  (const UthEstimateInput *scenario,
                                       uint64_t                batch,
                                       UthBatchUtilization    *out);
+
+/* Why compute utilisation stops climbing with the batch: a decode step reads the weights
+ * once (W bytes) but each sequence's KV cache (K bytes) and does F FLOPs per sequence, so
+ * its intensity B F / (W + B K) tends to F / K, not to infinity. From the scenario's step
+ * at batch 1 (attention FLOPs included, activations left out):
+ * - limit_intensity = F / K;
+ * - ridge_batch = ridge W / (F - ridge K), the batch whose step reaches the peak ridge,
+ *   0 when F / K is below the ridge (no batch gets there at this context);
+ * - ridge_context = the longest context at which F / K still reaches the ridge
+ *   (F / (ridge x KV bytes per token)), in tokens.
+ * False when the estimator refuses the scenario. */
+typedef struct
+{
+  double   weight_bytes;      /* W */
+  double   kv_bytes;          /* K, one sequence */
+  double   flops;             /* F, one sequence */
+  double   ridge;             /* peak FLOP/s ÷ bandwidth */
+  double   limit_intensity;
+  double   ridge_batch;
+  double   ridge_context;
+} UthBatchRidge;
+
+bool          uth_batch_ridge        (const UthEstimateInput *scenario,
+                                      UthBatchRidge          *out);

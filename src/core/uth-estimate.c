@@ -53,6 +53,8 @@ typedef struct
   double   flops;
   double   bytes;
   double   comm_seconds;
+  double   weight_bytes;
+  double   kv_read_bytes;
   UthBound bound;
 } PassTime;
 
@@ -178,6 +180,8 @@ pass_time (const UthEstimateInput *in,
   totals = uth_ops_total (ops, n);
   out->flops = totals.flops;
   out->bytes = totals.bytes;
+  out->weight_bytes = totals.weight_bytes;
+  out->kv_read_bytes = totals.kv_read_bytes;
   return isfinite (out->seconds) && out->seconds > 0.0;
 }
 
@@ -424,6 +428,8 @@ uth_estimate (const UthEstimateInput *input,
   out->decode_bound = decode.bound;
   out->decode_intensity = decode.bytes > 0.0 ? decode.flops / decode.bytes : 0.0;
   out->decode_comm_seconds = decode.comm_seconds;
+  out->decode_weight_read_bytes = decode.weight_bytes;
+  out->decode_kv_read_bytes = decode.kv_read_bytes;
 
   out->ttft_seconds = prefill.seconds;
   steps = ceil ((double) input->output_tokens / (double) input->step_tokens);

@@ -103,6 +103,8 @@ typedef struct
   UthBound decode_bound;
   double   decode_intensity;
   double   decode_comm_seconds;
+  double   decode_weight_read_bytes;  /* of decode_bytes: weights read (whole model) */
+  double   decode_kv_read_bytes;      /* of decode_bytes: KV cache read (whole model) */
 
   double   request_seconds;        /* prefill + output_tokens / step_tokens decode steps */
   double   price_per_hour;         /* per GPU, as used */

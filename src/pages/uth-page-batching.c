@@ -39,6 +39,7 @@ struct _UthPageBatching
   guint            tick_id;
   gint64           last_frame_us;
   gboolean         syncing;       /* setting controls from the scenario */
+  gboolean         batch_chosen;  /* the reader set the batch limit here */
 };
 
 G_DEFINE_FINAL_TYPE (UthPageBatching, uth_page_batching, UTH_TYPE_PAGE)
@@ -145,6 +146,10 @@ simulate_done_cb (GObject      *source,
   if (d->config.max_batch == 1)
     gtk_label_set_text (self->status_label,
                         _("With a batch limit of 1 both servers run one request at a time and look the same: raise the batch limit to see batching."));
+  else if (!self->batch_chosen && uth_page_get_scenario (UTH_PAGE (self)) != NULL &&
+           uth_scenario_get_batch (uth_page_get_scenario (UTH_PAGE (self))) == 1)
+    gtk_label_set_text (self->status_label,
+                        _("The scenario’s batch is 1, where both servers look the same: this page runs a batch limit of 8. Change it to make it the scenario’s batch."));
   uth_batch_result_clear (&self->results[0]);
   uth_batch_result_clear (&self->results[1]);
   self->results[0] = d->results[0];
@@ -265,6 +270,7 @@ batch_changed_cb (UthPageBatching *self)
   if (self->syncing)
     return;
   /* The batch limit is the scenario's batch: every page sees the same one. */
+  self->batch_chosen = TRUE;
   if (scenario != NULL)
     uth_scenario_set_batch (scenario, (guint64) gtk_spin_button_get_value_as_int (self->batch_spin));
   schedule_run (self);
@@ -276,6 +282,16 @@ scenario_changed_cb (UthPageBatching *self)
   UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
   guint64 batch = uth_scenario_get_batch (scenario);
 
+  /* At the scenario's default batch of 1 both servers look the same: until the reader
+   * chooses a limit, the page opens on the figure's default of 8 (uth_batching_view_init),
+   * where static and continuous batching differ, and says so. */
+  if (batch == 1 && !self->batch_chosen)
+    {
+      UthBatchingView defaults;
+
+      uth_batching_view_init (&defaults, NULL);
+      batch = defaults.config.max_batch;
+    }
   self->syncing = TRUE;
   if (batch >= 1 && batch <= 1024)
     gtk_spin_button_set_value (self->batch_spin, (double) batch);

@@ -6,7 +6,9 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <inttypes.h>
 
+#include "core/uth-memory.h"
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-measured.h"
@@ -599,10 +601,12 @@ draw_utilization (cairo_t                *cr,
   UthBatchUtilization u[11];
   UthChartScale xs = { 1, 1024, true }, ys = { 0.001, 1.0, true };
   UthPlot plot;
-  UthLegendItem items[2];
+  UthLegendItem items[3];
   UthChartRect ext;
+  UthBatchRidge ridge;
   double heading_y, heading_w;
   gboolean ok[11];
+  uint64_t mem_limit;
   int i, k;
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
@@ -628,6 +632,32 @@ draw_utilization (cairo_t                *cr,
   }
   for (i = 0; i < 11; i++)
     ok[i] = uth_batch_utilization (&ctx->input, (uint64_t) 1 << i, &u[i]);
+  /* Batches beyond memory cannot run: the curves stop at the last batch that fits. */
+  mem_limit = uth_memory_max_batch (&ctx->input, 1024);
+
+  /* Why compute utilisation stops climbing: the weights are shared, the KV cache is not. */
+  if (uth_batch_ridge (&ctx->input, &ridge))
+    {
+      g_autofree char *wb = uth_format_bytes (ridge.weight_bytes);
+      g_autofree char *kb = uth_format_bytes (ridge.kv_bytes);
+      g_autofree char *lim = uth_format_intensity (ridge.limit_intensity);
+      g_autofree char *rid = uth_format_intensity (ridge.ridge);
+      g_autofree char *text = NULL, *tail = NULL;
+      double ph;
+
+      if (ridge.ridge_batch > 0 && isfinite (ridge.ridge_batch))
+        tail = g_strdup_printf (_("it reaches the ridge %s at about batch %.0f."), rid, ceil (ridge.ridge_batch));
+      else
+        tail = g_strdup_printf (_("below the ridge %s at any batch: only contexts under %.0f tokens get there."),
+                                rid, floor (ridge.ridge_context));
+      /* Translators: weights' bytes, one sequence's KV cache bytes, the limit intensity, then the sentence about the ridge */
+      text = g_strdup_printf (_("Each step reads the weights once (%s) for the whole batch but every sequence’s KV cache (%s each), so its FLOPs per byte tend to %s, not to infinity: %s"),
+                              wb, kb, lim, tail);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      ph = uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, text, x, y, w);
+      y += ph + 4 * s;
+      h -= ph + 4 * s;
+    }
 
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[0].color);
   items[0].label = _("compute: FLOP/s ÷ peak");
@@ -635,14 +665,17 @@ draw_utilization (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &items[1].color);
   items[1].label = _("memory: bytes/s ÷ peak");
   items[1].style = UTH_LEGEND_LINE;
+  uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
+  items[2].label = _("KV cache’s share of the bytes (dashed; the rest is weights)");
+  items[2].style = UTH_LEGEND_LINE;
   /* One row from the panel's left edge where it fits (two rows squeezed the plot to a
    * strip at 1280 px); the legend's height is measured, so a second row still fits. */
   {
     double lh;
 
-    lh = uth_draw_legend_height (cr, ctx, items, 2, w, TRUE);
+    lh = uth_draw_legend_height (cr, ctx, items, 3, w, TRUE);
 
-    uth_draw_legend (cr, ctx, items, 2, x, y + h - lh, w, TRUE);
+    uth_draw_legend (cr, ctx, items, 3, x, y + h - lh, w, TRUE);
     h -= lh + 4 * s;
   }
 
@@ -650,6 +683,51 @@ draw_utilization (cairo_t                *cr,
   uth_draw_plot_axes (cr, ctx, &plot, _("Sequences in the batch"), _("Share of peak"),
                       format_batch_tick, format_percent_tick);
 
+  /* Beyond the memory limit: shaded and labelled, no curve. */
+  if (mem_limit < 1024)
+    {
+      double lx = uth_plot_x (&plot, MAX (mem_limit, 1));
+      g_autofree char *lab = mem_limit > 0
+        ? g_strdup_printf (_("memory limit: %" PRIu64), mem_limit)
+        : g_strdup (_("not one sequence fits in memory"));
+
+      uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+      cairo_rectangle (cr, lx, plot.top, plot.left + plot.width - lx, plot.height);
+      cairo_fill (cr);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_move_to (cr, lx, plot.top);
+      cairo_line_to (cr, lx, plot.top + plot.height);
+      cairo_stroke (cr);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, lab, lx - 4 * s, plot.top + plot.height - 4 * s,
+                     UTH_ANCHOR_SE, 0, NULL);
+    }
+  for (i = 0; i < 11; i++)
+    ok[i] = ok[i] && u[i].fits;
+  /* The KV cache's share of each step's bytes. */
+  {
+    gboolean started = FALSE;
+    static const double dash[] = { 6, 4 };
+
+    uth_draw_set_rgba (cr, &items[2].color, 1.0);
+    cairo_set_line_width (cr, 2 * s);
+    cairo_set_dash (cr, dash, 2, 0);
+    for (i = 0; i < 11; i++)
+      {
+        double tot = u[i].weight_bytes + u[i].kv_bytes;
+        double v = tot > 0 ? CLAMP (u[i].kv_bytes / tot, ys.min, ys.max) : ys.min;
+
+        if (!ok[i])
+          continue;
+        if (!started)
+          cairo_move_to (cr, uth_plot_x (&plot, u[i].batch), uth_plot_y (&plot, v));
+        else
+          cairo_line_to (cr, uth_plot_x (&plot, u[i].batch), uth_plot_y (&plot, v));
+        started = TRUE;
+      }
+    cairo_stroke (cr);
+    cairo_set_dash (cr, NULL, 0, 0);
+  }
   for (k = 0; k < 2; k++)
     {
       gboolean started = FALSE;
@@ -703,7 +781,8 @@ draw_utilization (cairo_t                *cr,
         continue;
       pct = uth_format_percent (one.compute_utilization);
       label = i == 0 ? g_strdup_printf (_("batch 1: %s"), pct)
-                     : g_strdup_printf (_("batch limit %u: %s"), (guint) b, pct);
+              : one.fits ? g_strdup_printf (_("batch limit %u: %s"), (guint) b, pct)
+                         : g_strdup_printf (_("batch limit %u: does not fit"), (guint) b);
       px = uth_plot_x (&plot, b);
       py = uth_plot_y (&plot, CLAMP (one.compute_utilization, ys.min, ys.max));
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
