@@ -70,7 +70,15 @@ test_bundled (void)
           g_assert_nonnull (e->price_source);
           g_assert_nonnull (e->price_date);
         }
+      /* Every L2 size names its source (issue 15 item 8). */
+      g_assert_nonnull (e->l2_source);
+      if (e->spec.l2_bytes > 0.0)
+        g_assert_true (strstr (e->l2_source, "https://") != NULL || strstr (e->l2_source, "No ") == e->l2_source);
     }
+  /* Two by hand from the vendors' whitepapers: H100 SXM 50 MB = 52,428,800 B (50 MiB), A100
+   * 40 MB = 41,943,040 B (40 MiB). */
+  g_assert_cmpfloat (uth_catalog_find_gpu (catalog, "h100-sxm")->spec.l2_bytes, ==, 52428800.0);
+  g_assert_cmpfloat (uth_catalog_find_gpu (catalog, "a100-sxm-80gb")->spec.l2_bytes, ==, 41943040.0);
   for (guint i = 0; i < uth_catalog_get_n_engines (catalog); i++)
     g_assert_true (uth_engine_validate (&uth_catalog_get_engine (catalog, i)->spec));
 }

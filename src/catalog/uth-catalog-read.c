@@ -44,6 +44,7 @@ uth_catalog_gpu_entry_free (gpointer data)
   g_free (e->source);
   g_free (e->interconnect);
   g_free (e->price_source);
+  g_free (e->l2_source);
   g_free (e->price_date);
   g_free (e);
 }
@@ -559,6 +560,7 @@ read_price (UthCatalogReader      *r,
 {
   if (!read_number (r, obj, "price_per_hour", FALSE, 0.0, FALSE, 1e6, &e->spec.price_per_hour, error) ||
       !read_string (r, obj, "price_source", e->spec.price_per_hour > 0.0, &e->price_source, error) ||
+      !read_string (r, obj, "l2_source", FALSE, &e->l2_source, error) ||
       !read_string (r, obj, "price_date", e->spec.price_per_hour > 0.0, &e->price_date, error))
     return FALSE;
 

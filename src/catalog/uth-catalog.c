@@ -622,6 +622,7 @@ uth_catalog_add_gpu (UthCatalog        *self,
   copy->interconnect = g_strdup (entry->interconnect);
   copy->price_source = g_strdup (entry->price_source);
   copy->price_date = g_strdup (entry->price_date);
+  copy->l2_source = g_strdup (entry->l2_source);
   take_entry (self, UTH_CATALOG_GPUS, copy);
 }
 

@@ -48,6 +48,7 @@ typedef struct
   char     *interconnect;
   char     *price_source;
   char     *price_date;
+  char     *l2_source;   /* where spec.l2_bytes comes from; NULL when not given */
   gboolean  user;
   UthGpu    spec;
 } UthGpuEntry;
