@@ -20,6 +20,8 @@
  *   rotary 3, SiLU-gate 5, GELU 8, softmax 5, residual add 1. */
 #include "uth-ops.h"
 
+#include <string.h>
+
 #include <math.h>
 
 typedef struct
@@ -645,4 +647,29 @@ uth_ops_total (const UthOp *ops,
         t.group_flops[op->group] += op->flops * r;
     }
   return t;
+}
+
+void
+uth_gemm_op (uint64_t  m,
+             uint64_t  k,
+             uint64_t  n,
+             double    bytes,
+             UthOp    *op)
+{
+  memset (op, 0, sizeof *op);
+  op->id = "gemm";
+  op->kind = UTH_OP_GEMM;
+  op->group = UTH_OP_GROUP_OTHER;
+  op->m = m;
+  op->k = k;
+  op->n = n;
+  op->count = 1;
+  op->repeat = 1.0;
+  op->flops = 2.0 * (double) m * (double) k * (double) n;
+  op->weight_bytes = (double) k * (double) n * bytes;
+  op->act_read_bytes = (double) m * (double) k * bytes;
+  op->act_write_bytes = (double) m * (double) n * bytes;
+  op->kernels = 1.0;
+  op->layer = -1;
+  op->rows = (double) m;
 }

@@ -85,6 +85,15 @@ double      uth_op_bytes      (const UthOp *op);   /* every byte read and writte
 double      uth_op_intensity  (const UthOp *op);   /* flops / bytes, 0 when no bytes */
 const char *uth_op_kind_id    (UthOpKind kind);    /* "gemm", "attention", "norm", ... */
 
+/* One plain matrix product (m x k) . (k x n) as the estimator counts it: A read as
+ * activations, B as weights, C written, each matrix once (the estimator's assumption that
+ * caches and tiling reuse every operand); for the gemm command and the Tiling page. */
+void        uth_gemm_op       (uint64_t     m,
+                               uint64_t     k,
+                               uint64_t     n,
+                               double       bytes_per_element,
+                               UthOp       *out);
+
 /* Ops of one layer (layer index picks dense or MoE), per GPU under tensor parallelism.
  * Returns the number written (<= max), or 0 for an invalid model or workload. */
 size_t uth_layer_ops (const UthModel    *model,

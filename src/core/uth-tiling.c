@@ -31,13 +31,55 @@ validate (const UthTilingInput *in)
   return UTH_TILING_OK;
 }
 
+/* Waves handed out row-major over the tile grid: wave w runs tiles [w sms, (w+1) sms).
+ * Its distinct tile rows are (last / tiles_n) - (first / tiles_n) + 1 and its distinct
+ * columns min (tiles in the wave, tiles_n), as fewer than tiles_n consecutive indices never
+ * repeat a column. An A row panel is m k / tiles_m elements on average, a B column panel
+ * k n / tiles_n, so summing whole-panel reads over all tiles gives bytes_tiled exactly.
+ * Beyond 100,000 waves the rest is extrapolated from the average of those counted. */
+static void
+compute_l2 (const UthTilingInput *in,
+            UthTiling            *out)
+{
+  double m = (double) in->m, k = (double) in->k, n = (double) in->n;
+  double e = in->bytes_per_element;
+  double a_panel = m * k / (double) out->tiles_m * e;
+  double b_panel = k * n / (double) out->tiles_n * e;
+  double operands = 0.0, c = m * n * e;
+  uint64_t w, counted = out->waves < 100000 ? out->waves : 100000;
+
+  for (w = 0; w < counted; w++)
+    {
+      uint64_t first = w * in->sms;
+      uint64_t last = first + in->sms < out->tiles ? first + in->sms - 1 : out->tiles - 1;
+      uint64_t count = last - first + 1;
+      double rows = (double) (last / out->tiles_n - first / out->tiles_n + 1);
+      double cols = (double) (count < out->tiles_n ? count : out->tiles_n);
+      double shared = rows * a_panel + cols * b_panel;
+      /* The tiles of a wave walk K together: the L2 must hold the wave's distinct blocks
+       * of two K steps (the one in use and the next), not whole panels. */
+      double window = (rows * in->bm + cols * in->bn) * in->bk * e * 2.0;
+
+      if (in->l2_bytes > 0.0 && window <= in->l2_bytes)
+        operands += shared;
+      else
+        operands += (double) count * (a_panel + b_panel);
+    }
+  if (counted < out->waves && counted > 0)
+    operands *= (double) out->waves / (double) counted;
+  out->bytes_l2 = operands + c;
+  out->intensity_l2 = out->flops / out->bytes_l2;
+  out->l2_absorbed = out->bytes_tiled > c ? 1.0 - operands / (out->bytes_tiled - c) : 0.0;
+}
+
 /* Traffic follows the matrix product example of the CUDA C Programming Guide (section
  * "Shared Memory"): without shared memory every thread reads a row of A and a column of B, so
  * A is read N times and B M times; with BM x BN blocks staged through shared memory, A is read
  * ceil (N / BN) times and B ceil (M / BM) times. C is written once either way. Edge tiles load
  * only the elements inside the matrices (out-of-range loads are predicated off), so the padding
  * of a partial tile costs compute but no DRAM bytes. No cache between DRAM and shared memory
- * is assumed: a real L2 lands the tiled figure somewhere between tiled and ideal. */
+ * is assumed in bytes_tiled; bytes_l2 adds the L2 (see the header): a real L2 lands the
+ * tiled figure between tiled and ideal. */
 static void
 compute_traffic (const UthTilingInput *in,
                  UthTiling            *out)
@@ -52,6 +94,7 @@ compute_traffic (const UthTilingInput *in,
   out->intensity_naive = out->flops / out->bytes_naive;
   out->intensity_tiled = out->flops / out->bytes_tiled;
   out->intensity_ideal = out->flops / out->bytes_ideal;
+  compute_l2 (in, out);
   /* One K step loads a bm x bk block of A and a bk x bn block of B and does 2 bm bn bk FLOPs. */
   out->intensity_tile = 2.0 * in->bm * (double) in->bn /
                         (((double) in->bm + (double) in->bn) * e);

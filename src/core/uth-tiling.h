@@ -16,6 +16,7 @@ typedef struct
   double   smem_per_sm_bytes;   /* shared memory one SM offers (0: no limit checked) */
   bool     double_buffered;     /* two stages of A and B blocks: one loads while one computes */
   double   peak_flops;          /* of the whole GPU in this data type (0: no time) */
+  double   l2_bytes;            /* the GPU's L2 cache (0: none modelled) */
 } UthTilingInput;
 
 typedef enum
@@ -47,6 +48,14 @@ typedef struct
   double   intensity_naive;     /* flops / bytes, FLOP per byte */
   double   intensity_tiled;
   double   intensity_ideal;
+  /* With an L2 cache: the tiles of one wave run together and share their A row panels and
+   * B column panels, walking K together; when two K steps of a wave's distinct blocks
+   * ((rows x bm + cols x bn) x bk x 2 elements) fit in the L2, DRAM sends each panel once
+   * per wave and the L2 serves the other tiles; a wave whose blocks do not fit reads as
+   * plain tiling does. Tiles go out in the grid's row-major order. C is written once. */
+  double   bytes_l2;
+  double   intensity_l2;
+  double   l2_absorbed;         /* 1 - (bytes_l2 - C) / (bytes_tiled - C): operand traffic the L2 keeps off DRAM */
   double   intensity_tile;      /* of one K step of one tile: 2 bm bn bk / ((bm + bn) bk x element) */
 
   double   smem_tile_bytes;     /* (bm bk + bk bn) x element, x 2 when double-buffered */

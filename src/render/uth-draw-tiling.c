@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/uth-ops.h"
 #include "core/uth-roofline.h"
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-tiling.h"
@@ -179,6 +180,7 @@ uth_tiling_view_init (UthTilingView          *view,
   view->input.sms = gpu != NULL && gpu->sms > 0 ? gpu->sms : 132;
   view->input.smem_per_sm_bytes = gpu != NULL ? gpu->smem_per_sm_bytes : 0.0;
   view->input.peak_flops = gpu != NULL ? uth_gpu_peak_flops (gpu, dtype) : 0.0;
+  view->input.l2_bytes = gpu != NULL ? gpu->l2_bytes : 0.0;
   return model != NULL && gpu != NULL;
 }
 
@@ -671,6 +673,47 @@ uth_draw_tiling_sms (cairo_t                *cr,
 
 /* ---- traffic ---- */
 
+/* Where each count puts the product against the ridge, and the estimator's own time of
+ * it (uth_roofline_op_time of the same GEMM, the Layer page's number): NULL without a GPU
+ * and an engine. */
+static char *
+traffic_note (const UthFigureContext *ctx,
+              const UthTilingView    *view,
+              const UthTiling        *t)
+{
+  double ridge;
+  UthOp op;
+  UthOpTime ot;
+  g_autofree char *rs = NULL, *ts = NULL;
+
+  if (ctx == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL)
+    return NULL;
+  ridge = uth_roofline_ridge (ctx->input.gpu, ctx->input.activations);
+  rs = uth_format_intensity (ridge);
+  uth_gemm_op (view->input.m, view->input.k, view->input.n, view->input.bytes_per_element, &op);
+  ot = uth_roofline_op_time (&op, ctx->input.gpu, ctx->input.engine, ctx->input.activations);
+  ts = uth_format_seconds (ot.seconds);
+  /* Translators: ridge; then FLOP/byte of tiled, tiled with L2 (and its share absorbed), each-once; the estimator's bound and time */
+  return g_strdup_printf (_("Against the ridge %s: tiled %.0f FLOP/B (%s), with the L2 %.0f FLOP/B (%s; it absorbs %.0f%% of the operand reads), each once %.0f FLOP/B. The estimator counts each once: %s-bound, %s."),
+                          rs, t->intensity_tiled, t->intensity_tiled >= ridge ? _("compute-bound") : _("memory-bound"),
+                          t->intensity_l2, t->intensity_l2 >= ridge ? _("compute-bound") : _("memory-bound"),
+                          100.0 * t->l2_absorbed, t->intensity_ideal, uth_bound_id (ot.bound), ts);
+}
+
+/* The top of the bars: below the heading and the note (drawn in the current colour). */
+static double
+traffic_top (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const char             *note,
+             double                  width)
+{
+  double s = scale_of (ctx);
+
+  if (note == NULL)
+    return 36 * s;
+  return 30 * s + uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, 0, 28 * s, width) + 6 * s;
+}
+
 void
 uth_draw_tiling_traffic (cairo_t                *cr,
                          double                  width,
@@ -681,13 +724,13 @@ uth_draw_tiling_traffic (cairo_t                *cr,
   double s = scale_of (ctx);
   UthTiling t;
   UthChartScale scale;
-  double values[3], ticks[16];
-  const char *names[3];
-  g_autofree char *tiled_name = NULL;
-  double label_w = 230 * s, top = 36 * s, axis_h = 48 * s;
+  double values[4], ticks[16];
+  const char *names[4];
+  g_autofree char *tiled_name = NULL, *l2_name = NULL, *l2_size = NULL, *note = NULL;
+  double label_w = 230 * s, top, axis_h = 48 * s;
   double bar_area, bar_h, plot_w;
   size_t n;
-  UthRgba colors[3];
+  UthRgba colors[4];
 
   if (uth_tiling_compute (&view->input, &t) != UTH_TILING_OK || width < 200 || height < 100)
     return;
@@ -697,14 +740,23 @@ uth_draw_tiling_traffic (cairo_t                *cr,
 
   values[0] = t.bytes_naive;
   values[1] = t.bytes_tiled;
-  values[2] = t.bytes_ideal;
+  values[2] = t.bytes_l2;
+  values[3] = t.bytes_ideal;
   names[0] = _("No reuse");
   tiled_name = g_strdup_printf (_("Tiled %u × %u"), view->input.bm, view->input.bn);
   names[1] = tiled_name;
-  names[2] = _("Ideal (each once)");
+  l2_size = uth_format_bytes (view->input.l2_bytes);
+  l2_name = view->input.l2_bytes > 0 ? g_strdup_printf (_("Tiled, with %s of L2"), l2_size)
+                                     : g_strdup (_("Tiled, no L2 known"));
+  names[2] = l2_name;
+  names[3] = _("Each once (the estimator)");
   uth_draw_color (ctx, UTH_COLOR_BAD, &colors[0]);
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &colors[1]);
-  uth_draw_color (ctx, UTH_COLOR_GOOD, &colors[2]);
+  uth_draw_categorical (ctx, 4, &colors[2]);
+  uth_draw_color (ctx, UTH_COLOR_GOOD, &colors[3]);
+  note = traffic_note (ctx, view, &t);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  top = traffic_top (cr, ctx, note, width);
 
   /* The names' column as wide as the widest name, leaving the bars and their labels room. */
   label_w = 0;
@@ -719,8 +771,8 @@ uth_draw_tiling_traffic (cairo_t                *cr,
   scale = uth_chart_scale_nice (t.bytes_ideal / 2, t.bytes_naive * 1.5, TRUE);
   plot_w = width - label_w - 12 * s;
   bar_area = height - top - axis_h;
-  bar_h = bar_area / 3;
-  for (int i = 0; i < 3; i++)
+  bar_h = bar_area / 4;
+  for (int i = 0; i < 4; i++)
     {
       double y = top + i * bar_h;
       double len = plot_w * CLAMP (uth_chart_scale_to_unit (&scale, values[i]), 0, 1);
@@ -813,17 +865,29 @@ uth_hit_tiling_traffic (double                  width,
                         UthFigureHit           *hit)
 {
   double s = scale_of (ctx);
-  double top = 36 * s, axis_h = 48 * s, bar_h;
+  double top, axis_h = 48 * s, bar_h;
   const UthTilingInput *in = &view->input;
   UthTiling t;
   int i;
-  g_autofree char *v = NULL;
+  g_autofree char *v = NULL, *note = NULL;
 
   hit->index = -1;
   hit->tooltip = NULL;
-  if (uth_tiling_compute (in, &t) != UTH_TILING_OK || y < top || y >= height - axis_h)
+  if (uth_tiling_compute (in, &t) != UTH_TILING_OK)
     return FALSE;
-  bar_h = (height - top - axis_h) / 3;
+  /* The bars' top as drawn: below the note, measured on a scratch surface. */
+  {
+    cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create (scratch);
+
+    note = traffic_note (ctx, view, &t);
+    top = traffic_top (cr, ctx, note, width);
+    cairo_destroy (cr);
+    cairo_surface_destroy (scratch);
+  }
+  if (y < top || y >= height - axis_h)
+    return FALSE;
+  bar_h = (height - top - axis_h) / 4;
   i = (int) ((y - top) / bar_h);
   if (i == 0)
     {
@@ -837,6 +901,14 @@ uth_hit_tiling_traffic (double                  width,
       hit->tooltip = g_strdup_printf (_("<b>Tiled: %s</b>\nA read once per column of tiles, B once per row of tiles:\n(%" PRIu64 " × %" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 " × %" PRIu64 " + %" PRIu64 " × %" PRIu64 ") × %g bytes\nIntensity %.1f FLOP/byte"),
                                       v, in->m, in->k, t.tiles_n, in->k, in->n, t.tiles_m, in->m, in->n,
                                       in->bytes_per_element, t.intensity_tiled);
+    }
+  else if (i == 2)
+    {
+      g_autofree char *l2 = uth_format_bytes (in->l2_bytes);
+
+      v = uth_format_bytes (t.bytes_l2);
+      hit->tooltip = g_strdup_printf (_("<b>Tiled, with the L2: %s</b>\nThe %" PRIu64 " tiles of a wave run together and share their panels of A and B: when a wave’s panels fit in the %s L2, DRAM sends each once and the L2 serves the rest (%.0f%% of the operand reads).\nIntensity %.1f FLOP/byte"),
+                                      v, (guint64) in->sms, l2, 100.0 * t.l2_absorbed, t.intensity_l2);
     }
   else
     {
