@@ -409,6 +409,55 @@ test_rng (void)
   g_assert_cmpfloat (fabs (sum / 100000 - 0.5), <, 0.005);
 }
 
+/* Why compute utilisation levels off (issue 15 item 6), Llama 2 7B on an ideal H100.
+ * A decode step reads W = 13,214,695,424 B of weights (test-estimate's case 1) and, per
+ * sequence, K = 524,288 B per cached token; it does F ≈ 13.5 GFLOP per sequence. At 1024
+ * tokens K = 536,870,912 B, so F / K ≈ 25 FLOP/B, far below the ridge 989.4 / 3.35 = 295:
+ * no batch reaches it; only contexts under F / (295 x 524,288) ≈ 87 tokens can. At 32
+ * tokens K = 16,777,216 B and the ridge comes at B = 295 W / (F - 295 K) ≈ 295 x 13.2 G /
+ * (13.5 G - 4.95 G) ≈ 460 sequences. */
+static void
+test_ridge (void)
+{
+  UthModel m = fixture_llama_2_7b ();
+  UthGpu h100 = fixture_h100_sxm ();
+  UthEngine ideal;
+  UthEstimateInput in;
+  UthBatchRidge r;
+  UthBatchUtilization u;
+  double ridge = 989.4e12 / 3.35e12;
+
+  uth_engine_init_roofline (&ideal);
+  uth_estimate_input_init (&in);
+  in.model = &m;
+  in.gpu = &h100;
+  in.engine = &ideal;
+  g_assert_true (uth_batch_ridge (&in, &r));
+  g_assert_cmpfloat (r.weight_bytes, ==, 13214695424.0);
+  g_assert_cmpfloat (r.kv_bytes, ==, 536870912.0);
+  g_assert_cmpfloat_with_epsilon (r.ridge, ridge, 1e-9);
+  g_assert_cmpfloat (r.limit_intensity, >, 20.0);
+  g_assert_cmpfloat (r.limit_intensity, <, 30.0);
+  g_assert_cmpfloat (r.ridge_batch, ==, 0.0);
+  g_assert_cmpfloat (r.ridge_context, >, 80.0);
+  g_assert_cmpfloat (r.ridge_context, <, 95.0);
+
+  in.context = 32;
+  in.prompt = 32;
+  g_assert_true (uth_batch_ridge (&in, &r));
+  g_assert_cmpfloat (r.kv_bytes, ==, 16777216.0);
+  g_assert_cmpfloat (r.ridge_batch, >, 420.0);
+  g_assert_cmpfloat (r.ridge_batch, <, 500.0);
+  /* The formula's batch puts B F / (W + B K) on the ridge. */
+  g_assert_cmpfloat_with_epsilon (r.ridge_batch * r.flops / (r.weight_bytes + r.ridge_batch * r.kv_bytes),
+                                  ridge, 1e-9);
+  /* The utilisation's split: the weights once (plus one 8,192-byte embedding row per
+   * sequence, 63 more than at batch 1) and 64 sequences' KV cache. */
+  g_assert_true (uth_batch_utilization (&in, 64, &u));
+  g_assert_cmpfloat (u.weight_bytes, ==, 13214695424.0 + 63 * 8192.0);
+  g_assert_cmpfloat (u.kv_bytes, ==, 64 * 16777216.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,5 +474,6 @@ main (int   argc,
   g_test_add_func ("/batching/bad-config", test_bad_config);
   g_test_add_func ("/batching/ten-thousand", test_ten_thousand);
   g_test_add_func ("/batching/utilization", test_utilization);
+  g_test_add_func ("/batching/ridge", test_ridge);
   return g_test_run ();
 }

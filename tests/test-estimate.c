@@ -51,6 +51,9 @@ test_decode_h100 (void)
   input_for (&in, &m, &h100, &ideal);
   g_assert_cmpint (uth_estimate (&in, &e), ==, UTH_ESTIMATE_OK);
   g_assert_cmpfloat (e.decode_bytes, ==, 13762705920.0);
+  /* The split the Batching page draws: weights and KV cache read, as worked above. */
+  g_assert_cmpfloat (e.decode_weight_read_bytes, ==, 13214695424.0);
+  g_assert_cmpfloat (e.decode_kv_read_bytes, ==, 536870912.0);
   assert_close (e.decode_step_seconds, 13762705920.0 / 3.35e12, 1e-4);
   assert_close (e.decode_tokens_per_second, 243.41, 1e-3);
   g_assert_cmpfloat (e.decode_tokens_per_second, ==, e.decode_tokens_per_second_per_sequence);
@@ -358,6 +361,42 @@ test_memory_only (void)
   g_assert_cmpint (uth_estimate_memory (&in, NULL), ==, UTH_ESTIMATE_BAD_INPUT);
 }
 
+/* Issue 15 item 5: a scenario that does not fit names the least GPU count that does.
+ * DeepSeek-V3 in bf16: about 671 G parameters x 2 bytes = 1.34 TB of weights; an H100 has
+ * 85.9 GB (the ideal engine keeps no reserve), so at least 1.34 TB / 85.9 GB = 15.6 GPUs,
+ * and the tensor-parallel degree must divide the 128 heads: 16 (8 hold 687 GB). At 16 the
+ * rest is small: the MLA latent, copied on every GPU, is 61 x 576 x 2 B x 1024 tokens =
+ * 72 MB per GPU. */
+static void
+test_min_gpus (void)
+{
+  UthModel m = fixture_deepseek_v3 ();
+  UthGpu h100 = fixture_h100_sxm ();
+  UthEngine ideal;
+  UthEstimateInput in;
+  UthEstimate e;
+
+  uth_engine_init_roofline (&ideal);
+  input_for (&in, &m, &h100, &ideal);
+  g_assert_cmpint (uth_estimate (&in, &e), ==, UTH_ESTIMATE_OK);
+  g_assert_false (e.fits);
+  g_assert_cmpuint (e.min_gpus, ==, 16);
+  g_assert_cmpuint (uth_estimate_min_gpus (&in), ==, 16);
+  in.gpus = 16;
+  g_assert_cmpint (uth_estimate (&in, &e), ==, UTH_ESTIMATE_OK);
+  g_assert_true (e.fits);
+  g_assert_cmpuint (e.min_gpus, ==, 16);
+  /* Nothing fits a GPU without memory for even the KV cache of 2^30 tokens. */
+  in.context = (uint64_t) 1 << 30;
+  in.prompt = in.context;
+  g_assert_cmpuint (uth_estimate_min_gpus (&in), ==, 0);
+  /* The attention implementation is part of the input: flash unless asked. */
+  g_assert_true (uth_estimate_uses_flash (&in));
+  in.attention = UTH_ATTENTION_STANDARD;
+  g_assert_false (uth_estimate_uses_flash (&in));
+  g_assert_cmpstr (uth_attention_impl_id (in.attention), ==, "standard");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,5 +409,6 @@ main (int   argc,
   g_test_add_func ("/estimate/errors", test_errors);
   g_test_add_func ("/estimate/extremes", test_extremes);
   g_test_add_func ("/estimate/memory-only", test_memory_only);
+  g_test_add_func ("/estimate/min-gpus", test_min_gpus);
   return g_test_run ();
 }

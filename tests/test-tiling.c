@@ -236,6 +236,35 @@ test_errors (void)
   g_assert_cmpuint (t.tiles, ==, 0);
 }
 
+/* The L2 model (issue 15 item 8), by hand: C = A . B with m = n = 256, k = 64, 128 x 128
+ * tiles, K step 32, 2 bytes, 2 SMs: 2 x 2 tiles in 2 waves of 2, each wave one tile row
+ * and both tile columns. A row panel is 128 x 64 x 2 = 16,384 B, a B column panel the
+ * same. Tiled: each of the 4 tiles reads its two panels, 131,072 B, plus C 256 x 256 x 2
+ * = 131,072: 262,144 B. With an L2 each wave reads 1 A panel and 2 B panels once: 49,152
+ * per wave, 98,304 in all, plus C: 229,376 B; the L2 absorbs 1 - 98,304 / 131,072 = 25%.
+ * The L2 must hold two K steps of the wave's blocks: (1 x 128 + 2 x 128) x 32 x 2 B x 2
+ * = 49,152 B; one byte less and it absorbs nothing. */
+static void
+test_l2 (void)
+{
+  UthTilingInput in = { .m = 256, .k = 64, .n = 256, .bm = 128, .bn = 128, .bk = 32,
+                        .bytes_per_element = 2.0, .sms = 2, .l2_bytes = 49152.0 };
+  UthTiling t;
+
+  g_assert_cmpint (uth_tiling_compute (&in, &t), ==, UTH_TILING_OK);
+  g_assert_cmpfloat (t.bytes_tiled, ==, 262144.0);
+  g_assert_cmpfloat (t.bytes_l2, ==, 229376.0);
+  g_assert_cmpfloat_with_epsilon (t.l2_absorbed, 0.25, 1e-12);
+  g_assert_cmpfloat (t.intensity_l2, ==, t.flops / 229376.0);
+  in.l2_bytes = 49151.0;
+  g_assert_cmpint (uth_tiling_compute (&in, &t), ==, UTH_TILING_OK);
+  g_assert_cmpfloat (t.bytes_l2, ==, t.bytes_tiled);
+  g_assert_cmpfloat (t.l2_absorbed, ==, 0.0);
+  in.l2_bytes = 0.0;
+  g_assert_cmpint (uth_tiling_compute (&in, &t), ==, UTH_TILING_OK);
+  g_assert_cmpfloat (t.bytes_l2, ==, t.bytes_tiled);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,5 +280,6 @@ main (int   argc,
   g_test_add_func ("/tiling/rect", test_rect);
   g_test_add_func ("/tiling/grid", test_grid);
   g_test_add_func ("/tiling/errors", test_errors);
+  g_test_add_func ("/tiling/l2", test_l2);
   return g_test_run ();
 }
