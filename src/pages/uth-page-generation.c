@@ -63,22 +63,26 @@ update_formula (UthPageGeneration *self)
   g_autofree char *bandwidth = NULL;
   g_autofree char *thumb = NULL;
 
-  if (est == NULL || est->rule_of_thumb.weight_bytes <= 0)
+  if (est == NULL || est->rule_of_thumb.decode_weight_bytes <= 0)
     return;
   uth_scenario_get_figure_context (scenario, &ctx);
   if (ctx.input.gpu == NULL || ctx.input.gpu->memory_bandwidth <= 0)
     return;
   value = uth_format_seconds (est->decode_step_seconds);
-  weights = uth_format_bytes (est->rule_of_thumb.weight_bytes);
+  /* The decode rule's bytes: the weights a token reads (shared and active experts only
+   * for a mixture of experts), as on Cost and Home. */
+  weights = uth_format_bytes (est->rule_of_thumb.decode_weight_bytes);
   bandwidth = uth_format_bandwidth (ctx.input.gpu->memory_bandwidth * MAX (ctx.input.gpus, 1));
   /* Computed here from the two numbers shown, so the substitution adds up. */
-  thumb = uth_format_seconds (est->rule_of_thumb.weight_bytes /
+  thumb = uth_format_seconds (est->rule_of_thumb.decode_weight_bytes /
                               (ctx.input.gpu->memory_bandwidth * MAX (ctx.input.gpus, 1)));
   /* Translators: "16.1 GB ÷ 3.35 TB/s = 4.80 ms by the rule of thumb; 7.61 ms estimated" */
   sub = g_strdup_printf (_("%s ÷ %s = %s by the rule of thumb; %s estimated (KV cache reads, achievable bandwidth, overheads)"),
                          weights, bandwidth, thumb, value);
   uth_formula_button_set (UTH_FORMULA_BUTTON (self->step_formula), value, _("Time of one decode step"),
-                          _("≈ bytes of all the weights ÷ memory bandwidth"), sub);
+                          est->rule_of_thumb.decode_weight_bytes < est->rule_of_thumb.weight_bytes
+                          ? _("≈ bytes of the weights a token reads (shared and active experts) ÷ memory bandwidth")
+                          : _("≈ bytes of all the weights ÷ memory bandwidth"), sub);
 }
 
 static void

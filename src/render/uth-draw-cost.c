@@ -28,7 +28,7 @@ uth_cost_thumb_name (UthThumb thumb)
     {
     case UTH_THUMB_FLOPS_PER_TOKEN: return _("FLOPs per token ≈ 2 × parameters");
     case UTH_THUMB_WEIGHT_MEMORY: return _("Weight memory = parameters × bytes each");
-    case UTH_THUMB_DECODE_SPEED: return _("Decode tok/s ≈ bandwidth ÷ bytes of the weights a token reads");
+    case UTH_THUMB_DECODE_SPEED: return _("Decode tok/s ≈ bandwidth ÷ bytes a token reads");
     case UTH_THUMB_PREFILL_SPEED: return _("Prefill tok/s ≈ FLOP/s ÷ (2 × parameters)");
     case UTH_THUMB_DECODE_INTENSITY: return _("Decode intensity ≈ 2 × batch ÷ bytes per weight");
     case UTH_N_THUMBS:
@@ -116,8 +116,8 @@ draw_cards (cairo_t                *cr,
   g_autofree char *step = uth_format_seconds (est->decode_step_seconds);
 
   pre_d = g_strdup_printf (_("%s-bound"), uth_bound_id (est->prefill_bound));
-  ttft_d = g_strdup_printf (_("the prefill (its last logits give the first token), %s-bound"),
-                            uth_bound_id (est->prefill_bound));
+  /* Serving engines take the first token from the prefill's last logits. */
+  ttft_d = g_strdup_printf (_("= the prefill, %s-bound"), uth_bound_id (est->prefill_bound));
   seq_d = g_strdup_printf (_("one step every %s, %s-bound"), step, uth_bound_id (est->decode_bound));
   tot_d = g_strdup_printf (ngettext ("%llu sequence in the batch",
                                      "all %llu sequences of the batch",

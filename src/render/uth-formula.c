@@ -150,7 +150,7 @@ uth_rule_substituted (UthRule                 rule,
       if (in.active < in.params)
         /* Translators: the decode rule of a mixture of experts: bandwidth ÷ the bytes of
          * the shared and active experts = tokens/s */
-        return g_strdup_printf (_("%s ÷ %s (shared and active experts only) = %s"), a, b, result);
+        return g_strdup_printf (_("%s ÷ %s (active experts) = %s"), a, b, result);
       return g_strdup_printf ("%s ÷ %s = %s", a, b, result);
     case UTH_RULE_PREFILL_SPEED:
       a = uth_format_flops_rate (in.peak);
