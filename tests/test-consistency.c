@@ -18,6 +18,7 @@
 #include "core/uth-tiling.h"
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
+#include "render/uth-draw-fit.h"
 #include "render/uth-draw-layer.h"
 #include "render/uth-draw-tiling.h"
 #include "render/uth-draw.h"
@@ -319,6 +320,35 @@ test_tiling_matches_estimator (void)
   g_assert_cmpfloat (t.l2_absorbed, <, 1.0);
 }
 
+/* Does-not-fit is a state (item 5): Llama 3 70B on one H100 needs 141 GB of weights
+ * against 85.9 GB; every page that shows its speed (Home, Generation, Layer, Cost) says so
+ * with the least set-up that fits, two of them (see test-cli's hand count); on two it fits
+ * and no page warns. Cost's GPU rows stop at what fits: the scenario's GPU is listed at 2. */
+static void
+test_does_not_fit (void)
+{
+  UthFigureContext ctx;
+  UthEstimate est;
+  g_autofree char *warning = NULL, *want = NULL, *tips = NULL, *head = NULL;
+
+  context_for (&scenarios[1], &ctx);
+  ctx.input.gpus = 1;
+  g_assert_cmpint (uth_estimate (&ctx.input, &est), ==, UTH_ESTIMATE_OK);
+  g_assert_false (est.fits);
+  g_assert_cmpuint (est.min_gpus, ==, 2);
+  warning = uth_draw_fit_warning (&ctx);
+  g_assert_nonnull (warning);
+  want = g_strdup_printf ("2 × %s", ctx.gpu->name);
+  g_assert_nonnull (strstr (warning, want));
+  ctx.estimate = &est;
+  tips = scan_tooltips (uth_draw_cost_hit, 1600, 1000, &ctx, 1300, 8);
+  head = g_markup_printf_escaped ("<b>2 × %s</b>", ctx.gpu->name);
+  g_assert_nonnull (strstr (tips, head));
+  ctx.input.gpus = 2;
+  ctx.estimate = NULL;
+  g_assert_null (uth_draw_fit_warning (&ctx));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -331,5 +361,6 @@ main (int    argc,
   g_test_add_func ("/consistency/kv-and-batching", test_kv_and_batching_match_estimate);
   g_test_add_func ("/consistency/rules-of-thumb", test_rules_of_thumb_agree);
   g_test_add_func ("/consistency/tiling", test_tiling_matches_estimator);
+  g_test_add_func ("/consistency/does-not-fit", test_does_not_fit);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "catalog/uth-corpus-model.h"
 #include "core/uth-softmax.h"
 #include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-fit.h"
 #include "render/uth-draw-generation.h"
 
 void
@@ -410,7 +411,8 @@ draw_fitted (cairo_t                *cr,
   {
     char *noted = uth_fundamentals_subtitle (ctx, sub);
     g_free (sub);
-    sub = noted;
+    sub = uth_draw_fit_subtitle (ctx, noted);
+    g_free (noted);
   }
   top = uth_draw_title (cr, ctx, _("Generation: one token at a time"), sub, m, m, width - 2 * m);
   text_h = MAX ((height - m - top - time_h - 32 * s) * 0.3, 180 * s);

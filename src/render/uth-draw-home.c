@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "render/uth-draw-common.h"
+#include "render/uth-draw-fit.h"
 #include "render/uth-draw-home.h"
 #include "render/uth-formula.h"
 
@@ -197,6 +198,13 @@ uth_draw_home (cairo_t                *cr,
                                 uth_dtype_id (ctx->input.weights), (uint64_t) MAX (ctx->input.batch, 1));
   else
     subtitle = g_strdup (_("What it costs to run a large language model, and why."));
+  {
+    /* The rules and estimates below are for a set-up that cannot run when it does not fit. */
+    char *fit = uth_draw_fit_subtitle (ctx, subtitle);
+
+    g_free (subtitle);
+    subtitle = fit;
+  }
   y = uth_draw_title (cr, ctx, _("Under the Hood"), subtitle, m, m, width - 2 * m) + 12 * s;
   bottom = height - m - uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.6;
 

@@ -10,6 +10,7 @@
 #include "core/uth-ops.h"
 #include "core/uth-roofline.h"
 #include "render/uth-draw-common.h"
+#include "render/uth-draw-fit.h"
 #include "render/uth-draw-layer.h"
 
 /* The seed's rule of thumb for a dense decoder layer's FLOPs. */
@@ -977,7 +978,12 @@ page_titles (const UthFigureContext *ctx,
       ? g_strdup_printf (_("Each of the %u GPUs holds 1/%u of the heads and of the MLP."),
                          d->work.tensor_parallel, d->work.tensor_parallel)
       : g_strdup ("");
-    *subtitle = g_strdup_printf ("%s %s %s", head, attn, split);
+    /* A set-up that does not fit says that first (the times are for one that cannot run). */
+    {
+      g_autofree char *all = g_strdup_printf ("%s %s %s", head, attn, split);
+
+      *subtitle = uth_draw_fit_subtitle (ctx, all);
+    }
   }
 }
 

@@ -67,7 +67,7 @@ uth_rule_formula (UthRule rule)
     {
     case UTH_RULE_FLOPS_PER_TOKEN: return _("FLOPs/token ≈ 2 × active parameters");
     case UTH_RULE_WEIGHT_MEMORY: return _("weight bytes = parameters × bytes per parameter");
-    case UTH_RULE_DECODE_SPEED: return _("decode tokens/s ≈ memory bandwidth ÷ bytes of the weights a token reads (all of them; for a mixture of experts the shared and active experts)");
+    case UTH_RULE_DECODE_SPEED: return _("decode tokens/s ≈ memory bandwidth ÷ weight bytes a token reads");
     case UTH_RULE_PREFILL_SPEED: return _("prefill tokens/s ≈ peak FLOP/s ÷ (2 × active parameters)");
     case UTH_RULE_DECODE_INTENSITY: return _("decode intensity ≈ 2 × batch ÷ bytes per weight");
     case UTH_N_RULES:
