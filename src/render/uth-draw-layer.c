@@ -39,6 +39,63 @@ s_of (const UthFigureContext *ctx)
   return ctx->scale > 0 ? ctx->scale : 1.0;
 }
 
+/* The last layer estimate, keyed by everything it depends on: the roofline, the share
+ * bar, the table, their hit tests and the description all draw the same layer after a
+ * change, so the estimator builds its op list once per change instead of once per call. */
+typedef struct
+{
+  UthEstimateInput input;   /* its model/gpu/engine pointers cleared */
+  UthModel         model;
+  UthGpu           gpu;
+  UthEngine        engine;
+  UthPhase         phase;
+  uint32_t         layer;
+} LayerKey;
+
+G_LOCK_DEFINE_STATIC (layer_cache);
+static LayerKey         cache_key;
+static UthLayerEstimate cache_value;
+static gboolean         cache_valid;
+static gboolean         cache_ok;
+
+static gboolean
+layer_estimate (const UthFigureContext *ctx,
+                UthLayerEstimate       *le)
+{
+  LayerKey key;
+  gboolean ok;
+
+  if (ctx->input.model == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL)
+    return uth_estimate_layer (&ctx->input, ctx->phase, (uint32_t) MAX (ctx->layer, 0), le);
+  memset (&key, 0, sizeof key);
+  key.input = ctx->input;
+  key.input.model = NULL;
+  key.input.gpu = NULL;
+  key.input.engine = NULL;
+  key.model = *ctx->input.model;
+  key.gpu = *ctx->input.gpu;
+  key.engine = *ctx->input.engine;
+  key.phase = ctx->phase;
+  key.layer = (uint32_t) MAX (ctx->layer, 0);
+  G_LOCK (layer_cache);
+  if (cache_valid && memcmp (&key, &cache_key, sizeof key) == 0)
+    {
+      *le = cache_value;
+      ok = cache_ok;
+      G_UNLOCK (layer_cache);
+      return ok;
+    }
+  G_UNLOCK (layer_cache);
+  ok = uth_estimate_layer (&ctx->input, ctx->phase, key.layer, le);
+  G_LOCK (layer_cache);
+  cache_key = key;
+  cache_value = *le;
+  cache_ok = ok;
+  cache_valid = TRUE;
+  G_UNLOCK (layer_cache);
+  return ok;
+}
+
 static gboolean
 layer_data (const UthFigureContext *ctx,
             LayerData              *d)
@@ -48,7 +105,7 @@ layer_data (const UthFigureContext *ctx,
   memset (d, 0, sizeof *d);
   /* The op list and its times come from the estimator, as the Model and Shapes pages
    * read them: one list for the same scenario. */
-  if (!uth_estimate_layer (&ctx->input, ctx->phase, (uint32_t) MAX (ctx->layer, 0), &le))
+  if (!layer_estimate (ctx, &le))
     return FALSE;
   d->n = le.n;
   memcpy (d->ops, le.ops, le.n * sizeof le.ops[0]);
