@@ -651,7 +651,7 @@ draw_utilization (cairo_t                *cr,
         tail = g_strdup_printf (_("below the ridge %s at any batch: only contexts under %.0f tokens get there."),
                                 rid, floor (ridge.ridge_context));
       /* Translators: weights' bytes, one sequence's KV cache bytes, the limit intensity, then the sentence about the ridge */
-      text = g_strdup_printf (_("Each step reads the weights once (%s) for the whole batch but every sequence’s KV cache (%s each), so its FLOPs per byte tend to %s, not to infinity: %s"),
+      text = g_strdup_printf (_("Each step reads the weights it uses once for the whole batch (%s at batch 1) but every sequence’s KV cache (%s each), so its FLOPs per byte tend to %s, not to infinity: %s"),
                               wb, kb, lim, tail);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
       ph = uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, text, x, y, w);
