@@ -699,8 +699,9 @@ draw_utilization (cairo_t                *cr,
       cairo_move_to (cr, lx, plot.top);
       cairo_line_to (cr, lx, plot.top + plot.height);
       cairo_stroke (cr);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, lab, lx - 4 * s, plot.top + plot.height - 4 * s,
-                     UTH_ANCHOR_SE, 0, NULL);
+      /* At the top of the line, clear of the batch labels near the compute curve. */
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, lab, lx + 4 * s, plot.top + 4 * s,
+                     UTH_ANCHOR_NW, 0, NULL);
     }
   for (i = 0; i < 11; i++)
     ok[i] = ok[i] && u[i].fits;
