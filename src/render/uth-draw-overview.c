@@ -1004,9 +1004,13 @@ draw_intensity (cairo_t                *cr,
     g_autofree char *text = NULL;
     double ty = y + 2 * card_h + 32 * s;
 
+    /* The Layer page's ridge is peak FLOP/s over datasheet bandwidth: named here, so the
+     * two numbers on two pages do not read as a contradiction. */
+    g_autofree char *datasheet = uth_format_intensity (st->o.ridge.datasheet_ridge);
+
     if (st->view.step >= 10)
-      text = g_markup_printf_escaped (_("Decode at batch 1: <b>%s</b>, %s× below the ridge of %s. The compute units wait for the weights."),
-                                      decode, factor, ridge);
+      text = g_markup_printf_escaped (_("Decode at batch 1: <b>%s</b>, %s× below the ridge of %s (%s at datasheet bandwidth, as on the Layer page). The compute units wait for the weights."),
+                                      decode, factor, ridge, datasheet);
     else
       text = g_strdup (_("Below the ridge an op waits on memory; above it, on the arithmetic."));
     uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
@@ -1049,8 +1053,17 @@ caption (const UthFigureContext *ctx,
       return g_markup_printf_escaped (_("<b>Prefill</b>: all %s prompt tokens go through every one of the %u layers at once, in one pass, and out comes the first new token. Prefill takes %s here; the first token is on screen after %s."),
                                       c, o->layers, a, b);
     case 2:
-      a = uth_format_bytes (e->weight_bytes);
       b = uth_format_seconds (e->decode_step_seconds);
+      /* A mixture of experts reads only the experts its tokens use (the estimator's count). */
+      if (e->decode_weight_read_bytes > 0 && e->decode_weight_read_bytes < 0.99 * e->weight_bytes)
+        {
+          g_autofree char *all = uth_format_bytes (e->weight_bytes);
+
+          a = uth_format_bytes (e->decode_weight_read_bytes);
+          return g_markup_printf_escaped (_("<b>Decode</b>: then one token per step, each step a full pass through all %u layers that reads %s of the %s of weights from memory (a mixture of experts reads only the experts its tokens use): %s per step, until a stop token or the length limit."),
+                                          o->layers, a, all, b);
+        }
+      a = uth_format_bytes (e->weight_bytes);
       return g_markup_printf_escaped (_("<b>Decode</b>: then one token per step, each step a full pass through all %u layers that reads all %s of weights from memory: %s per step, until a stop token or the length limit."),
                                       o->layers, a, b);
     case 3:
