@@ -90,6 +90,10 @@ struct _UthPreferencesWindow
   GtkListBox           *models_list;
   AdwActionRow         *folder_row;
 
+  /* How many entries of each user catalog the lists show: the first UTH_PREFERENCES_MAX_ROWS,
+   * and as many more again each time the reader asks for them. */
+  guint                 shown[UTH_CATALOG_ENGINES + 1];
+
   /* The editor shown as a subpage: which table, and one widget per field. */
   UthCatalogKind        editing;
   const Field          *fields;
@@ -561,9 +565,9 @@ entry_row_activated_cb (AdwActionRow         *row,
   const char *id = g_object_get_data (G_OBJECT (row), "uth-id");
   UthCatalogKind kind = row_kind (GTK_WIDGET (row));
   g_autoptr(GError) error = NULL;
-  /* Rows are only built for the first entries: the one clicked is among them. */
+  /* Rows are only built for the entries shown: the one clicked is among them. */
   g_autoptr(JsonArray) entries = uth_catalog_read_user_entries_range (self->catalog_dir, kind,
-                                                                      UTH_PREFERENCES_MAX_ROWS,
+                                                                      self->shown[kind],
                                                                       NULL, &error);
 
   if (entries == NULL)
@@ -640,6 +644,21 @@ make_entry_row (UthPreferencesWindow *self,
   return row;
 }
 
+static void fill_list (UthPreferencesWindow *self,
+                       GtkListBox           *list,
+                       UthCatalogKind        kind);
+
+static void
+more_row_activated_cb (AdwActionRow         *row,
+                       UthPreferencesWindow *self)
+{
+  UthCatalogKind kind = row_kind (GTK_WIDGET (row));
+  GtkListBox *list = g_object_get_data (G_OBJECT (row), "uth-list");
+
+  self->shown[kind] += UTH_PREFERENCES_MAX_ROWS;
+  fill_list (self, list, kind);
+}
+
 static void
 fill_list (UthPreferencesWindow *self,
            GtkListBox           *list,
@@ -654,7 +673,7 @@ fill_list (UthPreferencesWindow *self,
   while ((row_widget = (GtkWidget *) gtk_list_box_get_row_at_index (list, 0)) != NULL)
     gtk_list_box_remove (list, row_widget);
 
-  entries = uth_catalog_read_user_entries_range (self->catalog_dir, kind, UTH_PREFERENCES_MAX_ROWS,
+  entries = uth_catalog_read_user_entries_range (self->catalog_dir, kind, self->shown[kind],
                                                  &n, &error);
   if (entries == NULL)
     {
@@ -674,21 +693,28 @@ fill_list (UthPreferencesWindow *self,
       if (JSON_NODE_HOLDS_OBJECT (node))
         gtk_list_box_append (list, make_entry_row (self, kind, json_node_get_object (node)));
     }
-  if (n > UTH_PREFERENCES_MAX_ROWS)
+  if (n > self->shown[kind])
     {
-      /* One widget per entry of a catalog of 100,000 would freeze the window for seconds. */
+      /* One widget per entry of a catalog of 100,000 would freeze the window for seconds:
+       * the list grows by UTH_PREFERENCES_MAX_ROWS each time the reader activates this row. */
       GtkWidget *row = adw_action_row_new ();
       g_autoptr(GFile) file = uth_catalog_user_file (self->catalog_dir, kind);
       g_autofree char *path = g_file_get_parse_name (file);
-      guint more = n - UTH_PREFERENCES_MAX_ROWS;
+      guint more = n - self->shown[kind];
       g_autofree char *title = g_strdup_printf (ngettext ("%u more entry is not listed",
                                                           "%u more entries are not listed", more),
                                                 more);
-      /* Translators: %s is the path of the user's catalog file */
-      g_autofree char *subtitle = g_strdup_printf (_("Edit %s to change them"), path);
+      /* Translators: %u is how many entries one activation adds; %s is the path of the
+       * user's catalog file */
+      g_autofree char *subtitle = g_strdup_printf (_("Activate to list %u more, or edit %s"),
+                                                   MIN (more, UTH_PREFERENCES_MAX_ROWS), path);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data (G_OBJECT (row), "uth-kind", GUINT_TO_POINTER (kind));
+      g_object_set_data (G_OBJECT (row), "uth-list", list);
+      g_signal_connect (row, "activated", G_CALLBACK (more_row_activated_cb), self);
       gtk_list_box_append (list, row);
     }
 }
@@ -847,6 +873,8 @@ uth_preferences_window_init (UthPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->catalog_dir = uth_catalog_user_dir ();
+  for (guint k = 0; k < G_N_ELEMENTS (self->shown); k++)
+    self->shown[k] = UTH_PREFERENCES_MAX_ROWS;
   gtk_list_box_set_placeholder (self->gpus_list,
                                 make_placeholder (_("No GPUs of your own yet")));
   gtk_list_box_set_placeholder (self->models_list,

@@ -304,6 +304,17 @@ test_many_entries (void)
   /* 200 entries and one row saying how many more there are. */
   g_assert_cmpuint (rows, ==, 201);
   g_assert_nonnull (find_label (GTK_WIDGET (list), "99800 more entries"));
+
+  /* Activating that row lists 200 more: every entry stays reachable without editing the
+   * file, 200 at a time. Row 300 is entry m300 (0-based), beyond the first 200. */
+  g_signal_emit_by_name (gtk_list_box_get_row_at_index (list, 200), "activated");
+  rows = 0;
+  while (gtk_list_box_get_row_at_index (list, rows) != NULL)
+    rows++;
+  g_assert_cmpuint (rows, ==, 401);
+  g_assert_nonnull (find_label (GTK_WIDGET (list), "99600 more entries"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_list_box_get_row_at_index (list, 300))),
+                   ==, "m300");
   close_preferences (preferences);
   g_unlink (models_path);
 }
