@@ -239,6 +239,30 @@ test_render_size (void)
   g_assert_nonnull (strstr (r.err, "more than the limit of 33554432"));
 }
 
+/* Issue 19 item 4: a FIFO models.json in the config folder hung every command (the catalog
+ * loader opened it and waited for a writer). Now the command runs with the bundled catalog
+ * and a warning naming the file. */
+static void
+test_catalog_fifo (void)
+{
+  g_autofree char *config = g_dir_make_tmp ("uth-cfifo-XXXXXX", NULL);
+  g_autofree char *folder = g_build_filename (config, "under-the-hood", NULL);
+  g_autofree char *fifo = g_build_filename (folder, "models.json", NULL);
+  g_auto(Run) r = { 0 };
+
+  alarm (30);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  run_full (&r, config, NULL, "catalog", "gpus", NULL);
+  alarm (0);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "h100-sxm"));
+  g_assert_nonnull (strstr (r.err, "models.json"));
+  g_unlink (fifo);
+  g_rmdir (folder);
+  g_rmdir (config);
+}
+
 static void
 test_slow_gpu (void)
 {
@@ -353,6 +377,7 @@ main (int   argc,
   g_test_add_func ("/cli-hostile/decimal-numbers", test_decimal_numbers);
   g_test_add_func ("/cli-hostile/terminal-escapes", test_terminal_escapes);
   g_test_add_func ("/cli-hostile/render-size", test_render_size);
+  g_test_add_func ("/cli-hostile/catalog-fifo", test_catalog_fifo);
   g_test_add_func ("/cli-hostile/slow-gpu", test_slow_gpu);
   g_test_add_func ("/cli-hostile/user-model-overflow", test_user_model_overflow);
   g_test_add_func ("/cli-hostile/tokenizer-memory", test_tokenizer_memory);
