@@ -817,6 +817,7 @@ q_speculative_expected (const UthFigureContext *ctx,
   g_autofree char *et = uth_format_number (e), *st = uth_format_number (sp);
 
   question_set (q,
+                /* xgettext:no-c-format */
                 g_strdup (_("The target accepts each draft token with probability 0.8, the draft proposes 4. On average, how many tokens does one target pass yield, and how much faster is it with a draft costing 5% of a target step?")),
                 g_strdup_printf (_("%s tokens a pass; %s× faster."), et, st),
                 g_strdup_printf (_("(1 − 0.8⁵) ÷ (1 − 0.8) = %s: accepted tokens up to the first rejection, plus the target’s own. Divided by the time of 4 draft steps and one pass, 4 × 0.05 + 1 = 1.2."),
