@@ -282,6 +282,32 @@ test_hit (Fixture       *f,
     }
 }
 
+/* Decode's weight bytes: a dense model reads all of them (Llama 3 8B: 8.03e9 x 2 B = 16.1 GB);
+ * Mixtral 8x7B reads only the experts its tokens use (the estimator's decode_weight_read_bytes,
+ * 2 of 8 experts a token: about 25 of 93 GB at batch 1), and the text says so. */
+static void
+test_decode_weights (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dense = NULL, *moe = NULL, *read = NULL;
+
+  set_scenario (f, "llama-3-8b", "h100-sxm");
+  f->ctx.page_data = NULL;
+  f->ctx.view = 3;
+  dense = uth_overview_describe (&f->ctx);
+  g_assert_nonnull (strstr (dense, "reads all 16.1 GB of weights"));
+  g_assert_null (strstr (dense, "mixture of experts"));
+
+  set_scenario (f, "mixtral-8x7b", "h200");
+  f->ctx.page_data = NULL;
+  f->ctx.view = 3;
+  moe = uth_overview_describe (&f->ctx);
+  read = uth_format_bytes (f->estimate.decode_weight_read_bytes);
+  g_assert_cmpfloat (f->estimate.decode_weight_read_bytes, <, 0.3 * f->estimate.weight_bytes);
+  g_assert_nonnull (strstr (moe, read));
+  g_assert_nonnull (strstr (moe, "mixture of experts reads only the experts"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,6 +320,7 @@ main (int   argc,
   ADD ("/render-overview/describe-numbers", test_describe_numbers);
   ADD ("/render-overview/bad-scenario", test_bad_scenario);
   ADD ("/render-overview/hit", test_hit);
+  ADD ("/render-overview/decode-weights", test_decode_weights);
 #undef ADD
   return g_test_run ();
 }

@@ -1054,8 +1054,11 @@ caption (const UthFigureContext *ctx,
                                       c, o->layers, a, b);
     case 2:
       b = uth_format_seconds (e->decode_step_seconds);
-      /* A mixture of experts reads only the experts its tokens use (the estimator's count). */
-      if (e->decode_weight_read_bytes > 0 && e->decode_weight_read_bytes < 0.99 * e->weight_bytes)
+      /* A mixture of experts reads only the experts its tokens use (the estimator's count). A
+       * dense model reads every layer's weights (its embedding table only one row a token,
+       * which is why the estimator's count is a little under the whole). */
+      if (ctx->input.model != NULL && ctx->input.model->experts > 0
+          && e->decode_weight_read_bytes > 0 && e->decode_weight_read_bytes < e->weight_bytes)
         {
           g_autofree char *all = uth_format_bytes (e->weight_bytes);
 
