@@ -23,6 +23,7 @@
 #include "render/uth-draw-tiling.h"
 #include "render/uth-draw.h"
 #include "render/uth-formula.h"
+#include "render/uth-layout-audit.h"
 
 typedef struct
 {
@@ -349,6 +350,56 @@ test_does_not_fit (void)
   g_assert_null (uth_draw_fit_warning (&ctx));
 }
 
+/* Every text a figure draws at width x height, joined by newlines (the layout audit's
+ * recorder sees every text the shared helpers draw). */
+static char *
+drawn_texts (UthDrawFunc             draw,
+             const UthFigureContext *ctx,
+             int                     width,
+             int                     height)
+{
+  g_autoptr(UthLayoutAudit) audit = uth_layout_audit_new (width, height, 1);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GString *all = g_string_new (NULL);
+
+  uth_layout_audit_begin (audit);
+  draw (cr, width, height, ctx);
+  uth_layout_audit_end (audit);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  for (guint i = 0; i < uth_layout_audit_get_n_texts (audit); i++)
+    g_string_append_printf (all, "%s\n", uth_layout_audit_get_text (audit, i)->text);
+  return g_string_free (all, FALSE);
+}
+
+/* Llama 3 70B in bf16 needs 141 GB of weights: on one H100 (80 GB) the Cost page draws the
+ * does-not-fit box naming 2 x H100 and none of its speed or price cards; on two it draws
+ * the cards and no such box. */
+static void
+test_cost_does_not_fit_drawn (void)
+{
+  UthFigureContext ctx;
+  UthEstimate est;
+  g_autofree char *one = NULL, *two = NULL;
+
+  context_for (&scenarios[1], &ctx);
+  ctx.input.gpus = 1;
+  g_assert_cmpint (uth_estimate (&ctx.input, &est), ==, UTH_ESTIMATE_OK);
+  ctx.estimate = &est;
+  one = drawn_texts (uth_draw_cost, &ctx, 1600, 1000);
+  g_assert_nonnull (strstr (one, "Does not fit"));
+  g_assert_nonnull (strstr (one, "set GPUs to 2"));
+  g_assert_null (strstr (one, "$ per million input tokens\n"));
+  g_assert_null (strstr (one, "Decode speed per sequence"));
+
+  ctx.input.gpus = 2;
+  g_assert_cmpint (uth_estimate (&ctx.input, &est), ==, UTH_ESTIMATE_OK);
+  two = drawn_texts (uth_draw_cost, &ctx, 1600, 1000);
+  g_assert_null (strstr (two, "Does not fit"));
+  g_assert_nonnull (strstr (two, "Decode speed per sequence"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -362,5 +413,6 @@ main (int    argc,
   g_test_add_func ("/consistency/rules-of-thumb", test_rules_of_thumb_agree);
   g_test_add_func ("/consistency/tiling", test_tiling_matches_estimator);
   g_test_add_func ("/consistency/does-not-fit", test_does_not_fit);
+  g_test_add_func ("/consistency/cost-does-not-fit-drawn", test_cost_does_not_fit_drawn);
   return g_test_run ();
 }
