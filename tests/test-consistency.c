@@ -19,6 +19,7 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
 #include "render/uth-draw-fit.h"
+#include "render/uth-draw-flash.h"
 #include "render/uth-draw-layer.h"
 #include "render/uth-draw-tiling.h"
 #include "render/uth-draw.h"
@@ -400,6 +401,36 @@ test_cost_does_not_fit_drawn (void)
   g_assert_nonnull (strstr (two, "Decode speed per sequence"));
 }
 
+/* Labels that say what they count (issue 15 items 3, 7, 8): Flash Attention's roofline card
+ * is the pure roofline with the engine's estimate beside it; Layer's share bars name this
+ * model's split and the general rule; on one GPU the rule-of-thumb gap names no
+ * communication, on two it may. */
+static void
+test_labels_drawn (void)
+{
+  UthFigureContext ctx;
+  UthEstimate est;
+  g_autofree char *flash = NULL, *layer = NULL, *one = NULL, *two = NULL;
+
+  context_for (&scenarios[0], &ctx);
+  g_assert_cmpint (uth_estimate (&ctx.input, &est), ==, UTH_ESTIMATE_OK);
+  ctx.estimate = &est;
+  flash = drawn_texts (uth_draw_flash, &ctx, 1600, 1000);
+  g_assert_nonnull (strstr (flash, "Roofline time, standard → flash"));
+  g_assert_nonnull (strstr (flash, "engine’s estimate: "));
+  layer = drawn_texts (uth_draw_layer, &ctx, 1600, 1000);
+  g_assert_nonnull (strstr (layer, "This model"));
+  g_assert_nonnull (strstr (layer, "General rule"));
+  one = drawn_texts (uth_draw_cost, &ctx, 1600, 1000);
+  g_assert_nonnull (strstr (one, "one GPU: no communication"));
+
+  context_for (&scenarios[1], &ctx);
+  g_assert_cmpint (uth_estimate (&ctx.input, &est), ==, UTH_ESTIMATE_OK);
+  ctx.estimate = &est;
+  two = drawn_texts (uth_draw_cost, &ctx, 1600, 1000);
+  g_assert_null (strstr (two, "one GPU: no communication"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -414,5 +445,6 @@ main (int    argc,
   g_test_add_func ("/consistency/tiling", test_tiling_matches_estimator);
   g_test_add_func ("/consistency/does-not-fit", test_does_not_fit);
   g_test_add_func ("/consistency/cost-does-not-fit-drawn", test_cost_does_not_fit_drawn);
+  g_test_add_func ("/consistency/labels-drawn", test_labels_drawn);
   return g_test_run ();
 }
