@@ -207,13 +207,14 @@ print_phases (const UthCliScenario *s,
 {
   g_autofree char *per_seq = uth_cli_format_rate (e->decode_tokens_per_second_per_sequence, "tok");
   g_autofree char *agg = uth_cli_format_rate (e->decode_tokens_per_second, "tok");
+  g_autofree char *ttft = uth_cli_format_seconds (e->ttft_seconds);
 
   g_print ("%s\n", _("Prefill (one pass over batch × prompt tokens)"));
   row (2, _("FLOPs"), uth_cli_format_flops (e->prefill_flops));
   row (2, _("Time"), uth_cli_format_seconds (e->prefill_seconds));
   row (2, _("Throughput"), uth_cli_format_rate (e->prefill_tokens_per_second, "tok"));
   row (2, _("Time to first token"), g_strdup_printf (_("%s (the prefill: its last logits give the first token)"),
-                                                    uth_cli_format_seconds (e->ttft_seconds)));
+                                                    ttft));
   row (2, _("Bound"), g_strdup (bound_text (e->prefill_bound)));
 
   g_print ("%s\n", _("Decode (one step)"));

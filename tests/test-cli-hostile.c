@@ -360,7 +360,13 @@ test_tokenizer_memory (void)
   g_test_message ("%s\npeak %ld KiB", output, usage.ru_maxrss);
   g_assert_nonnull (strstr (output, "Merges            1000000"));
   g_assert_nonnull (strstr (output, "Vocabulary        1000000"));
+#if defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer's shadow memory and quarantine dominate the peak (about 560 MB here):
+   * the bound is held by the normal build of the suite. */
+  g_test_message ("peak not checked under AddressSanitizer");
+#else
   g_assert_cmpint (usage.ru_maxrss, <, 300 * 1024);
+#endif
   g_unlink (path);
   g_unlink (out_path);
   g_rmdir (dir);
