@@ -346,8 +346,11 @@ check_unique_keys (Rd   *r,
                      &g_array_index (meta->keys, KeyRef, i), meta->arena) == 0)
       {
         const KeyRef *k = &g_array_index (meta->keys, KeyRef, i);
-        g_autofree char *shown = g_utf8_make_valid ((const char *) meta->arena->data + k->at,
-                                                    MIN (k->len, 200));
+        /* Two empty keys: the arena may hold no bytes at all (its data NULL). */
+        g_autofree char *shown = k->len == 0
+                                 ? g_strdup ("")
+                                 : g_utf8_make_valid ((const char *) meta->arena->data + k->at,
+                                                      MIN (k->len, 200));
         return fail (r, _("the metadata key '%s' appears twice"), shown);
       }
   return TRUE;
