@@ -684,6 +684,33 @@ push_frame (Parser   *p,
   return TRUE;
 }
 
+typedef enum
+{
+  AFTER_NEXT,    /* a ',': another member or element follows */
+  AFTER_CLOSE,   /* the closing bracket: the object or array ends */
+  AFTER_ERROR,   /* anything else, reported */
+} AfterMember;
+
+/* What follows a member of an object or an element of an array (close is '}' or ']'). */
+static AfterMember
+after_member (Parser *p,
+              char    close)
+{
+  skip_space (p);
+  if (p->pos < p->length && p->data[p->pos] == ',')
+    {
+      p->pos++;
+      return AFTER_NEXT;
+    }
+  if (p->pos < p->length && p->data[p->pos] == close)
+    {
+      p->pos++;
+      return AFTER_CLOSE;
+    }
+  unexpected (p, close == '}' ? "',' / '}'" : "',' / ']'");
+  return AFTER_ERROR;
+}
+
 static JsonNode *
 parse_object (Parser *p)
 {
@@ -741,19 +768,16 @@ parse_object (Parser *p)
       if (child == NULL)
         goto fail;
       json_object_set_member (object, key, child);
-      skip_space (p);
-      if (p->pos < p->length && p->data[p->pos] == ',')
+      switch (after_member (p, '}'))
         {
-          p->pos++;
+        case AFTER_NEXT:
           continue;
-        }
-      if (p->pos < p->length && p->data[p->pos] == '}')
-        {
-          p->pos++;
+        case AFTER_CLOSE:
           break;
+        case AFTER_ERROR:
+          goto fail;
         }
-      unexpected (p, "',' / '}'");
-      goto fail;
+      break;
     }
   p->depth--;
   return node;
@@ -811,19 +835,16 @@ parse_array (Parser *p)
       else
         json_array_add_element (array, child);
       frame->index++;
-      skip_space (p);
-      if (p->pos < p->length && p->data[p->pos] == ',')
+      switch (after_member (p, ']'))
         {
-          p->pos++;
+        case AFTER_NEXT:
           continue;
-        }
-      if (p->pos < p->length && p->data[p->pos] == ']')
-        {
-          p->pos++;
+        case AFTER_CLOSE:
           break;
+        case AFTER_ERROR:
+          goto fail;
         }
-      unexpected (p, "',' / ']'");
-      goto fail;
+      break;
     }
   p->depth--;
   return node;
