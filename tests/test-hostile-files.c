@@ -13,6 +13,7 @@
 #include "catalog/uth-model-file.h"
 #include "catalog/uth-safe-json.h"
 #include "catalog/uth-tokenizer-json.h"
+#include "gguf-writer.h"
 
 /* ---------------------------------------------------------------------------------------- */
 /* Writers                                                                                  */
@@ -30,50 +31,6 @@ make_safetensors (const char *header,
   for (gsize i = 0; i < data_len; i++)
     g_byte_array_append (a, &zero, 1);
   return g_byte_array_free_to_bytes (a);
-}
-
-static void
-put_u32 (GByteArray *a,
-         guint32     v)
-{
-  v = GUINT32_TO_LE (v);
-  g_byte_array_append (a, (const guint8 *) &v, 4);
-}
-
-static void
-put_u64 (GByteArray *a,
-         guint64     v)
-{
-  v = GUINT64_TO_LE (v);
-  g_byte_array_append (a, (const guint8 *) &v, 8);
-}
-
-static void
-put_str (GByteArray *a,
-         const char *s)
-{
-  put_u64 (a, strlen (s));
-  g_byte_array_append (a, (const guint8 *) s, (guint) strlen (s));
-}
-
-static void
-put_kv_u32 (GByteArray *a,
-            const char *key,
-            guint32     v)
-{
-  put_str (a, key);
-  put_u32 (a, 4);   /* UINT32 */
-  put_u32 (a, v);
-}
-
-static void
-put_kv_u64 (GByteArray *a,
-            const char *key,
-            guint64     v)
-{
-  put_str (a, key);
-  put_u32 (a, 10);  /* UINT64 */
-  put_u64 (a, v);
 }
 
 /* One tensor info: n_dims sizes from dims. */

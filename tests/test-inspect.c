@@ -10,6 +10,7 @@
 #include "catalog/uth-gguf.h"
 #include "catalog/uth-model-file.h"
 #include "catalog/uth-tokenizer-json.h"
+#include "gguf-writer.h"
 
 static UthModelFile *
 inspect_path (const char  *path,
@@ -467,40 +468,6 @@ test_safetensors_sharded (void)
 
 /* ---------------------------------------------------------------------------------------- */
 /* GGUF, written here                                                                       */
-
-static void
-put_u32 (GByteArray *a,
-         guint32     v)
-{
-  v = GUINT32_TO_LE (v);
-  g_byte_array_append (a, (const guint8 *) &v, 4);
-}
-
-static void
-put_u64 (GByteArray *a,
-         guint64     v)
-{
-  v = GUINT64_TO_LE (v);
-  g_byte_array_append (a, (const guint8 *) &v, 8);
-}
-
-static void
-put_str (GByteArray *a,
-         const char *s)
-{
-  put_u64 (a, strlen (s));
-  g_byte_array_append (a, (const guint8 *) s, (guint) strlen (s));
-}
-
-static void
-put_kv_u32 (GByteArray *a,
-            const char *key,
-            guint32     v)
-{
-  put_str (a, key);
-  put_u32 (a, 4);   /* UINT32 */
-  put_u32 (a, v);
-}
 
 static void
 put_tensor (GByteArray *a,
