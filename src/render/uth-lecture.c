@@ -1239,11 +1239,46 @@ out:
 }
 
 /* The three paragraphs, translated, from the .ui or else this module; FALSE when none. */
+/* The .ui paragraphs of each page, read once (a slide is redrawn every frame it animates
+ * or resizes; parsing the page's .ui there each time would be work in the draw path). The
+ * value is a strv of the three paragraphs, or an empty strv when the .ui has none; kept for
+ * the life of the process, like the translations it holds. */
+G_LOCK_DEFINE_STATIC (explanations);
+static GHashTable *explanations;
+
+static gboolean
+explanation_from_ui_cached (const LecturePage *p,
+                            char              *out[3])
+{
+  /* Translated when read: one entry per page and language. */
+  g_autofree char *key = g_strdup_printf ("%s|%s", p->ui, g_get_language_names ()[0]);
+  char **cached;
+
+  G_LOCK (explanations);
+  if (explanations == NULL)
+    explanations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  cached = g_hash_table_lookup (explanations, key);
+  if (cached == NULL)
+    {
+      char *read[3];
+
+      cached = g_new0 (char *, 4);
+      if (explanation_from_ui (p, read))
+        for (guint h = 0; h < 3; h++)
+          cached[h] = read[h];
+      g_hash_table_insert (explanations, g_strdup (key), cached);
+    }
+  for (guint h = 0; h < 3; h++)
+    out[h] = g_strdup (cached[h]);
+  G_UNLOCK (explanations);
+  return out[0] != NULL;
+}
+
 static gboolean
 explanation_parts (const LecturePage *p,
                    char              *parts[3])
 {
-  if (explanation_from_ui (p, parts))
+  if (explanation_from_ui_cached (p, parts))
     return TRUE;
   if (p->explanation[0] == NULL)
     return FALSE;
