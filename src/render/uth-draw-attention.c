@@ -93,7 +93,7 @@ layout_init (Layout                 *l,
              double                  top,
              guint                   n)
 {
-  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx);
   double label_w = 96 * s, head_h = 150 * s;
   double left_w = (width - 2 * m) * 0.68;
   double mat_w = (left_w - 3 * 16 * s) / 2 - label_w;
@@ -200,7 +200,7 @@ draw_value_strips (cairo_t                *cr,
                    double                  w,
                    double                  room)
 {
-  double s = uth_fundamentals_scale (ctx), label_w = 110 * s;
+  double s = uth_draw_scale (ctx), label_w = 110 * s;
   double row_h = MIN (26 * s, room / 5), cell = MIN ((w - label_w) / d->att.head_dim, 28 * s);
   guint hd = d->att.head_dim, order[UTH_TOY_MAX_TOKENS], shown = MIN (d->row + 1, 3);
   double max_abs = 1e-9;
@@ -387,7 +387,7 @@ draw_fitted (cairo_t                *cr,
 {
   Data d = { 0 };
   Layout l;
-  double top, s = uth_fundamentals_scale (ctx);
+  double top, s = uth_draw_scale (ctx);
   g_autofree char *left = NULL;
   g_autofree char *right = NULL;
   UthChartRect panel;

@@ -121,7 +121,7 @@ request_color (const UthFigureContext *ctx,
 static cairo_pattern_t *
 hatch_pattern (const UthFigureContext *ctx)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   int n = MAX (4, (int) round (7 * s));
   cairo_surface_t *tile = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, n, n);
   cairo_t *t = cairo_create (tile);
@@ -154,7 +154,7 @@ draw_segment (cairo_t                *cr,
               double                  row_y,
               double                  row_h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double thin = row_h * 0.5, w = MAX (x1 - x0, 1.0);
   UthRgba c, fg;
 
@@ -207,7 +207,7 @@ draw_lanes_axes (cairo_t                *cr,
                  const UthFigureContext *ctx,
                  const Lanes            *l)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double row_h = l->h / l->rows, ticks[16];
   UthChartScale xs = { 0.0, l->window, false };
   size_t n, i;
@@ -257,7 +257,7 @@ draw_activity (cairo_t                *cr,
                double                  y,
                double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double flops[ACTIVITY_BINS] = { 0 }, bytes[ACTIVITY_BINS] = { 0 }, queue[ACTIVITY_BINS] = { 0 };
   double dt = l->window / ACTIVITY_BINS, peak, bandwidth, top_q = 0, bw = l->w / ACTIVITY_BINS;
   double dash[] = { 5 * s, 3 * s }, inner = h - 20 * s;   /* the key row stays clear */
@@ -377,7 +377,7 @@ timeline_lanes (cairo_t                *cr,
                 Lanes                  *l,
                 UthChartRect           *ext)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double strip_h = STRIP_HEIGHT * s;
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
@@ -403,7 +403,7 @@ draw_timeline (cairo_t                *cr,
                double                  w,
                double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
   double strip_h = STRIP_HEIGHT * s;
   g_autofree char *tput = NULL, *ttft = NULL, *line = NULL;
@@ -480,7 +480,7 @@ draw_legend (cairo_t                *cr,
              double                  y,
              double                  w)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double cx = x, sw = 46 * s, sh = 20 * s, gap = 28 * s, need = 0, tw;
   const char *labels[3] = { _("Prefill (full height, outlined)"), _("Decode (thin bar)"),
                             _("Padding: a finished sequence still computed (hatched)") };
@@ -544,7 +544,7 @@ draw_measured (cairo_t                *cr,
                const UthFigureContext *ctx,
                const UthPlot          *plot)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   const UthReferencePoint *pts[64];
   double peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations) * ctx->input.gpus;
   double bw = ctx->input.gpu->memory_bandwidth * ctx->input.gpus;
@@ -597,7 +597,7 @@ draw_utilization (cairo_t                *cr,
                   double                  w,
                   double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   UthBatchUtilization u[11];
   UthChartScale xs = { 1, 1024, true }, ys = { 0.001, 1.0, true };
   UthPlot plot;
@@ -807,7 +807,7 @@ draw_compare_card (cairo_t                *cr,
                    const char             *a,
                    const char             *b)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double pad = 12 * s, lh, line;
   const char *names[2] = { _("static"), _("continuous") };
   const char *values[2] = { a, b };
@@ -845,7 +845,7 @@ draw_cards (cairo_t                *cr,
             double                  w,
             double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double gap = 12 * s, cw = (w - gap) / 2, ch = (h - 2 * gap) / 3;
   struct { const char *label; double a, b; char *(*fmt) (double); } rows[6] = {
     { N_("Throughput"), st->output_tokens_per_s, co->output_tokens_per_s, uth_format_tokens_rate },
@@ -887,7 +887,7 @@ fit_to_minimum (cairo_t                *cr,
                 double                 *width,
                 double                 *height)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
 
   if (f < 1.0 && f > 0.0)
@@ -961,7 +961,7 @@ uth_draw_batching (cairo_t                *cr,
                    double                  height,
                    const UthFigureContext *ctx)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   double y, col, top_h, window;
   UthBatchingView defaults;
@@ -1047,7 +1047,7 @@ uth_draw_batching_hit (double                  width,
                        double                  y,
                        UthFigureHit           *hit)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
   const UthBatchingView *view = ctx->page_data;

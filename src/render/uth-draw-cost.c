@@ -104,7 +104,7 @@ draw_cards (cairo_t                *cr,
             double                  w,
             double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double gap = 12 * s, cw = (w - 2 * gap) / 3, ch = (h - gap) / 2;
   g_autofree char *pre = uth_format_tokens_rate (est->prefill_tokens_per_second);
   g_autofree char *ttft = uth_format_seconds (est->ttft_seconds);
@@ -156,7 +156,7 @@ draw_does_not_fit (cairo_t                *cr,
                    double                  w,
                    double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, pad = 16 * s;
+  double s = uth_draw_scale (ctx), pad = 16 * s;
   g_autofree char *need = uth_format_bytes (est->total_memory_bytes);
   g_autofree char *have = uth_format_bytes (est->gpu_memory_bytes);
   g_autofree char *head = NULL, *body = NULL, *esc_gpu = NULL;
@@ -197,7 +197,7 @@ draw_stacked (cairo_t                *cr,
               double                  y,
               double                  w)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double bar_h = 34 * s, sum = 0, px = x, scale_max;
   UthLegendItem items[6];
   UthChartRect ext;
@@ -319,7 +319,7 @@ draw_thumbs (cairo_t                *cr,
              double                  w,
              double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double cols[5] = { 0, 0.40, 0.51, 0.62, 0.745 };
   const char *heads[5] = { _("Rule of thumb"), _("Rule"), _("Detailed"), _("Detailed ÷ rule"), _("Why they differ") };
   UthThumbCheck checks[UTH_N_THUMBS];
@@ -420,7 +420,7 @@ draw_measured (cairo_t                *cr,
                double                  w,
                double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   const UthReferencePoint *all[128], *best[UTH_REFERENCE_N_PHASES] = { NULL };
   guint n = uth_measured_match (ctx, UTH_REFERENCE_N_PHASES, all, G_N_ELEMENTS (all)), i;
   UthChartRect ext;
@@ -536,7 +536,7 @@ gpu_rows_geometry (cairo_t                *cr,
                    guint                   n,
                    GpuRows                *out)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double line;
 
   uth_draw_text_size (cr, ctx, UTH_FONT_HEADING, "Ag", NULL, &line);
@@ -558,7 +558,7 @@ gpu_name_width (cairo_t                *cr,
                 double                  w,
                 UthFont                 font)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, widest = 0;
+  double s = uth_draw_scale (ctx), widest = 0;
   UthCatalog *catalog = catalog_of (ctx);
 
   for (guint i = 0; i < n; i++)
@@ -595,7 +595,7 @@ draw_gpus (cairo_t                *cr,
            double                  w,
            double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   UthGpuSort key = ctx->view >= 0 && ctx->view <= 2 ? (UthGpuSort) ctx->view : UTH_SORT_COST;
   const char *titles[3] = { _("The model on every GPU, cheapest first ($ per million output tokens)"),
                             _("The model on every GPU, fastest first (decode tokens/s, whole batch)"),
@@ -672,7 +672,7 @@ fit_to_minimum (cairo_t                *cr,
                 double                 *width,
                 double                 *height)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
 
   if (f < 1.0 && f > 0.0)
@@ -698,7 +698,7 @@ static double
 gpu_list_height (cairo_t                *cr,
                  const UthFigureContext *ctx)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, line;
+  double s = uth_draw_scale (ctx), line;
 
   uth_draw_text_size (cr, ctx, UTH_FONT_HEADING, "Ag", NULL, &line);
   return 2 * line + 16 * s + gpu_row_count (ctx) * GPU_ROW_H * s;
@@ -714,7 +714,7 @@ narrow_body (cairo_t                *cr,
              double                  y,
              double                 *gpu_y)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, m = uth_draw_margin (ctx), w = width - 2 * m;
+  double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), w = width - 2 * m;
   double gh = gpu_list_height (cr, ctx);
 
   y += draw_cards (cr, ctx, est, m, y, w, 200 * s) + 22 * s;
@@ -739,7 +739,7 @@ static double
 narrow_fit (const UthFigureContext *ctx,
             double                  width)
 {
-  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
 
   return MIN (1.0, width / (NARROW_MIN_WIDTH * s));
 }
@@ -778,7 +778,7 @@ static gboolean
 use_narrow (const UthFigureContext *ctx,
             double                  width)
 {
-  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
 
   return width < MIN_WIDTH * s && !(ctx != NULL && ctx->high_contrast);
 }
@@ -787,7 +787,7 @@ double
 uth_cost_page_height (double                  width,
                       const UthFigureContext *ctx)
 {
-  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0, f, gpu_y;
+  double s = uth_draw_scale (ctx), f, gpu_y;
 
   if (!use_narrow (ctx, width))
     return MIN_HEIGHT * s * MIN (1.0, width / (MIN_WIDTH * s));
@@ -801,7 +801,7 @@ uth_draw_cost (cairo_t                *cr,
                double                  height,
                const UthFigureContext *ctx)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   double left_w, y;
   UthEstimate own;
@@ -874,7 +874,7 @@ uth_draw_cost_hit (double                  width,
                    double                  y,
                    UthFigureHit           *hit)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);

@@ -35,7 +35,7 @@ layout_init (Layout                 *l,
              guint                   n)
 {
   guint rows;
-  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx);
   double left_w = (width - 2 * m) * 0.64, inner_top;
 
   l->s = s;
@@ -272,7 +272,7 @@ draw_fitted (cairo_t                *cr,
   g_autoptr(GArray) ids = NULL;
   UthToyConfig config;
   Layout l;
-  double m = uth_draw_margin (ctx), top, s = uth_fundamentals_scale (ctx);
+  double m = uth_draw_margin (ctx), top, s = uth_draw_scale (ctx);
   guint rows;
   guint32 vocab;
   g_autofree UthChartRect *rects = NULL;

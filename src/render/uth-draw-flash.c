@@ -24,12 +24,6 @@ typedef struct
   int          card_cols;
 } PageLayout;
 
-static double
-scale_of (const UthFigureContext *ctx)
-{
-  return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
-}
-
 /* The page reflows rather than shrinks: from WIDE_PAGE_WIDTH the five cards stand in one row
  * and the subtitle on one line; narrower, the cards go in rows of three and two and the
  * subtitle gets two lines, and the figure asks for more height (the page scrolls). Only
@@ -164,7 +158,7 @@ draw_tensor_bars (cairo_t                *cr,
                   double                  hi_k1)
 {
   static const char *names[4] = { "Q", "K", "V", "O" };
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthRgba mem, acc;
 
   uth_draw_color (ctx, UTH_COLOR_MEMORY, &mem);
@@ -208,7 +202,7 @@ draw_holdings (cairo_t                *cr,
                const char * const     *lines,
                int                     n)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double x = square_x (p, s) + p->sq + 20 * s, w = p->x + p->w - x, y = p->top;
 
   if (w < 80 * s)
@@ -233,7 +227,7 @@ draw_counters (cairo_t                *cr,
                double                  full,
                double                  peak)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double y = p->top + p->sq + 18 * s;
   double bw = p->w - 10 * s;
   g_autofree char *r = uth_format_bytes (read), *w = uth_format_bytes (written);
@@ -274,7 +268,7 @@ draw_standard_side (cairo_t                *cr,
     N_("Pass 2 of 3: P = softmax (S), S read, P written"),
     N_("Pass 3 of 3: O = PV, P read from HBM"),
   };
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double sx = square_x (p, s), within;
   double read, written;
   UthFlashPass pass;
@@ -363,7 +357,7 @@ draw_flash_side (cairo_t                *cr,
                  const UthFlash         *f,
                  guint64                 step)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double sx = square_x (p, s);
   double n = (double) view->input.seq;
   double read, written, dash[] = { 6 * s, 4 * s };
@@ -487,7 +481,7 @@ uth_draw_flash_compare (cairo_t                *cr,
                         const UthFigureContext *ctx,
                         const UthFlashView     *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double gap = 40 * s, half = (width - gap) / 2;
   UthFlash f;
   SidePanel left, right;
@@ -603,7 +597,7 @@ sweep_plot (double                  width,
             gboolean                ratio,
             UthPlot                *plot)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthChartScale xs = { UTH_FLASH_SWEEP_MIN, UTH_FLASH_SWEEP_MIN * 256.0, TRUE };
   UthChartScale ys;
   double lo = G_MAXDOUBLE, hi = 0;
@@ -648,7 +642,7 @@ draw_current_seq (cairo_t                *cr,
                   const UthPlot          *plot,
                   double                  seq)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double x;
 
   if (seq < plot->x.min || seq > plot->x.max)
@@ -668,7 +662,7 @@ uth_draw_flash_sweep (cairo_t                *cr,
                       const UthFigureContext *ctx,
                       const UthFlashView     *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   Sweep sw;
   UthPlot plot;
   UthLegendItem legend[4];
@@ -749,7 +743,7 @@ uth_draw_flash_ratio (cairo_t                *cr,
                       const UthFigureContext *ctx,
                       const UthFlashView     *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   Sweep sw;
   UthPlot plot;
   double traffic[UTH_FLASH_SWEEP_POINTS], memory[UTH_FLASH_SWEEP_POINTS];
@@ -815,7 +809,7 @@ draw_cards (cairo_t                *cr,
             const UthChartRect     *r,
             int                     cols)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double gap = (cols == 5 ? 16 : 12) * s, w = (r->w - (cols - 1) * gap) / cols;
   int rows = (5 + cols - 1) / cols;
   double h = (r->h - (rows - 1) * gap) / rows;
@@ -882,7 +876,7 @@ uth_draw_flash_view (cairo_t                *cr,
                      const UthFigureContext *ctx,
                      const UthFlashView     *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   PageLayout l;
   UthFlash f;
@@ -990,6 +984,6 @@ uth_hit_flash (double                  width,
     x /= fit;
     y /= fit;
   }
-  page_layout (width, height, scale_of (ctx), &l);
+  page_layout (width, height, uth_draw_scale (ctx), &l);
   return uth_hit_flash_sweep (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
 }

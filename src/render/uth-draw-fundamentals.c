@@ -36,12 +36,6 @@ uth_fundamentals_subtitle (const UthFigureContext *ctx,
 }
 
 double
-uth_fundamentals_scale (const UthFigureContext *ctx)
-{
-  return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
-}
-
-double
 uth_fundamentals_fit (double *width,
                       double *height)
 {
@@ -61,7 +55,7 @@ uth_fundamentals_page_height (double                  width,
 {
   double f = width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH ? width / UTH_FUNDAMENTALS_MIN_WIDTH : 1.0;
 
-  return UTH_FUNDAMENTALS_HEIGHT * uth_fundamentals_scale (ctx) * f;
+  return UTH_FUNDAMENTALS_HEIGHT * uth_draw_scale (ctx) * f;
 }
 
 cairo_t *
@@ -90,7 +84,7 @@ uth_draw_token_chips (cairo_t                *cr,
                       UthChartRect           *rects,
                       double                 *height)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   gboolean compact = (flags & UTH_CHIP_COMPACT) != 0;
   gboolean with_id = (flags & UTH_CHIP_WITH_ID) != 0;
   double pad = (compact ? 5 : 8) * s, gap = (compact ? 4 : 6) * s;
@@ -173,7 +167,7 @@ uth_draw_panel (cairo_t                *cr,
                 double                  height,
                 const char             *heading)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   UthChartRect ext = { x, y, 0, 0 };
 
   uth_draw_rounded_rect (cr, x, y, width, height, 12 * s);

@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 
 /* ctx->text, or the translated default when it is NULL or empty. */
 const char *uth_fundamentals_text        (const UthFigureContext *ctx);
-double      uth_fundamentals_scale       (const UthFigureContext *ctx);
 /* A figure's subtitle, plus, when the reader emptied the text field (ctx->text ""), a
  * sentence saying the figure shows the example sentence instead. Free with g_free. */
 char       *uth_fundamentals_subtitle    (const UthFigureContext *ctx,

@@ -155,7 +155,7 @@ draw_text_panel (cairo_t                *cr,
                  const UthGenerationRun *run,
                  UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   UthTokenizer *tok = uth_tokenizer_get_default ();
   guint n = run->prompt->len + run->generated->len;
   g_autofree guint32 *ids = g_new0 (guint32, n + 1);
@@ -189,7 +189,7 @@ draw_candidates (cairo_t                 *cr,
                  const UthGenerationRun  *run,
                  UthChartRect             r)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   UthTokenizer *tok = uth_tokenizer_get_default ();
   guint step = run->generated->len;
   g_autofree char *heading = g_strdup_printf (_("Step %u: the candidates and the one drawn"), step);
@@ -275,7 +275,7 @@ draw_cache (cairo_t                *cr,
             const UthGenerationRun *run,
             UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   const UthModel *model = ctx->input.model;
   guint n = run->prompt->len + run->generated->len;
   guint layers = model != NULL ? model->layers : 32, rows = MIN (layers, 32);
@@ -329,7 +329,7 @@ draw_timeline (cairo_t                *cr,
                const UthGenerationRun *run,
                UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   guint steps = run->generated->len;
   double total = run->prefill_seconds, x, y, w = r.w - 32 * s, bar_h = 34 * s;
   UthRgba pc, dc;
@@ -395,7 +395,7 @@ draw_fitted (cairo_t                *cr,
   UthGenerationView defaults;
   const UthGenerationView *view = ctx->page_data;
   UthGenerationRun run;
-  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx), top, text_h, mid_h, time_h = 178 * s;
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, text_h, mid_h, time_h = 178 * s;
   g_autofree char *sub = NULL;
 
   uth_draw_background (cr, width, height, ctx);

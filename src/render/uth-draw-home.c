@@ -181,7 +181,7 @@ uth_draw_home (cairo_t                *cr,
 {
   UthFigureContext local = *given;
   const UthFigureContext *ctx = &local;
-  double base = given->scale > 0 ? given->scale : 1.0;
+  double base = uth_draw_scale (given);
   double k = CLAMP (MIN (width / (DESIGN_WIDTH * base), height / (DESIGN_HEIGHT * base)), 0.7, 2.5);
   double s, m, y, left_w, col, rules_x, rules_w, rule_h, gap, line, bottom;
   g_autofree char *subtitle = NULL;

@@ -24,12 +24,6 @@ typedef struct
   UthChartRect fits;
 } PageLayout;
 
-static double
-scale_of (const UthFigureContext *ctx)
-{
-  return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
-}
-
 /* The page reflows rather than shrinks: from WIDE_PAGE_WIDTH the subtitle has one line and
  * the left column half the width; narrower, the subtitle gets two lines and the model-by-GPU
  * grid more of the width so its cells keep room for a digit, and the figure asks for the
@@ -171,7 +165,7 @@ uth_draw_kv_variants (cairo_t                *cr,
 {
   static const UthAttnKind kinds[4] = { UTH_ATTN_MHA, UTH_ATTN_GQA, UTH_ATTN_MQA, UTH_ATTN_MLA };
   const UthModel *model = ctx->input.model;
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double top = 36 * s, label_w = 170 * s, bar_h, max = 0, values[4];
   double eb = kv_element_bytes (ctx);
   UthAttnKind own;
@@ -244,7 +238,7 @@ growth_plot (double                  width,
              double                  hi,
              UthPlot                *plot)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthChartScale xs = { GROWTH_MIN, GROWTH_MAX, TRUE };
   UthChartScale ys = uth_chart_scale_nice (lo, hi, TRUE);
 
@@ -275,7 +269,7 @@ hline (cairo_t                *cr,
        const char             *label,
        gboolean                below)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double y;
 
   if (!(value > 0) || value < plot->y.min || value > plot->y.max)
@@ -302,7 +296,7 @@ uth_draw_kv_growth (cairo_t                *cr,
                     const UthKvView        *view)
 {
   const UthModel *model = ctx->input.model;
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double eb = kv_element_bytes (ctx), lo, hi, available = 0, left_for_kv = 0, whatif_ratio;
   guint64 batches[5] = { 1, 8, 32, 128, 0 };
   guint n_batches = 4;
@@ -432,7 +426,7 @@ uth_draw_kv_budget (cairo_t                *cr,
 {
   static const char *names[4] = { N_("weights"), N_("KV cache"), N_("activations"), N_("runtime reserve") };
   static const guint colors[4] = { 0, 1, 2, 7 };
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthMemoryBudget b;
   UthMemoryStack st;
   double bar_y = 40 * s, bar_h = 44 * s, line_x, values[4], notes_y;
@@ -587,7 +581,7 @@ uth_draw_kv_fits (cairo_t                *cr,
                   const UthFigureContext *ctx,
                   const UthKvView        *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthCatalog *catalog = uth_kv_catalog (ctx);
   g_autofree UthFitCell *owned = NULL;
   const UthFitCell *cells = view->fits;
@@ -708,7 +702,7 @@ uth_hit_kv_fits (double                  width,
                  double                  y,
                  UthFigureHit           *hit)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthCatalog *catalog = uth_kv_catalog (ctx);
   g_autofree UthFitCell *owned = NULL;
   const UthFitCell *cells = view->fits;
@@ -768,7 +762,7 @@ uth_hit_kv_variants (double                  width,
 {
   static const UthAttnKind kinds[4] = { UTH_ATTN_MHA, UTH_ATTN_GQA, UTH_ATTN_MQA, UTH_ATTN_MLA };
   const UthModel *m = ctx->input.model;
-  double s = scale_of (ctx), top = 36 * s, eb = kv_element_bytes (ctx);
+  double s = uth_draw_scale (ctx), top = 36 * s, eb = kv_element_bytes (ctx);
   guint32 group;
   int i;
   g_autofree char *v = NULL;
@@ -824,7 +818,7 @@ uth_hit_kv_budget (double                  width,
     N_("the largest transient tensors of a forward pass"),
     N_("what the engine keeps for itself (CUDA context, workspace)"),
   };
-  double s = scale_of (ctx), bar_y = 40 * s, bar_h = 44 * s, values[4];
+  double s = uth_draw_scale (ctx), bar_y = 40 * s, bar_h = 44 * s, values[4];
   UthMemoryBudget b;
   UthMemoryStack st;
 
@@ -877,7 +871,7 @@ draw_cards (cairo_t                *cr,
             const UthFigureContext *ctx,
             const UthChartRect     *r)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double gap = 16 * s, w = (r->w - 3 * gap) / 4;
   const UthModel *model = ctx->input.model;
   UthMemoryBudget b;
@@ -928,7 +922,7 @@ uth_draw_kv_view (cairo_t                *cr,
                   const UthFigureContext *ctx,
                   const UthKvView        *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   PageLayout l;
   g_autofree char *subtitle = NULL;
@@ -1022,7 +1016,7 @@ uth_hit_kv (double                  width,
     x /= fit;
     y /= fit;
   }
-  page_layout (width, height, scale_of (ctx), &l);
+  page_layout (width, height, uth_draw_scale (ctx), &l);
   if (x >= l.variants.x && y >= l.variants.y && x < l.variants.x + l.variants.w && y < l.variants.y + l.variants.h)
     return uth_hit_kv_variants (l.variants.w, l.variants.h, ctx, &view, x - l.variants.x, y - l.variants.y, hit);
   if (x >= l.budget.x && y >= l.budget.y && x < l.budget.x + l.budget.w && y < l.budget.y + l.budget.h)

@@ -33,12 +33,6 @@ typedef struct
   guint       layer;
 } LayerData;
 
-static double
-s_of (const UthFigureContext *ctx)
-{
-  return ctx->scale > 0 ? ctx->scale : 1.0;
-}
-
 /* The last layer estimate, keyed by everything it depends on: the roofline, the share
  * bar, the table, their hit tests and the description all draw the same layer after a
  * change, so the estimator builds its op list once per change instead of once per call. */
@@ -231,7 +225,7 @@ roof_legend (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[1].color);
   uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
   uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &items[3].color);
-  return uth_draw_legend (cr, ctx, items, n, x, y, width, TRUE) + 6 * s_of (ctx);
+  return uth_draw_legend (cr, ctx, items, n, x, y, width, TRUE) + 6 * uth_draw_scale (ctx);
 }
 
 static void
@@ -276,7 +270,7 @@ draw_roof_lines (cairo_t                *cr,
 {
   const UthPlot *p = &g->plot;
   UthChartRoofline r = uth_chart_roofline (d->peak, d->bandwidth, &p->x, &p->y);
-  double s = s_of (ctx);
+  double s = uth_draw_scale (ctx);
   double x0 = p->left + r.slope_x0 * p->width, y0 = p->top + (1 - r.slope_y0) * p->height;
   double xr = p->left + r.ridge_x * p->width, yr = p->top + (1 - r.ridge_y) * p->height;
   double x1 = p->left + p->width, bottom = p->top + p->height;
@@ -390,7 +384,7 @@ draw_points (cairo_t                *cr,
              const LayerData        *d,
              const RoofGeometry     *g)
 {
-  double s = s_of (ctx), r = 8 * s;
+  double s = uth_draw_scale (ctx), r = 8 * s;
   double fh = uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.25;
   double wanted[UTH_MAX_LAYER_OPS], placed[UTH_MAX_LAYER_OPS];
   size_t lead[UTH_MAX_LAYER_OPS];
@@ -472,7 +466,7 @@ draw_roofline_at (cairo_t                *cr,
                   double                  height)
 {
   RoofGeometry g;
-  double s = s_of (ctx);
+  double s = uth_draw_scale (ctx);
   double band = roof_legend (cr, ctx, d, x + 118 * s, y, width - 118 * s);
 
   roof_geometry (d, ctx, x, y, width, height, band, &g);
@@ -539,7 +533,7 @@ roof_hit_at (const UthFigureContext *ctx,
              UthFigureHit           *hit)
 {
   RoofGeometry g;
-  double s = s_of (ctx), best = 14 * s;
+  double s = uth_draw_scale (ctx), best = 14 * s;
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
   double band = roof_legend (cr, ctx, d, x0 + 118 * s, y0, width - 118 * s);
@@ -610,7 +604,7 @@ draw_share_bar (cairo_t                *cr,
                 double                  width,
                 double                  bar_h)
 {
-  double s = s_of (ctx), lw = 150 * s, bx = x + lw, bw = width - lw;
+  double s = uth_draw_scale (ctx), lw = 150 * s, bx = x + lw, bw = width - lw;
   double spans[2 * UTH_N_OP_GROUPS];
   int g;
 
@@ -650,7 +644,7 @@ draw_share_at (cairo_t                *cr,
                double                  width,
                double                  height)
 {
-  double s = s_of (ctx), bar_h = 30 * s, shares[UTH_N_OP_GROUPS];
+  double s = uth_draw_scale (ctx), bar_h = 30 * s, shares[UTH_N_OP_GROUPS];
   UthLegendItem items[UTH_N_OP_GROUPS];
   guint64 max_ctx, lo = 128, ctx_now = d->work.context;
   double xs_v[32], ys_v[UTH_N_OP_GROUPS][32], cross = 0;
@@ -758,7 +752,7 @@ uth_draw_layer_share (cairo_t                *cr,
                       const UthFigureContext *ctx)
 {
   LayerData d;
-  double m = 12 * s_of (ctx);
+  double m = 12 * uth_draw_scale (ctx);
 
   uth_draw_background (cr, width, height, ctx);
   if (!layer_data (ctx, &d))
@@ -788,7 +782,7 @@ table_geometry (const LayerData        *d,
                 double                  height,
                 TableGeometry          *t)
 {
-  double s = s_of (ctx);
+  double s = uth_draw_scale (ctx);
 
   size_t fit, i, j;
   gboolean keep[UTH_MAX_LAYER_OPS] = { FALSE };
@@ -865,7 +859,7 @@ draw_table_at (cairo_t                *cr,
   static const gboolean right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, FALSE };
   const char *heads[] = { _("Op"), _("Kind"), _("Shapes"), _("FLOPs"), _("Bytes"), _("Intensity"), _("Time"), _("Bound") };
   TableGeometry t;
-  double s = s_of (ctx);
+  double s = uth_draw_scale (ctx);
   size_t r;
   int c;
 
@@ -942,7 +936,7 @@ uth_draw_layer_table (cairo_t                *cr,
                       const UthFigureContext *ctx)
 {
   LayerData d;
-  double m = 12 * s_of (ctx);
+  double m = 12 * uth_draw_scale (ctx);
 
   uth_draw_background (cr, width, height, ctx);
   if (!layer_data (ctx, &d))
@@ -984,7 +978,7 @@ uth_draw_layer_table_hit (double                  width,
                           UthFigureHit           *hit)
 {
   LayerData d;
-  double m = 12 * s_of (ctx);
+  double m = 12 * uth_draw_scale (ctx);
 
   hit->index = -1;
   hit->tooltip = NULL;
@@ -1056,7 +1050,7 @@ page_geometry_full (double                  width,
                     PageGeometry           *p,
                     double                 *needed)
 {
-  double s = s_of (ctx);
+  double s = uth_draw_scale (ctx);
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
   g_autofree char *title = NULL, *subtitle = NULL;

@@ -29,12 +29,6 @@ typedef struct
   UthWorkload   work;
 } Layout;
 
-static double
-s_of (const UthFigureContext *ctx)
-{
-  return ctx->scale > 0 ? ctx->scale : 1.0;
-}
-
 /* The value of one op under the view: FLOPs per new token, or bytes per pass. */
 static double
 op_value (const UthOp       *op,
@@ -123,7 +117,7 @@ layout_compute (Layout                 *L,
                 double                  height,
                 const UthFigureContext *ctx)
 {
-  double s = s_of (ctx), m = uth_draw_margin (ctx);
+  double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx);
   g_autofree double *spans = NULL;
   guint i, p;
 
@@ -279,7 +273,7 @@ draw_rows (cairo_t                *cr,
       const UthChartRect *r = &L->rect[ctx->hover];
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      cairo_set_line_width (cr, 3 * s_of (ctx));
+      cairo_set_line_width (cr, 3 * uth_draw_scale (ctx));
       cairo_rectangle (cr, r->x - 1.5, r->y - 1.5, r->w + 3, MAX (r->h, 1) + 3);
       cairo_stroke (cr);
     }
@@ -290,7 +284,7 @@ draw_labels (cairo_t                *cr,
              const UthFigureContext *ctx,
              const Layout           *L)
 {
-  double s = s_of (ctx);
+  double s = uth_draw_scale (ctx);
   double fh = uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.3;
   double avg = L->stack_h / MAX (L->n_rows, 1);
   unsigned step = uth_chart_label_step (avg, fh);
@@ -346,7 +340,7 @@ draw_panel (cairo_t                *cr,
             const Layout           *L,
             double                  height)
 {
-  double s = s_of (ctx), y = L->top, x = L->panel_x, w = L->panel_w;
+  double s = uth_draw_scale (ctx), y = L->top, x = L->panel_x, w = L->panel_w;
   int view = CLAMP (ctx->view, 0, 2);
   UthLegendItem items[5];
   g_autofree char *total = format_value (view, L->grand_total);

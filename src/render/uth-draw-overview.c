@@ -214,7 +214,7 @@ larger (const UthFigureContext *ctx)
 {
   UthFigureContext big = *ctx;
 
-  big.scale = (ctx->scale > 0 ? ctx->scale : 1.0) * uth_draw_font_px (ctx, UTH_FONT_LABEL) /
+  big.scale = (uth_draw_scale (ctx)) * uth_draw_font_px (ctx, UTH_FONT_LABEL) /
               uth_draw_font_px (ctx, UTH_FONT_TICK);
   return big;
 }
@@ -252,7 +252,7 @@ layout_compute (double                  width,
                 const UthFigureContext *ctx,
                 Layout                 *l)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, gap, tw;
+  double s = uth_draw_scale (ctx), gap, tw;
   int i;
 
   l->s = s;
@@ -339,7 +339,7 @@ chip (cairo_t                *cr,
       UthColorRole            role,
       double                  alpha)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, tw, w;
+  double s = uth_draw_scale (ctx), tw, w;
   UthRgba fill, fg;
 
   uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, text, &tw, NULL);
@@ -365,7 +365,7 @@ draw_stack (cairo_t                *cr,
             double                  w,
             double                  h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, bar_h, gap = 5 * s, by;
+  double s = uth_draw_scale (ctx), bar_h, gap = 5 * s, by;
   guint layers = st->o.layers, bars = MIN (layers, MAX_STACK_BARS), i;
   int step = st->view.step;
   double t = st->view.progress;
@@ -410,7 +410,7 @@ draw_pass (cairo_t                *cr,
            const Story            *st,
            UthChartRect            r)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, g = 40 * s, g2 = 100 * s;
+  double s = uth_draw_scale (ctx), g = 40 * s, g2 = 100 * s;
   double c1 = r.w * 0.35, c2 = r.w * 0.25, c3 = r.w - c1 - c2 - g - g2;
   double x2 = r.x + c1 + g, x3 = x2 + c2 + g2, y, chips_h = 0, stack_top, stack_h, mem_h = 64 * s;
   int step = st->view.step;
@@ -551,7 +551,7 @@ draw_balance (cairo_t                *cr,
               gboolean                decode)
 {
   const UthOverview *o = &st->o;
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, t = st->view.progress;
+  double s = uth_draw_scale (ctx), t = st->view.progress;
   double compute = decode ? o->decode_compute_seconds : o->prefill_compute_seconds;
   double memory = decode ? o->decode_memory_seconds : o->prefill_memory_seconds;
   double flops = decode ? o->estimate.decode_flops : o->estimate.prefill_flops;
@@ -625,7 +625,7 @@ draw_phases (cairo_t                *cr,
              const Story            *st,
              UthChartRect            r)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, h = (r.h - 16 * s) / 2;
+  double s = uth_draw_scale (ctx), h = (r.h - 16 * s) / 2;
   Story prefill = *st;
 
   prefill.view.progress = st->view.step == 3 ? st->view.progress : 1.0;
@@ -643,7 +643,7 @@ draw_tension (cairo_t                *cr,
               UthChartRect            r)
 {
   const UthOverview *o = &st->o;
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, t = st->view.progress;
+  double s = uth_draw_scale (ctx), t = st->view.progress;
   double top_h = r.h * 0.52, mem_w = r.w * 0.22, comp_w = r.w * 0.40, pipe_w = r.w - mem_w - comp_w;
   double pipe_h = 26 * s, py = r.y + top_h / 2 - pipe_h / 2;
   int i;
@@ -736,7 +736,7 @@ draw_shares (cairo_t                *cr,
 {
   static const UthOpGroup order[] = { UTH_OP_GROUP_MLP, UTH_OP_GROUP_ATTN_PROJ, UTH_OP_GROUP_ATTN_MATMUL, UTH_OP_GROUP_OTHER };
   static const guint colors[] = { 1, 0, 5, 7 };
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, label_w = 230 * s, bar_h = 28 * s;
+  double s = uth_draw_scale (ctx), label_w = 230 * s, bar_h = 28 * s;
   UthLegendItem legend[4];
   int row;
   gsize k;
@@ -788,7 +788,7 @@ draw_gemms (cairo_t                *cr,
             UthChartRect            r)
 {
   const UthOverview *o = &st->o;
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double shares_h = st->view.step >= 8 ? 104 * s : 0;
   double table_w = r.w * 0.6, table_h = r.h - shares_h - (shares_h > 0 ? 16 * s : 0);
   double row_h, y, cx[3], room;
@@ -880,7 +880,7 @@ ridge_card (cairo_t                *cr,
             const char             *name,
             const UthOverviewRidge *ridge)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   g_autofree char *peak = uth_format_flops_rate (ridge->peak_flops);
   g_autofree char *bw = uth_format_bandwidth (ridge->bandwidth);
   g_autofree char *eff = uth_format_bandwidth (ridge->effective_bandwidth);
@@ -904,7 +904,7 @@ draw_roofline (cairo_t                *cr,
                UthChartRect            r)
 {
   const UthOverview *o = &st->o;
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double xi[3] = { o->prefill_intensity, o->decode_intensity, o->decode_intensity_batch1 };
   double yp[3] = { o->prefill_attainable, o->decode_attainable, 0 };
   const char *names[3];
@@ -985,7 +985,7 @@ draw_intensity (cairo_t                *cr,
                 const Story            *st,
                 UthChartRect            r)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, left = r.w * 0.4, y = r.y, card_h;
+  double s = uth_draw_scale (ctx), left = r.w * 0.4, y = r.y, card_h;
   g_autofree char *gpu_name = g_strdup_printf (_("Your GPU: %s"), ctx->gpu != NULL ? ctx->gpu->name : "");
   g_autofree char *def = g_markup_printf_escaped ("<b>%s</b>", _("Arithmetic intensity = FLOPs ÷ bytes moved"));
 

@@ -67,7 +67,7 @@ draw_heatmap (cairo_t                *cr,
               GArray                 *ids,
               UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx), y0, label_w = 120 * s, axis_h = 46 * s;
+  double s = uth_draw_scale (ctx), y0, label_w = 120 * s, axis_h = 46 * s;
   guint n = MAX (MIN (ids->len, MAX_POSITIONS), 1), step;
   double ch;
   UthChartRect map;
@@ -141,7 +141,7 @@ draw_pairs (cairo_t                *cr,
             guint                   pos,
             UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   guint pairs = v->dims / 2;
   g_autofree char *heading = g_strdup_printf (_("RoPE at position %u: pair i turns pos × θ^(−2i/d) rad"), pos);
   double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
@@ -224,7 +224,7 @@ draw_relative (cairo_t                *cr,
                const UthPositionView  *v,
                UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx), q[UTH_ROPE_MAX_DIM];
+  double s = uth_draw_scale (ctx), q[UTH_ROPE_MAX_DIM];
   double y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
                               _("Why RoPE: ⟨R(m)q, R(n)k⟩ depends only on the distance n − m (here q = k = all ones, divided by d)"));
   UthChartScale xs = { 0, MAX_DISTANCE, false }, ys = { -0.4, 1.0, false };
@@ -286,7 +286,7 @@ draw_fitted (cairo_t                *cr,
   const UthPositionView *v = ctx->page_data;
   UthTokenizer *tok = uth_tokenizer_get_default ();
   g_autoptr(GArray) ids = NULL;
-  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx), top, mid;
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, mid;
   g_autofree char *sub = NULL;
   guint pos;
   UthPositionView view;

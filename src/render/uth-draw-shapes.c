@@ -125,7 +125,7 @@ layout_init (Layout                 *l,
              double                  height,
              double                  top)
 {
-  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx);
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx);
   /* The attention column is wider: its row of three (Q, K, V) must hold
    * "[1, 1024, 32, 128]" each, which at a third of an equal column was cut to "[1, 1024, …". */
   double col0 = (width - 2 * m) * 0.42, col1 = (width - 2 * m) * 0.27;

@@ -108,7 +108,7 @@ draw_bars (cairo_t                *cr,
            UthChartRect            r,
            gboolean                probabilities)
 {
-  double s = uth_fundamentals_scale (ctx), label_w = 120 * s;
+  double s = uth_draw_scale (ctx), label_w = 120 * s;
   UthTokenizer *tok = uth_tokenizer_get_default ();
   double lo = d->logits[d->order[d->shown - 1]], hi = d->logits[d->order[0]];
   double pmax = 0.0;
@@ -174,7 +174,7 @@ draw_overflow (cairo_t                *cr,
                const Data             *d,
                UthChartRect            r)
 {
-  double s = uth_fundamentals_scale (ctx);
+  double s = uth_draw_scale (ctx);
   double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
                              _("Why the maximum is subtracted first: the same three logits plus 1000"));
   double z[3], naive[3], stable[3], col = (r.w - 48 * s) / 2;
@@ -217,7 +217,7 @@ draw_fitted (cairo_t                *cr,
   const UthSoftmaxView defaults = { 0, 1.0 };
   const UthSoftmaxView *view = ctx->page_data != NULL ? ctx->page_data : &defaults;
   Data d = { 0 };
-  double m = uth_draw_margin (ctx), s = uth_fundamentals_scale (ctx), top, y, half, bottom_h = 200 * s;
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, y, half, bottom_h = 200 * s;
   g_autofree char *sub = NULL;
   g_autofree char *t = g_strdup_printf ("%.2f", ctx->temperature);
   g_autofree char *k = view->top_k > 0 ? g_strdup_printf ("%u", view->top_k) : g_strdup (_("off"));

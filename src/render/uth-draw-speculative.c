@@ -110,7 +110,7 @@ draw_token (cairo_t                *cr,
             double                  y,
             double                  size)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double dash[] = { 5 * s, 4 * s };
   const char *glyph = NULL;
   UthRgba fill, ink;
@@ -178,7 +178,7 @@ passes_frame (cairo_t                  *cr,
               double                   *row_h,
               double                   *size)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   g_autofree char *heading = NULL;
   UthChartRect ext;
 
@@ -204,7 +204,7 @@ draw_passes (cairo_t                  *cr,
              double                    w,
              double                    h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double row_h, size, gap = PASS_GAP * s, label_w = PASS_LABEL_W * s;
   UthChartRect ext;
   UthRng rng;
@@ -289,7 +289,7 @@ draw_card_wrapped (cairo_t                *cr,
                    const char             *value,
                    const char             *detail)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double lh, vh, top, room;
   PangoLayout *layout;
 
@@ -406,7 +406,7 @@ cards_height (cairo_t                    *cr,
               gboolean                    timed,
               double                      w)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, gap = 12 * s, cw = (w - gap) / 2, most = 0;
+  double s = uth_draw_scale (ctx), gap = 12 * s, cw = (w - gap) / 2, most = 0;
   const char *labels[N_CARDS];
   char *values[N_CARDS], *details[N_CARDS];
 
@@ -442,7 +442,7 @@ top_height (cairo_t                    *cr,
             double                      width,
             double                      room)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0, m = uth_draw_margin (ctx);
+  double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx);
 
   return MAX (room * TOP_SHARE,
               cards_height (cr, ctx, view, draft, t, timed, width * 0.44 - m - 8 * s));
@@ -460,7 +460,7 @@ draw_cards (cairo_t                    *cr,
             double                      w,
             double                      h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   const char *labels[N_CARDS];
   char *values[N_CARDS], *details[N_CARDS];
   guint i;
@@ -503,7 +503,7 @@ draw_break_even (cairo_t                *cr,
                  const UthFigureContext *ctx,
                  const UthPlot          *plot)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double dash[] = { 8 * s, 6 * s };
   double py = uth_plot_y (plot, 1.0);
 
@@ -532,7 +532,7 @@ gamma_plot_frame (cairo_t                  *cr,
                   double                    h,
                   UthPlot                  *plot)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double top = 1.0;
   g_autofree char *heading = NULL;
   UthChartScale xsc, ysc;
@@ -563,7 +563,7 @@ draw_gamma_plot (cairo_t                  *cr,
                  double                    w,
                  double                    h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double xs[MAX_GAMMA_PLOT], ys[MAX_GAMMA_PLOT];
   double wanted[G_N_ELEMENTS (alphas) + 1], placed[G_N_ELEMENTS (alphas) + 1];
   double label_alpha[G_N_ELEMENTS (alphas) + 1];
@@ -677,7 +677,7 @@ batch_plot_frame (cairo_t                  *cr,
                   uint64_t                 *stops,
                   UthPlot                  *plot)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   uint64_t batches[N_BATCHES];
   double top = 1.5;
   UthChartScale xsc = { 1, 1024, true }, ysc;
@@ -720,7 +720,7 @@ draw_batch_plot (cairo_t                  *cr,
                  double                    w,
                  double                    h)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double xs[N_BATCHES], ys[N_BATCHES];
   uint64_t stops = 0;
   UthChartScale ysc;
@@ -826,7 +826,7 @@ fit_to_minimum (cairo_t                *cr,
                 double                 *width,
                 double                 *height)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
 
   if (f < 1.0 && f > 0.0)
@@ -904,7 +904,7 @@ uth_draw_speculative (cairo_t                *cr,
                       double                  height,
                       const UthFigureContext *ctx)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   UthSpeculativeView defaults;
   const UthSpeculativeView *view;
@@ -994,7 +994,7 @@ hit_cards (const UthFigureContext     *ctx,
            double                      y,
            UthFigureHit               *hit)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   const char *labels[N_CARDS];
   char *values[N_CARDS], *details[N_CARDS];
   int found = -1;
@@ -1035,7 +1035,7 @@ hit_gamma (cairo_t                  *cr,
            double                    y,
            UthFigureHit             *hit)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   UthPlot plot;
   GString *text;
   guint g, a;
@@ -1078,7 +1078,7 @@ hit_batch (cairo_t                  *cr,
            double                    y,
            UthFigureHit             *hit)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double xs[N_BATCHES], ys[N_BATCHES];
   uint64_t stops;
   UthPlot plot;
@@ -1106,7 +1106,7 @@ uth_draw_speculative_hit (double                  width,
                           double                  y,
                           UthFigureHit           *hit)
 {
-  double s = ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
   UthSpeculativeView defaults;

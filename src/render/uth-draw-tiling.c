@@ -28,12 +28,6 @@ typedef struct
   int          card_cols;
 } PageLayout;
 
-static double
-scale_of (const UthFigureContext *ctx)
-{
-  return ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
-}
-
 /* The page reflows rather than shrinks: from WIDE_PAGE_WIDTH the six cards stand in one row
  * and the subtitle on one line; narrower, the cards go in two rows of three and the subtitle
  * gets two lines, and the figure asks for more height (the page scrolls). Only below
@@ -347,7 +341,7 @@ draw_tail_outline (cairo_t                *cr,
 {
   const UthTilingInput *in = &view->input;
   guint64 start = last_wave (t) * in->sms;
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
 
   if (t->waves < 2 || t->tail_tiles == in->sms)
     return;
@@ -376,7 +370,7 @@ uth_draw_tiling_matrix (cairo_t                *cr,
                         const UthFigureContext *ctx,
                         const UthTilingView    *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthTiling t;
   UthChartRect area;
   g_autofree char *heading = NULL, *ncols = NULL, *mrows = NULL, *first = NULL, *last = NULL;
@@ -457,7 +451,7 @@ uth_hit_tiling_matrix (double                  width,
                        double                  y,
                        UthFigureHit           *hit)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthTiling t;
   UthChartRect area;
   guint64 row, col, tile, wave, r0, c0;
@@ -501,7 +495,7 @@ draw_wave_bars (cairo_t                *cr,
                 double                  w,
                 double                  h)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double label_w = 70 * s;
   double bw = (w - label_w) / (double) t->waves;
   double gap = bw > 6 * s ? 2 * s : 0;
@@ -583,7 +577,7 @@ uth_hit_tiling_sms (double                  width,
                     double                  y,
                     UthFigureHit           *hit)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthTiling t;
   guint32 cols, rows, col, row, sm;
   double cell, gx, gy;
@@ -621,7 +615,7 @@ uth_draw_tiling_sms (cairo_t                *cr,
                      const UthFigureContext *ctx,
                      const UthTilingView    *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthTiling t;
   guint64 shown, busy;
   guint32 cols, rows, sm;
@@ -707,7 +701,7 @@ traffic_top (cairo_t                *cr,
              const char             *note,
              double                  width)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
 
   if (note == NULL)
     return 36 * s;
@@ -721,7 +715,7 @@ uth_draw_tiling_traffic (cairo_t                *cr,
                          const UthFigureContext *ctx,
                          const UthTilingView    *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   UthTiling t;
   UthChartScale scale;
   double values[4], ticks[16];
@@ -864,7 +858,7 @@ uth_hit_tiling_traffic (double                  width,
                         double                  y,
                         UthFigureHit           *hit)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double top, axis_h = 48 * s, bar_h;
   const UthTilingInput *in = &view->input;
   UthTiling t;
@@ -933,7 +927,7 @@ draw_strip (cairo_t                *cr,
             guint64                 steps,
             guint64                 current)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double len = horizontal ? w : h;
   double seg = len / (double) steps;
   UthRgba done, now, next, grid;
@@ -993,7 +987,7 @@ uth_draw_tiling_kloop (cairo_t                *cr,
                        const UthFigureContext *ctx,
                        const UthTilingView    *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   const UthTilingInput *in = &view->input;
   UthTiling t;
   guint64 tile, step, row, col;
@@ -1138,7 +1132,7 @@ draw_cards (cairo_t                *cr,
             const UthChartRect     *r,
             int                     cols)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double gap = (cols == 6 ? 16 : 12) * s, w = (r->w - (cols - 1) * gap) / cols;
   int rows = (6 + cols - 1) / cols;
   double h = (r->h - (rows - 1) * gap) / rows;
@@ -1190,7 +1184,7 @@ uth_draw_tiling_view (cairo_t                *cr,
                       const UthFigureContext *ctx,
                       const UthTilingView    *view)
 {
-  double s = scale_of (ctx);
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   PageLayout l;
   UthTiling t;
@@ -1297,7 +1291,7 @@ uth_hit_tiling (double                  width,
     x /= fit;
     y /= fit;
   }
-  page_layout (width, height, scale_of (ctx), &l);
+  page_layout (width, height, uth_draw_scale (ctx), &l);
   if (uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
     return TRUE;
   /* Only the matrix's tiles are items (hover highlights them); the rest just explain. */

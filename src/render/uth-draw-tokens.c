@@ -70,7 +70,7 @@ layout_init (Layout                 *l,
 {
   double gap;
 
-  l->s = uth_fundamentals_scale (ctx);
+  l->s = uth_draw_scale (ctx);
   l->m = uth_draw_margin (ctx);
   gap = 16 * l->s;
   l->cards = (UthChartRect) { l->m, top, width - 2 * l->m, 104 * l->s };

@@ -106,7 +106,7 @@ uth_draw_placeholder (const UthPageFigure    *page,
                       double                  height,
                       const UthFigureContext *ctx)
 {
-  double s = ctx != NULL && ctx->scale > 0 ? ctx->scale : 1.0;
+  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   double box_w = MIN (width - 2 * m, 900 * s);
   double x = (width - box_w) / 2;
