@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "widgets/uth-accessible.h"
 #include "uth-preferences-window.h"
 #include "catalog/uth-catalog.h"
 #include "catalog/uth-safe-json.h"
@@ -284,6 +285,8 @@ make_field_widget (const Field *field)
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _(field->title),
                                   -1);
+  if (GTK_IS_DROP_DOWN (widget))
+    uth_accessible_label_inner_button (widget, NULL, _(field->title));
   return widget;
 }
 

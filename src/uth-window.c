@@ -26,6 +26,7 @@
 #include "uth-window-actions.h"
 #include "uth-window-lecture.h"
 #include "uth-window-open.h"
+#include "widgets/uth-accessible.h"
 #include "widgets/uth-scenario-panel.h"
 
 /* The page classes built so far, by id. An id of the figure table missing here gets a
@@ -380,6 +381,7 @@ ensure_page (UthWindow *self,
   g_signal_connect_object (page, "toast", G_CALLBACK (toast_cb), self, 0);
   g_signal_connect_object (page, "open-page", G_CALLBACK (open_page_cb), self, 0);
   g_ptr_array_index (self->pages, index) = page;
+  uth_accessible_label_drop_downs (page);
   gtk_stack_add_titled (self->stack, page, figures[index].id, uth_page_get_title (UTH_PAGE (page)));
   return page;
 }

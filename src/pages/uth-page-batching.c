@@ -9,6 +9,7 @@
 
 #include "pages/uth-page-batching.h"
 #include "render/uth-draw-common.h"
+#include "widgets/uth-accessible.h"
 #include "widgets/uth-figure.h"
 
 struct _UthPageBatching
@@ -548,6 +549,8 @@ uth_page_batching_init (UthPageBatching *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Named in the .ui by its label property, which the button inside cannot read. */
+  uth_accessible_label_inner_button (GTK_WIDGET (self->speed_dropdown), NULL, _("Playback speed"));
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);

@@ -82,6 +82,8 @@ path_row_new (const UthPageFigure *figure,
   gtk_widget_set_margin_end (label, 12);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
   gtk_widget_set_tooltip_text (row, _(figure->summary));
+  /* GTK 4.8 does not name a list row after its text for assistive technologies. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   g_object_set_data (G_OBJECT (row), "page-id", (gpointer) figure->id);
   return row;
 }
@@ -138,6 +140,9 @@ add_rule_rows (UthPageHome *self)
       gtk_widget_set_margin_start (box, 12);
       gtk_widget_set_margin_end (box, 12);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      name, NULL, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, formula, NULL,
+                                      -1);
       gtk_list_box_append (self->rules_list, row);
     }
 }

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "widgets/uth-accessible.h"
 #include "widgets/uth-log-slider.h"
 #include "widgets/uth-wrap-layout.h"
 #include "widgets/uth-scenario-panel.h"
@@ -115,11 +116,10 @@ add_field (UthScenarioPanel *self,
   else
     gtk_accessible_update_relation (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                     label, NULL, -1);
-  /* A menu button's focus is on the button inside it, read by its text ("Tuned serving
-   * engine · bf16") unless it is labelled too. */
-  if (GTK_IS_MENU_BUTTON (control))
-    gtk_accessible_update_relation (GTK_ACCESSIBLE (gtk_widget_get_first_child (control)),
-                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  /* A menu button's or drop-down's focus is on the button inside it, read by its text
+   * ("Tuned serving engine · bf16") or its type name unless it is labelled too. */
+  if (GTK_IS_MENU_BUTTON (control) || GTK_IS_DROP_DOWN (control))
+    uth_accessible_label_inner_button (control, label, NULL);
   gtk_widget_set_valign (control, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), control);
