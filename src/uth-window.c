@@ -128,6 +128,7 @@ visible_page_changed_cb (UthWindow *self)
   guint n, step = 0, steps = 0;
   int index = visible_index (self), i;
   g_autofree char *subtitle = NULL;
+  g_autofree char *window_title = NULL;
   UthPage *page;
 
   if (index < 0)
@@ -149,6 +150,11 @@ visible_page_changed_cb (UthWindow *self)
                                 step, steps);
   adw_window_title_set_title (self->page_title, uth_page_get_title (page));
   adw_window_title_set_subtitle (self->page_title, subtitle != NULL ? subtitle : "");
+  /* The window's own title names the page too: screen readers read it (Orca: Insert+T) and
+   * the window switcher shows it, as GTK 4.8 has no way to announce the change itself. */
+  /* TRANSLATORS: the window title: the page shown, then the application's name */
+  window_title = g_strdup_printf (_("%s – Under the Hood"), uth_page_get_title (page));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
   self->syncing_list = TRUE;
   gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
   self->syncing_list = FALSE;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <locale.h>
 
 #include "render/uth-draw-common.h"
 
@@ -128,6 +129,30 @@ test_text_same_pixels (void)
   cairo_surface_destroy (b);
 }
 
+/* Figure numbers follow the locale's decimal mark, all of them: in German a tick read
+ * "0.01" beside a bandwidth "3,35 TB/s" (issue 14). tools/setup generates de_DE.UTF-8. */
+static void
+test_format_locale_digits (void)
+{
+  g_autofree char *tick = NULL, *si = NULL, *number = NULL, *small = NULL;
+  g_autofree char *old = g_strdup (setlocale (LC_NUMERIC, NULL));
+
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is not generated (tools/setup generates it)");
+      return;
+    }
+  tick = uth_format_tick (0.01);
+  si = uth_format_si (3.35e12, "B/s");       /* 3.35 × 10^12 = 3,35 T */
+  number = uth_format_number (1.5);
+  small = uth_format_tick (0.25);
+  setlocale (LC_NUMERIC, old);
+  g_assert_cmpstr (tick, ==, "0,01");
+  g_assert_cmpstr (si, ==, "3,35 TB/s");
+  g_assert_cmpstr (number, ==, "1,5");
+  g_assert_cmpstr (small, ==, "0,25");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -137,5 +162,6 @@ main (int   argc,
   g_test_add_func ("/draw-text/markup-separate", test_text_markup_separate);
   g_test_add_func ("/draw-text/scale-separate", test_text_scale_separate);
   g_test_add_func ("/draw-text/same-pixels", test_text_same_pixels);
+  g_test_add_func ("/format/locale-digits", test_format_locale_digits);
   return g_test_run ();
 }

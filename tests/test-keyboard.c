@@ -77,16 +77,22 @@ close_window (UthWindow *window)
   g_assert_finalize_object (window);
 }
 
-/* The sidebar's selected row is the page shown. */
+/* The sidebar's selected row is the page shown, and the window's title names it (what a
+ * screen reader reads as the window's name: "Layer – Under the Hood"). */
 static void
 assert_sidebar_matches (UthWindow *window,
                         GtkListBox *list)
 {
   const char * const *ids = uth_draw_page_ids ();
   GtkListBoxRow *row = gtk_list_box_get_selected_row (list);
+  UthPage *page = uth_window_get_page (window, uth_window_get_visible_page_id (window));
+  g_autofree char *title = NULL;
 
   g_assert_nonnull (row);
   g_assert_cmpstr (ids[gtk_list_box_row_get_index (row)], ==, uth_window_get_visible_page_id (window));
+  g_assert_nonnull (page);
+  title = g_strconcat (uth_page_get_title (page), " – Under the Hood", NULL);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, title);
 }
 
 /* Sends a key to a widget's key controllers as GTK routes a press to it, capture phase
