@@ -5,6 +5,7 @@
 
 #include "pages/uth-page-model.h"
 #include "render/uth-draw-model.h"
+#include "widgets/uth-wrap-box.h"
 
 struct _UthPageModel
 {
@@ -128,6 +129,7 @@ uth_page_model_class_init (UthPageModelClass *klass)
   page_class->scenario_changed = uth_page_model_scenario_changed;
 
   g_type_ensure (UTH_TYPE_FIGURE);
+  g_type_ensure (UTH_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-model.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPageModel, figure);
   gtk_widget_class_bind_template_child (widget_class, UthPageModel, params_button);
