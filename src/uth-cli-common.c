@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog/uth-this-computer.h"
+#include "uth-settings.h"
 #include "uth-cli-private.h"
 
 G_DEFINE_QUARK (uth-cli-error-quark, uth_cli_error)
@@ -322,6 +324,31 @@ uth_cli_find_model (UthCatalog  *catalog,
   return entry;
 }
 
+/* "this-computer": the figures remembered in the settings, else measured now (about two
+ * seconds, said on standard error) and remembered. */
+static const UthGpuEntry *
+this_computer (UthCatalog  *catalog,
+               GError     **error)
+{
+  UthThisComputer measured;
+
+  if (!uth_settings_get_this_computer (&measured))
+    {
+      /* TRANSLATORS: printed while the command line measures this computer */
+      g_printerr ("%s\n", _("Measuring this computer’s memory bandwidth and matrix-multiply speed (about 2 s)…"));
+      if (!uth_this_computer_measure (&measured, 2.0, NULL, NULL, NULL, error))
+        return NULL;
+      uth_settings_set_this_computer (&measured);
+      {
+        g_autofree char *summary = uth_this_computer_describe (&measured);
+
+        g_printerr ("%s\n", summary);
+      }
+    }
+  uth_this_computer_add_to_catalog (&measured, catalog);
+  return uth_catalog_find_gpu (catalog, UTH_THIS_COMPUTER_ID);
+}
+
 const UthGpuEntry *
 uth_cli_find_gpu (UthCatalog  *catalog,
                   const char  *id,
@@ -329,6 +356,8 @@ uth_cli_find_gpu (UthCatalog  *catalog,
 {
   const UthGpuEntry *entry = uth_catalog_find_gpu (catalog, id);
 
+  if (entry == NULL && g_strcmp0 (id, UTH_THIS_COMPUTER_ID) == 0)
+    return this_computer (catalog, error);
   if (entry == NULL)
     set_unknown_id (error, catalog, UTH_CATALOG_GPUS, id);
   return entry;

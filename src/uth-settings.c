@@ -24,3 +24,27 @@ uth_settings_get (void)
     }
   return settings;
 }
+
+gboolean
+uth_settings_get_this_computer (UthThisComputer *out)
+{
+  GSettings *settings = uth_settings_get ();
+  g_autofree char *text = NULL;
+
+  if (settings == NULL)
+    return FALSE;
+  text = g_settings_get_string (settings, "this-computer");
+  return uth_this_computer_from_string (out, text);
+}
+
+void
+uth_settings_set_this_computer (const UthThisComputer *measured)
+{
+  GSettings *settings = uth_settings_get ();
+  g_autofree char *text = NULL;
+
+  if (settings == NULL)
+    return;
+  text = uth_this_computer_to_string (measured);
+  g_settings_set_string (settings, "this-computer", text);
+}

@@ -216,6 +216,27 @@ test_estimate_text (void)
   g_assert_cmpstr (r.err, ==, "");
 }
 
+/* estimate --gpu this-computer measures this machine (no remembered figures: the tests' settings
+ * live in memory) and estimates on it like on any catalog device. */
+static void
+test_estimate_this_computer (void)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  run (&r, "estimate", "--model", "llama-3-8b", "--gpu", "this-computer", "--json");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "Measuring this computer"));
+  g_assert_nonnull (strstr (r.err, "GB/s from memory"));
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "gpu"), ==, "this-computer");
+  g_assert_cmpfloat (json_object_get_double_member (o, "gpu_memory_bytes"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "decode_step_seconds"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "prefill_seconds"), >, 0);
+}
+
 static void
 test_estimate_does_not_fit (void)
 {
@@ -570,6 +591,7 @@ main (int   argc,
   g_test_add_func ("/cli/estimate/json", test_estimate_json);
   g_test_add_func ("/cli/estimate/options", test_estimate_options);
   g_test_add_func ("/cli/estimate/text", test_estimate_text);
+  g_test_add_func ("/cli/estimate/this-computer", test_estimate_this_computer);
   g_test_add_func ("/cli/estimate/does-not-fit", test_estimate_does_not_fit);
   g_test_add_func ("/cli/gemm/known-answer", test_gemm_known_answer);
   g_test_add_func ("/cli/gemm/memory-bound", test_gemm_memory_bound);
