@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "render/uth-draw.h"
+#include "uth-settings.h"
 #include "uth-application.h"
 #include "uth-debug.h"
 #include "uth-window.h"
@@ -129,6 +130,13 @@ uth_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (uth_application_parent_class)->startup (app);
+  /* This computer, measured before (Preferences), is a device like the catalog's. */
+  {
+    UthThisComputer measured;
+
+    if (uth_settings_get_this_computer (&measured))
+      uth_this_computer_add_to_catalog (&measured, uth_catalog_get_default ());
+  }
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 }

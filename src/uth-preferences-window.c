@@ -8,6 +8,7 @@
 #include "uth-preferences-window.h"
 #include "catalog/uth-catalog.h"
 #include "catalog/uth-safe-json.h"
+#include "catalog/uth-this-computer.h"
 
 /* Rows built per list: a user catalog may hold 100,000 entries (issue 19). */
 #define UTH_PREFERENCES_MAX_ROWS 200u
@@ -90,6 +91,10 @@ struct _UthPreferencesWindow
   GtkListBox           *gpus_list;
   GtkListBox           *models_list;
   AdwActionRow         *folder_row;
+  AdwActionRow         *this_computer_row;
+  GtkProgressBar       *measure_progress;
+  GtkButton            *measure_button;
+  GCancellable         *measuring;     /* set while this computer is being measured */
 
   /* How many entries of each user catalog the lists show: the first UTH_PREFERENCES_MAX_ROWS,
    * and as many more again each time the reader asks for them. */
@@ -760,6 +765,99 @@ add_model_action (GtkWidget  *widget,
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* This computer                                                                            */
+
+/* How long the measurement runs: long enough for a steady figure, short enough to wait for. */
+#define MEASURE_SECONDS 3.0
+
+static void
+show_this_computer (UthPreferencesWindow *self)
+{
+  g_autofree char *text = g_settings_get_string (self->settings, "this-computer");
+  UthThisComputer measured;
+
+  if (uth_this_computer_from_string (&measured, text))
+    {
+      g_autofree char *summary = uth_this_computer_describe (&measured);
+
+      adw_action_row_set_subtitle (self->this_computer_row, summary);
+    }
+  else
+    adw_action_row_set_subtitle (self->this_computer_row, _("Not measured yet"));
+}
+
+static void
+measure_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  UthPreferencesWindow *self = user_data;
+
+  if (self->measuring != NULL)
+    gtk_progress_bar_set_fraction (self->measure_progress, fraction);
+}
+
+static void
+measure_done (UthPreferencesWindow *self)
+{
+  g_clear_object (&self->measuring);
+  gtk_widget_set_visible (GTK_WIDGET (self->measure_progress), FALSE);
+  gtk_button_set_label (self->measure_button, _("_Measure"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->measure_button),
+                               _("Measure this computer now (a few seconds)"));
+}
+
+static void
+measure_finished_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(UthPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  UthThisComputer measured;
+
+  if (!uth_this_computer_measure_finish (result, &measured, &error))
+    {
+      if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+        return;
+      measure_done (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_this_computer (self);
+      else
+        adw_action_row_set_subtitle (self->this_computer_row, error->message);
+      return;
+    }
+  {
+    g_autofree char *text = uth_this_computer_to_string (&measured);
+
+    g_settings_set_string (self->settings, "this-computer", text);
+  }
+  uth_this_computer_add_to_catalog (&measured, uth_catalog_get_default ());
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  measure_done (self);
+  show_this_computer (self);
+  g_signal_emit (self, signals[CATALOG_CHANGED], 0);
+}
+
+static void
+measure_clicked_cb (UthPreferencesWindow *self)
+{
+  if (self->measuring != NULL)
+    {
+      g_cancellable_cancel (self->measuring);
+      return;
+    }
+  self->measuring = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (self->measure_progress, 0.0);
+  gtk_widget_set_visible (GTK_WIDGET (self->measure_progress), TRUE);
+  gtk_button_set_label (self->measure_button, _("_Cancel"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->measure_button), _("Stop measuring"));
+  adw_action_row_set_subtitle (self->this_computer_row, _("Measuring… the figures are best with other programs idle"));
+  uth_this_computer_measure_async (MEASURE_SECONDS, measure_progress_cb, self, self->measuring,
+                                   measure_finished_cb, g_object_ref (self));
+}
+
+/* ---------------------------------------------------------------------------------------- */
 
 static void
 uth_preferences_window_constructed (GObject *object)
@@ -782,6 +880,7 @@ uth_preferences_window_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
 
   adw_action_row_set_subtitle (self->folder_row, folder);
+  show_this_computer (self);
   refresh_lists (self);
 }
 
@@ -826,6 +925,9 @@ uth_preferences_window_dispose (GObject *object)
 {
   UthPreferencesWindow *self = UTH_PREFERENCES_WINDOW (object);
 
+  if (self->measuring != NULL)
+    g_cancellable_cancel (self->measuring);
+  g_clear_object (&self->measuring);
   gtk_widget_dispose_template (GTK_WIDGET (self), UTH_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->catalog_dir);
@@ -866,6 +968,10 @@ uth_preferences_window_class_init (UthPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, gpus_list);
   gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, models_list);
   gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, this_computer_row);
+  gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, measure_progress);
+  gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, measure_button);
+  gtk_widget_class_bind_template_callback (widget_class, measure_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-gpu", NULL, add_gpu_action);
   gtk_widget_class_install_action (widget_class, "prefs.add-model", NULL, add_model_action);

@@ -382,6 +382,80 @@ remove_folder (const char *path)
   g_rmdir (path);
 }
 
+static void
+changed_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static AdwActionRow *
+this_computer_row (UthPreferencesWindow *preferences)
+{
+  GtkWidget *title = find_label (GTK_WIDGET (preferences), "Measured Figures");
+
+  g_assert_nonnull (title);
+  return ADW_ACTION_ROW (gtk_widget_get_ancestor (title, ADW_TYPE_ACTION_ROW));
+}
+
+/* Measure, from Preferences: a progress bar while it runs, the button cancels meanwhile;
+ * then the figures in the row, in the settings, and "This computer" in the catalog, which the
+ * window is told of. Cancelled, nothing is remembered. */
+static void
+test_measure_this_computer (void)
+{
+  UthPreferencesWindow *preferences;
+  GSettings *settings = uth_settings_get ();
+  GtkWidget *button;
+  AdwActionRow *row;
+  guint changed = 0;
+  gint64 deadline;
+  UthThisComputer measured;
+  g_autofree char *remembered = NULL;
+
+  g_settings_reset (settings, "this-computer");
+  preferences = open_preferences ();
+  row = this_computer_row (preferences);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Not measured yet");
+  g_signal_connect_swapped (preferences, "catalog-changed", G_CALLBACK (changed_cb), &changed);
+
+  /* Started and cancelled at once: nothing measured, nothing remembered. */
+  button = find_button (GTK_WIDGET (preferences), "_Measure");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Cancel");
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_prev_sibling (button)));
+  g_assert_true (GTK_IS_PROGRESS_BAR (gtk_widget_get_prev_sibling (button)));
+  g_signal_emit_by_name (button, "clicked");
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Measure") != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Measure");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Not measured yet");
+  remembered = g_settings_get_string (settings, "this-computer");
+  g_assert_cmpstr (remembered, ==, "");
+  g_assert_cmpuint (changed, ==, 0);
+  g_clear_pointer (&remembered, g_free);
+
+  /* Measured to the end. */
+  g_signal_emit_by_name (button, "clicked");
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (changed == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_prev_sibling (button)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Measure");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), "This computer: "));
+  remembered = g_settings_get_string (settings, "this-computer");
+  g_assert_true (uth_this_computer_from_string (&measured, remembered));
+  g_assert_cmpfloat (measured.memory_bandwidth, >, 1e8);
+  g_assert_nonnull (uth_catalog_find_gpu (uth_catalog_get_default (), UTH_THIS_COMPUTER_ID));
+  g_assert_cmpfloat (uth_catalog_find_gpu (uth_catalog_get_default (), UTH_THIS_COMPUTER_ID)->spec.memory_bandwidth,
+                     ==, measured.memory_bandwidth);
+  close_preferences (preferences);
+  g_settings_reset (settings, "this-computer");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/preferences/saves-keep-everything", test_saves_keep_everything);
   g_test_add_func ("/preferences/many-entries", test_many_entries);
   g_test_add_func ("/preferences/style-and-units", test_style_and_units);
+  g_test_add_func ("/preferences/measure-this-computer", test_measure_this_computer);
 
   status = g_test_run ();
   remove_folder (catalog_dir);
