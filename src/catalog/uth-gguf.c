@@ -71,6 +71,9 @@ typedef struct
   guint64 offset;
   guint64 bytes;
   char   *name;
+  guint32 type;
+  guint32 n_dims;
+  guint64 dims[MAX_DIMS];
 } Tensor;
 
 gboolean
@@ -313,6 +316,7 @@ typedef struct
   guint64     vocab;
   GByteArray *arena;        /* every key's bytes, for the duplicate check */
   GArray     *keys;         /* KeyRef into arena */
+  UthGgufDirectory *dir;    /* when the caller wants floats and strings too */
 } Meta;
 
 typedef struct
@@ -356,6 +360,42 @@ check_unique_keys (Rd   *r,
   return TRUE;
 }
 
+/* A float value kept for the forward pass (rope.freq_base, layer_norm_rms_epsilon). */
+static gboolean
+rd_float (Rd               *r,
+          guint32           type,
+          const char       *key,
+          UthGgufDirectory *dir)
+{
+  guint8 buf[8];
+  double *boxed;
+
+  if (!rd_bytes (r, buf, scalar_bytes[type]))
+    return FALSE;
+  if (g_hash_table_size (dir->floats) >= MAX_KEPT_NUMBERS)
+    return TRUE;
+  boxed = g_new (double, 1);
+  if (type == T_F32)
+    {
+      guint32 bits = (guint32) buf[0] | (guint32) buf[1] << 8 | (guint32) buf[2] << 16 |
+                     (guint32) buf[3] << 24;
+      float f;
+
+      memcpy (&f, &bits, 4);
+      *boxed = f;
+    }
+  else
+    {
+      guint64 bits = 0;
+
+      for (guint i = 8; i > 0; i--)
+        bits = (bits << 8) | buf[i - 1];
+      memcpy (boxed, &bits, 8);
+    }
+  g_hash_table_replace (dir->floats, g_strdup (key), boxed);
+  return TRUE;
+}
+
 static gboolean
 is_integer_type (guint32 type)
 {
@@ -391,11 +431,20 @@ read_metadata (Rd      *r,
       is_number = is_integer_type (type);
       if (key != NULL && g_str_equal (key, "general.alignment") && !is_number)
         return fail (r, "%s", _("general.alignment must be a whole number"));
+      if (key != NULL && meta->dir != NULL && (type == T_F32 || type == T_F64))
+        {
+          if (!rd_float (r, type, key, meta->dir))
+            return FALSE;
+          continue;
+        }
       if (!rd_value (r, type, 0, is_number ? &number : NULL, &array_len,
                      key != NULL && type == T_STRING ? &string : NULL))
         return FALSE;
       if (key == NULL)
         continue;
+      if (meta->dir != NULL && string != NULL &&
+          g_hash_table_size (meta->dir->strings) < MAX_KEPT_NUMBERS)
+        g_hash_table_replace (meta->dir->strings, g_strdup (key), g_strdup (string));
       if (g_str_equal (key, "general.alignment"))
         meta->alignment = number;
       /* Bounded: a file of millions of tiny entries keeps only the first few thousand. */
@@ -474,11 +523,14 @@ read_tensor_info (Rd           *r,
           fail (r, _("tensor '%s': its dimensions overflow 64 bits"), t.name);
           goto failed;
         }
+      t.dims[i] = d;
       if (i == 0)
         first = d;
     }
   if (!rd_u32 (r, &type) || !rd_u64 (r, &t.offset))
     goto failed;
+  t.type = type;
+  t.n_dims = n_dims;
   if (!uth_gguf_type_size (type, &block, &block_bytes))
     {
       fail (r, _("tensor '%s': unknown ggml type %u"), t.name, type);
@@ -517,7 +569,8 @@ failed_unowned:
 static gboolean
 check_data (Rd      *r,
             guint64  alignment,
-            GArray  *tensors)
+            GArray  *tensors,
+            guint64 *start)
 {
   guint64 data_start = r->pos, data_size, expected = 0;
 
@@ -529,6 +582,7 @@ check_data (Rd      *r,
   if (data_start > r->size)
     return fail (r, "%s", _("truncated: the file ends before its data section"));
   data_size = r->size - data_start;
+  *start = data_start;
 
   for (guint i = 0; i < tensors->len; i++)
     {
@@ -660,14 +714,16 @@ fill_architecture (Rd           *r,
   return TRUE;
 }
 
-gboolean
-uth_gguf_read_stream (GInputStream  *stream,
-                      guint64        file_size,
-                      UthModelFile  *out,
-                      GError       **error)
+static gboolean
+read_stream (GInputStream      *stream,
+             guint64            file_size,
+             UthModelFile      *out,
+             UthGgufDirectory  *dir,
+             GError           **error)
 {
   Rd r = { stream, 0, file_size, MIN (file_size, UTH_MODEL_FILE_MAX_HEADER_BYTES), out->name, error };
-  Meta meta = { NULL, NULL, NULL, DEFAULT_ALIGN, 0, NULL, NULL };
+  Meta meta = { NULL, NULL, NULL, DEFAULT_ALIGN, 0, NULL, NULL, dir };
+  guint64 data_start = 0;
   g_autoptr(GArray) tensors = NULL;
   g_autoptr(GHashTable) names = NULL;   /* the tensors' names, owned by tensors */
   guint64 max_block = 0;
@@ -713,7 +769,7 @@ uth_gguf_read_stream (GInputStream  *stream,
   for (guint64 i = 0; i < n_tensors; i++)
     if (!read_tensor_info (&r, out, tensors, names))
       goto out;
-  if (!check_data (&r, meta.alignment, tensors))
+  if (!check_data (&r, meta.alignment, tensors, &data_start))
     goto out;
 
   /* Layers by name ("blk.12.attn_q.weight"), within the core's limit. */
@@ -737,6 +793,25 @@ uth_gguf_read_stream (GInputStream  *stream,
   g_free (out->title);
   out->title = g_strdup (meta.title);
   ok = fill_architecture (&r, &meta, names, out);
+  if (ok && dir != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, meta.numbers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_replace (dir->numbers, g_strdup (key), g_memdup2 (value, sizeof (guint64)));
+      for (guint i = 0; i < tensors->len; i++)
+        {
+          Tensor *t = &g_array_index (tensors, Tensor, i);
+          UthGgufTensorInfo info = { NULL, t->type, t->n_dims, { 1, 1, 1, 1 }, 0, t->bytes };
+
+          info.name = g_strdup (t->name);
+          memcpy (info.dims, t->dims, sizeof (guint64) * t->n_dims);
+          info.offset = data_start + t->offset;
+          g_array_append_val (dir->tensors, info);
+        }
+    }
 
 out:
   /* names points into tensors: it goes first. */
@@ -747,6 +822,50 @@ out:
   g_free (meta.architecture);
   g_free (meta.title);
   return ok;
+}
+
+gboolean
+uth_gguf_read_stream (GInputStream  *stream,
+                      guint64        file_size,
+                      UthModelFile  *out,
+                      GError       **error)
+{
+  return read_stream (stream, file_size, out, NULL, error);
+}
+
+static void
+tensor_info_clear (gpointer data)
+{
+  g_free (((UthGgufTensorInfo *) data)->name);
+}
+
+void
+uth_gguf_directory_init (UthGgufDirectory *dir)
+{
+  dir->tensors = g_array_new (FALSE, TRUE, sizeof (UthGgufTensorInfo));
+  g_array_set_clear_func (dir->tensors, tensor_info_clear);
+  dir->numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  dir->floats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  dir->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+void
+uth_gguf_directory_clear (UthGgufDirectory *dir)
+{
+  g_clear_pointer (&dir->tensors, g_array_unref);
+  g_clear_pointer (&dir->numbers, g_hash_table_unref);
+  g_clear_pointer (&dir->floats, g_hash_table_unref);
+  g_clear_pointer (&dir->strings, g_hash_table_unref);
+}
+
+gboolean
+uth_gguf_read_stream_directory (GInputStream      *stream,
+                                guint64            file_size,
+                                UthModelFile      *out,
+                                UthGgufDirectory  *dir,
+                                GError           **error)
+{
+  return read_stream (stream, file_size, out, dir, error);
 }
 
 gboolean
