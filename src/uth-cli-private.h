@@ -135,5 +135,7 @@ int      uth_cli_inspect          (int argc, char **argv);
 /* Written by the app's engineers in uth-cli-render.c and uth-cli-bench.c. */
 int      uth_cli_render           (int argc, char **argv);
 int      uth_cli_bench            (int argc, char **argv);
+/* uth-cli-run.c: a model generates text (uth_cli_run is the dispatcher). */
+int      uth_cli_run_model        (int argc, char **argv);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ static const struct
   { "inspect",  uth_cli_inspect },
   { "render",   uth_cli_render },
   { "bench",    uth_cli_bench },
+  { "run",      uth_cli_run_model },
 };
 
 static void
@@ -34,6 +35,7 @@ print_usage (void)
   g_print ("  under-the-hood inspect FILE [--json]\n");
   g_print ("  under-the-hood render PAGE --output FILE.png|svg|pdf [OPTION…]\n");
   g_print ("  under-the-hood bench [OPTION…]\n");
+  g_print ("  under-the-hood run [MODEL_DIR] --prompt TEXT [OPTION…] [--json]\n");
   g_print ("\n%s\n", _("Run a subcommand with --help for its options."));
   g_print ("%s\n", _("Exit status: 0 success, 1 failure, 2 bad usage."));
 }
