@@ -38,6 +38,14 @@
 #define BUDGET_FITS_S     2e-3
 #define BUDGET_BATCHING_S 100e-3
 #define BUDGET_PAGE_S     8e-3
+/* The forward pass's budgets of issue 16: the default model over a 64-token text and per
+ * generated token; a 135M-parameter model's 32-token prompt and its tokens (10 per second). */
+#define FORWARD_PROMPT_TOKENS      64
+#define BUDGET_FORWARD_PROMPT_S    10e-3
+#define BUDGET_FORWARD_TOKEN_S     2e-3
+#define LARGE_PROMPT_TOKENS        32
+#define BUDGET_LARGE_PROMPT_S      2.0
+#define BUDGET_LARGE_TOKEN_S       0.1
 
 typedef void (*BenchFunc) (gpointer data);
 
@@ -64,6 +72,16 @@ typedef struct
   BenchStats  fits;
   BenchStats  batching;
   GArray     *pages;      /* BenchStats, in the order of uth_draw_page_ids () */
+  /* The forward pass. */
+  char       *forward_model;
+  BenchStats  forward_prompt;
+  BenchStats  forward_token;
+  char       *large_model;  /* NULL when skipped, with large_skip saying why */
+  char       *large_skip;
+  BenchStats  large_prompt;
+  BenchStats  large_token;
+  double      large_rss;    /* bytes resident after the large model ran, above the baseline */
+  double      large_rss_budget;
 } BenchResults;
 
 typedef struct
@@ -215,6 +233,47 @@ run_render (gpointer user_data)
   uth_draw_page (d->page, cr, BENCH_WIDTH, BENCH_HEIGHT, d->ctx);
   cairo_destroy (cr);
   cairo_surface_flush (d->surface);
+}
+
+/* Resident memory of this process, from /proc (0 when unknown). */
+static double
+resident_bytes (void)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL) ||
+      (line = strstr (text, "VmRSS:")) == NULL)
+    return 0.0;
+  return g_ascii_strtod (line + 6, NULL) * 1024.0;
+}
+
+/* The forward pass: the default model (its shape when not installed), then a 135M model
+ * when one is named. */
+static void
+bench_forward (const BenchPlan *plan,
+               BenchResults    *results)
+{
+  BenchPlan large_plan = { MIN (plan->min_runs, 3), MIN (plan->max_runs, 5), 5.0 };
+  double baseline = resident_bytes ();
+  UthBenchForward *f = uth_bench_forward_new_default (FORWARD_PROMPT_TOKENS);
+
+  if (f != NULL)
+    {
+      results->forward_model = g_strdup (uth_bench_forward_describe (f));
+      bench_measure (uth_bench_forward_prefill, f, plan, &results->forward_prompt);
+      bench_measure (uth_bench_forward_token, f, plan, &results->forward_token);
+      uth_bench_forward_free (f);
+    }
+  f = uth_bench_forward_new_large (LARGE_PROMPT_TOKENS, &results->large_skip);
+  if (f == NULL)
+    return;
+  results->large_model = g_strdup (uth_bench_forward_describe (f));
+  bench_measure (uth_bench_forward_prefill, f, &large_plan, &results->large_prompt);
+  bench_measure (uth_bench_forward_token, f, &large_plan, &results->large_token);
+  results->large_rss = resident_bytes () - baseline;
+  results->large_rss_budget = 1.3 * (double) uth_bench_forward_weight_bytes (f);
+  uth_bench_forward_free (f);
 }
 
 /* ---- output ---- */
@@ -407,6 +466,7 @@ bench_run (BenchData       *d,
       bench_measure (run_render, d, plan, &stats);
       g_array_append_val (results->pages, stats);
     }
+  bench_forward (plan, results);
   return TRUE;
 }
 
@@ -426,6 +486,16 @@ print_json (const BenchResults *results)
   for (i = 0; ids[i] != NULL; i++)
     add_stats_json (builder, ids[i], &g_array_index (results->pages, BenchStats, i));
   json_builder_end_object (builder);
+  if (results->forward_model != NULL)
+    {
+      add_stats_json (builder, "forward_prompt_64_seconds", &results->forward_prompt);
+      add_stats_json (builder, "forward_token_seconds", &results->forward_token);
+    }
+  if (results->large_model != NULL)
+    {
+      add_stats_json (builder, "forward_large_prompt_32_seconds", &results->large_prompt);
+      add_stats_json (builder, "forward_large_token_seconds", &results->large_token);
+    }
   json_builder_end_object (builder);
   uth_cli_json_print (builder);
 }
@@ -460,7 +530,42 @@ print_text (const BenchResults   *results,
         what = g_strdup_printf (_("page %s (placeholder)"), ids[i]);
       n_pass += print_stats_row (what, &g_array_index (results->pages, BenchStats, i), BUDGET_PAGE_S);
     }
+  if (results->forward_model != NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_("forward, %d tokens"), FORWARD_PROMPT_TOKENS);
+
+      n_pass += print_stats_row (what, &results->forward_prompt, BUDGET_FORWARD_PROMPT_S);
+      n_pass += print_stats_row (_("forward, one generated token"), &results->forward_token,
+                                 BUDGET_FORWARD_TOKEN_S);
+      n_figures += 2;
+    }
+  if (results->large_model != NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_("135M model, %d-token prompt"), LARGE_PROMPT_TOKENS);
+
+      n_pass += print_stats_row (what, &results->large_prompt, BUDGET_LARGE_PROMPT_S);
+      n_pass += print_stats_row (_("135M model, one token"), &results->large_token,
+                                 BUDGET_LARGE_TOKEN_S);
+      n_figures += 2;
+    }
   g_print ("\n");
+  if (results->forward_model != NULL)
+    g_print (_("Forward pass: %s, one thread; the 64-token pass records what the pages draw.\n"),
+             results->forward_model);
+  if (results->large_model != NULL)
+    {
+      g_autofree char *rss = uth_format_bytes (results->large_rss);
+      g_autofree char *budget = uth_format_bytes (results->large_rss_budget);
+
+      g_print (_("135M model: %s; resident memory grew by %s (budget 1.3 × the weight file: %s, plus the KV cache) %s\n"),
+               results->large_model, rss, budget,
+               results->large_rss <= results->large_rss_budget ? _("PASS") : _("OVER"));
+    }
+  else if (results->large_skip != NULL)
+    {
+      g_autofree char *why = uth_cli_escape (results->large_skip);
+      g_print (_("135M model skipped: %s.\n"), why);
+    }
   g_print (_("%u of %u figures within budget; pages drawn at %d×%d onto a Cairo image surface.\n"),
            n_pass, n_figures, BENCH_WIDTH, BENCH_HEIGHT);
   print_load ();
@@ -503,5 +608,8 @@ uth_cli_bench (int    argc,
     print_text (&results, &d, &scenario, &plan);
   bench_clear (&d);
   g_clear_pointer (&results.pages, g_array_unref);
+  g_free (results.forward_model);
+  g_free (results.large_model);
+  g_free (results.large_skip);
   return ok ? 0 : uth_cli_fail (error);
 }

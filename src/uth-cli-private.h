@@ -137,5 +137,22 @@ int      uth_cli_render           (int argc, char **argv);
 int      uth_cli_bench            (int argc, char **argv);
 /* uth-cli-run.c: a model generates text (uth_cli_run is the dispatcher). */
 int      uth_cli_run_model        (int argc, char **argv);
+/* The app's own model folder ($UTH_DATA_DIR/model, the installed one, or the source tree's
+ * when $UTH_SOURCE_ROOT is set); NULL with an error saying where it looked. */
+GFile   *uth_cli_find_default_model (GError **error);
+
+/* uth-cli-bench-forward.c: the forward pass's figures for bench. */
+typedef struct _UthBenchForward UthBenchForward;
+/* The default model over n_prompt tokens (random weights of its shape when not installed). */
+UthBenchForward *uth_bench_forward_new_default  (guint32 n_prompt);
+/* $UTH_BENCH_LARGE_MODEL's model; NULL with the reason it is skipped. */
+UthBenchForward *uth_bench_forward_new_large    (guint32 n_prompt, char **skip_reason);
+void             uth_bench_forward_free         (UthBenchForward *self);
+const char      *uth_bench_forward_describe     (UthBenchForward *self);
+guint64          uth_bench_forward_weight_bytes (UthBenchForward *self);
+/* One prompt from an empty cache (traced as the pages trace it, for the default model). */
+void             uth_bench_forward_prefill      (gpointer self);
+/* One generated token after the prompt: sampled, then run. */
+void             uth_bench_forward_token        (gpointer self);
 
 G_END_DECLS

@@ -51,8 +51,8 @@ print_usage (void)
 
 /* The app's own model: $UTH_DATA_DIR/model, the installed data folder, or the source
  * tree's data/model when $UTH_SOURCE_ROOT names it (uninstalled runs and tests). */
-static GFile *
-default_model (GError **error)
+GFile *
+uth_cli_find_default_model (GError **error)
 {
   const char *roots[3] = { g_getenv ("UTH_DATA_DIR"), PKGDATADIR, NULL };
   g_autofree char *source = NULL;
@@ -425,7 +425,7 @@ uth_cli_run_model (int    argc,
   if (argc > 2)
     return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
                                       _("run: one model at a time (unexpected '%s')"), argv[2]));
-  file = argc == 2 ? g_file_new_for_commandline_arg (argv[1]) : default_model (&error);
+  file = argc == 2 ? g_file_new_for_commandline_arg (argv[1]) : uth_cli_find_default_model (&error);
   if (file == NULL)
     return uth_cli_fail (g_steal_pointer (&error));
   weights = uth_model_weights_open (file, &error);

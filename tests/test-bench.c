@@ -20,6 +20,7 @@ static const char * const page_ids[] = {
 
 static const char * const figure_keys[] = {
   "estimate_seconds", "fits_matrix_seconds", "batching_10k_seconds",
+  "forward_prompt_64_seconds", "forward_token_seconds",
 };
 
 static void

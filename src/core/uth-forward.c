@@ -155,8 +155,23 @@ uth_tensor_view_row (const UthTensorView *view,
 /* Eight floats at a time through the compiler's vector extension (SSE or AVX as the target
  * allows); memcpy makes the loads unaligned and alias-safe. */
 typedef float V8 __attribute__ ((vector_size (32)));
+#define INLINE static inline __attribute__ ((always_inline))
 
-static float
+/* GCC on x86-64 Linux also compiles the matrix products for AVX2 with FMA (x86-64-v3) and
+ * picks the version the CPU runs when the program starts; elsewhere the portable one. */
+#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__) && __GNUC__ >= 12
+#define KERNEL __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define KERNEL
+#endif
+
+INLINE float
+hsum (V8 s)
+{
+  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+INLINE float
 dot (const float *a,
      const float *b,
      uint32_t     n)
@@ -176,14 +191,13 @@ dot (const float *a,
       s0 += a0 * b0;
       s1 += a1 * b1;
     }
-  s0 += s1;
-  sum = ((s0[0] + s0[4]) + (s0[1] + s0[5])) + ((s0[2] + s0[6]) + (s0[3] + s0[7]));
+  sum = hsum (s0 + s1);
   for (; i < n; i++)
     sum += a[i] * b[i];
   return sum;
 }
 
-static void
+INLINE void
 axpy (float        a,
       const float *x,
       float       *y,
@@ -203,7 +217,77 @@ axpy (float        a,
   for (; i < n; i++)
     y[i] += a * x[i];
 }
+
+/* out[t × stride] = row · x[t] for n tokens of in values: four tokens share each load of
+ * the row. */
+KERNEL static void
+row_times_tokens (const float *row,
+                  const float *x,
+                  uint32_t     n,
+                  uint32_t     in,
+                  float       *out,
+                  size_t       stride)
+{
+  uint32_t t = 0;
+
+  for (; t + 4 <= n; t += 4)
+    {
+      const float *x0 = x + (size_t) t * in, *x1 = x0 + in, *x2 = x1 + in, *x3 = x2 + in;
+      V8 s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
+      float r0, r1, r2, r3;
+      uint32_t i = 0;
+
+      for (; i + 8 <= in; i += 8)
+        {
+          V8 w, a;
+
+          memcpy (&w, row + i, 32);
+          memcpy (&a, x0 + i, 32);
+          s0 += w * a;
+          memcpy (&a, x1 + i, 32);
+          s1 += w * a;
+          memcpy (&a, x2 + i, 32);
+          s2 += w * a;
+          memcpy (&a, x3 + i, 32);
+          s3 += w * a;
+        }
+      r0 = hsum (s0);
+      r1 = hsum (s1);
+      r2 = hsum (s2);
+      r3 = hsum (s3);
+      for (; i < in; i++)
+        {
+          r0 += row[i] * x0[i];
+          r1 += row[i] * x1[i];
+          r2 += row[i] * x2[i];
+          r3 += row[i] * x3[i];
+        }
+      out[(size_t) t * stride] = r0;
+      out[(size_t) (t + 1) * stride] = r1;
+      out[(size_t) (t + 2) * stride] = r2;
+      out[(size_t) (t + 3) * stride] = r3;
+    }
+  for (; t < n; t++)
+    out[(size_t) t * stride] = dot (x + (size_t) t * in, row, in);
+}
+
+/* out[t] += x[t][i] × row for n tokens: the transposed layout's product, one stored row. */
+KERNEL static void
+tokens_times_row (const float *row,
+                  const float *x,
+                  uint32_t     i,
+                  uint32_t     in,
+                  uint32_t     n,
+                  float       *out,
+                  size_t       stride,
+                  uint32_t     outs)
+{
+  for (uint32_t t = 0; t < n; t++)
+    if (x[(size_t) t * in + i] != 0.0f)
+      axpy (x[(size_t) t * in + i], row, out + t * stride, outs);
+}
 #else
+#define KERNEL
 static float
 dot (const float *a,
      const float *b,
@@ -229,6 +313,33 @@ axpy (float        a,
   for (uint32_t i = 0; i < n; i++)
     y[i] += a * x[i];
 }
+
+static void
+row_times_tokens (const float *row,
+                  const float *x,
+                  uint32_t     n,
+                  uint32_t     in,
+                  float       *out,
+                  size_t       stride)
+{
+  for (uint32_t t = 0; t < n; t++)
+    out[(size_t) t * stride] = dot (x + (size_t) t * in, row, in);
+}
+
+static void
+tokens_times_row (const float *row,
+                  const float *x,
+                  uint32_t     i,
+                  uint32_t     in,
+                  uint32_t     n,
+                  float       *out,
+                  size_t       stride,
+                  uint32_t     outs)
+{
+  for (uint32_t t = 0; t < n; t++)
+    if (x[(size_t) t * in + i] != 0.0f)
+      axpy (x[(size_t) t * in + i], row, out + t * stride, outs);
+}
 #endif
 
 /* out[t][o] = Σ_i x[t][i] W[o][i] + bias[o] for n tokens; x rows are w->cols long, out
@@ -245,28 +356,15 @@ matmul (const UthTensorView *w,
   uint32_t in = w->cols, outs = w->rows;
 
   if (!w->transposed)
-    {
-      for (uint32_t o = 0; o < outs; o++)
-        {
-          const float *r = stored_row (w, o, in, row);
-
-          for (uint32_t t = 0; t < n; t++)
-            out[t * out_stride + o] = dot (x + (size_t) t * in, r, in);
-        }
-    }
+    for (uint32_t o = 0; o < outs; o++)
+      row_times_tokens (stored_row (w, o, in, row), x, n, in, out + o, out_stride);
   else
     {
       for (uint32_t t = 0; t < n; t++)
         memset (out + t * out_stride, 0, (size_t) outs * 4);
       /* Stored row i holds W[·][i]: every token adds x[t][i] times it. */
       for (uint32_t i = 0; i < in; i++)
-        {
-          const float *r = stored_row (w, i, outs, row);
-
-          for (uint32_t t = 0; t < n; t++)
-            if (x[(size_t) t * in + i] != 0.0f)
-              axpy (x[(size_t) t * in + i], r, out + t * out_stride, outs);
-        }
+        tokens_times_row (stored_row (w, i, outs, row), x, i, in, n, out, out_stride, outs);
     }
   if (bias != NULL && bias->data != NULL)
     {
@@ -491,20 +589,20 @@ uth_forward_rope_frequencies (const UthForwardConfig *c,
     }
 }
 
-/* Rotates one head's vector (head_dim values) to position pos. */
+/* Rotates one head's vector (head_dim values) by the angles whose cosines and sines are
+ * given (head_dim / 2 of each). */
 static void
 rope (float        *x,
-      const double *inv_freq,
+      const float  *cosines,
+      const float  *sines,
       uint32_t      head_dim,
-      UthRopeStyle  style,
-      uint32_t      pos)
+      UthRopeStyle  style)
 {
   uint32_t half = head_dim / 2;
 
   for (uint32_t i = 0; i < half; i++)
     {
-      double angle = (double) pos * inv_freq[i];
-      float c = (float) cos (angle), s = (float) sin (angle);
+      float c = cosines[i], s = sines[i];
       uint32_t a = style == UTH_ROPE_HALVES ? i : 2 * i;
       uint32_t b = style == UTH_ROPE_HALVES ? i + half : 2 * i + 1;
       float x1 = x[a], x2 = x[b];
@@ -584,6 +682,14 @@ void
 uth_forward_reset (UthForward *self)
 {
   self->n_past = 0;
+}
+
+void
+uth_forward_truncate (UthForward *self,
+                      uint32_t    n)
+{
+  if (n < self->n_past)
+    self->n_past = n;
 }
 
 uint32_t
@@ -669,6 +775,7 @@ record_norms (UthForwardTrace *trace,
 typedef struct
 {
   float *x, *h, *q, *k, *v, *att, *ff1, *ff2, *scores, *row2;
+  float *cosines, *sines;   /* RoPE: n × head_dim / 2, the call's positions */
 } Buffers;
 
 static void
@@ -684,6 +791,8 @@ buffers_free (Buffers *b)
   free (b->ff2);
   free (b->scores);
   free (b->row2);
+  free (b->cosines);
+  free (b->sines);
 }
 
 static bool
@@ -701,12 +810,25 @@ buffers_alloc (Buffers                *b,
   b->ff2 = malloc ((size_t) n * c->ffn * sizeof (float));
   b->scores = malloc (((size_t) self->n_past + n) * sizeof (float));
   b->row2 = malloc ((size_t) max_u32 (c->hidden, c->ffn) * sizeof (float));
+  b->cosines = malloc (((size_t) n * (c->head_dim / 2) + 1) * sizeof (float));
+  b->sines = malloc (((size_t) n * (c->head_dim / 2) + 1) * sizeof (float));
   if (b->x == NULL || b->h == NULL || b->q == NULL || b->att == NULL || b->ff1 == NULL ||
-      b->ff2 == NULL || b->scores == NULL || b->row2 == NULL)
+      b->ff2 == NULL || b->scores == NULL || b->row2 == NULL || b->cosines == NULL ||
+      b->sines == NULL)
     {
       buffers_free (b);
       return false;
     }
+  if (c->arch == UTH_ARCH_LLAMA)
+    for (uint32_t t = 0; t < n; t++)
+      for (uint32_t i = 0; i < c->head_dim / 2; i++)
+        {
+          double angle = (double) (self->n_past + t) * self->inv_freq[i];
+          size_t at = (size_t) t * (c->head_dim / 2) + i;
+
+          b->cosines[at] = (float) cos (angle);
+          b->sines[at] = (float) sin (angle);
+        }
   return true;
 }
 
@@ -820,14 +942,15 @@ project_qkv (UthForward            *self,
     {
       float *qt = b->q + (size_t) t * stride;
       uint32_t pos = self->n_past + t;
+      const float *cosines = b->cosines + (size_t) t * (c->head_dim / 2);
+      const float *sines = b->sines + (size_t) t * (c->head_dim / 2);
 
       if (c->arch == UTH_ARCH_LLAMA)
         {
           for (uint32_t h = 0; h < c->heads; h++)
-            rope (qt + (size_t) h * c->head_dim, self->inv_freq, c->head_dim, c->rope_style, pos);
+            rope (qt + (size_t) h * c->head_dim, cosines, sines, c->head_dim, c->rope_style);
           for (uint32_t h = 0; h < c->kv_heads; h++)
-            rope (qt + qd + (size_t) h * c->head_dim, self->inv_freq, c->head_dim, c->rope_style,
-                  pos);
+            rope (qt + qd + (size_t) h * c->head_dim, cosines, sines, c->head_dim, c->rope_style);
         }
       memcpy (self->k_cache + layer_at + (size_t) pos * kvd, qt + qd, (size_t) kvd * 4);
       memcpy (self->v_cache + layer_at + (size_t) pos * kvd, qt + qd + kvd, (size_t) kvd * 4);

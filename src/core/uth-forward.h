@@ -165,6 +165,10 @@ UthForward       *uth_forward_new      (const UthForwardWeights *weights,
 void              uth_forward_free     (UthForward *self);
 /* Forgets the cached tokens. */
 void              uth_forward_reset    (UthForward *self);
+/* Keeps the first n cached tokens (all when n ≥ uth_forward_n_past): an edit at the end of
+ * a text reruns only what follows the change. The logits stay those of the last eval. */
+void              uth_forward_truncate (UthForward *self,
+                                        uint32_t    n);
 uint32_t          uth_forward_n_past   (const UthForward *self);
 /* Runs n tokens after those cached; trace may be NULL. The last token's logits are then at
  * uth_forward_logits. On error nothing is added to the cache. */
