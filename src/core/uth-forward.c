@@ -63,6 +63,30 @@ read_u16 (const uint8_t *p)
   return (uint16_t) (p[0] | (p[1] << 8));
 }
 
+/* GCC on x86-64 Linux also compiles the conversions and matrix products for AVX2 with FMA
+ * (x86-64-v3) and picks the version the CPU runs when the program starts; elsewhere the
+ * portable one. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && !defined(__clang__) && \
+    __GNUC__ >= 12
+#define KERNEL __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define KERNEL
+#endif
+
+/* A row of little-endian bf16 (the top half of an f32): in vectors where the target has
+ * them, as a row of a 135M model converts at every token. */
+KERNEL static void
+bf16_row (const uint8_t *p,
+          float         *out,
+          uint32_t       n)
+{
+  for (uint32_t i = 0; i < n; i++)
+    {
+      uint32_t bits = (uint32_t) read_u16 (p + 2 * (size_t) i) << 16;
+      memcpy (&out[i], &bits, 4);
+    }
+}
+
 /* Bytes of one stored row of n values. */
 static size_t
 row_bytes (UthWeightType type,
@@ -104,8 +128,7 @@ stored_row (const UthTensorView *v,
         out[i] = uth_half_to_float (read_u16 (p + 2 * i));
       return out;
     case UTH_WEIGHT_BF16:
-      for (uint32_t i = 0; i < n; i++)
-        out[i] = uth_bfloat_to_float (read_u16 (p + 2 * i));
+      bf16_row (p, out, n);
       return out;
     case UTH_WEIGHT_Q8_0:
       for (uint32_t b = 0; b < n / 32; b++)
@@ -156,14 +179,6 @@ uth_tensor_view_row (const UthTensorView *view,
  * allows); memcpy makes the loads unaligned and alias-safe. */
 typedef float V8 __attribute__ ((vector_size (32)));
 #define INLINE static inline __attribute__ ((always_inline))
-
-/* GCC on x86-64 Linux also compiles the matrix products for AVX2 with FMA (x86-64-v3) and
- * picks the version the CPU runs when the program starts; elsewhere the portable one. */
-#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__) && __GNUC__ >= 12
-#define KERNEL __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-#define KERNEL
-#endif
 
 INLINE float
 hsum (V8 s)
@@ -271,6 +286,46 @@ row_times_tokens (const float *row,
     out[(size_t) t * stride] = dot (x + (size_t) t * in, row, in);
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HAVE_FUSED_BF16 1
+typedef uint16_t U16x8 __attribute__ ((vector_size (16)));
+typedef uint32_t U32x8 __attribute__ ((vector_size (32)));
+
+/* A bf16 row times x without a converted copy: what one generated token does with every
+ * weight of the model, so the conversion rides in the same loads as the product. */
+KERNEL static float
+dot_bf16 (const uint8_t *p,
+          const float   *x,
+          uint32_t       n)
+{
+  V8 s0 = { 0 }, s1 = { 0 };
+  uint32_t i = 0;
+  float sum;
+
+  for (; i + 16 <= n; i += 16)
+    {
+      U16x8 h0, h1;
+      U32x8 w0, w1;
+      V8 f0, f1, a0, a1;
+
+      memcpy (&h0, p + 2 * (size_t) i, 16);
+      memcpy (&h1, p + 2 * (size_t) i + 16, 16);
+      w0 = __builtin_convertvector (h0, U32x8) << 16;
+      w1 = __builtin_convertvector (h1, U32x8) << 16;
+      memcpy (&f0, &w0, 32);
+      memcpy (&f1, &w1, 32);
+      memcpy (&a0, x + i, 32);
+      memcpy (&a1, x + i + 8, 32);
+      s0 += f0 * a0;
+      s1 += f1 * a1;
+    }
+  sum = hsum (s0 + s1);
+  for (; i < n; i++)
+    sum += uth_bfloat_to_float (read_u16 (p + 2 * (size_t) i)) * x[i];
+  return sum;
+}
+#endif
+
 /* out[t] += x[t][i] × row for n tokens: the transposed layout's product, one stored row. */
 KERNEL static void
 tokens_times_row (const float *row,
@@ -287,7 +342,6 @@ tokens_times_row (const float *row,
       axpy (x[(size_t) t * in + i], row, out + t * stride, outs);
 }
 #else
-#define KERNEL
 static float
 dot (const float *a,
      const float *b,
@@ -355,6 +409,17 @@ matmul (const UthTensorView *w,
 {
   uint32_t in = w->cols, outs = w->rows;
 
+#ifdef HAVE_FUSED_BF16
+  if (!w->transposed && w->type == UTH_WEIGHT_BF16 && n < 4)
+    for (uint32_t o = 0; o < outs; o++)
+      {
+        const uint8_t *p = (const uint8_t *) w->data + 2 * (size_t) in * o;
+
+        for (uint32_t t = 0; t < n; t++)
+          out[(size_t) t * out_stride + o] = dot_bf16 (p, x + (size_t) t * in, in);
+      }
+  else
+#endif
   if (!w->transposed)
     for (uint32_t o = 0; o < outs; o++)
       row_times_tokens (stored_row (w, o, in, row), x, n, in, out + o, out_stride);
