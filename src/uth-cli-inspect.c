@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "catalog/uth-model-file.h"
+#include "catalog/uth-model-weights.h"
 #include "uth-cli-private.h"
 
 #define LABEL_WIDTH 18
@@ -46,6 +47,39 @@ row_u64 (const char *label,
     return;
   text = g_strdup_printf ("%" PRIu64, value);
   uth_cli_print_row (0, LABEL_WIDTH, label, text);
+}
+
+/* Whether the forward pass (uth-model-weights.h) can run what was inspected: a model
+ * folder, a .safetensors or .gguf, or the folder of a file named config.json or of a
+ * sharded index. *applies is FALSE when the question does not apply (a tokenizer.json, a
+ * config under another name, standard input); else TRUE, or FALSE with the reason. */
+static gboolean
+can_run (GFile              *file,
+         const UthModelFile *f,
+         gboolean           *applies,
+         char              **why)
+{
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(UthModelWeights) weights = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = file != NULL ? g_file_get_basename (file) : NULL;
+
+  *applies = FALSE;
+  if (file == NULL || f->format == UTH_MODEL_FILE_TOKENIZER)
+    return FALSE;
+  if (f->format == UTH_MODEL_FILE_HF_CONFIG && g_strcmp0 (base, "config.json") != 0 &&
+      g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
+    return FALSE;
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY &&
+      (f->format == UTH_MODEL_FILE_HF_CONFIG || f->format == UTH_MODEL_FILE_SAFETENSORS_INDEX))
+    target = g_file_get_parent (file);
+  else
+    target = g_object_ref (file);
+  *applies = TRUE;
+  weights = uth_model_weights_open (target, &error);
+  if (weights == NULL)
+    *why = g_strdup (error->message);
+  return weights != NULL;
 }
 
 static void
@@ -141,9 +175,33 @@ add_known (JsonBuilder *b,
 }
 
 static void
-print_json (const UthModelFile *f)
+print_runnable (GFile              *file,
+                const UthModelFile *f)
+{
+  g_autofree char *why = NULL;
+  gboolean applies;
+  gboolean ok = can_run (file, f, &applies, &why);
+
+  if (!applies)
+    return;
+  if (ok)
+    uth_cli_print_row (0, LABEL_WIDTH, _("Runs here"),
+                       _("yes: under-the-hood run can generate text with it"));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("no: %s"), why);
+      uth_cli_print_row (0, LABEL_WIDTH, _("Runs here"), text);
+    }
+}
+
+static void
+print_json (const UthModelFile *f,
+            GFile              *file)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *why = NULL;
+  gboolean applies;
+  gboolean runnable = can_run (file, f, &applies, &why);
 
   json_builder_begin_object (b);
   uth_cli_json_add_string (b, "format", uth_model_file_format_id (f->format));
@@ -181,6 +239,13 @@ print_json (const UthModelFile *f)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
+    }
+  if (applies)
+    {
+      json_builder_set_member_name (b, "runnable");
+      json_builder_add_boolean_value (b, runnable);
+      if (!runnable)
+        uth_cli_json_add_string (b, "not_runnable_because", why);
     }
   json_builder_end_object (b);
   uth_cli_json_print (b);
@@ -237,8 +302,11 @@ uth_cli_inspect (int    argc,
     return uth_cli_fail (g_error_new_literal (UTH_CLI_ERROR, UTH_CLI_ERROR_FAILED, error->message));
 
   if (json)
-    print_json (inspected);
+    print_json (inspected, file);
   else
-    print_text (inspected);
+    {
+      print_text (inspected);
+      print_runnable (file, inspected);
+    }
   return 0;
 }

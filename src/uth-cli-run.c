@@ -252,7 +252,18 @@ print_text (UthModelWeights *weights,
       if (bytes != NULL)
         g_string_append_len (generated, (const char *) bytes, (gssize) len);
     }
-  shown = uth_cli_escape (generated->str);
+  /* Line by line: the text's own newlines are printed, other controls escaped. */
+  {
+    g_auto(GStrv) lines = g_strsplit (generated->str, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_autofree char *line = uth_cli_escape (lines[i]);
+        g_free (lines[i]);
+        lines[i] = g_steal_pointer (&line);
+      }
+    shown = g_strjoinv ("\n", lines);
+  }
   g_print (ngettext ("Model: %s, %u layer, %s parameters, %s\n",
                      "Model: %s, %u layers, %s parameters, %s\n", c->layers),
            uth_model_weights_get_architecture (weights), c->layers, params,

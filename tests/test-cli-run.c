@@ -260,6 +260,43 @@ test_errors (void)
   g_rmdir (dir);
 }
 
+/* inspect says whether a folder can be run, and why not. */
+static void
+test_inspect_runnable (void)
+{
+  g_autofree char *model = fixture ();
+  g_autofree char *config = g_build_filename (model, "config.json", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("uth-run-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "config.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) edited = NULL;
+  g_auto(Run) good = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *root;
+
+  run (&good, "inspect", model, "--json");
+  g_assert_cmpint (good.status, ==, 0);
+  node = json_from_string (good.out, NULL);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "runnable"));
+  g_clear_pointer (&node, json_node_unref);
+
+  /* The same config as a Gemma, without weights beside it. */
+  g_assert_true (g_file_get_contents (config, &text, NULL, NULL));
+  edited = g_string_new (text);
+  g_string_replace (edited, "\"llama\"", "\"gemma\"", 1);
+  g_assert_true (g_file_set_contents (bad, edited->str, -1, NULL));
+  run (&refused, "inspect", dir, "--json");
+  g_assert_cmpint (refused.status, ==, 0);
+  node = json_from_string (refused.out, NULL);
+  root = json_node_get_object (node);
+  g_assert_false (json_object_get_boolean_member (root, "runnable"));
+  g_assert_nonnull (strstr (json_object_get_string_member (root, "not_runnable_because"),
+                            "architecture 'gemma' is not supported"));
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -270,5 +307,6 @@ main (int    argc,
   g_test_add_func ("/cli-run/text", test_text);
   g_test_add_func ("/cli-run/default-model", test_default_model);
   g_test_add_func ("/cli-run/errors", test_errors);
+  g_test_add_func ("/cli-run/inspect-runnable", test_inspect_runnable);
   return g_test_run ();
 }

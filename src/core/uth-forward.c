@@ -686,6 +686,16 @@ max_u32 (uint32_t a,
   return a > b ? a : b;
 }
 
+/* Whether a × b × c × d floats can be addressed (and allocated without overflow). */
+static bool
+fits (double a,
+      double b,
+      double c,
+      double d)
+{
+  return a * b * c * d * sizeof (float) < (double) SIZE_MAX / 2;
+}
+
 UthForward *
 uth_forward_new (const UthForwardWeights *weights,
                  uint32_t                 max_tokens)
@@ -695,7 +705,9 @@ uth_forward_new (const UthForwardWeights *weights,
   size_t cache;
   uint32_t widest;
 
-  if (max_tokens == 0)
+  if (max_tokens == 0 ||
+      !fits (c->layers, max_tokens, c->kv_heads, c->head_dim) ||
+      !fits (c->heads, c->head_dim, 3, 1))
     return NULL;
   self = calloc (1, sizeof *self);
   if (self == NULL)
@@ -791,6 +803,9 @@ trace_alloc (UthForwardTrace        *trace,
   size_t span = (size_t) first + n;
 
   uth_forward_trace_clear (trace);
+  if (!fits (c->layers, c->heads, n, (double) span) || !fits (n, c->vocab, 1, 1) ||
+      !fits (n, c->hidden, 1, 1))
+    return false;
   trace->n_tokens = n;
   trace->first = first;
   trace->n_angles = c->arch == UTH_ARCH_LLAMA ? c->head_dim / 2 : 0;
@@ -867,6 +882,8 @@ buffers_alloc (Buffers                *b,
                uint32_t                n)
 {
   memset (b, 0, sizeof *b);
+  if (!fits (n, max_u32 (c->hidden, c->ffn), 1, 1) || !fits (n, self->q_dim + 2.0 * self->kv_dim, 1, 1))
+    return false;
   b->x = malloc ((size_t) n * c->hidden * sizeof (float));
   b->h = malloc ((size_t) n * c->hidden * sizeof (float));
   b->q = malloc ((size_t) n * (self->q_dim + 2 * self->kv_dim) * sizeof (float));
