@@ -458,10 +458,12 @@ test_q8_gguf (void)
 
 /* ---- refusals ------------------------------------------------------------------------ */
 
-/* A copy of the llama-gqa fixture whose config.json has one text replaced. */
+/* A copy of the llama-gqa fixture whose config.json (or, with in_weights, the header of its
+ * model.safetensors, by a text of the same length) has one text replaced. */
 static UthModelWeights *
 open_edited (const char *from,
              const char *to,
+             gboolean    in_weights,
              GError    **error)
 {
   g_autofree char *src = fixture ("llama-gqa");
@@ -478,11 +480,22 @@ open_edited (const char *from,
   UthModelWeights *w;
 
   g_assert_true (g_file_get_contents (config_src, &text, NULL, NULL));
-  g_assert_nonnull (strstr (text, from));
-  edited = g_string_new (text);
-  g_string_replace (edited, from, to, 1);
-  g_assert_true (g_file_set_contents (config, edited->str, -1, NULL));
   g_assert_true (g_file_get_contents (model_src, &weights, &len, NULL));
+  edited = g_string_new (text);
+  if (in_weights)
+    {
+      char *at = g_strstr_len (weights + 8, 4096, from);
+
+      g_assert_nonnull (at);
+      g_assert_cmpuint (strlen (from), ==, strlen (to));
+      memcpy (at, to, strlen (to));
+    }
+  else
+    {
+      g_assert_nonnull (strstr (text, from));
+      g_string_replace (edited, from, to, 1);
+    }
+  g_assert_true (g_file_set_contents (config, edited->str, -1, NULL));
   g_assert_true (g_file_set_contents (model, weights, (gssize) len, NULL));
   w = uth_model_weights_open (file, error);
   g_unlink (config);
@@ -497,6 +510,7 @@ test_refusals (void)
   static const struct
   {
     const char *from, *to, *message;
+    gboolean    in_weights;
   } cases[] = {
     /* A third layer: its tensors are not in the file. */
     { "\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3",
@@ -508,6 +522,10 @@ test_refusals (void)
       "architecture 'gemma' is not supported" },
     { "\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}",
       "rope_scaling of type 'yarn' is not supported" },
+    /* I32 has F32's 4 bytes: the header stays valid, the type is refused. */
+    { "\"model.norm.weight\":{\"dtype\":\"F32\"", "\"model.norm.weight\":{\"dtype\":\"I32\"",
+      "tensor 'model.norm.weight' is stored as I32; the forward pass reads F32, F16, BF16 and "
+      "GGUF's Q8_0", TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -515,7 +533,7 @@ test_refusals (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(UthModelWeights) w = NULL;
 
-      w = open_edited (cases[i].from, cases[i].to, &error);
+      w = open_edited (cases[i].from, cases[i].to, cases[i].in_weights, &error);
       g_assert_null (w);
       g_assert_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_FIELD);
       if (strstr (error->message, cases[i].message) == NULL)
