@@ -450,6 +450,23 @@ test_q8_gguf (void)
                    UTH_ROPE_INTERLEAVED);
   expected_load ("llama-gqa", &e);
   check_model (w, &e, 5e-2, FALSE);
+  /* Token by token (each row multiplied block by block without a copy): the same logits
+   * as the whole sequence at once, to float rounding. */
+  {
+    const UthForwardWeights *fw = uth_model_weights_get_forward (w);
+    UthForward *all = uth_forward_new (fw, 64), *one = uth_forward_new (fw, 64);
+    guint n = e.tokens->len;
+
+    g_assert_cmpint (uth_forward_eval (all, (const guint32 *) e.tokens->data, n, NULL), ==,
+                     UTH_FORWARD_OK);
+    for (guint t = 0; t < n; t++)
+      g_assert_cmpint (uth_forward_eval (one, &g_array_index (e.tokens, guint32, t), 1, NULL), ==,
+                       UTH_FORWARD_OK);
+    g_assert_cmpfloat (relative_error (uth_forward_logits (one), uth_forward_logits (all),
+                                       fw->config.vocab), <=, 1e-5);
+    uth_forward_free (all);
+    uth_forward_free (one);
+  }
   expected_clear (&e);
   g_clear_pointer (&w, uth_model_weights_free);
   g_unlink (path);
