@@ -669,6 +669,40 @@ test_sampling (void)
   g_assert_cmpfloat_with_epsilon (p[1], 0.3, 1e-6);
 }
 
+/* top-k over a shuffled vocabulary: the logit of id i is −((7919 i) mod 1000) / 10, so the
+ * five best are the ids with 7919 i ≡ 0 … 4 (mod 1000): 0, 679, 358, 37, 716 (7919 × 679 =
+ * 5,377,001). Every draw is one of them; u near 0 the best, u near 1 the fifth. */
+static void
+test_sampling_top_k (void)
+{
+  float logits[1000];
+  guint32 best[5];
+  UthSampleParams k5 = { 1.0, 5, 1.0 };
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      guint r = (7919u * i) % 1000u;
+
+      logits[i] = -(float) r / 10.0f;
+      if (r < 5)
+        best[r] = i;
+    }
+  g_assert_cmpuint (best[1], ==, 679);
+  g_assert_cmpuint (best[4], ==, 716);
+  /* u = 0 takes the most likely; just below 1 the fifth. */
+  g_assert_cmpuint (uth_sample_token (logits, 1000, &k5, 0.0), ==, best[0]);
+  g_assert_cmpuint (uth_sample_token (logits, 1000, &k5, 0.999999), ==, best[4]);
+  for (guint j = 0; j < 100; j++)
+    {
+      guint32 id = uth_sample_token (logits, 1000, &k5, j / 100.0);
+      gboolean found = FALSE;
+
+      for (guint b = 0; b < 5; b++)
+        found |= id == best[b];
+      g_assert_true (found);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -695,5 +729,6 @@ main (int    argc,
   g_test_add_func ("/forward/conversions", test_conversions);
   g_test_add_func ("/forward/rope-frequencies", test_rope_frequencies);
   g_test_add_func ("/forward/sampling", test_sampling);
+  g_test_add_func ("/forward/sampling-top-k", test_sampling_top_k);
   return g_test_run ();
 }

@@ -23,6 +23,49 @@ candidate_compare (const void *a,
   return x->id < y->id ? -1 : x->id > y->id ? 1 : 0;
 }
 
+/* Sifts c[i] down a heap of n whose root is the least likely (by candidate_compare, the
+ * largest). */
+static void
+sift_down (Candidate *c,
+           uint32_t   n,
+           uint32_t   i)
+{
+  for (;;)
+    {
+      uint32_t l = 2 * i + 1, r = l + 1, worst = i;
+      Candidate tmp;
+
+      if (l < n && candidate_compare (&c[l], &c[worst]) > 0)
+        worst = l;
+      if (r < n && candidate_compare (&c[r], &c[worst]) > 0)
+        worst = r;
+      if (worst == i)
+        return;
+      tmp = c[i];
+      c[i] = c[worst];
+      c[worst] = tmp;
+      i = worst;
+    }
+}
+
+/* Moves the m most likely of n candidates to the front, sorted: a heap of m, O(n log m),
+ * where sorting every token of a 150,000-token vocabulary would cost milliseconds. */
+static void
+select_top (Candidate *c,
+            uint32_t   n,
+            uint32_t   m)
+{
+  for (uint32_t i = m / 2; i-- > 0;)
+    sift_down (c, m, i);
+  for (uint32_t i = m; i < n; i++)
+    if (candidate_compare (&c[i], &c[0]) < 0)
+      {
+        c[0] = c[i];
+        sift_down (c, m, 0);
+      }
+  qsort (c, m, sizeof *c, candidate_compare);
+}
+
 static uint32_t
 argmax (const float *logits,
         uint32_t     n)
@@ -61,7 +104,9 @@ uth_sample_token (const float           *logits,
       c[i].id = i;
     }
   m = params->top_k > 0 && params->top_k < n ? params->top_k : n;
-  if (m < n || params->top_p < 1.0)
+  if (m < n)
+    select_top (c, n, m);
+  else if (params->top_p < 1.0)
     qsort (c, n, sizeof *c, candidate_compare);
   for (uint32_t i = 0; i < m; i++)
     total += c[i].p;
