@@ -5,6 +5,9 @@
  *
  *   uth-train-bpe --merges 2000 --output uth-tokenizer.json CORPUS-FILES...
  *
+ * --special TOKEN appends a special token (say <|endoftext|>) after the merges' tokens, in
+ * the vocabulary and in added_tokens, as the app's own model uses one (tools/trainer).
+ *
  * The files are joined with a blank line between them. Training is deterministic (see
  * src/core/uth-bpe-train.h), so the same corpus always gives the same vocabulary. */
 #include <errno.h>
@@ -91,7 +94,8 @@ put_token (FILE          *out,
 static int
 write_tokenizer (const char             *path,
                  const UthBpeTrainMerge *merges,
-                 size_t                  n_merges)
+                 size_t                  n_merges,
+                 const char             *special)
 {
   /* Raw bytes of every token: the 256 bytes, then each merge's left + right. */
   size_t n_tokens = 256 + n_merges, i;
@@ -133,8 +137,18 @@ write_tokenizer (const char             *path,
       ret = -1;
       goto done;
     }
-  fputs ("{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n"
-         "  \"added_tokens\": [],\n  \"normalizer\": null,\n"
+  fputs ("{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n",
+         out);
+  if (special != NULL)
+    {
+      fprintf (out, "  \"added_tokens\": [{\"id\": %zu, \"content\": \"", n_tokens);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fputs ("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, "
+             "\"normalized\": false, \"special\": true}],\n", out);
+    }
+  else
+    fputs ("  \"added_tokens\": [],\n", out);
+  fputs ("  \"normalizer\": null,\n"
          "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, "
          "\"trim_offsets\": true, \"use_regex\": true},\n"
          "  \"post_processor\": null,\n"
@@ -149,6 +163,12 @@ write_tokenizer (const char             *path,
       fputs (i == 0 ? "\n      \"" : ",\n      \"", out);
       put_token (out, bytes[i], lengths[i]);
       fprintf (out, "\": %zu", i);
+    }
+  if (special != NULL)
+    {
+      fputs (",\n      \"", out);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fprintf (out, "\": %zu", n_tokens);
     }
   fputs ("\n    },\n    \"merges\": [", out);
   for (i = 0; i < n_merges; i++)
@@ -176,7 +196,8 @@ done:
 static void
 usage (void)
 {
-  fputs ("usage: uth-train-bpe [--merges N] [--min-count N] --output FILE CORPUS...\n", stderr);
+  fputs ("usage: uth-train-bpe [--merges N] [--min-count N] [--special TOKEN] --output FILE "
+         "CORPUS...\n", stderr);
 }
 
 int
@@ -184,7 +205,7 @@ main (int    argc,
       char **argv)
 {
   Buffer corpus = { NULL, 0 };
-  const char *output = NULL;
+  const char *output = NULL, *special = NULL;
   size_t max_merges = 2000, n, i;
   unsigned long min_count = 2;
   UthBpeTrainMerge *merges;
@@ -196,6 +217,8 @@ main (int    argc,
         max_merges = strtoul (argv[++i], NULL, 10);
       else if (strcmp (argv[i], "--min-count") == 0 && i + 1 < (size_t) argc)
         min_count = strtoul (argv[++i], NULL, 10);
+      else if (strcmp (argv[i], "--special") == 0 && i + 1 < (size_t) argc)
+        special = argv[++i];
       else if (strcmp (argv[i], "--output") == 0 && i + 1 < (size_t) argc)
         output = argv[++i];
       else if (argv[i][0] == '-')
@@ -209,7 +232,8 @@ main (int    argc,
           break;
         }
     }
-  if (output == NULL || first_input == 0 || max_merges == 0 || max_merges > 100000)
+  if (output == NULL || first_input == 0 || max_merges == 0 || max_merges > 100000 ||
+      (special != NULL && special[0] == '\0'))
     {
       usage ();
       return 2;
@@ -228,11 +252,12 @@ main (int    argc,
       fputs ("uth-train-bpe: out of memory\n", stderr);
       return 1;
     }
-  if (write_tokenizer (output, merges, n) != 0)
+  if (write_tokenizer (output, merges, n, special) != 0)
     return 1;
   printf ("uth-train-bpe: %zu merges (asked for %zu, pairs seen at least %lu times) from "
           "%zu bytes in %d files; vocabulary of %zu tokens\n",
-          n, max_merges, min_count, corpus.length, argc - first_input, 256 + n);
+          n, max_merges, min_count, corpus.length, argc - first_input,
+          256 + n + (special != NULL));
   free (corpus.data);
   free (merges);
   return 0;
