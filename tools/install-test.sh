@@ -38,6 +38,9 @@ share=$(dirname "$(dirname "$bin")")/share
 check "$share/applications/$app_id.desktop"
 check "$share/metainfo/$app_id.metainfo.xml"
 check "$share/icons/hicolor/scalable/apps/$app_id.svg"
+check "$share/under-the-hood/model/model.safetensors"
+check "$share/under-the-hood/model/config.json"
+check "$share/under-the-hood/model/tokenizer.json"
 check "$share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
 check "$share/glib-2.0/schemas/$app_id.gschema.xml"
 

@@ -11,6 +11,9 @@
  *   uth-train-model heads DIR --tokenizer T --text VALID.txt [--windows N]
  *   uth-train-model generate DIR --tokenizer T --prompt TEXT [--tokens N
  *                         --temperature 0.8 --top-k 40 --seed 1]
+ *   uth-train-model logits DIR --tokenizer T --prompt TEXT
+ *                         (JSON: the ids, BOS first, and every position's logits; what
+ *                         tools/trainer/check-with-torch.py compares with PyTorch)
  *
  * Training is deterministic: the same options on the same build give the same losses and
  * weights, bit for bit, whatever --threads is. */
@@ -40,7 +43,8 @@ usage (void)
          "[options]\n"
          "       uth-train-model eval|heads DIR --tokenizer FILE --text FILE [--windows N]\n"
          "       uth-train-model generate DIR --tokenizer FILE --prompt TEXT [--tokens N "
-         "--temperature T --top-k K --seed S]\n", stderr);
+         "--temperature T --top-k K --seed S]\n"
+         "       uth-train-model logits DIR --tokenizer FILE --prompt TEXT\n", stderr);
 }
 
 static gboolean
@@ -496,6 +500,54 @@ cmd_generate (Options *o)
   return 0;
 }
 
+static int
+cmd_logits (Options *o)
+{
+  g_autoptr (UthTokenizer) tok = load_tokenizer (o->tokenizer);
+  UthTrainModel model;
+  GArray *prompt;
+  UthTrainWork *work;
+  int32_t *in, *tg;
+  int len, V;
+  const float *logits;
+
+  if (tok == NULL || !load_model (o, &model))
+    return 1;
+  V = model.cfg.vocab_size;
+  prompt = uth_tokenizer_encode (tok, o->prompt != NULL ? o->prompt : "", -1);
+  len = (int) MIN (prompt->len + 1, (guint) model.cfg.context);
+  work = uth_train_work_new (&model.cfg, 1, len);
+  in = g_new (int32_t, len);
+  tg = g_new (int32_t, len);
+  in[0] = model.bos_id;
+  for (int t = 0; t < len; t++)
+    {
+      if (t > 0)
+        in[t] = (int32_t) g_array_index (prompt, guint32, t - 1);
+      tg[t] = -1;
+    }
+  uth_train_forward_backward (&model.cfg, model.params, NULL, in, tg, work, o->threads, NULL);
+  logits = uth_train_work_logits (work);
+  printf ("{\"ids\": [");
+  for (int t = 0; t < len; t++)
+    printf ("%s%d", t > 0 ? ", " : "", in[t]);
+  printf ("],\n \"logits\": [");
+  for (int t = 0; t < len; t++)
+    {
+      printf ("%s[", t > 0 ? ",\n  " : "");
+      for (int v = 0; v < V; v++)
+        printf ("%s%.9g", v > 0 ? ", " : "", logits[(gsize) t * V + v]);
+      printf ("]");
+    }
+  printf ("]}\n");
+  uth_train_work_free (work);
+  g_free (in);
+  g_free (tg);
+  g_array_unref (prompt);
+  uth_train_model_clear (&model);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,6 +574,8 @@ main (int    argc,
     return cmd_heads (&o);
   if (strcmp (argv[1], "generate") == 0)
     return cmd_generate (&o);
+  if (strcmp (argv[1], "logits") == 0)
+    return cmd_logits (&o);
   usage ();
   return 2;
 }
