@@ -272,6 +272,7 @@ test_swiglu (void)
   /* Known answer: silu(1) · 2 = 2 / (1 + e^−1) = 1.462117... */
   uth_train_swiglu (&a1, &g1, &u1, 1);
   g_assert_cmpfloat_with_epsilon (a1, 1.4621171572600098, 1e-12);
+  g_rand_free (rand);
 }
 
 /* ---- cross-entropy --------------------------------------------------------------------- */
