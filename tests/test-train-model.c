@@ -114,7 +114,7 @@ test_folder (void)
   g_assert_cmpint (model.bos_id, ==, 2047);
   g_assert_cmpint (model.cfg.dim, ==, json_object_get_int_member (record, "dim"));
   g_assert_cmpint (model.cfg.n_layers, ==, json_object_get_int_member (record, "layers"));
-  g_assert_cmpint (model.cfg.n_heads, ==, json_object_get_int_member (record, "heads"));
+  g_assert_cmpint (model.cfg.n_heads, ==, json_object_get_int_member (record, "attention_heads"));
   g_assert_cmpint (model.cfg.context, ==, json_object_get_int_member (record, "context"));
   g_assert_cmpuint (uth_train_n_params (&model.cfg), ==,
                     (guint64) json_object_get_int_member (record, "parameters"));

@@ -374,6 +374,19 @@ cmd_heads (Options *o)
       return 1;
     }
   H = model.cfg.n_heads;
+  {
+    /* What a head that spreads its weight evenly over the positions it sees would score:
+     * 1/(t + 1) at position t, averaged as the scores are. */
+    int T = model.cfg.context, half = (T - 1) / 2;
+    double even = 0, even_induction = 0;
+
+    for (int t = 1; t < T; t++)
+      even += 1.0 / (t + 1) / (T - 1);
+    for (int i = 0; i < half - 1; i++)
+      even_induction += 1.0 / (2 + half + i) / (half - 1);
+    printf ("Even attention would score %.3f (previous, first) and %.3f (induction).\n\n",
+            even, even_induction);
+  }
   printf ("| layer | head | previous token | first token | induction |\n"
           "|------:|-----:|---------------:|------------:|----------:|\n");
   for (int l = 0; l < model.cfg.n_layers; l++)
