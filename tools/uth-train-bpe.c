@@ -150,9 +150,29 @@ write_tokenizer (const char             *path,
     fputs ("  \"added_tokens\": [],\n", out);
   fputs ("  \"normalizer\": null,\n"
          "  \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, "
-         "\"trim_offsets\": true, \"use_regex\": true},\n"
-         "  \"post_processor\": null,\n"
-         "  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, "
+         "\"trim_offsets\": true, \"use_regex\": true},\n", out);
+  /* The special token starts every text, as Llama's <s> does: the model was trained on
+   * windows that begin with it, and readers of the file (`run`, Hugging Face) put it first. */
+  if (special != NULL)
+    {
+      fputs ("  \"post_processor\": {\"type\": \"TemplateProcessing\", \"single\": "
+             "[{\"SpecialToken\": {\"id\": \"", out);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fputs ("\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}], "
+             "\"pair\": [{\"SpecialToken\": {\"id\": \"", out);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fputs ("\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, "
+             "{\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}], \"special_tokens\": {\"", out);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fputs ("\": {\"id\": \"", out);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fprintf (out, "\", \"ids\": [%zu], \"tokens\": [\"", n_tokens);
+      put_token (out, (const uint8_t *) special, strlen (special));
+      fputs ("\"]}}},\n", out);
+    }
+  else
+    fputs ("  \"post_processor\": null,\n", out);
+  fputs ("  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, "
          "\"trim_offsets\": true, \"use_regex\": true},\n"
          "  \"model\": {\n    \"type\": \"BPE\",\n    \"dropout\": null,\n"
          "    \"unk_token\": null,\n    \"continuing_subword_prefix\": null,\n"
