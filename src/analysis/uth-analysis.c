@@ -664,23 +664,34 @@ uth_analysis_new_catalog_rows (UthAnalysisSources *sources)
   return a;
 }
 
-UthAnalysis *
-uth_analysis_compute (UthAnalysisSources     *sources,
-                      const char             *page_id,
-                      const UthFigureContext *ctx,
-                      GCancellable           *cancellable,
-                      GError                **error)
+/* What reads the catalog (its rows, the measured points' models): on the calling thread,
+ * the one that may add entries to the catalog. */
+static UthAnalysis *
+analysis_begin (UthAnalysisSources     *sources,
+                const char             *page_id,
+                const UthFigureContext *ctx)
 {
-  g_autoptr(UthAnalysis) a = uth_analysis_new (page_id);
-  guint delay = g_atomic_int_get (&test_delay_ms);
-
-  g_return_val_if_fail (sources != NULL, NULL);
-  g_return_val_if_fail (ctx != NULL, NULL);
+  UthAnalysis *a = uth_analysis_new (page_id);
 
   g_atomic_int_inc (&run_count);
   catalog_rows (a, sources);
   if (needs_measured (page_id))
     measured_matches (a, sources, ctx);
+  return a;
+}
+
+/* The rest, from immutable sources (the tokenizer, the counting model) and ctx's copy:
+ * safe on a worker thread. FALSE when cancelled. */
+static gboolean
+analysis_finish (UthAnalysis            *a,
+                 UthAnalysisSources     *sources,
+                 const char             *page_id,
+                 const UthFigureContext *ctx,
+                 GCancellable           *cancellable,
+                 GError                **error)
+{
+  guint delay = g_atomic_int_get (&test_delay_ms);
+
   if (needs_text (page_id))
     {
       UthTokenizer *tok = page_tokenizer (sources, page_id, ctx);
@@ -697,7 +708,23 @@ uth_analysis_compute (UthAnalysisSources     *sources,
   /* Tests: a slow analysis, waited for in slices so that a cancel ends it at once. */
   for (guint waited = 0; waited < delay && !g_cancellable_is_cancelled (cancellable); waited += 5)
     g_usleep (5000);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+UthAnalysis *
+uth_analysis_compute (UthAnalysisSources     *sources,
+                      const char             *page_id,
+                      const UthFigureContext *ctx,
+                      GCancellable           *cancellable,
+                      GError                **error)
+{
+  g_autoptr(UthAnalysis) a = NULL;
+
+  g_return_val_if_fail (sources != NULL, NULL);
+  g_return_val_if_fail (ctx != NULL, NULL);
+
+  a = analysis_begin (sources, page_id, ctx);
+  if (!analysis_finish (a, sources, page_id, ctx, cancellable, error))
     return NULL;
   return g_steal_pointer (&a);
 }
@@ -724,6 +751,7 @@ typedef struct
   char               *text;
   gpointer            page_data;
   UthTokenizer       *tokenizer;  /* the Tokens page's choice, kept alive */
+  UthAnalysis        *analysis;   /* begun on the calling thread */
 } Job;
 
 static void
@@ -736,6 +764,7 @@ job_free (gpointer data)
   g_free (job->text);
   g_free (job->page_data);
   g_clear_pointer (&job->tokenizer, uth_tokenizer_unref);
+  g_clear_pointer (&job->analysis, uth_analysis_unref);
   g_free (job);
 }
 
@@ -778,12 +807,11 @@ compute_thread (GTask        *task,
 {
   Job *job = task_data;
   GError *error = NULL;
-  UthAnalysis *a = uth_analysis_compute (job->sources, job->page_id, &job->ctx, cancellable, &error);
 
-  if (a == NULL)
+  if (!analysis_finish (job->analysis, job->sources, job->page_id, &job->ctx, cancellable, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, a, (GDestroyNotify) uth_analysis_unref);
+    g_task_return_pointer (task, uth_analysis_ref (job->analysis), (GDestroyNotify) uth_analysis_unref);
 }
 
 void
@@ -795,9 +823,11 @@ uth_analysis_compute_async (UthAnalysisSources     *sources,
                             gpointer                user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Job *job = job_new (sources, page_id, ctx);
 
+  job->analysis = analysis_begin (sources, page_id, ctx);
   g_task_set_source_tag (task, uth_analysis_compute_async);
-  g_task_set_task_data (task, job_new (sources, page_id, ctx), job_free);
+  g_task_set_task_data (task, job, job_free);
   g_task_run_in_thread (task, compute_thread);
 }
 

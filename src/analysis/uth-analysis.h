@@ -54,7 +54,9 @@ UthAnalysis *uth_analysis_compute      (UthAnalysisSources     *sources,
                                         const UthFigureContext *ctx,
                                         GCancellable           *cancellable,
                                         GError                **error);
-/* The same on a worker thread (GTask); ctx is copied before this returns. */
+/* The same on a worker thread (GTask): what reads the catalog is done before this returns,
+ * on the calling thread, and ctx is copied; the rest (tokens, forward pass, logits, runs)
+ * reads only immutable sources. */
 void         uth_analysis_compute_async  (UthAnalysisSources     *sources,
                                           const char             *page_id,
                                           const UthFigureContext *ctx,
