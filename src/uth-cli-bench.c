@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/uth-analysis.h"
 #include "catalog/uth-catalog.h"
 #include "core/uth-batching.h"
 #include "core/uth-estimate.h"
@@ -71,7 +72,8 @@ typedef struct
   BenchStats  estimate;
   BenchStats  fits;
   BenchStats  batching;
-  GArray     *pages;      /* BenchStats, in the order of uth_draw_page_ids () */
+  GArray     *pages;      /* BenchStats of drawing, in the order of uth_draw_page_ids () */
+  GArray     *analyses;   /* BenchStats of the page's analysis, the same order */
   /* The forward pass. */
   char       *forward_model;
   BenchStats  forward_prompt;
@@ -96,6 +98,8 @@ typedef struct
   UthFitCell       *cells;
   const UthPageFigure *page;
   UthFigureContext *ctx;
+  UthAnalysisSources *sources;
+  UthAnalysis      *analysis;  /* the page's, computed once: a redraw draws only */
   cairo_surface_t  *surface;
   UthBatchConfig    batch;
   UthBatchError     batch_error;
@@ -224,6 +228,17 @@ run_batching (gpointer user_data)
   uth_batch_result_clear (&result);
 }
 
+/* The page's analysis: what changes when its inputs change (tokens, forward pass, runs,
+ * measured points, catalog rows). */
+static void
+run_analysis (gpointer user_data)
+{
+  BenchData *d = user_data;
+
+  uth_analysis_unref (uth_analysis_compute (d->sources, d->page->id, d->ctx, NULL, NULL));
+}
+
+/* A redraw with the inputs unchanged (hover, resize, animation): the drawing only. */
 static void
 run_render (gpointer user_data)
 {
@@ -377,7 +392,8 @@ print_usage (void)
 {
   g_print ("%s\n", _("Usage: under-the-hood bench [--json] [--quick] [SCENARIO OPTION…]"));
   g_print ("\n%s\n", _("Times one estimate, the fits matrix (every catalog model on every catalog GPU),\n"
-                         "a 10,000-request batching simulation and every page’s figures drawn at\n"
+                         "a 10,000-request batching simulation, and for every page its analysis (tokens,\n"
+                         "forward pass, runs, measured points) and its figures drawn from it at\n"
                          "1920×1080 onto a Cairo image surface, in this process, and compares the medians\n"
                          "with the budgets. The scenario defaults to llama-3-8b on h100-sxm."));
   g_print ("\n%s\n", _("Options:"));
@@ -393,6 +409,8 @@ bench_clear (BenchData *d)
   g_clear_pointer (&d->gpus, g_free);
   g_clear_pointer (&d->cells, g_free);
   g_clear_pointer (&d->surface, cairo_surface_destroy);
+  g_clear_pointer (&d->analysis, uth_analysis_unref);
+  g_clear_pointer (&d->sources, uth_analysis_sources_unref);
 }
 
 static gboolean
@@ -407,7 +425,7 @@ bench_prepare (BenchData            *d,
   uth_figure_context_init (ctx);
   uth_figure_context_set_entries (ctx, scenario->model, scenario->gpu, scenario->engine);
   ctx->input = scenario->input;
-  ctx->catalog = d->catalog;
+  d->sources = uth_analysis_sources_new_app (d->catalog);
   d->input = scenario->input;
   if (uth_estimate (&d->input, &d->out) != UTH_ESTIMATE_OK)
     {
@@ -457,15 +475,22 @@ bench_run (BenchData       *d,
 
   d->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, BENCH_WIDTH, BENCH_HEIGHT);
   results->pages = g_array_new (FALSE, FALSE, sizeof (BenchStats));
+  results->analyses = g_array_new (FALSE, FALSE, sizeof (BenchStats));
   for (i = 0; ids[i] != NULL; i++)
     {
       BenchStats stats;
 
       d->page = uth_draw_find_page (ids[i]);
       g_assert (d->page != NULL);
+      d->ctx->analysis = NULL;
+      bench_measure (run_analysis, d, plan, &stats);
+      g_array_append_val (results->analyses, stats);
+      g_clear_pointer (&d->analysis, uth_analysis_unref);
+      d->analysis = uth_analysis_prepare (d->sources, d->page->id, d->ctx);
       bench_measure (run_render, d, plan, &stats);
       g_array_append_val (results->pages, stats);
     }
+  d->ctx->analysis = NULL;
   bench_forward (plan, results);
   return TRUE;
 }
@@ -485,6 +510,11 @@ print_json (const BenchResults *results)
   json_builder_begin_object (builder);
   for (i = 0; ids[i] != NULL; i++)
     add_stats_json (builder, ids[i], &g_array_index (results->pages, BenchStats, i));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "analysis_seconds");
+  json_builder_begin_object (builder);
+  for (i = 0; ids[i] != NULL; i++)
+    add_stats_json (builder, ids[i], &g_array_index (results->analyses, BenchStats, i));
   json_builder_end_object (builder);
   if (results->forward_model != NULL)
     {
@@ -522,12 +552,16 @@ print_text (const BenchResults   *results,
     {
       const UthPageFigure *page = uth_draw_find_page (ids[i]);
       g_autofree char *what = NULL;
+      g_autofree char *analysis = g_strdup_printf (_("page %s, analysis"), ids[i]);
 
       /* A page still drawn by its placeholder is timed too, but says so. */
       if (page->draw != NULL)
-        what = g_strdup_printf (_("page %s"), ids[i]);
+        what = g_strdup_printf (_("page %s, draw"), ids[i]);
       else
         what = g_strdup_printf (_("page %s (placeholder)"), ids[i]);
+      /* Computed once per change of the page's inputs; a redraw (hover, resize) is the draw alone. */
+      n_pass += print_stats_row (analysis, &g_array_index (results->analyses, BenchStats, i), BUDGET_PAGE_S);
+      n_figures++;
       n_pass += print_stats_row (what, &g_array_index (results->pages, BenchStats, i), BUDGET_PAGE_S);
     }
   if (results->forward_model != NULL)
@@ -611,5 +645,6 @@ uth_cli_bench (int    argc,
   g_free (results.forward_model);
   g_free (results.large_model);
   g_free (results.large_skip);
+  g_clear_pointer (&results.analyses, g_array_unref);
   return ok ? 0 : uth_cli_fail (error);
 }

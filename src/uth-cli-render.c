@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
+#include "analysis/uth-analysis.h"
 #include "render/uth-draw.h"
 #include "render/uth-lecture.h"
 #include "uth-cli-private.h"
@@ -214,6 +215,8 @@ uth_cli_render (int    argc,
     { "--presentation", NULL, &o.presentation },
   };
   guint64 build = 0;
+  g_autoptr(UthAnalysisSources) sources = NULL;
+  g_autoptr(UthAnalysis) analysis = NULL;
 
   if (uth_cli_wants_help (argc, argv))
     {
@@ -233,12 +236,14 @@ uth_cli_render (int    argc,
 
   uth_figure_context_set_entries (&ctx, scenario.model, scenario.gpu, scenario.engine);
   ctx.input = scenario.input;
-  ctx.catalog = scenario.catalog;
   /* A scenario the estimator refuses still draws: figures show what they can. */
   if (uth_estimate (&ctx.input, &estimate) == UTH_ESTIMATE_OK)
     ctx.estimate = &estimate;
   if (ctx.model != NULL && ctx.layer >= (int) ctx.model->spec.layers)
     ctx.layer = (int) ctx.model->spec.layers - 1;
+  /* The page's analysis, as the window computes it (src/analysis). */
+  sources = uth_analysis_sources_new_app (scenario.catalog);
+  analysis = uth_analysis_prepare (sources, page->id, &ctx);
 
   if (o.build != NULL)
     {

@@ -15,6 +15,9 @@ struct _UthScenario
   GObject        parent_instance;
 
   UthCatalog    *catalog;
+  UthAnalysisSources *sources;   /* what the pages' analyses read (issue 20) */
+  UthAnalysis   *rows;           /* the catalog rows, for every figure context */
+  char          *rows_key;
   char          *model_id;
   char          *gpu_id;
   char          *engine_id;
@@ -181,6 +184,9 @@ uth_scenario_finalize (GObject *object)
 {
   UthScenario *self = UTH_SCENARIO (object);
 
+  g_clear_pointer (&self->rows, uth_analysis_unref);
+  g_clear_pointer (&self->rows_key, g_free);
+  g_clear_pointer (&self->sources, uth_analysis_sources_unref);
   g_clear_pointer (&self->catalog, uth_catalog_unref);
   g_free (self->model_id);
   g_free (self->gpu_id);
@@ -796,8 +802,39 @@ uth_scenario_get_figure_context (UthScenario      *self,
   ctx->layer = (int) self->layer;
   if (model != NULL && model->spec.layers > 0 && self->layer >= model->spec.layers)
     ctx->layer = (int) model->spec.layers - 1;
-  ctx->catalog = self->catalog;
+  ctx->analysis = uth_scenario_get_catalog_rows (self);
   ctx->estimate = uth_scenario_get_estimate (self, NULL);
+}
+
+UthAnalysisSources *
+uth_scenario_get_analysis_sources (UthScenario *self)
+{
+  g_return_val_if_fail (UTH_IS_SCENARIO (self), NULL);
+
+  if (self->sources == NULL)
+    self->sources = uth_analysis_sources_new_app (self->catalog);
+  return self->sources;
+}
+
+const UthAnalysis *
+uth_scenario_get_catalog_rows (UthScenario *self)
+{
+  UthAnalysisSources *sources;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (UTH_IS_SCENARIO (self), NULL);
+
+  sources = uth_scenario_get_analysis_sources (self);
+  key = uth_analysis_key (sources, NULL, NULL);
+  /* Rebuilt when the catalog gains an entry (a model file opened, a model saved). */
+  if (self->rows == NULL || g_strcmp0 (key, self->rows_key) != 0)
+    {
+      g_clear_pointer (&self->rows, uth_analysis_unref);
+      self->rows = uth_analysis_new_catalog_rows (sources);
+      g_free (self->rows_key);
+      self->rows_key = g_steal_pointer (&key);
+    }
+  return self->rows;
 }
 
 void

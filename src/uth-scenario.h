@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "analysis/uth-analysis.h"
 #include "catalog/uth-catalog.h"
 #include "core/uth-estimate.h"
 #include "render/uth-draw.h"
@@ -92,11 +93,17 @@ void                  uth_scenario_set_presentation (UthScenario *self,
  * the core's code) when the scenario is not valid. */
 const UthEstimate    *uth_scenario_get_estimate   (UthScenario      *self,
                                                    UthEstimateError *error);
-/* Fills a figure context: entries, input, text, temperature, layer, estimate, catalog and
- * scale. Style (dark, high contrast) comes from AdwStyleManager and presentation mode.
+/* Fills a figure context: entries, input, text, temperature, layer, estimate, the catalog
+ * rows (ctx->analysis, until a figure puts its page's analysis there) and scale. Style (dark, high contrast) comes from AdwStyleManager and presentation mode.
  * The pointers stay valid until the scenario next changes. */
 void                  uth_scenario_get_figure_context (UthScenario      *self,
                                                        UthFigureContext *ctx);
+/* What the pages' analyses read: the scenario's catalog, the project's tokenizer, its
+ * counting model and the measured points (uth_analysis_sources_new_app). */
+UthAnalysisSources   *uth_scenario_get_analysis_sources (UthScenario *self);
+/* The catalog rows alone as an analysis (models, GPUs, the A100, the tuned engine),
+ * rebuilt when the catalog gains an entry. */
+const UthAnalysis    *uth_scenario_get_catalog_rows     (UthScenario *self);
 
 /* Emits "changed" once per frame of this clock instead of from an idle (optional). */
 void                  uth_scenario_set_frame_clock (UthScenario   *self,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "catalog/uth-catalog.h"
+#include "analysis-fixture.h"
 #include "core/uth-batching.h"
 #include "core/uth-estimate.h"
 #include "core/uth-memory.h"
@@ -57,9 +58,11 @@ context_for (const Scenario   *sc,
   g_assert_nonnull (e);
   uth_figure_context_init (ctx);
   uth_figure_context_set_entries (ctx, m, g, e);
-  ctx->catalog = catalog;
   ctx->input.gpus = sc->gpus;
   ctx->input.weights = sc->weights;
+  if (fixture_sources == NULL)
+    analysis_fixture_init (catalog);
+  analysis_fixture_rows (ctx);
 }
 
 /* Every tooltip a hit function answers down one vertical line at x, joined. */

@@ -15,6 +15,7 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw.h"
 #include "render/uth-layout-audit.h"
+#include "analysis-fixture.h"
 
 /* ---- the audit itself ---- */
 
@@ -302,7 +303,7 @@ test_attention_18_tokens (void)
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, h);
       cr = cairo_create (surface);
       uth_layout_audit_begin (audit);
-      uth_draw_page (page, cr, width, h, &ctx);
+      uth_draw_page (page, cr, width, h, analysed (page->id, &ctx));
       uth_layout_audit_end (audit);
       cairo_destroy (cr);
       for (guint i = 0; i < uth_layout_audit_get_n_texts (audit); i++)
@@ -546,7 +547,6 @@ test_page (gconstpointer data)
   uth_figure_context_set_entries (&ctx, uth_catalog_find_model (catalog, "llama-3.1-8b"),
                                   uth_catalog_find_gpu (catalog, "h100-sxm"),
                                   uth_catalog_find_engine (catalog, "tuned"));
-  ctx.catalog = catalog;
   g_assert_cmpint (uth_estimate (&ctx.input, &estimate), ==, UTH_ESTIMATE_OK);
   ctx.estimate = &estimate;
   ctx.dark = c->dark;
@@ -562,7 +562,7 @@ test_page (gconstpointer data)
     g_autofree char *name = dir != NULL ? g_strdelimit (g_strconcat (c->key, ".png", NULL), " ", '-') : NULL;
     g_autofree char *png = dir != NULL ? g_build_filename (dir, name, NULL) : NULL;
 
-    findings = uth_layout_audit_page (c->page, &ctx, c->width, c->height, c->presentation, png);
+    findings = uth_layout_audit_page (c->page, analysed (c->page->id, &ctx), c->width, c->height, c->presentation, png);
   }
   set_language (FALSE);
   for (guint i = 0; i < findings->len && i < 12; i++)
@@ -650,6 +650,7 @@ main (int    argc,
   catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (catalog, &error));
   g_assert_no_error (error);
+  analysis_fixture_init (catalog);
   print_list = g_strcmp0 (g_getenv ("UTH_AUDIT_PRINT"), "1") == 0;
   listed = g_hash_table_new (g_str_hash, g_str_equal);
   seen = g_hash_table_new (g_str_hash, g_str_equal);

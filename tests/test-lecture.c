@@ -22,6 +22,7 @@
 #include "core/uth-overview.h"
 #include "render/uth-draw-overview.h"
 #include "render/uth-lecture.h"
+#include "analysis-fixture.h"
 
 typedef struct
 {
@@ -48,11 +49,11 @@ set_scenario (Fixture    *f,
   f->ctx.input.batch = batch;
   f->ctx.input.context = context;
   f->ctx.input.prompt = context;
-  f->ctx.catalog = f->catalog;
   f->ctx.text = text;
   f->ctx.temperature = temperature;
   g_assert_cmpint (uth_estimate (&f->ctx.input, &f->estimate), ==, UTH_ESTIMATE_OK);
   f->ctx.estimate = &f->estimate;
+  analysis_fixture_rows (&f->ctx);
 }
 
 static void
@@ -76,6 +77,7 @@ fixture_setup (Fixture       *f,
 
   f->catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  analysis_fixture_init (f->catalog);
   g_assert_no_error (error);
   set_a (f);
 }
@@ -84,6 +86,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  analysis_fixture_clear ();
   g_clear_pointer (&f->catalog, uth_catalog_unref);
 }
 
@@ -307,7 +310,7 @@ check_questions (Fixture *f,
         UthQuestion q;
         double want = expected_value (figures[p].id, i, &f->ctx);
 
-        g_assert_true (uth_lecture_question (figures[p].id, i, &f->ctx, &q));
+        g_assert_true (uth_lecture_question (figures[p].id, i, analysed (figures[p].id, &f->ctx), &q));
         g_test_message ("%s %u: %s / %s (%g)", figures[p].id, i, q.question, q.answer, q.value);
         g_assert_cmpuint (strlen (q.question), >, 20);
         g_assert_cmpuint (strlen (q.working), >, 20);
@@ -320,7 +323,7 @@ check_questions (Fixture *f,
         texts[p][i] = g_strdup (q.answer);
         uth_question_clear (&q);
       }
-  g_assert_false (uth_lecture_question ("tokens", 2, &f->ctx, &(UthQuestion) { 0 }));
+  g_assert_false (uth_lecture_question ("tokens", 2, analysed ("tokens", &f->ctx), &(UthQuestion) { 0 }));
   g_assert_false (uth_lecture_question ("home", 0, &f->ctx, &(UthQuestion) { 0 }));
 }
 
@@ -345,7 +348,7 @@ test_questions (Fixture       *f,
       {
         UthQuestion q;
 
-        uth_lecture_question (figures[p].id, i, &f->ctx, &q);
+        uth_lecture_question (figures[p].id, i, analysed (figures[p].id, &f->ctx), &q);
         if (q.from_scenario)
           {
             g_test_message ("%s %u: %g against %g", figures[p].id, i, a[p][i], b[p][i]);
@@ -363,7 +366,7 @@ test_questions (Fixture       *f,
     UthQuestion q;
 
     /* 128,256 tokens x 4,096 wide = 525,336,576 parameters. */
-    uth_lecture_question ("embed", 0, &f->ctx, &q);
+    uth_lecture_question ("embed", 0, analysed ("embed", &f->ctx), &q);
     g_assert_cmpfloat (q.value, ==, 525336576.0);
     uth_question_clear (&q);
     /* 2^16 = 65,536 < 128,256 <= 2^17 = 131,072: 17 bits. */
@@ -468,14 +471,14 @@ test_slides (Fixture       *f,
       const UthPageFigure *page = &figures[p];
       guint builds = uth_lecture_n_builds (page->id), fig = uth_lecture_n_figure_builds (page->id);
       double foot = uth_draw_font_px (&f->ctx, UTH_FONT_LABEL) * 2.2;
-      cairo_surface_t *full = draw_slide (page, &f->ctx, 0, w, h);
+      cairo_surface_t *full = draw_slide (page, analysed (page->id, &f->ctx), 0, w, h);
       cairo_surface_t *plain = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
       cairo_t *cr = cairo_create (plain);
 
       uth_draw_background (cr, w, h, &f->ctx);
       cairo_rectangle (cr, 0, 0, w, h - foot);
       cairo_clip (cr);
-      uth_lecture_draw_figure (page, cr, w, h - foot, &f->ctx);
+      uth_lecture_draw_figure (page, cr, w, h - foot, analysed (page->id, &f->ctx));
       cairo_destroy (cr);
       cairo_surface_flush (plain);
       g_assert_true (same_rows (full, plain, (int) floor (h - foot) - 1));
@@ -488,7 +491,7 @@ test_slides (Fixture       *f,
           uth_draw_background (cr, w, h, &f->ctx);
           cairo_rectangle (cr, 0, 0, w, h - foot);
           cairo_clip (cr);
-          uth_draw_page (page, cr, w, h - foot, &f->ctx);
+          uth_draw_page (page, cr, w, h - foot, analysed ((page)->id, &f->ctx));
           cairo_destroy (cr);
           cairo_surface_flush (window);
           g_assert_true (same_rows (full, window, (int) floor (h - foot) - 1));
@@ -498,7 +501,7 @@ test_slides (Fixture       *f,
 
       for (guint b = 1; b <= builds; b++)
         {
-          cairo_surface_t *s = draw_slide (page, &f->ctx, b, w, h);
+          cairo_surface_t *s = draw_slide (page, analysed (page->id, &f->ctx), b, w, h);
 
           g_test_message ("%s build %u", page->id, b);
           g_assert_false (uniform (s));

@@ -11,6 +11,7 @@
 #include "core/uth-overview.h"
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-overview.h"
+#include "analysis-fixture.h"
 
 typedef struct
 {
@@ -32,13 +33,13 @@ set_scenario (Fixture    *f,
   g_assert_nonnull (f->ctx.model);
   g_assert_nonnull (f->ctx.gpu);
   g_assert_nonnull (f->ctx.engine);
-  f->ctx.catalog = f->catalog;
   f->ctx.text = "Hello, world! Tokens are pieces of words.";
   g_assert_cmpint (uth_estimate (&f->ctx.input, &f->estimate), ==, UTH_ESTIMATE_OK);
   f->ctx.estimate = &f->estimate;
   f->view.step = 0;
   f->view.progress = 1.0;
   f->ctx.page_data = &f->view;
+  analysis_fixture_rows (&f->ctx);
 }
 
 static void
@@ -49,6 +50,7 @@ fixture_setup (Fixture       *f,
 
   f->catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  analysis_fixture_init (f->catalog);
   g_assert_no_error (error);
   set_scenario (f, "llama-2-7b", "a100-sxm-80gb");
 }
@@ -57,6 +59,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  analysis_fixture_clear ();
   uth_catalog_unref (f->catalog);
 }
 

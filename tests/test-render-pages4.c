@@ -11,6 +11,7 @@
 #include "render/uth-draw-flash.h"
 #include "render/uth-draw-kv.h"
 #include "render/uth-draw-tiling.h"
+#include "analysis-fixture.h"
 
 #define W 1600
 #define H 1000
@@ -37,7 +38,7 @@ set_scenario (Fixture    *f,
   f->ctx.input.batch = batch;
   f->ctx.input.prompt = prompt;
   f->ctx.input.context = prompt;
-  f->ctx.catalog = f->catalog;
+  analysis_fixture_rows (&f->ctx);
 }
 
 static void
@@ -48,6 +49,7 @@ fixture_setup (Fixture       *f,
 
   f->catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  analysis_fixture_init (f->catalog);
   g_assert_no_error (error);
   set_scenario (f, "llama-3.1-8b", "h100-sxm", 1, 1024);
 }
@@ -56,6 +58,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  analysis_fixture_clear ();
   uth_catalog_unref (f->catalog);
 }
 

@@ -11,8 +11,8 @@
 #include "core/uth-speculative.h"
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-cost.h"
-#include "render/uth-draw-measured.h"
 #include "render/uth-draw-speculative.h"
+#include "analysis-fixture.h"
 
 typedef struct
 {
@@ -34,7 +34,7 @@ set_scenario (Fixture    *f,
   g_assert_nonnull (f->ctx.gpu);
   g_assert_nonnull (f->ctx.engine);
   f->ctx.input.batch = batch;
-  f->ctx.catalog = f->catalog;
+  analysis_fixture_rows (&f->ctx);
 }
 
 static void
@@ -45,6 +45,7 @@ fixture_setup (Fixture       *f,
 
   f->catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  analysis_fixture_init (f->catalog);
   g_assert_no_error (error);
   set_scenario (f, "llama-3-8b", "h100-sxm", 8);
 }
@@ -53,6 +54,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  analysis_fixture_clear ();
   uth_catalog_unref (f->catalog);
 }
 
@@ -420,6 +422,20 @@ test_sizes (Fixture       *f,
 
 /* The measured markers: data/reference.json holds decode steps of Llama 3 8B on one H100
  * in bf16, none on an L4; every match is of the scenario's model, GPU, count and type. */
+static guint
+measured_match (Fixture                 *f,
+                UthReferencePhase        phase,
+                const UthReferencePoint **pts,
+                guint                    max)
+{
+  const UthMeasuredMatch *m[128];
+  guint n = uth_analysis_measured (analysed ("cost", &f->ctx)->analysis, phase, m, MIN (max, G_N_ELEMENTS (m)));
+
+  for (guint i = 0; i < n; i++)
+    pts[i] = m[i]->point;
+  return n;
+}
+
 static void
 test_measured (Fixture       *f,
                gconstpointer  data)
@@ -427,8 +443,7 @@ test_measured (Fixture       *f,
   const UthReferencePoint *pts[128];
   guint n, i;
 
-  g_assert_nonnull (uth_measured_points ());
-  n = uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts));
+  n = measured_match (f, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts));
   g_assert_cmpuint (n, >, 0);
   for (i = 0; i < n; i++)
     {
@@ -437,18 +452,18 @@ test_measured (Fixture       *f,
       g_assert_cmpuint (pts[i]->gpus, ==, 1);
       g_assert_cmpint (pts[i]->phase, ==, UTH_REFERENCE_DECODE);
     }
-  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, 2), ==, MIN (n, 2));
+  g_assert_cmpuint (measured_match (f, UTH_REFERENCE_DECODE, pts, 2), ==, MIN (n, 2));
   f->ctx.input.gpus = 2;
-  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, 0);
+  g_assert_cmpuint (measured_match (f, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, 0);
   set_scenario (f, "llama-3-8b", "l4", 1);
-  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts)), ==, 0);
+  g_assert_cmpuint (measured_match (f, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts)), ==, 0);
 
   /* Llama 3.1 8B has Llama 3 8B's shapes: its measurements stand for it. Llama 2 7B does
    * not (another vocabulary and MLP): only its own points match. */
   set_scenario (f, "llama-3.1-8b", "h100-sxm", 1);
-  g_assert_cmpuint (uth_measured_match (&f->ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, n);
+  g_assert_cmpuint (measured_match (f, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), ==, n);
   set_scenario (f, "llama-2-7b", "h100-sxm", 1);
-  n = uth_measured_match (&f->ctx, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts));
+  n = measured_match (f, UTH_REFERENCE_N_PHASES, pts, G_N_ELEMENTS (pts));
   g_assert_cmpuint (n, >, 0);
   for (i = 0; i < n; i++)
     g_assert_cmpstr (pts[i]->model, ==, "llama-2-7b");

@@ -18,6 +18,7 @@
 #include "render/uth-draw-shapes.h"
 #include "render/uth-draw-softmax.h"
 #include "render/uth-draw-tokens.h"
+#include "analysis-fixture.h"
 
 #define W 1600
 #define H 1000
@@ -51,9 +52,9 @@ fixture_setup (Fixture       *f,
 
   f->catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  analysis_fixture_init (f->catalog);
   g_assert_no_error (error);
   uth_figure_context_init (&f->ctx);
-  f->ctx.catalog = f->catalog;
   f->ctx.text = "The cat sat on the mat.";
   set_model (f, "llama-3.1-8b");
 }
@@ -62,6 +63,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  analysis_fixture_clear ();
   uth_catalog_unref (f->catalog);
 }
 
@@ -77,7 +79,7 @@ pixels (const char             *id,
   g_assert_nonnull (page);
   /* Built: not the placeholder. */
   g_assert_nonnull (page->draw);
-  uth_draw_page (page, cr, W, H, ctx);
+  uth_draw_page (page, cr, W, H, analysed ((page)->id, ctx));
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_flush (surface);
   bytes = g_bytes_new (cairo_image_surface_get_data (surface),
@@ -192,13 +194,13 @@ test_hits (Fixture       *f,
   /* Tokens: scan the top panel for the first chip. */
   for (double y = 200; y < 400 && !found; y += 4)
     for (double x = 30; x < 120 && !found; x += 4)
-      if (uth_hit_tokens (W, H, &f->ctx, x, y, &hit))
+      if (uth_hit_tokens (W, H, analysed ("tokens", &f->ctx), x, y, &hit))
         found = TRUE;
   g_assert_true (found);
   g_assert_cmpint (hit.index, ==, 0);
   g_assert_nonnull (strstr (hit.tooltip, "id "));
   g_clear_pointer (&hit.tooltip, g_free);
-  g_assert_false (uth_hit_tokens (W, H, &f->ctx, 2, 2, &hit));
+  g_assert_false (uth_hit_tokens (W, H, analysed ("tokens", &f->ctx), 2, 2, &hit));
 
   /* Shapes: a click somewhere in the left column finds a node with a tooltip. */
   found = FALSE;
@@ -215,7 +217,7 @@ test_hits (Fixture       *f,
     int masked = 0, open = 0;
     for (double y = 100; y < 700; y += 7)
       for (double x = 100; x < 1100; x += 7)
-        if (uth_hit_attention (W, H, &f->ctx, x, y, &hit))
+        if (uth_hit_attention (W, H, analysed ("attention", &f->ctx), x, y, &hit))
           {
             if (strstr (hit.tooltip, "−∞") != NULL)
               masked++;
@@ -228,59 +230,76 @@ test_hits (Fixture       *f,
   }
 }
 
+/* The Generation page's run, as its analysis computes it. */
+static UthAnalysis *
+generation_analysis (const UthFigureContext  *ctx,
+                     const UthGenerationView *view)
+{
+  UthFigureContext c = *ctx;
+
+  c.page_data = view;
+  return uth_analysis_compute (fixture_sources, "generation", &c, NULL, NULL);
+}
+
 static void
 test_generation_run (Fixture       *f,
                      gconstpointer  data)
 {
   UthGenerationView view;
-  UthGenerationRun a, b;
+  const UthGenerationRun *a, *b;
   UthFigureContext greedy = f->ctx;
+  g_autoptr(UthAnalysis) first = NULL;
+  g_autoptr(UthAnalysis) second = NULL;
 
   uth_generation_view_init (&view);
   view.steps = 12;
-  g_assert_true (uth_generation_run (&f->ctx, &view, &a));
-  g_assert_cmpuint (a.generated->len, ==, 12);
+  first = generation_analysis (&f->ctx, &view);
+  a = first->generation;
+  g_assert_nonnull (a);
+  g_assert_cmpuint (a->generated->len, ==, 12);
   /* The same seed draws the same tokens. */
-  g_assert_true (uth_generation_run (&f->ctx, &view, &b));
-  g_assert_cmpmem (a.generated->data, a.generated->len * 4, b.generated->data, b.generated->len * 4);
-  uth_generation_clear (&b);
+  second = generation_analysis (&f->ctx, &view);
+  b = second->generation;
+  g_assert_cmpmem (a->generated->data, a->generated->len * 4, b->generated->data, b->generated->len * 4);
+  g_clear_pointer (&second, uth_analysis_unref);
   /* Decode is memory-bound at batch 1 and each step costs about the weights over the
    * bandwidth: 16 GB / 3.35 TB/s is about 4.8 ms for Llama 3.1 8B on an H100 SXM. */
-  g_assert_cmpint (a.decode_bound, ==, UTH_BOUND_MEMORY);
-  g_assert_cmpfloat (a.step_seconds[0], >, 2e-3);
-  g_assert_cmpfloat (a.step_seconds[0], <, 10e-3);
+  g_assert_cmpint (a->decode_bound, ==, UTH_BOUND_MEMORY);
+  g_assert_cmpfloat (a->step_seconds[0], >, 2e-3);
+  g_assert_cmpfloat (a->step_seconds[0], <, 10e-3);
   /* The cache only grows, so later steps are not faster. */
-  g_assert_cmpfloat (a.step_seconds[11], >=, a.step_seconds[0]);
+  g_assert_cmpfloat (a->step_seconds[11], >=, a->step_seconds[0]);
   /* 2 x 32 layers x 8 KV heads x 128 x 2 bytes = 131072 bytes per token. */
-  g_assert_cmpfloat_with_epsilon (a.kv_bytes_per_token, 131072.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (a->kv_bytes_per_token, 131072.0, 1e-6);
   /* Candidates are listed most probable first, and the drawn one is among them with its
    * probability. */
   {
     gboolean listed = FALSE;
-    guint32 drawn = g_array_index (a.generated, guint32, a.generated->len - 1);
-    for (guint k = 0; k < a.n_candidates; k++)
+    guint32 drawn = g_array_index (a->generated, guint32, a->generated->len - 1);
+    for (guint k = 0; k < a->n_candidates; k++)
       {
-        g_assert_cmpfloat (a.candidate_probs[k], >, 0.0);
-        if (k > 0 && k + 1 < a.n_candidates)
-          g_assert_cmpfloat (a.candidate_probs[k], <=, a.candidate_probs[k - 1]);
-        listed = listed || a.candidates[k] == drawn;
+        g_assert_cmpfloat (a->candidate_probs[k], >, 0.0);
+        if (k > 0 && k + 1 < a->n_candidates)
+          g_assert_cmpfloat (a->candidate_probs[k], <=, a->candidate_probs[k - 1]);
+        listed = listed || a->candidates[k] == drawn;
       }
     g_assert_true (listed);
   }
-  uth_generation_clear (&a);
+  g_clear_pointer (&first, uth_analysis_unref);
 
   /* Greedy takes the most probable candidate every time. */
   greedy.temperature = 0.0;
-  g_assert_true (uth_generation_run (&greedy, &view, &a));
-  g_assert_cmpuint (a.kept, ==, 1);
-  g_assert_cmpuint (g_array_index (a.generated, guint32, a.generated->len - 1), ==, a.candidates[0]);
-  uth_generation_clear (&a);
+  first = generation_analysis (&greedy, &view);
+  a = first->generation;
+  g_assert_cmpuint (a->kept, ==, 1);
+  g_assert_cmpuint (g_array_index (a->generated, guint32, a->generated->len - 1), ==, a->candidates[0]);
+  g_clear_pointer (&first, uth_analysis_unref);
 
   /* Top-k 3 leaves three tokens a chance. */
   view.top_k = 3;
-  g_assert_true (uth_generation_run (&f->ctx, &view, &a));
-  g_assert_cmpuint (a.kept, ==, 3);
-  uth_generation_clear (&a);
+  first = generation_analysis (&f->ctx, &view);
+  a = first->generation;
+  g_assert_cmpuint (a->kept, ==, 3);
 }
 
 static void

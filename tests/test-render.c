@@ -13,6 +13,7 @@
 #include "render/uth-draw-layer.h"
 #include "render/uth-draw-model.h"
 #include "render/uth-formula.h"
+#include "analysis-fixture.h"
 
 typedef struct
 {
@@ -39,10 +40,10 @@ set_scenario (Fixture    *f,
   f->ctx.input.batch = batch;
   f->ctx.input.context = context;
   f->ctx.input.prompt = context;
-  f->ctx.catalog = f->catalog;
   f->ctx.text = "Hello, world! Tokens are pieces of words.";
   g_assert_cmpint (uth_estimate (&f->ctx.input, &f->estimate), ==, UTH_ESTIMATE_OK);
   f->ctx.estimate = &f->estimate;
+  analysis_fixture_rows (&f->ctx);
 }
 
 static void
@@ -53,6 +54,7 @@ fixture_setup (Fixture       *f,
 
   f->catalog = uth_catalog_new ();
   g_assert_true (uth_catalog_load_bundled (f->catalog, &error));
+  analysis_fixture_init (f->catalog);
   g_assert_no_error (error);
   f->dir = g_dir_make_tmp ("uth-render-XXXXXX", &error);
   g_assert_no_error (error);
@@ -73,6 +75,7 @@ fixture_teardown (Fixture       *f,
     }
   g_rmdir (f->dir);
   g_free (f->dir);
+  analysis_fixture_clear ();
   uth_catalog_unref (f->catalog);
 }
 
@@ -87,7 +90,7 @@ render_pixels (const UthPageFigure    *page,
   cairo_t *cr = cairo_create (surface);
   GBytes *bytes;
 
-  uth_draw_page (page, cr, width, height, ctx);
+  uth_draw_page (page, cr, width, height, analysed ((page)->id, ctx));
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
@@ -134,7 +137,7 @@ test_formats (Fixture       *f,
           g_autoptr(GError) error = NULL;
 
           g_test_message ("rendering %s", name);
-          g_assert_true (uth_draw_to_file (&pages[i], &f->ctx, path, 800, 500, &error));
+          g_assert_true (uth_draw_to_file (&pages[i], analysed ((&pages[i])->id, &f->ctx), path, 800, 500, &error));
           g_assert_no_error (error);
           check_file (path, formats[j].magic);
         }
@@ -174,8 +177,8 @@ test_deterministic_files (Fixture       *f,
       g_autofree char *ca = NULL, *cb = NULL;
       gsize la, lb;
 
-      g_assert_true (uth_draw_to_file (page, &f->ctx, a, 800, 500, NULL));
-      g_assert_true (uth_draw_to_file (page, &f->ctx, b, 800, 500, NULL));
+      g_assert_true (uth_draw_to_file (page, analysed ((page)->id, &f->ctx), a, 800, 500, NULL));
+      g_assert_true (uth_draw_to_file (page, analysed ((page)->id, &f->ctx), b, 800, 500, NULL));
       g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
       g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
       g_test_message ("format %s", exts[j]);
@@ -246,14 +249,14 @@ test_errors (Fixture       *f,
   g_autofree char *ok = g_build_filename (f->dir, "x.png", NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (uth_draw_to_file (page, &f->ctx, path, 800, 500, &error));
+  g_assert_false (uth_draw_to_file (page, analysed ((page)->id, &f->ctx), path, 800, 500, &error));
   g_assert_error (error, UTH_DRAW_ERROR, UTH_DRAW_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "x.jpg"));
   g_clear_error (&error);
-  g_assert_false (uth_draw_to_file (page, &f->ctx, ok, 0, 500, &error));
+  g_assert_false (uth_draw_to_file (page, analysed ((page)->id, &f->ctx), ok, 0, 500, &error));
   g_assert_error (error, UTH_DRAW_ERROR, UTH_DRAW_ERROR_SIZE);
   g_clear_error (&error);
-  g_assert_false (uth_draw_to_file (page, &f->ctx, "/nonexistent-dir/x.png", 100, 100, &error));
+  g_assert_false (uth_draw_to_file (page, analysed ((page)->id, &f->ctx), "/nonexistent-dir/x.png", 100, 100, &error));
   g_assert_error (error, UTH_DRAW_ERROR, UTH_DRAW_ERROR_CAIRO);
 }
 

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/uth-engine.h"
+#include "core/uth-entry.h"
 #include "core/uth-gpu.h"
 #include "core/uth-model.h"
 
@@ -28,40 +29,6 @@ typedef enum
   UTH_CATALOG_ENGINES,
 } UthCatalogKind;
 
-typedef struct
-{
-  char     *id;
-  char     *name;
-  char     *family;
-  char     *source;
-  guint64   params_published;  /* 0 when the source states none */
-  gboolean  user;              /* from the user's catalog */
-  UthModel  spec;
-} UthModelEntry;
-
-typedef struct
-{
-  char     *id;
-  char     *name;
-  char     *vendor;
-  char     *source;
-  char     *interconnect;
-  char     *price_source;
-  char     *price_date;
-  char     *l2_source;   /* where spec.l2_bytes comes from; NULL when not given */
-  gboolean  user;
-  UthGpu    spec;
-} UthGpuEntry;
-
-typedef struct
-{
-  char      *id;
-  char      *name;
-  char      *source;
-  char      *description;
-  gboolean   user;
-  UthEngine  spec;
-} UthEngineEntry;
 
 typedef struct _UthCatalog UthCatalog;
 

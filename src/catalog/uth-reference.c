@@ -29,20 +29,6 @@ uth_reference_point_free (UthReferencePoint *point)
   g_free (point);
 }
 
-const char *
-uth_reference_phase_id (UthReferencePhase phase)
-{
-  switch (phase)
-    {
-    case UTH_REFERENCE_DECODE:  return "decode";
-    case UTH_REFERENCE_PREFILL: return "prefill";
-    case UTH_REFERENCE_VERIFY:  return "verify";
-    case UTH_REFERENCE_REQUEST: return "request";
-    case UTH_REFERENCE_N_PHASES:
-    default:                    return "unknown";
-    }
-}
-
 double
 uth_reference_point_tokens_per_second (const UthReferencePoint *point)
 {

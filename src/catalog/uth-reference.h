@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "core/uth-engine.h"
+#include "core/uth-entry.h"
 #include "core/uth-estimate.h"
 #include "core/uth-gpu.h"
 #include "core/uth-model.h"
@@ -21,43 +22,9 @@ typedef enum
   UTH_REFERENCE_ERROR_FIELD,     /* a point's field missing or out of range */
 } UthReferenceError;
 
-typedef enum
-{
-  UTH_REFERENCE_DECODE,          /* one step, 1 new token per sequence */
-  UTH_REFERENCE_PREFILL,         /* one pass over batch x prompt tokens */
-  UTH_REFERENCE_VERIFY,          /* one step with step_tokens > 1 new tokens per sequence */
-  UTH_REFERENCE_REQUEST,         /* a static batch: prefill of batch x prompt, then
-                                  * output_tokens decode steps; seconds is the whole run */
-  UTH_REFERENCE_N_PHASES
-} UthReferencePhase;
-
-typedef struct
-{
-  char              *id;             /* unique within the file */
-  char              *source;         /* URL of the publication or measurement file */
-  char              *measured_with;  /* the software measured, e.g. "vLLM 0.5 (FP8)" */
-  char              *engine;         /* engine profile id that should reproduce it */
-  char              *gpu;            /* GPU catalog id */
-  char              *model;          /* model catalog id */
-  char              *note;           /* how the number was read from the source, or NULL */
-  UthDtype           weights;
-  UthDtype           kv;
-  UthReferencePhase  phase;
-  guint              gpus;
-  guint64            batch;
-  guint64            prompt;         /* prefill: tokens per sequence */
-  guint64            context;        /* decode/verify: KV-cache tokens, new ones included */
-  guint64            step_tokens;    /* decode 1, verify > 1 */
-  guint64            output_tokens;  /* request: tokens generated per sequence */
-  double             seconds;        /* measured time of the pass or step */
-  double             tolerance;      /* relative error the profile is documented to meet */
-  gboolean           has_spec;       /* the point carries its own model shape */
-  UthModel           spec;
-} UthReferencePoint;
 
 GQuark      uth_reference_error_quark   (void);
 void        uth_reference_point_free    (UthReferencePoint *point);
-const char *uth_reference_phase_id      (UthReferencePhase  phase);  /* "decode", ... */
 
 /* Tokens per second the point measured: batch x prompt / s (prefill), batch x step / s
  * (decode, verify), batch x output_tokens / s (request: output tokens of all GPUs). */

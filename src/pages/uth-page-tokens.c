@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "pages/uth-page-fundamentals.h"
+#include "analysis/uth-analysis.h"
 #include "pages/uth-page-tokens.h"
 #include "render/uth-draw-fundamentals.h"
 #include "widgets/uth-figure.h"

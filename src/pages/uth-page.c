@@ -15,6 +15,7 @@ typedef struct
   char        *id;
   char        *title;
   UthScenario *scenario;
+  UthAnalysisCache *analysis;  /* the analysis uth_page_get_figure hands out */
 } UthPagePrivate;
 
 enum
@@ -172,6 +173,7 @@ uth_page_finalize (GObject *object)
 
   g_free (priv->id);
   g_free (priv->title);
+  g_clear_pointer (&priv->analysis, uth_analysis_cache_free);
   G_OBJECT_CLASS (uth_page_parent_class)->finalize (object);
 }
 
@@ -448,9 +450,22 @@ const UthPageFigure *
 uth_page_get_figure (UthPage          *self,
                      UthFigureContext *ctx)
 {
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+  const UthPageFigure *figure;
+
   g_return_val_if_fail (UTH_IS_PAGE (self), NULL);
   g_return_val_if_fail (ctx != NULL, NULL);
-  return UTH_PAGE_GET_CLASS (self)->get_figure (self, ctx);
+  figure = UTH_PAGE_GET_CLASS (self)->get_figure (self, ctx);
+  /* The page's analysis (issue 20), the same the page's figure draws; kept until its
+   * inputs change, so slides drawn every frame do not compute it again. */
+  if (figure != NULL && priv->scenario != NULL)
+    {
+      if (priv->analysis == NULL)
+        priv->analysis = uth_analysis_cache_new ();
+      uth_analysis_cache_attach (priv->analysis, uth_scenario_get_analysis_sources (priv->scenario),
+                                 figure->id, ctx, NULL, NULL);
+    }
+  return figure;
 }
 
 void

@@ -12,12 +12,12 @@
 
 typedef struct
 {
-  UthTokenizer    *tok;
-  GArray          *ids;
-  UthToyAttention  att;
-  guint            head;
-  guint            row;
-  gboolean         ok;
+  const UthAnalysis    *a;
+  const UthForwardData *f;     /* the page's forward pass (ctx->analysis) */
+  guint                 layer;
+  guint                 head;
+  guint                 row;
+  gboolean              ok;
 } Data;
 
 typedef struct
@@ -36,17 +36,15 @@ data_init (Data                   *d,
            const UthFigureContext *ctx)
 {
   const UthAttentionView *view = ctx->page_data;
-  UthToyConfig config;
   guint n;
 
-  d->tok = uth_tokenizer_get_default ();
-  d->ids = d->tok != NULL ? uth_tokenizer_encode (d->tok, uth_fundamentals_text (ctx), -1) : NULL;
-  uth_toy_config_init (&config);
-  d->ok = d->ids != NULL && d->ids->len > 0;
-  n = d->ok ? MIN (d->ids->len, UTH_ATTENTION_MAX_TOKENS) : 0;
-  if (d->ok)
-    d->ok = uth_toy_attention_run (&config, (const guint32 *) d->ids->data, n, &d->att);
-  d->head = view != NULL ? MIN (view->head, config.heads - 1) : 0;
+  d->a = ctx->analysis;
+  d->f = d->a != NULL ? d->a->forward : NULL;
+  d->ok = d->f != NULL && d->f->n > 0 && d->f->n_heads > 0 && d->f->scores != NULL &&
+          d->f->weights != NULL;
+  n = d->ok ? d->f->n : 0;
+  d->layer = d->ok ? (guint) CLAMP (ctx->layer, 0, (int) d->f->n_layers - 1) : 0;
+  d->head = view != NULL && d->ok ? MIN (view->head, d->f->n_heads - 1) : 0;
   d->row = n > 0 ? n - 1 : 0;
   if (view != NULL && view->row >= 0 && (guint) view->row < n)
     d->row = (guint) view->row;
@@ -58,9 +56,50 @@ data_init (Data                   *d,
 static void
 data_clear (Data *d)
 {
-  if (d->ok)
-    uth_toy_attention_clear (&d->att);
-  g_clear_pointer (&d->ids, g_array_unref);
+}
+
+/* Entry [layer][head][i][j] of an n x n array of the forward pass. */
+static double
+att_cell (const Data   *d,
+          const double *m,
+          guint         head,
+          guint         i,
+          guint         j)
+{
+  gsize n = d->f->n;
+
+  return m[((d->layer * (gsize) d->f->n_heads + head) * n + i) * n + j];
+}
+
+static double
+att_score (const Data *d, guint head, guint i, guint j)
+{
+  return att_cell (d, d->f->scores, head, i, j);
+}
+
+static double
+att_weight (const Data *d, guint head, guint i, guint j)
+{
+  return att_cell (d, d->f->weights, head, i, j);
+}
+
+/* Row i of an [layer][head][i][head_dim] array, NULL when the pass did not keep it. */
+static const double *
+att_vector (const Data   *d,
+            const double *m,
+            guint         head,
+            guint         i)
+{
+  if (m == NULL)
+    return NULL;
+  return m + ((d->layer * (gsize) d->f->n_heads + head) * d->f->n + i) * d->f->head_dim;
+}
+
+static const char *
+token_label (const Data *d,
+             guint       i)
+{
+  return uth_analysis_token_label (d->a, d->f->ids[i]);
 }
 
 /* The subtitle says when a long text was cut to the first UTH_ATTENTION_MAX_TOKENS tokens:
@@ -76,10 +115,10 @@ draw_header (cairo_t                *cr,
   g_autofree char *cut = NULL;
   g_autofree char *noted = NULL;
 
-  if (d->ok && d->ids->len > d->att.n)
+  if (d->ok && d->f->n_text > d->f->n)
     /* Translators: the subtitle, then how many tokens are shown and how many the text has */
     cut = g_strdup_printf (_("%s Only the first %u of your %u tokens are shown."), sub,
-                           (guint) d->att.n, d->ids->len);
+                           (guint) d->f->n, d->f->n_text);
   noted = uth_fundamentals_subtitle (ctx, cut != NULL ? cut : sub);
   return uth_draw_title (cr, ctx, _("Attention: each token looks back at the tokens before it"),
                          noted, m, m, width - 2 * m);
@@ -116,12 +155,12 @@ draw_labels (cairo_t                *cr,
              const Layout           *l,
              const UthChartRect     *r)
 {
-  guint n = (guint) d->att.n, step = (guint) ceil (16 * l->s / l->cell);
+  guint n = (guint) d->f->n, step = (guint) ceil (16 * l->s / l->cell);
 
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   for (guint i = 0; i < n; i += MAX (step, 1))
     {
-      g_autofree char *t = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, i));
+      g_autofree char *t = g_strdup (token_label (d, i));
       uth_draw_text (cr, ctx, UTH_FONT_TICK, t, r->x - 6 * l->s, r->y + (i + 0.5) * l->cell,
                      UTH_ANCHOR_E, 90 * l->s, NULL);
       cairo_save (cr);
@@ -143,12 +182,12 @@ draw_matrix (cairo_t                *cr,
              double                  cell,
              gboolean                highlight)
 {
-  guint n = (guint) d->att.n;
+  guint n = (guint) d->f->n;
   double max_abs = 1e-9;
 
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j <= i; j++)
-      max_abs = MAX (max_abs, fabs (uth_toy_attention_score (&d->att, head, i, j)));
+      max_abs = MAX (max_abs, fabs (att_score (d, head, i, j)));
   for (guint i = 0; i < n; i++)
     for (guint j = 0; j < n; j++)
       {
@@ -165,9 +204,9 @@ draw_matrix (cairo_t                *cr,
             continue;
           }
         if (weights)
-          uth_draw_heat (sqrt (uth_toy_attention_weight (&d->att, head, i, j)), &c);
+          uth_draw_heat (sqrt (att_weight (d, head, i, j)), &c);
         else
-          uth_draw_diverging (uth_toy_attention_score (&d->att, head, i, j) / max_abs, &c);
+          uth_draw_diverging (att_score (d, head, i, j) / max_abs, &c);
         uth_draw_set_rgba (cr, &c, 1.0);
         cairo_rectangle (cr, x, y, cell + 0.3, cell + 0.3);
         cairo_fill (cr);
@@ -201,18 +240,18 @@ draw_value_strips (cairo_t                *cr,
                    double                  room)
 {
   double s = uth_draw_scale (ctx), label_w = 110 * s;
-  double row_h = MIN (26 * s, room / 5), cell = MIN ((w - label_w) / d->att.head_dim, 28 * s);
-  guint hd = d->att.head_dim, order[UTH_TOY_MAX_TOKENS], shown = MIN (d->row + 1, 3);
+  double row_h = MIN (26 * s, room / 5), cell = MIN ((w - label_w) / d->f->head_dim, 28 * s);
+  guint hd = d->f->head_dim, order[UTH_TOY_MAX_TOKENS], shown = MIN (d->row + 1, 3);
   double max_abs = 1e-9;
 
-  if (row_h < 12 * s)
+  if (row_h < 12 * s || d->f->v == NULL || d->f->out == NULL)
     return;
   for (guint j = 0; j <= d->row; j++)
     order[j] = j;
   for (guint a = 0; a < shown; a++)
     for (guint b = a + 1; b <= d->row; b++)
-      if (uth_toy_attention_weight (&d->att, d->head, d->row, order[b]) >
-          uth_toy_attention_weight (&d->att, d->head, d->row, order[a]))
+      if (att_weight (d, d->head, d->row, order[b]) >
+          att_weight (d, d->head, d->row, order[a]))
         {
           guint tmp = order[a];
           order[a] = order[b];
@@ -220,14 +259,14 @@ draw_value_strips (cairo_t                *cr,
         }
   for (guint k = 0; k < shown; k++)
     for (guint c = 0; c < hd; c++)
-      max_abs = MAX (max_abs, fabs (uth_toy_attention_v (&d->att, d->head, order[k])[c]));
+      max_abs = MAX (max_abs, fabs (att_vector (d, d->f->v, d->head, order[k])[c]));
   for (guint k = 0; k <= shown; k++)
     {
       gboolean out = k == shown;
-      const double *v = out ? uth_toy_attention_out (&d->att, d->head, d->row)
-                            : uth_toy_attention_v (&d->att, d->head, order[k]);
+      const double *v = out ? att_vector (d, d->f->out, d->head, d->row)
+                            : att_vector (d, d->f->v, d->head, order[k]);
       g_autofree char *t = out ? NULL
-                               : uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, order[k]));
+                               : g_strdup (token_label (d, order[k]));
       g_autofree char *label = out ? g_strdup (_("= out")) : g_strdup_printf ("v(%s)", t);
       double ry = y + k * row_h + (out ? 6 * s : 0);
 
@@ -271,7 +310,7 @@ draw_detail (cairo_t                *cr,
              const Layout           *l)
 {
   double s = l->s, x = l->detail.x + 16 * s, w = l->detail.w - 32 * s;
-  g_autofree char *t = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, d->row));
+  g_autofree char *t = g_strdup (token_label (d, d->row));
   g_autofree char *heading = g_strdup_printf (_("Row %u, “%s”: where it looks"), d->row, t);
   double y = uth_draw_panel (cr, ctx, l->detail.x, l->detail.y, l->detail.w, l->detail.h, heading);
   /* Every bar a line of text tall at least (its token and weight labelled, the largest
@@ -286,8 +325,8 @@ draw_detail (cairo_t                *cr,
 
   for (guint j = 0; j <= d->row; j++)
     {
-      double a = uth_toy_attention_weight (&d->att, d->head, d->row, j);
-      g_autofree char *tj = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, j));
+      double a = att_weight (d, d->head, d->row, j);
+      g_autofree char *tj = g_strdup (token_label (d, j));
       g_autofree char *v = g_strdup_printf ("%.2f", a);
       double by = y + j * bar_h;
       UthRgba c;
@@ -315,8 +354,8 @@ draw_detail (cairo_t                *cr,
       order[j] = j;
     for (guint a = 0; a <= d->row; a++)
       for (guint b = a + 1; b <= d->row; b++)
-        if (uth_toy_attention_weight (&d->att, d->head, d->row, order[b]) >
-            uth_toy_attention_weight (&d->att, d->head, d->row, order[a]))
+        if (att_weight (d, d->head, d->row, order[b]) >
+            att_weight (d, d->head, d->row, order[a]))
           {
             guint tmp = order[a];
             order[a] = order[b];
@@ -324,9 +363,9 @@ draw_detail (cairo_t                *cr,
           }
     for (guint k = 0; k <= d->row && shown < 3; k++, shown++)
       {
-        g_autofree char *tj = uth_tokenizer_describe_token (d->tok, g_array_index (d->ids, guint32, order[k]));
+        g_autofree char *tj = g_strdup (token_label (d, order[k]));
         g_string_append_printf (sum, "%s%.2f × v(%s)", k ? " + " : "",
-                                uth_toy_attention_weight (&d->att, d->head, d->row, order[k]), tj);
+                                att_weight (d, d->head, d->row, order[k]), tj);
       }
     if (d->row + 1 > shown)
       g_string_append (sum, " + …");
@@ -361,7 +400,7 @@ draw_heads (cairo_t                *cr,
 {
   double s = l->s, y = uth_draw_panel (cr, ctx, l->heads.x, l->heads.y, l->heads.w, l->heads.h,
                                        _("Every head’s weights (each head has its own W_Q, W_K, W_V and looks for something else)"));
-  guint heads = d->att.config.heads, n = (guint) d->att.n;
+  guint heads = d->f->n_heads, n = (guint) d->f->n;
   double size = l->heads.y + l->heads.h - y - 10 * s, cell = size / MAX (n, 1);
 
   for (guint h = 0; h < heads; h++)
@@ -392,6 +431,11 @@ draw_fitted (cairo_t                *cr,
   g_autofree char *right = NULL;
   UthChartRect panel;
 
+  if (ctx->analysis == NULL || ctx->analysis->forward == NULL)
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
   uth_draw_background (cr, width, height, ctx);
   data_init (&d, ctx);
   top = draw_header (cr, ctx, width, &d);
@@ -400,10 +444,10 @@ draw_fitted (cairo_t                *cr,
       data_clear (&d);
       return;
     }
-  layout_init (&l, ctx, width, height, top, (guint) d.att.n);
+  layout_init (&l, ctx, width, height, top, (guint) d.f->n);
   panel = (UthChartRect) { uth_draw_margin (ctx), top, l.detail.x - 16 * s - uth_draw_margin (ctx), l.detail.h };
   uth_draw_panel (cr, ctx, panel.x, panel.y, panel.w, panel.h, NULL);
-  left = g_strdup_printf (_("Scores S = QKᵀ / √%u (head %u)"), d.att.head_dim, d.head);
+  left = g_strdup_printf (_("Scores S = QKᵀ / √%u (head %u)"), d.f->head_dim, d.head);
   right = g_strdup (_("Weights A = softmax of each row"));
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   /* The headings start above the row labels, not above the matrices: at the figure's
@@ -477,7 +521,7 @@ uth_hit_attention (double                  width,
       data_clear (&d);
       return FALSE;
     }
-  n = (guint) d.att.n;
+  n = (guint) d.f->n;
   layout_init (&l, ctx, width, height, top, n);
   areas[0] = &l.scores;
   areas[1] = &l.weights;
@@ -492,8 +536,8 @@ uth_hit_attention (double                  width,
 
         if (i >= n || j >= n)
           break;
-        ti = uth_tokenizer_describe_token (d.tok, g_array_index (d.ids, guint32, i));
-        tj = uth_tokenizer_describe_token (d.tok, g_array_index (d.ids, guint32, j));
+        ti = g_strdup (token_label (&d, i));
+        tj = g_strdup (token_label (&d, j));
         ei = g_markup_escape_text (ti, -1);
         ej = g_markup_escape_text (tj, -1);
         hit->index = (int) (i * n + j);
@@ -502,14 +546,14 @@ uth_hit_attention (double                  width,
                                           ei, i, ej, j);
         else
           {
-            double dot = uth_dot (uth_toy_attention_q (&d.att, d.head, i), uth_toy_attention_k (&d.att, d.head, j), d.att.head_dim);
+            double dot = uth_dot (att_vector (&d, d.f->q, d.head, i), att_vector (&d, d.f->k, d.head, j), d.f->head_dim);
             /* Translators: tooltip with the numbers of one attention cell */
             hit->tooltip = g_strdup_printf (_("Query “%s” (row %u), key “%s” (column %u)\n"
                                               "S = q·k / √%u = %.3f / %.3f = %.3f\n"
                                               "A = softmax over row %u = %.3f"),
-                                            ei, i, ej, j, d.att.head_dim, dot, sqrt (d.att.head_dim),
-                                            uth_toy_attention_score (&d.att, d.head, i, j), i,
-                                            uth_toy_attention_weight (&d.att, d.head, i, j));
+                                            ei, i, ej, j, d.f->head_dim, dot, sqrt (d.f->head_dim),
+                                            att_score (&d, d.head, i, j), i,
+                                            att_weight (&d, d.head, i, j));
           }
         found = TRUE;
       }

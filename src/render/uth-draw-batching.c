@@ -11,7 +11,6 @@
 #include "core/uth-memory.h"
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
-#include "render/uth-draw-measured.h"
 
 #define MIN_WIDTH 1100.0
 #define MIN_HEIGHT 700.0
@@ -545,16 +544,16 @@ draw_measured (cairo_t                *cr,
                const UthPlot          *plot)
 {
   double s = uth_draw_scale (ctx);
-  const UthReferencePoint *pts[64];
+  const UthMeasuredMatch *pts[64];
   double peak = uth_gpu_peak_flops (ctx->input.gpu, ctx->input.activations) * ctx->input.gpus;
   double bw = ctx->input.gpu->memory_bandwidth * ctx->input.gpus;
-  guint n = uth_measured_match (ctx, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), i, drawn = 0;
+  guint n = uth_analysis_measured (ctx->analysis, UTH_REFERENCE_DECODE, pts, G_N_ELEMENTS (pts)), i, drawn = 0;
   UthRgba col;
   int k;
 
   for (i = 0; i < n; i++)
     {
-      const UthReferencePoint *p = pts[i];
+      const UthReferencePoint *p = pts[i]->point;
       UthEstimateInput in = ctx->input;
       UthEstimate est;
       double ratio = (double) p->context / (double) MAX (ctx->input.context, 1);

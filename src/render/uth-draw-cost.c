@@ -9,7 +9,6 @@
 
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-cost.h"
-#include "render/uth-draw-measured.h"
 #include "render/uth-formula.h"
 
 #define MIN_WIDTH 1300.0
@@ -55,10 +54,12 @@ uth_cost_gap_reason (UthGapReason reason)
     }
 }
 
-static UthCatalog *
-catalog_of (const UthFigureContext *ctx)
+/* GPU i of the catalog rows in the page's analysis. */
+static const UthGpuEntry *
+gpu_of (const UthFigureContext *ctx,
+        guint                   i)
 {
-  return ctx->catalog != NULL ? ctx->catalog : uth_catalog_get_default ();
+  return ctx->analysis->gpus[i];
 }
 
 guint
@@ -66,13 +67,12 @@ uth_cost_gpu_rows (const UthFigureContext *ctx,
                    UthGpuSort              key,
                    UthGpuComparison      **rows)
 {
-  UthCatalog *catalog = catalog_of (ctx);
-  guint n = catalog != NULL ? uth_catalog_get_n_gpus (catalog) : 0, i;
+  guint n = ctx->analysis != NULL ? ctx->analysis->n_gpus : 0, i;
   g_autofree UthGpu *gpus = g_new0 (UthGpu, MAX (n, 1));
 
   *rows = g_new0 (UthGpuComparison, MAX (n, 1));
   for (i = 0; i < n; i++)
-    gpus[i] = uth_catalog_get_gpu (catalog, i)->spec;
+    gpus[i] = gpu_of (ctx, i)->spec;
   if (n == 0 || uth_cost_compare_gpus (&ctx->input, gpus, n, 8, *rows) != UTH_COST_OK)
     return 0;
   uth_cost_sort (*rows, n, key);
@@ -421,8 +421,8 @@ draw_measured (cairo_t                *cr,
                double                  h)
 {
   double s = uth_draw_scale (ctx);
-  const UthReferencePoint *all[128], *best[UTH_REFERENCE_N_PHASES] = { NULL };
-  guint n = uth_measured_match (ctx, UTH_REFERENCE_N_PHASES, all, G_N_ELEMENTS (all)), i;
+  const UthMeasuredMatch *all[128], *best[UTH_REFERENCE_N_PHASES] = { NULL };
+  guint n = uth_analysis_measured (ctx->analysis, UTH_REFERENCE_N_PHASES, all, G_N_ELEMENTS (all)), i;
   UthChartRect ext;
   double line;
 
@@ -441,23 +441,23 @@ draw_measured (cairo_t                *cr,
     }
   /* The closest set-up of each phase. */
   for (i = 0; i < n; i++)
-    if (best[all[i]->phase] == NULL ||
-        point_distance (all[i], ctx) < point_distance (best[all[i]->phase], ctx))
-      best[all[i]->phase] = all[i];
+    if (best[all[i]->point->phase] == NULL ||
+        point_distance (all[i]->point, ctx) < point_distance (best[all[i]->point->phase]->point, ctx))
+      best[all[i]->point->phase] = all[i];
   uth_draw_text_size (cr, ctx, UTH_FONT_TICK, "Ag", NULL, &line);
   for (i = 0; i < UTH_REFERENCE_N_PHASES && y + line <= ext.y + h; i++)
     {
-      const UthReferencePoint *p = best[i];
-      double predicted = 0, fraction;
+      const UthMeasuredMatch *match = best[i];
+      const UthReferencePoint *p = match != NULL ? match->point : NULL;
+      double predicted = match != NULL ? match->predicted : 0, fraction;
       g_autofree char *measured = NULL, *estimated = NULL, *text = NULL, *eff = NULL;
       guint64 length;
 
-      if (p == NULL || uth_reference_predict (p, &ctx->model->spec, &ctx->gpu->spec, &ctx->engine->spec,
-                                              &predicted) != UTH_ESTIMATE_OK || !(predicted > 0))
+      if (p == NULL || !match->predicted_ok || !(predicted > 0))
         continue;
       measured = uth_format_seconds (p->seconds);
       estimated = uth_format_seconds (predicted);
-      fraction = uth_reference_roofline_fraction (p, &ctx->model->spec, &ctx->gpu->spec);
+      fraction = match->roofline_fraction;
       eff = uth_format_percent (fraction);
       length = p->phase == UTH_REFERENCE_PREFILL ? p->prompt
              : p->phase == UTH_REFERENCE_REQUEST ? p->output_tokens : p->context;
@@ -559,11 +559,10 @@ gpu_name_width (cairo_t                *cr,
                 UthFont                 font)
 {
   double s = uth_draw_scale (ctx), widest = 0;
-  UthCatalog *catalog = catalog_of (ctx);
 
   for (guint i = 0; i < n; i++)
     {
-      const UthGpuEntry *g = uth_catalog_get_gpu (catalog, rows[i].index);
+      const UthGpuEntry *g = gpu_of (ctx, rows[i].index);
       g_autofree char *name = rows[i].gpus > 1 ? g_strdup_printf ("%u × %s", rows[i].gpus, g->name)
                                                : g_strdup (g->name);
       double tw;
@@ -601,7 +600,6 @@ draw_gpus (cairo_t                *cr,
                             _("The model on every GPU, fastest first (decode tokens/s, whole batch)"),
                             _("The model on every GPU, quickest first (time to first token)") };
   g_autofree UthGpuComparison *rows = NULL;
-  UthCatalog *catalog = catalog_of (ctx);
   GpuRows geo;
   double row_h, name_w, bar_w, max_v = 0;
   guint n, i;
@@ -622,7 +620,7 @@ draw_gpus (cairo_t                *cr,
 
   for (i = 0; i < n; i++)
     {
-      const UthGpuEntry *g = uth_catalog_get_gpu (catalog, rows[i].index);
+      const UthGpuEntry *g = gpu_of (ctx, rows[i].index);
       double ry = y + i * row_h, v = row_metric (&rows[i], key);
       gboolean current = ctx->gpu != NULL && g_strcmp0 (g->id, ctx->gpu->id) == 0;
       g_autofree char *name = rows[i].gpus > 1 ? g_strdup_printf ("%u × %s", rows[i].gpus, g->name)
@@ -808,6 +806,11 @@ uth_draw_cost (cairo_t                *cr,
   const UthEstimate *est = ctx->estimate;
   g_autofree char *title = NULL, *subtitle = NULL;
 
+  if (ctx->analysis == NULL)
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
   if (est == NULL && uth_estimate (&ctx->input, &own) == UTH_ESTIMATE_OK)
     est = &own;
   if (use_narrow (ctx, width))
@@ -926,7 +929,7 @@ uth_draw_cost_hit (double                  width,
       if (x >= geo.x && x <= geo.x + geo.w && i >= 0 && i < (int) n)
         {
           const UthGpuComparison *r = &rows[i];
-          const UthGpuEntry *g = uth_catalog_get_gpu (catalog_of (ctx), r->index);
+          const UthGpuEntry *g = gpu_of (ctx, r->index);
           g_autofree char *name = g_markup_escape_text (g->name, -1);
           g_autofree char *tps = uth_format_tokens_rate (r->tokens_per_second);
           g_autofree char *seq = uth_format_tokens_rate (r->tokens_per_second_per_sequence);

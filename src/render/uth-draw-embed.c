@@ -268,8 +268,8 @@ draw_fitted (cairo_t                *cr,
                 double                  height,
                 const UthFigureContext *ctx)
 {
-  UthTokenizer *tok = uth_tokenizer_get_default ();
-  g_autoptr(GArray) ids = NULL;
+  const UthTextAnalysis *text = ctx->analysis != NULL ? ctx->analysis->text : NULL;
+  GArray *ids;
   UthToyConfig config;
   Layout l;
   double m = uth_draw_margin (ctx), top, s = uth_draw_scale (ctx);
@@ -280,11 +280,14 @@ draw_fitted (cairo_t                *cr,
   g_autofree char *picked_label = NULL;
   g_autofree char *note = NULL;
 
+  if (text == NULL)
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
   uth_draw_background (cr, width, height, ctx);
-  if (tok == NULL)
-    return;
-  ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
-  vocab = uth_bpe_get_vocab_size (uth_tokenizer_get_bpe (tok));
+  ids = text->ids;
+  vocab = text->tokenizer.vocab_size;
   uth_toy_config_init (&config);
   {
     g_autofree char *sub = uth_fundamentals_subtitle (ctx, _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."));
@@ -299,7 +302,7 @@ draw_fitted (cairo_t                *cr,
     {
       double h;
       guint colors[1] = { i };
-      uth_draw_token_chips (cr, ctx, tok, &g_array_index (ids, guint32, i), 1, colors,
+      uth_draw_token_chips (cr, ctx, &g_array_index (ids, guint32, i), 1, colors,
                             UTH_CHIP_WITH_ID | UTH_CHIP_COMPACT, (int) i == ctx->hover ? 0 : -1,
                             l.chips.x, l.chips.y + i * l.row_h, l.chips.w, l.row_h, &rects[i], &h);
     }
@@ -351,8 +354,8 @@ uth_hit_embed (double                  width,
                double                  y,
                UthFigureHit           *hit)
 {
-  UthTokenizer *tok = uth_tokenizer_get_default ();
-  g_autoptr(GArray) ids = NULL;
+  const UthTextAnalysis *text = ctx->analysis != NULL ? ctx->analysis->text : NULL;
+  GArray *ids;
   cairo_t *cr;
   Layout l;
   double top, m = uth_draw_margin (ctx);
@@ -363,9 +366,9 @@ uth_hit_embed (double                  width,
   y /= f;
   hit->index = -1;
   hit->tooltip = NULL;
-  if (tok == NULL)
+  if (text == NULL)
     return FALSE;
-  ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+  ids = text->ids;
   cr = uth_fundamentals_scratch ();
   {
     g_autofree char *sub = uth_fundamentals_subtitle (ctx, _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."));

@@ -71,7 +71,6 @@ uth_fundamentals_scratch (void)
 guint
 uth_draw_token_chips (cairo_t                *cr,
                       const UthFigureContext *ctx,
-                      UthTokenizer           *tokenizer,
                       const guint32          *ids,
                       guint                   n,
                       const guint            *colors,
@@ -98,7 +97,7 @@ uth_draw_token_chips (cairo_t                *cr,
   chip_h = text_h + id_h + 2 * pad;
   for (i = 0; i < n; i++)
     {
-      g_autofree char *label = uth_tokenizer_describe_token (tokenizer, ids[i]);
+      const char *label = uth_analysis_token_label (ctx->analysis, ids[i]);
       g_autofree char *id = g_strdup_printf ("%u", ids[i]);
       double tw, iw = 0, w;
       UthRgba color;

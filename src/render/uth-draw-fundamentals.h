@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Shared pieces of the How LLMs work figures: the reader's text, its tokens with the
- * project's tokenizer, and token chips laid out in a wrapping flow. */
+/* Shared pieces of the How LLMs work figures: the reader's text, and its tokens (from the
+ * page's analysis, ctx->analysis) as chips laid out in a wrapping flow. */
 #pragma once
 
-#include "catalog/uth-tokenizer.h"
 #include "render/uth-draw-common.h"
 
 G_BEGIN_DECLS
@@ -44,12 +43,12 @@ typedef enum
 } UthChipFlags;
 
 /* Lays out (and when cr is not NULL, draws) chips for ids from x, y within width,
- * wrapping lines, stopping before max_height: returns how many fitted. Chip i is
+ * wrapping lines, stopping before max_height: returns how many fitted. Each chip is
+ * labelled as ctx->analysis writes its id. Chip i is
  * coloured by colors[i] (categorical index; NULL: i), and its rectangle goes to
  * rects[i] when rects is not NULL. *height receives the height used. */
 guint       uth_draw_token_chips         (cairo_t                *cr,
                                           const UthFigureContext *ctx,
-                                          UthTokenizer           *tokenizer,
                                           const guint32          *ids,
                                           guint                   n,
                                           const guint            *colors,

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "catalog/uth-corpus-model.h"
 #include "core/uth-softmax.h"
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-fit.h"
@@ -20,116 +19,6 @@ uth_generation_view_init (UthGenerationView *view)
   view->top_k = 0;
   view->top_p = 1.0;
   view->seed = 42;
-}
-
-static void
-estimate_times (const UthFigureContext *ctx,
-                UthGenerationRun       *run,
-                guint                   steps)
-{
-  UthEstimateInput in;
-  UthEstimate est;
-  guint64 prompt = MAX (run->prompt->len, 1);
-
-  if (ctx->input.model == NULL || ctx->input.gpu == NULL || ctx->input.engine == NULL)
-    return;
-  in = ctx->input;
-  in.prompt = prompt;
-  in.step_tokens = 1;
-  for (guint t = 0; t < MAX (steps, 1); t++)
-    {
-      /* The cache holds the prompt and the tokens drawn so far, plus the new one. */
-      in.context = prompt + t + 1;
-      if (uth_estimate (&in, &est) != UTH_ESTIMATE_OK)
-        return;
-      if (t == 0)
-        {
-          run->prefill_seconds = est.prefill_seconds;
-          run->prefill_bound = est.prefill_bound;
-          run->kv_bytes_per_token = est.kv_bytes_per_token;
-        }
-      run->step_seconds[t] = est.decode_step_seconds;
-      run->decode_bound = est.decode_bound;
-    }
-}
-
-gboolean
-uth_generation_run (const UthFigureContext  *ctx,
-                    const UthGenerationView *view,
-                    UthGenerationRun        *run)
-{
-  const UthNgram *ngram = uth_corpus_model_get_default ();
-  UthTokenizer *tok = uth_tokenizer_get_default ();
-  UthSampler sampler = { ctx->temperature, view->top_k, view->top_p };
-  guint steps = MIN (view->steps, UTH_GENERATION_MAX_STEPS), vocab;
-  g_autofree double *probs = NULL;
-  g_autofree double *dist = NULL;
-  GArray *context;
-  UthRng rng;
-
-  memset (run, 0, sizeof *run);
-  if (ngram == NULL || tok == NULL)
-    return FALSE;
-  vocab = uth_ngram_get_vocab (ngram);
-  probs = g_new0 (double, vocab);
-  dist = g_new0 (double, vocab);
-  run->prompt = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
-  run->generated = g_array_new (FALSE, FALSE, sizeof (guint32));
-  context = g_array_copy (run->prompt);
-  uth_rng_init (&rng, view->seed);
-  for (guint t = 0; t < steps; t++)
-    {
-      guint32 next;
-
-      run->history = uth_ngram_distribution (ngram, (const guint32 *) context->data, context->len, probs);
-      /* The model's logits are the logarithms of its probabilities. */
-      for (guint i = 0; i < vocab; i++)
-        probs[i] = log (probs[i]);
-      uth_sampler_distribution (&sampler, probs, vocab, dist);
-      next = (guint32) (sampler.temperature <= 0 ? uth_argmax (dist, vocab) : uth_sample (dist, vocab, &rng));
-      if (t + 1 == steps)
-        {
-          double chosen = dist[next];
-
-          run->kept = 0;
-          for (guint i = 0; i < vocab; i++)
-            run->kept += dist[i] > 0;
-          for (guint k = 0; k < UTH_GENERATION_CANDIDATES; k++)
-            {
-              guint best = (guint) uth_argmax (dist, vocab);
-              if (dist[best] <= 0)
-                break;
-              run->candidates[k] = best;
-              run->candidate_probs[k] = dist[best];
-              run->n_candidates = k + 1;
-              dist[best] = -1;   /* taken */
-            }
-          /* The chosen token is always listed, in the last place if it was not among the
-           * most probable. */
-          {
-            gboolean listed = FALSE;
-            for (guint k = 0; k < run->n_candidates; k++)
-              listed = listed || run->candidates[k] == next;
-            if (!listed && run->n_candidates > 0)
-              {
-                run->candidates[run->n_candidates - 1] = next;
-                run->candidate_probs[run->n_candidates - 1] = chosen;
-              }
-          }
-        }
-      g_array_append_val (run->generated, next);
-      g_array_append_val (context, next);
-    }
-  g_array_unref (context);
-  estimate_times (ctx, run, steps);
-  return TRUE;
-}
-
-void
-uth_generation_clear (UthGenerationRun *run)
-{
-  g_clear_pointer (&run->prompt, g_array_unref);
-  g_clear_pointer (&run->generated, g_array_unref);
 }
 
 static const char *
@@ -156,7 +45,6 @@ draw_text_panel (cairo_t                *cr,
                  UthChartRect            r)
 {
   double s = uth_draw_scale (ctx);
-  UthTokenizer *tok = uth_tokenizer_get_default ();
   guint n = run->prompt->len + run->generated->len;
   g_autofree guint32 *ids = g_new0 (guint32, n + 1);
   g_autofree guint *colors = g_new0 (guint, n + 1);
@@ -172,7 +60,7 @@ draw_text_panel (cairo_t                *cr,
                    : g_array_index (run->prompt, guint32, i);
       colors[i] = gen ? 5 : 7;
     }
-  fitted = uth_draw_token_chips (cr, ctx, tok, ids, n, colors, UTH_CHIP_WITH_ID, n > 0 && run->generated->len > 0 ? (int) n - 1 : -1,
+  fitted = uth_draw_token_chips (cr, ctx, ids, n, colors, UTH_CHIP_WITH_ID, n > 0 && run->generated->len > 0 ? (int) n - 1 : -1,
                                  r.x + 16 * s, y, r.w - 32 * s, r.y + r.h - y - 10 * s, NULL, &h);
   if (fitted < n)
     {
@@ -190,7 +78,6 @@ draw_candidates (cairo_t                 *cr,
                  UthChartRect             r)
 {
   double s = uth_draw_scale (ctx);
-  UthTokenizer *tok = uth_tokenizer_get_default ();
   guint step = run->generated->len;
   g_autofree char *heading = g_strdup_printf (_("Step %u: the candidates and the one drawn"), step);
   double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h, heading);
@@ -248,7 +135,7 @@ draw_candidates (cairo_t                 *cr,
     {
       guint k = row == n_rows - 1 && chosen_k >= n_rows ? chosen_k : row;
       double p = run->candidate_probs[k], by = y + row * row_h;
-      g_autofree char *name = uth_tokenizer_describe_token (tok, run->candidates[k]);
+      const char *name = uth_analysis_token_label (ctx->analysis, run->candidates[k]);
       g_autofree char *pct = uth_format_percent (p);
       gboolean is_chosen = run->candidates[k] == chosen;
       UthRgba c;
@@ -394,18 +281,23 @@ draw_fitted (cairo_t                *cr,
 {
   UthGenerationView defaults;
   const UthGenerationView *view = ctx->page_data;
+  const UthGenerationRun *analysed = ctx->analysis != NULL ? ctx->analysis->generation : NULL;
   UthGenerationRun run;
   double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, text_h, mid_h, time_h = 178 * s;
   g_autofree char *sub = NULL;
 
+  if (analysed == NULL)
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
+  run = *analysed;
   uth_draw_background (cr, width, height, ctx);
   uth_generation_view_init (&defaults);
   if (view == NULL)
     view = &defaults;
-  if (!uth_generation_run (ctx, view, &run))
-    return;
   sub = g_strdup_printf (_("Next-token probabilities come from a trigram model counted over this app’s own %u words, not from an LLM: it is a poor writer, but the loop and the sampling rules are the real ones. Times are the estimator’s for %s on %s."),
-                         uth_corpus_model_get_n_words (),
+                         run.corpus_words,
                          ctx->model != NULL ? ctx->model->name : _("no model"),
                          ctx->gpu != NULL ? ctx->gpu->name : _("no GPU"));
   {
@@ -431,7 +323,6 @@ draw_fitted (cairo_t                *cr,
     {
       draw_timeline (cr, ctx, &run, (UthChartRect) { m, height - m - time_h, width - 2 * m, time_h });
     }
-  uth_generation_clear (&run);
 }
 
 void

@@ -94,12 +94,13 @@ uth_kv_view_init (UthKvView              *view,
     view->group = 8;
 }
 
-UthCatalog *
-uth_kv_catalog (const UthFigureContext *ctx)
+/* The catalog rows of the page's analysis: every model and GPU. */
+static const UthAnalysis *
+rows_of (const UthFigureContext *ctx)
 {
-  if (ctx != NULL && ctx->catalog != NULL)
-    return ctx->catalog;
-  return uth_catalog_get_default ();
+  const UthAnalysis *a = ctx != NULL ? ctx->analysis : NULL;
+
+  return a != NULL && a->n_models > 0 && a->n_gpus > 0 ? a : NULL;
 }
 
 UthFitCell *
@@ -107,7 +108,7 @@ uth_kv_fits_compute (const UthFigureContext *ctx,
                      guint                  *rows,
                      guint                  *cols)
 {
-  UthCatalog *catalog = uth_kv_catalog (ctx);
+  const UthAnalysis *catalog = rows_of (ctx);
   guint nm, ng;
   g_autofree UthModel *models = NULL;
   g_autofree UthGpu *gpus = NULL;
@@ -118,16 +119,16 @@ uth_kv_fits_compute (const UthFigureContext *ctx,
   *rows = *cols = 0;
   if (catalog == NULL || ctx == NULL)
     return NULL;
-  nm = uth_catalog_get_n_models (catalog);
-  ng = uth_catalog_get_n_gpus (catalog);
+  nm = catalog->n_models;
+  ng = catalog->n_gpus;
   if (nm == 0 || ng == 0)
     return NULL;
   models = g_new (UthModel, nm);
   gpus = g_new (UthGpu, ng);
   for (guint i = 0; i < nm; i++)
-    models[i] = uth_catalog_get_model (catalog, i)->spec;
+    models[i] = catalog->models[i]->spec;
   for (guint i = 0; i < ng; i++)
-    gpus[i] = uth_catalog_get_gpu (catalog, i)->spec;
+    gpus[i] = catalog->gpus[i]->spec;
   base = ctx->input;
   if (base.engine == NULL)
     {
@@ -582,7 +583,7 @@ uth_draw_kv_fits (cairo_t                *cr,
                   const UthKvView        *view)
 {
   double s = uth_draw_scale (ctx);
-  UthCatalog *catalog = uth_kv_catalog (ctx);
+  const UthAnalysis *catalog = rows_of (ctx);
   g_autofree UthFitCell *owned = NULL;
   const UthFitCell *cells = view->fits;
   guint rows = view->fits_rows, cols = view->fits_cols;
@@ -593,7 +594,7 @@ uth_draw_kv_fits (cairo_t                *cr,
 
   if (catalog == NULL || width < 200 || height < 200)
     return;
-  if (cells == NULL || rows != uth_catalog_get_n_models (catalog) || cols != uth_catalog_get_n_gpus (catalog))
+  if (cells == NULL || rows != catalog->n_models || cols != catalog->n_gpus)
     {
       owned = uth_kv_fits_compute (ctx, &rows, &cols);
       cells = owned;
@@ -617,7 +618,7 @@ uth_draw_kv_fits (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_GRID, &none);
   for (guint c = 0; c < cols; c++)
     {
-      const UthGpuEntry *gpu = uth_catalog_get_gpu (catalog, c);
+      const UthGpuEntry *gpu = catalog->gpus[c];
       double x = g.left + (c + 0.5) * g.cell_w;
 
       cairo_save (cr);
@@ -629,7 +630,7 @@ uth_draw_kv_fits (cairo_t                *cr,
     }
   for (guint r = 0; r < rows; r++)
     {
-      const UthModelEntry *model = uth_catalog_get_model (catalog, r);
+      const UthModelEntry *model = catalog->models[r];
       double y = g.top + r * g.cell_h;
 
       uth_draw_set_color (cr, ctx, same_id (model->id, ctx->model != NULL ? ctx->model->id : NULL) ? UTH_COLOR_ACCENT : UTH_COLOR_FOREGROUND);
@@ -676,8 +677,8 @@ uth_draw_kv_fits (cairo_t                *cr,
   for (guint r = 0; r < rows; r++)
     for (guint c = 0; c < cols; c++)
       {
-        gboolean current = same_id (uth_catalog_get_model (catalog, r)->id, ctx->model != NULL ? ctx->model->id : NULL) &&
-                           same_id (uth_catalog_get_gpu (catalog, c)->id, ctx->gpu != NULL ? ctx->gpu->id : NULL);
+        gboolean current = same_id (catalog->models[r]->id, ctx->model != NULL ? ctx->model->id : NULL) &&
+                           same_id (catalog->gpus[c]->id, ctx->gpu != NULL ? ctx->gpu->id : NULL);
         gboolean hovered = view->hover >= 0 && (guint) view->hover == r * cols + c;
 
         if (!current && !hovered)
@@ -703,7 +704,7 @@ uth_hit_kv_fits (double                  width,
                  UthFigureHit           *hit)
 {
   double s = uth_draw_scale (ctx);
-  UthCatalog *catalog = uth_kv_catalog (ctx);
+  const UthAnalysis *catalog = rows_of (ctx);
   g_autofree UthFitCell *owned = NULL;
   const UthFitCell *cells = view->fits;
   guint rows = view->fits_rows, cols = view->fits_cols, r, c;
@@ -717,8 +718,8 @@ uth_hit_kv_fits (double                  width,
   hit->tooltip = NULL;
   if (catalog == NULL)
     return FALSE;
-  rows = uth_catalog_get_n_models (catalog);
-  cols = uth_catalog_get_n_gpus (catalog);
+  rows = catalog->n_models;
+  cols = catalog->n_gpus;
   fits_geometry (width, height, s, rows, cols, &g);
   if (x < g.left || y < g.top || g.cell_w <= 0 || g.cell_h <= 0)
     return FALSE;
@@ -734,8 +735,8 @@ uth_hit_kv_fits (double                  width,
   if (cells == NULL)
     return FALSE;
   cell = &cells[r * cols + c];
-  model = uth_catalog_get_model (catalog, r);
-  gpu = uth_catalog_get_gpu (catalog, c);
+  model = catalog->models[r];
+  gpu = catalog->gpus[c];
   need = uth_format_bytes (cell->total_bytes);
   if (cell->kind == UTH_FIT_ONE)
     what = g_strdup_printf (_("needs %s: fits on one GPU"), need);

@@ -23,10 +23,8 @@ typedef struct
 /* The scenario model's own variant and group, 16-token blocks. */
 void        uth_kv_view_init    (UthKvView              *view,
                                  const UthFigureContext *ctx);
-/* The catalog a figure reads (ctx->catalog, else the default one). */
-UthCatalog *uth_kv_catalog      (const UthFigureContext *ctx);
-/* Every catalog model x GPU at the scenario's batch, context and data types; a newly
- * allocated array of rows x cols cells (g_free it), NULL for an empty catalog. */
+/* Every catalog model x GPU of the analysis' rows (ctx->analysis->models, ->gpus) at the scenario's batch, context and data types; a newly
+ * allocated array of rows x cols cells (g_free it), NULL without rows. */
 UthFitCell *uth_kv_fits_compute (const UthFigureContext *ctx,
                                  guint                  *rows,
                                  guint                  *cols);

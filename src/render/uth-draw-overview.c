@@ -111,9 +111,9 @@ gboolean
 uth_overview_a100_ridge (const UthFigureContext *ctx,
                          UthOverviewRidge       *out)
 {
-  UthCatalog *catalog = ctx != NULL && ctx->catalog != NULL ? ctx->catalog : uth_catalog_get_default ();
-  const UthGpuEntry *a100 = catalog != NULL ? uth_catalog_find_gpu (catalog, "a100-sxm-80gb") : NULL;
-  const UthEngineEntry *tuned = catalog != NULL ? uth_catalog_find_engine (catalog, "tuned") : NULL;
+  const UthAnalysis *a = ctx != NULL ? ctx->analysis : NULL;
+  const UthGpuEntry *a100 = a != NULL ? a->a100 : NULL;
+  const UthEngineEntry *tuned = a != NULL ? a->tuned : NULL;
 
   memset (out, 0, sizeof *out);
   /* The A100's bf16 peak over its bandwidth at the efficiency the tuned engine documents
@@ -415,9 +415,8 @@ draw_pass (cairo_t                *cr,
   double x2 = r.x + c1 + g, x3 = x2 + c2 + g2, y, chips_h = 0, stack_top, stack_h, mem_h = 64 * s;
   int step = st->view.step;
   double t = st->view.progress;
-  UthTokenizer *tok = uth_tokenizer_get_default ();
   UthFigureContext big = larger (ctx);
-  g_autoptr(GArray) ids = NULL;
+  GArray *ids = NULL;
   g_autofree char *quoted = NULL, *count = NULL, *weights = NULL;
   g_autofree char *layers = NULL;
   guint n_ids = 0;
@@ -427,9 +426,9 @@ draw_pass (cairo_t                *cr,
   quoted = g_markup_printf_escaped ("“%s”", uth_fundamentals_text (ctx));
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, quoted, r.x + 16 * s, y, c1 - 32 * s) + 10 * s;
-  if (tok != NULL)
+  if (ctx->analysis != NULL && ctx->analysis->text != NULL)
     {
-      ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+      ids = ctx->analysis->text->ids;
       n_ids = ids != NULL ? ids->len : 0;
     }
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
@@ -437,7 +436,7 @@ draw_pass (cairo_t                *cr,
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, count, r.x + 16 * s, y, UTH_ANCHOR_NW, c1 - 32 * s, NULL);
   y += 30 * s;
   if (n_ids > 0)
-    uth_draw_token_chips (cr, &big, tok, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
+    uth_draw_token_chips (cr, &big, (const guint32 *) ids->data, MIN (n_ids, MAX_TOKENS),
                           NULL, UTH_CHIP_WITH_ID, -1, r.x + 16 * s, y, c1 - 32 * s,
                           r.y + r.h - y - 64 * s, NULL, &chips_h);
   if (step >= 1)

@@ -43,7 +43,8 @@ gboolean     uth_draw_overview_hit       (double                  width,
 const char  *uth_overview_gemm_name      (const UthOverviewGemm  *gemm);
 /* A whole number with thousands separators: "90,177,536". Free with g_free. */
 char        *uth_overview_grouped        (double                  value);
-/* The A100 SXM of the catalog with the tuned engine's bandwidth efficiency: the ridge
+/* The A100 SXM of the catalog with the tuned engine's bandwidth efficiency (both from the
+ * page's analysis, ctx->analysis->a100 and ->tuned): the ridge
  * example of the textbooks (about 180 FLOP/byte). FALSE when either is missing. */
 gboolean     uth_overview_a100_ridge     (const UthFigureContext *ctx,
                                           UthOverviewRidge       *out);

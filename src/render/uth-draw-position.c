@@ -63,7 +63,7 @@ static void
 draw_heatmap (cairo_t                *cr,
               const UthFigureContext *ctx,
               const UthPositionView  *v,
-              UthTokenizer           *tok,
+              const UthAnalysis      *analysis,
               GArray                 *ids,
               UthChartRect            r)
 {
@@ -83,7 +83,7 @@ draw_heatmap (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   for (guint p = 0; p < n && p < ids->len; p += MAX (step, 1))
     {
-      g_autofree char *tok_text = uth_tokenizer_describe_token (tok, g_array_index (ids, guint32, p));
+      const char *tok_text = uth_analysis_token_label (analysis, g_array_index (ids, guint32, p));
       g_autofree char *label = g_strdup_printf ("%u %s", p, tok_text);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, label, map.x - 6 * s, map.y + (p + 0.5) * ch,
                      UTH_ANCHOR_E, label_w - 4 * s, NULL);
@@ -284,22 +284,25 @@ draw_fitted (cairo_t                *cr,
 {
   UthPositionView defaults;
   const UthPositionView *v = ctx->page_data;
-  UthTokenizer *tok = uth_tokenizer_get_default ();
-  g_autoptr(GArray) ids = NULL;
+  const UthTextAnalysis *text = ctx->analysis != NULL ? ctx->analysis->text : NULL;
+  GArray *ids;
   double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, mid;
   g_autofree char *sub = NULL;
   guint pos;
   UthPositionView view;
 
+  if (text == NULL)
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
   uth_draw_background (cr, width, height, ctx);
-  if (tok == NULL)
-    return;
   uth_position_view_init (&defaults);
   view = v != NULL ? *v : defaults;
   view.dims = CLAMP (view.dims - view.dims % 2, 4, UTH_ROPE_MAX_DIM);
   if (!(view.theta > 1.0))
     view.theta = defaults.theta;
-  ids = uth_tokenizer_encode (tok, uth_fundamentals_text (ctx), -1);
+  ids = text->ids;
   pos = view.position >= 0 ? (guint) view.position : (ids->len > 0 ? ids->len - 1 : 0);
   {
     g_autofree char *theta = uth_format_number (view.theta);
@@ -313,7 +316,7 @@ draw_fitted (cairo_t                *cr,
   }
   top = uth_draw_title (cr, ctx, _("Position: where each token sits"), sub, m, m, width - 2 * m);
   mid = top + (height - m - top) * 0.56;
-  draw_heatmap (cr, ctx, &view, tok, ids, (UthChartRect) { m, top, (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
+  draw_heatmap (cr, ctx, &view, ctx->analysis, ids, (UthChartRect) { m, top, (width - 2 * m) * 0.5 - 8 * s, mid - top - 8 * s });
   if (uth_figure_shows_build (ctx, 2))
     {
       draw_pairs (cr, ctx, &view, pos, (UthChartRect) { m + (width - 2 * m) * 0.5 + 8 * s, top,

@@ -6,86 +6,12 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "catalog/uth-corpus-model.h"
 #include "core/uth-softmax.h"
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-softmax.h"
 
-typedef struct
-{
-  guint   vocab;
-  double *logits;
-  double *probs;     /* with temperature and cut-offs */
-  double *plain;     /* T = 1, no cut-offs */
-  guint   order[UTH_SOFTMAX_SHOWN];
-  guint   shown;
-  guint   kept;      /* entries left after the cut-offs */
-} Data;
-
-double *
-uth_softmax_logits_after (const char *text,
-                          guint      *vocab)
-{
-  const UthNgram *ngram = uth_corpus_model_get_default ();
-  UthTokenizer *tok = uth_tokenizer_get_default ();
-  g_autoptr(GArray) ids = NULL;
-  double *logits;
-  guint v;
-
-  if (ngram == NULL || tok == NULL)
-    return NULL;
-  ids = uth_tokenizer_encode (tok, text, -1);
-  v = uth_ngram_get_vocab (ngram);
-  logits = g_new0 (double, v);
-  uth_ngram_distribution (ngram, (const guint32 *) ids->data, ids->len, logits);
-  for (guint i = 0; i < v; i++)
-    logits[i] = log (logits[i]);
-  *vocab = v;
-  return logits;
-}
-
-static gboolean
-data_init (Data                   *d,
-           const UthFigureContext *ctx,
-           const UthSoftmaxView   *view)
-{
-  UthSampler sampler = { ctx->temperature, view->top_k, view->top_p };
-
-  d->logits = uth_softmax_logits_after (uth_fundamentals_text (ctx), &d->vocab);
-  if (d->logits == NULL)
-    return FALSE;
-  d->probs = g_new0 (double, d->vocab);
-  d->plain = g_new0 (double, d->vocab);
-  uth_sampler_distribution (&sampler, d->logits, d->vocab, d->probs);
-  uth_softmax (d->logits, d->vocab, 1.0, d->plain);
-  d->kept = 0;
-  for (guint i = 0; i < d->vocab; i++)
-    d->kept += d->probs[i] > 0;
-  /* The candidates with the largest logits, in order. */
-  for (guint k = 0; k < UTH_SOFTMAX_SHOWN && k < d->vocab; k++)
-    {
-      guint best = G_MAXUINT;
-      for (guint i = 0; i < d->vocab; i++)
-        {
-          gboolean taken = FALSE;
-          for (guint j = 0; j < k; j++)
-            taken = taken || d->order[j] == i;
-          if (!taken && (best == G_MAXUINT || d->logits[i] > d->logits[best]))
-            best = i;
-        }
-      d->order[k] = best;
-      d->shown = k + 1;
-    }
-  return TRUE;
-}
-
-static void
-data_clear (Data *d)
-{
-  g_free (d->logits);
-  g_free (d->probs);
-  g_free (d->plain);
-}
+/* The page's distribution, computed by the analysis step (ctx->analysis->softmax). */
+typedef UthSoftmaxData Data;
 
 static char *
 format_plain (double v)
@@ -109,7 +35,6 @@ draw_bars (cairo_t                *cr,
            gboolean                probabilities)
 {
   double s = uth_draw_scale (ctx), label_w = 120 * s;
-  UthTokenizer *tok = uth_tokenizer_get_default ();
   double lo = d->logits[d->order[d->shown - 1]], hi = d->logits[d->order[0]];
   double pmax = 0.0;
   UthChartScale xs;
@@ -134,7 +59,7 @@ draw_bars (cairo_t                *cr,
     {
       guint i = d->order[k];
       double y = plot.top + k * bar_h;
-      g_autofree char *name = uth_tokenizer_describe_token (tok, i);
+      const char *name = uth_analysis_token_label (ctx->analysis, i);
       g_autofree char *value = NULL;
       double v = probabilities ? d->probs[i] : d->logits[i];
       double x0 = uth_plot_x (&plot, probabilities ? 0 : xs.min), x1 = uth_plot_x (&plot, v);
@@ -216,7 +141,8 @@ draw_fitted (cairo_t                *cr,
 {
   const UthSoftmaxView defaults = { 0, 1.0 };
   const UthSoftmaxView *view = ctx->page_data != NULL ? ctx->page_data : &defaults;
-  Data d = { 0 };
+  const Data *analysed = ctx->analysis != NULL ? ctx->analysis->softmax : NULL;
+  Data d;
   double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, y, half, bottom_h = 200 * s;
   g_autofree char *sub = NULL;
   g_autofree char *t = g_strdup_printf ("%.2f", ctx->temperature);
@@ -225,9 +151,13 @@ draw_fitted (cairo_t                *cr,
   g_autofree char *right = NULL;
   double others = 0;
 
+  if (analysed == NULL)
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
+  d = *analysed;
   uth_draw_background (cr, width, height, ctx);
-  if (!data_init (&d, ctx, view))
-    return;
   sub = g_strdup_printf (_("The scores for the token after your text, from a small counting model of this app’s own pages (its logits are the logarithms of its probabilities). Temperature T = %s, top-k %s, top-p %s."),
                          ctx->temperature > 0 ? t : _("0 (greedy)"), k, p);
   {
@@ -266,7 +196,6 @@ draw_fitted (cairo_t                *cr,
   uth_draw_note (cr, ctx, right, m + half + 32 * s, height - m - bottom_h - 16 * s - 76 * s, half - 48 * s);
   draw_overflow (cr, ctx, &d, (UthChartRect) { m, height - m - bottom_h, width - 2 * m, bottom_h });
     }
-  data_clear (&d);
 }
 
 void

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Candidates shown as bars. */
-#define UTH_SOFTMAX_SHOWN 12
+#define UTH_SOFTMAX_SHOWN UTH_ANALYSIS_SOFTMAX_SHOWN
 
 /* ctx->page_data of the Softmax page (NULL: no cut-offs). */
 typedef struct
@@ -25,7 +25,5 @@ void uth_draw_softmax (cairo_t                *cr,
 
 /* The next-token logits (ln of the corpus model's probabilities) after text, for the
  * project's vocabulary: a new array of vocab doubles, or NULL. */
-double *uth_softmax_logits_after (const char *text,
-                                  guint      *vocab);
 
 G_END_DECLS

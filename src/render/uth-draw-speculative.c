@@ -32,11 +32,6 @@ typedef enum
   TOKEN_BONUS,
 } TokenKind;
 
-static UthCatalog *
-catalog_of (const UthFigureContext *ctx)
-{
-  return ctx->catalog != NULL ? ctx->catalog : uth_catalog_get_default ();
-}
 
 gboolean
 uth_speculative_can_draft (const UthModelEntry *draft,
@@ -56,15 +51,15 @@ uth_speculative_can_draft (const UthModelEntry *draft,
 const UthModelEntry *
 uth_speculative_view_default_draft (const UthFigureContext *ctx)
 {
-  UthCatalog *catalog = catalog_of (ctx);
+  const UthAnalysis *catalog = ctx->analysis;
   const UthModelEntry *best = NULL, *smallest = NULL;
   guint i, n;
   uint64_t target = ctx->input.model != NULL ? uth_model_params (ctx->input.model) : 0;
 
-  n = catalog != NULL ? uth_catalog_get_n_models (catalog) : 0;
+  n = catalog != NULL ? catalog->n_models : 0;
   for (i = 0; i < n; i++)
     {
-      const UthModelEntry *e = uth_catalog_get_model (catalog, i);
+      const UthModelEntry *e = catalog->models[i];
       uint64_t p = uth_model_params (&e->spec);
 
       if (smallest == NULL || p < uth_model_params (&smallest->spec))

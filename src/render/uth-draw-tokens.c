@@ -21,44 +21,28 @@ typedef struct
   UthChartRect steps;
 } Layout;
 
+/* The page's analysis (ctx->analysis->text). */
 typedef struct
 {
-  UthTokenizer *tokenizer;
-  const char   *text;
-  char         *cut;        /* the first UTH_TOKENS_MAX_BYTES of a longer text */
-  GArray       *ids;
-  guint         n_steps;
-  guint         step;
+  const UthTextAnalysis *a;
+  const char            *text;
+  GArray                *ids;
+  guint                  n_steps;
+  guint                  step;
 } Tokens;
 
-static void
+static gboolean
 tokens_init (Tokens                 *t,
              const UthFigureContext *ctx)
 {
-  const UthTokensView *view = ctx != NULL ? ctx->page_data : NULL;
-
-  t->tokenizer = view != NULL && view->tokenizer != NULL ? view->tokenizer
-                                                         : uth_tokenizer_get_default ();
-  t->text = uth_fundamentals_text (ctx);
-  if (strlen (t->text) > UTH_TOKENS_MAX_BYTES)
-    {
-      /* Merging step by step costs (steps x symbols): bound it so a pasted book stays
-       * interactive. Cut at a character boundary. */
-      const char *end = g_utf8_find_prev_char (t->text, t->text + UTH_TOKENS_MAX_BYTES + 1);
-      t->cut = g_strndup (t->text, end != NULL ? (gsize) (end - t->text) : UTH_TOKENS_MAX_BYTES);
-      t->text = t->cut;
-    }
-  t->ids = t->tokenizer != NULL ? uth_tokenizer_encode (t->tokenizer, t->text, -1) : NULL;
-  t->n_steps = t->tokenizer != NULL ? uth_tokens_count_steps (t->tokenizer, t->text) : 0;
-  t->step = view != NULL && view->step >= 0 ? MIN ((guint) view->step, t->n_steps)
-                                             : t->n_steps / 2;
-}
-
-static void
-tokens_clear (Tokens *t)
-{
-  g_clear_pointer (&t->ids, g_array_unref);
-  g_clear_pointer (&t->cut, g_free);
+  t->a = ctx != NULL && ctx->analysis != NULL ? ctx->analysis->text : NULL;
+  if (t->a == NULL || t->a->ids == NULL)
+    return FALSE;
+  t->text = t->a->text;
+  t->ids = t->a->ids;
+  t->n_steps = t->a->n_steps;
+  t->step = t->a->step;
+  return TRUE;
 }
 
 static void
@@ -82,45 +66,20 @@ layout_init (Layout                 *l,
                                    l->spans.w - 32 * l->s, l->spans.h - 60 * l->s };
 }
 
-guint
-uth_tokens_count_steps (UthTokenizer *tokenizer,
-                        const char   *text)
-{
-  gsize len = strlen (text);
-  UthBpeStepper *stepper;
-  guint n = 0;
-
-  if (len > UTH_TOKENS_MAX_BYTES)
-    {
-      const char *end = g_utf8_find_prev_char (text, text + UTH_TOKENS_MAX_BYTES + 1);
-      len = end != NULL ? (gsize) (end - text) : UTH_TOKENS_MAX_BYTES;
-    }
-  stepper = uth_bpe_stepper_new (uth_tokenizer_get_bpe (tokenizer), text, len);
-
-  if (stepper == NULL)
-    return 0;
-  while (uth_bpe_stepper_next (stepper, NULL))
-    n++;
-  uth_bpe_stepper_free (stepper);
-  return n;
-}
-
 static char *
-describe_tokenizer (UthTokenizer *tok)
+describe_tokenizer (const UthTokenizerInfo *tok)
 {
-  const UthBpe *bpe = uth_tokenizer_get_bpe (tok);
-  const char *kind = uth_bpe_get_kind (bpe) == UTH_BPE_BYTE_LEVEL
-                     ? _("byte-level BPE") : _("SentencePiece-style BPE");
-  g_autofree char *vocab = uth_format_count (uth_bpe_get_vocab_size (bpe));
-  g_autofree char *merges = uth_format_count ((double) uth_bpe_get_n_merges (bpe));
+  const char *kind = tok->byte_level ? _("byte-level BPE") : _("SentencePiece-style BPE");
+  g_autofree char *vocab = uth_format_count (tok->vocab_size);
+  g_autofree char *merges = uth_format_count ((double) tok->n_merges);
 
-  if (uth_tokenizer_is_default (tok))
+  if (tok->is_default)
     /* Translators: the project's own tokenizer; 1st %s a count of merges, 2nd the vocabulary size */
     return g_strdup_printf (_("Tokenizer: this app’s own byte-level BPE, %s merges learned at build time from its own six pages about LLMs and GPUs; vocabulary %s tokens"),
                             merges, vocab);
   /* Translators: file name, kind of BPE, number of merges, vocabulary size */
   return g_strdup_printf (_("Tokenizer: %s (%s, %s merges, vocabulary %s tokens)"),
-                          uth_tokenizer_get_name (tok), kind, merges, vocab);
+                          tok->name, kind, merges, vocab);
 }
 
 static void
@@ -183,7 +142,7 @@ draw_spans (cairo_t                *cr,
 
   uth_draw_panel (cr, ctx, l->spans.x, l->spans.y, l->spans.w, l->spans.h,
                   _("Your text as tokens (each chip is one token; the number is its id)"));
-  fitted = uth_draw_token_chips (cr, ctx, t->tokenizer, (const guint32 *) t->ids->data, n,
+  fitted = uth_draw_token_chips (cr, ctx, (const guint32 *) t->ids->data, n,
                                  NULL, UTH_CHIP_WITH_ID, ctx->hover, l->spans_body.x,
                                  l->spans_body.y, l->spans_body.w, l->spans_body.h, NULL, &used);
   if (fitted < t->ids->len)
@@ -201,7 +160,7 @@ static double
 draw_frame (cairo_t                *cr,
             const UthFigureContext *ctx,
             const Tokens           *t,
-            guint                   step,
+            guint                   frame_index,
             const char             *label,
             double                  x,
             double                  y,
@@ -209,30 +168,24 @@ draw_frame (cairo_t                *cr,
             double                  max_height,
             gboolean                accent)
 {
-  const UthBpe *bpe = uth_tokenizer_get_bpe (t->tokenizer);
-  UthBpeStepper *stepper = uth_bpe_stepper_new (bpe, t->text, strlen (t->text));
-  UthBpeStep last = { 0 };
+  const UthMergeFrame *frame = &t->a->frames[frame_index];
+  guint step = frame->step;
+  UthBpeStep last = frame->last;
   g_autofree guint *colors = NULL;
   g_autofree char *heading = NULL;
   UthChartRect ext;
   double used = 0;
   guint i, n, fitted;
 
-  if (stepper == NULL)
-    return 0;
-  for (i = 0; i < step && uth_bpe_stepper_next (stepper, &last); i++)
-    ;
-  n = (guint) uth_bpe_stepper_n_tokens (stepper);
+  n = frame->n;
   colors = g_new0 (guint, n + 1);
   /* A token made by this frame's merge stands out; the rest alternate two colours. */
   for (i = 0; i < n; i++)
     {
-      guint32 id = uth_bpe_stepper_tokens (stepper)[i];
-      gsize len = 0;
+      guint32 id = frame->ids[i];
+      gsize len = frame->bytes[i];
 
       /* The whole-word step comes first, when every other token is still one byte. */
-      if (last.whole_words)
-        uth_bpe_token_bytes (bpe, id, &len);
       colors[i] = (accent && step > 0 && (last.whole_words ? len > 1 : id == last.result))
                   ? 5 : (i % 2 ? 0 : 2);
     }
@@ -244,9 +197,9 @@ draw_frame (cairo_t                *cr,
                                label, (guint) last.places, n);
   else if (accent && step > 0)
     {
-      g_autofree char *a = uth_tokenizer_describe_token (t->tokenizer, last.left);
-      g_autofree char *b = uth_tokenizer_describe_token (t->tokenizer, last.right);
-      g_autofree char *c = uth_tokenizer_describe_token (t->tokenizer, last.result);
+      const char *a = uth_analysis_token_label (ctx->analysis, last.left);
+      const char *b = uth_analysis_token_label (ctx->analysis, last.right);
+      const char *c = uth_analysis_token_label (ctx->analysis, last.result);
       /* Translators: "Step 12 of 25: merge “␣t” + “he” → “␣the” (rank 3), at 2 places: 40 tokens" */
       /* %u: xgettext cuts a msgid at G_GSIZE_FORMAT; ranks and places are far below 2^32. */
       heading = g_strdup_printf (ngettext ("%s: merge “%s” + “%s” → “%s” (rank %u), at %u place: %u tokens",
@@ -258,7 +211,7 @@ draw_frame (cairo_t                *cr,
     heading = g_strdup_printf (ngettext ("%s: %u token", "%s: %u tokens", n), label, n);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_LABEL, heading, x, y, UTH_ANCHOR_NW, width, &ext);
-  fitted = uth_draw_token_chips (cr, ctx, t->tokenizer, uth_bpe_stepper_tokens (stepper), MIN (n, MAX_CHIPS),
+  fitted = uth_draw_token_chips (cr, ctx, frame->ids, MIN (n, MAX_CHIPS),
                                  colors, UTH_CHIP_COMPACT, -1, x, ext.y + ext.h + 6, width,
                                  max_height - ext.h - 6, NULL, &used);
   if (fitted < n)
@@ -267,7 +220,6 @@ draw_frame (cairo_t                *cr,
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
       uth_draw_text (cr, ctx, UTH_FONT_TICK, more, x + width, y, UTH_ANCHOR_NE, 0, NULL);
     }
-  uth_bpe_stepper_free (stepper);
   return ext.h + 6 + used;
 }
 
@@ -288,9 +240,9 @@ draw_steps (cairo_t                *cr,
 
   draw_frame (cr, ctx, t, 0, _("Start, one token per byte"), x, y, w, room, FALSE);
   y += room + 8 * s;
-  draw_frame (cr, ctx, t, t->step, middle, x, y, w, room, TRUE);
+  draw_frame (cr, ctx, t, 1, middle, x, y, w, room, TRUE);
   y += room + 8 * s;
-  draw_frame (cr, ctx, t, t->n_steps, last, x, y, w, room, FALSE);
+  draw_frame (cr, ctx, t, 2, last, x, y, w, room, FALSE);
 }
 
 static double
@@ -300,9 +252,9 @@ draw_header (cairo_t                *cr,
              double                  width)
 {
   double m = uth_draw_margin (ctx);
-  g_autofree char *sub = describe_tokenizer (t->tokenizer);
+  g_autofree char *sub = describe_tokenizer (&t->a->tokenizer);
 
-  if (t->cut != NULL)
+  if (t->a->cut)
     {
       char *longer = g_strdup_printf (_("%s. Only the first %u bytes of your text are shown."), sub, UTH_TOKENS_MAX_BYTES);
       g_free (sub);
@@ -327,10 +279,12 @@ draw_fitted (cairo_t                *cr,
   Layout l;
   double top;
 
+  if (!tokens_init (&t, ctx))
+    {
+      uth_draw_computing (cr, width, height, ctx);
+      return;
+    }
   uth_draw_background (cr, width, height, ctx);
-  tokens_init (&t, ctx);
-  if (t.tokenizer == NULL)
-    return;
   top = draw_header (cr, ctx, &t, width);
   layout_init (&l, ctx, width, height, top);
   draw_cards (cr, ctx, &l, &t);
@@ -338,7 +292,6 @@ draw_fitted (cairo_t                *cr,
     draw_spans (cr, ctx, &l, &t);
   if (uth_figure_shows_build (ctx, 3))
     draw_steps (cr, ctx, &l, &t);
-  tokens_clear (&t);
 }
 
 void
@@ -376,26 +329,26 @@ uth_hit_tokens (double                  width,
   y /= f;
   hit->index = -1;
   hit->tooltip = NULL;
-  tokens_init (&t, ctx);
-  if (t.tokenizer == NULL)
+  if (!tokens_init (&t, ctx))
     return FALSE;
   cr = uth_fundamentals_scratch ();
   top = draw_header (cr, ctx, &t, width);
   layout_init (&l, ctx, width, height, top);
   n = MIN (t.ids->len, MAX_CHIPS);
   rects = g_new0 (UthChartRect, n + 1);
-  fitted = uth_draw_token_chips (cr, ctx, t.tokenizer, (const guint32 *) t.ids->data, n, NULL,
+  fitted = uth_draw_token_chips (cr, ctx, (const guint32 *) t.ids->data, n, NULL,
                                  UTH_CHIP_WITH_ID, -1, l.spans_body.x, l.spans_body.y,
                                  l.spans_body.w, l.spans_body.h, rects, &used);
   for (i = 0; i < fitted && !found; i++)
     if (x >= rects[i].x && x < rects[i].x + rects[i].w && y >= rects[i].y && y < rects[i].y + rects[i].h)
       {
         guint32 id = g_array_index (t.ids, guint32, i);
-        g_autofree char *label = uth_tokenizer_describe_token (t.tokenizer, id);
+        const char *label = uth_analysis_token_label (ctx->analysis, id);
         g_autofree char *escaped = g_markup_escape_text (label, -1);
         GString *hex = g_string_new (NULL);
-        gsize len;
-        const guint8 *b = uth_bpe_token_bytes (uth_tokenizer_get_bpe (t.tokenizer), id, &len);
+        GBytes *token_bytes = uth_analysis_token_bytes (ctx->analysis, id);
+        gsize len = 0;
+        const guint8 *b = token_bytes != NULL ? g_bytes_get_data (token_bytes, &len) : NULL;
 
         for (gsize k = 0; k < len; k++)
           g_string_append_printf (hex, "%s%02X", k ? " " : "", b[k]);
@@ -407,6 +360,5 @@ uth_hit_tokens (double                  width,
         found = TRUE;
       }
   cairo_destroy (cr);
-  tokens_clear (&t);
   return found;
 }

@@ -3,18 +3,19 @@
  * the text costs at the scenario's price, and the byte-pair merges step by step. */
 #pragma once
 
-#include "catalog/uth-tokenizer.h"
 #include "render/uth-draw.h"
 
 G_BEGIN_DECLS
 
 /* Longer texts are cut here (at a character boundary) for this figure. */
-#define UTH_TOKENS_MAX_BYTES 2000
+#define UTH_TOKENS_MAX_BYTES UTH_ANALYSIS_MAX_TEXT_BYTES
 
 /* ctx->page_data of the Tokens page (NULL: the defaults). */
 typedef struct
 {
-  UthTokenizer *tokenizer;  /* NULL: the project's own vocabulary */
+  gpointer      tokenizer;  /* a UthTokenizer of the catalog layer, NULL: the project's
+                             * own vocabulary. An input of the page's analysis: the figure
+                             * draws the tokens it made (ctx->analysis->text). */
   int           step;       /* merge step of the middle frame; -1: halfway */
 } UthTokensView;
 
@@ -29,10 +30,5 @@ gboolean uth_hit_tokens  (double                  width,
                           double                  x,
                           double                  y,
                           UthFigureHit           *hit);
-
-/* How many merge steps the text (its first UTH_TOKENS_MAX_BYTES) takes with the tokenizer:
- * the step-through's end. */
-guint    uth_tokens_count_steps (UthTokenizer *tokenizer,
-                                 const char   *text);
 
 G_END_DECLS

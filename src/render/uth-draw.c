@@ -134,6 +134,21 @@ uth_draw_placeholder (const UthPageFigure    *page,
 }
 
 void
+uth_draw_computing (cairo_t                *cr,
+                    double                  width,
+                    double                  height,
+                    const UthFigureContext *ctx)
+{
+  double m = uth_draw_margin (ctx);
+
+  uth_draw_background (cr, width, height, ctx);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  /* Translators: a figure waits for its numbers (tokens, a model's forward pass) */
+  uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Computing…"), width / 2, height / 2,
+                 UTH_ANCHOR_CENTER, MAX (width - 2 * m, 1), NULL);
+}
+
+void
 uth_draw_page (const UthPageFigure    *page,
                cairo_t                *cr,
                double                  width,

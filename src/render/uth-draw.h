@@ -6,13 +6,15 @@
 #include <cairo.h>
 #include <glib.h>
 
-#include "catalog/uth-catalog.h"
+#include "core/uth-entry.h"
 #include "core/uth-estimate.h"
+#include "render/uth-analysis-data.h"
 
 G_BEGIN_DECLS
 
 /* Everything a figure may read about the shared scenario. Plain data: the app fills it
- * from its UthScenario, the command line from its options. */
+ * from its UthScenario, the command line from its options, and the analysis step
+ * (src/analysis/uth-analysis.h) adds what the page computes from them. */
 typedef struct
 {
   const UthModelEntry  *model;
@@ -29,7 +31,10 @@ typedef struct
   /* Added for the app and the pages: */
   int                   view;        /* a page's view toggle (Model: 0 params, 1 FLOPs, 2 bytes) */
   int                   hover;       /* item under the pointer (from the hit function), -1 none */
-  UthCatalog           *catalog;     /* all models, GPUs, engines; may be NULL */
+  const UthAnalysis    *analysis;    /* the page's analysis (uth-analysis-data.h): tokens,
+                                      * forward pass, runs, measured points, catalog rows;
+                                      * NULL while it is computed */
+  gboolean              analysis_pending; /* a newer analysis is being computed */
   const UthEstimate    *estimate;    /* the scenario's estimate, NULL when it failed */
   gconstpointer         page_data;   /* a page's own parameters (its header says which
                                       * struct), NULL for the page's defaults */
@@ -146,6 +151,12 @@ gboolean             uth_draw_func_to_file     (UthDrawFileFunc         draw,
  * at 3840 x 2160); never below the window's scale 1. */
 double               uth_draw_presentation_scale (double                width,
                                                   double                height);
+/* The state of a figure whose analysis is not there yet: the background and "Computing…".
+ * Never blocks. */
+void                 uth_draw_computing        (cairo_t                *cr,
+                                                double                  width,
+                                                double                  height,
+                                                const UthFigureContext *ctx);
 /* Sets light style, scale 1, no hover, phase 0, layer 0, and input defaults; the caller
  * then points model, gpu, engine (and input's specs) at catalog entries. */
 void                 uth_figure_context_init   (UthFigureContext       *ctx);

@@ -2,12 +2,12 @@
 /* Builds, captions and questions of every learning page, and the presentation slide. */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
-#include "catalog/uth-tokenizer.h"
 #include "core/uth-encoding.h"
 #include "core/uth-estimate.h"
 #include "core/uth-flash.h"
@@ -117,22 +117,23 @@ static gboolean
 q_tokens_count (const UthFigureContext *ctx,
                 UthQuestion            *q)
 {
-  /* The tokenizer the page shows: one the reader opened there, else the app's own. */
-  const UthTokensView *view = ctx->page_data;
-  UthTokenizer *tok = view != NULL && view->tokenizer != NULL ? view->tokenizer
-                                                              : uth_tokenizer_get_default ();
-  const char *text = uth_fundamentals_text (ctx);
-  g_autoptr(GArray) ids = NULL;
-  gsize bytes = strlen (text);
+  /* The tokens the page shows (its analysis: the tokenizer the reader opened there, else
+   * the app's own). */
+  const UthTextAnalysis *a = ctx->analysis != NULL ? ctx->analysis->text : NULL;
+  const char *text;
+  GArray *ids;
+  gsize bytes;
   g_autofree char *ratio = NULL;
 
-  if (tok == NULL)
+  if (a == NULL || a->ids == NULL)
     return FALSE;
-  ids = uth_tokenizer_encode (tok, text, -1);
+  text = a->text;
+  ids = a->ids;
+  bytes = strlen (text);
   ratio = uth_format_number (ids->len > 0 ? (double) bytes / ids->len : 0.0);
   question_set (q,
                 g_strdup_printf (_("The text on the page is %" PRIu64 " bytes long. How many tokens does the tokenizer %s split it into?"),
-                                 (guint64) bytes, uth_tokenizer_get_name (tok)),
+                                 (guint64) bytes, a->tokenizer.name),
                 g_strdup_printf (ngettext ("%u token.", "%u tokens.", ids->len), ids->len),
                 g_strdup_printf (_("Byte-pair encoding starts from single bytes and applies its learned merges until none is left: %" PRIu64 " bytes become %u tokens, %s bytes a token. Common words end as one token, rare ones in pieces."),
                                  (guint64) bytes, ids->len, ratio),

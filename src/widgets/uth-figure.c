@@ -28,6 +28,7 @@ struct _UthFigure
   GtkPopover            *item_popover;  /* the item the keyboard selected: its tooltip */
   GtkLabel              *item_label;
   gboolean               keyboard_item; /* hover came from the keyboard, not the pointer */
+  UthAnalysisCache      *analysis;      /* the page's analysis, until its inputs change */
 };
 
 enum
@@ -79,6 +80,36 @@ scenario_changed_cb (UthFigure *self)
   self->n_queued++;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   update_description (self);
+}
+
+/* A slow analysis finished on its worker thread: draw what it found. */
+static void
+analysis_ready_cb (gpointer user_data)
+{
+  UthFigure *self = user_data;
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  update_description (self);
+}
+
+/* The page whose analysis the figure draws: its page, or the page whose whole-page draw
+ * function it was given; NULL for a figure of part of a page (the catalog rows do). */
+static const char *
+analysis_page_id (UthFigure *self)
+{
+  const UthPageFigure *pages;
+  guint n;
+
+  if (self->page != NULL)
+    return self->page->id;
+  if (self->draw == NULL)
+    return NULL;
+  pages = uth_draw_get_page_figures (&n);
+  for (guint i = 0; i < n; i++)
+    if (pages[i].draw == self->draw)
+      return pages[i].id;
+  return NULL;
 }
 
 static void
@@ -396,6 +427,7 @@ uth_figure_dispose (GObject *object)
 
   uth_figure_set_scenario (self, NULL);
   uth_figure_set_context_func (self, NULL, NULL, NULL);
+  g_clear_pointer (&self->analysis, uth_analysis_cache_free);
   if (self->item_popover != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->item_popover));
   self->item_popover = NULL;
@@ -645,6 +677,15 @@ uth_figure_get_context (UthFigure        *self,
   ctx->hover = self->hover;
   if (self->context_func != NULL)
     self->context_func (self, ctx, self->context_data);
+  /* The page's analysis: computed once per change of its inputs (on a worker thread when
+   * slow, "Computing…" meanwhile), never per frame. */
+  if (self->scenario != NULL && analysis_page_id (self) != NULL)
+    {
+      if (self->analysis == NULL)
+        self->analysis = uth_analysis_cache_new ();
+      uth_analysis_cache_attach (self->analysis, uth_scenario_get_analysis_sources (self->scenario),
+                                 analysis_page_id (self), ctx, analysis_ready_cb, self);
+    }
 }
 
 int

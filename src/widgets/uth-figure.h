@@ -45,7 +45,11 @@ void         uth_figure_set_describe_func (UthFigure             *self,
 /* The accessible label (a short name of the figure). */
 void         uth_figure_set_label         (UthFigure             *self,
                                            const char            *label);
-/* The context the figure draws with: scenario, style, the context func's changes. */
+/* The context the figure draws with: scenario, style, the context func's changes, and the
+ * page's analysis (ctx->analysis, src/analysis/uth-analysis.h), computed once per change of
+ * its inputs and kept by the figure; a slow one runs on a worker thread, and until it is
+ * done ctx->analysis is NULL and ctx->analysis_pending TRUE (the figure draws "Computing…",
+ * then redraws). Valid until the next call. */
 void         uth_figure_get_context       (UthFigure             *self,
                                            UthFigureContext      *ctx);
 /* The item under the pointer, -1 for none. */
