@@ -643,7 +643,9 @@ read_engine_spec (UthCatalogReader     *r,
          read_number (r, obj, "attention_half_ctas", FALSE, 0.0, FALSE, 1e6,
                       &s->attention_half_ctas, error) &&
          read_number (r, obj, "narrow_compute_efficiency", FALSE, 0.0, FALSE, 1.0,
-                      &s->narrow_compute_efficiency, error);
+                      &s->narrow_compute_efficiency, error) &&
+         read_number (r, obj, "dequant_compute_efficiency", FALSE, 0.0, FALSE, 1.0,
+                      &s->dequant_compute_efficiency, error);
 }
 
 UthEngineEntry *

@@ -178,6 +178,7 @@ gemm (Ctx        *c,
   op->flops = 2.0 * rows * k * n + (bias ? rows * n : 0.0);
   op->weight_bytes = (k * n + (bias ? n : 0.0)) * c->wb;
   op->rows = rows;
+  op->dequantize = uth_dtype_is_block (c->work->weights);
   op->act_read_bytes = rows * k * c->ab;
   op->act_write_bytes = rows * n * c->ab;
   return op;

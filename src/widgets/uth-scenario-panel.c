@@ -64,6 +64,7 @@ static const char *const bundled_engine_names[] G_GNUC_UNUSED = {
   N_("Roofline (ideal)"),
   N_("Tuned serving engine"),
   N_("PyTorch with CUDA graphs"),
+  N_("llama.cpp (Metal)"),
 };
 
 static GtkDropDown *
