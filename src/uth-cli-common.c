@@ -264,6 +264,47 @@ uth_cli_parse_double (const char  *option,
   return TRUE;
 }
 
+/* The ids of the types `accept` takes, comma-separated. */
+static char *
+dtype_list (bool (*accept) (UthDtype))
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < UTH_N_DTYPES; i++)
+    if (accept ((UthDtype) i))
+      g_string_append_printf (list, "%s%s", list->len > 0 ? ", " : "", uth_dtype_id ((UthDtype) i));
+  return g_string_free (list, FALSE);
+}
+
+static gboolean
+parse_dtype_for (const char  *option,
+                 const char  *text,
+                 bool       (*accept) (UthDtype),
+                 UthDtype    *out,
+                 GError     **error)
+{
+  UthDtype dtype;
+
+  if (!uth_dtype_from_id (text, &dtype) || !accept (dtype))
+    {
+      g_autofree char *list = dtype_list (accept);
+
+      g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                   _("%s: unknown data type '%s'; expected one of %s"), option,
+                   text != NULL ? text : "", list);
+      return FALSE;
+    }
+  *out = dtype;
+  return TRUE;
+}
+
+/* A type matrix products run in (tf32 included, the block formats not). */
+static bool
+is_compute_storage (UthDtype dtype)
+{
+  return uth_dtype_is_compute (dtype) && uth_dtype_is_storage (dtype);
+}
+
 gboolean
 uth_cli_parse_dtype (const char  *option,
                      const char  *text,
@@ -271,19 +312,8 @@ uth_cli_parse_dtype (const char  *option,
                      UthDtype    *out,
                      GError     **error)
 {
-  UthDtype dtype;
-
-  if (!uth_dtype_from_id (text, &dtype) || (!compute && !uth_dtype_is_storage (dtype)))
-    {
-      g_set_error (error, UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
-                   _("%s: unknown data type '%s'; expected one of %s"), option,
-                   text != NULL ? text : "",
-                   compute ? "fp32, tf32, bf16, fp16, fp8, int8, int4"
-                           : "fp32, bf16, fp16, fp8, int8, int4");
-      return FALSE;
-    }
-  *out = dtype;
-  return TRUE;
+  return parse_dtype_for (option, text, compute ? uth_dtype_is_compute : uth_dtype_is_storage,
+                          out, error);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -429,10 +459,11 @@ resolve_numbers (const ScenarioText *t,
 
   if (t->weights != NULL && !uth_cli_parse_dtype ("--weights", t->weights, FALSE, &in->weights, error))
     return FALSE;
-  if (t->kv != NULL && !uth_cli_parse_dtype ("--kv", t->kv, FALSE, &in->kv, error))
+  if (t->kv != NULL && !parse_dtype_for ("--kv", t->kv, uth_dtype_is_kv, &in->kv, error))
     return FALSE;
   if (t->activations != NULL &&
-      !uth_cli_parse_dtype ("--activations", t->activations, FALSE, &in->activations, error))
+      !parse_dtype_for ("--activations", t->activations, is_compute_storage, &in->activations,
+                        error))
     return FALSE;
   if (t->price != NULL &&
       !uth_cli_parse_double ("--price", t->price, 0.0, 1e6, &in->price_per_hour, error))

@@ -137,6 +137,14 @@ print_text (const UthModelFile *f)
     }
   if (f->dtype != NULL)
     uth_cli_print_row (0, LABEL_WIDTH, _("Data type"), f->dtype);
+  if (f->has_weights_dtype)
+    {
+      g_autofree char *text = f->bits_per_weight > 0.0 ?
+        g_strdup_printf (_("%s (this file: %.2f bits per weight)"), uth_dtype_id (f->weights_dtype),
+                         f->bits_per_weight) :
+        g_strdup (uth_dtype_id (f->weights_dtype));
+      uth_cli_print_row (0, LABEL_WIDTH, _("Weights as"), text);
+    }
   for (guint i = 0; i < f->dtypes->len && f->dtypes->len > 1; i++)
     {
       const UthDtypeShare *s = &g_array_index (f->dtypes, UthDtypeShare, i);
@@ -218,6 +226,10 @@ print_json (const UthModelFile *f,
   add_known (b, "weight_bytes", f->weight_bytes);
   if (f->dtype != NULL)
     uth_cli_json_add_string (b, "dtype", f->dtype);
+  if (f->has_weights_dtype)
+    uth_cli_json_add_string (b, "weights_dtype", uth_dtype_id (f->weights_dtype));
+  if (f->bits_per_weight > 0.0)
+    uth_cli_json_add_number (b, "bits_per_weight", f->bits_per_weight);
   if (f->format == UTH_MODEL_FILE_TOKENIZER)
     {
       uth_cli_json_add_string (b, "tokenizer_model", f->tokenizer_model);

@@ -61,7 +61,9 @@ gboolean uth_cli_parse_double     (const char  *option,
                                    double       max,
                                    double      *out,
                                    GError     **error);
-/* A storage data type (fp32, bf16, fp16, fp8, int8, int4; tf32 too when compute is TRUE). */
+/* A storage data type (fp32, bf16, fp16, fp8, int8, int4 and the block formats q8_0, q4_0,
+ * q4_k_m, int4-g128); when compute is TRUE a type matrix products run in instead (tf32 too,
+ * the block formats not). */
 gboolean uth_cli_parse_dtype      (const char  *option,
                                    const char  *text,
                                    gboolean     compute,

@@ -315,6 +315,10 @@ assert_tiny (const UthModelFile *f)
   g_assert_cmpuint (f->params, ==, 76);
   g_assert_cmpuint (f->weight_bytes, ==, 216);
   g_assert_cmpstr (f->dtype, ==, "F32");
+  /* 216 bytes x 8 / 76 parameters = 22.7 bits: mostly fp32, some bf16. */
+  g_assert_true (f->has_weights_dtype);
+  g_assert_cmpint (f->weights_dtype, ==, UTH_DTYPE_FP32);
+  g_assert_cmpfloat_with_epsilon (f->bits_per_weight, 216.0 * 8.0 / 76.0, 1e-9);
   g_assert_cmpuint (f->dtypes->len, ==, 2);
   g_assert_cmpuint (g_array_index (f->dtypes, UthDtypeShare, 1).params, ==, 44);
   g_assert_cmpuint (f->layers, ==, 2);
@@ -351,6 +355,30 @@ test_safetensors (void)
   assert_tiny (disk);
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* A GPTQ/AWQ-shaped checkpoint: a 128 x 64 layer as qweight (I32, 16 x 64: eight 4-bit
+ * codes a word), scales (F16, 1 x 64: one group of 128) and qzeros (I32, 1 x 8). Its type
+ * is int4-g128; alone, the shapes count packed words, not weights, so no bits per weight. */
+static void
+test_safetensors_gptq (void)
+{
+  static const char *header =
+    "{\"model.layers.0.mlp.up_proj.qweight\":{\"dtype\":\"I32\",\"shape\":[16,64],"
+    "\"data_offsets\":[0,4096]},"
+    "\"model.layers.0.mlp.up_proj.scales\":{\"dtype\":\"F16\",\"shape\":[1,64],"
+    "\"data_offsets\":[4096,4224]},"
+    "\"model.layers.0.mlp.up_proj.qzeros\":{\"dtype\":\"I32\",\"shape\":[1,8],"
+    "\"data_offsets\":[4224,4256]}}";
+  g_autoptr(GBytes) bytes = make_safetensors (header, 4256);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UthModelFile) f = uth_model_file_inspect_bytes (bytes, "gptq.safetensors", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->packed_int4_tensors, ==, 1);
+  g_assert_true (f->has_weights_dtype);
+  g_assert_cmpint (f->weights_dtype, ==, UTH_DTYPE_INT4_G128);
+  g_assert_cmpfloat (f->bits_per_weight, ==, 0.0);
 }
 
 static void
@@ -544,6 +572,11 @@ assert_tiny_gguf (const UthModelFile *f)
   g_assert_cmpuint (f->params, ==, 2048 + 4096 + 16384 + 64);
   g_assert_cmpuint (f->weight_bytes, ==, 4096 + 2304 + 17408 + 256);
   g_assert_cmpstr (f->dtype, ==, "Q8_0");
+  /* The type holding most bytes, as the scenario's weight type, and the file's real bits:
+   * (4096 + 2304 + 17408 + 256) bytes x 8 / (2048 + 4096 + 16384 + 64) weights = 8.52. */
+  g_assert_true (f->has_weights_dtype);
+  g_assert_cmpint (f->weights_dtype, ==, UTH_DTYPE_Q8_0);
+  g_assert_cmpfloat_with_epsilon (f->bits_per_weight, 8.0 * 24064.0 / 22592.0, 1e-9);
   g_assert_cmpuint (f->dtypes->len, ==, 4);
   g_assert_cmpstr (g_array_index (f->dtypes, UthDtypeShare, 1).dtype, ==, "F16");
   g_assert_cmpuint (g_array_index (f->dtypes, UthDtypeShare, 2).bytes, ==, 2304);
@@ -701,6 +734,7 @@ main (int   argc,
   g_test_add_func ("/inspect/hf-config/catalog-entry", test_catalog_entry_round_trip);
   g_test_add_func ("/inspect/tokenizer", test_tokenizer);
   g_test_add_func ("/inspect/safetensors/header", test_safetensors);
+  g_test_add_func ("/inspect/safetensors/gptq", test_safetensors_gptq);
   g_test_add_func ("/inspect/safetensors/corrupt", test_safetensors_corrupt);
   g_test_add_func ("/inspect/safetensors/huge-length", test_safetensors_huge_length);
   g_test_add_func ("/inspect/safetensors/sharded", test_safetensors_sharded);

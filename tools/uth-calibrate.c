@@ -3,6 +3,7 @@
  *
  *   uth-calibrate [--engine ID] [--gpu ID] [--points] [--fit] [--set FIELD=VALUE ...]
  *                 MEASUREMENTS.json
+ *   uth-calibrate --validate [--points] data/validation.json
  *
  * MEASUREMENTS.json is a calibration file (the format of
  * ../shared/calibration/h100-sxm-bf16.json) or a reference file (data/reference.json).
@@ -10,7 +11,14 @@
  * with --fit it searches the efficiency fields (Nelder-Mead on their logarithms,
  * minimizing the mean squared log error of the target points) and prints the fitted
  * fields as engines.json lines. The summary gives, per phase, the median and worst
- * relative error and the share of points within 25%. */
+ * relative error and the share of points within 25%.
+ *
+ * --validate checks the catalog's profiles, as they are, against the validation set
+ * (data/validation.json): every point with the engine, GPU and model it names. It prints,
+ * per engine and over all, the points counted, the median and worst error
+ * (exp(|ln(predicted / measured)|) - 1) and the share within 25%, as a Markdown table,
+ * then the points excluded and why. The fit cannot read that file: the reference loader
+ * refuses a file whose "kind" is "validation". */
 #include "config.h"
 
 #include <glib.h>
@@ -44,6 +52,7 @@ static const Field fields[] = {
   FIELD (attention_bandwidth_efficiency, 0.05, 1.0, 0.8),
   FIELD (attention_half_ctas, 0.001, 100.0, 0.05),
   FIELD (narrow_compute_efficiency, 0.05, 1.0, 0.5),
+  FIELD (dequant_compute_efficiency, 0.05, 1.0, 0.9),
   FIELD (comm_efficiency, 0.05, 1.0, 0.7),
   FIELD (comm_latency_s, 1e-8, 1e-2, 1e-5),
 };
@@ -74,9 +83,13 @@ find_field (const char *name)
   return -1;
 }
 
+static gboolean all_points;
+
 static gboolean
 in_target (const UthReferencePoint *p)
 {
+  if (all_points)
+    return TRUE;
   switch (p->phase)
     {
     case UTH_REFERENCE_DECODE:
@@ -323,6 +336,145 @@ summarize (Ctx      *c,
     }
 }
 
+typedef struct
+{
+  char   *engine;
+  GArray *errors;   /* double */
+  double  worst;
+  char   *worst_id;
+} EngineErrors;
+
+static void
+engine_errors_free (gpointer data)
+{
+  EngineErrors *e = data;
+
+  g_free (e->engine);
+  g_array_unref (e->errors);
+  g_free (e->worst_id);
+  g_free (e);
+}
+
+static double
+median_of (GArray *errs)
+{
+  g_array_sort (errs, compare_double);
+  if (errs->len == 0)
+    return NAN;
+  return errs->len % 2 ? g_array_index (errs, double, errs->len / 2) :
+         0.5 * (g_array_index (errs, double, errs->len / 2 - 1) +
+                g_array_index (errs, double, errs->len / 2));
+}
+
+static void
+print_errors_row (const char *name,
+                  GArray     *errs,
+                  double      worst,
+                  const char *worst_id)
+{
+  guint within = 0;
+
+  for (guint i = 0; i < errs->len; i++)
+    within += g_array_index (errs, double, i) <= 0.25;
+  g_print ("| %s | %u | %.1f%% | %.1f%% (%s) | %.0f%% |\n", name, errs->len,
+           100.0 * median_of (errs), 100.0 * worst, worst_id,
+           errs->len > 0 ? 100.0 * within / errs->len : 0.0);
+}
+
+/* --validate: each point with its own engine, GPU and model from the catalog. */
+static int
+validate (UthCatalog *catalog,
+          const char *path,
+          gboolean    show_points)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) points = uth_reference_load_validation_file (path, &error);
+  g_autoptr (GPtrArray) engines = g_ptr_array_new_with_free_func (engine_errors_free);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  double all_worst = 0.0;
+  const char *all_worst_id = "";
+  guint excluded = 0;
+
+  if (points == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < points->len; i++)
+    {
+      const UthReferencePoint *p = g_ptr_array_index (points, i);
+      const UthModelEntry *me = uth_catalog_find_model (catalog, p->model);
+      const UthGpuEntry *ge = uth_catalog_find_gpu (catalog, p->gpu);
+      const UthEngineEntry *ee = uth_catalog_find_engine (catalog, p->engine);
+      EngineErrors *bucket = NULL;
+      double s, e;
+
+      if (me == NULL || ge == NULL || ee == NULL)
+        {
+          g_printerr ("%s: unknown model, GPU or engine (%s, %s, %s)\n", p->id, p->model,
+                      p->gpu, p->engine);
+          return 1;
+        }
+      if (uth_reference_predict (p, &me->spec, &ge->spec, &ee->spec, &s) != UTH_ESTIMATE_OK)
+        {
+          g_printerr ("%s: cannot estimate\n", p->id);
+          return 1;
+        }
+      e = uth_reference_validation_error (s, p->seconds);
+      if (show_points)
+        g_print ("%-44s %-16s measured %10.4f ms  estimated %10.4f ms  %+6.1f%%%s\n", p->id,
+                 p->engine, p->seconds * 1e3, s * 1e3, (s / p->seconds - 1.0) * 100.0,
+                 p->excluded != NULL ? "  (excluded)" : "");
+      if (p->excluded != NULL)
+        {
+          excluded++;
+          continue;
+        }
+      for (guint j = 0; j < engines->len && bucket == NULL; j++)
+        if (g_str_equal (((EngineErrors *) g_ptr_array_index (engines, j))->engine, p->engine))
+          bucket = g_ptr_array_index (engines, j);
+      if (bucket == NULL)
+        {
+          bucket = g_new0 (EngineErrors, 1);
+          bucket->engine = g_strdup (p->engine);
+          bucket->errors = g_array_new (FALSE, FALSE, sizeof (double));
+          bucket->worst_id = g_strdup ("");
+          g_ptr_array_add (engines, bucket);
+        }
+      g_array_append_val (bucket->errors, e);
+      g_array_append_val (all, e);
+      if (e > bucket->worst)
+        {
+          bucket->worst = e;
+          g_free (bucket->worst_id);
+          bucket->worst_id = g_strdup (p->id);
+        }
+      if (e > all_worst)
+        {
+          all_worst = e;
+          all_worst_id = p->id;
+        }
+    }
+  g_print ("| Engine | Points | Median error | Worst error | Within 25%% |\n");
+  g_print ("| --- | ---: | ---: | ---: | ---: |\n");
+  for (guint j = 0; j < engines->len; j++)
+    {
+      EngineErrors *b = g_ptr_array_index (engines, j);
+
+      print_errors_row (b->engine, b->errors, b->worst, b->worst_id);
+    }
+  print_errors_row ("all", all, all_worst, all_worst_id);
+  g_print ("\n%u points excluded:\n", excluded);
+  for (guint i = 0; i < points->len; i++)
+    {
+      const UthReferencePoint *p = g_ptr_array_index (points, i);
+
+      if (p->excluded != NULL)
+        g_print ("- %s: %s\n", p->id, p->excluded);
+    }
+  return 0;
+}
+
 static void
 print_engine (const UthEngine *e)
 {
@@ -340,13 +492,18 @@ main (int   argc,
   g_autofree char *gpu_id = g_strdup ("h100-sxm");
   g_auto (GStrv) sets = NULL;
   g_auto (GStrv) fit_fields = NULL;
-  gboolean show_points = FALSE, fit = FALSE;
+  gboolean show_points = FALSE, fit = FALSE, check = FALSE;
   guint iterations = 600;
   GOptionEntry entries[] = {
     { "engine", 'e', 0, G_OPTION_ARG_STRING, &engine_id, "Engine profile to start from", "ID" },
     { "gpu", 'g', 0, G_OPTION_ARG_STRING, &gpu_id, "GPU the measurements were taken on", "ID" },
     { "points", 'p', 0, G_OPTION_ARG_NONE, &show_points, "Print every point", NULL },
+    { "all-points", 0, 0, G_OPTION_ARG_NONE, &all_points,
+      "Fit and summarize every point (not only decode at context 128 or more and prefill of "
+      "1024 tokens or more)", NULL },
     { "fit", 'f', 0, G_OPTION_ARG_NONE, &fit, "Fit the profile", NULL },
+    { "validate", 0, 0, G_OPTION_ARG_NONE, &check,
+      "Check every profile against a validation set (data/validation.json)", NULL },
     { "fit-field", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fit_fields,
       "Fit only these fields (default: all efficiency fields)", "FIELD" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Set an engine field first", "FIELD=VALUE" },
@@ -371,6 +528,15 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  if (check)
+    {
+      if (fit)
+        {
+          g_printerr ("--validate and --fit are separate commands\n");
+          return 2;
+        }
+      return validate (catalog, argv[1], show_points);
+    }
   engine = uth_catalog_find_engine (catalog, engine_id);
   gpu = uth_catalog_find_gpu (catalog, gpu_id);
   if (engine == NULL || gpu == NULL)
@@ -385,7 +551,14 @@ main (int   argc,
 
   /* A reference file has "points" (only the engine's are used); a calibration file has
    * "models". */
-  c.points = uth_reference_load_file (argv[1], NULL);
+  c.points = uth_reference_load_file (argv[1], &error);
+  if (g_error_matches (error, UTH_REFERENCE_ERROR, UTH_REFERENCE_ERROR_VALIDATION_SET))
+    {
+      /* The fit never reads the validation set. */
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  g_clear_error (&error);
   if (c.points != NULL)
     {
       for (guint i = c.points->len; i-- > 0;)

@@ -517,9 +517,10 @@ read_peak_flops (UthCatalogReader     *r,
       const char *key = l->data;
       UthDtype dtype;
 
-      if (!uth_dtype_from_id (key, &dtype))
+      if (!uth_dtype_from_id (key, &dtype) || !uth_dtype_is_compute (dtype))
         {
-          /* A type the core does not model (fp4, fp6): worth a warning, not worth the entry. */
+          /* A type the core does not model (fp4, fp6), or a weight format (q4_0) that has no
+           * rate of its own: worth a warning, not worth the entry. */
           GError *warning = NULL;
           uth_catalog_field_error (&warning, &nested, key, "%s",
                        _("not a data type this app models (fp32, tf32, bf16, fp16, fp8, int8, "
@@ -642,7 +643,9 @@ read_engine_spec (UthCatalogReader     *r,
          read_number (r, obj, "attention_half_ctas", FALSE, 0.0, FALSE, 1e6,
                       &s->attention_half_ctas, error) &&
          read_number (r, obj, "narrow_compute_efficiency", FALSE, 0.0, FALSE, 1.0,
-                      &s->narrow_compute_efficiency, error);
+                      &s->narrow_compute_efficiency, error) &&
+         read_number (r, obj, "dequant_compute_efficiency", FALSE, 0.0, FALSE, 1.0,
+                      &s->dequant_compute_efficiency, error);
 }
 
 UthEngineEntry *

@@ -107,6 +107,28 @@ share_compare (gconstpointer a,
   return strcmp (x->dtype, y->dtype);
 }
 
+/* A format's name of a tensor type (GGUF's or safetensors') as the scenario's type. */
+static gboolean
+scenario_dtype (const char *name,
+                UthDtype   *out)
+{
+  static const struct { const char *name; UthDtype dtype; } map[] = {
+    { "F32", UTH_DTYPE_FP32 },     { "F16", UTH_DTYPE_FP16 },     { "BF16", UTH_DTYPE_BF16 },
+    { "F8_E4M3", UTH_DTYPE_FP8 },  { "F8_E5M2", UTH_DTYPE_FP8 },  { "I8", UTH_DTYPE_INT8 },
+    { "Q8_0", UTH_DTYPE_Q8_0 },    { "Q4_0", UTH_DTYPE_Q4_0 },
+    /* Q4_K_M files hold most bytes in Q4_K and some tensors in Q6_K. */
+    { "Q4_K", UTH_DTYPE_Q4_K_M },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (name, map[i].name))
+      {
+        *out = map[i].dtype;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 uth_model_file_finish (UthModelFile *self)
 {
@@ -115,6 +137,20 @@ uth_model_file_finish (UthModelFile *self)
   g_array_sort (self->dtypes, share_compare);
   g_free (self->dtype);
   self->dtype = g_strdup (g_array_index (self->dtypes, UthDtypeShare, 0).dtype);
+  if (self->packed_int4_tensors > 0)
+    {
+      /* The I32 words pack eight codes each: the parameters the shapes count are an
+       * eighth of the real ones, so the bits per weight are known only beside a config's
+       * architecture (a model folder). */
+      self->has_weights_dtype = TRUE;
+      self->weights_dtype = UTH_DTYPE_INT4_G128;
+      self->bits_per_weight = self->has_spec && self->params > 0 ?
+                              8.0 * (double) self->weight_bytes / (double) self->params : 0.0;
+      return;
+    }
+  self->has_weights_dtype = scenario_dtype (self->dtype, &self->weights_dtype);
+  self->bits_per_weight = self->params > 0 ? 8.0 * (double) self->weight_bytes / (double) self->params
+                                           : 0.0;
 }
 
 void
@@ -484,6 +520,7 @@ inspect_folder (GFile       *dir,
   /* The config describes the architecture; the weights say how it is stored. */
   out->tensors = weights->tensors;
   out->weight_bytes = weights->weight_bytes;
+  out->packed_int4_tensors = weights->packed_int4_tensors;
   g_array_set_size (out->dtypes, 0);
   for (guint i = 0; i < weights->dtypes->len; i++)
     {

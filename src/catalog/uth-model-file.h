@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "core/uth-dtype.h"
 #include "core/uth-model.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,15 @@ typedef struct
   guint64    weight_bytes;
   char      *dtype;          /* the data type holding most bytes, or config.json's torch_dtype */
   GArray    *dtypes;         /* UthDtypeShare by bytes, largest first; empty when unknown */
+  /* The scenario's weight type the file's tensors are stored in (the type holding most
+   * bytes: GGUF Q8_0 → q8_0, Q4_0 → q4_0, Q4_K → q4_k_m; safetensors BF16 → bf16, F8_E4M3
+   * → fp8; GPTQ/AWQ checkpoints, whose *.qweight tensors pack 4-bit codes in I32, →
+   * int4-g128), when it has one; bits_per_weight is what the file really spends per
+   * parameter (weight bytes x 8 / parameters, scales included), 0 when unknown. */
+  gboolean   has_weights_dtype;
+  UthDtype   weights_dtype;
+  double     bits_per_weight;
+  guint64    packed_int4_tensors;  /* safetensors tensors named *.qweight in I32 */
 
   /* tokenizer.json only. */
   char      *tokenizer_model;  /* "BPE", "Unigram", "WordPiece", "WordLevel" */

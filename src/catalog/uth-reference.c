@@ -26,6 +26,8 @@ uth_reference_point_free (UthReferencePoint *point)
   g_free (point->gpu);
   g_free (point->model);
   g_free (point->note);
+  g_free (point->where);
+  g_free (point->excluded);
   g_free (point);
 }
 
@@ -178,6 +180,7 @@ parse_phase (const char        *id,
 
 static UthReferencePoint *
 parse_point (JsonNode    *node,
+             gboolean     validation,
              guint        index,
              const char  *name,
              GError     **error)
@@ -206,6 +209,8 @@ parse_point (JsonNode    *node,
       !get_string (obj, "gpu", TRUE, &p->gpu, name, label, error) ||
       !get_string (obj, "model", TRUE, &p->model, name, label, error) ||
       !get_string (obj, "note", FALSE, &p->note, name, label, error) ||
+      !get_string (obj, "where", validation, &p->where, name, label, error) ||
+      !get_string (obj, "excluded", FALSE, &p->excluded, name, label, error) ||
       !get_string (obj, "phase", TRUE, &phase, name, label, error) ||
       !get_dtype (obj, "precision", &p->weights, name, label, error))
     goto fail;
@@ -273,20 +278,20 @@ fail:
   return NULL;
 }
 
-GPtrArray *
-uth_reference_load_bytes (GBytes      *bytes,
-                          const char  *name,
-                          GError     **error)
+static GPtrArray *
+load_points (GBytes      *bytes,
+             const char  *name,
+             gboolean     validation,
+             GError     **error)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) points = NULL;
-  JsonNode *list;
+  JsonNode *list, *kind;
   JsonArray *array;
   guint i, n;
+  gboolean is_validation;
 
   g_return_val_if_fail (bytes != NULL, NULL);
-  if (name == NULL)
-    name = "reference.json";
   root = uth_safe_json_parse (bytes, name, UTH_CATALOG_MAX_BYTES, UTH_JSON_MAX_DEPTH, error);
   if (root == NULL)
     return NULL;
@@ -298,18 +303,69 @@ uth_reference_load_bytes (GBytes      *bytes,
                    _("%s: expected an object with a “points” list"), name);
       return NULL;
     }
+  kind = json_object_get_member (json_node_get_object (root), "kind");
+  is_validation = kind != NULL && JSON_NODE_HOLDS_VALUE (kind) &&
+                  json_node_get_value_type (kind) == G_TYPE_STRING &&
+                  g_str_equal (json_node_get_string (kind), "validation");
+  if (is_validation != validation)
+    {
+      /* The fit and the check are separate: a fit never sees the validation set. */
+      g_set_error (error, UTH_REFERENCE_ERROR, UTH_REFERENCE_ERROR_VALIDATION_SET,
+                   validation ? _("%s: not a validation set (its “kind” is not “validation”)")
+                              : _("%s: a validation set; only uth-calibrate --validate reads it"),
+                   name);
+      return NULL;
+    }
   array = json_node_get_array (list);
   n = json_array_get_length (array);
   points = g_ptr_array_new_with_free_func ((GDestroyNotify) uth_reference_point_free);
   for (i = 0; i < n; i++)
     {
-      UthReferencePoint *p = parse_point (json_array_get_element (array, i), i, name, error);
+      UthReferencePoint *p = parse_point (json_array_get_element (array, i), validation, i, name,
+                                          error);
 
       if (p == NULL)
         return NULL;
       g_ptr_array_add (points, p);
     }
   return g_steal_pointer (&points);
+}
+
+GPtrArray *
+uth_reference_load_bytes (GBytes      *bytes,
+                          const char  *name,
+                          GError     **error)
+{
+  return load_points (bytes, name != NULL ? name : "reference.json", FALSE, error);
+}
+
+GPtrArray *
+uth_reference_load_validation_bytes (GBytes      *bytes,
+                                     const char  *name,
+                                     GError     **error)
+{
+  return load_points (bytes, name != NULL ? name : "validation.json", TRUE, error);
+}
+
+GPtrArray *
+uth_reference_load_validation_file (const char  *path,
+                                    GError     **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GBytes) bytes = uth_safe_load_file (file, UTH_CATALOG_MAX_BYTES, error);
+
+  if (bytes == NULL)
+    return NULL;
+  return uth_reference_load_validation_bytes (bytes, path, error);
+}
+
+double
+uth_reference_validation_error (double predicted,
+                                double measured)
+{
+  if (!(predicted > 0.0) || !(measured > 0.0) || !isfinite (predicted) || !isfinite (measured))
+    return INFINITY;
+  return exp (fabs (log (predicted / measured))) - 1.0;
 }
 
 GPtrArray *

@@ -20,6 +20,8 @@ typedef enum
 {
   UTH_REFERENCE_ERROR_PARSE,     /* not JSON, or not the expected shape */
   UTH_REFERENCE_ERROR_FIELD,     /* a point's field missing or out of range */
+  UTH_REFERENCE_ERROR_VALIDATION_SET, /* a validation set given where fit data is read,
+                                       * or the other way round */
 } UthReferenceError;
 
 
@@ -38,6 +40,20 @@ GPtrArray  *uth_reference_load_bytes    (GBytes      *bytes,
                                          GError     **error);
 GPtrArray  *uth_reference_load_file     (const char  *path,
                                          GError     **error);
+/* The validation set (data/validation.json): the same points, with "kind": "validation" at
+ * the top and every point's `where` (the table or figure it was read from) required;
+ * `excluded` optional. uth_reference_load_bytes and _load_file refuse such a file, so no
+ * fit can read it; these refuse any other. */
+GPtrArray  *uth_reference_load_validation_bytes (GBytes      *bytes,
+                                                 const char  *name,
+                                                 GError     **error);
+GPtrArray  *uth_reference_load_validation_file  (const char  *path,
+                                                 GError     **error);
+/* The validation error of a prediction: exp(|ln(predicted / measured)|) - 1, the factor by
+ * which the two differ, minus one (symmetric: 2x too slow and 2x too fast are both 1). */
+double      uth_reference_validation_error (double predicted,
+                                            double measured);
+
 /* The bundled data/reference.json from the GResource. */
 GPtrArray  *uth_reference_load_bundled  (GError     **error);
 

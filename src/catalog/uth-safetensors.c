@@ -236,6 +236,8 @@ read_tensor (const char   *file,
 
   if (!uth_model_file_add_tensors (out, dtype, 1, numel, bytes))
     return tensor_error (error, file, tensor, _("the totals overflow 64 bits"));
+  if (g_str_has_suffix (tensor, ".qweight") && g_str_equal (dtype, "I32"))
+    out->packed_int4_tensors++;
   layer = layer_index (tensor);
   *max_layer = MAX (*max_layer, layer);
   if (is_embedding (tensor) && json_array_get_length (dims) == 2 && first_dim <= G_MAXUINT32 &&

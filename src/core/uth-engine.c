@@ -48,5 +48,7 @@ uth_engine_validate (const UthEngine *engine)
           fraction (engine->attention_bandwidth_efficiency)) &&
          non_negative (engine->attention_half_ctas) &&
          (engine->narrow_compute_efficiency == 0.0 ||
-          fraction (engine->narrow_compute_efficiency));
+          fraction (engine->narrow_compute_efficiency)) &&
+         (engine->dequant_compute_efficiency == 0.0 ||
+          fraction (engine->dequant_compute_efficiency));
 }

@@ -30,6 +30,10 @@ typedef struct
    * the data paths feeding it; they reach this fraction of their own peak. 0 takes
    * compute_efficiency. */
   double   narrow_compute_efficiency;
+  /* GEMMs whose weights are in a block-quantized format (q8_0, q4_0, q4_k_m, int4-g128)
+   * dequantize them on the way in; they reach this fraction of the compute rate the same
+   * GEMM reaches with 16-bit weights. 0 takes 1 (no cost). */
+  double   dequant_compute_efficiency;
 } UthEngine;
 
 /* The ideal: 100% of peak and bandwidth, no launch overhead, flash attention, no reserve. */

@@ -70,6 +70,9 @@ typedef struct
   char              *gpu;            /* GPU catalog id */
   char              *model;          /* model catalog id */
   char              *note;           /* how the number was read from the source, or NULL */
+  char              *where;          /* validation set: the table or figure of the source */
+  char              *excluded;       /* validation set: why the point measures something
+                                      * else and is not counted, or NULL */
   UthDtype           weights;
   UthDtype           kv;
   UthReferencePhase  phase;

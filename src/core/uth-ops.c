@@ -109,8 +109,8 @@ uth_workload_validate (const UthModel    *model,
     return UTH_OPS_BAD_MODEL;
   if (work == NULL || work->batch == 0 || work->tokens == 0 || work->context < work->tokens ||
       work->batch > limit || work->context > limit ||
-      !uth_dtype_is_storage (work->weights) || !uth_dtype_is_storage (work->kv) ||
-      !uth_dtype_is_storage (work->activations) ||
+      !uth_dtype_is_storage (work->weights) || !uth_dtype_is_kv (work->kv) ||
+      !uth_dtype_is_storage (work->activations) || !uth_dtype_is_compute (work->activations) ||
       (work->phase != UTH_PHASE_PREFILL && work->phase != UTH_PHASE_DECODE))
     return UTH_OPS_BAD_WORKLOAD;
   if (work->tensor_parallel == 0 || work->tensor_parallel > 1024)
@@ -178,6 +178,7 @@ gemm (Ctx        *c,
   op->flops = 2.0 * rows * k * n + (bias ? rows * n : 0.0);
   op->weight_bytes = (k * n + (bias ? n : 0.0)) * c->wb;
   op->rows = rows;
+  op->dequantize = uth_dtype_is_block (c->work->weights);
   op->act_read_bytes = rows * k * c->ab;
   op->act_write_bytes = rows * n * c->ab;
   return op;

@@ -75,6 +75,8 @@ typedef struct
                                * to peak the op's compute gets (UthEngine.compute_half_rows) */
   double      parallel;       /* independent work units of an attention op: sequences x KV
                                * heads (MLA: sequences); 0 for other ops */
+  bool        dequantize;     /* a weight GEMM whose weights are in a block format
+                               * (uth_dtype_is_block): the kernel dequantizes them */
 } UthOp;
 
 /* Enough for any layer of any supported model. */

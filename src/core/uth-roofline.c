@@ -19,7 +19,8 @@
  * - attention matmuls reach attention_compute_efficiency of peak (flash kernels do more
  *   than matmuls: masking, online softmax), and run at the 16-bit rate even when the
  *   GEMMs run in fp8 or int8. GEMMs in 8 bits reach narrow_compute_efficiency of their
- *   peak instead of compute_efficiency.
+ *   peak instead of compute_efficiency. GEMMs whose weights are block-quantized (q4_0 ...)
+ *   reach dequant_compute_efficiency of the rate they would reach with 16-bit weights.
  * - overhead: launch_overhead_s per kernel launch; when the engine states its kernels per
  *   layer, a layer's launches are scaled to that number.
  * - communication: comm_latency_s plus the bytes sent over the interconnect at
@@ -179,6 +180,8 @@ uth_roofline_op_time (const UthOp     *op,
   if ((op->kind == UTH_OP_GEMM || op->kind == UTH_OP_LM_HEAD) &&
       uth_dtype_bytes (compute_dtype) < 2.0 && engine->narrow_compute_efficiency > 0.0)
     peak *= engine->narrow_compute_efficiency / engine->compute_efficiency;
+  if (op->dequantize && engine->dequant_compute_efficiency > 0.0)
+    peak *= engine->dequant_compute_efficiency;
   t.compute_seconds = op->flops > 0.0 && peak > 0.0 ? op->flops / peak : 0.0;
   t.memory_seconds = uth_roofline_memory_seconds (op, gpu, engine);
   t.overhead_seconds = uth_roofline_overhead_seconds (op, engine);

@@ -123,8 +123,10 @@ kv_index (UthDtype dtype)
     {
     case UTH_DTYPE_FP8:
     case UTH_DTYPE_INT8:
+    case UTH_DTYPE_Q8_0:
       return 1;
     case UTH_DTYPE_INT4:
+    case UTH_DTYPE_Q4_0:
       return 2;
     default:
       return 0;

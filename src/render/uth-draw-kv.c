@@ -591,6 +591,8 @@ uth_draw_kv_fits (cairo_t                *cr,
   g_autofree char *heading = NULL;
   UthLegendItem legend[3];
   UthRgba good, several, none;
+  guint stride;
+  gint labelled = -1;   /* the scenario's GPU's column */
 
   if (catalog == NULL || width < 200 || height < 200)
     return;
@@ -616,11 +618,21 @@ uth_draw_kv_fits (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_GOOD, &good);
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &several);
   uth_draw_color (ctx, UTH_COLOR_GRID, &none);
+  /* Columns narrower than a line of tick text get a label every `stride` columns (and the
+   * scenario's GPU always, its neighbours within the stride not), so no two labels overlap
+   * however many GPUs the catalog holds; hovering a cell names its GPU. */
+  stride = g.cell_w > 0 ? MAX (1u, (guint) ceil (14.0 * 1.25 * s / g.cell_w)) : 1u;
+  for (guint c = 0; c < cols && ctx->gpu != NULL; c++)
+    if (same_id (catalog->gpus[c]->id, ctx->gpu->id))
+      labelled = (gint) c;
   for (guint c = 0; c < cols; c++)
     {
       const UthGpuEntry *gpu = catalog->gpus[c];
       double x = g.left + (c + 0.5) * g.cell_w;
 
+      if ((gint) c != labelled &&
+          (c % stride != 0 || (labelled >= 0 && (guint) ABS ((gint) c - labelled) < stride)))
+        continue;
       cairo_save (cr);
       cairo_translate (cr, x, g.top - 6 * s);
       cairo_rotate (cr, -G_PI / 2);

@@ -41,9 +41,15 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* Storage types for weights and the KV cache; tf32 is a compute mode only. */
+/* Storage types for weights and the KV cache; tf32 is a compute mode only. Weights also
+ * take the block formats with their real bits; a KV cache q8_0 and q4_0 (llama.cpp). */
 static const UthDtype storage_dtypes[] = {
   UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8, UTH_DTYPE_INT8, UTH_DTYPE_INT4,
+  UTH_DTYPE_Q8_0, UTH_DTYPE_Q4_0, UTH_DTYPE_Q4_K_M, UTH_DTYPE_INT4_G128,
+};
+static const UthDtype kv_dtypes[] = {
+  UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8, UTH_DTYPE_INT8, UTH_DTYPE_INT4,
+  UTH_DTYPE_Q8_0, UTH_DTYPE_Q4_0,
 };
 static const UthDtype activation_dtypes[] = {
   UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8,
@@ -58,6 +64,7 @@ static const char *const bundled_engine_names[] G_GNUC_UNUSED = {
   N_("Roofline (ideal)"),
   N_("Tuned serving engine"),
   N_("PyTorch with CUDA graphs"),
+  N_("llama.cpp (Metal)"),
 };
 
 static GtkDropDown *
@@ -197,7 +204,7 @@ sync_from_scenario (UthScenarioPanel *self)
       gtk_drop_down_set_selected (self->engine, i);
   gtk_drop_down_set_selected (self->weights, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
                                                           uth_scenario_get_weights (self->scenario)));
-  gtk_drop_down_set_selected (self->kv, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
+  gtk_drop_down_set_selected (self->kv, dtype_index (kv_dtypes, G_N_ELEMENTS (kv_dtypes),
                                                      uth_scenario_get_kv (self->scenario)));
   gtk_drop_down_set_selected (self->activations, dtype_index (activation_dtypes, G_N_ELEMENTS (activation_dtypes),
                                                               uth_scenario_get_activations (self->scenario)));
@@ -225,8 +232,8 @@ selected_cb (GtkDropDown      *drop,
     uth_scenario_set_engine_id (self->scenario, uth_catalog_get_engine (catalog, i)->id);
   else if (drop == self->weights && i < G_N_ELEMENTS (storage_dtypes))
     uth_scenario_set_weights (self->scenario, storage_dtypes[i]);
-  else if (drop == self->kv && i < G_N_ELEMENTS (storage_dtypes))
-    uth_scenario_set_kv (self->scenario, storage_dtypes[i]);
+  else if (drop == self->kv && i < G_N_ELEMENTS (kv_dtypes))
+    uth_scenario_set_kv (self->scenario, kv_dtypes[i]);
   else if (drop == self->activations && i < G_N_ELEMENTS (activation_dtypes))
     uth_scenario_set_activations (self->scenario, activation_dtypes[i]);
 }
@@ -353,7 +360,7 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   self->gpu = make_drop_down (g_object_ref (empty), TRUE);
   self->engine = make_drop_down (empty, FALSE);
   self->weights = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
-  self->kv = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
+  self->kv = make_dtype_drop_down (kv_dtypes, G_N_ELEMENTS (kv_dtypes));
   self->activations = make_dtype_drop_down (activation_dtypes, G_N_ELEMENTS (activation_dtypes));
   self->gpus = gtk_spin_button_new_with_range (1, 64, 1);
   self->batch = uth_log_slider_new (1, 4096);
