@@ -160,13 +160,22 @@ test_tokens (void)
   /* While playing, the button shows what a click does: pause. */
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (find_child (page, "play_button"))), ==,
                    "media-playback-pause-symbolic");
-  /* A loaded tokenizer is used until the reader goes back to the app's own. */
+  /* GPT-2's tokenizer is the default, named in the view the figure draws; the app's own
+   * (its button) is used until the reader goes back to GPT-2 (its button, or NULL). */
   {
     UthTokenizer *own = uth_tokenizer_get_default ();
+    UthTokenizer *gpt2 = uth_tokenizer_get_gpt2 ();
+
+    g_assert_nonnull (gpt2);
+    g_assert_true (view->tokenizer == gpt2);
+    gtk_widget_activate (find_child (page, "default_button"));
+    g_assert_true (view->tokenizer == own);
+    gtk_widget_activate (find_child (page, "gpt2_button"));
+    g_assert_true (view->tokenizer == gpt2);
     uth_page_tokens_set_tokenizer (UTH_PAGE_TOKENS (page), own);
     g_assert_true (view->tokenizer == own);
     uth_page_tokens_set_tokenizer (UTH_PAGE_TOKENS (page), NULL);
-    g_assert_null (view->tokenizer);
+    g_assert_true (view->tokenizer == gpt2);
   }
   close_page (page);
 }
