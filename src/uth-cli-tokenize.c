@@ -107,10 +107,10 @@ print_text (UthTokenizer *tok,
   int width = (int) strlen (largest);
 
   if (ids->len > 0)
-    /* Translators: tokenizer name, tokens, characters, characters per token */
-    g_print (ngettext ("%s: %u token for %ld characters (%.2f characters per token)\n",
-                       "%s: %u tokens for %ld characters (%.2f characters per token)\n", ids->len),
-             name, ids->len, chars, (double) chars / ids->len);
+    /* Translators: tokenizer name, number of tokens, characters per token */
+    g_print (ngettext ("%s: %u token, %.2f characters per token\n",
+                       "%s: %u tokens, %.2f characters per token\n", ids->len),
+             name, ids->len, (double) chars / ids->len);
   else
     /* Translators: tokenizer name */
     g_print (_("%s: no tokens (the text is empty)\n"), name);
@@ -155,6 +155,11 @@ uth_cli_tokenize (int    argc,
       argv++;
       dashes = TRUE;
     }
+  for (int i = 1; i < argc && !dashes; i++)
+    if (argv[i][0] == '-' && argv[i][1] != '\0')
+      return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
+                                        _("tokenize: unknown option '%s' (put -- before a text that starts with a dash)"),
+                                        argv[i]));
   if (argc < 2)
     return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE, "%s",
                                       _("tokenize: which text? under-the-hood tokenize [--tokenizer gpt2|app|PATH] TEXT [--json]")));
@@ -162,10 +167,6 @@ uth_cli_tokenize (int    argc,
     return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
                                       _("tokenize: one text at a time; quote it (unexpected '%s')"),
                                       argv[2]));
-  if (!dashes && argv[1][0] == '-' && argv[1][1] != '\0')
-    return uth_cli_fail (g_error_new (UTH_CLI_ERROR, UTH_CLI_ERROR_USAGE,
-                                      _("tokenize: unknown option '%s' (put -- before a text that starts with a dash)"),
-                                      argv[1]));
   text = argv[1];
 
   tok = choose_tokenizer (tokenizer, &error);
