@@ -168,9 +168,9 @@ test_tokens (void)
 
     g_assert_nonnull (gpt2);
     g_assert_true (view->tokenizer == gpt2);
-    gtk_widget_activate (find_child (page, "default_button"));
+    g_signal_emit_by_name (find_child (page, "default_button"), "clicked");
     g_assert_true (view->tokenizer == own);
-    gtk_widget_activate (find_child (page, "gpt2_button"));
+    g_signal_emit_by_name (find_child (page, "gpt2_button"), "clicked");
     g_assert_true (view->tokenizer == gpt2);
     uth_page_tokens_set_tokenizer (UTH_PAGE_TOKENS (page), own);
     g_assert_true (view->tokenizer == own);
