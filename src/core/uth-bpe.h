@@ -127,7 +127,8 @@ size_t    uth_bpe_text_prefix_length (const UthBpe *bpe,
                                       size_t        length);
 
 /* Encodes text. Writes at most max_ids ids and returns how many the text needs (never
- * more than length + 1), so a second call with enough room completes it. */
+ * more than length + 1), so a second call with enough room completes it. O(n log n) in the
+ * longest word, so text without spaces cannot make it hang. */
 size_t    uth_bpe_encode          (const UthBpe *bpe,
                                    const char   *text,
                                    size_t        length,
@@ -155,7 +156,9 @@ int       uth_bpe_unicode_to_byte (uint32_t code_point);
 
 /* Merging step by step. Each step applies the lowest-ranked merge that occurs anywhere in
  * the text, at every place it occurs (left to right, not overlapping), so the steps show
- * the merges in rank order and end with the same tokens as uth_bpe_encode. With
+ * the merges in rank order and end with the same tokens as uth_bpe_encode (which merges
+ * words of more than 48 bytes through a heap: the same tokens whenever every merge's two
+ * parts are made by earlier merges, as in every trained vocabulary). With
  * ignore_merges (byte-level), the first step instead takes every word that is itself a
  * vocabulary entry whole, as the encoder does (only when some word of two or more bytes
  * is). */
