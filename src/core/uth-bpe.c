@@ -61,36 +61,30 @@ byte_is_printable (uint8_t b)
   return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
 }
 
+/* The 68 others in byte order: 0x00-0x20 (33 bytes), 0x7F-0xA0 (34), 0xAD. Closed forms,
+ * as every byte of every token spelling is converted when a vocabulary loads. */
 uint32_t
 uth_bpe_byte_to_unicode (uint8_t byte)
 {
-  uint32_t n = 0;
-  unsigned b;
-
   if (byte_is_printable (byte))
     return byte;
-  for (b = 0; b < byte; b++)
-    if (!byte_is_printable ((uint8_t) b))
-      n++;
-  return 256 + n;
+  if (byte <= 0x20)
+    return 256u + byte;
+  if (byte >= 0x7F && byte <= 0xA0)
+    return 256u + 33u + (uint32_t) (byte - 0x7F);
+  return 256u + 67u;   /* 0xAD, the last */
 }
 
 int
 uth_bpe_unicode_to_byte (uint32_t code_point)
 {
-  unsigned b;
-  uint32_t n = 0;
-
   if (code_point < 256)
     return byte_is_printable ((uint8_t) code_point) ? (int) code_point : -1;
-  for (b = 0; b < 256; b++)
-    if (!byte_is_printable ((uint8_t) b))
-      {
-        if (256 + n == code_point)
-          return (int) b;
-        n++;
-      }
-  return -1;
+  if (code_point < 256 + 33)
+    return (int) (code_point - 256);
+  if (code_point < 256 + 67)
+    return (int) (0x7F + (code_point - 256 - 33));
+  return code_point == 256 + 67 ? 0xAD : -1;
 }
 
 /* Decodes one UTF-8 character; invalid or truncated sequences give one byte as U+FFFD. */
