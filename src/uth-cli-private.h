@@ -156,5 +156,6 @@ guint64          uth_bench_forward_weight_bytes (UthBenchForward *self);
 void             uth_bench_forward_prefill      (gpointer self);
 /* One generated token after the prompt: sampled, then run. */
 void             uth_bench_forward_token        (gpointer self);
+int      uth_cli_tokenize         (int argc, char **argv);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "analysis/uth-analysis.h"
+#include "render/uth-draw-tokens.h"
 #include "render/uth-draw.h"
 #include "render/uth-lecture.h"
 #include "uth-cli-private.h"
@@ -217,6 +218,7 @@ uth_cli_render (int    argc,
   guint64 build = 0;
   g_autoptr(UthAnalysisSources) sources = NULL;
   g_autoptr(UthAnalysis) analysis = NULL;
+  UthTokensView tokens_view = { NULL, -1 };
 
   if (uth_cli_wants_help (argc, argv))
     {
@@ -241,6 +243,12 @@ uth_cli_render (int    argc,
     ctx.estimate = &estimate;
   if (ctx.model != NULL && ctx.layer >= (int) ctx.model->spec.layers)
     ctx.layer = (int) ctx.model->spec.layers - 1;
+  /* The Tokens page names its tokenizer: GPT-2's unless the reader picks another. */
+  if (g_str_equal (page->id, "tokens") && ctx.page_data == NULL)
+    {
+      tokens_view.tokenizer = uth_tokenizer_get_gpt2 ();
+      ctx.page_data = &tokens_view;
+    }
   /* The page's analysis, as the window computes it (src/analysis). */
   sources = uth_analysis_sources_new_app (scenario.catalog);
   analysis = uth_analysis_prepare (sources, page->id, &ctx);

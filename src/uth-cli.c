@@ -21,6 +21,7 @@ static const struct
   { "render",   uth_cli_render },
   { "bench",    uth_cli_bench },
   { "run",      uth_cli_run_model },
+  { "tokenize", uth_cli_tokenize },
 };
 
 static void
@@ -36,6 +37,7 @@ print_usage (void)
   g_print ("  under-the-hood render PAGE --output FILE.png|svg|pdf [OPTION…]\n");
   g_print ("  under-the-hood bench [OPTION…]\n");
   g_print ("  under-the-hood run [MODEL_DIR] --prompt TEXT [OPTION…] [--json]\n");
+  g_print ("  under-the-hood tokenize [--tokenizer gpt2|app|PATH] TEXT [--json]\n");
   g_print ("\n%s\n", _("Run a subcommand with --help for its options."));
   g_print ("%s\n", _("Exit status: 0 success, 1 failure, 2 bad usage."));
 }

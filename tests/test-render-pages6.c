@@ -307,7 +307,7 @@ test_steps (Fixture       *f,
             gconstpointer  data)
 {
   UthTokenizer *tok = uth_tokenizer_get_default ();
-  UthTokensView view = { NULL, 0 };
+  UthTokensView view = { tok, 0 };
   UthFigureContext first = f->ctx, last = f->ctx;
   guint n = uth_tokens_count_steps (tok, f->ctx.text);
   g_autoptr(GBytes) a = NULL;

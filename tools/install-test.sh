@@ -43,6 +43,7 @@ check "$share/under-the-hood/model/config.json"
 check "$share/under-the-hood/model/tokenizer.json"
 check "$share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
 check "$share/glib-2.0/schemas/$app_id.gschema.xml"
+check "$share/doc/under-the-hood/gpt2-tokenizer-LICENSE"
 
 # Every language in LINGUAS is installed as a message catalog.
 linguas=$(dirname "$0")/../po/LINGUAS

@@ -21,6 +21,55 @@ struct _UthTokenizer
 
 G_DEFINE_BOXED_TYPE (UthTokenizer, uth_tokenizer, uth_tokenizer_ref, uth_tokenizer_unref)
 
+/* The classes of GPT-2's pattern for a code point above ASCII, from GLib's Unicode tables:
+ * \p{L} is the five letter categories (Lu, Ll, Lt, Lm, Lo), \p{N} the three number ones
+ * (Nd, Nl, No), \s Unicode's White_Space (the separators Zs, Zl, Zp and U+0085 NEXT LINE,
+ * as in the Python regex module of OpenAI's encoder). Marks, symbols, punctuation, format
+ * and private-use characters are the rest. (JavaScript's \s differs on two code points:
+ * it has U+FEFF and lacks U+0085.) */
+static UthBpeCharClass
+classify_unichar (uint32_t code_point)
+{
+  switch (g_unichar_type (code_point))
+    {
+    case G_UNICODE_UPPERCASE_LETTER:
+    case G_UNICODE_LOWERCASE_LETTER:
+    case G_UNICODE_TITLECASE_LETTER:
+    case G_UNICODE_MODIFIER_LETTER:
+    case G_UNICODE_OTHER_LETTER:
+      return UTH_BPE_CHAR_LETTER;
+    case G_UNICODE_DECIMAL_NUMBER:
+    case G_UNICODE_LETTER_NUMBER:
+    case G_UNICODE_OTHER_NUMBER:
+      return UTH_BPE_CHAR_NUMBER;
+    case G_UNICODE_SPACE_SEPARATOR:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+      return UTH_BPE_CHAR_SPACE;
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_PRIVATE_USE:
+    case G_UNICODE_SURROGATE:
+    case G_UNICODE_SPACING_MARK:
+    case G_UNICODE_ENCLOSING_MARK:
+    case G_UNICODE_NON_SPACING_MARK:
+    case G_UNICODE_CONNECT_PUNCTUATION:
+    case G_UNICODE_DASH_PUNCTUATION:
+    case G_UNICODE_CLOSE_PUNCTUATION:
+    case G_UNICODE_FINAL_PUNCTUATION:
+    case G_UNICODE_INITIAL_PUNCTUATION:
+    case G_UNICODE_OTHER_PUNCTUATION:
+    case G_UNICODE_OPEN_PUNCTUATION:
+    case G_UNICODE_CURRENCY_SYMBOL:
+    case G_UNICODE_MODIFIER_SYMBOL:
+    case G_UNICODE_MATH_SYMBOL:
+    case G_UNICODE_OTHER_SYMBOL:
+    default:
+      return code_point == 0x85 ? UTH_BPE_CHAR_SPACE : UTH_BPE_CHAR_OTHER;
+    }
+}
+
 /* Everything read from the file before the core builds the tokenizer. The strings point
  * into the parsed JSON or into chunk. */
 typedef struct
@@ -424,6 +473,7 @@ tokenizer_from_root (JsonNode           *root,
       spec->byte_fallback = member_bool (model, "byte_fallback");
       spec->ignore_merges = member_bool (model, "ignore_merges");
       spec->unk_id = UTH_BPE_NO_TOKEN;
+      spec->classify = classify_unichar;
       unk = member_string (model, "unk_token");
       for (guint i = 0; unk != NULL && i < r.tokens->len; i++)
         if (strcmp (r.tokens->pdata[i], unk) == 0)
@@ -506,6 +556,195 @@ uth_tokenizer_get_default (void)
   return tokenizer;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* GPT-2's merges                                                                           */
+
+static gboolean
+gpt2_line_error (GError     **error,
+                 const char  *name,
+                 guint        line,
+                 const char  *problem)
+{
+  /* Translators: "gpt2-merges.txt: line 12: expected two tokens separated by one space" */
+  g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE, _("%s: line %u: %s"),
+               name, line, problem);
+  return FALSE;
+}
+
+/* Reads the merges into left and right (pointing into chunk). */
+static gboolean
+read_gpt2_merges (const char    *text,
+                  gsize          length,
+                  const char    *name,
+                  GStringChunk  *chunk,
+                  GPtrArray     *left,
+                  GPtrArray     *right,
+                  GError       **error)
+{
+  const char *p = text, *end = text + length;
+  guint line = 1;
+
+  if (!g_utf8_validate_len (text, length, NULL))
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                   _("%s: not UTF-8 text"), name);
+      return FALSE;
+    }
+  if (length < 8 || memcmp (text, "#version", 8) != 0)
+    return gpt2_line_error (error, name, 1, _("expected “#version”, the first line of a GPT-2 merges file (vocab.bpe)"));
+  p = memchr (p, '\n', length);
+  p = p != NULL ? p + 1 : end;
+  while (p < end)
+    {
+      const char *eol = memchr (p, '\n', (gsize) (end - p));
+      const char *space;
+      gsize n;
+
+      line++;
+      if (eol == NULL)
+        eol = end;
+      n = (gsize) (eol - p);
+      space = memchr (p, ' ', n);
+      if (n > 0 || eol < end)
+        {
+          if (space == NULL || space == p || space + 1 == eol ||
+              memchr (space + 1, ' ', (gsize) (eol - space - 1)) != NULL ||
+              memchr (p, '\0', n) != NULL)
+            return gpt2_line_error (error, name, line, _("expected two tokens separated by one space"));
+          if (left->len >= UTH_BPE_MAX_VOCAB - 257)
+            return gpt2_line_error (error, name, line, _("too many merges"));
+          g_ptr_array_add (left, g_string_chunk_insert_len (chunk, p, space - p));
+          g_ptr_array_add (right, g_string_chunk_insert_len (chunk, space + 1, eol - space - 1));
+        }
+      p = eol + 1;
+    }
+  return TRUE;
+}
+
+UthTokenizer *
+uth_tokenizer_new_from_gpt2_merges (GBytes      *merges,
+                                    const char  *name,
+                                    GError     **error)
+{
+  g_autoptr(GPtrArray) left = g_ptr_array_new ();
+  g_autoptr(GPtrArray) right = g_ptr_array_new ();
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) spelled = g_hash_table_new (g_str_hash, g_str_equal);
+  GStringChunk *chunk = g_string_chunk_new (64 * 1024);
+  UthBpeSpec spec = { 0 };
+  UthBpeError code = UTH_BPE_OK;
+  gsize index = 0, length;
+  const char *text;
+  UthTokenizer *self = NULL;
+  UthBpe *bpe;
+
+  g_return_val_if_fail (merges != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  text = g_bytes_get_data (merges, &length);
+  if (text == NULL)
+    text = "";
+  if (!read_gpt2_merges (text, length, name, chunk, left, right, error))
+    goto out;
+
+  /* Ids 0-255: the bytes in the order of GPT-2's byte-to-unicode table, that is by the
+   * code point that spells them (the printable bytes keep theirs, below U+0100; the
+   * other 68 are U+0100 onwards). */
+  for (guint32 cp = 0; cp < 256 + 68; cp++)
+    if (uth_bpe_unicode_to_byte (cp) >= 0)
+      {
+        char buf[8] = { 0 };
+        guint32 id = tokens->len;
+
+        g_unichar_to_utf8 (cp, buf);
+        g_ptr_array_add (tokens, g_string_chunk_insert (chunk, buf));
+        g_array_append_val (ids, id);
+      }
+  for (guint i = 0; i < tokens->len; i++)
+    g_hash_table_add (spelled, tokens->pdata[i]);
+  /* Merge i makes id 256 + i: each result must be new, or the ids would not be GPT-2's. */
+  for (guint i = 0; i < left->len; i++)
+    {
+      g_autofree char *joined = g_strconcat (left->pdata[i], right->pdata[i], NULL);
+      char *token;
+      guint32 id = tokens->len;
+
+      if (g_hash_table_contains (spelled, joined))
+        {
+          g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                       _("%s: line %u: the merge makes “%s”, which an earlier line or a byte already makes"),
+                       name, i + 2, joined);
+          goto out;
+        }
+      token = g_string_chunk_insert (chunk, joined);
+      g_hash_table_add (spelled, token);
+      g_ptr_array_add (tokens, token);
+      g_array_append_val (ids, id);
+    }
+  {
+    guint32 id = tokens->len;
+    g_ptr_array_add (tokens, (gpointer) "<|endoftext|>");
+    g_array_append_val (ids, id);
+  }
+
+  spec.kind = UTH_BPE_BYTE_LEVEL;
+  spec.split = UTH_BPE_SPLIT_GPT2;
+  spec.tokens = (const char *const *) tokens->pdata;
+  spec.ids = (const guint32 *) ids->data;
+  spec.n_tokens = tokens->len;
+  spec.merge_left = (const char *const *) left->pdata;
+  spec.merge_right = (const char *const *) right->pdata;
+  spec.n_merges = left->len;
+  spec.unk_id = UTH_BPE_NO_TOKEN;
+  spec.classify = classify_unichar;
+  bpe = uth_bpe_new (&spec, &code, &index);
+  if (bpe == NULL)
+    {
+      /* The core names a merge, or a token (256 + the merge that makes it). */
+      gsize merge = code == UTH_BPE_BAD_MERGE ? index
+                    : code == UTH_BPE_BAD_TOKEN && index >= 256 ? index - 256 : G_MAXSIZE;
+
+      if (merge < left->len)
+        g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                     _("%s: line %u: “%s” + “%s” is not spelled in GPT-2’s byte-level alphabet"),
+                     name, (guint) merge + 2, (char *) left->pdata[merge], (char *) right->pdata[merge]);
+      else
+        g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_PARSE,
+                     _("%s: the vocabulary is too large to load"), name);
+      goto out;
+    }
+  self = g_new0 (UthTokenizer, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->name = g_path_get_basename (name);
+  self->bpe = bpe;
+
+out:
+  g_string_chunk_free (chunk);
+  return self;
+}
+
+UthTokenizer *
+uth_tokenizer_get_gpt2 (void)
+{
+  static UthTokenizer *tokenizer;
+
+  if (g_once_init_enter (&tokenizer))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (UTH_TOKENIZER_GPT2_RESOURCE,
+                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      UthTokenizer *loaded = NULL;
+
+      if (bytes != NULL)
+        loaded = uth_tokenizer_new_from_gpt2_merges (bytes, UTH_TOKENIZER_GPT2_NAME, &error);
+      if (loaded == NULL)
+        g_critical ("The bundled GPT-2 tokenizer is broken: %s", error->message);
+      g_once_init_leave (&tokenizer, loaded);
+    }
+  return tokenizer;
+}
+
 UthTokenizer *
 uth_tokenizer_ref (UthTokenizer *self)
 {
@@ -564,6 +803,30 @@ uth_tokenizer_encode (UthTokenizer *self,
   n = uth_bpe_encode (self->bpe, text, len, (guint32 *) ids->data, len + 2);
   g_array_set_size (ids, (guint) MIN (n, len + 2));
   return ids;
+}
+
+char *
+uth_tokenizer_decode (UthTokenizer  *self,
+                      const guint32 *ids,
+                      gsize          n_ids,
+                      gsize         *length)
+{
+  GString *s;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+  s = g_string_new (NULL);
+  for (gsize i = 0; i < n_ids; i++)
+    {
+      gsize len;
+      const guint8 *bytes = uth_bpe_token_bytes (self->bpe, ids[i], &len);
+
+      if (bytes != NULL)
+        g_string_append_len (s, (const char *) bytes, (gssize) len);
+    }
+  if (length != NULL)
+    *length = s->len;
+  return g_string_free (s, FALSE);
 }
 
 char *

@@ -14,6 +14,7 @@ struct _UthBpe
   bool        byte_fallback;
   bool        ignore_merges;
   uint32_t    unk_id;
+  UthBpeClassifyFunc classify;
 
   uint32_t    vocab_size;     /* largest id + 1 */
   size_t     *tok_offset;     /* into blob, per id */
@@ -60,36 +61,30 @@ byte_is_printable (uint8_t b)
   return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
 }
 
+/* The 68 others in byte order: 0x00-0x20 (33 bytes), 0x7F-0xA0 (34), 0xAD. Closed forms,
+ * as every byte of every token spelling is converted when a vocabulary loads. */
 uint32_t
 uth_bpe_byte_to_unicode (uint8_t byte)
 {
-  uint32_t n = 0;
-  unsigned b;
-
   if (byte_is_printable (byte))
     return byte;
-  for (b = 0; b < byte; b++)
-    if (!byte_is_printable ((uint8_t) b))
-      n++;
-  return 256 + n;
+  if (byte <= 0x20)
+    return 256u + byte;
+  if (byte >= 0x7F && byte <= 0xA0)
+    return 256u + 33u + (uint32_t) (byte - 0x7F);
+  return 256u + 67u;   /* 0xAD, the last */
 }
 
 int
 uth_bpe_unicode_to_byte (uint32_t code_point)
 {
-  unsigned b;
-  uint32_t n = 0;
-
   if (code_point < 256)
     return byte_is_printable ((uint8_t) code_point) ? (int) code_point : -1;
-  for (b = 0; b < 256; b++)
-    if (!byte_is_printable ((uint8_t) b))
-      {
-        if (256 + n == code_point)
-          return (int) b;
-        n++;
-      }
-  return -1;
+  if (code_point < 256 + 33)
+    return (int) (code_point - 256);
+  if (code_point < 256 + 67)
+    return (int) (0x7F + (code_point - 256 - 33));
+  return code_point == 256 + 67 ? 0xAD : -1;
 }
 
 /* Decodes one UTF-8 character; invalid or truncated sequences give one byte as U+FFFD. */
@@ -392,6 +387,7 @@ uth_bpe_new (const UthBpeSpec *spec,
   bpe->byte_fallback = spec->byte_fallback;
   bpe->ignore_merges = spec->ignore_merges;
   bpe->unk_id = spec->unk_id;
+  bpe->classify = spec->classify;
   for (i = 0; i < 256; i++)
     bpe->byte_token[i] = UTH_BPE_NO_TOKEN;
 
@@ -533,13 +529,11 @@ spelled_text (const UthBpe *bpe,
  * spaces, digits, punctuation, symbols or combining marks listed here: close enough for
  * text people type (curly quotes, dashes, ellipses, emoji and other scripts' digits are
  * classed as GPT-2's regex classes them). */
-typedef enum
-{
-  CLASS_LETTER,
-  CLASS_DIGIT,
-  CLASS_SPACE,
-  CLASS_OTHER,
-} CharClass;
+typedef UthBpeCharClass CharClass;
+#define CLASS_LETTER UTH_BPE_CHAR_LETTER
+#define CLASS_DIGIT  UTH_BPE_CHAR_NUMBER
+#define CLASS_SPACE  UTH_BPE_CHAR_SPACE
+#define CLASS_OTHER  UTH_BPE_CHAR_OTHER
 
 typedef struct
 {
@@ -585,7 +579,8 @@ in_ranges (uint32_t     cp,
 }
 
 static CharClass
-classify (uint32_t cp)
+classify (UthBpeClassifyFunc fn,
+          uint32_t           cp)
 {
   if (cp < 0x80)
     {
@@ -597,6 +592,8 @@ classify (uint32_t cp)
         return CLASS_SPACE;
       return CLASS_OTHER;
     }
+  if (fn != NULL)
+    return fn (cp);
   if (in_ranges (cp, unicode_spaces, sizeof unicode_spaces / sizeof unicode_spaces[0]))
     return CLASS_SPACE;
   if (in_ranges (cp, unicode_digits, sizeof unicode_digits / sizeof unicode_digits[0]))
@@ -608,29 +605,31 @@ classify (uint32_t cp)
 
 /* The class of the character at s and its length in bytes. */
 static CharClass
-class_at (const uint8_t *s,
-          size_t         len,
-          size_t        *n,
-          uint32_t      *cp)
+class_at (UthBpeClassifyFunc  fn,
+          const uint8_t      *s,
+          size_t              len,
+          size_t             *n,
+          uint32_t           *cp)
 {
   uint32_t c;
 
   *n = utf8_next (s, len, &c);
   if (cp != NULL)
     *cp = c;
-  return classify (c);
+  return classify (fn, c);
 }
 
 /* Length in bytes of the run of characters of one class from s (at most max chars). */
 static size_t
-run_of (const uint8_t *s,
-        size_t         len,
-        CharClass      cls,
-        size_t         max)
+run_of (UthBpeClassifyFunc  fn,
+        const uint8_t      *s,
+        size_t              len,
+        CharClass           cls,
+        size_t              max)
 {
   size_t i = 0, count = 0, n;
 
-  while (i < len && count < max && class_at (s + i, len - i, &n, NULL) == cls)
+  while (i < len && count < max && class_at (fn, s + i, len - i, &n, NULL) == cls)
     {
       i += n;
       count++;
@@ -666,44 +665,45 @@ match_contraction (const uint8_t *s,
 
 /* Length of the word starting at s (at least 1 byte). */
 static size_t
-word_length (UthBpeSplit    split,
-             const uint8_t *s,
-             size_t         len)
+word_length (UthBpeSplit         split,
+             UthBpeClassifyFunc  fn,
+             const uint8_t      *s,
+             size_t              len)
 {
   bool llama3 = split == UTH_BPE_SPLIT_LLAMA3;
   size_t n0, n1 = 0, i, k, r;
   uint32_t cp0;
-  CharClass c0 = class_at (s, len, &n0, &cp0), c1 = CLASS_SPACE;
+  CharClass c0 = class_at (fn, s, len, &n0, &cp0), c1 = CLASS_SPACE;
 
   if (s[0] == '\'' && (k = match_contraction (s, len, llama3)) > 0)
     return k;
   if (n0 < len)
-    c1 = class_at (s + n0, len - n0, &n1, NULL);
+    c1 = class_at (fn, s + n0, len - n0, &n1, NULL);
   /* ' ?\p{L}+' (Llama 3: any one character that is not a letter, digit or newline) */
   if (c1 == CLASS_LETTER &&
       (cp0 == ' ' || (llama3 && c0 != CLASS_LETTER && c0 != CLASS_DIGIT && cp0 != '\n' && cp0 != '\r')))
-    return n0 + run_of (s + n0, len - n0, CLASS_LETTER, SIZE_MAX);
+    return n0 + run_of (fn, s + n0, len - n0, CLASS_LETTER, SIZE_MAX);
   if (c0 == CLASS_LETTER)
-    return run_of (s, len, CLASS_LETTER, SIZE_MAX);
+    return run_of (fn, s, len, CLASS_LETTER, SIZE_MAX);
   /* ' ?\p{N}+', Llama 3: '\p{N}{1,3}' */
   if (llama3 && c0 == CLASS_DIGIT)
-    return run_of (s, len, CLASS_DIGIT, 3);
+    return run_of (fn, s, len, CLASS_DIGIT, 3);
   if (!llama3 && cp0 == ' ' && c1 == CLASS_DIGIT)
-    return n0 + run_of (s + n0, len - n0, CLASS_DIGIT, SIZE_MAX);
+    return n0 + run_of (fn, s + n0, len - n0, CLASS_DIGIT, SIZE_MAX);
   if (c0 == CLASS_DIGIT)
-    return run_of (s, len, CLASS_DIGIT, SIZE_MAX);
+    return run_of (fn, s, len, CLASS_DIGIT, SIZE_MAX);
   /* ' ?[^\s\p{L}\p{N}]+' (Llama 3 adds '[\r\n]*') */
   i = (cp0 == ' ' && c1 == CLASS_OTHER) ? n0 : 0;
-  if (class_at (s + i, len - i, &k, NULL) == CLASS_OTHER)
+  if (class_at (fn, s + i, len - i, &k, NULL) == CLASS_OTHER)
     {
-      i += run_of (s + i, len - i, CLASS_OTHER, SIZE_MAX);
+      i += run_of (fn, s + i, len - i, CLASS_OTHER, SIZE_MAX);
       if (llama3)
         while (i < len && (s[i] == '\r' || s[i] == '\n'))
           i++;
       return i;
     }
   /* '\s+(?!\S)|\s+': a run of spaces leaves its last one to the word that follows. */
-  r = run_of (s, len, CLASS_SPACE, SIZE_MAX);
+  r = run_of (fn, s, len, CLASS_SPACE, SIZE_MAX);
   if (r < len && r > n0)
     {
       /* Back off one character: find where the last space character starts. */
@@ -711,7 +711,7 @@ word_length (UthBpeSplit    split,
       while (j < r)
         {
           last = j;
-          class_at (s + j, r - j, &n, NULL);
+          class_at (fn, s + j, r - j, &n, NULL);
           j += n;
         }
       r = last;
@@ -725,6 +725,17 @@ uth_bpe_split_words (UthBpeSplit  split,
                      size_t       length,
                      size_t      *starts,
                      size_t       max)
+{
+  return uth_bpe_split_words_classified (split, NULL, text, length, starts, max);
+}
+
+size_t
+uth_bpe_split_words_classified (UthBpeSplit         split,
+                                UthBpeClassifyFunc  fn,
+                                const char         *text,
+                                size_t              length,
+                                size_t             *starts,
+                                size_t              max)
 {
   const uint8_t *s = (const uint8_t *) text;
   size_t pos = 0, n = 0;
@@ -740,7 +751,7 @@ uth_bpe_split_words (UthBpeSplit  split,
       if (n < max)
         starts[n] = pos;
       n++;
-      pos += word_length (split, s + pos, length - pos);
+      pos += word_length (split, fn, s + pos, length - pos);
     }
   return n;
 }
@@ -811,8 +822,9 @@ symbols_init (const UthBpe *bpe,
           symbols_clear (sym);
           return false;
         }
-      n_words = uth_bpe_split_words (bpe->split, (const char *) spelled, spelled_len, starts,
-                                     spelled_len + 1);
+      n_words = uth_bpe_split_words_classified (bpe->split, bpe->classify,
+                                                (const char *) spelled, spelled_len, starts,
+                                                spelled_len + 1);
       for (i = 0; i < spelled_len; i++)
         {
           bool start = w < n_words && starts[w] == i;
@@ -958,6 +970,135 @@ emit (size_t    *n,
   return ++*n;
 }
 
+/* Words longer than this merge through a heap of candidate pairs (ordered by rank, then
+ * place): O(n log n) rather than the step-by-step O(n^2), so a pasted megabyte without a
+ * space does not hang. Both merge the lowest rank first and, within a rank, from the left,
+ * so they agree whenever every merge comes after the merges that make its two parts (true
+ * of every trained vocabulary; tests/test-gpt2-tokenizer.c checks it on GPT-2's). */
+#define HEAP_WORD_SYMBOLS 48
+
+typedef struct
+{
+  uint64_t *keys;  /* rank << 32 | place */
+  size_t    n;
+} PairHeap;
+
+static void
+heap_push (PairHeap *h,
+           uint64_t  key)
+{
+  size_t i = h->n++;
+
+  while (i > 0 && h->keys[(i - 1) / 2] > key)
+    {
+      h->keys[i] = h->keys[(i - 1) / 2];
+      i = (i - 1) / 2;
+    }
+  h->keys[i] = key;
+}
+
+static uint64_t
+heap_pop (PairHeap *h)
+{
+  uint64_t top = h->keys[0], last = h->keys[--h->n];
+  size_t i = 0;
+
+  for (;;)
+    {
+      size_t c = 2 * i + 1;
+      if (c >= h->n)
+        break;
+      if (c + 1 < h->n && h->keys[c + 1] < h->keys[c])
+        c++;
+      if (h->keys[c] >= last)
+        break;
+      h->keys[i] = h->keys[c];
+      i = c;
+    }
+  if (h->n > 0)
+    h->keys[i] = last;
+  return top;
+}
+
+/* Pushes the pair starting at place i (whose right neighbour is next[i]) if it has a rank. */
+static void
+heap_offer (const UthBpe   *bpe,
+            PairHeap       *h,
+            const uint32_t *ids,
+            const uint32_t *next,
+            uint32_t        i)
+{
+  uint64_t v;
+
+  if (next[i] != UINT32_MAX && uth_pair_map_lookup (&bpe->ranks, ids[i], ids[next[i]], &v))
+    heap_push (h, (v & 0xFFFFFFFF00000000ULL) | i);
+}
+
+/* Merges symbols [from, to) of one word completely; returns the new end. False from
+ * *ok when memory runs out (the word is then left as it was). */
+static size_t
+merge_word_heap (const UthBpe *bpe,
+                 Symbols      *sym,
+                 size_t        from,
+                 size_t        to,
+                 bool         *ok)
+{
+  size_t m = to - from, i, out;
+  uint32_t *ids = sym->ids + from;
+  uint32_t *next = malloc (m * sizeof (uint32_t));
+  uint32_t *prev = malloc (m * sizeof (uint32_t));
+  bool *dead = calloc (m, sizeof (bool));
+  PairHeap h = { malloc (3 * m * sizeof (uint64_t)), 0 };
+
+  *ok = next != NULL && prev != NULL && dead != NULL && h.keys != NULL && m < UINT32_MAX;
+  if (!*ok)
+    goto done;
+  for (i = 0; i < m; i++)
+    {
+      next[i] = i + 1 < m ? (uint32_t) (i + 1) : UINT32_MAX;
+      prev[i] = i > 0 ? (uint32_t) (i - 1) : UINT32_MAX;
+    }
+  for (i = 0; i + 1 < m; i++)
+    heap_offer (bpe, &h, ids, next, (uint32_t) i);
+  /* The heap is sized for every push: m - 1 at the start, at most 2 per merge. */
+  while (h.n > 0)
+    {
+      uint64_t key = heap_pop (&h), v;
+      uint32_t p = (uint32_t) (key & 0xFFFFFFFFu), q;
+
+      /* Stale: the place was merged into its left neighbour, or its pair changed. */
+      if (dead[p] || next[p] == UINT32_MAX ||
+          !uth_pair_map_lookup (&bpe->ranks, ids[p], ids[next[p]], &v) ||
+          (v >> 32) != (key >> 32))
+        continue;
+      q = next[p];
+      ids[p] = (uint32_t) (v & 0xFFFFFFFFu);
+      dead[q] = true;
+      next[p] = next[q];
+      if (next[q] != UINT32_MAX)
+        prev[next[q]] = p;
+      if (prev[p] != UINT32_MAX)
+        heap_offer (bpe, &h, ids, next, prev[p]);
+      heap_offer (bpe, &h, ids, next, p);
+    }
+  for (i = 0, out = from; i < m; i++)
+    if (!dead[i])
+      {
+        sym->ids[out] = ids[i];
+        sym->offsets[out] = sym->offsets[from + i];
+        sym->word_start[out] = sym->word_start[from + i];
+        out++;
+      }
+  to = out;
+
+done:
+  free (next);
+  free (prev);
+  free (dead);
+  free (h.keys);
+  return to;
+}
+
 size_t
 uth_bpe_encode (const UthBpe *bpe,
                 const char   *text,
@@ -995,8 +1136,13 @@ uth_bpe_encode (const UthBpe *bpe,
       /* Merging only shrinks the word; symbols after it stay where they are. */
       {
         size_t to = end;
-        while (merge_step (bpe, &sym, w, to, &step, &to))
-          ;
+        bool ok = false;
+
+        if (end - w > HEAP_WORD_SYMBOLS)
+          to = merge_word_heap (bpe, &sym, w, end, &ok);
+        if (!ok)
+          while (merge_step (bpe, &sym, w, to, &step, &to))
+            ;
         for (i = w; i < to; i++)
           emit (&n, ids, max_ids, sym.ids[i]);
       }

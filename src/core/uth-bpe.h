@@ -32,6 +32,21 @@ typedef enum
   UTH_BPE_SPLIT_NONE,    /* the whole text is one word (SentencePiece style) */
 } UthBpeSplit;
 
+/* The classes of GPT-2's split pattern: \p{L}, \p{N}, \s and everything else. */
+typedef enum
+{
+  UTH_BPE_CHAR_LETTER,
+  UTH_BPE_CHAR_NUMBER,
+  UTH_BPE_CHAR_SPACE,
+  UTH_BPE_CHAR_OTHER,
+} UthBpeCharClass;
+
+/* Classifies a code point above ASCII (ASCII is classed here, as the pattern does). The
+ * core has no Unicode tables: callers that have them (GLib) pass one; without, a built-in
+ * approximation classes common punctuation, digits and spaces right and the rest as
+ * letters. */
+typedef UthBpeCharClass (*UthBpeClassifyFunc) (uint32_t code_point);
+
 typedef enum
 {
   UTH_BPE_OK = 0,
@@ -68,6 +83,8 @@ typedef struct
    * (the step-through does this in its first step, see UthBpeStep.whole_words). */
   bool               ignore_merges;
   uint32_t           unk_id;           /* UTH_BPE_NO_TOKEN when none */
+  /* Byte-level split: classes of non-ASCII characters; NULL for the built-in table. */
+  UthBpeClassifyFunc classify;
 } UthBpeSpec;
 
 typedef struct _UthBpe UthBpe;
@@ -110,19 +127,27 @@ size_t    uth_bpe_text_prefix_length (const UthBpe *bpe,
                                       size_t        length);
 
 /* Encodes text. Writes at most max_ids ids and returns how many the text needs (never
- * more than length + 1), so a second call with enough room completes it. */
+ * more than length + 1), so a second call with enough room completes it. O(n log n) in the
+ * longest word, so text without spaces cannot make it hang. */
 size_t    uth_bpe_encode          (const UthBpe *bpe,
                                    const char   *text,
                                    size_t        length,
                                    uint32_t     *ids,
                                    size_t        max_ids);
 
-/* Word boundaries: writes up to max word start offsets, returns how many words. */
+/* Word boundaries: writes up to max word start offsets, returns how many words. The
+ * classify function may be NULL (the built-in approximation). */
 size_t    uth_bpe_split_words     (UthBpeSplit  split,
                                    const char  *text,
                                    size_t       length,
                                    size_t      *starts,
                                    size_t       max);
+size_t    uth_bpe_split_words_classified (UthBpeSplit         split,
+                                          UthBpeClassifyFunc  fn,
+                                          const char         *text,
+                                          size_t              length,
+                                          size_t             *starts,
+                                          size_t              max);
 
 /* GPT-2's byte-to-unicode table: every byte as a printable code point. */
 uint32_t  uth_bpe_byte_to_unicode (uint8_t byte);
@@ -131,7 +156,9 @@ int       uth_bpe_unicode_to_byte (uint32_t code_point);
 
 /* Merging step by step. Each step applies the lowest-ranked merge that occurs anywhere in
  * the text, at every place it occurs (left to right, not overlapping), so the steps show
- * the merges in rank order and end with the same tokens as uth_bpe_encode. With
+ * the merges in rank order and end with the same tokens as uth_bpe_encode (which merges
+ * words of more than 48 bytes through a heap: the same tokens whenever every merge's two
+ * parts are made by earlier merges, as in every trained vocabulary). With
  * ignore_merges (byte-level), the first step instead takes every word that is itself a
  * vocabulary entry whole, as the encoder does (only when some word of two or more bytes
  * is). */

@@ -21,7 +21,7 @@ struct _UthPageTokens
   UthPage          parent_instance;
 
   UthTokensView    view;
-  UthTokenizer    *tokenizer;   /* owned; NULL: the app's own */
+  UthTokenizer    *tokenizer;   /* owned: GPT-2's, the app's own or one the reader opened */
   guint            n_steps;
   guint            timer;
   gboolean         updating;
@@ -38,10 +38,19 @@ struct _UthPageTokens
 
 G_DEFINE_FINAL_TYPE (UthPageTokens, uth_page_tokens, UTH_TYPE_PAGE)
 
+/* The page's default: GPT-2's tokenizer (the app's own only if that failed to load). */
+static UthTokenizer *
+page_default_tokenizer (void)
+{
+  UthTokenizer *gpt2 = uth_tokenizer_get_gpt2 ();
+
+  return gpt2 != NULL ? gpt2 : uth_tokenizer_get_default ();
+}
+
 static UthTokenizer *
 current_tokenizer (UthPageTokens *self)
 {
-  return self->tokenizer != NULL ? self->tokenizer : uth_tokenizer_get_default ();
+  return self->tokenizer != NULL ? self->tokenizer : page_default_tokenizer ();
 }
 
 static const char *
@@ -255,6 +264,12 @@ open_cb (UthPageTokens *self)
 static void
 default_cb (UthPageTokens *self)
 {
+  uth_page_tokens_set_tokenizer (self, uth_tokenizer_get_default ());
+}
+
+static void
+gpt2_cb (UthPageTokens *self)
+{
   uth_page_tokens_set_tokenizer (self, NULL);
 }
 
@@ -273,7 +288,7 @@ static char *
 describe_cb (const UthFigureContext *ctx)
 {
   const UthTokensView *view = ctx->page_data;
-  UthTokenizer *tok = view != NULL && view->tokenizer != NULL ? view->tokenizer : uth_tokenizer_get_default ();
+  UthTokenizer *tok = view != NULL && view->tokenizer != NULL ? view->tokenizer : page_default_tokenizer ();
   const char *text = ctx->text != NULL && *ctx->text ? ctx->text : _(UTH_DEFAULT_TEXT);
   g_autoptr(GArray) ids = NULL;
 
@@ -360,6 +375,7 @@ uth_page_tokens_class_init (UthPageTokensClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
   gtk_widget_class_bind_template_callback (widget_class, open_cb);
   gtk_widget_class_bind_template_callback (widget_class, default_cb);
+  gtk_widget_class_bind_template_callback (widget_class, gpt2_cb);
 }
 
 static void
@@ -368,6 +384,11 @@ uth_page_tokens_init (UthPageTokens *self)
   GtkEventController *keys;
 
   self->view.step = -1;
+  /* The choice is explicit in the view the figure draws: GPT-2 unless the reader picks
+   * another. */
+  if (page_default_tokenizer () != NULL)
+    self->tokenizer = uth_tokenizer_ref (page_default_tokenizer ());
+  self->view.tokenizer = self->tokenizer;
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->updating = FALSE;
@@ -397,6 +418,8 @@ uth_page_tokens_set_tokenizer (UthPageTokens *self,
 {
   g_return_if_fail (UTH_IS_PAGE_TOKENS (self));
 
+  if (tokenizer == NULL)
+    tokenizer = page_default_tokenizer ();
   if (tokenizer == self->tokenizer)
     return;
   g_clear_pointer (&self->tokenizer, uth_tokenizer_unref);

@@ -11,7 +11,7 @@ G_DECLARE_FINAL_TYPE (UthPageTokens, uth_page_tokens, UTH, PAGE_TOKENS, UthPage)
 
 /* The view the figure draws (for tests). */
 const UthTokensView *uth_page_tokens_get_view      (UthPageTokens *self);
-/* Uses a tokenizer (NULL: the app's own) and resets the step-through. */
+/* Uses a tokenizer (NULL: the page's default, GPT-2's) and resets the step-through. */
 void                 uth_page_tokens_set_tokenizer (UthPageTokens *self,
                                                     UthTokenizer  *tokenizer);
 /* Moves the step-through by delta merge steps (clamped). */
