@@ -34,7 +34,7 @@
  * one line with its draw and hit functions (see HACKING.md, "Adding a page"). */
 static const UthPageFigure page_figures[] = {
   { "overview", uth_draw_overview, uth_draw_overview_hit, N_("Overview"), N_("What happens when you send a prompt: tokens, prefill and decode, why one is compute-bound and the other memory-bound, the matrix products of a layer, and arithmetic intensity against the GPU’s ridge point, step by step."), UTH_PATH_HOME },
-  { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME },
+  { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME, uth_home_page_height },
   { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
   { "embed", uth_draw_embed, uth_hit_embed, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
   { "position", uth_draw_position, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
