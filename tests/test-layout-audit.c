@@ -444,21 +444,6 @@ static const char *still_failing[] = {
   "speculative 1920x1080 presentation de light",
   "speculative 3840x2160 presentation en light",
   "speculative 3840x2160 presentation de light",
-  "cost 800x600 window en light",
-  "cost 800x600 window de light",
-  "cost 800x600 presentation en light",
-  "cost 800x600 presentation de light",
-  "cost 1024x768 presentation en light",
-  "cost 1024x768 presentation de light",
-  "cost 1280x800 presentation en light",
-  "cost 1280x800 presentation de light",
-  "cost 1600x1000 presentation en light",
-  "cost 1600x1000 presentation de light",
-  "cost 1920x1080 presentation en light",
-  "cost 1920x1080 presentation en dark",
-  "cost 1920x1080 presentation de light",
-  "cost 3840x2160 presentation en light",
-  "cost 3840x2160 presentation de light",
   NULL
 };
 
