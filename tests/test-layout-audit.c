@@ -410,22 +410,6 @@ static const char *still_failing[] = {
   "kv-cache 1280x800 presentation de light",
   "kv-cache 3840x2160 presentation en light",
   "kv-cache 3840x2160 presentation de light",
-  "speculative 800x600 window en light",
-  "speculative 800x600 window de light",
-  "speculative 800x600 presentation en light",
-  "speculative 800x600 presentation de light",
-  "speculative 1024x768 window de light",
-  "speculative 1024x768 presentation de light",
-  "speculative 1280x800 window de light",
-  "speculative 1280x800 presentation en light",
-  "speculative 1280x800 presentation de light",
-  "speculative 1600x1000 presentation en light",
-  "speculative 1600x1000 presentation de light",
-  "speculative 1920x1080 presentation en light",
-  "speculative 1920x1080 presentation en dark",
-  "speculative 1920x1080 presentation de light",
-  "speculative 3840x2160 presentation en light",
-  "speculative 3840x2160 presentation de light",
   NULL
 };
 
