@@ -463,20 +463,16 @@ card_columns (const UthFigureContext *ctx,
 
 /* The height the four cards need for their details in full at this width. */
 static double
-cards_height (cairo_t                    *cr,
-              const UthFigureContext     *ctx,
-              const UthSpeculativeView   *view,
-              const UthModel             *draft,
-              const UthSpeculativeTiming *t,
-              gboolean                    timed,
-              double                      w)
+cards_height (cairo_t                *cr,
+              const UthFigureContext *ctx,
+              const char *const      *labels,
+              char *const            *values,
+              char *const            *details,
+              double                  w)
 {
   guint cols = card_columns (ctx, w);
   double s = uth_draw_scale (ctx), gap = CARD_GAP * s, cw = (w - (cols - 1) * gap) / cols, most = 0;
-  const char *labels[N_CARDS];
-  char *values[N_CARDS], *details[N_CARDS];
 
-  card_texts (ctx, view, draft, t, timed, labels, values, details);
   for (guint i = 0; i < N_CARDS; i++)
     {
       double lh, vh;
@@ -491,38 +487,30 @@ cards_height (cairo_t                    *cr,
       g_object_unref (layout);
       /* As draw_card_wrapped lays it out, with a pixel to spare for rounding. */
       most = MAX (most, 12 * s + lh + vh + 6 * s + dh + 8 * s + 1);
-      g_free (values[i]);
-      g_free (details[i]);
     }
   return (N_CARDS / cols) * (most + gap) - gap;
 }
 
 static void
-draw_cards (cairo_t                    *cr,
-            const UthFigureContext     *ctx,
-            const UthSpeculativeView   *view,
-            const UthModel             *draft,
-            const UthSpeculativeTiming *t,
-            gboolean                    timed,
-            double                      x,
-            double                      y,
-            double                      w,
-            double                      h)
+draw_cards (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const char *const      *labels,
+            char *const            *values,
+            char *const            *details,
+            double                  x,
+            double                  y,
+            double                  w,
+            double                  h)
 {
   double s = uth_draw_scale (ctx);
-  const char *labels[N_CARDS];
-  char *values[N_CARDS], *details[N_CARDS];
   guint i, cols = card_columns (ctx, w);
 
-  card_texts (ctx, view, draft, t, timed, labels, values, details);
   for (i = 0; i < N_CARDS; i++)
     {
       double cx, cy, cw, ch;
 
       card_rect (x, y, w, h, s, cols, i, &cx, &cy, &cw, &ch);
       draw_card_wrapped (cr, ctx, cx, cy, cw, ch, labels[i], values[i], details[i]);
-      g_free (values[i]);
-      g_free (details[i]);
     }
 }
 
@@ -954,7 +942,34 @@ typedef struct
   const UthModel             *draft;
   const UthSpeculativeTiming *t;
   gboolean                    timed;
+  /* The cards' texts, made once per drawing (a detail runs a Monte-Carlo). */
+  const char                 *labels[N_CARDS];
+  char                       *values[N_CARDS];
+  char                       *details[N_CARDS];
 } SpecInput;
+
+static void
+spec_input_init (SpecInput                  *in,
+                 const UthFigureContext     *ctx,
+                 UthSpeculativeView         *defaults,
+                 UthSpeculativeTiming       *t)
+{
+  memset (in, 0, sizeof *in);
+  in->ctx = ctx;
+  in->t = t;
+  in->timed = resolve_view (ctx, defaults, &in->view, &in->draft, t);
+  card_texts (ctx, in->view, in->draft, t, in->timed, in->labels, in->values, in->details);
+}
+
+static void
+spec_input_clear (SpecInput *in)
+{
+  for (guint i = 0; i < N_CARDS; i++)
+    {
+      g_free (in->values[i]);
+      g_free (in->details[i]);
+    }
+}
 
 static void
 spec_layout (cairo_t         *cr,
@@ -974,7 +989,7 @@ spec_layout (cairo_t         *cr,
     {
       double pw = width * SPEC_PASSES_SHARE - m, cx = width * SPEC_PASSES_SHARE + 8 * s, cw = width - m - cx;
       double top_h = MAX (passes_min_height (cr, ctx, in->view, pw),
-                          cards_height (cr, ctx, in->view, in->draft, in->t, in->timed, cw));
+                          cards_height (cr, ctx, in->labels, in->values, in->details, cw));
       double half = width * 0.5 - m - SPEC_COLUMN_GAP * s, by;
 
       L->needed = top + top_h + gap + plot_min + m;
@@ -989,7 +1004,7 @@ spec_layout (cairo_t         *cr,
   else
     {
       double ph = passes_min_height (cr, ctx, in->view, inner);
-      double ch = cards_height (cr, ctx, in->view, in->draft, in->t, in->timed, inner);
+      double ch = cards_height (cr, ctx, in->labels, in->values, in->details, inner);
 
       L->needed = top + ph + gap + ch + gap + plot_min + gap + plot_min + m;
       spare = MAX (0, height - L->needed);
@@ -1026,11 +1041,14 @@ uth_speculative_page_height (double                  width,
 {
   UthSpeculativeView defaults;
   UthSpeculativeTiming t;
-  SpecInput in = { ctx, NULL, NULL, &t, FALSE };
+  SpecInput in;
   UthReflowPage reflow = { SPEC_MIN_WIDTH, SPEC_WIDE_WIDTH, min_height_at, &in };
+  double h;
 
-  in.timed = resolve_view (ctx, &defaults, &in.view, &in.draft, &t);
-  return uth_reflow_page_height (&reflow, width, ctx);
+  spec_input_init (&in, ctx, &defaults, &t);
+  h = uth_reflow_page_height (&reflow, width, ctx);
+  spec_input_clear (&in);
+  return h;
 }
 
 void
@@ -1042,13 +1060,13 @@ uth_draw_speculative (cairo_t                *cr,
   double m = uth_draw_margin (ctx);
   UthSpeculativeView defaults;
   UthSpeculativeTiming t;
-  SpecInput in = { ctx, NULL, NULL, &t, FALSE };
+  SpecInput in;
   UthReflowPage reflow = { SPEC_MIN_WIDTH, SPEC_WIDE_WIDTH, min_height_at, &in };
   g_autofree char *subtitle = NULL;
   double fit, vw, vh;
   SpecLayout L;
 
-  in.timed = resolve_view (ctx, &defaults, &in.view, &in.draft, &t);
+  spec_input_init (&in, ctx, &defaults, &t);
   uth_draw_background (cr, width, height, ctx);
   fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
   cairo_save (cr);
@@ -1058,13 +1076,14 @@ uth_draw_speculative (cairo_t                *cr,
                   subtitle, m, m, vw - 2 * m);
   spec_layout (cr, &in, vw, vh, &L);
   draw_passes (cr, ctx, in.view, L.passes.x, L.passes.y, L.passes.w, L.passes.h);
-  draw_cards (cr, ctx, in.view, in.draft, &t, in.timed, L.cards.x, L.cards.y, L.cards.w, L.cards.h);
+  draw_cards (cr, ctx, in.labels, in.values, in.details, L.cards.x, L.cards.y, L.cards.w, L.cards.h);
   /* Presentation builds: 1 the passes, 2 draft length, 3 batch. */
   if (uth_figure_shows_build (ctx, 2))
     draw_gamma_plot (cr, ctx, in.view, in.timed ? t.c : 0.0, L.gamma.x, L.gamma.y, L.gamma.w, L.gamma.h);
   if (uth_figure_shows_build (ctx, 3))
     draw_batch_plot (cr, ctx, in.view, in.draft, L.batch.x, L.batch.y, L.batch.w, L.batch.h);
   cairo_restore (cr);
+  spec_input_clear (&in);
 }
 
 static gboolean
@@ -1243,7 +1262,7 @@ uth_draw_speculative_hit (double                  width,
 {
   UthSpeculativeView defaults;
   UthSpeculativeTiming t;
-  SpecInput in = { ctx, NULL, NULL, &t, FALSE };
+  SpecInput in;
   UthReflowPage reflow = { SPEC_MIN_WIDTH, SPEC_WIDE_WIDTH, min_height_at, &in };
   gboolean found;
   cairo_surface_t *scratch;
@@ -1253,7 +1272,7 @@ uth_draw_speculative_hit (double                  width,
 
   hit->index = -1;
   hit->tooltip = NULL;
-  in.timed = resolve_view (ctx, &defaults, &in.view, &in.draft, &t);
+  spec_input_init (&in, ctx, &defaults, &t);
   /* The same scale as the drawing. */
   f = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
   x /= f;
@@ -1269,5 +1288,6 @@ uth_draw_speculative_hit (double                  width,
           hit_batch (cr, ctx, in.view, in.draft, L.batch.x, L.batch.y, L.batch.w, L.batch.h, x, y, hit);
   cairo_destroy (cr);
   cairo_surface_destroy (scratch);
+  spec_input_clear (&in);
   return found;
 }
