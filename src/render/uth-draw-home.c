@@ -33,6 +33,8 @@
 #define HOME_RULE_PAD 12.0
 #define HOME_RULE_RADIUS 10.0
 #define HOME_LINE_GAP 4.0
+#define HOME_DESIGN_WIDTH 1280.0   /* a larger title figure grows from this width … */
+#define HOME_MAX_GROW 2.5          /* … up to this many times */
 
 static gboolean
 is_wide (double width,
@@ -176,6 +178,7 @@ draw_rule (cairo_t                *cr,
            double                  x,
            double                  y,
            double                  width,
+           double                  extra,
            gboolean                draw)
 {
   double s = uth_draw_scale (ctx), pad = HOME_RULE_PAD * s, gap = HOME_LINE_GAP * s;
@@ -203,7 +206,7 @@ draw_rule (cairo_t                *cr,
       + uth_draw_paragraph_height (cr, ctx, UTH_FONT_TICK, formula, inner) + gap
       + uth_draw_paragraph_height (cr, ctx, UTH_FONT_LABEL, sub_markup, inner)
       + (detail != NULL ? gap + uth_draw_paragraph_height (cr, ctx, UTH_FONT_TICK, detail, inner) : 0)
-      + pad;
+      + pad + extra;
   if (!draw)
     return h;
 
@@ -246,11 +249,14 @@ home_subtitle (const UthFigureContext *ctx)
   return uth_draw_fit_subtitle (ctx, subtitle);
 }
 
-/* Lays the page out at a width (drawing when draw is TRUE); returns the height it takes. */
+/* Lays the page out at a width (drawing when draw is TRUE); returns the height it takes.
+ * Given a taller frame (height > 0), the rule cards share the spare height and the footer
+ * sits at the bottom, so a large export is filled. */
 static double
 home_layout (cairo_t                *cr,
              const UthFigureContext *ctx,
              double                  width,
+             double                  height,
              gboolean                draw)
 {
   double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx);
@@ -264,7 +270,10 @@ home_layout (cairo_t                *cr,
   g_autofree char *heading = g_markup_escape_text (_("Rules of thumb, with this scenario’s numbers"), -1);
   g_autofree char *footer = g_markup_escape_text (_("Every number comes from one analytics core; every picture is redrawn the moment a slider moves."), -1);
   UthRule rule;
+  double extra = 0;
 
+  if (draw && height > 0)
+    extra = MAX (0, height - home_layout (cr, ctx, width, 0, FALSE)) / UTH_N_RULES;
   if (draw)
     y = uth_draw_title (cr, ctx, _("Under the Hood"), subtitle, m, m, inner);
   else
@@ -291,7 +300,7 @@ home_layout (cairo_t                *cr,
     rules_y += uth_draw_paragraph_height (cr, ctx, UTH_FONT_HEADING, heading, rules_w);
   rules_y += HOME_RULE_GAP * s;
   for (rule = 0; rule < UTH_N_RULES; rule++)
-    rules_y += draw_rule (cr, ctx, rule, rules_x, rules_y, rules_w, draw) + HOME_RULE_GAP * s;
+    rules_y += draw_rule (cr, ctx, rule, rules_x, rules_y, rules_w, extra, draw) + HOME_RULE_GAP * s;
 
   y = MAX (paths_bottom, rules_y) + HOME_SECTION_GAP * s;
   if (draw)
@@ -316,7 +325,7 @@ min_height_at (double   width,
   double h;
 
   local.scale = s;
-  h = home_layout (mc, &local, width, FALSE);
+  h = home_layout (mc, &local, width, 0, FALSE);
   cairo_destroy (mc);
   cairo_surface_destroy (scratch);
   return h;
@@ -340,9 +349,26 @@ uth_draw_home (cairo_t                *cr,
   UthReflowPage reflow = { HOME_MIN_WIDTH, HOME_WIDE_WIDTH, min_height_at, (gpointer) ctx };
   double vw, vh, fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
 
+  if (fit >= 1.0)
+    {
+      /* The title figure fills a large export: everything grows with the frame (up to
+       * HOME_MAX_GROW ×, from HOME_DESIGN_WIDTH) as long as the grown layout still fits
+       * its height. It never shrinks here: a small frame reflows instead. */
+      double base = uth_draw_scale (ctx), s = uth_draw_scale (ctx);
+      double k = MIN (HOME_MAX_GROW, width / (HOME_DESIGN_WIDTH * base));
+
+      while (k > 1.0 && min_height_at (width / k, s, (gpointer) ctx) * k > height)
+        k = MAX (1.0, k * 0.95);
+      if (k > 1.0)
+        {
+          fit = k;
+          vw = width / k;
+          vh = height / k;
+        }
+    }
   uth_draw_background (cr, width, height, ctx);
   cairo_save (cr);
   cairo_scale (cr, fit, fit);
-  home_layout (cr, ctx, vw, TRUE);
+  home_layout (cr, ctx, vw, vh, TRUE);
   cairo_restore (cr);
 }
