@@ -475,16 +475,13 @@ cards_height (cairo_t                *cr,
 
   for (guint i = 0; i < N_CARDS; i++)
     {
-      double lh, vh;
-      PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, details[i]);
-      int dh;
+      double lh, vh, dh;
+      /* (The layout cache's wrapped paragraph: measured once, not on every hit test.) */
+      g_autofree char *detail = g_markup_escape_text (details[i], -1);
 
       uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, labels[i], NULL, &lh);
       uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, values[i], NULL, &vh);
-      pango_layout_set_width (layout, (int) ((cw - 24 * s) * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_get_pixel_size (layout, NULL, &dh);
-      g_object_unref (layout);
+      dh = uth_draw_paragraph_height (cr, ctx, UTH_FONT_TICK, detail, cw - 24 * s);
       /* As draw_card_wrapped lays it out, with a pixel to spare for rounding. */
       most = MAX (most, 12 * s + lh + vh + 6 * s + dh + 8 * s + 1);
     }
