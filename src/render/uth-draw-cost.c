@@ -19,12 +19,12 @@
 #define NARROW_THUMBS_H 330.0
 #define NARROW_MEASURED_H 170.0
 #define GPU_ROW_H 28.0
-/* The speed and price cards: three a row from this width of their column (at scale 1),
- * else two; the gap between them. */
-#define CARDS_THREE_MIN_WIDTH 900.0
+/* The speed and price cards: the gap between them, and the padding uth_draw_card gives
+ * its label. */
 #define CARD_GAP 12.0
-/* The rules of thumb keep their five-column table from this width, else each rule is a
- * block of wrapped lines. */
+#define CARD_PAD 12.0
+/* In the one-column layout the rules of thumb keep their five-column table from this
+ * width, else each rule is a block of wrapped lines (the two-column layout keeps it). */
 #define THUMBS_TABLE_MIN_WIDTH 900.0
 #define THUMBS_BLOCK_GAP 8.0
 
@@ -113,9 +113,8 @@ draw_cards (cairo_t                *cr,
             double                  h)
 {
   double s = uth_draw_scale (ctx);
-  /* Three cards a row, or two (three rows) where three would cut their labels short. */
-  int cols = w >= CARDS_THREE_MIN_WIDTH * s ? 3 : 2, rows = cols == 3 ? 2 : 3;
-  double gap = CARD_GAP * s, cw = (w - (cols - 1) * gap) / cols, ch = (h - (rows - 1) * gap) / rows;
+  int cols = 3, rows;
+  double gap = CARD_GAP * s, cw, ch;
   g_autofree char *pre = uth_format_tokens_rate (est->prefill_tokens_per_second);
   g_autofree char *ttft = uth_format_seconds (est->ttft_seconds);
   g_autofree char *seq = uth_format_tokens_rate (est->decode_tokens_per_second_per_sequence);
@@ -133,6 +132,25 @@ draw_cards (cairo_t                *cr,
                                      "all %llu sequences of the batch",
                                      ctx->input.batch), (unsigned long long) ctx->input.batch);
 
+  {
+    /* Three cards a row, or two (three rows) where three would cut a label short (a card's
+     * label may step down to the tick font before it is cut). */
+    const char *labels[6] = { _("Prefill speed"), _("Time to first token"), _("$ per million input tokens"),
+                              _("Decode speed per sequence"), _("Decode speed in total"), _("$ per million output tokens") };
+    double three = (w - 2 * gap) / 3 - 2 * CARD_PAD * s;
+
+    for (int i = 0; i < 6; i++)
+      {
+        double tw;
+
+        uth_draw_text_size (cr, ctx, UTH_FONT_TICK, labels[i], &tw, NULL);
+        if (tw > three)
+          cols = 2;
+      }
+    rows = cols == 3 ? 2 : 3;
+    cw = (w - (cols - 1) * gap) / cols;
+    ch = (h - (rows - 1) * gap) / rows;
+  }
   {
     /* As tall as the wordiest card needs, at least h in all. */
     const char *labels[6] = { _("Prefill speed"), _("Time to first token"), _("$ per million input tokens"),
@@ -400,6 +418,7 @@ draw_thumbs (cairo_t                *cr,
              double                  y,
              double                  w,
              double                  h,
+             gboolean                may_stack,
              gboolean                draw)
 {
   double s = uth_draw_scale (ctx);
@@ -420,7 +439,7 @@ draw_thumbs (cairo_t                *cr,
   }
   if (uth_cost_check_thumbs (&ctx->input, checks) != UTH_COST_OK)
     return y;
-  if (w < THUMBS_TABLE_MIN_WIDTH * s)
+  if (may_stack && w < THUMBS_TABLE_MIN_WIDTH * s)
     return draw_thumb_blocks (cr, ctx, checks, x, y, w, draw);
   if (!draw)
     return y + (UTH_N_THUMBS + 1) * 46 * s;
@@ -809,7 +828,7 @@ narrow_body (cairo_t                *cr,
   {
     /* The rules as tall as their table or blocks take (at least NARROW_THUMBS_H). */
     gboolean shown = uth_figure_shows_build (ctx, 2);
-    double bottom = draw_thumbs (cr, ctx, m, y, w, NARROW_THUMBS_H * s, shown);
+    double bottom = draw_thumbs (cr, ctx, m, y, w, NARROW_THUMBS_H * s, TRUE, shown);
 
     bottom = MAX (bottom, y + NARROW_THUMBS_H * s);
 
@@ -955,7 +974,7 @@ uth_draw_cost (cairo_t                *cr,
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
   if (!uth_figure_shows_build (ctx, 2))
     return;
-  y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s, TRUE) + 14 * s;
+  y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s, FALSE, TRUE) + 14 * s;
   draw_measured (cr, ctx, m, y, left_w, height - m - y);
 }
 
