@@ -12,8 +12,23 @@
 #include "render/uth-draw-batching.h"
 #include "render/uth-draw-common.h"
 
-#define MIN_WIDTH 1100.0
-#define MIN_HEIGHT 700.0
+/* The page reflows rather than shrinks (sizes at scale 1): from BATCHING_WIDE_WIDTH the two
+ * timelines sit side by side and the utilization plot beside the cards; narrower, each
+ * takes the full width, one below the other, and the figure asks for the height (it
+ * scrolls). Each part has a least height that grows with the type. */
+#define BATCHING_WIDE_WIDTH 1100.0
+#define BATCHING_MIN_WIDTH 760.0
+#define TIMELINE_MIN_HEIGHT 380.0
+#define UTILIZATION_MIN_HEIGHT 340.0
+#define COLUMN_GAP 32.0
+#define SECTION_GAP 16.0
+#define LEGEND_SWATCH_W 46.0
+#define LEGEND_SWATCH_H 20.0
+#define LEGEND_GAP 28.0
+#define LEGEND_ROW_GAP 6.0
+#define CARD_PAD 12.0
+#define CARD_GAP 12.0
+#define STRIP_KEY_GAP 16.0      /* between two keys of the activity strip */
 
 /* Timelines show at most this many slots; more would be thinner than a line of text. */
 #define MAX_ROWS 16
@@ -353,38 +368,96 @@ draw_activity (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   /* xgettext:no-c-format */
   uth_draw_text (cr, ctx, UTH_FONT_TICK, _("memory, % of peak (0–100)"), ext.x + ext.w + 28 * s,
-                 y + 2 * s, UTH_ANCHOR_NW, l->w / 2, &ext);
+                 y + 2 * s, UTH_ANCHOR_NW, 0, &ext);
   q_text = g_strdup_printf (_("┄ queue, up to %.0f waiting"), top_q);
-  /* The queue's key takes what the other two leave of the strip's width. */
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, q_text, l->x + l->w - 4 * s, y + 2 * s, UTH_ANCHOR_NE,
-                 MAX (l->x + l->w - 4 * s - (ext.x + ext.w + 16 * s), l->w / 4), NULL);
+  /* The queue's key at the right of the same line, or of the next when the line is full. */
+  {
+    double qw, qy = y + 2 * s;
+
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, q_text, &qw, NULL);
+    if (ext.x + ext.w + STRIP_KEY_GAP * s + qw > l->x + l->w - 4 * s)
+      qy += ext.h + 2 * s;
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, q_text, l->x + l->w - 4 * s, qy, UTH_ANCHOR_NE, 0, NULL);
+  }
 }
 
 #define STRIP_HEIGHT 66.0
+/* The lanes' left edge (their slot numbers and axis title) from the timeline's. */
+#define LANES_INDENT 64.0
+#define LANES_AXIS_H 54.0        /* the time axis and its title below the strip */
 
-/* Draws a timeline's heading and places its lanes; drawing and hit-testing share it. */
+/* A timeline's summary: throughput, then median time to first token (NULL without r). */
+static char *
+timeline_summary (const UthBatchResult *r)
+{
+  g_autofree char *tput = NULL, *ttft = NULL;
+
+  if (r == NULL)
+    return NULL;
+  tput = uth_format_tokens_rate (r->output_tokens_per_s);
+  ttft = uth_format_seconds (r->ttft_s.p50);
+  /* Translators: a timeline's summary: throughput, then median time to first token. */
+  return g_strdup_printf (_("%s · median time to first token %s"), tput, ttft);
+}
+
+/* Draws a timeline's heading and its summary (beside the heading, or below it when it
+ * does not fit there) and places its lanes; drawing and hit-testing share it. */
 static void
 timeline_lanes (cairo_t                *cr,
                 const UthFigureContext *ctx,
                 const UthBatchingView  *view,
+                const UthBatchResult   *r,
                 const char             *heading,
                 double                  window,
                 double                  x,
                 double                  y,
                 double                  w,
                 double                  h,
-                Lanes                  *l,
-                UthChartRect           *ext)
+                gboolean                draw,
+                Lanes                  *l)
 {
   double s = uth_draw_scale (ctx);
   double strip_h = STRIP_HEIGHT * s;
+  g_autofree char *markup = g_markup_escape_text (heading, -1);
+  g_autofree char *summary = timeline_summary (r);
+  double hw, hh, bottom, sw = 0, sh = 0;
+  PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_HEADING, heading);
+  int pw;
 
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, ext);
-  l->x = x + 64 * s;
-  l->y = ext->y + ext->h + 10 * s;
-  l->w = w - 64 * s - 8 * s;
-  l->h = h - (l->y - y) - 54 * s - strip_h - 6 * s;
+  pango_layout_get_pixel_size (layout, &pw, NULL);
+  g_object_unref (layout);
+  hw = MIN (pw, w);
+  hh = uth_draw_paragraph_height (cr, ctx, UTH_FONT_HEADING, markup, w);
+  if (draw)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, markup, x, y, w);
+    }
+  bottom = y + hh;
+  if (summary != NULL)
+    {
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, summary, &sw, &sh);
+      if (draw)
+        uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      if (hh < 1.5 * sh && hw + 16 * s + sw <= w)
+        {
+          if (draw)
+            uth_draw_text (cr, ctx, UTH_FONT_LABEL, summary, x + w, y + 2 * s, UTH_ANCHOR_NE, 0, NULL);
+        }
+      else
+        {
+          g_autofree char *sm = g_markup_escape_text (summary, -1);
+
+          if (draw)
+            bottom += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, sm, x, bottom + 2 * s, w) + 2 * s;
+          else
+            bottom += uth_draw_paragraph_height (cr, ctx, UTH_FONT_LABEL, sm, w) + 2 * s;
+        }
+    }
+  l->x = x + LANES_INDENT * s;
+  l->y = bottom + 10 * s;
+  l->w = w - LANES_INDENT * s - 8 * s;
+  l->h = h - (l->y - y) - LANES_AXIS_H * s - strip_h - 6 * s;
   l->axis_y = l->y + l->h + 6 * s + strip_h;
   l->window = window;
   l->rows = uth_batching_view_rows (view);
@@ -405,23 +478,11 @@ draw_timeline (cairo_t                *cr,
   double s = uth_draw_scale (ctx);
   double limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
   double strip_h = STRIP_HEIGHT * s;
-  g_autofree char *tput = NULL, *ttft = NULL, *line = NULL;
   cairo_pattern_t *padding;
-  UthChartRect ext;
   Lanes l;
   size_t i;
 
-  timeline_lanes (cr, ctx, view, heading, window, x, y, w, h, &l, &ext);
-  if (r != NULL)
-    {
-      tput = uth_format_tokens_rate (r->output_tokens_per_s);
-      ttft = uth_format_seconds (r->ttft_s.p50);
-      /* Translators: a timeline's summary: throughput, then median time to first token. */
-      line = g_strdup_printf (_("%s · median time to first token %s"), tput, ttft);
-      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, line, x + w, y + 2 * s, UTH_ANCHOR_NE,
-                     w - ext.w - 16 * s, NULL);
-    }
+  timeline_lanes (cr, ctx, view, r, heading, window, x, y, w, h, TRUE, &l);
 
   cairo_rectangle (cr, l.x, l.y, l.w, l.h);
   uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
@@ -472,53 +533,61 @@ draw_timeline (cairo_t                *cr,
     }
 }
 
-static void
+/* The key below the timelines: "One colour per request." and the three kinds of segment,
+ * wrapping onto more rows as the width needs. Draws only when draw is TRUE; returns its
+ * height. */
+static double
 draw_legend (cairo_t                *cr,
              const UthFigureContext *ctx,
              double                  x,
              double                  y,
-             double                  w)
+             double                  w,
+             gboolean                draw)
 {
   double s = uth_draw_scale (ctx);
-  double cx = x, sw = 46 * s, sh = 20 * s, gap = 28 * s, need = 0, tw;
+  double cx = x, sw = LEGEND_SWATCH_W * s, sh = LEGEND_SWATCH_H * s, gap = LEGEND_GAP * s;
+  double row_h = MAX (sh, uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.3) + LEGEND_ROW_GAP * s, cy = y;
   const char *labels[3] = { _("Prefill (full height, outlined)"), _("Decode (thin bar)"),
                             _("Padding: a finished sequence still computed (hatched)") };
   UthBatchSegment seg = { 0, 0, UTH_SEGMENT_PREFILL, 0, 0 };
+  double tw;
   int i;
 
-  /* Narrower swatches and gaps when the row would not hold every label whole. */
   uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), &tw, NULL);
-  need = tw + 28 * s;
+  if (draw)
+    {
+      uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), cx, cy + sh / 2,
+                     UTH_ANCHOR_W, 0, NULL);
+    }
+  cx += tw + gap;
   for (i = 0; i < 3; i++)
     {
+      g_autofree char *markup = g_markup_escape_text (labels[i], -1);
+      double item_w, text_w;
+
       uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, labels[i], &tw, NULL);
-      need += sw + 8 * s + tw + gap;
+      text_w = MIN (tw, w - sw - 8 * s);
+      item_w = sw + 8 * s + text_w;
+      if (cx > x && cx + item_w > x + w)
+        {
+          cx = x;
+          cy += row_h;
+        }
+      if (draw)
+        {
+          seg.kind = (UthSegmentKind) i;
+          seg.request = 0;
+          draw_segment (cr, ctx, &seg, NULL, cx, cx + sw, cy, sh);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, markup, cx + sw + 8 * s,
+                              cy + sh / 2 - uth_draw_font_px (ctx, UTH_FONT_LABEL) * 0.65, text_w + 1);
+        }
+      if (tw > text_w)
+        cy += uth_draw_paragraph_height (cr, ctx, UTH_FONT_LABEL, markup, text_w + 1) - row_h + LEGEND_ROW_GAP * s;
+      cx += item_w + gap;
     }
-  if (need > w)
-    {
-      sw = 30 * s;
-      gap = 16 * s;
-    }
-  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  {
-    UthChartRect first;
-
-    uth_draw_text (cr, ctx, UTH_FONT_LABEL, _("One colour per request."), cx, y + sh / 2,
-                   UTH_ANCHOR_W, 0, &first);
-    cx = MIN (cx + 230 * s, first.x + first.w + gap);
-  }
-  for (i = 0; i < 3; i++)
-    {
-      UthChartRect ext;
-
-      seg.kind = (UthSegmentKind) i;
-      seg.request = 0;
-      draw_segment (cr, ctx, &seg, NULL, cx, cx + sw, y, sh);
-      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, labels[i], cx + sw + 8 * s, y + sh / 2,
-                     UTH_ANCHOR_W, x + w - cx - sw - 8 * s, &ext);
-      cx = ext.x + ext.w + gap;
-    }
+  return cy + row_h - y;
 }
 
 static void
@@ -794,7 +863,20 @@ draw_utilization (cairo_t                *cr,
     }
 }
 
-/* A card comparing the two runs: the label, then one line per policy. */
+/* A card comparing the two runs: the label (wrapped), then one line per policy. */
+static double
+compare_card_height (cairo_t                *cr,
+                     const UthFigureContext *ctx,
+                     double                  w,
+                     const char             *label)
+{
+  double s = uth_draw_scale (ctx), pad = CARD_PAD * s;
+  g_autofree char *markup = g_markup_escape_text (label, -1);
+
+  return 2 * pad + uth_draw_paragraph_height (cr, ctx, UTH_FONT_LABEL, markup, w - 2 * pad)
+         + 2 * uth_draw_font_px (ctx, UTH_FONT_HEADING) * 1.5;
+}
+
 static void
 draw_compare_card (cairo_t                *cr,
                    const UthFigureContext *ctx,
@@ -807,9 +889,10 @@ draw_compare_card (cairo_t                *cr,
                    const char             *b)
 {
   double s = uth_draw_scale (ctx);
-  double pad = 12 * s, lh, line;
+  double pad = CARD_PAD * s, lh, line;
   const char *names[2] = { _("static"), _("continuous") };
   const char *values[2] = { a, b };
+  g_autofree char *markup = g_markup_escape_text (label, -1);
   int i;
 
   uth_draw_rounded_rect (cr, x, y, w, h, 10 * s);
@@ -819,22 +902,24 @@ draw_compare_card (cairo_t                *cr,
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, label, x + pad, y + pad, UTH_ANCHOR_NW, w - 2 * pad, NULL);
-  uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, label, NULL, &lh);
+  lh = uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, markup, x + pad, y + pad, w - 2 * pad);
   line = (h - 2 * pad - lh) / 2;
   for (i = 0; i < 2; i++)
     {
-      double cy = y + pad + lh + line * (i + 0.5);
+      double cy = y + pad + lh + line * (i + 0.5), nw;
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, names[i], x + pad, cy, UTH_ANCHOR_W, 0, NULL);
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, names[i], &nw, NULL);
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
       uth_draw_text (cr, ctx, UTH_FONT_HEADING, values[i], x + w - pad, cy, UTH_ANCHOR_E,
-                     w * 0.6, NULL);
+                     w - 3 * pad - nw, NULL);
     }
 }
 
-static void
+/* The six cards, two a row, each row as tall as its tallest label needs (h shared out when
+ * it is more). Draws only when draw is TRUE; returns the height. */
+static double
 draw_cards (cairo_t                *cr,
             const UthFigureContext *ctx,
             const UthBatchResult   *st,
@@ -842,10 +927,11 @@ draw_cards (cairo_t                *cr,
             double                  x,
             double                  y,
             double                  w,
-            double                  h)
+            double                  h,
+            gboolean                draw)
 {
   double s = uth_draw_scale (ctx);
-  double gap = 12 * s, cw = (w - gap) / 2, ch = (h - 2 * gap) / 3;
+  double gap = CARD_GAP * s, cw = (w - gap) / 2, ch = (h - 2 * gap) / 3;
   struct { const char *label; double a, b; char *(*fmt) (double); } rows[6] = {
     { N_("Throughput"), st->output_tokens_per_s, co->output_tokens_per_s, uth_format_tokens_rate },
     { N_("Time to first token, p50"), st->ttft_s.p50, co->ttft_s.p50, uth_format_seconds },
@@ -856,6 +942,10 @@ draw_cards (cairo_t                *cr,
   };
   int i;
 
+  for (i = 0; i < 6; i++)
+    ch = MAX (ch, compare_card_height (cr, ctx, cw, _(rows[i].label)));
+  if (!draw)
+    return 3 * ch + 2 * gap;
   for (i = 0; i < 6; i++)
     {
       g_autofree char *a = rows[i].fmt (rows[i].a);
@@ -877,24 +967,7 @@ draw_cards (cairo_t                *cr,
       draw_compare_card (cr, ctx, x + (i % 2) * (cw + gap), y + (i / 2) * (ch + gap), cw, ch,
                          _(rows[i].label), a, b);
     }
-}
-
-/* Below this size the panels would crowd each other: draw at it and scale down. */
-static void
-fit_to_minimum (cairo_t                *cr,
-                const UthFigureContext *ctx,
-                double                 *width,
-                double                 *height)
-{
-  double s = uth_draw_scale (ctx);
-  double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
-
-  if (f < 1.0 && f > 0.0)
-    {
-      cairo_scale (cr, f, f);
-      *width /= f;
-      *height /= f;
-    }
+  return 3 * ch + 2 * gap;
 }
 
 /* The continuous timeline's title names the chunk size when prefill is chunked. */
@@ -954,37 +1027,154 @@ view_results (const UthFigureContext  *ctx,
   return err[0] == UTH_BATCH_OK && err[1] == UTH_BATCH_OK;
 }
 
+typedef struct
+{
+  double       top;
+  UthChartRect timeline[2];
+  double       legend_x, legend_y, legend_w;
+  UthChartRect utilization, cards;
+  double       needed;      /* the least height of the whole layout */
+} BatchingLayout;
+
+typedef struct
+{
+  const UthFigureContext *ctx;
+  const UthBatchingView  *view;
+  const UthBatchResult   *st, *co;
+} BatchingInput;
+
+/* The page's parts at a width (and height: more than the least height goes to the plots). */
+static void
+batching_layout (cairo_t             *cr,
+                 const BatchingInput *in,
+                 double               width,
+                 double               height,
+                 BatchingLayout      *L)
+{
+  const UthFigureContext *ctx = in->ctx;
+  double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), inner = width - 2 * m;
+  double gap = SECTION_GAP * s, tl_min = TIMELINE_MIN_HEIGHT * s, legend_h, spare;
+  g_autofree char *subtitle = batching_subtitle (ctx, in->view);
+
+  L->top = m + uth_draw_title_height (cr, ctx, _("Batching: static against continuous"), subtitle, inner);
+  L->legend_x = m + LANES_INDENT * s;
+  L->legend_w = inner - LANES_INDENT * s;
+  legend_h = draw_legend (cr, ctx, L->legend_x, 0, L->legend_w, FALSE);
+  if (width >= BATCHING_WIDE_WIDTH * s - 0.5)
+    {
+      double col = (inner - COLUMN_GAP * s) / 2, half = width * 0.5 - m - gap;
+      double cards_h = in->st != NULL && in->co != NULL
+                       ? draw_cards (cr, ctx, in->st, in->co, 0, 0, half, 0, FALSE) : 0;
+      double bottom_min = MAX (UTILIZATION_MIN_HEIGHT * s, cards_h), tl_h, bottom_h, by;
+
+      L->needed = L->top + tl_min + legend_h + gap + bottom_min + m;
+      spare = MAX (0, height - L->needed);
+      tl_h = tl_min + spare * 0.52;
+      bottom_h = bottom_min + spare * 0.48;
+      L->timeline[0] = (UthChartRect) { m, L->top, col, tl_h };
+      L->timeline[1] = (UthChartRect) { m + col + COLUMN_GAP * s, L->top, col, tl_h };
+      L->legend_y = L->top + tl_h;
+      by = L->legend_y + legend_h + gap;
+      L->utilization = (UthChartRect) { m, by, width * 0.5 - m, bottom_h };
+      L->cards = (UthChartRect) { width * 0.5 + gap, by, half, bottom_h };
+    }
+  else
+    {
+      double cards_h = in->st != NULL && in->co != NULL
+                       ? draw_cards (cr, ctx, in->st, in->co, 0, 0, inner, 0, FALSE) : 0;
+      double util_h = UTILIZATION_MIN_HEIGHT * s;
+
+      L->needed = L->top + 2 * tl_min + gap + legend_h + gap + util_h + gap + cards_h + m;
+      spare = MAX (0, height - L->needed);
+      L->timeline[0] = (UthChartRect) { m, L->top, inner, tl_min + spare * 0.3 };
+      L->timeline[1] = (UthChartRect) { m, L->top + L->timeline[0].h + gap, inner, tl_min + spare * 0.3 };
+      L->legend_y = L->timeline[1].y + L->timeline[1].h;
+      L->utilization = (UthChartRect) { m, L->legend_y + legend_h + gap, inner, util_h + spare * 0.4 };
+      L->cards = (UthChartRect) { m, L->utilization.y + L->utilization.h + gap, inner, cards_h };
+    }
+}
+
+static double
+min_height_at (double   width,
+               double   s,
+               gpointer user_data)
+{
+  const BatchingInput *given = user_data;
+  UthFigureContext local = *given->ctx;
+  BatchingInput in = *given;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  BatchingLayout L;
+
+  local.scale = s;
+  in.ctx = &local;
+  batching_layout (cr, &in, width, 0, &L);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return L.needed;
+}
+
+double
+uth_batching_page_height (double                  width,
+                          const UthFigureContext *ctx)
+{
+  UthBatchingView defaults;
+  UthBatchResult own[2];
+  UthBatchError err[2];
+  BatchingInput in = { ctx, ctx->page_data, NULL, NULL };
+  UthReflowPage reflow = { BATCHING_MIN_WIDTH, BATCHING_WIDE_WIDTH, min_height_at, &in };
+  double h;
+
+  if (in.view == NULL)
+    {
+      uth_batching_view_init (&defaults, ctx);
+      in.view = &defaults;
+    }
+  if (!view_results (ctx, in.view, own, &in.st, &in.co, err))
+    in.st = in.co = NULL;
+  h = uth_reflow_page_height (&reflow, width, ctx);
+  uth_batch_result_clear (&own[0]);
+  uth_batch_result_clear (&own[1]);
+  return h;
+}
+
 void
 uth_draw_batching (cairo_t                *cr,
                    double                  width,
                    double                  height,
                    const UthFigureContext *ctx)
 {
-  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
-  double y, col, top_h, window;
+  double window, fit, vw, vh;
   UthBatchingView defaults;
-  const UthBatchingView *view = ctx->page_data;
   UthBatchResult own[2];
-  const UthBatchResult *st, *co;
   UthBatchError err[2];
+  BatchingInput in = { ctx, ctx->page_data, NULL, NULL };
+  UthReflowPage reflow = { BATCHING_MIN_WIDTH, BATCHING_WIDE_WIDTH, min_height_at, &in };
+  BatchingLayout L;
   g_autofree char *subtitle = NULL, *co_title = NULL;
 
-  if (view == NULL)
+  if (in.view == NULL)
     {
       uth_batching_view_init (&defaults, ctx);
-      view = &defaults;
+      in.view = &defaults;
     }
-  view_results (ctx, view, own, &st, &co, err);
+  if (!view_results (ctx, in.view, own, &in.st, &in.co, err))
+    in.st = in.co = NULL;
 
-  fit_to_minimum (cr, ctx, &width, &height);
   uth_draw_background (cr, width, height, ctx);
-  subtitle = batching_subtitle (ctx, view);
-  y = uth_draw_title (cr, ctx, _("Batching: static against continuous"), subtitle, m, m,
-                      width - 2 * m);
+  fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
+  cairo_save (cr);
+  cairo_scale (cr, fit, fit);
+  width = vw;
+  height = vh;
+  subtitle = batching_subtitle (ctx, in.view);
+  uth_draw_title (cr, ctx, _("Batching: static against continuous"), subtitle, m, m, width - 2 * m);
 
   if (err[0] != UTH_BATCH_OK || err[1] != UTH_BATCH_OK)
     {
+      double y = m + uth_draw_title_height (cr, ctx, _("Batching: static against continuous"), subtitle, width - 2 * m);
+
       uth_draw_set_color (cr, ctx, UTH_COLOR_BAD);
       uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING,
                           (err[0] == UTH_BATCH_DOES_NOT_FIT || err[1] == UTH_BATCH_DOES_NOT_FIT) &&
@@ -994,28 +1184,29 @@ uth_draw_batching (cairo_t                *cr,
                             ? _("A request of this trace does not fit in the memory the GPU has left after the weights: choose shorter prompts or outputs, more GPUs, or a smaller model.")
                             : _("The simulation cannot run for this scenario: check the model, GPU and engine."),
                           m, y, width - 2 * m);
+      cairo_restore (cr);
       uth_batch_result_clear (&own[0]);
       uth_batch_result_clear (&own[1]);
       return;
     }
 
-  window = uth_batching_view_window (view, st, co);
-  col = (width - 2 * m - 32 * s) / 2;
-  top_h = (height - y - m) * 0.52;
-  draw_timeline (cr, ctx, view, st, _("Static batching"), window, m, y, col, top_h);
-  co_title = continuous_title (view);
+  batching_layout (cr, &in, width, height, &L);
+  window = uth_batching_view_window (in.view, in.st, in.co);
+  draw_timeline (cr, ctx, in.view, in.st, _("Static batching"), window,
+                 L.timeline[0].x, L.timeline[0].y, L.timeline[0].w, L.timeline[0].h);
+  co_title = continuous_title (in.view);
   /* Presentation builds: 1 static, 2 continuous beside it, 3 utilization and throughput. */
   if (uth_figure_shows_build (ctx, 2))
-    draw_timeline (cr, ctx, view, co, co_title, window, m + col + 32 * s, y, col, top_h);
-  y += top_h;
-  draw_legend (cr, ctx, m + 64 * s, y, width - 2 * m - 64 * s);
-  y += 40 * s;
+    draw_timeline (cr, ctx, in.view, in.co, co_title, window,
+                   L.timeline[1].x, L.timeline[1].y, L.timeline[1].w, L.timeline[1].h);
+  draw_legend (cr, ctx, L.legend_x, L.legend_y, L.legend_w, TRUE);
 
   if (uth_figure_shows_build (ctx, 3))
-    draw_utilization (cr, ctx, view, m, y, width * 0.5 - m, height - m - y);
-  if (uth_figure_shows_build (ctx, 3))
-    draw_cards (cr, ctx, st, co, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s, height - m - y);
-
+    {
+      draw_utilization (cr, ctx, in.view, L.utilization.x, L.utilization.y, L.utilization.w, L.utilization.h);
+      draw_cards (cr, ctx, in.st, in.co, L.cards.x, L.cards.y, L.cards.w, L.cards.h, TRUE);
+    }
+  cairo_restore (cr);
   uth_batch_result_clear (&own[0]);
   uth_batch_result_clear (&own[1]);
 }
@@ -1046,9 +1237,6 @@ uth_draw_batching_hit (double                  width,
                        double                  y,
                        UthFigureHit           *hit)
 {
-  double s = uth_draw_scale (ctx);
-  double m = uth_draw_margin (ctx);
-  double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
   const UthBatchingView *view = ctx->page_data;
   UthBatchingView defaults;
   UthBatchResult own[2];
@@ -1056,8 +1244,10 @@ uth_draw_batching_hit (double                  width,
   UthBatchError err[2];
   cairo_surface_t *scratch;
   cairo_t *cr;
-  g_autofree char *subtitle = NULL;
-  double top, col, top_h, window, limit;
+  BatchingInput in = { ctx, NULL, NULL, NULL };
+  UthReflowPage reflow = { BATCHING_MIN_WIDTH, BATCHING_WIDE_WIDTH, min_height_at, &in };
+  BatchingLayout L;
+  double window, limit, f, vw, vh;
   gboolean found = FALSE;
   int k;
 
@@ -1074,32 +1264,27 @@ uth_draw_batching_hit (double                  width,
       uth_batch_result_clear (&own[1]);
       return FALSE;
     }
-  if (f > 0.0 && f < 1.0)
-    {
-      width /= f;
-      height /= f;
-      x /= f;
-      y /= f;
-    }
+  in.view = view;
+  in.st = r[0];
+  in.co = r[1];
+  f = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
+  x /= f;
+  y /= f;
   scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cr = cairo_create (scratch);
-  subtitle = batching_subtitle (ctx, view);
-  top = uth_draw_title (cr, ctx, _("Batching: static against continuous"), subtitle, m, m, width - 2 * m);
+  batching_layout (cr, &in, vw, vh, &L);
   window = uth_batching_view_window (view, r[0], r[1]);
   limit = view->play_time_s >= 0 ? MIN (view->play_time_s, window) : window;
-  col = (width - 2 * m - 32 * s) / 2;
-  top_h = (height - top - m) * 0.52;
   for (k = 0; k < 2 && !found; k++)
     {
       Lanes l;
-      UthChartRect ext;
       double row_h, t;
       guint slot;
       size_t i;
       g_autofree char *co_title = continuous_title (view);
 
-      timeline_lanes (cr, ctx, view, k == 0 ? _("Static batching") : co_title, window,
-                      m + k * (col + 32 * s), top, col, top_h, &l, &ext);
+      timeline_lanes (cr, ctx, view, r[k], k == 0 ? _("Static batching") : co_title, window,
+                      L.timeline[k].x, L.timeline[k].y, L.timeline[k].w, L.timeline[k].h, FALSE, &l);
       if (x < l.x || x > l.x + l.w || y < l.y || y >= l.y + l.h)
         continue;
       row_h = l.h / l.rows;

@@ -38,6 +38,9 @@ gboolean uth_draw_batching_hit (double                  width,
                                 double                  y,
                                 UthFigureHit           *hit);
 
+/* The height the batching figure asks for at a width (it reflows; the page scrolls). */
+double uth_batching_page_height (double                  width,
+                                 const UthFigureContext *ctx);
 void uth_draw_batching (cairo_t                *cr,
                         double                  width,
                         double                  height,

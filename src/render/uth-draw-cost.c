@@ -19,6 +19,14 @@
 #define NARROW_THUMBS_H 330.0
 #define NARROW_MEASURED_H 170.0
 #define GPU_ROW_H 28.0
+/* The speed and price cards: the gap between them, and the padding uth_draw_card gives
+ * its label. */
+#define CARD_GAP 12.0
+#define CARD_PAD 12.0
+/* In the one-column layout the rules of thumb keep their five-column table from this
+ * width, else each rule is a block of wrapped lines (the two-column layout keeps it). */
+#define THUMBS_TABLE_MIN_WIDTH 900.0
+#define THUMBS_BLOCK_GAP 8.0
 
 const char *
 uth_cost_thumb_name (UthThumb thumb)
@@ -105,7 +113,8 @@ draw_cards (cairo_t                *cr,
             double                  h)
 {
   double s = uth_draw_scale (ctx);
-  double gap = 12 * s, cw = (w - 2 * gap) / 3, ch = (h - gap) / 2;
+  int cols = 3, rows;
+  double gap = CARD_GAP * s, cw, ch;
   g_autofree char *pre = uth_format_tokens_rate (est->prefill_tokens_per_second);
   g_autofree char *ttft = uth_format_seconds (est->ttft_seconds);
   g_autofree char *seq = uth_format_tokens_rate (est->decode_tokens_per_second_per_sequence);
@@ -124,6 +133,25 @@ draw_cards (cairo_t                *cr,
                                      ctx->input.batch), (unsigned long long) ctx->input.batch);
 
   {
+    /* Three cards a row, or two (three rows) where three would cut a label short (a card's
+     * label may step down to the tick font before it is cut). */
+    const char *labels[6] = { _("Prefill speed"), _("Time to first token"), _("$ per million input tokens"),
+                              _("Decode speed per sequence"), _("Decode speed in total"), _("$ per million output tokens") };
+    double three = (w - 2 * gap) / 3 - 2 * CARD_PAD * s;
+
+    for (int i = 0; i < 6; i++)
+      {
+        double tw;
+
+        uth_draw_text_size (cr, ctx, UTH_FONT_TICK, labels[i], &tw, NULL);
+        if (tw > three)
+          cols = 2;
+      }
+    rows = cols == 3 ? 2 : 3;
+    cw = (w - (cols - 1) * gap) / cols;
+    ch = (h - (rows - 1) * gap) / rows;
+  }
+  {
     /* As tall as the wordiest card needs, at least h in all. */
     const char *labels[6] = { _("Prefill speed"), _("Time to first token"), _("$ per million input tokens"),
                               _("Decode speed per sequence"), _("Decode speed in total"), _("$ per million output tokens") };
@@ -134,15 +162,19 @@ draw_cards (cairo_t                *cr,
     for (int i = 0; i < 6; i++)
       ch = MAX (ch, uth_draw_card_height (cr, ctx, cw, labels[i], values[i], details[i]));
   }
-  uth_draw_card (cr, ctx, x, y, cw, ch, _("Prefill speed"), pre, pre_d);
-  uth_draw_card (cr, ctx, x + cw + gap, y, cw, ch, _("Time to first token"), ttft, ttft_d);
-  uth_draw_card (cr, ctx, x + 2 * (cw + gap), y, cw, ch, _("$ per million input tokens"), cin,
-                 _("prefill time × price"));
-  uth_draw_card (cr, ctx, x, y + ch + gap, cw, ch, _("Decode speed per sequence"), seq, seq_d);
-  uth_draw_card (cr, ctx, x + cw + gap, y + ch + gap, cw, ch, _("Decode speed in total"), tot, tot_d);
-  uth_draw_card (cr, ctx, x + 2 * (cw + gap), y + ch + gap, cw, ch,
-                 _("$ per million output tokens"), cout, _("decode time × price, at this batch"));
-  return 2 * ch + gap;
+  {
+    /* In reading order: prefill, first token and input price, then the decode's. */
+    const char *labels[6] = { _("Prefill speed"), _("Time to first token"), _("$ per million input tokens"),
+                              _("Decode speed per sequence"), _("Decode speed in total"), _("$ per million output tokens") };
+    const char *values[6] = { pre, ttft, cin, seq, tot, cout };
+    const char *details[6] = { pre_d, ttft_d, _("prefill time × price"), seq_d, tot_d,
+                               _("decode time × price, at this batch") };
+
+    for (int i = 0; i < 6; i++)
+      uth_draw_card (cr, ctx, x + (i % cols) * (cw + gap), y + (i / cols) * (ch + gap), cw, ch,
+                     labels[i], values[i], details[i]);
+  }
+  return rows * ch + (rows - 1) * gap;
 }
 
 /* In place of the cards when the scenario does not fit: a set-up that cannot run has no
@@ -311,13 +343,83 @@ draw_request_time (cairo_t                *cr,
                        uth_format_seconds, x, y, w);
 }
 
+static const char *
+thumb_reason (const UthFigureContext *ctx,
+              const UthThumbCheck    *k)
+{
+  return k->reason == UTH_GAP_OVERHEADS && ctx->input.gpus <= 1
+         /* One GPU sends nothing to another: only launches remain. */
+         ? _("kernel launches (one GPU: no communication)")
+         : uth_cost_gap_reason (k->reason);
+}
+
+/* The rules of thumb where the table does not fit: each rule a block of wrapped lines (its
+ * name, with this scenario's numbers, rule and detailed values, why they differ). Draws
+ * only when draw is TRUE; returns the bottom. */
+static double
+draw_thumb_blocks (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   const UthThumbCheck    *checks,
+                   double                  x,
+                   double                  y,
+                   double                  w,
+                   gboolean                draw)
+{
+  double s = uth_draw_scale (ctx), pad = THUMBS_BLOCK_GAP * s;
+
+  for (int i = 0; i < UTH_N_THUMBS; i++)
+    {
+      const UthThumbCheck *k = &checks[i];
+      g_autofree char *rule = format_value (k->thumb, k->rule);
+      g_autofree char *det = format_value (k->thumb, k->detailed);
+      g_autofree char *sub = uth_rule_substituted ((UthRule) k->thumb, ctx);
+      g_autofree char *name = g_markup_escape_text (uth_cost_thumb_name (k->thumb), -1);
+      g_autofree char *sub_m = g_markup_escape_text (sub, -1);
+      g_autofree char *why = g_markup_escape_text (thumb_reason (ctx, k), -1);
+      g_autofree char *values = g_markup_printf_escaped ("%s: %s · %s: %s · %s: %.2f×",
+                                                         _("Rule"), rule, _("Detailed"), det,
+                                                         _("Detailed ÷ rule"), k->ratio);
+      const char *lines[4] = { name, sub_m, values, why };
+      const UthColorRole colors[4] = { UTH_COLOR_FOREGROUND, UTH_COLOR_DIM,
+                                   k->reason != UTH_GAP_NONE ? UTH_COLOR_ACCENT : UTH_COLOR_FOREGROUND,
+                                   UTH_COLOR_DIM };
+      double top = y, bh = 2 * pad;
+
+      for (int l = 0; l < 4; l++)
+        bh += uth_draw_paragraph_height (cr, ctx, l == 0 ? UTH_FONT_LABEL : UTH_FONT_TICK, lines[l], w - 2 * pad);
+      if (draw && i % 2 == 0)
+        {
+          uth_draw_set_color (cr, ctx, UTH_COLOR_CARD);
+          cairo_rectangle (cr, x, top, w, bh);
+          cairo_fill (cr);
+        }
+      y += pad;
+      for (int l = 0; l < 4; l++)
+        {
+          UthFont font = l == 0 ? UTH_FONT_LABEL : UTH_FONT_TICK;
+
+          if (draw)
+            {
+              uth_draw_set_color (cr, ctx, colors[l]);
+              y += uth_draw_paragraph (cr, ctx, font, lines[l], x + pad, y, w - 2 * pad);
+            }
+          else
+            y += uth_draw_paragraph_height (cr, ctx, font, lines[l], w - 2 * pad);
+        }
+      y = top + bh;
+    }
+  return y;
+}
+
 static double
 draw_thumbs (cairo_t                *cr,
              const UthFigureContext *ctx,
              double                  x,
              double                  y,
              double                  w,
-             double                  h)
+             double                  h,
+             gboolean                may_stack,
+             gboolean                draw)
 {
   double s = uth_draw_scale (ctx);
   double cols[5] = { 0, 0.40, 0.51, 0.62, 0.745 };
@@ -327,13 +429,20 @@ draw_thumbs (cairo_t                *cr,
   double row_h;
   int i, c;
 
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING,
-                 _("Rules of thumb beside the detailed estimate: try these and see how close they get"),
-                 x, y, UTH_ANCHOR_NW, w, &ext);
-  y = ext.y + ext.h + 10 * s;
+  {
+    g_autofree char *heading = g_markup_escape_text (_("Rules of thumb beside the detailed estimate: try these and see how close they get"), -1);
+
+    uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+    ext.h = draw ? uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, heading, x, y, w)
+                 : uth_draw_paragraph_height (cr, ctx, UTH_FONT_HEADING, heading, w);
+    y += ext.h + 10 * s;
+  }
   if (uth_cost_check_thumbs (&ctx->input, checks) != UTH_COST_OK)
     return y;
+  if (may_stack && w < THUMBS_TABLE_MIN_WIDTH * s)
+    return draw_thumb_blocks (cr, ctx, checks, x, y, w, draw);
+  if (!draw)
+    return y + (UTH_N_THUMBS + 1) * 46 * s;
   row_h = MIN ((h - ext.h - 10 * s) / (UTH_N_THUMBS + 1), 46 * s);
   if (row_h < 30 * s)
     return y;   /* no room for a readable table (the figure scales below 920 px high) */
@@ -350,11 +459,7 @@ draw_thumbs (cairo_t                *cr,
       g_autofree char *rule = format_value (k->thumb, k->rule);
       g_autofree char *det = format_value (k->thumb, k->detailed);
       g_autofree char *ratio = g_strdup_printf ("%.2f×", k->ratio);
-      const char *cells[5] = { uth_cost_thumb_name (k->thumb), rule, det, ratio,
-                               k->reason == UTH_GAP_OVERHEADS && ctx->input.gpus <= 1
-                               /* One GPU sends nothing to another: only launches remain. */
-                               ? _("kernel launches (one GPU: no communication)")
-                               : uth_cost_gap_reason (k->reason) };
+      const char *cells[5] = { uth_cost_thumb_name (k->thumb), rule, det, ratio, thumb_reason (ctx, k) };
 
       if (i % 2 == 0)
         {
@@ -720,12 +825,17 @@ narrow_body (cairo_t                *cr,
   y = draw_request_time (cr, ctx, est, m, y, w) + 16 * s;
   /* Presentation builds as in the wide layout: 2 rules of thumb, 3 the GPUs (their place
    * is kept, so the page does not jump between builds). */
-  if (uth_figure_shows_build (ctx, 2))
-    {
-      draw_thumbs (cr, ctx, m, y, w, NARROW_THUMBS_H * s);
-      draw_measured (cr, ctx, m, y + NARROW_THUMBS_H * s + 14 * s, w, NARROW_MEASURED_H * s);
-    }
-  y += NARROW_THUMBS_H * s + 14 * s + NARROW_MEASURED_H * s + 14 * s;
+  {
+    /* The rules as tall as their table or blocks take (at least NARROW_THUMBS_H). */
+    gboolean shown = uth_figure_shows_build (ctx, 2);
+    double bottom = draw_thumbs (cr, ctx, m, y, w, NARROW_THUMBS_H * s, TRUE, shown);
+
+    bottom = MAX (bottom, y + NARROW_THUMBS_H * s);
+
+    if (shown)
+      draw_measured (cr, ctx, m, bottom + 14 * s, w, NARROW_MEASURED_H * s);
+    y = bottom + 14 * s + NARROW_MEASURED_H * s + 14 * s;
+  }
   *gpu_y = y;
   if (uth_figure_shows_build (ctx, 3))
     draw_gpus (cr, ctx, m, y, w, gh);
@@ -768,17 +878,16 @@ narrow_measure (const UthFigureContext *ctx,
   return MAX (h, y + m);
 }
 
-/* Whether the figure takes the one-column layout: narrower than MIN_WIDTH, except in
- * presentation mode, whose slides show a page whole, at a fixed size, build by build (the
- * builds below the fold of a one-column page would never show): there the two columns are
- * scaled to fit. */
+/* Whether the figure takes the one-column layout: narrower than MIN_WIDTH, in presentation
+ * mode too (a slide that cannot show it whole draws it with a smaller text scale, see
+ * uth_lecture_draw_figure, rather than shrinking the two columns below readable). */
 static gboolean
 use_narrow (const UthFigureContext *ctx,
             double                  width)
 {
   double s = uth_draw_scale (ctx);
 
-  return width < MIN_WIDTH * s && !(ctx != NULL && ctx->high_contrast);
+  return width < MIN_WIDTH * s;
 }
 
 double
@@ -865,7 +974,7 @@ uth_draw_cost (cairo_t                *cr,
   y = draw_request_time (cr, ctx, est, m, y, left_w) + 16 * s;
   if (!uth_figure_shows_build (ctx, 2))
     return;
-  y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s) + 14 * s;
+  y = draw_thumbs (cr, ctx, m, y, left_w, height - m - y - 110 * s, FALSE, TRUE) + 14 * s;
   draw_measured (cr, ctx, m, y, left_w, height - m - y);
 }
 

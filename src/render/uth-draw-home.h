@@ -10,5 +10,8 @@ void uth_draw_home (cairo_t                *cr,
                     double                  width,
                     double                  height,
                     const UthFigureContext *ctx);
+/* The height the home figure asks for at a width (it reflows; the page scrolls). */
+double uth_home_page_height (double                  width,
+                             const UthFigureContext *ctx);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "core/uth-estimate.h"
 #include "core/uth-ops.h"
@@ -200,6 +201,11 @@ engine_name (const UthFigureContext *ctx)
   return ctx->engine != NULL && ctx->engine->name != NULL ? _(ctx->engine->name) : _("the engine");
 }
 
+/* The legend starts right of the y axis' title and ticks. */
+#define ROOF_LEGEND_INDENT 118.0
+/* A line of the roofline's labels, in font sizes. */
+#define ROOF_LABEL_LINE 1.25
+
 /* The legend above the plot, so it never covers a point; it wraps into as many rows as
  * the width needs. Returns the band it takes. */
 static double
@@ -208,7 +214,8 @@ roof_legend (cairo_t                *cr,
              const LayerData        *d,
              double                  x,
              double                  y,
-             double                  width)
+             double                  width,
+             gboolean                draw)
 {
   UthLegendItem items[4];
   g_autofree char *e_peak = uth_format_flops_rate (d->engine_peak);
@@ -225,7 +232,8 @@ roof_legend (cairo_t                *cr,
   uth_draw_color (ctx, UTH_COLOR_COMPUTE, &items[1].color);
   uth_draw_color (ctx, UTH_COLOR_DIM, &items[2].color);
   uth_draw_color (ctx, UTH_COLOR_FOREGROUND, &items[3].color);
-  return uth_draw_legend (cr, ctx, items, n, x, y, width, TRUE) + 6 * uth_draw_scale (ctx);
+  return (draw ? uth_draw_legend (cr, ctx, items, n, x, y, width, TRUE)
+               : uth_draw_legend_height (cr, ctx, items, n, width, TRUE)) + 6 * uth_draw_scale (ctx);
 }
 
 static void
@@ -279,11 +287,11 @@ draw_roof_lines (cairo_t                *cr,
   gboolean engine_roof = d->engine_peak > 0 && d->engine_bandwidth > 0;
   gboolean engine_left;
   g_autofree char *ridge = uth_format_intensity (d->ridge);
-  g_autofree char *ridge_label = g_strdup_printf (_("peak ridge %s"), ridge);
+  char *ridge_label = g_strdup_printf (_("peak ridge %s"), ridge);
   g_autofree char *peak = uth_format_flops_rate (d->peak);
   g_autofree char *bw = uth_format_bandwidth (d->bandwidth);
   g_autofree char *roof_label = g_strdup_printf (_("peak compute %s"), peak);
-  g_autofree char *slope_label = g_strdup_printf (_("peak memory slope %s"), bw);
+  char *slope_label = g_strdup_printf (_("peak memory slope %s"), bw);
   g_autofree char *e_ridge = uth_format_intensity (d->engine_ridge);
   g_autofree char *e_ridge_label = NULL;
   UthRgba mem, comp;
@@ -355,15 +363,36 @@ draw_roof_lines (cairo_t                *cr,
     }
   cairo_restore (cr);
 
-  /* The two ridge labels sit on the outer sides of their lines, so they never cross. */
-  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, ridge_label, engine_left ? xr + 6 * s : xr - 6 * s,
-                 bottom - 8 * s, engine_left ? UTH_ANCHOR_SW : UTH_ANCHOR_SE, 0, NULL);
-  uth_draw_set_rgba (cr, &comp, 1.0);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, roof_label, x1 - 4 * s, yr - 4 * s, UTH_ANCHOR_SE, 0, NULL);
-  uth_draw_set_rgba (cr, &mem, 1.0);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, slope_label, p->left + 8 * s, p->top + 6 * s,
-                 UTH_ANCHOR_NW, 0, NULL);
+  /* The two ridge labels sit on the outer sides of their lines, so they never cross; where
+   * the peak ridge's label would run out of the plot it gives its value only (the
+   * subtitle names it). */
+  {
+    double rw, sw, rfw, fh = uth_draw_font_px (ctx, UTH_FONT_TICK) * ROOF_LABEL_LINE;
+    double slope_y = p->top + 6 * s;
+
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, ridge_label, &rw, NULL);
+    if (engine_left ? xr + 6 * s + rw > x1 : xr - 6 * s - rw < p->left)
+      {
+        g_free (ridge_label);
+        ridge_label = g_strdup (ridge);
+      }
+    uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, ridge_label, engine_left ? xr + 6 * s : xr - 6 * s,
+                   bottom - 8 * s, engine_left ? UTH_ANCHOR_SW : UTH_ANCHOR_SE, 0, NULL);
+    /* The slope's label at the top left gives its rate only when the roof's label (right,
+     * above the roof) would run into it. */
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, slope_label, &sw, NULL);
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, roof_label, &rfw, NULL);
+    if (p->left + 8 * s + sw + 8 * s > x1 - 4 * s - rfw && yr - 4 * s - fh < slope_y + fh)
+      {
+        g_free (slope_label);
+        slope_label = g_strdup (bw);
+      }
+    uth_draw_set_rgba (cr, &comp, 1.0);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, roof_label, x1 - 4 * s, yr - 4 * s, UTH_ANCHOR_SE, 0, NULL);
+    uth_draw_set_rgba (cr, &mem, 1.0);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, slope_label, p->left + 8 * s, slope_y, UTH_ANCHOR_NW, 0, NULL);
+  }
   if (engine_roof)
     {
       e_ridge_label = g_strdup_printf (_("engine ridge %s"), e_ridge);
@@ -376,6 +405,8 @@ draw_roof_lines (cairo_t                *cr,
                  UTH_ANCHOR_E, 0, NULL);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, _("→ compute-bound"), xe + 8 * s, bottom - 46 * s,
                  UTH_ANCHOR_W, 0, NULL);
+  g_free (ridge_label);
+  g_free (slope_label);
 }
 
 static void
@@ -389,6 +420,7 @@ draw_points (cairo_t                *cr,
   double wanted[UTH_MAX_LAYER_OPS], placed[UTH_MAX_LAYER_OPS];
   size_t lead[UTH_MAX_LAYER_OPS];
   GString *labels[UTH_MAX_LAYER_OPS];
+  guint shared[UTH_MAX_LAYER_OPS];
   size_t i, j, n = 0;
 
   /* Points that fall on the same spot share one label: "q_proj, o_proj". */
@@ -403,11 +435,15 @@ draw_points (cairo_t                *cr,
         {
           lead[n] = i;
           labels[n] = g_string_new (d->ops[i].id);
+          shared[n] = 1;
           wanted[n] = g->py[i];
           n++;
         }
       else
-        g_string_append_printf (labels[j], ", %s", d->ops[i].id);
+        {
+          g_string_append_printf (labels[j], ", %s", d->ops[i].id);
+          shared[j]++;
+        }
     }
   /* Keep labels below the compute roof, whose own label sits above it, and above the
    * "memory-bound ← → compute-bound" row 46 px over the x axis (draw_roof). */
@@ -440,6 +476,18 @@ draw_points (cairo_t                *cr,
       left = g->px[lead[j]] + r + 8 * s + tw > g->plot.left + g->plot.width;
       lx = left ? g->px[lead[j]] - r - 8 * s : g->px[lead[j]] + r + 8 * s;
       room = left ? lx - g->plot.left : g->plot.left + g->plot.width - lx;
+      if (tw > room && shared[j] > 1)
+        {
+          /* Too many ops on one spot for the room: the first and how many more (each is
+           * in the table and in its tooltip), never a label cut short. */
+          g_autofree char *first = g_strndup (labels[j]->str, strcspn (labels[j]->str, ","));
+
+          g_string_printf (labels[j], "%s +%u", first, shared[j] - 1);
+          uth_draw_text_size (cr, ctx, UTH_FONT_MONO, labels[j]->str, &tw, NULL);
+          left = g->px[lead[j]] + r + 8 * s + tw > g->plot.left + g->plot.width;
+          lx = left ? g->px[lead[j]] - r - 8 * s : g->px[lead[j]] + r + 8 * s;
+          room = left ? lx - g->plot.left : g->plot.left + g->plot.width - lx;
+        }
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
       cairo_set_line_width (cr, 1.0);
@@ -467,7 +515,7 @@ draw_roofline_at (cairo_t                *cr,
 {
   RoofGeometry g;
   double s = uth_draw_scale (ctx);
-  double band = roof_legend (cr, ctx, d, x + 118 * s, y, width - 118 * s);
+  double band = roof_legend (cr, ctx, d, x + ROOF_LEGEND_INDENT * s, y, width - ROOF_LEGEND_INDENT * s, TRUE);
 
   roof_geometry (d, ctx, x, y, width, height, band, &g);
   uth_draw_plot_axes (cr, ctx, &g.plot, _("Arithmetic intensity (FLOP/byte)"),
@@ -536,7 +584,7 @@ roof_hit_at (const UthFigureContext *ctx,
   double s = uth_draw_scale (ctx), best = 14 * s;
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
-  double band = roof_legend (cr, ctx, d, x0 + 118 * s, y0, width - 118 * s);
+  double band = roof_legend (cr, ctx, d, x0 + ROOF_LEGEND_INDENT * s, y0, width - ROOF_LEGEND_INDENT * s, FALSE);
   size_t i;
 
   cairo_destroy (cr);
@@ -644,7 +692,7 @@ draw_share_at (cairo_t                *cr,
                double                  width,
                double                  height)
 {
-  double s = uth_draw_scale (ctx), bar_h = 30 * s, shares[UTH_N_OP_GROUPS];
+  double s = uth_draw_scale (ctx), bar_h = 30 * s, shares[UTH_N_OP_GROUPS], y0 = y;
   UthLegendItem items[UTH_N_OP_GROUPS];
   guint64 max_ctx, lo = 128, ctx_now = d->work.context;
   double xs_v[32], ys_v[UTH_N_OP_GROUPS][32], cross = 0;
@@ -692,7 +740,7 @@ draw_share_at (cairo_t                *cr,
                 (ys_v[UTH_OP_GROUP_ATTN_MATMUL][n] - ys_v[UTH_OP_GROUP_ATTN_MATMUL][n - 1]);
       n++;
     }
-  if (n < 2 || height - (y - 0) < 120 * s)
+  if (n < 2 || y0 + height - y < 120 * s)
     return;
   if (cross > 0)
     {
@@ -710,7 +758,7 @@ draw_share_at (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   y += uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, x, y, width) + 4 * s;
 
-  uth_plot_init (&plot, ctx, x - 20 * s, y, width + 20 * s, height - y, &xs, &ys);
+  uth_plot_init (&plot, ctx, x - 20 * s, y, width + 20 * s, y0 + height - y, &xs, &ys);
   uth_draw_plot_axes (cr, ctx, &plot, ctx->phase == UTH_PHASE_DECODE ? _("Tokens in the KV cache") : _("Prompt length (tokens)"),
                       _("Share of FLOPs"), NULL, uth_format_percent);
   cairo_save (cr);
@@ -762,19 +810,143 @@ uth_draw_layer_share (cairo_t                *cr,
 
 /* ---- table ---- */
 
+/* The table keeps its eight columns while they fit the width, each as wide as its widest
+ * cell; narrower, every op takes two lines (a card per row): the op, its kind, its time
+ * and what bounds it, then its shapes and its FLOPs, bytes and intensity. */
+#define TABLE_N_COLS 8
+#define TABLE_LINE_H 24.0        /* a line of the table at scale 1 */
+#define TABLE_MIN_LINE_H 20.0    /* rows squeezed by a short figure stop here */
+#define TABLE_COL_GAP 14.0       /* least room between two columns */
+#define TABLE_CARD_PAD 6.0       /* above and below a two-line row */
+#define TABLE_CARD_INDENT 16.0   /* the second line of a two-line row */
+#define TABLE_CARD_GAP 16.0      /* between two texts on one line of a two-line row */
+
 typedef struct
 {
   double row_h;
+  double line_h;
+  double header_h;                     /* 0 when stacked: no header row */
   double header_y;
   double first_y;
   double x, width;
+  gboolean stacked;                    /* two lines per op */
+  double col_x[TABLE_N_COLS];          /* left edge (text) or right edge (numbers) */
   size_t n_rows;                       /* ops shown */
   size_t op[UTH_MAX_LAYER_OPS];        /* which op each row shows, in layer order */
   double hidden_seconds;               /* time of the ops left out */
 } TableGeometry;
 
+static const gboolean table_right[TABLE_N_COLS] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, FALSE };
+
+static UthFont
+table_font (int c)
+{
+  return c == 0 || c == 2 ? UTH_FONT_MONO : UTH_FONT_TICK;
+}
+
+static char *op_shape (const UthOp *op);
+
+/* The eight cells of op i's row. */
 static void
-table_geometry (const LayerData        *d,
+table_cells (const LayerData *d,
+             size_t           i,
+             char            *cells[TABLE_N_COLS])
+{
+  const UthOp *op = &d->ops[i];
+
+  cells[0] = g_strdup (op->id);
+  cells[1] = g_strdup (uth_op_kind_id (op->kind));
+  cells[2] = op_shape (op);
+  cells[3] = op->flops > 0 ? uth_format_flops (op->flops) : g_strdup ("–");
+  cells[4] = uth_format_bytes (op->kind == UTH_OP_COMM ? op->comm_bytes : uth_op_bytes (op));
+  cells[5] = op->flops > 0 && uth_op_bytes (op) > 0 ? uth_format_intensity (uth_op_intensity (op)) : g_strdup ("–");
+  cells[6] = uth_format_seconds (d->time[i].seconds);
+  cells[7] = g_strdup (bound_name (d->time[i].bound));
+}
+
+static void
+table_heads (const char *heads[TABLE_N_COLS])
+{
+  heads[0] = _("Op");
+  heads[1] = _("Kind");
+  heads[2] = _("Shapes");
+  heads[3] = _("FLOPs");
+  heads[4] = _("Bytes");
+  heads[5] = _("Intensity");
+  heads[6] = _("Time");
+  heads[7] = _("Bound");
+}
+
+/* Places the eight columns, each as wide as its widest cell, the spare width shared out
+ * between them; FALSE when they do not fit the width. */
+static gboolean
+table_columns (cairo_t                *cr,
+               const UthFigureContext *ctx,
+               const LayerData        *d,
+               double                  width,
+               double                  col_x[TABLE_N_COLS])
+{
+  double s = uth_draw_scale (ctx), widest[TABLE_N_COLS], total = 0, spare, x = 0;
+  const char *heads[TABLE_N_COLS];
+  size_t i;
+  int c;
+
+  table_heads (heads);
+  for (c = 0; c < TABLE_N_COLS; c++)
+    {
+      g_autofree char *head = g_markup_printf_escaped ("<b>%s</b>", heads[c]);
+      PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, "");
+      int hw;
+
+      pango_layout_set_markup (layout, head, -1);
+      pango_layout_get_pixel_size (layout, &hw, NULL);
+      g_object_unref (layout);
+      widest[c] = hw;
+    }
+  for (i = 0; i < d->n; i++)
+    {
+      char *cells[TABLE_N_COLS];
+
+      table_cells (d, i, cells);
+      for (c = 0; c < TABLE_N_COLS; c++)
+        {
+          double tw;
+
+          uth_draw_text_size (cr, ctx, table_font (c), cells[c], &tw, NULL);
+          widest[c] = MAX (widest[c], tw);
+          g_free (cells[c]);
+        }
+    }
+  for (c = 0; c < TABLE_N_COLS; c++)
+    total += widest[c];
+  spare = width - total - (TABLE_N_COLS - 1) * TABLE_COL_GAP * s;
+  if (spare < 0)
+    return FALSE;
+  for (c = 0; c < TABLE_N_COLS; c++)
+    {
+      col_x[c] = table_right[c] ? x + widest[c] : x;
+      x += widest[c] + TABLE_COL_GAP * s + spare / (TABLE_N_COLS - 1);
+    }
+  return TRUE;
+}
+
+/* The height the whole table takes at a width, every op shown. */
+static double
+table_full_height (cairo_t                *cr,
+                   const UthFigureContext *ctx,
+                   const LayerData        *d,
+                   double                  width)
+{
+  double s = uth_draw_scale (ctx), col_x[TABLE_N_COLS];
+
+  if (table_columns (cr, ctx, d, width, col_x))
+    return (d->n + 1) * TABLE_LINE_H * s + 1;   /* (a pixel over: every row fits despite rounding) */
+  return d->n * (2 * TABLE_LINE_H + TABLE_CARD_PAD) * s + 1;
+}
+
+static void
+table_geometry (cairo_t                *cr,
+                const LayerData        *d,
                 const UthFigureContext *ctx,
                 double                  x,
                 double                  y,
@@ -790,11 +962,25 @@ table_geometry (const LayerData        *d,
   t->x = x;
   t->width = width;
   t->header_y = y;
-  /* Rows stay at least 20 px so the 14 px text reads. When not every op fits, the rows go
-   * to the slowest ops (in layer order) and one line sums up the rest. */
-  t->row_h = MAX (MIN (26 * s, height / (double) (d->n + 1)), 20 * s);
-  fit = (size_t) MAX (floor (height / t->row_h) - 1, 1);
-  t->first_y = y + t->row_h;
+  t->stacked = !table_columns (cr, ctx, d, width, t->col_x);
+  /* Rows stay at least 20 px a line so the 14 px text reads. When not every op fits, the
+   * rows go to the slowest ops (in layer order) and one line sums up the rest. */
+  if (t->stacked)
+    {
+      t->line_h = TABLE_LINE_H * s;
+      t->header_h = 0;
+      t->row_h = 2 * t->line_h + TABLE_CARD_PAD * s;
+      fit = (size_t) MAX (floor ((height - t->line_h) / t->row_h), 1);
+      if (d->n * t->row_h <= height + 1)
+        fit = d->n;
+    }
+  else
+    {
+      t->line_h = t->row_h = MAX (MIN (26 * s, height / (double) (d->n + 1)), TABLE_MIN_LINE_H * s);
+      t->header_h = t->row_h;
+      fit = (size_t) MAX (floor (height / t->row_h) - 1, 1);
+    }
+  t->first_y = y + t->header_h;
   t->hidden_seconds = 0;
   if (fit >= d->n)
     {
@@ -803,7 +989,8 @@ table_geometry (const LayerData        *d,
       t->n_rows = d->n;
       return;
     }
-  fit -= 1;   /* the summary line */
+  if (!t->stacked)
+    fit -= 1;   /* the summary line */
   for (j = 0; j < fit; j++)
     {
       size_t best = d->n;
@@ -845,6 +1032,44 @@ op_shape (const UthOp *op)
   return g_steal_pointer (&core);
 }
 
+/* One op as two lines: op, kind … time, bound; then shapes … FLOPs · bytes · intensity. */
+static void
+draw_table_card (cairo_t                *cr,
+                 const UthFigureContext *ctx,
+                 const LayerData        *d,
+                 size_t                  i,
+                 char                   *cells[TABLE_N_COLS],
+                 double                  x,
+                 double                  y,
+                 double                  width,
+                 double                  line_h)
+{
+  double s = uth_draw_scale (ctx), gap = TABLE_CARD_GAP * s, cy = y + line_h / 2;
+  double id_w, bound_w, time_w, numbers_w;
+  g_autofree char *numbers = g_strdup_printf ("%s · %s · %s", cells[3], cells[4], cells[5]);
+  UthRgba bc;
+
+  uth_draw_text_size (cr, ctx, UTH_FONT_MONO, cells[0], &id_w, NULL);
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, cells[7], &bound_w, NULL);
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, cells[6], &time_w, NULL);
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, numbers, &numbers_w, NULL);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_MONO, cells[0], x, cy, UTH_ANCHOR_W, 0, NULL);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[1], x + id_w + gap, cy, UTH_ANCHOR_W,
+                 MAX (width - id_w - bound_w - time_w - 3 * gap, 1), NULL);
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[6], x + width - bound_w - gap, cy, UTH_ANCHOR_E, 0, NULL);
+  uth_draw_color (ctx, bound_role (ctx, d->time[i].bound), &bc);
+  uth_draw_set_rgba (cr, &bc, 1.0);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, cells[7], x + width, cy, UTH_ANCHOR_E, 0, NULL);
+  cy += line_h;
+  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+  uth_draw_text (cr, ctx, UTH_FONT_MONO, cells[2], x + TABLE_CARD_INDENT * s, cy, UTH_ANCHOR_W,
+                 MAX (width - TABLE_CARD_INDENT * s - numbers_w - gap, 1), NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, numbers, x + width, cy, UTH_ANCHOR_E, 0, NULL);
+}
+
 static void
 draw_table_at (cairo_t                *cr,
                const UthFigureContext *ctx,
@@ -854,34 +1079,34 @@ draw_table_at (cairo_t                *cr,
                double                  width,
                double                  height)
 {
-  /* Column left edges (text) or right edges (numbers) as fractions of the width. */
-  static const double col[] = { 0.0, 0.14, 0.25, 0.58, 0.67, 0.77, 0.87, 0.89 };
-  static const gboolean right[] = { FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, FALSE };
-  const char *heads[] = { _("Op"), _("Kind"), _("Shapes"), _("FLOPs"), _("Bytes"), _("Intensity"), _("Time"), _("Bound") };
+  const char *heads[TABLE_N_COLS];
   TableGeometry t;
   double s = uth_draw_scale (ctx);
   size_t r;
   int c;
 
-  table_geometry (d, ctx, x, y, width, height, &t);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  for (c = 0; c < 8; c++)
+  table_heads (heads);
+  table_geometry (cr, d, ctx, x, y, width, height, &t);
+  if (!t.stacked)
     {
-      g_autofree char *head = g_markup_printf_escaped ("<b>%s</b>", heads[c]);
+      uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+      for (c = 0; c < TABLE_N_COLS; c++)
+        {
+          g_autofree char *head = g_markup_printf_escaped ("<b>%s</b>", heads[c]);
 
-      uth_draw_markup (cr, ctx, UTH_FONT_TICK, head, x + col[c] * width, t.header_y + t.row_h / 2,
-                       right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, 0, NULL);
+          uth_draw_markup (cr, ctx, UTH_FONT_TICK, head, x + t.col_x[c], t.header_y + t.row_h / 2,
+                           table_right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, 0, NULL);
+        }
+      uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
+      cairo_rectangle (cr, x, t.first_y - 1, width, 1.5);
+      cairo_fill (cr);
     }
-  uth_draw_set_color (cr, ctx, UTH_COLOR_GRID);
-  cairo_rectangle (cr, x, t.first_y - 1, width, 1.5);
-  cairo_fill (cr);
 
   for (r = 0; r < t.n_rows; r++)
     {
       size_t i = t.op[r];
-      const UthOp *op = &d->ops[i];
       double ry = t.first_y + r * t.row_h, cy = ry + t.row_h / 2;
-      char *cells[8];
+      char *cells[TABLE_N_COLS];
       UthRgba bc;
 
       if ((int) i == ctx->hover || r % 2 == 1)
@@ -890,30 +1115,24 @@ draw_table_at (cairo_t                *cr,
           cairo_rectangle (cr, x, ry, width, t.row_h);
           cairo_fill (cr);
         }
-      cells[0] = g_strdup (op->id);
-      cells[1] = g_strdup (uth_op_kind_id (op->kind));
-      cells[2] = op_shape (op);
-      cells[3] = op->flops > 0 ? uth_format_flops (op->flops) : g_strdup ("–");
-      cells[4] = uth_format_bytes (op->kind == UTH_OP_COMM ? op->comm_bytes : uth_op_bytes (op));
-      cells[5] = op->flops > 0 && uth_op_bytes (op) > 0 ? uth_format_intensity (uth_op_intensity (op)) : g_strdup ("–");
-      cells[6] = uth_format_seconds (d->time[i].seconds);
-      cells[7] = g_strdup (bound_name (d->time[i].bound));
-      for (c = 0; c < 8; c++)
-        {
-          double cx = x + col[c] * width;
-          double maxw = c < 7 ? (right[c] ? 0 : (col[c + 1] - col[c]) * width - 8 * s) : width - col[c] * width;
-
-          if (c == 7)
-            {
-              uth_draw_color (ctx, bound_role (ctx, d->time[i].bound), &bc);
-              uth_draw_set_rgba (cr, &bc, 1.0);
-            }
-          else
-            uth_draw_set_color (cr, ctx, c == 1 ? UTH_COLOR_DIM : UTH_COLOR_FOREGROUND);
-          uth_draw_text (cr, ctx, c == 0 || c == 2 ? UTH_FONT_MONO : UTH_FONT_TICK, cells[c], cx, cy,
-                         right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, maxw, NULL);
-          g_free (cells[c]);
-        }
+      table_cells (d, i, cells);
+      if (t.stacked)
+        draw_table_card (cr, ctx, d, i, cells, x, ry + TABLE_CARD_PAD * s / 2, width, t.line_h);
+      else
+        for (c = 0; c < TABLE_N_COLS; c++)
+          {
+            if (c == 7)
+              {
+                uth_draw_color (ctx, bound_role (ctx, d->time[i].bound), &bc);
+                uth_draw_set_rgba (cr, &bc, 1.0);
+              }
+            else
+              uth_draw_set_color (cr, ctx, c == 1 ? UTH_COLOR_DIM : UTH_COLOR_FOREGROUND);
+            uth_draw_text (cr, ctx, table_font (c), cells[c], x + t.col_x[c], cy,
+                           table_right[c] ? UTH_ANCHOR_E : UTH_ANCHOR_W, 0, NULL);
+          }
+      for (c = 0; c < TABLE_N_COLS; c++)
+        g_free (cells[c]);
     }
   if (t.n_rows < d->n)
     {
@@ -924,7 +1143,7 @@ draw_table_at (cairo_t                *cr,
                                                (unsigned) (d->n - t.n_rows), time);
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, line, x, t.first_y + t.n_rows * t.row_h + t.row_h / 2,
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, line, x, t.first_y + t.n_rows * t.row_h + t.line_h / 2,
                      UTH_ANCHOR_W, width, NULL);
     }
 }
@@ -957,8 +1176,12 @@ table_hit_at (const UthFigureContext *ctx,
 {
   TableGeometry t;
   int row;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
 
-  table_geometry (d, ctx, x0, y0, width, height, &t);
+  table_geometry (cr, d, ctx, x0, y0, width, height, &t);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
   if (x < t.x || x >= t.x + t.width || y < t.first_y)
     return FALSE;
   row = (int) floor ((y - t.first_y) / t.row_h);
@@ -987,14 +1210,23 @@ uth_draw_layer_table_hit (double                  width,
 
 /* ---- the whole page ---- */
 
+/* The page reflows rather than shrinks: from LAYER_WIDE_WIDTH (at scale 1) the roofline
+ * and the FLOPs share sit side by side above the table; narrower, they stack, each at the
+ * full width. The plots are never squeezed below their least heights (which grow with
+ * the type): the page asks for the height (it scrolls) rather than flattening them. */
 typedef struct
 {
-  double top, roof_w, upper_h, table_y, table_h, m, gap;
+  double top, m, gap;
+  UthChartRect roof, share;
+  double table_y, table_h;
 } PageGeometry;
 
-/* The roofline and the share beside it are never squeezed below this at scale 1: the page
- * asks for the height (it scrolls) rather than flattening the plot. */
-#define MIN_UPPER_HEIGHT 380.0
+#define LAYER_WIDE_WIDTH 1100.0
+#define LAYER_ROOF_SHARE 0.56          /* of the width, in the wide layout */
+#define MIN_UPPER_HEIGHT 380.0         /* roofline and share side by side */
+#define MIN_ROOF_PLOT_HEIGHT 300.0     /* the roofline's plot below its legend, stacked */
+#define MIN_SHARE_HEIGHT 440.0         /* the share panel, stacked */
+#define LAYER_PANEL_GAP 28.0
 
 static void
 page_titles (const UthFigureContext *ctx,
@@ -1038,10 +1270,11 @@ page_titles (const UthFigureContext *ctx,
   }
 }
 
-/* The page from the top: the title (as tall as it wraps), the roofline and the share at
- * least MIN_UPPER_HEIGHT, then every op's row of the table; *needed is the height that
- * takes. Given more height, the plots get it; given less, they keep their minimum and
- * the table below is cut (the page asks for *needed, so it scrolls instead). */
+/* The page from the top: the title (as tall as it wraps), the roofline and the share
+ * (beside each other or stacked) at least their least heights, then every op's row of the
+ * table; *needed is the height that takes. Given more height, the plots get it; given
+ * less, they keep their minimum and the table below is cut (the page asks for *needed, so
+ * it scrolls instead). */
 static void
 page_geometry_full (double                  width,
                     double                  height,
@@ -1054,17 +1287,35 @@ page_geometry_full (double                  width,
   cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t *cr = cairo_create (scratch);
   g_autofree char *title = NULL, *subtitle = NULL;
+  double inner, upper_min, spare;
 
   page_titles (ctx, d, &title, &subtitle);
   p->m = uth_draw_margin (ctx);
-  p->gap = 28 * s;
-  p->top = p->m + uth_draw_title_height (cr, ctx, title, subtitle, width - 2 * p->m);
-  p->roof_w = (width - 2 * p->m) * 0.56;
-  p->table_h = (d->n + 1) * 24 * s + 1;   /* (a pixel over: every row fits despite rounding) */
-  p->upper_h = MAX (MIN_UPPER_HEIGHT * s, height - p->m - p->table_h - p->gap - p->top);
-  p->table_y = p->top + p->upper_h + p->gap;
+  p->gap = LAYER_PANEL_GAP * s;
+  inner = width - 2 * p->m;
+  p->top = p->m + uth_draw_title_height (cr, ctx, title, subtitle, inner);
+  p->table_h = table_full_height (cr, ctx, d, inner);
+  if (width >= LAYER_WIDE_WIDTH * s - 0.5)
+    {
+      upper_min = MIN_UPPER_HEIGHT * s;
+      spare = MAX (0, height - p->m - p->table_h - p->gap - p->top - upper_min);
+      p->roof = (UthChartRect) { p->m, p->top, inner * LAYER_ROOF_SHARE, upper_min + spare };
+      p->share = (UthChartRect) { p->m + p->roof.w + p->gap, p->top, inner - p->roof.w - p->gap, upper_min + spare };
+    }
+  else
+    {
+      double roof_min = roof_legend (cr, ctx, d, p->m + ROOF_LEGEND_INDENT * s, 0, inner - ROOF_LEGEND_INDENT * s, FALSE)
+                        + MIN_ROOF_PLOT_HEIGHT * s;
+      double share_min = MIN_SHARE_HEIGHT * s;
+
+      upper_min = roof_min + p->gap + share_min;
+      spare = MAX (0, height - p->m - p->table_h - p->gap - p->top - upper_min);
+      p->roof = (UthChartRect) { p->m, p->top, inner, roof_min + spare / 2 };
+      p->share = (UthChartRect) { p->m, p->top + p->roof.h + p->gap, inner, share_min + spare / 2 };
+    }
+  p->table_y = p->top + upper_min + spare + p->gap;
   if (needed != NULL)
-    *needed = p->top + MIN_UPPER_HEIGHT * s + p->gap + p->table_h + p->m;
+    *needed = p->top + upper_min + p->gap + p->table_h + p->m;
   cairo_destroy (cr);
   cairo_surface_destroy (scratch);
 }
@@ -1117,9 +1368,9 @@ uth_draw_layer (cairo_t                *cr,
   uth_draw_title (cr, ctx, title, subtitle, m, m, width - 2 * m);
   /* Presentation builds: 1 the op table, 2 the FLOPs share, 3 the roofline. */
   if (uth_figure_shows_build (ctx, 3))
-    draw_roofline_at (cr, ctx, &d, m, p.top, p.roof_w, p.upper_h);
+    draw_roofline_at (cr, ctx, &d, p.roof.x, p.roof.y, p.roof.w, p.roof.h);
   if (uth_figure_shows_build (ctx, 2))
-    draw_share_at (cr, ctx, &d, m + p.roof_w + p.gap, p.top, width - 2 * m - p.roof_w - p.gap, p.upper_h);
+    draw_share_at (cr, ctx, &d, p.share.x, p.share.y, p.share.w, p.share.h);
   draw_table_at (cr, ctx, &d, m, p.table_y, width - 2 * m, p.table_h);
 }
 
@@ -1142,8 +1393,8 @@ uth_draw_layer_hit (double                  width,
   page_geometry (width, height, ctx, &d, &p);
   if (y >= p.table_y)
     return table_hit_at (ctx, &d, m, p.table_y, width - 2 * m, p.table_h, x, y, hit);
-  if (x < m + p.roof_w && y >= p.top)
-    return roof_hit_at (ctx, &d, m, p.top, p.roof_w, p.upper_h, x, y, hit);
+  if (x >= p.roof.x && x < p.roof.x + p.roof.w && y >= p.roof.y && y < p.roof.y + p.roof.h)
+    return roof_hit_at (ctx, &d, p.roof.x, p.roof.y, p.roof.w, p.roof.h, x, y, hit);
   return FALSE;
 }
 

@@ -191,6 +191,10 @@ draw_swatch (cairo_t                *cr,
     }
 }
 
+/* A legend item: its swatch column, and the gap after an item in a horizontal legend. */
+#define LEGEND_SWATCH_W 30.0
+#define LEGEND_GAP 24.0
+
 static double
 legend (cairo_t                *cr,
         const UthFigureContext *ctx,
@@ -246,16 +250,26 @@ legend (cairo_t                *cr,
     {
       double tw;
       double item_w;
+      double item_h = row_h;
       UthFont font = UTH_FONT_LABEL;
+      g_autofree char *wrapped = NULL;
 
       uth_draw_text_size (cr, ctx, font, items[i].label, &tw, NULL);
-      if (max_width > 0 && 30 * s + tw > max_width)
+      if (max_width > 0 && LEGEND_SWATCH_W * s + tw > max_width)
         {
-          /* Too long for the legend's width: the smaller tick font before cutting it. */
+          /* Too long for the legend's width: the smaller tick font before wrapping it. */
           font = UTH_FONT_TICK;
           uth_draw_text_size (cr, ctx, font, items[i].label, &tw, NULL);
         }
-      item_w = 30 * s + tw;
+      if (max_width > LEGEND_SWATCH_W * s && LEGEND_SWATCH_W * s + tw > max_width)
+        {
+          /* Still too long: wrapped onto as many lines as it needs, never cut short. */
+          wrapped = g_markup_escape_text (items[i].label, -1);
+          tw = max_width - LEGEND_SWATCH_W * s;
+          item_h = MAX (row_h, uth_draw_paragraph_height (cr, ctx, font, wrapped, tw)
+                                 + (row_h - uth_draw_font_px (ctx, font) * 1.2));
+        }
+      item_w = LEGEND_SWATCH_W * s + tw;
       if (horizontal && cx > x && max_width > 0 && cx + item_w > x + max_width)
         {
           cx = x;
@@ -263,15 +277,36 @@ legend (cairo_t                *cr,
         }
       if (draw)
         {
-          draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
           uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-          uth_draw_text (cr, ctx, font, items[i].label, cx + 30 * s, cy + row_h / 2,
-                         UTH_ANCHOR_W, max_width > 0 ? max_width - 30 * s : 0, NULL);
+          if (wrapped != NULL)
+            {
+              double ph = uth_draw_paragraph_height (cr, ctx, font, wrapped, tw);
+
+              draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
+              uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+              uth_draw_paragraph (cr, ctx, font, wrapped, cx + LEGEND_SWATCH_W * s,
+                                  cy + (item_h - ph) / 2, tw);
+            }
+          else
+            {
+              draw_swatch (cr, ctx, &items[i], cx, cy + row_h / 2);
+              uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+              uth_draw_text (cr, ctx, font, items[i].label, cx + LEGEND_SWATCH_W * s, cy + row_h / 2,
+                             UTH_ANCHOR_W, max_width > 0 ? max_width - LEGEND_SWATCH_W * s : 0, NULL);
+            }
         }
-      if (horizontal)
-        cx += item_w + 24 * s;
+      if (horizontal && wrapped == NULL)
+        cx += item_w + LEGEND_GAP * s;
+      else if (horizontal)
+        {
+          /* A wrapped item takes a whole row of its own. */
+          cx = x;
+          cy += item_h;
+          if (i + 1 == n_items)
+            cy -= row_h;
+        }
       else
-        cy += row_h;
+        cy += item_h;
     }
   if (horizontal && n_items > 0)
     cy += row_h;

@@ -59,7 +59,8 @@ typedef struct
 } UthLegendItem;
 
 /* A legend in one row (horizontal) or one column from x, y (top-left), wrapping rows at
- * max_width. Returns its height. */
+ * max_width; a label too long for max_width even in the tick font wraps onto more lines
+ * (in a row of its own), never cut short. Returns its height. */
 double uth_draw_legend           (cairo_t                *cr,
                                   const UthFigureContext *ctx,
                                   const UthLegendItem    *items,

@@ -11,12 +11,9 @@
 #include "render/uth-draw-common.h"
 #include "render/uth-draw-speculative.h"
 
-#define MIN_WIDTH 1100.0
-#define MIN_HEIGHT 700.0
 
 #define MAX_GAMMA_PLOT 12
 /* Of the height below the title: the passes and the cards; the charts get the rest. */
-#define TOP_SHARE 0.47
 #define MC_PASSES 10000
 #define MC_PASSES_PER_GAMMA 2000
 
@@ -159,6 +156,74 @@ draw_token (cairo_t                *cr,
 
 #define PASS_GAP 6.0
 #define PASS_LABEL_W 84.0
+#define PASS_MIN_ROW 40.0       /* a pass's row at least (its tokens and "+N tokens") */
+#define PASS_KEY_TOKEN 22.0
+#define PASS_KEY_GAP 18.0
+#define PASS_KEY_ROW_GAP 8.0
+
+/* The passes' key: the six kinds of token, wrapping at the width. Draws only when draw is
+ * TRUE; returns its height. */
+static double
+passes_key (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            double                  x,
+            double                  y,
+            double                  w,
+            gboolean                draw)
+{
+  double s = uth_draw_scale (ctx), lx = x, ly = y, ls = PASS_KEY_TOKEN * s;
+  const char *labels[6] = { _("drafted, not yet checked"), _("accepted draft token"), _("rejected"),
+                            _("discarded after a rejection"), _("the target’s own token"),
+                            _("bonus: all accepted") };
+  TokenKind kinds[6] = { TOKEN_DRAFTED, TOKEN_ACCEPTED, TOKEN_REJECTED, TOKEN_DISCARDED,
+                         TOKEN_CORRECTED, TOKEN_BONUS };
+  double row = MAX (ls, uth_draw_font_px (ctx, UTH_FONT_TICK) * 1.3);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      double tw;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_TICK, labels[i], &tw, NULL);
+      if (lx > x && lx + ls + 6 * s + tw > x + w)
+        {
+          lx = x;
+          ly += row + PASS_KEY_ROW_GAP * s;
+        }
+      if (draw)
+        {
+          draw_token (cr, ctx, kinds[i], lx, ly + (row - ls) / 2, ls);
+          uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+          uth_draw_text (cr, ctx, UTH_FONT_TICK, labels[i], lx + ls + 6 * s, ly + row / 2,
+                         UTH_ANCHOR_W, 0, NULL);
+        }
+      lx += ls + 6 * s + tw + PASS_KEY_GAP * s;
+    }
+  return ly + row - y;
+}
+
+static char *
+passes_heading (const UthSpeculativeView *view)
+{
+  return g_markup_printf_escaped (ngettext ("Draft %u token, verify it in one target pass (%u passes, seed %llu)",
+                                            "Draft %u tokens, verify them in one target pass (%u passes, seed %llu)",
+                                            view->gamma),
+                                  view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, (unsigned long long) view->seed);
+}
+
+/* The least height of the passes at a width: heading, a readable row per pass, the key. */
+static double
+passes_min_height (cairo_t                  *cr,
+                   const UthFigureContext   *ctx,
+                   const UthSpeculativeView *view,
+                   double                    w)
+{
+  double s = uth_draw_scale (ctx);
+  g_autofree char *heading = passes_heading (view);
+
+  return uth_draw_paragraph_height (cr, ctx, UTH_FONT_HEADING, heading, w) + 10 * s
+         + UTH_SPECULATIVE_SHOWN_PASSES * PASS_MIN_ROW * s
+         + 10 * s + passes_key (cr, ctx, 0, 0, w, FALSE);
+}
 
 /* Draws the passes' heading and gives the rows below it: where they start, their height
  * and the token size. Shared by the drawing and the hit test. */
@@ -173,20 +238,22 @@ passes_frame (cairo_t                  *cr,
               double                   *row_h,
               double                   *size)
 {
-  double s = uth_draw_scale (ctx);
-  g_autofree char *heading = NULL;
-  UthChartRect ext;
+  double s = uth_draw_scale (ctx), hh;
+  g_autofree char *heading = passes_heading (view);
+  double gain_w;
 
-  heading = g_strdup_printf (ngettext ("Draft %u token, verify it in one target pass (%u passes, seed %llu)",
-                                       "Draft %u tokens, verify them in one target pass (%u passes, seed %llu)",
-                                       view->gamma),
-                             view->gamma, UTH_SPECULATIVE_SHOWN_PASSES, (unsigned long long) view->seed);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, *y, UTH_ANCHOR_NW, w, &ext);
-  *y = ext.y + ext.h + 10 * s;
-  *h -= ext.h + 10 * s + 74 * s;
+  hh = uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, heading, x, *y, w);
+  *y += hh + 10 * s;
+  *h -= hh + 10 * s + 10 * s + passes_key (cr, ctx, x, 0, w, FALSE);
   *row_h = *h / UTH_SPECULATIVE_SHOWN_PASSES;
-  *size = MIN (*row_h - 8 * s, (w - PASS_LABEL_W * s - 150 * s) / (view->gamma + 1) - PASS_GAP * s);
+  /* Room for the label column, the tokens and "+N tokens" after them. */
+  {
+    g_autofree char *gain = g_strdup_printf (ngettext ("+%u token", "+%u tokens", view->gamma + 1), view->gamma + 1);
+
+    uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, gain, &gain_w, NULL);
+  }
+  *size = MIN (*row_h - 8 * s, (w - PASS_LABEL_W * s - gain_w - 6 * PASS_GAP * s) / (view->gamma + 1) - PASS_GAP * s);
   *size = MAX (*size, 6 * s);
 }
 
@@ -201,7 +268,6 @@ draw_passes (cairo_t                  *cr,
 {
   double s = uth_draw_scale (ctx);
   double row_h, size, gap = PASS_GAP * s, label_w = PASS_LABEL_W * s;
-  UthChartRect ext;
   UthRng rng;
   guint p, i, total = 0;
 
@@ -244,31 +310,7 @@ draw_passes (cairo_t                  *cr,
                      UTH_ANCHOR_W, 0, NULL);
     }
 
-  {
-    const char *labels[6] = { _("drafted, not yet checked"), _("accepted draft token"), _("rejected"),
-                              _("discarded after a rejection"), _("the target’s own token"),
-                              _("bonus: all accepted") };
-    TokenKind kinds[6] = { TOKEN_DRAFTED, TOKEN_ACCEPTED, TOKEN_REJECTED, TOKEN_DISCARDED,
-                           TOKEN_CORRECTED, TOKEN_BONUS };
-    double lx = x, ly = y + h + 10 * s, ls = 22 * s;
-
-    for (i = 0; i < 6; i++)
-      {
-        double tw;
-
-        uth_draw_text_size (cr, ctx, UTH_FONT_TICK, labels[i], &tw, NULL);
-        if (lx > x && lx + ls + 6 * s + tw > x + w)
-          {
-            lx = x;
-            ly += ls + 10 * s;
-          }
-        draw_token (cr, ctx, kinds[i], lx, ly, ls);
-        uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-        uth_draw_text (cr, ctx, UTH_FONT_TICK, labels[i], lx + ls + 6 * s, ly + ls / 2,
-                       UTH_ANCHOR_W, 0, &ext);
-        lx = ext.x + ext.w + 18 * s;
-      }
-  }
+  passes_key (cr, ctx, x, y + h + 10 * s, w, TRUE);
   (void) total;
 }
 
@@ -309,6 +351,13 @@ draw_card_wrapped (cairo_t                *cr,
 }
 
 #define N_CARDS 4
+#define CARD_GAP 12.0
+#define CARD_PAD 12.0
+
+static const char *const card_labels[N_CARDS] = {
+  N_("Tokens per target pass"), N_("Speedup, paper formula"), N_("Speedup, every pass timed"),
+  N_("Best draft length"),
+};
 
 /* The four cards' labels, values and details (with the numbers substituted), shared by the
  * drawing and the hover, which gives a detail in full when the card is too small for it. */
@@ -328,10 +377,8 @@ card_texts (const UthFigureContext     *ctx,
   uint32_t best = uth_speculative_best_gamma (view->alpha, c, 16), best_timed = 0;
   UthSpeculativeTiming bt;
 
-  labels[0] = _("Tokens per target pass");
-  labels[1] = _("Speedup, paper formula");
-  labels[2] = _("Speedup, every pass timed");
-  labels[3] = _("Best draft length");
+  for (guint i = 0; i < N_CARDS; i++)
+    labels[i] = _(card_labels[i]);
   memset (&mc, 0, sizeof mc);
   uth_speculative_monte_carlo (view->alpha, view->gamma, c, MC_PASSES, view->seed, &mc);
   values[0] = g_strdup_printf ("%.2f", uth_speculative_expected_tokens (view->alpha, view->gamma));
@@ -377,98 +424,90 @@ card_rect (double  x,
            double  w,
            double  h,
            double  s,
+           guint   cols,
            guint   i,
            double *cx,
            double *cy,
            double *cw,
            double *ch)
 {
-  double gap = 12 * s;
+  double gap = CARD_GAP * s;
+  guint rows = N_CARDS / cols;
 
-  *cw = (w - gap) / 2;
-  *ch = (h - gap) / 2;
-  *cx = x + (i % 2) * (*cw + gap);
-  *cy = y + (i / 2) * (*ch + gap);
+  *cw = (w - (cols - 1) * gap) / cols;
+  *ch = (h - (rows - 1) * gap) / rows;
+  *cx = x + (i % cols) * (*cw + gap);
+  *cy = y + (i / cols) * (*ch + gap);
+}
+
+/* Two cards a row where every label fits whole in half the width, else one. */
+static guint
+card_columns (const UthFigureContext *ctx,
+              double                  w)
+{
+  double s = uth_draw_scale (ctx), widest = 0;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+
+  for (guint i = 0; i < N_CARDS; i++)
+    {
+      double tw;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, _(card_labels[i]), &tw, NULL);
+      widest = MAX (widest, tw);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return widest + 2 * CARD_PAD * s <= (w - CARD_GAP * s) / 2 ? 2 : 1;
 }
 
 /* The height the four cards need for their details in full at this width. */
 static double
-cards_height (cairo_t                    *cr,
-              const UthFigureContext     *ctx,
-              const UthSpeculativeView   *view,
-              const UthModel             *draft,
-              const UthSpeculativeTiming *t,
-              gboolean                    timed,
-              double                      w)
+cards_height (cairo_t                *cr,
+              const UthFigureContext *ctx,
+              const char *const      *labels,
+              char *const            *values,
+              char *const            *details,
+              double                  w)
 {
-  double s = uth_draw_scale (ctx), gap = 12 * s, cw = (w - gap) / 2, most = 0;
-  const char *labels[N_CARDS];
-  char *values[N_CARDS], *details[N_CARDS];
+  guint cols = card_columns (ctx, w);
+  double s = uth_draw_scale (ctx), gap = CARD_GAP * s, cw = (w - (cols - 1) * gap) / cols, most = 0;
 
-  card_texts (ctx, view, draft, t, timed, labels, values, details);
   for (guint i = 0; i < N_CARDS; i++)
     {
-      double lh, vh;
-      PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, details[i]);
-      int dh;
+      double lh, vh, dh;
+      /* (The layout cache's wrapped paragraph: measured once, not on every hit test.) */
+      g_autofree char *detail = g_markup_escape_text (details[i], -1);
 
       uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, labels[i], NULL, &lh);
       uth_draw_text_size (cr, ctx, UTH_FONT_VALUE, values[i], NULL, &vh);
-      pango_layout_set_width (layout, (int) ((cw - 24 * s) * PANGO_SCALE));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_get_pixel_size (layout, NULL, &dh);
-      g_object_unref (layout);
+      dh = uth_draw_paragraph_height (cr, ctx, UTH_FONT_TICK, detail, cw - 24 * s);
       /* As draw_card_wrapped lays it out, with a pixel to spare for rounding. */
       most = MAX (most, 12 * s + lh + vh + 6 * s + dh + 8 * s + 1);
-      g_free (values[i]);
-      g_free (details[i]);
     }
-  return 2 * most + gap;
-}
-
-/* The passes and the cards: their share of the height, or what the cards need when more. */
-static double
-top_height (cairo_t                    *cr,
-            const UthFigureContext     *ctx,
-            const UthSpeculativeView   *view,
-            const UthModel             *draft,
-            const UthSpeculativeTiming *t,
-            gboolean                    timed,
-            double                      width,
-            double                      room)
-{
-  double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx);
-
-  return MAX (room * TOP_SHARE,
-              cards_height (cr, ctx, view, draft, t, timed, width * 0.44 - m - 8 * s));
+  return (N_CARDS / cols) * (most + gap) - gap;
 }
 
 static void
-draw_cards (cairo_t                    *cr,
-            const UthFigureContext     *ctx,
-            const UthSpeculativeView   *view,
-            const UthModel             *draft,
-            const UthSpeculativeTiming *t,
-            gboolean                    timed,
-            double                      x,
-            double                      y,
-            double                      w,
-            double                      h)
+draw_cards (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const char *const      *labels,
+            char *const            *values,
+            char *const            *details,
+            double                  x,
+            double                  y,
+            double                  w,
+            double                  h)
 {
   double s = uth_draw_scale (ctx);
-  const char *labels[N_CARDS];
-  char *values[N_CARDS], *details[N_CARDS];
-  guint i;
+  guint i, cols = card_columns (ctx, w);
 
-  card_texts (ctx, view, draft, t, timed, labels, values, details);
   for (i = 0; i < N_CARDS; i++)
     {
       double cx, cy, cw, ch;
 
-      card_rect (x, y, w, h, s, i, &cx, &cy, &cw, &ch);
+      card_rect (x, y, w, h, s, cols, i, &cx, &cy, &cw, &ch);
       draw_card_wrapped (cr, ctx, cx, cy, cw, ch, labels[i], values[i], details[i]);
-      g_free (values[i]);
-      g_free (details[i]);
     }
 }
 
@@ -534,11 +573,21 @@ gamma_plot_frame (cairo_t                  *cr,
   UthChartRect ext;
   guint a, g;
 
-  heading = g_strdup_printf (_("Speedup against draft length γ (paper formula, c = %.3f)"), c);
+  heading = g_markup_printf_escaped (_("Speedup against draft length γ (paper formula, c = %.3f)"), c);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
-  y = ext.y + ext.h + 6 * s;
+  ext.h = uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, heading, x, y, w);
+  y += ext.h + 6 * s;
   h -= ext.h + 6 * s;
+  {
+    /* The seeded Monte-Carlo run beside the formula: its key on a line of its own. */
+    g_autofree char *note = g_markup_printf_escaped (_("○ Monte-Carlo for α = %.2f, %d passes per γ"),
+                                                     view->alpha, MC_PASSES_PER_GAMMA);
+
+    uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
+    ext.h = uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, note, x, y, w);
+    y += ext.h + 6 * s;
+    h -= ext.h + 6 * s;
+  }
   for (a = 0; a < G_N_ELEMENTS (alphas); a++)
     for (g = 1; g <= MAX_GAMMA_PLOT; g++)
       top = MAX (top, uth_speculative_speedup (alphas[a], g, c));
@@ -606,7 +655,8 @@ draw_gamma_plot (cairo_t                  *cr,
     }
   /* The line ends' labels spread apart, so close curves (α 0.5 and 0.6) stay readable. */
   uth_chart_spread_labels (wanted, n_labels, uth_draw_font_px (ctx, UTH_FONT_LABEL) * 1.15,
-                           plot.top, plot.top + plot.height, placed);
+                           plot.top + uth_draw_font_px (ctx, UTH_FONT_LABEL) * 0.6,
+                           plot.top + plot.height, placed);
   for (a = 0; a < n_labels; a++)
     {
       g_autofree char *label = g_strdup_printf ("α = %.2f", label_alpha[a]);
@@ -632,15 +682,6 @@ draw_gamma_plot (cairo_t                  *cr,
                  6 * s, 0, 2 * G_PI);
     }
   cairo_stroke (cr);
-  {
-    g_autofree char *note = g_strdup_printf (_("○ Monte-Carlo for α = %.2f, %d passes per γ"),
-                                             view->alpha, MC_PASSES_PER_GAMMA);
-
-    uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-    uth_draw_text (cr, ctx, UTH_FONT_TICK, note, plot.left + plot.width, plot.top + 2 * s,
-                   UTH_ANCHOR_NE, plot.width, NULL);
-  }
-
   if (view->gamma <= MAX_GAMMA_PLOT)
     {
       double px = uth_plot_x (&plot, view->gamma);
@@ -680,11 +721,11 @@ batch_plot_frame (cairo_t                  *cr,
   g_autofree char *heading = NULL;
   guint i;
 
-  heading = g_strdup_printf (_("Speedup against batch size (every pass timed, α = %.2f, γ = %u)"),
-                             view->alpha, view->gamma);
+  heading = g_markup_printf_escaped (_("Speedup against batch size (every pass timed, α = %.2f, γ = %u)"),
+                                     view->alpha, view->gamma);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x, y, UTH_ANCHOR_NW, w, &ext);
-  y = ext.y + ext.h + 6 * s;
+  ext.h = uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, heading, x, y, w);
+  y += ext.h + 6 * s;
   h -= ext.h + 6 * s;
   memset (plot, 0, sizeof *plot);
   plot->top = y;
@@ -814,24 +855,6 @@ draw_batch_plot (cairo_t                  *cr,
     }
 }
 
-/* Below this size the panels would crowd each other: draw at it and scale down. */
-static void
-fit_to_minimum (cairo_t                *cr,
-                const UthFigureContext *ctx,
-                double                 *width,
-                double                 *height)
-{
-  double s = uth_draw_scale (ctx);
-  double f = MIN (1.0, MIN (*width / (MIN_WIDTH * s), *height / (MIN_HEIGHT * s)));
-
-  if (f < 1.0 && f > 0.0)
-    {
-      cairo_scale (cr, f, f);
-      *width /= f;
-      *height /= f;
-    }
-}
-
 /* What both the drawing and the hit test need: the view (or its defaults), the draft and
  * the timing of one pass. */
 static gboolean
@@ -893,38 +916,171 @@ speculative_subtitle (const UthFigureContext   *ctx,
   return subtitle;
 }
 
+/* The page reflows rather than shrinks (sizes at scale 1): from SPEC_WIDE_WIDTH the passes
+ * sit beside the cards and the two plots side by side; narrower, each takes the full
+ * width, one below the other, and the figure asks for the height (it scrolls). */
+#define SPEC_WIDE_WIDTH 1100.0
+#define SPEC_MIN_WIDTH 760.0
+#define SPEC_PASSES_SHARE 0.56    /* of the width, in the wide layout */
+#define SPEC_PLOT_MIN_HEIGHT 320.0
+#define SPEC_COLUMN_GAP 16.0
+#define SPEC_SECTION_GAP 24.0
+
+typedef struct
+{
+  UthChartRect passes, cards, gamma, batch;
+  double       needed;
+} SpecLayout;
+
+typedef struct
+{
+  const UthFigureContext     *ctx;
+  const UthSpeculativeView   *view;
+  const UthModel             *draft;
+  const UthSpeculativeTiming *t;
+  gboolean                    timed;
+  /* The cards' texts, made once per drawing (a detail runs a Monte-Carlo). */
+  const char                 *labels[N_CARDS];
+  char                       *values[N_CARDS];
+  char                       *details[N_CARDS];
+} SpecInput;
+
+static void
+spec_input_init (SpecInput                  *in,
+                 const UthFigureContext     *ctx,
+                 UthSpeculativeView         *defaults,
+                 UthSpeculativeTiming       *t)
+{
+  memset (in, 0, sizeof *in);
+  in->ctx = ctx;
+  in->t = t;
+  in->timed = resolve_view (ctx, defaults, &in->view, &in->draft, t);
+  card_texts (ctx, in->view, in->draft, t, in->timed, in->labels, in->values, in->details);
+}
+
+static void
+spec_input_clear (SpecInput *in)
+{
+  for (guint i = 0; i < N_CARDS; i++)
+    {
+      g_free (in->values[i]);
+      g_free (in->details[i]);
+    }
+}
+
+static void
+spec_layout (cairo_t         *cr,
+             const SpecInput *in,
+             double           width,
+             double           height,
+             SpecLayout      *L)
+{
+  const UthFigureContext *ctx = in->ctx;
+  double s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), inner = width - 2 * m;
+  double gap = SPEC_SECTION_GAP * s, plot_min = SPEC_PLOT_MIN_HEIGHT * s, top, spare;
+  g_autofree char *subtitle = speculative_subtitle (ctx, in->view, in->t);
+
+  top = m + uth_draw_title_height (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
+                                   subtitle, inner);
+  if (width >= SPEC_WIDE_WIDTH * s - 0.5)
+    {
+      double pw = width * SPEC_PASSES_SHARE - m, cx = width * SPEC_PASSES_SHARE + 8 * s, cw = width - m - cx;
+      double top_h = MAX (passes_min_height (cr, ctx, in->view, pw),
+                          cards_height (cr, ctx, in->labels, in->values, in->details, cw));
+      double half = width * 0.5 - m - SPEC_COLUMN_GAP * s, by;
+
+      L->needed = top + top_h + gap + plot_min + m;
+      spare = MAX (0, height - L->needed);
+      top_h += spare * 0.47;
+      L->passes = (UthChartRect) { m, top, pw, top_h };
+      L->cards = (UthChartRect) { cx, top, cw, top_h };
+      by = top + top_h + gap;
+      L->gamma = (UthChartRect) { m, by, half, plot_min + spare * 0.53 };
+      L->batch = (UthChartRect) { width * 0.5 + SPEC_COLUMN_GAP * s, by, half, plot_min + spare * 0.53 };
+    }
+  else
+    {
+      double ph = passes_min_height (cr, ctx, in->view, inner);
+      double ch = cards_height (cr, ctx, in->labels, in->values, in->details, inner);
+
+      L->needed = top + ph + gap + ch + gap + plot_min + gap + plot_min + m;
+      spare = MAX (0, height - L->needed);
+      L->passes = (UthChartRect) { m, top, inner, ph + spare * 0.3 };
+      L->cards = (UthChartRect) { m, L->passes.y + L->passes.h + gap, inner, ch };
+      L->gamma = (UthChartRect) { m, L->cards.y + ch + gap, inner, plot_min + spare * 0.35 };
+      L->batch = (UthChartRect) { m, L->gamma.y + L->gamma.h + gap, inner, plot_min + spare * 0.35 };
+    }
+}
+
+static double
+min_height_at (double   width,
+               double   s,
+               gpointer user_data)
+{
+  const SpecInput *given = user_data;
+  UthFigureContext local = *given->ctx;
+  SpecInput in = *given;
+  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (scratch);
+  SpecLayout L;
+
+  local.scale = s;
+  in.ctx = &local;
+  spec_layout (cr, &in, width, 0, &L);
+  cairo_destroy (cr);
+  cairo_surface_destroy (scratch);
+  return L.needed;
+}
+
+double
+uth_speculative_page_height (double                  width,
+                             const UthFigureContext *ctx)
+{
+  UthSpeculativeView defaults;
+  UthSpeculativeTiming t;
+  SpecInput in;
+  UthReflowPage reflow = { SPEC_MIN_WIDTH, SPEC_WIDE_WIDTH, min_height_at, &in };
+  double h;
+
+  spec_input_init (&in, ctx, &defaults, &t);
+  h = uth_reflow_page_height (&reflow, width, ctx);
+  spec_input_clear (&in);
+  return h;
+}
+
 void
 uth_draw_speculative (cairo_t                *cr,
                       double                  width,
                       double                  height,
                       const UthFigureContext *ctx)
 {
-  double s = uth_draw_scale (ctx);
   double m = uth_draw_margin (ctx);
   UthSpeculativeView defaults;
-  const UthSpeculativeView *view;
-  const UthModel *draft;
   UthSpeculativeTiming t;
-  gboolean timed;
+  SpecInput in;
+  UthReflowPage reflow = { SPEC_MIN_WIDTH, SPEC_WIDE_WIDTH, min_height_at, &in };
   g_autofree char *subtitle = NULL;
-  double y, top_h;
+  double fit, vw, vh;
+  SpecLayout L;
 
-  timed = resolve_view (ctx, &defaults, &view, &draft, &t);
-  fit_to_minimum (cr, ctx, &width, &height);
+  spec_input_init (&in, ctx, &defaults, &t);
   uth_draw_background (cr, width, height, ctx);
-  subtitle = speculative_subtitle (ctx, view, &t);
-  y = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
-                      subtitle, m, m, width - 2 * m);
-  top_h = top_height (cr, ctx, view, draft, &t, timed, width, height - y - m);
-  draw_passes (cr, ctx, view, m, y, width * 0.56 - m, top_h);
-  draw_cards (cr, ctx, view, draft, &t, timed, width * 0.56 + 8 * s, y, width * 0.44 - m - 8 * s, top_h);
-  y += top_h + 24 * s;
+  fit = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
+  cairo_save (cr);
+  cairo_scale (cr, fit, fit);
+  subtitle = speculative_subtitle (ctx, in.view, &t);
+  uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
+                  subtitle, m, m, vw - 2 * m);
+  spec_layout (cr, &in, vw, vh, &L);
+  draw_passes (cr, ctx, in.view, L.passes.x, L.passes.y, L.passes.w, L.passes.h);
+  draw_cards (cr, ctx, in.labels, in.values, in.details, L.cards.x, L.cards.y, L.cards.w, L.cards.h);
   /* Presentation builds: 1 the passes, 2 draft length, 3 batch. */
   if (uth_figure_shows_build (ctx, 2))
-    draw_gamma_plot (cr, ctx, view, timed ? t.c : 0.0, m, y, width * 0.5 - m - 16 * s, height - m - y);
+    draw_gamma_plot (cr, ctx, in.view, in.timed ? t.c : 0.0, L.gamma.x, L.gamma.y, L.gamma.w, L.gamma.h);
   if (uth_figure_shows_build (ctx, 3))
-    draw_batch_plot (cr, ctx, view, draft, width * 0.5 + 16 * s, y, width * 0.5 - m - 16 * s,
-                     height - m - y);
+    draw_batch_plot (cr, ctx, in.view, in.draft, L.batch.x, L.batch.y, L.batch.w, L.batch.h);
+  cairo_restore (cr);
+  spec_input_clear (&in);
 }
 
 static gboolean
@@ -999,7 +1155,7 @@ hit_cards (const UthFigureContext     *ctx,
     {
       double cx, cy, cw, ch;
 
-      card_rect (x0, y0, w, h, s, i, &cx, &cy, &cw, &ch);
+      card_rect (x0, y0, w, h, s, card_columns (ctx, w), i, &cx, &cy, &cw, &ch);
       if (x >= cx && x <= cx + cw && y >= cy && y <= cy + ch)
         found = (int) i;
     }
@@ -1101,45 +1257,34 @@ uth_draw_speculative_hit (double                  width,
                           double                  y,
                           UthFigureHit           *hit)
 {
-  double s = uth_draw_scale (ctx);
-  double m = uth_draw_margin (ctx);
-  double f = MIN (1.0, MIN (width / (MIN_WIDTH * s), height / (MIN_HEIGHT * s)));
   UthSpeculativeView defaults;
-  const UthSpeculativeView *view;
-  const UthModel *draft;
   UthSpeculativeTiming t;
-  gboolean timed, found;
-  g_autofree char *subtitle = NULL;
+  SpecInput in;
+  UthReflowPage reflow = { SPEC_MIN_WIDTH, SPEC_WIDE_WIDTH, min_height_at, &in };
+  gboolean found;
   cairo_surface_t *scratch;
   cairo_t *cr;
-  double top, top_h, y2;
+  double f, vw, vh;
+  SpecLayout L;
 
   hit->index = -1;
   hit->tooltip = NULL;
-  timed = resolve_view (ctx, &defaults, &view, &draft, &t);
-  /* The same scale-down as the drawing (fit_to_minimum). */
-  if (f > 0.0 && f < 1.0)
-    {
-      width /= f;
-      height /= f;
-      x /= f;
-      y /= f;
-    }
+  spec_input_init (&in, ctx, &defaults, &t);
+  /* The same scale as the drawing. */
+  f = uth_reflow_page_fit (&reflow, width, height, ctx, &vw, &vh);
+  x /= f;
+  y /= f;
   scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cr = cairo_create (scratch);
-  subtitle = speculative_subtitle (ctx, view, &t);
-  top = uth_draw_title (cr, ctx, _("Speculative decoding: a draft proposes, the target verifies"),
-                        subtitle, m, m, width - 2 * m);
-  top_h = top_height (cr, ctx, view, draft, &t, timed, width, height - top - m);
-  y2 = top + top_h + 24 * s;
-  found = hit_passes (cr, ctx, view, m, top, width * 0.56 - m, top_h, x, y, hit) ||
-          hit_cards (ctx, view, draft, &t, timed, width * 0.56 + 8 * s, top, width * 0.44 - m - 8 * s,
-                     top_h, x, y, hit) ||
-          hit_gamma (cr, ctx, view, timed ? t.c : 0.0, m, y2, width * 0.5 - m - 16 * s,
-                     height - m - y2, x, y, hit) ||
-          hit_batch (cr, ctx, view, draft, width * 0.5 + 16 * s, y2, width * 0.5 - m - 16 * s,
-                     height - m - y2, x, y, hit);
+  spec_layout (cr, &in, vw, vh, &L);
+  found = hit_passes (cr, ctx, in.view, L.passes.x, L.passes.y, L.passes.w, L.passes.h, x, y, hit) ||
+          hit_cards (ctx, in.view, in.draft, &t, in.timed, L.cards.x, L.cards.y, L.cards.w, L.cards.h,
+                     x, y, hit) ||
+          hit_gamma (cr, ctx, in.view, in.timed ? t.c : 0.0, L.gamma.x, L.gamma.y, L.gamma.w, L.gamma.h,
+                     x, y, hit) ||
+          hit_batch (cr, ctx, in.view, in.draft, L.batch.x, L.batch.y, L.batch.w, L.batch.h, x, y, hit);
   cairo_destroy (cr);
   cairo_surface_destroy (scratch);
+  spec_input_clear (&in);
   return found;
 }

@@ -31,6 +31,9 @@ gboolean             uth_speculative_can_draft          (const UthModelEntry    
  * draft for it (a draft must speak the same tokens), else the smallest model. */
 const UthModelEntry *uth_speculative_view_default_draft (const UthFigureContext *ctx);
 
+/* The height the speculative figure asks for at a width (it reflows; the page scrolls). */
+double uth_speculative_page_height (double                  width,
+                                    const UthFigureContext *ctx);
 void uth_draw_speculative (cairo_t                *cr,
                            double                  width,
                            double                  height,

@@ -34,7 +34,7 @@
  * one line with its draw and hit functions (see HACKING.md, "Adding a page"). */
 static const UthPageFigure page_figures[] = {
   { "overview", uth_draw_overview, uth_draw_overview_hit, N_("Overview"), N_("What happens when you send a prompt: tokens, prefill and decode, why one is compute-bound and the other memory-bound, the matrix products of a layer, and arithmetic intensity against the GPU’s ridge point, step by step."), UTH_PATH_HOME },
-  { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME },
+  { "home", uth_draw_home, NULL, N_("Home"), N_("What Under the Hood is, its two learning paths, and the rules of thumb checked against the chosen scenario."), UTH_PATH_HOME, uth_home_page_height },
   { "tokens", uth_draw_tokens, uth_hit_tokens, N_("Tokens"), N_("Your text split into tokens as coloured spans with their ids and count, and the byte-pair merges that build them up step by step."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
   { "embed", uth_draw_embed, uth_hit_embed, N_("Embed"), N_("Token ids picking rows of the embedding matrix (a vocabulary × hidden-size heat map), and that matrix’s size and memory for the chosen model."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
   { "position", uth_draw_position, NULL, N_("Position"), N_("Sinusoidal and rotary position encodings as heat maps, how RoPE rotates pairs of dimensions, and the dot product against relative distance."), UTH_PATH_FUNDAMENTALS, uth_fundamentals_page_height },
@@ -47,8 +47,8 @@ static const UthPageFigure page_figures[] = {
   { "tiling", uth_draw_tiling, uth_hit_tiling, N_("Tiling"), N_("A matrix product cut into tiles, the tiles mapped onto the GPU’s SMs in waves with a tail wave, and DRAM traffic with and without reuse."), UTH_PATH_PERFORMANCE, uth_tiling_page_height },
   { "flash-attention", uth_draw_flash, uth_hit_flash, N_("Flash Attention"), N_("Standard attention, its N × N scores going through memory, beside Flash Attention’s tiles in on-chip SRAM with an online softmax: the same maths, the bytes moved, memory against sequence length."), UTH_PATH_PERFORMANCE, uth_flash_page_height },
   { "kv-cache", uth_draw_kv, uth_hit_kv, N_("KV Cache"), N_("KV bytes per token for MHA, GQA, MQA and MLA, its growth with length and batch, and a memory bar of weights, KV cache and activations against the GPU."), UTH_PATH_PERFORMANCE, uth_kv_page_height },
-  { "batching", uth_draw_batching, uth_draw_batching_hit, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE },
-  { "speculative", uth_draw_speculative, uth_draw_speculative_hit, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE },
+  { "batching", uth_draw_batching, uth_draw_batching_hit, N_("Batching"), N_("A simulator: utilization from batch 1 upwards, and static against continuous batching as timelines with throughput and latency."), UTH_PATH_PERFORMANCE, uth_batching_page_height },
+  { "speculative", uth_draw_speculative, uth_draw_speculative_hit, N_("Speculative Decode"), N_("A draft model proposes tokens and the target verifies them in one pass: acceptance rate and draft length, and when it speeds things up and when it does not."), UTH_PATH_PERFORMANCE, uth_speculative_page_height },
   { "cost", uth_draw_cost, uth_draw_cost_hit, N_("Cost"), N_("Prefill and decode speed, memory, time to first token and dollars per million input and output tokens, with the rules of thumb beside the detailed estimate."), UTH_PATH_PERFORMANCE, uth_cost_page_height },
 };
 

@@ -1458,6 +1458,9 @@ draw_text_build (const UthPageFigure    *page,
     }
 }
 
+/* The least text scale tried for a figure too tall for its slide at the window's scale. */
+#define LECTURE_MIN_TRIAL_SCALE 0.7
+
 /* A slide cannot scroll: a figure that asks for more height than the slide has is drawn
  * with a smaller text scale, down to the window's (1), where its layout fits; if it still
  * does not fit, that layout is shrunk as a whole. Never squashed into a height its layout
@@ -1483,6 +1486,31 @@ uth_lecture_draw_figure (const UthPageFigure    *page,
       c->scale = MAX (1.0, c->scale * 0.95);
       wanted = page->height (width, c);
     }
+  if (wanted <= height)
+    {
+      uth_draw_page (page, cr, width, height, c);
+      return;
+    }
+  {
+    /* Still too tall at the window's scale: a little less may switch the page to a wider
+     * layout that fits far better (Cost's two columns); keep the scale whose drawing,
+     * shrunk to the slide, shows the largest text. */
+    UthFigureContext trial = *c;
+    double best = c->scale * height / wanted;
+
+    for (trial.scale = c->scale * 0.95; trial.scale >= LECTURE_MIN_TRIAL_SCALE; trial.scale *= 0.95)
+      {
+        double w = page->height (width, &trial);
+        double shown = trial.scale * MIN (1.0, height / w);
+
+        if (shown > best + 1e-9)
+          {
+            best = shown;
+            c->scale = trial.scale;
+            wanted = w;
+          }
+      }
+  }
   if (wanted <= height)
     {
       uth_draw_page (page, cr, width, height, c);

@@ -28,8 +28,12 @@ uth_reflow_page_scale (const UthReflowPage    *page,
   /* Full size in the narrow layout when it fits; failing that, whichever of the two
    * layouts, scaled to fit, comes out larger. */
   double narrow = MIN (1.0, MIN (width / min_w, height / page->min_height (MAX (width, min_w), s, page->user_data)));
-  double wide = MIN (1.0, MIN (width / wide_w, height / page->min_height (wide_w, s, page->user_data)));
+  double wide;
 
+  /* Full size already: the other layout cannot do better (and need not be measured). */
+  if (narrow >= 1.0)
+    return 1.0;
+  wide = MIN (1.0, MIN (width / wide_w, height / page->min_height (wide_w, s, page->user_data)));
   if (width >= wide_w)
     wide = MIN (1.0, height / page->min_height (width, s, page->user_data));
   return MAX (MAX (narrow, wide), 0.05);
