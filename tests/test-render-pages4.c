@@ -227,28 +227,28 @@ test_tiling_hit (Fixture       *f,
   uth_tiling_view_init (&view, &f->ctx);
   view.input.m = view.input.k = view.input.n = 4096;
   /* The matrix area is centred; its middle is tile (16, 16) of 32 x 32 = 528. */
-  g_assert_true (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 40 + (700 - 52) / 2.0 + 2,
+  g_assert_true (uth_draw_tiling_matrix_hit (700, 560, &f->ctx, &view, 40 + (700 - 52) / 2.0 + 2,
                                         40 + (560 - 114) / 2.0 + 2, &hit));
   g_assert_cmpint (hit.index, ==, 16 * 32 + 16);
   g_assert_nonnull (strstr (hit.tooltip, "SM 0 in wave 5 of 8"));
   g_free (hit.tooltip);
-  g_assert_false (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 2, 2, &hit));
+  g_assert_false (uth_draw_tiling_matrix_hit (700, 560, &f->ctx, &view, 2, 2, &hit));
   g_assert_null (hit.tooltip);
 
   /* SM grid of 700 x 500: 366 px high for 132 SMs gives 15 columns x 9 rows of 40.7 px,
    * starting 45 px in. In the last wave (8 of 8) SM 0 runs tile 7 x 132 = 924; SM 131
    * (row 8, column 11) would run tile 1055 of 1024: idle. */
-  g_assert_true (uth_hit_tiling_sms (700, 500, &f->ctx, &view, 45 + 5, 36 + 5, &hit));
+  g_assert_true (uth_draw_tiling_sms_hit (700, 500, &f->ctx, &view, 45 + 5, 36 + 5, &hit));
   g_assert_cmpint (hit.index, ==, -1);
   g_assert_nonnull (strstr (hit.tooltip, "tile 924"));
   g_clear_pointer (&hit.tooltip, g_free);
-  g_assert_true (uth_hit_tiling_sms (700, 500, &f->ctx, &view, 45 + 11.5 * 40.66, 36 + 8.5 * 40.66, &hit));
+  g_assert_true (uth_draw_tiling_sms_hit (700, 500, &f->ctx, &view, 45 + 11.5 * 40.66, 36 + 8.5 * 40.66, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "SM 131"));
   g_assert_nonnull (strstr (hit.tooltip, "idle"));
   g_clear_pointer (&hit.tooltip, g_free);
 
   /* The middle traffic bar is the tiled one: A read 32 times. */
-  g_assert_true (uth_hit_tiling_traffic (600, 300, &f->ctx, &view, 300, 36 + (300 - 36 - 48) * 0.5, &hit));
+  g_assert_true (uth_draw_tiling_traffic_hit (600, 300, &f->ctx, &view, 300, 36 + (300 - 36 - 48) * 0.5, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "4096 × 4096 × 32"));
   g_clear_pointer (&hit.tooltip, g_free);
 }
@@ -330,11 +330,11 @@ test_flash_hit (Fixture       *f,
 
   uth_flash_view_init (&view, &f->ctx);
   /* Far right of the plot area: the last point, 128k tokens. */
-  g_assert_true (uth_hit_flash_sweep (800, 500, &f->ctx, &view, 770, 200, &hit));
+  g_assert_true (uth_draw_flash_sweep_hit (800, 500, &f->ctx, &view, 770, 200, &hit));
   g_assert_cmpint (hit.index, ==, UTH_FLASH_SWEEP_POINTS - 1);
   g_assert_nonnull (strstr (hit.tooltip, "131072"));
   g_free (hit.tooltip);
-  g_assert_false (uth_hit_flash_sweep (800, 500, &f->ctx, &view, 5, 5, &hit));
+  g_assert_false (uth_draw_flash_sweep_hit (800, 500, &f->ctx, &view, 5, 5, &hit));
 }
 
 /* ---- kv ---- */
@@ -435,24 +435,24 @@ test_kv_fits (Fixture       *f,
     double left = MIN (230.0, MAX (200.0, 900.0 - cols * 20.0));
     double cell_w = MIN ((900.0 - left) / cols, 60), cell_h = MIN ((800.0 - 156 - 40) / rows, 40);
 
-    g_assert_true (uth_hit_kv_fits (900, 800, &f->ctx, &view, left + (c + 0.5) * cell_w,
+    g_assert_true (uth_draw_kv_fits_hit (900, 800, &f->ctx, &view, left + (c + 0.5) * cell_w,
                                     156 + (r + 0.5) * cell_h, &hit));
   }
   g_assert_cmpint (hit.index, ==, (int) (r * cols + c));
   g_assert_nonnull (strstr (hit.tooltip, "fits on one GPU"));
   g_free (hit.tooltip);
-  g_assert_false (uth_hit_kv_fits (900, 800, &f->ctx, &view, 10, 10, &hit));
+  g_assert_false (uth_draw_kv_fits_hit (900, 800, &f->ctx, &view, 10, 10, &hit));
 
   /* Variant bars: the first is MHA, 2 x 32 layers x 32 heads. */
-  g_assert_true (uth_hit_kv_variants (600, 236, &f->ctx, &view, 300, 36 + 10, &hit));
+  g_assert_true (uth_draw_kv_variants_hit (600, 236, &f->ctx, &view, 300, 36 + 10, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "MHA"));
   g_assert_nonnull (strstr (hit.tooltip, "32 heads"));
   g_clear_pointer (&hit.tooltip, g_free);
   /* The budget bar starts with the weights. */
-  g_assert_true (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 60, &hit));
+  g_assert_true (uth_draw_kv_budget_hit (600, 240, &f->ctx, &view, 2, 60, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "Weights"));
   g_clear_pointer (&hit.tooltip, g_free);
-  g_assert_false (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 200, &hit));
+  g_assert_false (uth_draw_kv_budget_hit (600, 240, &f->ctx, &view, 2, 200, &hit));
 }
 
 /* The largest inputs the cores accept draw in bounded time (this test would time out
@@ -548,13 +548,13 @@ test_layout_hit (Fixture       *f,
 
   for (double y = 300; y < h && !found; y += 4)
     {
-      if (uth_hit_tiling (1050, h, &f->ctx, 260, y, &hit) && hit.index >= 0)
+      if (uth_draw_tiling_hit (1050, h, &f->ctx, 260, y, &hit) && hit.index >= 0)
         found = TRUE;
       g_free (hit.tooltip);
     }
   g_assert_true (found);
   /* Nothing to hit in the cards. */
-  g_assert_false (uth_hit_tiling (1050, h, &f->ctx, 260, 200, &hit) && hit.index >= 0);
+  g_assert_false (uth_draw_tiling_hit (1050, h, &f->ctx, 260, 200, &hit) && hit.index >= 0);
   g_free (hit.tooltip);
 }
 

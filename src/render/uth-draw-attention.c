@@ -574,7 +574,7 @@ uth_draw_attention (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_attention (double                  width,
+uth_draw_attention_hit (double                  width,
                    double                  height,
                    const UthFigureContext *ctx,
                    double                  x,

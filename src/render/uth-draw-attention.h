@@ -30,7 +30,7 @@ void     uth_draw_attention (cairo_t                *cr,
  * width. */
 double   uth_attention_page_height (double                  width,
                                     const UthFigureContext *ctx);
-gboolean uth_hit_attention  (double                  width,
+gboolean uth_draw_attention_hit  (double                  width,
                              double                  height,
                              const UthFigureContext *ctx,
                              double                  x,

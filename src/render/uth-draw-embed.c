@@ -449,7 +449,7 @@ uth_draw_embed (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_embed (double                  width,
+uth_draw_embed_hit (double                  width,
                double                  height,
                const UthFigureContext *ctx,
                double                  x,

@@ -17,7 +17,7 @@ void     uth_draw_embed (cairo_t                *cr,
 double   uth_embed_page_height (double                  width,
                                 const UthFigureContext *ctx);
 /* hit->index is the token under the pointer. */
-gboolean uth_hit_embed  (double                  width,
+gboolean uth_draw_embed_hit  (double                  width,
                          double                  height,
                          const UthFigureContext *ctx,
                          double                  x,

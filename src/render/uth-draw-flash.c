@@ -697,7 +697,7 @@ uth_draw_flash_sweep (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_flash_sweep (double                  width,
+uth_draw_flash_sweep_hit (double                  width,
                      double                  height,
                      const UthFigureContext *ctx,
                      const UthFlashView     *view,
@@ -960,7 +960,7 @@ uth_draw_flash (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_flash (double                  width,
+uth_draw_flash_hit (double                  width,
                double                  height,
                const UthFigureContext *ctx,
                double                  x,
@@ -985,5 +985,5 @@ uth_hit_flash (double                  width,
     y /= fit;
   }
   page_layout (width, height, uth_draw_scale (ctx), &l);
-  return uth_hit_flash_sweep (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
+  return uth_draw_flash_sweep_hit (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
 }

@@ -707,7 +707,7 @@ uth_draw_kv_fits (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_kv_fits (double                  width,
+uth_draw_kv_fits_hit (double                  width,
                  double                  height,
                  const UthFigureContext *ctx,
                  const UthKvView        *view,
@@ -765,7 +765,7 @@ uth_hit_kv_fits (double                  width,
 }
 
 gboolean
-uth_hit_kv_variants (double                  width,
+uth_draw_kv_variants_hit (double                  width,
                      double                  height,
                      const UthFigureContext *ctx,
                      const UthKvView        *view,
@@ -816,7 +816,7 @@ uth_hit_kv_variants (double                  width,
 }
 
 gboolean
-uth_hit_kv_budget (double                  width,
+uth_draw_kv_budget_hit (double                  width,
                    double                  height,
                    const UthFigureContext *ctx,
                    const UthKvView        *view,
@@ -1003,7 +1003,7 @@ uth_draw_kv (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_kv (double                  width,
+uth_draw_kv_hit (double                  width,
             double                  height,
             const UthFigureContext *ctx,
             double                  x,
@@ -1031,8 +1031,8 @@ uth_hit_kv (double                  width,
   }
   page_layout (width, height, uth_draw_scale (ctx), &l);
   if (x >= l.variants.x && y >= l.variants.y && x < l.variants.x + l.variants.w && y < l.variants.y + l.variants.h)
-    return uth_hit_kv_variants (l.variants.w, l.variants.h, ctx, &view, x - l.variants.x, y - l.variants.y, hit);
+    return uth_draw_kv_variants_hit (l.variants.w, l.variants.h, ctx, &view, x - l.variants.x, y - l.variants.y, hit);
   if (x >= l.budget.x && y >= l.budget.y && x < l.budget.x + l.budget.w && y < l.budget.y + l.budget.h)
-    return uth_hit_kv_budget (l.budget.w, l.budget.h, ctx, &view, x - l.budget.x, y - l.budget.y, hit);
-  return uth_hit_kv_fits (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
+    return uth_draw_kv_budget_hit (l.budget.w, l.budget.h, ctx, &view, x - l.budget.x, y - l.budget.y, hit);
+  return uth_draw_kv_fits_hit (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
 }

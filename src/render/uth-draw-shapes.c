@@ -516,7 +516,7 @@ uth_draw_shapes (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_shapes (double                  width,
+uth_draw_shapes_hit (double                  width,
                 double                  height,
                 const UthFigureContext *ctx,
                 double                  x,

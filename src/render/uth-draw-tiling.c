@@ -443,7 +443,7 @@ uth_draw_tiling_matrix (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tiling_matrix (double                  width,
+uth_draw_tiling_matrix_hit (double                  width,
                        double                  height,
                        const UthFigureContext *ctx,
                        const UthTilingView    *view,
@@ -569,7 +569,7 @@ sm_grid (double   width,
 }
 
 gboolean
-uth_hit_tiling_sms (double                  width,
+uth_draw_tiling_sms_hit (double                  width,
                     double                  height,
                     const UthFigureContext *ctx,
                     const UthTilingView    *view,
@@ -850,7 +850,7 @@ uth_draw_tiling_traffic (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tiling_traffic (double                  width,
+uth_draw_tiling_traffic_hit (double                  width,
                         double                  height,
                         const UthFigureContext *ctx,
                         const UthTilingView    *view,
@@ -1267,7 +1267,7 @@ uth_draw_tiling (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tiling (double                  width,
+uth_draw_tiling_hit (double                  width,
                 double                  height,
                 const UthFigureContext *ctx,
                 double                  x,
@@ -1292,12 +1292,12 @@ uth_hit_tiling (double                  width,
     y /= fit;
   }
   page_layout (width, height, uth_draw_scale (ctx), &l);
-  if (uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
+  if (uth_draw_tiling_matrix_hit (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
     return TRUE;
   /* Only the matrix's tiles are items (hover highlights them); the rest just explain. */
   if (x >= l.sms.x && y >= l.sms.y && x < l.sms.x + l.sms.w && y < l.sms.y + l.sms.h)
-    return uth_hit_tiling_sms (l.sms.w, l.sms.h, ctx, &view, x - l.sms.x, y - l.sms.y, hit);
+    return uth_draw_tiling_sms_hit (l.sms.w, l.sms.h, ctx, &view, x - l.sms.x, y - l.sms.y, hit);
   if (x >= l.traffic.x && y >= l.traffic.y && x < l.traffic.x + l.traffic.w && y < l.traffic.y + l.traffic.h)
-    return uth_hit_tiling_traffic (l.traffic.w, l.traffic.h, ctx, &view, x - l.traffic.x, y - l.traffic.y, hit);
+    return uth_draw_tiling_traffic_hit (l.traffic.w, l.traffic.h, ctx, &view, x - l.traffic.x, y - l.traffic.y, hit);
   return FALSE;
 }

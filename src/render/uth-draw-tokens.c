@@ -388,7 +388,7 @@ uth_draw_tokens (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tokens (double                  width,
+uth_draw_tokens_hit (double                  width,
                 double                  height,
                 const UthFigureContext *ctx,
                 double                  x,
