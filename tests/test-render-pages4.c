@@ -430,9 +430,9 @@ test_kv_fits (Fixture       *f,
   view.fits_rows = rows;
   view.fits_cols = cols;
   /* Cell centres from the same geometry the figure uses: 230 px of names (200 when the
-   * GPUs' columns would get narrower than 20 px), 156 px of ids. */
+   * GPUs' columns would get narrower than 16 px), 156 px of ids. */
   {
-    double left = MIN (230.0, MAX (200.0, 900.0 - cols * 20.0));
+    double left = MIN (230.0, MAX (200.0, 900.0 - cols * 16.0));
     double cell_w = MIN ((900.0 - left) / cols, 60), cell_h = MIN ((800.0 - 156 - 40) / rows, 40);
 
     g_assert_true (uth_draw_kv_fits_hit (900, 800, &f->ctx, &view, left + (c + 0.5) * cell_w,

@@ -45,7 +45,7 @@ typedef struct
  * on one line in the tick font). */
 #define FITS_LABEL_W         230
 #define FITS_LABEL_MIN_W     200
-#define FITS_CELL_MIN_W      20
+#define FITS_CELL_MIN_W      16
 
 static gboolean
 is_wide (double width,
