@@ -227,28 +227,28 @@ test_tiling_hit (Fixture       *f,
   uth_tiling_view_init (&view, &f->ctx);
   view.input.m = view.input.k = view.input.n = 4096;
   /* The matrix area is centred; its middle is tile (16, 16) of 32 x 32 = 528. */
-  g_assert_true (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 40 + (700 - 52) / 2.0 + 2,
+  g_assert_true (uth_draw_tiling_matrix_hit (700, 560, &f->ctx, &view, 40 + (700 - 52) / 2.0 + 2,
                                         40 + (560 - 114) / 2.0 + 2, &hit));
   g_assert_cmpint (hit.index, ==, 16 * 32 + 16);
   g_assert_nonnull (strstr (hit.tooltip, "SM 0 in wave 5 of 8"));
   g_free (hit.tooltip);
-  g_assert_false (uth_hit_tiling_matrix (700, 560, &f->ctx, &view, 2, 2, &hit));
+  g_assert_false (uth_draw_tiling_matrix_hit (700, 560, &f->ctx, &view, 2, 2, &hit));
   g_assert_null (hit.tooltip);
 
   /* SM grid of 700 x 500: 366 px high for 132 SMs gives 15 columns x 9 rows of 40.7 px,
    * starting 45 px in. In the last wave (8 of 8) SM 0 runs tile 7 x 132 = 924; SM 131
    * (row 8, column 11) would run tile 1055 of 1024: idle. */
-  g_assert_true (uth_hit_tiling_sms (700, 500, &f->ctx, &view, 45 + 5, 36 + 5, &hit));
+  g_assert_true (uth_draw_tiling_sms_hit (700, 500, &f->ctx, &view, 45 + 5, 36 + 5, &hit));
   g_assert_cmpint (hit.index, ==, -1);
   g_assert_nonnull (strstr (hit.tooltip, "tile 924"));
   g_clear_pointer (&hit.tooltip, g_free);
-  g_assert_true (uth_hit_tiling_sms (700, 500, &f->ctx, &view, 45 + 11.5 * 40.66, 36 + 8.5 * 40.66, &hit));
+  g_assert_true (uth_draw_tiling_sms_hit (700, 500, &f->ctx, &view, 45 + 11.5 * 40.66, 36 + 8.5 * 40.66, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "SM 131"));
   g_assert_nonnull (strstr (hit.tooltip, "idle"));
   g_clear_pointer (&hit.tooltip, g_free);
 
   /* The middle traffic bar is the tiled one: A read 32 times. */
-  g_assert_true (uth_hit_tiling_traffic (600, 300, &f->ctx, &view, 300, 36 + (300 - 36 - 48) * 0.5, &hit));
+  g_assert_true (uth_draw_tiling_traffic_hit (600, 300, &f->ctx, &view, 300, 36 + (300 - 36 - 48) * 0.5, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "4096 × 4096 × 32"));
   g_clear_pointer (&hit.tooltip, g_free);
 }
@@ -330,11 +330,11 @@ test_flash_hit (Fixture       *f,
 
   uth_flash_view_init (&view, &f->ctx);
   /* Far right of the plot area: the last point, 128k tokens. */
-  g_assert_true (uth_hit_flash_sweep (800, 500, &f->ctx, &view, 770, 200, &hit));
+  g_assert_true (uth_draw_flash_sweep_hit (800, 500, &f->ctx, &view, 770, 200, &hit));
   g_assert_cmpint (hit.index, ==, UTH_FLASH_SWEEP_POINTS - 1);
   g_assert_nonnull (strstr (hit.tooltip, "131072"));
   g_free (hit.tooltip);
-  g_assert_false (uth_hit_flash_sweep (800, 500, &f->ctx, &view, 5, 5, &hit));
+  g_assert_false (uth_draw_flash_sweep_hit (800, 500, &f->ctx, &view, 5, 5, &hit));
 }
 
 /* ---- kv ---- */
@@ -429,28 +429,30 @@ test_kv_fits (Fixture       *f,
   view.fits = cells;
   view.fits_rows = rows;
   view.fits_cols = cols;
-  /* Cell centres from the same geometry the figure uses: 200 px of names, 156 px of ids. */
+  /* Cell centres from the same geometry the figure uses: 230 px of names (200 when the
+   * GPUs' columns would get narrower than 16 px), 156 px of ids. */
   {
-    double cell_w = MIN ((900.0 - 200) / cols, 60), cell_h = MIN ((800.0 - 156 - 40) / rows, 40);
+    double left = MIN (230.0, MAX (200.0, 900.0 - cols * 16.0));
+    double cell_w = MIN ((900.0 - left) / cols, 60), cell_h = MIN ((800.0 - 156 - 40) / rows, 40);
 
-    g_assert_true (uth_hit_kv_fits (900, 800, &f->ctx, &view, 200 + (c + 0.5) * cell_w,
+    g_assert_true (uth_draw_kv_fits_hit (900, 800, &f->ctx, &view, left + (c + 0.5) * cell_w,
                                     156 + (r + 0.5) * cell_h, &hit));
   }
   g_assert_cmpint (hit.index, ==, (int) (r * cols + c));
   g_assert_nonnull (strstr (hit.tooltip, "fits on one GPU"));
   g_free (hit.tooltip);
-  g_assert_false (uth_hit_kv_fits (900, 800, &f->ctx, &view, 10, 10, &hit));
+  g_assert_false (uth_draw_kv_fits_hit (900, 800, &f->ctx, &view, 10, 10, &hit));
 
   /* Variant bars: the first is MHA, 2 x 32 layers x 32 heads. */
-  g_assert_true (uth_hit_kv_variants (600, 236, &f->ctx, &view, 300, 36 + 10, &hit));
+  g_assert_true (uth_draw_kv_variants_hit (600, 236, &f->ctx, &view, 300, 36 + 10, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "MHA"));
   g_assert_nonnull (strstr (hit.tooltip, "32 heads"));
   g_clear_pointer (&hit.tooltip, g_free);
   /* The budget bar starts with the weights. */
-  g_assert_true (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 60, &hit));
+  g_assert_true (uth_draw_kv_budget_hit (600, 240, &f->ctx, &view, 2, 60, &hit));
   g_assert_nonnull (strstr (hit.tooltip, "Weights"));
   g_clear_pointer (&hit.tooltip, g_free);
-  g_assert_false (uth_hit_kv_budget (600, 240, &f->ctx, &view, 2, 200, &hit));
+  g_assert_false (uth_draw_kv_budget_hit (600, 240, &f->ctx, &view, 2, 200, &hit));
 }
 
 /* The largest inputs the cores accept draw in bounded time (this test would time out
@@ -498,6 +500,7 @@ static void
 check_layout_scale (const char             *name,
                     PageHeightFunc          page_height,
                     PageScaleFunc           page_scale,
+                    double                  min_width,
                     const UthFigureContext *ctx)
 {
   double h1050 = page_height (1050, ctx);
@@ -514,8 +517,9 @@ check_layout_scale (const char             *name,
   g_assert_cmpfloat (page_scale (1050, 700, ctx), >, 0.76);
   /* A wider page needs no more height than a narrower one. */
   g_assert_cmpfloat (page_height (1600, ctx), <=, h1050);
-  /* Small: scaled, by the width (480 / 960) or the height. */
-  g_assert_cmpfloat (page_scale (480, 2000, ctx), <=, 0.5 + 1e-9);
+  /* Small: scaled, by the width (480 / the least width the page is laid out for) or the
+   * height. */
+  g_assert_cmpfloat (page_scale (480, 2000, ctx), <=, 480 / min_width + 1e-9);
   g_assert_cmpfloat (page_scale (480, 2000, ctx), >, 0.3);
   g_assert_cmpfloat (page_scale (1600, 400, ctx), <, 0.6);
   /* Presentation mode's larger text asks for more height, not a smaller scale. */
@@ -528,9 +532,10 @@ static void
 test_layout_scale (Fixture       *f,
                    gconstpointer  data)
 {
-  check_layout_scale ("tiling", uth_tiling_page_height, uth_tiling_page_scale, &f->ctx);
-  check_layout_scale ("flash", uth_flash_page_height, uth_flash_page_scale, &f->ctx);
-  check_layout_scale ("kv", uth_kv_page_height, uth_kv_page_scale, &f->ctx);
+  check_layout_scale ("tiling", uth_tiling_page_height, uth_tiling_page_scale, 960, &f->ctx);
+  /* Flash Attention is laid out from 800 px (cards in rows of two, its charts stacked). */
+  check_layout_scale ("flash", uth_flash_page_height, uth_flash_page_scale, 800, &f->ctx);
+  check_layout_scale ("kv", uth_kv_page_height, uth_kv_page_scale, 960, &f->ctx);
 }
 
 /* Hit-testing follows the reflowed layout: at 1050 px wide the tiling matrix's tiles answer
@@ -546,13 +551,13 @@ test_layout_hit (Fixture       *f,
 
   for (double y = 300; y < h && !found; y += 4)
     {
-      if (uth_hit_tiling (1050, h, &f->ctx, 260, y, &hit) && hit.index >= 0)
+      if (uth_draw_tiling_hit (1050, h, &f->ctx, 260, y, &hit) && hit.index >= 0)
         found = TRUE;
       g_free (hit.tooltip);
     }
   g_assert_true (found);
   /* Nothing to hit in the cards. */
-  g_assert_false (uth_hit_tiling (1050, h, &f->ctx, 260, 200, &hit) && hit.index >= 0);
+  g_assert_false (uth_draw_tiling_hit (1050, h, &f->ctx, 260, 200, &hit) && hit.index >= 0);
   g_free (hit.tooltip);
 }
 

@@ -194,18 +194,18 @@ test_hits (Fixture       *f,
   /* Tokens: scan the top panel for the first chip. */
   for (double y = 200; y < 400 && !found; y += 4)
     for (double x = 30; x < 120 && !found; x += 4)
-      if (uth_hit_tokens (W, H, analysed ("tokens", &f->ctx), x, y, &hit))
+      if (uth_draw_tokens_hit (W, H, analysed ("tokens", &f->ctx), x, y, &hit))
         found = TRUE;
   g_assert_true (found);
   g_assert_cmpint (hit.index, ==, 0);
   g_assert_nonnull (strstr (hit.tooltip, "id "));
   g_clear_pointer (&hit.tooltip, g_free);
-  g_assert_false (uth_hit_tokens (W, H, analysed ("tokens", &f->ctx), 2, 2, &hit));
+  g_assert_false (uth_draw_tokens_hit (W, H, analysed ("tokens", &f->ctx), 2, 2, &hit));
 
   /* Shapes: a click somewhere in the left column finds a node with a tooltip. */
   found = FALSE;
   for (double y = 150; y < H && !found; y += 10)
-    if (uth_hit_shapes (W, H, &f->ctx, 200, y, &hit))
+    if (uth_draw_shapes_hit (W, H, &f->ctx, 200, y, &hit))
       found = TRUE;
   g_assert_true (found);
   g_assert_cmpint (hit.index, >=, 0);
@@ -217,7 +217,7 @@ test_hits (Fixture       *f,
     int masked = 0, open = 0;
     for (double y = 100; y < 700; y += 7)
       for (double x = 100; x < 1100; x += 7)
-        if (uth_hit_attention (W, H, analysed ("attention", &f->ctx), x, y, &hit))
+        if (uth_draw_attention_hit (W, H, analysed ("attention", &f->ctx), x, y, &hit))
           {
             if (strstr (hit.tooltip, "−∞") != NULL)
               masked++;

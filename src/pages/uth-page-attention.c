@@ -164,8 +164,8 @@ uth_page_attention_init (UthPageAttention *self)
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->updating = FALSE;
-  uth_figure_set_draw_func (self->figure, uth_draw_attention, uth_hit_attention);
-  uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
+  uth_figure_set_draw_func (self->figure, uth_draw_attention, uth_draw_attention_hit);
+  uth_figure_set_height_func (self->figure, uth_attention_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Attention scores, mask and weights"));

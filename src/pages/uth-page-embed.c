@@ -146,8 +146,8 @@ uth_page_embed_init (UthPageEmbed *self)
   self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->updating = FALSE;
-  uth_figure_set_draw_func (self->figure, uth_draw_embed, uth_hit_embed);
-  uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
+  uth_figure_set_draw_func (self->figure, uth_draw_embed, uth_draw_embed_hit);
+  uth_figure_set_height_func (self->figure, uth_embed_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Token ids picking rows of the embedding table"));

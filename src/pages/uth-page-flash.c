@@ -342,7 +342,7 @@ uth_page_flash_init (UthPageFlash *self)
   g_signal_connect_swapped (self->seq_slider, "notify::value", G_CALLBACK (control_changed_cb), self);
   self->updating = FALSE;
 
-  uth_figure_set_draw_func (self->figure, uth_draw_flash, uth_hit_flash);
+  uth_figure_set_draw_func (self->figure, uth_draw_flash, uth_draw_flash_hit);
   uth_figure_set_height_func (self->figure, uth_flash_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);

@@ -276,7 +276,7 @@ uth_page_kv_init (UthPageKv *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drop_down_set_selected (self->variant_drop, 1);
   self->updating = FALSE;
-  uth_figure_set_draw_func (self->figure, uth_draw_kv, uth_hit_kv);
+  uth_figure_set_draw_func (self->figure, uth_draw_kv, uth_draw_kv_hit);
   uth_figure_set_height_func (self->figure, uth_kv_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);

@@ -117,7 +117,7 @@ uth_page_shapes_init (UthPageShapes *self)
 {
   self->view.selected = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
-  uth_figure_set_draw_func (self->figure, uth_draw_shapes, uth_hit_shapes);
+  uth_figure_set_draw_func (self->figure, uth_draw_shapes, uth_draw_shapes_hit);
   uth_figure_set_height_func (self->figure, uth_shapes_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);

@@ -8,6 +8,7 @@
 #include "pages/uth-page-fundamentals.h"
 #include "pages/uth-page-softmax.h"
 #include "render/uth-draw-fundamentals.h"
+#include "render/uth-draw-softmax.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
 
@@ -159,7 +160,7 @@ uth_page_softmax_init (UthPageSoftmax *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->updating = FALSE;
   uth_figure_set_draw_func (self->figure, uth_draw_softmax, NULL);
-  uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
+  uth_figure_set_height_func (self->figure, uth_softmax_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Logits becoming probabilities"));

@@ -399,7 +399,7 @@ uth_page_tiling_init (UthPageTiling *self)
   self->k_slider = add_size_slider (self, self->k_box, _("K, columns of A and rows of B"));
   self->n_slider = add_size_slider (self, self->n_box, _("N, columns of B and C"));
   self->updating = FALSE;
-  uth_figure_set_draw_func (self->figure, uth_draw_tiling, uth_hit_tiling);
+  uth_figure_set_draw_func (self->figure, uth_draw_tiling, uth_draw_tiling_hit);
   uth_figure_set_height_func (self->figure, uth_tiling_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);

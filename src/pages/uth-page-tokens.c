@@ -393,7 +393,7 @@ uth_page_tokens_init (UthPageTokens *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->updating = FALSE;
   uth_fundamentals_play_button_init (self->play_button);
-  uth_figure_set_draw_func (self->figure, uth_draw_tokens, uth_hit_tokens);
+  uth_figure_set_draw_func (self->figure, uth_draw_tokens, uth_draw_tokens_hit);
   uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);

@@ -26,6 +26,7 @@ typedef struct
   UthChartRect scores;     /* cell area of the score matrix */
   UthChartRect weights;    /* cell area of the weight matrix */
   double       cell;
+  UthChartRect panel;      /* the matrices' panel */
   UthChartRect detail;     /* the row detail panel */
   UthChartRect heads;      /* thumbnails of every head */
   double       top;
@@ -124,6 +125,44 @@ draw_header (cairo_t                *cr,
                          noted, m, m, width - 2 * m);
 }
 
+/* The layout at scale 1, in pixels. Wide: the two matrices on the left (LEFT_SHARE of the
+ * width), the row's detail beside them, every head's thumbnail along the bottom. Stacked
+ * (narrower than STACK_BELOW): the matrices take the whole width, the detail goes below
+ * them, as tall as the bars of the longest text need, then the heads. */
+#define LEFT_SHARE     0.68
+#define STACK_BELOW    1100
+#define GAP            16
+#define ROW_LABEL_W    96
+#define HEADS_H        150
+#define MATRIX_TOP     50
+#define BELOW_MATRIX   (56 + 90)
+/* Under a matrix its column labels, turned 60° (up to 80 px long), then the note. */
+#define LABELS_BELOW   84
+#define STACKED_BELOW_MATRIX (LABELS_BELOW + 76)
+#define BAR_MAX_H      26
+#define BAR_MIN_H      17
+#define BELOW_BARS     200
+#define STRIP_MIN_H    16
+#define STACKED_DETAIL_H (40 + UTH_ATTENTION_MAX_TOKENS * 22 + BELOW_BARS + 60)
+
+static gboolean
+is_stacked (double width,
+            double s)
+{
+  return width < STACK_BELOW * s;
+}
+
+/* The matrices' panel height when stacked: square matrices of the width they get. */
+static double
+stacked_panel_h (double width,
+                 double m,
+                 double s)
+{
+  double mat_w = (width - 2 * m - 3 * GAP * s) / 2 - ROW_LABEL_W * s;
+
+  return MATRIX_TOP * s + mat_w + STACKED_BELOW_MATRIX * s;
+}
+
 static void
 layout_init (Layout                 *l,
              const UthFigureContext *ctx,
@@ -133,19 +172,59 @@ layout_init (Layout                 *l,
              guint                   n)
 {
   double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx);
-  double label_w = 96 * s, head_h = 150 * s;
-  double left_w = (width - 2 * m) * 0.68;
-  double mat_w = (left_w - 3 * 16 * s) / 2 - label_w;
-  double mat_h = height - m - top - head_h - 16 * s - 56 * s - 90 * s;
+  double label_w = ROW_LABEL_W * s, head_h = HEADS_H * s;
+  gboolean stacked = is_stacked (width, s);
+  double left_w = stacked ? width - 2 * m : (width - 2 * m) * LEFT_SHARE;
+  double mat_w = (left_w - 3 * GAP * s) / 2 - label_w;
+  double mat_h = stacked ? mat_w : height - m - top - head_h - GAP * s - BELOW_MATRIX * s;
 
   l->s = s;
   l->top = top;
   l->cell = MIN (mat_w, mat_h) / MAX (n, 1);
-  l->scores = (UthChartRect) { m + 16 * s + label_w, top + 50 * s, l->cell * n, l->cell * n };
-  l->weights = (UthChartRect) { m + left_w / 2 + 8 * s + label_w, top + 50 * s, l->cell * n, l->cell * n };
-  l->detail = (UthChartRect) { m + left_w + 16 * s, top, width - 2 * m - left_w - 16 * s,
-                               height - m - top - head_h - 16 * s };
-  l->heads = (UthChartRect) { m, height - m - head_h, width - 2 * m, head_h };
+  l->scores = (UthChartRect) { m + GAP * s + label_w, top + MATRIX_TOP * s, l->cell * n, l->cell * n };
+  l->weights = (UthChartRect) { m + left_w / 2 + GAP * s / 2 + label_w, top + MATRIX_TOP * s, l->cell * n, l->cell * n };
+  if (stacked)
+    {
+      double panel_h = stacked_panel_h (width, m, s);
+
+      l->panel = (UthChartRect) { m, top, left_w, panel_h };
+      l->detail = (UthChartRect) { m, top + panel_h + GAP * s, left_w,
+                                   MAX (STACKED_DETAIL_H * s, height - m - head_h - GAP * s - (top + panel_h + GAP * s)) };
+      l->heads = (UthChartRect) { m, l->detail.y + l->detail.h + GAP * s, width - 2 * m, head_h };
+    }
+  else
+    {
+      l->detail = (UthChartRect) { m + left_w + GAP * s, top, width - 2 * m - left_w - GAP * s,
+                                   height - m - top - head_h - GAP * s };
+      l->panel = (UthChartRect) { m, top, left_w, l->detail.h };
+      l->heads = (UthChartRect) { m, height - m - head_h, width - 2 * m, head_h };
+    }
+}
+
+double
+uth_attention_page_height (double                  width,
+                           const UthFigureContext *ctx)
+{
+  double f = 1.0, s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), need = 0;
+
+  if (width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH)
+    {
+      f = width / UTH_FUNDAMENTALS_MIN_WIDTH;
+      width = UTH_FUNDAMENTALS_MIN_WIDTH;
+    }
+  if (is_stacked (width, s))
+    {
+      cairo_t *cr = uth_fundamentals_scratch ();
+      Data d = { 0 };
+      double top;
+
+      data_init (&d, ctx);
+      top = draw_header (cr, ctx, width, &d);
+      data_clear (&d);
+      cairo_destroy (cr);
+      need = top + stacked_panel_h (width, m, s) + (GAP + STACKED_DETAIL_H + GAP + HEADS_H) * s + m;
+    }
+  return MAX (uth_fundamentals_page_height (width, ctx), need) * f;
 }
 
 static void
@@ -244,7 +323,8 @@ draw_value_strips (cairo_t                *cr,
   guint hd = d->f->head_dim, order[UTH_TOY_MAX_TOKENS], shown = MIN (d->row + 1, 3);
   double max_abs = 1e-9;
 
-  if (row_h < 12 * s || d->f->v == NULL || d->f->out == NULL)
+  /* Rows thinner than their labels (14 px) would print them over each other: no strips. */
+  if (row_h < STRIP_MIN_H * s || d->f->v == NULL || d->f->out == NULL)
     return;
   for (guint j = 0; j <= d->row; j++)
     order[j] = j;
@@ -315,7 +395,7 @@ draw_detail (cairo_t                *cr,
   double y = uth_draw_panel (cr, ctx, l->detail.x, l->detail.y, l->detail.w, l->detail.h, heading);
   /* Every bar a line of text tall at least (its token and weight labelled, the largest
    * included); the sum and the value rows below take what is left. */
-  double bar_h = MIN (26 * s, MAX (17 * s, (l->detail.h - 230 * s) / (d->row + 1)));
+  double bar_h = MIN (BAR_MAX_H * s, MAX (BAR_MIN_H * s, (l->detail.y + l->detail.h - y - BELOW_BARS * s) / (d->row + 1)));
   double label_w = 90 * s, bar_w = w - label_w - 60 * s;
   GString *sum = g_string_new ("out = ");
   guint shown = 0;
@@ -445,7 +525,7 @@ draw_fitted (cairo_t                *cr,
       return;
     }
   layout_init (&l, ctx, width, height, top, (guint) d.f->n);
-  panel = (UthChartRect) { uth_draw_margin (ctx), top, l.detail.x - 16 * s - uth_draw_margin (ctx), l.detail.h };
+  panel = l.panel;
   uth_draw_panel (cr, ctx, panel.x, panel.y, panel.w, panel.h, NULL);
   left = g_strdup_printf (_("Scores S = QKᵀ / √%u (head %u)"), d.f->head_dim, d.head);
   right = g_strdup (_("Weights A = softmax of each row"));
@@ -469,7 +549,8 @@ draw_fitted (cairo_t                *cr,
     draw_labels (cr, ctx, &d, &l, &l.weights);
   uth_draw_note (cr, ctx,
                  _("Rows are queries (the token looking), columns are keys (the tokens looked at). Grey cells are the causal mask: a token may not see later tokens, so their score is −∞ and their weight 0. Blue scores are negative, red positive."),
-                 panel.x + 16 * s, panel.y + panel.h - 56 * s, panel.w - 32 * s);
+                 panel.x + GAP * s, MAX (panel.y + panel.h - 56 * s, l.scores.y + l.scores.h + LABELS_BELOW * s),
+                 panel.w - 2 * GAP * s);
   if (uth_figure_shows_build (ctx, 3))
     {
       draw_detail (cr, ctx, &d, &l);
@@ -493,7 +574,7 @@ uth_draw_attention (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_attention (double                  width,
+uth_draw_attention_hit (double                  width,
                    double                  height,
                    const UthFigureContext *ctx,
                    double                  x,

@@ -25,7 +25,12 @@ void     uth_draw_attention (cairo_t                *cr,
                              const UthFigureContext *ctx);
 /* hit->index is i * n + j for a cell of either matrix; the tooltip gives its numbers
  * and formula. */
-gboolean uth_hit_attention  (double                  width,
+/* The height the page asks for at a width: narrower than 1100 px (at scale 1) the row's
+ * detail goes below the matrices; as uth_fundamentals_page_height, scaled below its least
+ * width. */
+double   uth_attention_page_height (double                  width,
+                                    const UthFigureContext *ctx);
+gboolean uth_draw_attention_hit  (double                  width,
                              double                  height,
                              const UthFigureContext *ctx,
                              double                  x,

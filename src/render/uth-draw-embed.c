@@ -13,9 +13,28 @@
 /* Tokens drawn down the left; more are summarised. */
 #define MAX_ROWS 14
 
+/* The layout at scale 1, in pixels. Wide: the panel of tokens, table and picked rows takes
+ * PANEL_SHARE of the width and the model's facts the rest. Stacked (narrower than
+ * STACK_BELOW): the panel takes the whole width, STACKED_PANEL_H high, the facts below it.
+ * In the panel, from its left: the chips' column, the table and the picked rows. */
+#define PANEL_SHARE      0.64
+#define STACK_BELOW      1100
+#define STACKED_PANEL_H  620
+#define COLUMN_GAP       20
+#define PANEL_PAD        16
+#define INNER_TOP        70
+#define ROW_H            48
+#define CHIPS_W          130
+#define TABLE_X          290
+#define TABLE_W          110
+#define PICKED_X         480
+#define CARD_MIN_H       100
+#define CARD_GAP         12
+
 typedef struct
 {
   double       s;
+  gboolean     stacked;
   UthChartRect panel;
   UthChartRect chips;     /* column of token chips */
   UthChartRect table;     /* the whole V x d table */
@@ -24,10 +43,14 @@ typedef struct
   double       row_h;     /* of chips and picked rows */
 } Layout;
 
+static double draw_facts (cairo_t *cr, const UthFigureContext *ctx, const UthChartRect *r,
+                          guint n_tokens, gboolean draw);
+
 /* Lays out the figure for up to n tokens and returns how many rows fit: a chip with its
  * id needs about 48 px. */
 static guint
 layout_init (Layout                 *l,
+             cairo_t                *cr,
              const UthFigureContext *ctx,
              double                  width,
              double                  height,
@@ -36,18 +59,59 @@ layout_init (Layout                 *l,
 {
   guint rows;
   double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx);
-  double left_w = (width - 2 * m) * 0.64, inner_top;
+  double left_w, inner_top;
 
   l->s = s;
-  l->panel = (UthChartRect) { m, top, left_w, height - m - top };
-  l->facts = (UthChartRect) { m + left_w + 20 * s, top, width - 2 * m - left_w - 20 * s, height - m - top };
-  inner_top = top + 70 * s;
-  rows = MIN (MIN (n, MAX_ROWS), (guint) MAX ((l->panel.h - 190 * s) / (48 * s), 1));
-  l->row_h = 48 * s;
-  l->chips = (UthChartRect) { m + 16 * s, inner_top, 130 * s, rows * l->row_h };
-  l->table = (UthChartRect) { m + 290 * s, inner_top, 110 * s, l->panel.h - 120 * s };
-  l->picked = (UthChartRect) { m + 480 * s, inner_top, left_w - 500 * s, rows * l->row_h };
+  l->stacked = width < STACK_BELOW * s;
+  if (l->stacked)
+    {
+      left_w = width - 2 * m;
+      l->panel = (UthChartRect) { m, top, left_w, STACKED_PANEL_H * s };
+      l->facts = (UthChartRect) { m, top + l->panel.h + COLUMN_GAP * s, left_w, 0 };
+      l->facts.h = MAX (height - m - l->facts.y, draw_facts (cr, ctx, &l->facts, n, FALSE));
+    }
+  else
+    {
+      left_w = (width - 2 * m) * PANEL_SHARE;
+      l->panel = (UthChartRect) { m, top, left_w, height - m - top };
+      l->facts = (UthChartRect) { m + left_w + COLUMN_GAP * s, top, width - 2 * m - left_w - COLUMN_GAP * s, height - m - top };
+    }
+  inner_top = top + INNER_TOP * s;
+  rows = MIN (MIN (n, MAX_ROWS), (guint) MAX ((l->panel.h - 190 * s) / (ROW_H * s), 1));
+  l->row_h = ROW_H * s;
+  l->chips = (UthChartRect) { m + PANEL_PAD * s, inner_top, CHIPS_W * s, rows * l->row_h };
+  l->table = (UthChartRect) { m + TABLE_X * s, inner_top, TABLE_W * s, l->panel.h - 120 * s };
+  l->picked = (UthChartRect) { m + PICKED_X * s, inner_top, left_w - (PICKED_X + 20) * s, rows * l->row_h };
   return rows;
+}
+
+#define TITLE    N_("Embed: each token id picks one row of a table")
+#define SUBTITLE N_("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives.")
+
+double
+uth_embed_page_height (double                  width,
+                       const UthFigureContext *ctx)
+{
+  double f = 1.0, s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), need = 0;
+
+  if (width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH)
+    {
+      f = width / UTH_FUNDAMENTALS_MIN_WIDTH;
+      width = UTH_FUNDAMENTALS_MIN_WIDTH;
+    }
+  if (width < STACK_BELOW * s)
+    {
+      /* The facts below the panel, measured for a four-digit token count (the note that
+       * names it wraps the same or longer than for fewer tokens). */
+      cairo_t *cr = uth_fundamentals_scratch ();
+      g_autofree char *sub = uth_fundamentals_subtitle (ctx, _(SUBTITLE));
+      UthChartRect facts = { m, 0, width - 2 * m, 0 };
+
+      need = m + uth_draw_title_height (cr, ctx, _(TITLE), sub, width - 2 * m)
+             + (STACKED_PANEL_H + COLUMN_GAP) * s + draw_facts (cr, ctx, &facts, 9999, FALSE) + m;
+      cairo_destroy (cr);
+    }
+  return MAX (uth_fundamentals_page_height (width, ctx), need) * f;
 }
 
 /* The table's picture depends only on the vocabulary size and the seed, and costs a few
@@ -171,21 +235,43 @@ draw_picked (cairo_t                *cr,
     }
 }
 
-static void
+/* uth_draw_note, or only its height when draw is FALSE. */
+static double
+facts_note (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const char             *text,
+            double                  x,
+            double                  y,
+            double                  width,
+            gboolean                draw)
+{
+  g_autofree char *escaped = NULL, *markup = NULL;
+
+  if (draw)
+    return uth_draw_note (cr, ctx, text, x, y, width);
+  escaped = g_markup_escape_text (text, -1);
+  markup = g_strdup_printf ("<i>%s</i>", escaped);
+  return uth_draw_paragraph_height (cr, ctx, UTH_FONT_TICK, markup, width);
+}
+
+/* The model's facts in r, or (draw FALSE) only the height they take at r's width. */
+static double
 draw_facts (cairo_t                *cr,
             const UthFigureContext *ctx,
-            const Layout           *l,
-            guint                   n_tokens)
+            const UthChartRect     *r,
+            guint                   n_tokens,
+            gboolean                draw)
 {
   const UthModel *model = ctx->input.model;
-  double s = l->s, x = l->facts.x, w = l->facts.w, y = l->facts.y, card_h = 100 * s;
+  double s = uth_draw_scale (ctx), x = r->x, w = r->w, y = r->y, card_h = CARD_MIN_H * s;
   double bpp = uth_dtype_bytes (ctx->input.weights);
   g_autofree char *heading = NULL;
 
   if (model == NULL)
     {
-      uth_draw_panel (cr, ctx, x, y, w, l->facts.h, _("Choose a model to see its table"));
-      return;
+      if (draw)
+        uth_draw_panel (cr, ctx, x, y, w, r->h, _("Choose a model to see its table"));
+      return uth_draw_panel_top (cr, ctx, w, _("Choose a model to see its table"));
     }
   {
     double params = (double) model->vocab * model->hidden;
@@ -202,12 +288,15 @@ draw_facts (cairo_t                *cr,
     g_autofree char *lookup = NULL;
 
     heading = g_strdup_printf (_("The real table of %s"), ctx->model != NULL ? ctx->model->name : "");
-    y = uth_draw_panel (cr, ctx, x, y, w, l->facts.h, heading);
-    x += 16 * s;
-    w -= 32 * s;
+    if (draw)
+      y = uth_draw_panel (cr, ctx, x, y, w, r->h, heading);
+    else
+      y += uth_draw_panel_top (cr, ctx, w, heading);
+    x += PANEL_PAD * s;
+    w -= 2 * PANEL_PAD * s;
     {
       g_autofree char *rows = g_strdup_printf (_("%u rows, one per token"), model->vocab);
-      double half = w / 2 - 6 * s;
+      double half = w / 2 - CARD_GAP * s / 2;
       /* Side by side when each card's detail stays on one line (as tall as a card of the
        * whole width), else one above the other. */
       double one_line = uth_draw_card_height (cr, ctx, w, _("Vocabulary V"), v, rows);
@@ -216,26 +305,32 @@ draw_facts (cairo_t                *cr,
 
       if (MAX (hv, hd) <= one_line + 0.5)
         {
-          uth_draw_card (cr, ctx, x, y, half, MAX (card_h, one_line), _("Vocabulary V"), v, rows);
-          uth_draw_card (cr, ctx, x + w / 2 + 6 * s, y, half, MAX (card_h, one_line), _("Width d"), d,
-                         _("numbers per row"));
-          y += MAX (card_h, one_line) + 12 * s;
+          if (draw)
+            {
+              uth_draw_card (cr, ctx, x, y, half, MAX (card_h, one_line), _("Vocabulary V"), v, rows);
+              uth_draw_card (cr, ctx, x + half + CARD_GAP * s, y, half, MAX (card_h, one_line), _("Width d"), d,
+                             _("numbers per row"));
+            }
+          y += MAX (card_h, one_line) + CARD_GAP * s;
         }
       else
         {
           hv = MAX (card_h, one_line);
-          uth_draw_card (cr, ctx, x, y, w, hv, _("Vocabulary V"), v, rows);
-          y += hv + 12 * s;
+          if (draw)
+            uth_draw_card (cr, ctx, x, y, w, hv, _("Vocabulary V"), v, rows);
+          y += hv + CARD_GAP * s;
           hd = MAX (card_h, uth_draw_card_height (cr, ctx, w, _("Width d"), d, _("numbers per row")));
-          uth_draw_card (cr, ctx, x, y, w, hd, _("Width d"), d, _("numbers per row"));
-          y += hd + 12 * s;
+          if (draw)
+            uth_draw_card (cr, ctx, x, y, w, hd, _("Width d"), d, _("numbers per row"));
+          y += hd + CARD_GAP * s;
         }
     }
     {
       double h = MAX (card_h, uth_draw_card_height (cr, ctx, w, _("Parameters V × d"), p, p_detail));
 
-      uth_draw_card (cr, ctx, x, y, w, h, _("Parameters V × d"), p, p_detail);
-      y += h + 12 * s;
+      if (draw)
+        uth_draw_card (cr, ctx, x, y, w, h, _("Parameters V × d"), p, p_detail);
+      y += h + CARD_GAP * s;
     }
     /* Translators: weight data type, e.g. "Memory in bf16" */
     {
@@ -244,22 +339,29 @@ draw_facts (cairo_t                *cr,
                                                   : _("the output layer (lm-head) is a second table this size");
       double h = MAX (card_h, uth_draw_card_height (cr, ctx, w, label, bytes, detail));
 
-      uth_draw_card (cr, ctx, x, y, w, h, label, bytes, detail);
+      if (draw)
+        uth_draw_card (cr, ctx, x, y, w, h, label, bytes, detail);
       y += h + 16 * s;
     }
     /* Translators: "128256 × 4096 × 2 bytes = 1.05 GB" */
     formula = g_strdup_printf (_("%u × %u × %s bytes = %s"), model->vocab, model->hidden, bpp_s, bytes);
-    uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-    y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, formula, x, y, w) + 12 * s;
+    if (draw)
+      {
+        uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+        y += uth_draw_paragraph (cr, ctx, UTH_FONT_MONO, formula, x, y, w) + CARD_GAP * s;
+      }
+    else
+      y += uth_draw_paragraph_height (cr, ctx, UTH_FONT_MONO, formula, w) + CARD_GAP * s;
     lookup = g_strdup_printf (ngettext ("Looking up your %u token does no arithmetic: it reads %u row of %u numbers, %s.",
                                         "Looking up your %u tokens does no arithmetic: it reads %u rows of %u numbers, %s.",
                                         n_tokens),
                               n_tokens, n_tokens, model->hidden, read);
-    y += uth_draw_note (cr, ctx, lookup, x, y, w) + 8 * s;
+    y += facts_note (cr, ctx, lookup, x, y, w, draw) + 8 * s;
     if (model->learned_positions > 0)
-      uth_draw_note (cr, ctx, _("This model also learns a table of positions, added to each row (see Position)."),
-                     x, y, w);
+      y += facts_note (cr, ctx, _("This model also learns a table of positions, added to each row (see Position)."),
+                 x, y, w, draw);
   }
+  return y - r->y + PANEL_PAD * s;
 }
 
 static void
@@ -290,11 +392,11 @@ draw_fitted (cairo_t                *cr,
   vocab = text->tokenizer.vocab_size;
   uth_toy_config_init (&config);
   {
-    g_autofree char *sub = uth_fundamentals_subtitle (ctx, _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."));
-    top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"), sub,
+    g_autofree char *sub = uth_fundamentals_subtitle (ctx, _(SUBTITLE));
+    top = uth_draw_title (cr, ctx, _(TITLE), sub,
                           m, m, width - 2 * m);
   }
-  rows = layout_init (&l, ctx, width, height, top, ids->len);
+  rows = layout_init (&l, cr, ctx, width, height, top, ids->len);
   uth_draw_panel (cr, ctx, l.panel.x, l.panel.y, l.panel.w, l.panel.h,
                   _("Your tokens, the table, and the rows they pick"));
   rects = g_new0 (UthChartRect, rows + 1);
@@ -327,9 +429,9 @@ draw_fitted (cairo_t                *cr,
     }
   note = g_strdup_printf (_("Illustrative: this app’s %u-token vocabulary with random rows of width %u from a fixed seed, blue negative, red positive. A trained model’s rows are learned, and tokens used alike end up with similar rows."),
                           vocab, config.d_model);
-  uth_draw_note (cr, ctx, note, l.panel.x + 16 * s, l.panel.y + l.panel.h - 46 * s, l.panel.w - 32 * s);
+  uth_draw_note (cr, ctx, note, l.panel.x + PANEL_PAD * s, l.panel.y + l.panel.h - 46 * s, l.panel.w - 2 * PANEL_PAD * s);
   if (uth_figure_shows_build (ctx, 3))
-    draw_facts (cr, ctx, &l, ids->len);
+    draw_facts (cr, ctx, &l.facts, ids->len, TRUE);
 }
 
 void
@@ -347,7 +449,7 @@ uth_draw_embed (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_embed (double                  width,
+uth_draw_embed_hit (double                  width,
                double                  height,
                const UthFigureContext *ctx,
                double                  x,
@@ -371,12 +473,12 @@ uth_hit_embed (double                  width,
   ids = text->ids;
   cr = uth_fundamentals_scratch ();
   {
-    g_autofree char *sub = uth_fundamentals_subtitle (ctx, _("The embedding table has a row of d numbers for every token in the vocabulary. Your tokens’ ids select their rows; the stacked rows are what the first layer receives."));
-    top = uth_draw_title (cr, ctx, _("Embed: each token id picks one row of a table"), sub,
+    g_autofree char *sub = uth_fundamentals_subtitle (ctx, _(SUBTITLE));
+    top = uth_draw_title (cr, ctx, _(TITLE), sub,
                           m, m, width - 2 * m);
   }
+  rows = layout_init (&l, cr, ctx, width, height, top, ids->len);
   cairo_destroy (cr);
-  rows = layout_init (&l, ctx, width, height, top, ids->len);
   if (y < l.chips.y || (x >= l.table.x && x < l.picked.x) || x < l.chips.x ||
       x > l.picked.x + l.picked.w)
     return FALSE;

@@ -30,7 +30,10 @@ typedef struct
  * below MIN_PAGE_WIDTH, or when the height is less than the layout needs, is everything
  * drawn larger and scaled down. */
 #define WIDE_PAGE_WIDTH 1360.0
-#define MIN_PAGE_WIDTH 960.0
+#define MIN_PAGE_WIDTH 800.0
+/* Narrower than this (at scale 1) the cards go in rows of two and the two charts at the
+ * bottom one above the other. */
+#define NARROW_PAGE_WIDTH 1000.0
 /* Least height of the side-by-side comparison and of the two charts below it at scale 1. */
 #define MIN_UPPER_HEIGHT 320.0
 #define MIN_LOWER_HEIGHT 280.0
@@ -45,9 +48,19 @@ layout_bands (double  width,
   /* (A hair's tolerance: the scaled-down width of the wide layout lands on the threshold.) */
   gboolean wide = width >= WIDE_PAGE_WIDTH * s - 0.5;
 
-  *card_cols = wide ? 5 : 3;
+  gboolean narrow = width < NARROW_PAGE_WIDTH * s - 0.5;
+
+  *card_cols = wide ? 5 : narrow ? 2 : 3;
   *top = 24 * s + (wide ? 76 : 104) * s;
-  *cards_h = wide ? 104 * s : 2 * 100 * s + 12 * s;
+  *cards_h = wide ? 104 * s : narrow ? 3 * 100 * s + 2 * 12 * s : 2 * 100 * s + 12 * s;
+}
+
+/* Whether the sweep and the ratio charts go one above the other. */
+static gboolean
+charts_stacked (double width,
+                double s)
+{
+  return width < NARROW_PAGE_WIDTH * s - 0.5;
 }
 
 static double
@@ -59,7 +72,8 @@ min_height_at (double   width,
   int cols;
 
   layout_bands (width, s, &top, &cards_h, &cols);
-  return top + cards_h + 28 * s + (MIN_UPPER_HEIGHT + 28 + MIN_LOWER_HEIGHT) * s + 24 * s;
+  return top + cards_h + 28 * s + (MIN_UPPER_HEIGHT + 28 + MIN_LOWER_HEIGHT) * s + 24 * s
+         + (charts_stacked (width, s) ? (28 + MIN_LOWER_HEIGHT) * s : 0);
 }
 
 static const UthReflowPage reflow = { MIN_PAGE_WIDTH, WIDE_PAGE_WIDTH, min_height_at, NULL };
@@ -120,6 +134,27 @@ clamp_step (const UthFlashView *view,
 
 /* ---- side by side ---- */
 
+/* A side of the comparison at scale 1: the heading and status line above the tensors, a
+ * second status line's height, and the width below which the status may need it. */
+#define SIDE_HEAD_H    64
+#define SIDE_LINE_H    20
+#define SIDE_NARROW_W  440
+#define STATUS_Y       26
+
+/* A side's status under its heading, wrapped when the side is too narrow for one line. */
+static void
+draw_status (cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const char             *text,
+             double                  x,
+             double                  y,
+             double                  w)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  uth_draw_paragraph (cr, ctx, UTH_FONT_TICK, escaped, x, y, w);
+}
+
 typedef struct
 {
   double x, y, w, h;        /* panel */
@@ -135,13 +170,16 @@ side_geometry (double     x,
                double     s,
                SidePanel *p)
 {
+  /* A narrow side leaves its status line room to wrap onto a second line. */
+  double head = (w < SIDE_NARROW_W * s ? SIDE_HEAD_H + SIDE_LINE_H : SIDE_HEAD_H) * s;
+
   p->x = x;
   p->y = y;
   p->w = w;
   p->h = h;
-  p->top = y + 64 * s;
+  p->top = y + head;
   p->bar_w = 26 * s;
-  p->sq = MIN (h - 64 * s - 112 * s, w - 4 * 34 * s - 40 * s);
+  p->sq = MIN (h - head - 112 * s, w - 4 * 34 * s - 40 * s);
   p->sq = MAX (p->sq, 20 * s);
   /* A narrow side (the page at about 1000 px) lists what the memory holds without the
    * shapes, so the lines right of the square are not cut. */
@@ -279,7 +317,7 @@ draw_standard_side (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Standard attention"), p->x, p->y, UTH_ANCHOR_NW, p->w, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, _(pass_names[pass]), p->x, p->y + 26 * s, UTH_ANCHOR_NW, p->w, NULL);
+  draw_status (cr, ctx, _(pass_names[pass]), p->x, p->y + STATUS_Y * s, p->w);
 
   /* Each pass streams whole tensors: no block to point at. */
   draw_tensor_bars (cr, ctx, p, 0, 0, 0, 0);
@@ -372,7 +410,7 @@ draw_flash_side (cairo_t                *cr,
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Flash Attention"), p->x, p->y, UTH_ANCHOR_NW, p->w, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, status, p->x, p->y + 26 * s, UTH_ANCHOR_NW, p->w, NULL);
+  draw_status (cr, ctx, status, p->x, p->y + STATUS_Y * s, p->w);
 
   draw_tensor_bars (cr, ctx, p,
                     bi * f->br / n, MIN ((bi + 1) * f->br, view->input.seq) / n,
@@ -697,7 +735,7 @@ uth_draw_flash_sweep (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_flash_sweep (double                  width,
+uth_draw_flash_sweep_hit (double                  width,
                      double                  height,
                      const UthFigureContext *ctx,
                      const UthFlashView     *view,
@@ -789,6 +827,19 @@ page_layout (double      width,
   body_top = top + cards_h + gap;
   body_h = height - body_top - m;
   /* The spare height goes half and half, each part keeping its least height. */
+  if (charts_stacked (width, s))
+    {
+      /* The comparison, then the sweep, then the ratio, each its least height at least. */
+      double lower = MAX (MIN_LOWER_HEIGHT * s, (body_h - 2 * gap) * 0.3);
+
+      upper = body_h - 2 * gap - 2 * lower;
+      l->card_cols = cols;
+      l->cards = (UthChartRect) { m, top, width - 2 * m, cards_h };
+      l->compare = (UthChartRect) { m, body_top, width - 2 * m, upper };
+      l->sweep = (UthChartRect) { m, body_top + upper + gap, width - 2 * m, lower };
+      l->ratio = (UthChartRect) { m, body_top + upper + lower + 2 * gap, width - 2 * m, lower };
+      return;
+    }
   upper = MAX (MIN_UPPER_HEIGHT * s, body_h * 0.5);
   upper = MIN (upper, body_h - gap - MIN_LOWER_HEIGHT * s);
   lower_w = width - 2 * m - gap;
@@ -960,7 +1011,7 @@ uth_draw_flash (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_flash (double                  width,
+uth_draw_flash_hit (double                  width,
                double                  height,
                const UthFigureContext *ctx,
                double                  x,
@@ -985,5 +1036,5 @@ uth_hit_flash (double                  width,
     y /= fit;
   }
   page_layout (width, height, uth_draw_scale (ctx), &l);
-  return uth_hit_flash_sweep (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
+  return uth_draw_flash_sweep_hit (l.sweep.w, l.sweep.h, ctx, &view, x - l.sweep.x, y - l.sweep.y, hit);
 }

@@ -33,7 +33,7 @@ void     uth_draw_flash       (cairo_t                *cr,
                                double                  width,
                                double                  height,
                                const UthFigureContext *ctx);
-gboolean uth_hit_flash        (double                  width,
+gboolean uth_draw_flash_hit        (double                  width,
                                double                  height,
                                const UthFigureContext *ctx,
                                double                  x,
@@ -67,7 +67,7 @@ void     uth_draw_flash_sweep   (cairo_t                *cr,
                                  const UthFigureContext *ctx,
                                  const UthFlashView     *view);
 /* The sweep point nearest x: hit->index is the point, the tooltip its numbers. */
-gboolean uth_hit_flash_sweep    (double                  width,
+gboolean uth_draw_flash_sweep_hit    (double                  width,
                                  double                  height,
                                  const UthFigureContext *ctx,
                                  const UthFlashView     *view,

@@ -8,6 +8,12 @@
 
 #include "render/uth-draw-fundamentals.h"
 
+/* A panel's layout at scale 1: its inner padding, the heading's distance from the top and
+ * the gap below the heading. */
+#define PANEL_PAD      16
+#define PANEL_HEAD_TOP 12
+#define PANEL_HEAD_GAP 10
+
 const char *
 uth_fundamentals_text (const UthFigureContext *ctx)
 {
@@ -87,7 +93,7 @@ uth_draw_token_chips (cairo_t                *cr,
   gboolean compact = (flags & UTH_CHIP_COMPACT) != 0;
   gboolean with_id = (flags & UTH_CHIP_WITH_ID) != 0;
   double pad = (compact ? 5 : 8) * s, gap = (compact ? 4 : 6) * s;
-  double text_h, id_h = 0, chip_h, cx = x, cy = y;
+  double text_h, id_h = 0, chip_h, cx = x, cy = y, bottom = y;
   cairo_t *measure = cr != NULL ? cr : uth_fundamentals_scratch ();
   guint i;
 
@@ -113,6 +119,7 @@ uth_draw_token_chips (cairo_t                *cr,
         }
       if (cy + chip_h > y + max_height)
         break;
+      bottom = cy + chip_h;
       if (rects != NULL)
         {
           rects[i].x = cx;
@@ -151,7 +158,8 @@ uth_draw_token_chips (cairo_t                *cr,
       cx += w + gap;
     }
   if (height != NULL)
-    *height = i > 0 ? cy + chip_h - y : 0;
+    /* The rows drawn: not the row the first chip that did not fit would have started. */
+    *height = bottom - y;
   if (cr == NULL)
     cairo_destroy (measure);
   return i;
@@ -177,10 +185,32 @@ uth_draw_panel (cairo_t                *cr,
   cairo_stroke (cr);
   if (heading == NULL)
     return y + 14 * s;
+  /* Wrapped, not cut short: a narrow panel (or a long German heading) takes two lines. */
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_HEADING, heading, x + 16 * s, y + 12 * s, UTH_ANCHOR_NW,
-                 width - 32 * s, &ext);
-  return ext.y + ext.h + 10 * s;
+  {
+    g_autofree char *escaped = g_markup_escape_text (heading, -1);
+
+    ext.h = uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING, escaped, x + PANEL_PAD * s,
+                                y + PANEL_HEAD_TOP * s, width - 2 * PANEL_PAD * s);
+  }
+  return y + PANEL_HEAD_TOP * s + ext.h + PANEL_HEAD_GAP * s;
+}
+
+double
+uth_draw_panel_top (cairo_t                *cr,
+                    const UthFigureContext *ctx,
+                    double                  width,
+                    const char             *heading)
+{
+  double s = uth_draw_scale (ctx);
+  g_autofree char *escaped = NULL;
+
+  if (heading == NULL)
+    return 14 * s;
+  escaped = g_markup_escape_text (heading, -1);
+  return PANEL_HEAD_TOP * s
+         + uth_draw_paragraph_height (cr, ctx, UTH_FONT_HEADING, escaped, width - 2 * PANEL_PAD * s)
+         + PANEL_HEAD_GAP * s;
 }
 
 double

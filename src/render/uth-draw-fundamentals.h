@@ -21,7 +21,7 @@ char       *uth_fundamentals_subtitle    (const UthFigureContext *ctx,
  * 1024 px screen draws them at full size, as the layout audit checks): a narrower
  * figure is drawn at that width and scaled down. Returns the factor (<= 1) and turns
  * width and height into the virtual size; hit functions divide x and y by it. */
-#define UTH_FUNDAMENTALS_MIN_WIDTH 1000.0
+#define UTH_FUNDAMENTALS_MIN_WIDTH 800.0
 double      uth_fundamentals_fit         (double                 *width,
                                           double                 *height);
 /* The height a figure of these pages asks for at a width: UTH_FUNDAMENTALS_HEIGHT (what
@@ -61,14 +61,21 @@ guint       uth_draw_token_chips         (cairo_t                *cr,
                                           UthChartRect           *rects,
                                           double                 *height);
 
-/* A panel: a card-coloured rounded rectangle with a heading; returns the y below the
- * heading. */
+/* A panel: a card-coloured rounded rectangle with a heading (wrapped when
+ * the panel is narrow); returns the y below the heading. */
 double      uth_draw_panel               (cairo_t                *cr,
                                           const UthFigureContext *ctx,
                                           double                  x,
                                           double                  y,
                                           double                  width,
                                           double                  height,
+                                          const char             *heading);
+
+/* How far below a panel's top uth_draw_panel's heading ends (the heading wraps in a
+ * narrow panel), drawing nothing. */
+double      uth_draw_panel_top           (cairo_t                *cr,
+                                          const UthFigureContext *ctx,
+                                          double                  width,
                                           const char             *heading);
 
 /* A small note in the dim colour, e.g. what is illustrative; returns its height. */

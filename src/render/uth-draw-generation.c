@@ -50,7 +50,7 @@ draw_text_panel (cairo_t                *cr,
   g_autofree guint *colors = g_new0 (guint, n + 1);
   double y = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
                              _("Prompt (grey, read in one prefill pass) and the tokens drawn after it, one per step"));
-  double h;
+  double h, more_h, room;
   guint fitted;
 
   for (guint i = 0; i < n; i++)
@@ -60,13 +60,19 @@ draw_text_panel (cairo_t                *cr,
                    : g_array_index (run->prompt, guint32, i);
       colors[i] = gen ? 5 : 7;
     }
+  /* The chips, and under them a line saying how many did not fit, when some do not. */
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, "Ag", NULL, &more_h);
+  room = r.y + r.h - y - 10 * s;
+  if (uth_draw_token_chips (NULL, ctx, ids, n, colors, UTH_CHIP_WITH_ID, -1, r.x + 16 * s, y,
+                            r.w - 32 * s, room, NULL, &h) < n)
+    room -= more_h + 4 * s;
   fitted = uth_draw_token_chips (cr, ctx, ids, n, colors, UTH_CHIP_WITH_ID, n > 0 && run->generated->len > 0 ? (int) n - 1 : -1,
-                                 r.x + 16 * s, y, r.w - 32 * s, r.y + r.h - y - 10 * s, NULL, &h);
+                                 r.x + 16 * s, y, r.w - 32 * s, room, NULL, &h);
   if (fitted < n)
     {
       g_autofree char *more = g_strdup_printf (ngettext ("%u token does not fit", "%u tokens do not fit", n - fitted), n - fitted);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, r.x + r.w - 16 * s, r.y + 14 * s, UTH_ANCHOR_NE, 0, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, r.x + 16 * s, y + h + 4 * s, UTH_ANCHOR_NW, 0, NULL);
     }
 }
 
@@ -193,7 +199,15 @@ draw_cache (cairo_t                *cr,
   rows_label = rows < layers ? g_strdup_printf (_("%u layers (%u rows shown)"), layers, rows)
                              : g_strdup_printf (_("%u layers"), layers);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text_vertical (cr, ctx, UTH_FONT_TICK, rows_label, r.x + 40 * s, grid.y + grid.h / 2);
+  {
+    /* Beside the grid, centred on it but never above its top (the heading wraps there in
+     * a narrow panel). */
+    double lw;
+
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, rows_label, &lw, NULL);
+    uth_draw_text_vertical (cr, ctx, UTH_FONT_TICK, rows_label, r.x + 40 * s,
+                            MAX (grid.y + grid.h / 2, grid.y + lw / 2));
+  }
   if (model != NULL && run->kv_bytes_per_token > 0)
     {
       g_autofree char *per = uth_format_bytes (run->kv_bytes_per_token);

@@ -36,6 +36,16 @@ typedef struct
  * column is narrow (their legends take two rows). */
 #define MIN_BODY_HEIGHT 600.0
 #define MIN_NARROW_BODY_HEIGHT 800.0
+/* Shares of the left column's height: the variants' bars, and the memory budget (its bar,
+ * legend and two notes, which in German take a line more when the column is narrow). */
+#define VARIANTS_SHARE       0.21
+#define BUDGET_SHARE_WIDE    0.27
+#define BUDGET_SHARE_NARROW  0.34
+/* The fits map's column of model names (the longest, "Phi-3 Medium 4K Instruct (14B)",
+ * on one line in the tick font). */
+#define FITS_LABEL_W         230
+#define FITS_LABEL_MIN_W     230
+#define FITS_CELL_MIN_W      12   /* labels go on every n-th column, so cells can be narrow */
 
 static gboolean
 is_wide (double width,
@@ -561,7 +571,9 @@ fits_geometry (double        width,
 {
   g->rows = rows;
   g->cols = cols;
-  g->left = 200 * s;
+  /* The names' column as wide as the longest name needs, unless the GPUs' columns would
+   * get too narrow for their rotated labels. */
+  g->left = MIN (FITS_LABEL_W * s, MAX (FITS_LABEL_MIN_W * s, width - cols * FITS_CELL_MIN_W * s));
   g->top = 36 * s + 120 * s;
   g->cell_w = cols > 0 ? MIN ((width - g->left) / cols, 60 * s) : 0;
   /* Under the grid its legend: one row, or two when the grid is narrow. */
@@ -707,7 +719,7 @@ uth_draw_kv_fits (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_kv_fits (double                  width,
+uth_draw_kv_fits_hit (double                  width,
                  double                  height,
                  const UthFigureContext *ctx,
                  const UthKvView        *view,
@@ -765,7 +777,7 @@ uth_hit_kv_fits (double                  width,
 }
 
 gboolean
-uth_hit_kv_variants (double                  width,
+uth_draw_kv_variants_hit (double                  width,
                      double                  height,
                      const UthFigureContext *ctx,
                      const UthKvView        *view,
@@ -816,7 +828,7 @@ uth_hit_kv_variants (double                  width,
 }
 
 gboolean
-uth_hit_kv_budget (double                  width,
+uth_draw_kv_budget_hit (double                  width,
                    double                  height,
                    const UthFigureContext *ctx,
                    const UthKvView        *view,
@@ -870,7 +882,7 @@ page_layout (double      width,
   double body_h = height - body_top - m;
   double left_w = (width - 2 * m - gap) * (is_wide (width, s) ? 0.52 : 0.42);
   double right_w = width - 2 * m - gap - left_w;
-  double v_h = body_h * 0.21, b_h = body_h * (is_wide (width, s) ? 0.27 : 0.3);
+  double v_h = body_h * VARIANTS_SHARE, b_h = body_h * (is_wide (width, s) ? BUDGET_SHARE_WIDE : BUDGET_SHARE_NARROW);
 
   l->cards = (UthChartRect) { m, top, width - 2 * m, cards_h };
   l->variants = (UthChartRect) { m, body_top, left_w, v_h };
@@ -1003,7 +1015,7 @@ uth_draw_kv (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_kv (double                  width,
+uth_draw_kv_hit (double                  width,
             double                  height,
             const UthFigureContext *ctx,
             double                  x,
@@ -1031,8 +1043,8 @@ uth_hit_kv (double                  width,
   }
   page_layout (width, height, uth_draw_scale (ctx), &l);
   if (x >= l.variants.x && y >= l.variants.y && x < l.variants.x + l.variants.w && y < l.variants.y + l.variants.h)
-    return uth_hit_kv_variants (l.variants.w, l.variants.h, ctx, &view, x - l.variants.x, y - l.variants.y, hit);
+    return uth_draw_kv_variants_hit (l.variants.w, l.variants.h, ctx, &view, x - l.variants.x, y - l.variants.y, hit);
   if (x >= l.budget.x && y >= l.budget.y && x < l.budget.x + l.budget.w && y < l.budget.y + l.budget.h)
-    return uth_hit_kv_budget (l.budget.w, l.budget.h, ctx, &view, x - l.budget.x, y - l.budget.y, hit);
-  return uth_hit_kv_fits (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
+    return uth_draw_kv_budget_hit (l.budget.w, l.budget.h, ctx, &view, x - l.budget.x, y - l.budget.y, hit);
+  return uth_draw_kv_fits_hit (l.fits.w, l.fits.h, ctx, &view, x - l.fits.x, y - l.fits.y, hit);
 }

@@ -33,7 +33,7 @@ void     uth_draw_kv          (cairo_t                *cr,
                                double                  width,
                                double                  height,
                                const UthFigureContext *ctx);
-gboolean uth_hit_kv           (double                  width,
+gboolean uth_draw_kv_hit           (double                  width,
                                double                  height,
                                const UthFigureContext *ctx,
                                double                  x,
@@ -75,7 +75,7 @@ void     uth_draw_kv_fits     (cairo_t                *cr,
                                const UthFigureContext *ctx,
                                const UthKvView        *view);
 /* The variant bar under (x, y) with its formula (index -1). */
-gboolean uth_hit_kv_variants  (double                  width,
+gboolean uth_draw_kv_variants_hit  (double                  width,
                                double                  height,
                                const UthFigureContext *ctx,
                                const UthKvView        *view,
@@ -83,7 +83,7 @@ gboolean uth_hit_kv_variants  (double                  width,
                                double                  y,
                                UthFigureHit           *hit);
 /* The budget segment under (x, y) with its value and what it is (index -1). */
-gboolean uth_hit_kv_budget    (double                  width,
+gboolean uth_draw_kv_budget_hit    (double                  width,
                                double                  height,
                                const UthFigureContext *ctx,
                                const UthKvView        *view,
@@ -91,7 +91,7 @@ gboolean uth_hit_kv_budget    (double                  width,
                                double                  y,
                                UthFigureHit           *hit);
 /* The fits-map cell under (x, y): hit->index = model row x GPUs + GPU column. */
-gboolean uth_hit_kv_fits      (double                  width,
+gboolean uth_draw_kv_fits_hit      (double                  width,
                                double                  height,
                                const UthFigureContext *ctx,
                                const UthKvView        *view,

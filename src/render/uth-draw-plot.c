@@ -139,8 +139,30 @@ uth_draw_plot_axes (cairo_t                *cr,
   cairo_stroke (cr);
 
   if (x_title != NULL)
-    uth_draw_text (cr, ctx, UTH_FONT_LABEL, x_title, plot->left + plot->width / 2,
-                   plot->top + plot->height + 32 * s, UTH_ANCHOR_N, plot->width, NULL);
+    {
+      double tw;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_TICK, x_title, &tw, NULL);
+      if (tw <= plot->width)
+        /* One line: in the label font, or the tick font when only that fits. */
+        uth_draw_text (cr, ctx, UTH_FONT_LABEL, x_title, plot->left + plot->width / 2,
+                       plot->top + plot->height + 32 * s, UTH_ANCHOR_N, plot->width, NULL);
+      else
+        {
+          /* Too long for the plot's width even in the tick font (a narrow plot, German):
+           * two centred lines in the tick font, which the room uth_plot_init keeps below
+           * the plot holds, rather than a title cut short. */
+          PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_TICK, x_title);
+
+          pango_layout_set_width (layout, (int) (plot->width * PANGO_SCALE));
+          pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+          pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+          cairo_move_to (cr, plot->left, plot->top + plot->height + 28 * s);
+          uth_draw_show_layout (cr, layout);
+          cairo_new_path (cr);
+          g_object_unref (layout);
+        }
+    }
   if (y_title != NULL)
     {
       /* Centred on the plot, but never above its top (a heading sits there): a title

@@ -13,6 +13,17 @@
 #define SHOWN_PAIRS 6
 #define MAX_DISTANCE 256
 
+/* The layout at scale 1, in pixels: the heat map's row-label column, the gap from the map
+ * to its tick labels and from those to the axis title, and the least width of the column
+ * beside the relative-distance plot (its legend and note), which takes SIDE_SHARE of the
+ * panel when that is wider. */
+#define ROW_LABEL_W   120
+#define TICK_GAP      4
+#define AXIS_GAP      22
+#define SIDE_MIN_W    280
+#define SIDE_SHARE    0.24
+#define PANEL_PAD     16
+
 void
 uth_position_view_init (UthPositionView *view)
 {
@@ -67,7 +78,7 @@ draw_heatmap (cairo_t                *cr,
               GArray                 *ids,
               UthChartRect            r)
 {
-  double s = uth_draw_scale (ctx), y0, label_w = 120 * s, axis_h = 46 * s;
+  double s = uth_draw_scale (ctx), y0, label_w = ROW_LABEL_W * s, axis_h;
   guint n = MAX (MIN (ids->len, MAX_POSITIONS), 1), step;
   double ch;
   UthChartRect map;
@@ -75,7 +86,15 @@ draw_heatmap (cairo_t                *cr,
 
   y0 = uth_draw_panel (cr, ctx, r.x, r.y, r.w, r.h,
                        _("Sinusoidal: sin and cos of pos / θ^(2i/d)"));
-  map = (UthChartRect) { r.x + 16 * s + label_w, y0, r.w - 32 * s - label_w, r.y + r.h - y0 - axis_h };
+  axis = g_strdup_printf (_("dimension (d = %u), fast waves left, slow right; a row per position"), v->dims);
+  {
+    /* The axis title wraps under the map (German is long) and the map leaves it room. */
+    g_autofree char *escaped = g_markup_escape_text (axis, -1);
+
+    axis_h = AXIS_GAP * s + uth_draw_paragraph_height (cr, ctx, UTH_FONT_LABEL, escaped, r.w - 2 * PANEL_PAD * s)
+             + 8 * s;
+  }
+  map = (UthChartRect) { r.x + PANEL_PAD * s + label_w, y0, r.w - 2 * PANEL_PAD * s - label_w, r.y + r.h - y0 - axis_h };
   ch = map.h / n;
   draw_cells (cr, v, n, &map);
   /* Row labels: each position's token, as many as fit. */
@@ -89,17 +108,24 @@ draw_heatmap (cairo_t                *cr,
                      UTH_ANCHOR_E, label_w - 4 * s, NULL);
     }
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  uth_draw_text (cr, ctx, UTH_FONT_TICK, "0", map.x, map.y + map.h + 4 * s, UTH_ANCHOR_NW, 0, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_TICK, "0", map.x, map.y + map.h + TICK_GAP * s, UTH_ANCHOR_NW, 0, NULL);
   {
     g_autofree char *last = g_strdup_printf ("%u", v->dims - 1);
-    uth_draw_text (cr, ctx, UTH_FONT_TICK, last, map.x + map.w, map.y + map.h + 4 * s, UTH_ANCHOR_NE, 0, NULL);
+    uth_draw_text (cr, ctx, UTH_FONT_TICK, last, map.x + map.w, map.y + map.h + TICK_GAP * s, UTH_ANCHOR_NE, 0, NULL);
   }
-  axis = g_strdup_printf (_("dimension (d = %u), fast waves left, slow right; a row per position"), v->dims);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  /* Centred under labels and map together: centred under the map alone, its width of
-   * map + labels ran past the panel's right edge at the figure's minimum size. */
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, axis, map.x + (map.w - label_w) / 2, map.y + map.h + 22 * s,
-                 UTH_ANCHOR_N, map.w + label_w, NULL);
+  {
+    /* Centred under labels and map together, on as many lines as it needs. */
+    PangoLayout *layout = uth_draw_layout (cr, ctx, UTH_FONT_LABEL, axis);
+
+    pango_layout_set_width (layout, (int) ((r.w - 2 * PANEL_PAD * s) * PANGO_SCALE));
+    pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+    pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+    cairo_move_to (cr, r.x + PANEL_PAD * s, map.y + map.h + AXIS_GAP * s);
+    uth_draw_show_layout (cr, layout);
+    cairo_new_path (cr);
+    g_object_unref (layout);
+  }
 }
 
 /* A caption centred under a dial at y: one line (ellipsized at width), or wrapped onto
@@ -232,10 +258,11 @@ draw_relative (cairo_t                *cr,
   UthRgba c0, c1;
   UthLegendItem items[2];
   const double starts[2] = { 0, 1000 };
+  double side_w = MAX (r.w * SIDE_SHARE, SIDE_MIN_W * s), side_x = r.x + r.w - side_w - PANEL_PAD * s / 2;
 
   for (guint i = 0; i < v->dims; i++)
     q[i] = 1.0;
-  uth_plot_init (&plot, ctx, r.x + 8 * s, y0, r.w * 0.72, r.y + r.h - y0 - 4 * s, &xs, &ys);
+  uth_plot_init (&plot, ctx, r.x + 8 * s, y0, side_x - r.x - 8 * s - PANEL_PAD * s, r.y + r.h - y0 - 4 * s, &xs, &ys);
   uth_draw_plot_axes (cr, ctx, &plot, _("relative distance n − m (tokens)"), _("dot product / d"),
                       format_plain, format_plain);
   uth_draw_categorical (ctx, 0, &c0);
@@ -270,10 +297,10 @@ draw_relative (cairo_t                *cr,
     }
   items[0] = (UthLegendItem) { _("from m = 0"), c0, UTH_LEGEND_LINE };
   items[1] = (UthLegendItem) { _("from m = 1000: the same values"), c1, UTH_LEGEND_DOT };
-  uth_draw_legend (cr, ctx, items, 2, r.x + r.w * 0.74, y0 + 10 * s, r.w * 0.24, FALSE);
+  y0 += 10 * s + uth_draw_legend (cr, ctx, items, 2, side_x, y0 + 10 * s, side_w - PANEL_PAD * s / 2, FALSE);
   uth_draw_note (cr, ctx,
                  _("Rotating q by its position m and k by n turns each pair by (n − m) relative to the other, so the score sees distance, not place. Nearby tokens score higher on average; far ones average out."),
-                 r.x + r.w * 0.74, y0 + 90 * s, r.w * 0.24);
+                 side_x, y0 + 12 * s, side_w - PANEL_PAD * s / 2);
 }
 
 static void

@@ -103,23 +103,87 @@ shape_numeric (const Node *n,
   return g_string_free (s, FALSE);
 }
 
+/* The layout at scale 1, in pixels. Wide: the attention column, the MLP column and the
+ * detail panel side by side (COL0_SHARE and COL1_SHARE of the width). Stacked, when a third
+ * of the attention column cannot hold "[1,1024,32,128]": the two columns share the width
+ * (STACKED_COL0_SHARE for attention) and the detail panel goes below them. */
+#define COL0_SHARE          0.42
+#define COL1_SHARE          0.27
+#define STACKED_COL0_SHARE  0.62
+#define COL_GAP             40
+#define DETAIL_GAP          40
+#define HEADING_H           36
+#define ARROW_H             18
+#define SUB_GAP             6
+#define BOX_PAD             10
+#define STACKED_ROW_H       80
+#define STACKED_DETAIL_H    380
+#define WIDE_HEIGHT         820
+
 typedef struct
 {
   double       s;
+  gboolean     stacked;
   UthChartRect grid[2];   /* the two columns */
   double       row_h, box_h;
   UthChartRect detail;
 } Layout;
 
+static double draw_header (cairo_t *cr, const UthFigureContext *ctx, double width);
+
+/* Whether the Q, K and V boxes (a third of the attention column each) are too narrow in
+ * the wide layout for Q's numbers without spaces. */
+static gboolean
+needs_stacking (cairo_t                *cr,
+                const UthFigureContext *ctx,
+                double                  width)
+{
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), elements, w;
+  double third = ((width - 2 * m) * COL0_SHARE - 2 * SUB_GAP * s) / 3;
+  Dims d;
+  g_autofree char *num = NULL;
+  GString *compact = g_string_new (NULL);
+
+  if (ctx->input.model == NULL)
+    return FALSE;
+  dims_init (&d, ctx);
+  num = shape_numeric (&nodes[2], &d, &elements);
+  for (const char *p = num; *p != '\0'; p++)
+    if (*p != ' ')
+      g_string_append_c (compact, *p);
+  uth_draw_text_size (cr, ctx, UTH_FONT_MONO, compact->str, &w, NULL);
+  g_string_free (compact, TRUE);
+  return w > third - 2 * BOX_PAD * s;
+}
+
 double
 uth_shapes_page_height (double                  width,
                         const UthFigureContext *ctx)
 {
-  return uth_fundamentals_page_height (width, ctx) * 820.0 / UTH_FUNDAMENTALS_HEIGHT;
+  double s = uth_draw_scale (ctx), f = 1.0, h, top;
+  cairo_t *cr;
+
+  if (width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH)
+    {
+      f = width / UTH_FUNDAMENTALS_MIN_WIDTH;
+      width = UTH_FUNDAMENTALS_MIN_WIDTH;
+    }
+  cr = uth_fundamentals_scratch ();
+  if (ctx->input.model != NULL && needs_stacking (cr, ctx, width))
+    {
+      top = draw_header (cr, ctx, width);
+      h = top + HEADING_H * s + 8 * STACKED_ROW_H * s + DETAIL_GAP * s + STACKED_DETAIL_H * s
+          + uth_draw_margin (ctx);
+    }
+  else
+    h = WIDE_HEIGHT * s;
+  cairo_destroy (cr);
+  return MAX (h, WIDE_HEIGHT * s) * f;
 }
 
 static void
 layout_init (Layout                 *l,
+             cairo_t                *cr,
              const UthFigureContext *ctx,
              double                  width,
              double                  height,
@@ -128,14 +192,31 @@ layout_init (Layout                 *l,
   double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx);
   /* The attention column is wider: its row of three (Q, K, V) must hold
    * "[1, 1024, 32, 128]" each, which at a third of an equal column was cut to "[1, 1024, …". */
-  double col0 = (width - 2 * m) * 0.42, col1 = (width - 2 * m) * 0.27;
+  double col0 = (width - 2 * m) * COL0_SHARE, col1 = (width - 2 * m) * COL1_SHARE, grid_h;
 
   l->s = s;
-  l->grid[0] = (UthChartRect) { m, top + 36 * s, col0, height - m - top - 36 * s };
-  l->grid[1] = (UthChartRect) { m + col0 + 40 * s, top + 36 * s, col1, height - m - top - 36 * s };
+  l->stacked = needs_stacking (cr, ctx, width);
+  if (l->stacked)
+    {
+      col0 = (width - 2 * m - COL_GAP * s) * STACKED_COL0_SHARE;
+      col1 = width - 2 * m - COL_GAP * s - col0;
+      grid_h = 8 * STACKED_ROW_H * s;
+    }
+  else
+    grid_h = height - m - top - HEADING_H * s;
+  l->grid[0] = (UthChartRect) { m, top + HEADING_H * s, col0, grid_h };
+  l->grid[1] = (UthChartRect) { m + col0 + COL_GAP * s, top + HEADING_H * s, col1, grid_h };
   l->row_h = l->grid[0].h / 8;
-  l->box_h = l->row_h - 18 * s;
-  l->detail = (UthChartRect) { m + col0 + col1 + 80 * s, top, width - 2 * m - col0 - col1 - 80 * s, height - m - top };
+  l->box_h = l->row_h - ARROW_H * s;
+  if (l->stacked)
+    {
+      double y = l->grid[0].y + grid_h + DETAIL_GAP * s;
+
+      l->detail = (UthChartRect) { m, y, width - 2 * m, MAX (height - m - y, STACKED_DETAIL_H * s) };
+    }
+  else
+    l->detail = (UthChartRect) { m + col0 + col1 + 2 * COL_GAP * s, top,
+                                 width - 2 * m - col0 - col1 - 2 * COL_GAP * s, height - m - top };
 }
 
 static UthChartRect
@@ -148,7 +229,7 @@ node_rect (const Layout *l,
 
   if (n->sub >= 0)
     {
-      double gap = 8 * l->s, w = (g.w - 2 * gap) / 3;
+      double gap = SUB_GAP * l->s, w = (g.w - 2 * gap) / 3;
       r.x = g.x + n->sub * (w + gap);
       r.w = w;
     }
@@ -235,25 +316,25 @@ draw_node (cairo_t                *cr,
   cairo_set_line_width (cr, (selected ? 3.5 : 1.5) * s);
   cairo_stroke (cr);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _(n->name), r.x + 10 * s, r.y + (tight ? 4 : 6) * s, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_LABEL, _(n->name), r.x + BOX_PAD * s, r.y + (tight ? 4 : 6) * s, UTH_ANCHOR_NW, r.w - 2 * BOX_PAD * s, NULL);
   if (narrow)
     {
-      char *f = fit_shape (cr, ctx, sym, r.w - 20 * s);
+      char *f = fit_shape (cr, ctx, sym, r.w - 2 * BOX_PAD * s);
       g_free (sym);
       sym = f;
-      f = fit_shape (cr, ctx, num, r.w - 20 * s);
+      f = fit_shape (cr, ctx, num, r.w - 2 * BOX_PAD * s);
       g_free (num);
       num = f;
     }
-  uth_draw_text (cr, ctx, UTH_FONT_MONO, sym, r.x + 10 * s, y_sym, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+  uth_draw_text (cr, ctx, UTH_FONT_MONO, sym, r.x + BOX_PAD * s, y_sym, UTH_ANCHOR_NW, r.w - 2 * BOX_PAD * s, NULL);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
   if (!narrow)
     {
       g_autofree char *line = g_strdup_printf ("%s  %s", num, bytes);
-      uth_draw_text (cr, ctx, UTH_FONT_MONO, line, r.x + 10 * s, y_num, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_MONO, line, r.x + BOX_PAD * s, y_num, UTH_ANCHOR_NW, r.w - 2 * BOX_PAD * s, NULL);
     }
   else
-    uth_draw_text (cr, ctx, UTH_FONT_MONO, num, r.x + 10 * s, y_num, UTH_ANCHOR_NW, r.w - 20 * s, NULL);
+    uth_draw_text (cr, ctx, UTH_FONT_MONO, num, r.x + BOX_PAD * s, y_num, UTH_ANCHOR_NW, r.w - 2 * BOX_PAD * s, NULL);
 }
 
 static void
@@ -271,7 +352,7 @@ draw_arrows (cairo_t                *cr,
       for (int row = 0; row + 1 < rows; row++)
         {
           double x = l->grid[col].x + l->grid[col].w / 2;
-          double y0 = l->grid[col].y + row * l->row_h + l->box_h, y1 = y0 + 18 * s;
+          double y0 = l->grid[col].y + row * l->row_h + l->box_h, y1 = y0 + ARROW_H * s;
           cairo_move_to (cr, x, y0);
           cairo_line_to (cr, x, y1 - 2 * s);
           cairo_stroke (cr);
@@ -406,7 +487,7 @@ draw_fitted (cairo_t                *cr,
   if (ctx->input.model == NULL)
     return;
   dims_init (&d, ctx);
-  layout_init (&l, ctx, width, height, top);
+  layout_init (&l, cr, ctx, width, height, top);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("Attention"), l.grid[0].x, top, UTH_ANCHOR_NW, 0, NULL);
   uth_draw_text (cr, ctx, UTH_FONT_HEADING, _("MLP"), l.grid[1].x, top, UTH_ANCHOR_NW, 0, NULL);
@@ -435,7 +516,7 @@ uth_draw_shapes (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_shapes (double                  width,
+uth_draw_shapes_hit (double                  width,
                 double                  height,
                 const UthFigureContext *ctx,
                 double                  x,
@@ -449,12 +530,15 @@ uth_hit_shapes (double                  width,
 
   x /= f;
   y /= f;
-  cairo_destroy (cr);
   hit->index = -1;
   hit->tooltip = NULL;
   if (ctx->input.model == NULL)
-    return FALSE;
-  layout_init (&l, ctx, width, height, top);
+    {
+      cairo_destroy (cr);
+      return FALSE;
+    }
+  layout_init (&l, cr, ctx, width, height, top);
+  cairo_destroy (cr);
   for (int i = 0; i < UTH_SHAPES_N_NODES; i++)
     {
       UthChartRect r = node_rect (&l, i);

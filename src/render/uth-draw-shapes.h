@@ -26,7 +26,7 @@ void     uth_draw_shapes (cairo_t                *cr,
                           double                  height,
                           const UthFigureContext *ctx);
 /* hit->index is the node (0 .. UTH_SHAPES_N_NODES - 1) under the pointer. */
-gboolean uth_hit_shapes  (double                  width,
+gboolean uth_draw_shapes_hit  (double                  width,
                           double                  height,
                           const UthFigureContext *ctx,
                           double                  x,

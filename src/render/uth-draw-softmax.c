@@ -133,6 +133,56 @@ draw_overflow (cairo_t                *cr,
   g_string_free (b, TRUE);
 }
 
+/* The layout at scale 1, in pixels: the panel of the overflow example at the bottom, the
+ * gap between panels, the room under each chart for the formula or the note, and the
+ * least height of a bar (its token's label, 14 px monospace, must not touch the next). */
+#define BOTTOM_H   200
+#define GAP        16
+#define BELOW_BARS 90
+#define BAR_MIN_H  22
+#define TITLE      N_("Softmax: from logits to probabilities")
+#define LOGITS_HEADING N_("Logits: the model’s raw scores, top 12 of the vocabulary")
+#define PROBS_HEADING  N_("Probabilities: what the next token is drawn from")
+
+static char *
+subtitle (const UthFigureContext *ctx,
+          const UthSoftmaxView   *view)
+{
+  g_autofree char *t = g_strdup_printf ("%.2f", ctx->temperature);
+  g_autofree char *k = view->top_k > 0 ? g_strdup_printf ("%u", view->top_k) : g_strdup (_("off"));
+  g_autofree char *p = view->top_p < 1.0 ? g_strdup_printf ("%.2f", view->top_p) : g_strdup (_("off"));
+  g_autofree char *sub = g_strdup_printf (_("The scores for the token after your text, from a small counting model of this app’s own pages (its logits are the logarithms of its probabilities). Temperature T = %s, top-k %s, top-p %s."),
+                                          ctx->temperature > 0 ? t : _("0 (greedy)"), k, p);
+
+  return uth_fundamentals_subtitle (ctx, sub);
+}
+
+double
+uth_softmax_page_height (double                  width,
+                         const UthFigureContext *ctx)
+{
+  const UthSoftmaxView defaults = { 0, 1.0 };
+  const UthSoftmaxView *view = ctx->page_data != NULL ? ctx->page_data : &defaults;
+  double f = 1.0, s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), half, need;
+  g_autofree char *sub = subtitle (ctx, view);
+  cairo_t *cr = uth_fundamentals_scratch ();
+
+  if (width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH)
+    {
+      f = width / UTH_FUNDAMENTALS_MIN_WIDTH;
+      width = UTH_FUNDAMENTALS_MIN_WIDTH;
+    }
+  half = (width - 2 * m - GAP * s) / 2;
+  /* Title, the taller heading of the two panels, the bars with the plot's own room above
+   * and below them (uth_plot_init: 12 and 66 px), then what sits under the charts. */
+  need = m + uth_draw_title_height (cr, ctx, _(TITLE), sub, width - 2 * m)
+         + MAX (uth_draw_panel_top (cr, ctx, half, _(LOGITS_HEADING)),
+                uth_draw_panel_top (cr, ctx, half, _(PROBS_HEADING)))
+         + (UTH_SOFTMAX_SHOWN * BAR_MIN_H + 12 + 66 + BELOW_BARS + GAP + BOTTOM_H) * s + m;
+  cairo_destroy (cr);
+  return MAX (uth_fundamentals_page_height (width, ctx), need) * f;
+}
+
 static void
 draw_fitted (cairo_t                *cr,
                   double                  width,
@@ -143,11 +193,8 @@ draw_fitted (cairo_t                *cr,
   const UthSoftmaxView *view = ctx->page_data != NULL ? ctx->page_data : &defaults;
   const Data *analysed = ctx->analysis != NULL ? ctx->analysis->softmax : NULL;
   Data d;
-  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, y, half, bottom_h = 200 * s;
+  double m = uth_draw_margin (ctx), s = uth_draw_scale (ctx), top, y, half, bottom_h = BOTTOM_H * s;
   g_autofree char *sub = NULL;
-  g_autofree char *t = g_strdup_printf ("%.2f", ctx->temperature);
-  g_autofree char *k = view->top_k > 0 ? g_strdup_printf ("%u", view->top_k) : g_strdup (_("off"));
-  g_autofree char *p = view->top_p < 1.0 ? g_strdup_printf ("%.2f", view->top_p) : g_strdup (_("off"));
   g_autofree char *right = NULL;
   double others = 0;
 
@@ -158,17 +205,11 @@ draw_fitted (cairo_t                *cr,
     }
   d = *analysed;
   uth_draw_background (cr, width, height, ctx);
-  sub = g_strdup_printf (_("The scores for the token after your text, from a small counting model of this app’s own pages (its logits are the logarithms of its probabilities). Temperature T = %s, top-k %s, top-p %s."),
-                         ctx->temperature > 0 ? t : _("0 (greedy)"), k, p);
-  {
-    char *noted = uth_fundamentals_subtitle (ctx, sub);
-    g_free (sub);
-    sub = noted;
-  }
-  top = uth_draw_title (cr, ctx, _("Softmax: from logits to probabilities"), sub, m, m, width - 2 * m);
+  sub = subtitle (ctx, view);
+  top = uth_draw_title (cr, ctx, _(TITLE), sub, m, m, width - 2 * m);
   half = (width - 2 * m - 16 * s) / 2;
   y = uth_draw_panel (cr, ctx, m, top, half, height - m - top - bottom_h - 16 * s,
-                      _("Logits: the model’s raw scores, top 12 of the vocabulary"));
+                      _(LOGITS_HEADING));
   draw_bars (cr, ctx, &d, (UthChartRect) { m + 16 * s, y, half - 32 * s, top + height - m - top - bottom_h - 16 * s - y - 90 * s }, FALSE);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   uth_draw_paragraph (cr, ctx, UTH_FONT_HEADING,
@@ -191,7 +232,7 @@ draw_fitted (cairo_t                *cr,
   if (uth_figure_shows_build (ctx, 2))
     {
   y = uth_draw_panel (cr, ctx, m + half + 16 * s, top, half, height - m - top - bottom_h - 16 * s,
-                      _("Probabilities: what the next token is drawn from"));
+                      _(PROBS_HEADING));
   draw_bars (cr, ctx, &d, (UthChartRect) { m + half + 32 * s, y, half - 32 * s, top + height - m - top - bottom_h - 16 * s - y - 90 * s }, TRUE);
   uth_draw_note (cr, ctx, right, m + half + 32 * s, height - m - bottom_h - 16 * s - 76 * s, half - 48 * s);
   draw_overflow (cr, ctx, &d, (UthChartRect) { m, height - m - bottom_h, width - 2 * m, bottom_h });

@@ -23,6 +23,10 @@ void uth_draw_softmax (cairo_t                *cr,
                        double                  height,
                        const UthFigureContext *ctx);
 
+/* The height the page asks for at a width: its bars keep room for their labels under a
+ * long (German) title; as uth_fundamentals_page_height, scaled below its least width. */
+double uth_softmax_page_height (double                  width,
+                                const UthFigureContext *ctx);
 /* The next-token logits (ln of the corpus model's probabilities) after text, for the
  * project's vocabulary: a new array of vocab doubles, or NULL. */
 

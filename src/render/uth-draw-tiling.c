@@ -443,7 +443,7 @@ uth_draw_tiling_matrix (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tiling_matrix (double                  width,
+uth_draw_tiling_matrix_hit (double                  width,
                        double                  height,
                        const UthFigureContext *ctx,
                        const UthTilingView    *view,
@@ -569,7 +569,7 @@ sm_grid (double   width,
 }
 
 gboolean
-uth_hit_tiling_sms (double                  width,
+uth_draw_tiling_sms_hit (double                  width,
                     double                  height,
                     const UthFigureContext *ctx,
                     const UthTilingView    *view,
@@ -764,6 +764,36 @@ uth_draw_tiling_traffic (cairo_t                *cr,
   label_w = MIN (label_w, 230 * s);
   scale = uth_chart_scale_nice (t.bytes_ideal / 2, t.bytes_naive * 1.5, TRUE);
   plot_w = width - label_w - 12 * s;
+  {
+    /* The tiled bar's label, at its most compact (two lines in the tick font), must fit
+     * beside or inside its bar: when it does not (German), the names take the tick font
+     * and their column narrows to give the bars the room. */
+    g_autofree char *value = uth_format_bytes (values[1]);
+    g_autofree char *times = g_strdup_printf (_("%s — A read %" PRIu64 "×, B read %" PRIu64 "×"),
+                                              value, t.tiles_n, t.tiles_m);
+    char *dash = strstr (times, " — ");
+    double tw, len = plot_w * CLAMP (uth_chart_scale_to_unit (&scale, values[1]), 0, 1);
+
+    if (dash != NULL)
+      {
+        dash[0] = '\n';
+        memmove (dash + 1, dash + strlen (" — "), strlen (dash + strlen (" — ")) + 1);
+      }
+    uth_draw_text_size (cr, ctx, UTH_FONT_TICK, times, &tw, NULL);
+    if (tw + 4 * s > MAX (len - 16 * s, width - label_w - len - 8 * s))
+      {
+        label_w = 0;
+        for (int i = 0; i < 3; i++)
+          {
+            double nw;
+
+            uth_draw_text_size (cr, ctx, UTH_FONT_TICK, names[i], &nw, NULL);
+            label_w = MAX (label_w, nw + 20 * s);
+          }
+        label_w = MIN (label_w, 230 * s);
+        plot_w = width - label_w - 12 * s;
+      }
+  }
   bar_area = height - top - axis_h;
   bar_h = bar_area / 4;
   for (int i = 0; i < 4; i++)
@@ -775,7 +805,7 @@ uth_draw_tiling_traffic (cairo_t                *cr,
       double ty = y + bar_h * 0.4;
 
       uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, names[i], label_w - 10 * s, ty, UTH_ANCHOR_E, label_w, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, names[i], label_w - 10 * s, ty, UTH_ANCHOR_E, label_w - 10 * s, NULL);
       uth_draw_set_rgba (cr, &colors[i], 1.0);
       cairo_rectangle (cr, label_w, y + bar_h * 0.12, len, bar_h * 0.56);
       cairo_fill (cr);
@@ -850,7 +880,7 @@ uth_draw_tiling_traffic (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tiling_traffic (double                  width,
+uth_draw_tiling_traffic_hit (double                  width,
                         double                  height,
                         const UthFigureContext *ctx,
                         const UthTilingView    *view,
@@ -1267,7 +1297,7 @@ uth_draw_tiling (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tiling (double                  width,
+uth_draw_tiling_hit (double                  width,
                 double                  height,
                 const UthFigureContext *ctx,
                 double                  x,
@@ -1292,12 +1322,12 @@ uth_hit_tiling (double                  width,
     y /= fit;
   }
   page_layout (width, height, uth_draw_scale (ctx), &l);
-  if (uth_hit_tiling_matrix (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
+  if (uth_draw_tiling_matrix_hit (l.matrix.w, l.matrix.h, ctx, &view, x - l.matrix.x, y - l.matrix.y, hit))
     return TRUE;
   /* Only the matrix's tiles are items (hover highlights them); the rest just explain. */
   if (x >= l.sms.x && y >= l.sms.y && x < l.sms.x + l.sms.w && y < l.sms.y + l.sms.h)
-    return uth_hit_tiling_sms (l.sms.w, l.sms.h, ctx, &view, x - l.sms.x, y - l.sms.y, hit);
+    return uth_draw_tiling_sms_hit (l.sms.w, l.sms.h, ctx, &view, x - l.sms.x, y - l.sms.y, hit);
   if (x >= l.traffic.x && y >= l.traffic.y && x < l.traffic.x + l.traffic.w && y < l.traffic.y + l.traffic.h)
-    return uth_hit_tiling_traffic (l.traffic.w, l.traffic.h, ctx, &view, x - l.traffic.x, y - l.traffic.y, hit);
+    return uth_draw_tiling_traffic_hit (l.traffic.w, l.traffic.h, ctx, &view, x - l.traffic.x, y - l.traffic.y, hit);
   return FALSE;
 }

@@ -30,7 +30,7 @@ void     uth_draw_tiling          (cairo_t                *cr,
                                    double                  width,
                                    double                  height,
                                    const UthFigureContext *ctx);
-gboolean uth_hit_tiling           (double                  width,
+gboolean uth_draw_tiling_hit           (double                  width,
                                    double                  height,
                                    const UthFigureContext *ctx,
                                    double                  x,
@@ -59,7 +59,7 @@ void     uth_draw_tiling_matrix   (cairo_t                *cr,
                                    const UthFigureContext *ctx,
                                    const UthTilingView    *view);
 /* The tile under (x, y) of the matrix sub-figure: hit->index is the tile number. */
-gboolean uth_hit_tiling_matrix    (double                  width,
+gboolean uth_draw_tiling_matrix_hit    (double                  width,
                                    double                  height,
                                    const UthFigureContext *ctx,
                                    const UthTilingView    *view,
@@ -73,7 +73,7 @@ void     uth_draw_tiling_sms      (cairo_t                *cr,
                                    const UthFigureContext *ctx,
                                    const UthTilingView    *view);
 /* The SM under (x, y): the tile it runs in the shown wave, or that it idles (index -1). */
-gboolean uth_hit_tiling_sms       (double                  width,
+gboolean uth_draw_tiling_sms_hit       (double                  width,
                                    double                  height,
                                    const UthFigureContext *ctx,
                                    const UthTilingView    *view,
@@ -81,7 +81,7 @@ gboolean uth_hit_tiling_sms       (double                  width,
                                    double                  y,
                                    UthFigureHit           *hit);
 /* The traffic bar under (x, y) with its formula and values (index -1). */
-gboolean uth_hit_tiling_traffic   (double                  width,
+gboolean uth_draw_tiling_traffic_hit   (double                  width,
                                    double                  height,
                                    const UthFigureContext *ctx,
                                    const UthTilingView    *view,

@@ -12,9 +12,24 @@
 /* Top panel chips beyond this are summarised as "… and N more". */
 #define MAX_CHIPS 400
 
+/* The layout at scale 1, in pixels: gaps between cards and panels, a panel's inner
+ * padding, the least height of the cards, the column width below which a card's note takes
+ * its short form, and the share of the room below the cards the chips panel takes. */
+#define GAP             16
+#define PANEL_PAD       16
+#define CARD_MIN_H      104
+#define CARD_SHORT_W    330
+#define SPANS_SHARE     0.36
+#define FRAME_GAP       8
+#define HEAD_GAP        6
+
+#define SPANS_HEADING N_("Your text as tokens (each chip is one token; the number is its id)")
+
 typedef struct
 {
   double       s, m;
+  int          columns;     /* cards side by side: 4, or 2 (two rows) when a label needs it */
+  double       card_w, card_h;
   UthChartRect cards;
   UthChartRect spans;       /* the panel */
   UthChartRect spans_body;  /* where chips go */
@@ -45,27 +60,6 @@ tokens_init (Tokens                 *t,
   return TRUE;
 }
 
-static void
-layout_init (Layout                 *l,
-             const UthFigureContext *ctx,
-             double                  width,
-             double                  height,
-             double                  top)
-{
-  double gap;
-
-  l->s = uth_draw_scale (ctx);
-  l->m = uth_draw_margin (ctx);
-  gap = 16 * l->s;
-  l->cards = (UthChartRect) { l->m, top, width - 2 * l->m, 104 * l->s };
-  l->spans = (UthChartRect) { l->m, l->cards.y + l->cards.h + gap, width - 2 * l->m, 0 };
-  l->spans.h = (height - l->m - l->spans.y - gap) * 0.36;
-  l->steps = (UthChartRect) { l->m, l->spans.y + l->spans.h + gap, width - 2 * l->m,
-                              height - l->m - (l->spans.y + l->spans.h + gap) };
-  l->spans_body = (UthChartRect) { l->spans.x + 16 * l->s, l->spans.y + 48 * l->s,
-                                   l->spans.w - 32 * l->s, l->spans.h - 60 * l->s };
-}
-
 static char *
 describe_tokenizer (const UthTokenizerInfo *tok)
 {
@@ -82,27 +76,33 @@ describe_tokenizer (const UthTokenizerInfo *tok)
                           tok->name, kind, merges, vocab);
 }
 
-static void
-draw_cards (cairo_t                *cr,
-            const UthFigureContext *ctx,
-            const Layout           *l,
-            const Tokens           *t)
+/* The four cards' label, value and note; short notes when the cards are narrow. */
+typedef struct
 {
-  double w = (l->cards.w - 3 * 16 * l->s) / 4;
-  /* At the figure's narrowest (a 1280 px window with the sidebar) the long notes were cut
-   * with an ellipsis, the output price with them: shorter ones fit. */
-  gboolean narrow = w < 330 * l->s;
+  char *label[4], *value[4], *detail[4];
+} Cards;
+
+static void
+cards_init (Cards                  *c,
+            const UthFigureContext *ctx,
+            const Tokens           *t,
+            gboolean                narrow)
+{
   glong chars = g_utf8_strlen (t->text, -1);
   gsize bytes = strlen (t->text);
   guint n = t->ids->len;
-  g_autofree char *n_str = uth_format_count (n);
-  g_autofree char *chars_str = uth_format_count ((double) chars);
-  g_autofree char *bytes_str = g_strdup_printf (ngettext ("%" PRIu64 " byte of UTF-8",
-                                                          "%" PRIu64 " bytes of UTF-8", bytes), (uint64_t) bytes);
-  g_autofree char *ratio = n > 0 ? uth_format_number ((double) chars / n) : g_strdup ("–");
-  g_autofree char *cost = NULL;
-  g_autofree char *cost_detail = NULL;
 
+  c->label[0] = g_strdup (_("Tokens"));
+  c->value[0] = uth_format_count (n);
+  c->detail[0] = g_strdup (_("what the model reads and pays for"));
+  c->label[1] = g_strdup (_("Characters"));
+  c->value[1] = uth_format_count ((double) chars);
+  c->detail[1] = g_strdup_printf (ngettext ("%" PRIu64 " byte of UTF-8",
+                                            "%" PRIu64 " bytes of UTF-8", bytes), (uint64_t) bytes);
+  c->label[2] = g_strdup (_("Characters per token"));
+  c->value[2] = n > 0 ? uth_format_number ((double) chars / n) : g_strdup ("–");
+  c->detail[2] = g_strdup (narrow ? _("about 4 in English") : _("about 4 for English with a large vocabulary"));
+  c->label[3] = g_strdup (_("A million of these texts cost"));
   if (ctx->estimate != NULL && ctx->estimate->cost_per_million_input_tokens > 0)
     {
       /* One text costs a tiny fraction of a cent: a million of them reads better. */
@@ -110,25 +110,97 @@ draw_cards (cairo_t                *cr,
       double out = ctx->estimate->cost_per_million_output_tokens * n;
       g_autofree char *out_s = uth_format_usd (out);
 
-      cost = uth_format_usd (in);
+      c->value[3] = uth_format_usd (in);
       /* Translators: %s is a price like "$0.56" */
-      cost_detail = narrow ? g_strdup_printf (_("as output: %s"), out_s)
-                           : g_strdup_printf (_("read as a prompt; written as output: %s"), out_s);
+      c->detail[3] = narrow ? g_strdup_printf (_("as output: %s"), out_s)
+                            : g_strdup_printf (_("read as a prompt; written as output: %s"), out_s);
     }
   else
     {
-      cost = g_strdup ("–");
-      cost_detail = g_strdup (_("choose a model and GPU to price it"));
+      c->value[3] = g_strdup ("–");
+      c->detail[3] = g_strdup (_("choose a model and GPU to price it"));
     }
-  uth_draw_card (cr, ctx, l->cards.x, l->cards.y, w, l->cards.h, _("Tokens"), n_str,
-                 _("what the model reads and pays for"));
-  uth_draw_card (cr, ctx, l->cards.x + (w + 16 * l->s), l->cards.y, w, l->cards.h,
-                 _("Characters"), chars_str, bytes_str);
-  uth_draw_card (cr, ctx, l->cards.x + 2 * (w + 16 * l->s), l->cards.y, w, l->cards.h,
-                 _("Characters per token"), ratio,
-                 narrow ? _("about 4 in English") : _("about 4 for English with a large vocabulary"));
-  uth_draw_card (cr, ctx, l->cards.x + 3 * (w + 16 * l->s), l->cards.y, w, l->cards.h,
-                 _("A million of these texts cost"), cost, cost_detail);
+}
+
+static void
+cards_clear (Cards *c)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      g_free (c->label[i]);
+      g_free (c->value[i]);
+      g_free (c->detail[i]);
+    }
+}
+
+/* Cards four across, or two by two when a label would not fit its card on one line (a
+ * narrow window, German); as tall as the tallest card's wrapped note. Then the chips panel
+ * and the merge steps share the room below. */
+static void
+layout_init (Layout                 *l,
+             cairo_t                *cr,
+             const UthFigureContext *ctx,
+             const Tokens           *t,
+             double                  width,
+             double                  height,
+             double                  top)
+{
+  double gap, rows, label_w = 0, pad;
+  const char *heading = _(SPANS_HEADING);
+  Cards c;
+
+  l->s = uth_draw_scale (ctx);
+  l->m = uth_draw_margin (ctx);
+  gap = GAP * l->s;
+  pad = 12 * l->s;  /* uth_draw_card's padding */
+  l->cards = (UthChartRect) { l->m, top, width - 2 * l->m, 0 };
+  cards_init (&c, ctx, t, FALSE);
+  for (int i = 0; i < 4; i++)
+    {
+      double w;
+
+      uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, c.label[i], &w, NULL);
+      label_w = MAX (label_w, w);
+    }
+  cards_clear (&c);
+  l->columns = label_w + 2 * pad <= (l->cards.w - 3 * gap) / 4 ? 4 : 2;
+  l->card_w = (l->cards.w - (l->columns - 1) * gap) / l->columns;
+  cards_init (&c, ctx, t, l->card_w < CARD_SHORT_W * l->s);
+  l->card_h = CARD_MIN_H * l->s;
+  for (int i = 0; i < 4; i++)
+    l->card_h = MAX (l->card_h, uth_draw_card_height (cr, ctx, l->card_w, c.label[i], c.value[i], c.detail[i]));
+  cards_clear (&c);
+  rows = 4 / l->columns;
+  l->cards.h = rows * l->card_h + (rows - 1) * gap;
+  l->spans = (UthChartRect) { l->m, l->cards.y + l->cards.h + gap, width - 2 * l->m, 0 };
+  l->spans.h = (height - l->m - l->spans.y - gap) * SPANS_SHARE;
+  l->steps = (UthChartRect) { l->m, l->spans.y + l->spans.h + gap, width - 2 * l->m,
+                              height - l->m - (l->spans.y + l->spans.h + gap) };
+  {
+    double body_top = uth_draw_panel_top (cr, ctx, l->spans.w, heading), more_h;
+
+    /* Below the chips, a line for "… and N more tokens" when they do not all fit. */
+    uth_draw_text_size (cr, ctx, UTH_FONT_LABEL, "Ag", NULL, &more_h);
+    l->spans_body = (UthChartRect) { l->spans.x + PANEL_PAD * l->s, l->spans.y + body_top,
+                                     l->spans.w - 2 * PANEL_PAD * l->s,
+                                     l->spans.h - body_top - more_h - HEAD_GAP * l->s - 12 * l->s };
+  }
+}
+
+static void
+draw_cards (cairo_t                *cr,
+            const UthFigureContext *ctx,
+            const Layout           *l,
+            const Tokens           *t)
+{
+  Cards c;
+
+  cards_init (&c, ctx, t, l->card_w < CARD_SHORT_W * l->s);
+  for (int i = 0; i < 4; i++)
+    uth_draw_card (cr, ctx, l->cards.x + (i % l->columns) * (l->card_w + GAP * l->s),
+                   l->cards.y + (i / l->columns) * (l->card_h + GAP * l->s),
+                   l->card_w, l->card_h, c.label[i], c.value[i], c.detail[i]);
+  cards_clear (&c);
 }
 
 static void
@@ -140,8 +212,7 @@ draw_spans (cairo_t                *cr,
   guint n = MIN (t->ids->len, MAX_CHIPS), fitted;
   double used;
 
-  uth_draw_panel (cr, ctx, l->spans.x, l->spans.y, l->spans.w, l->spans.h,
-                  _("Your text as tokens (each chip is one token; the number is its id)"));
+  uth_draw_panel (cr, ctx, l->spans.x, l->spans.y, l->spans.w, l->spans.h, _(SPANS_HEADING));
   fitted = uth_draw_token_chips (cr, ctx, (const guint32 *) t->ids->data, n,
                                  NULL, UTH_CHIP_WITH_ID, ctx->hover, l->spans_body.x,
                                  l->spans_body.y, l->spans_body.w, l->spans_body.h, NULL, &used);
@@ -150,8 +221,8 @@ draw_spans (cairo_t                *cr,
       g_autofree char *more = g_strdup_printf (ngettext ("… and %u more token", "… and %u more tokens",
                                                          t->ids->len - fitted), t->ids->len - fitted);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_LABEL, more, l->spans.x + l->spans.w - 16 * l->s,
-                     l->spans.y + 14 * l->s, UTH_ANCHOR_NE, 0, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_LABEL, more, l->spans_body.x,
+                     l->spans_body.y + l->spans_body.h + HEAD_GAP * l->s, UTH_ANCHOR_NW, 0, NULL);
     }
 }
 
@@ -174,7 +245,7 @@ draw_frame (cairo_t                *cr,
   g_autofree guint *colors = NULL;
   g_autofree char *heading = NULL;
   UthChartRect ext;
-  double used = 0;
+  double used = 0, more_h, s = uth_draw_scale (ctx);
   guint i, n, fitted;
 
   n = frame->n;
@@ -209,18 +280,26 @@ draw_frame (cairo_t                *cr,
     }
   else
     heading = g_strdup_printf (ngettext ("%s: %u token", "%s: %u tokens", n), label, n);
-  uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
-  uth_draw_text (cr, ctx, UTH_FONT_LABEL, heading, x, y, UTH_ANCHOR_NW, width, &ext);
+  /* The heading wraps (a merge with long tokens, German); what does not fit is counted
+   * on a line below the chips. */
+  {
+    g_autofree char *escaped = g_markup_escape_text (heading, -1);
+
+    uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
+    ext.h = uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, escaped, x, y, width);
+  }
+  uth_draw_text_size (cr, ctx, UTH_FONT_TICK, "Ag", NULL, &more_h);
   fitted = uth_draw_token_chips (cr, ctx, frame->ids, MIN (n, MAX_CHIPS),
-                                 colors, UTH_CHIP_COMPACT, -1, x, ext.y + ext.h + 6, width,
-                                 max_height - ext.h - 6, NULL, &used);
+                                 colors, UTH_CHIP_COMPACT, -1, x, y + ext.h + HEAD_GAP * s, width,
+                                 max_height - ext.h - HEAD_GAP * s - more_h, NULL, &used);
   if (fitted < n)
     {
       g_autofree char *more = g_strdup_printf (ngettext ("… and %u more", "… and %u more", n - fitted), n - fitted);
       uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, x + width, y, UTH_ANCHOR_NE, 0, NULL);
+      uth_draw_text (cr, ctx, UTH_FONT_TICK, more, x, y + ext.h + HEAD_GAP * s + used, UTH_ANCHOR_NW, 0, NULL);
+      used += more_h;
     }
-  return ext.h + 6 + used;
+  return ext.h + HEAD_GAP * s + used;
 }
 
 static void
@@ -229,19 +308,19 @@ draw_steps (cairo_t                *cr,
             const Layout           *l,
             const Tokens           *t)
 {
-  double s = l->s, x = l->steps.x + 16 * s, w = l->steps.w - 32 * s;
+  double s = l->s, x = l->steps.x + PANEL_PAD * s, w = l->steps.w - 2 * PANEL_PAD * s;
   double y = uth_draw_panel (cr, ctx, l->steps.x, l->steps.y, l->steps.w, l->steps.h,
                              _("Byte-pair merges, step by step: from raw bytes, the lowest-ranked pair is joined everywhere it occurs"));
-  double room = (l->steps.y + l->steps.h - 12 * s - y) / 3 - 8 * s;
+  double room = (l->steps.y + l->steps.h - 12 * s - y) / 3 - FRAME_GAP * s;
   /* "Step 0 of 0" (a text like "a" or "7") says nothing: say why nothing merges. */
   g_autofree char *middle = t->n_steps == 0 ? g_strdup (_("No merge: no two neighbouring tokens of this text form a pair in the merge list"))
                                             : g_strdup_printf (_("Step %u of %u"), t->step, t->n_steps);
   g_autofree char *last = g_strdup_printf (_("Step %u, the end (no pair left with a rank)"), t->n_steps);
 
   draw_frame (cr, ctx, t, 0, _("Start, one token per byte"), x, y, w, room, FALSE);
-  y += room + 8 * s;
+  y += room + FRAME_GAP * s;
   draw_frame (cr, ctx, t, 1, middle, x, y, w, room, TRUE);
-  y += room + 8 * s;
+  y += room + FRAME_GAP * s;
   draw_frame (cr, ctx, t, 2, last, x, y, w, room, FALSE);
 }
 
@@ -286,7 +365,7 @@ draw_fitted (cairo_t                *cr,
     }
   uth_draw_background (cr, width, height, ctx);
   top = draw_header (cr, ctx, &t, width);
-  layout_init (&l, ctx, width, height, top);
+  layout_init (&l, cr, ctx, &t, width, height, top);
   draw_cards (cr, ctx, &l, &t);
   if (uth_figure_shows_build (ctx, 2))
     draw_spans (cr, ctx, &l, &t);
@@ -309,7 +388,7 @@ uth_draw_tokens (cairo_t                *cr,
 }
 
 gboolean
-uth_hit_tokens (double                  width,
+uth_draw_tokens_hit (double                  width,
                 double                  height,
                 const UthFigureContext *ctx,
                 double                  x,
@@ -333,7 +412,7 @@ uth_hit_tokens (double                  width,
     return FALSE;
   cr = uth_fundamentals_scratch ();
   top = draw_header (cr, ctx, &t, width);
-  layout_init (&l, ctx, width, height, top);
+  layout_init (&l, cr, ctx, &t, width, height, top);
   n = MIN (t.ids->len, MAX_CHIPS);
   rects = g_new0 (UthChartRect, n + 1);
   fitted = uth_draw_token_chips (cr, ctx, (const guint32 *) t.ids->data, n, NULL,

@@ -24,7 +24,7 @@ void     uth_draw_tokens (cairo_t                *cr,
                           double                  height,
                           const UthFigureContext *ctx);
 /* hit->index is the token under the pointer in the top panel. */
-gboolean uth_hit_tokens  (double                  width,
+gboolean uth_draw_tokens_hit  (double                  width,
                           double                  height,
                           const UthFigureContext *ctx,
                           double                  x,
