@@ -100,6 +100,25 @@ tokens_text (guint64  value,
                           value);
 }
 
+static GtkWidget *
+new_log_slider (const char *property)
+{
+  double lo = 1, hi = 1;
+
+  uth_scenario_get_range (property, &lo, &hi, NULL);
+  return uth_log_slider_new ((guint64) lo, (guint64) hi);
+}
+
+static void
+set_spin_range (GtkSpinButton *spin,
+                const char    *property)
+{
+  double lo = 1, hi = 1;
+
+  uth_scenario_get_range (property, &lo, &hi, NULL);
+  gtk_spin_button_set_range (spin, lo, hi);
+}
+
 static void
 add_field (UthScenarioPanel *self,
            const char       *label_text,
@@ -355,10 +374,13 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   self->weights = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
   self->kv = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
   self->activations = make_dtype_drop_down (activation_dtypes, G_N_ELEMENTS (activation_dtypes));
-  self->gpus = gtk_spin_button_new_with_range (1, 64, 1);
-  self->batch = uth_log_slider_new (1, 4096);
-  self->prompt = uth_log_slider_new (1, 1 << 20);
-  self->context = uth_log_slider_new (1, 1 << 20);
+  /* Every range is the scenario property's own (uth_scenario_get_range): a value the
+   * scenario holds is a value the control can show. */
+  self->gpus = gtk_spin_button_new_with_range (1, 2, 1);
+  set_spin_range (GTK_SPIN_BUTTON (self->gpus), "gpus");
+  self->batch = new_log_slider ("batch");
+  self->prompt = new_log_slider ("prompt");
+  self->context = new_log_slider ("context");
   uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->batch), sequences_text, NULL, NULL);
   uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->prompt), tokens_text, NULL, NULL);
   uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->context), tokens_text, NULL, NULL);
