@@ -232,24 +232,6 @@ zoom_reset_activate (GSimpleAction *action,
   uth_window_set_zoom (UTH_WINDOW (user_data), 1.0);
 }
 
-/* A GPU or model saved in Preferences joined the catalog: the scenario bar lists it. */
-static void
-catalog_changed_cb (UthPreferencesWindow *preferences,
-                    UthWindow            *self)
-{
-  GObject *panel = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW,
-                                                  "scenario_panel");
-  UthScenario *scenario = uth_window_get_scenario (self);
-
-  if (!UTH_IS_SCENARIO_PANEL (panel) || scenario == NULL)
-    return;
-  /* Setting the scenario again refills its drop-downs from the catalog. */
-  g_object_ref (scenario);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), NULL);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), scenario);
-  g_object_unref (scenario);
-}
-
 static void
 preferences_activate (GSimpleAction *action,
                       GVariant      *parameter,
@@ -260,8 +242,6 @@ preferences_activate (GSimpleAction *action,
 
   g_return_if_fail (state->settings != NULL);
   preferences = uth_preferences_window_new (GTK_WINDOW (state->window), state->settings);
-  g_signal_connect_object (preferences, "catalog-changed", G_CALLBACK (catalog_changed_cb),
-                           state->window, 0);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -268,23 +268,6 @@ slug (const char *name)
   return g_string_free (out, FALSE);
 }
 
-/* Refills the scenario bar's drop-downs from the catalog (it lists the catalog as it was when
- * the scenario was set), as the Preferences editor's saves do. */
-static void
-refresh_scenario_panel (UthWindow *self)
-{
-  GObject *panel = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW,
-                                                  "scenario_panel");
-  UthScenario *scenario = uth_window_get_scenario (self);
-
-  if (!UTH_IS_SCENARIO_PANEL (panel) || scenario == NULL)
-    return;
-  g_object_ref (scenario);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), NULL);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), scenario);
-  g_object_unref (scenario);
-}
-
 static void
 append_line (GString    *text,
              const char *label,
@@ -380,8 +363,8 @@ use_model (UthWindow    *self,
   entry.user = FALSE;
   entry.spec = f->spec;
   uth_catalog_add_model (catalog, &entry);
+  /* The catalog's "changed" refills the scenario bar. */
   uth_scenario_set_model_id (scenario, id);
-  refresh_scenario_panel (self);
 
   g_clear_pointer (&state->opened, uth_model_file_free);
   state->opened = f;
@@ -566,9 +549,9 @@ uth_window_open_save (UthWindow  *self,
   if (!uth_catalog_save_user_entry (uth_scenario_get_catalog (scenario), UTH_CATALOG_MODELS,
                                     entry, dir, error))
     return FALSE;
-  /* The saved entry is the same model and survives a restart: the scenario moves to it. */
+  /* The saved entry is the same model and survives a restart: the scenario moves to it (the
+   * catalog's "changed" has refilled the scenario bar). */
   uth_scenario_set_model_id (scenario, id);
-  refresh_scenario_panel (self);
   return TRUE;
 }
 

@@ -103,39 +103,32 @@ control_changed_cb (UthPageKv *self)
   uth_figure_update (self->figure);
 }
 
-/* The scenario's KV data type as the drop-down's item, and back. */
+/* The scenario's KV data type as the drop-down's item (int8 shows as its fp8 neighbour),
+ * and the item as a data type: one function for both ways of the binding. */
 static gboolean
-kv_to_index (GBinding     *binding,
-             const GValue *from,
-             GValue       *to,
-             gpointer      user_data)
+kv_transform (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
 {
-  switch (g_value_get_enum (from))
+  guint item = 0;
+
+  if (G_VALUE_HOLDS_ENUM (from))
     {
-    case UTH_DTYPE_FP8:
-    case UTH_DTYPE_INT8:
-      g_value_set_uint (to, 1);
-      break;
-    case UTH_DTYPE_INT4:
-      g_value_set_uint (to, 2);
-      break;
-    default:
-      g_value_set_uint (to, 0);
+      UthDtype dtype = g_value_get_enum (from);
+
+      for (guint i = 0; i < G_N_ELEMENTS (kv_types); i++)
+        if (kv_types[i] == dtype)
+          item = i;
+      if (dtype == UTH_DTYPE_INT8)
+        item = 1;
+      g_value_set_uint (to, item);
+      return TRUE;
     }
-  return TRUE;
-}
-
-static gboolean
-index_to_kv (GBinding     *binding,
-             const GValue *from,
-             GValue       *to,
-             gpointer      user_data)
-{
-  guint i = g_value_get_uint (from);
-
-  if (i >= G_N_ELEMENTS (kv_types))
+  item = g_value_get_uint (from);
+  if (item >= G_N_ELEMENTS (kv_types))
     return FALSE;
-  g_value_set_enum (to, kv_types[i]);
+  g_value_set_enum (to, kv_types[item]);
   return TRUE;
 }
 
@@ -268,7 +261,7 @@ uth_page_kv_init (UthPageKv *self)
   gtk_drop_down_set_selected (self->variant_drop, 1);
   g_signal_handlers_unblock_by_func (self->variant_drop, control_changed_cb, self);
   uth_page_bind_full (UTH_PAGE (self), "kv", self->kv_drop, "selected", G_BINDING_BIDIRECTIONAL,
-                      kv_to_index, index_to_kv, NULL);
+                      kv_transform, kv_transform, NULL);
   uth_figure_set_draw_func (self->figure, uth_draw_kv, uth_hit_kv);
   uth_figure_set_height_func (self->figure, uth_kv_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);

@@ -122,26 +122,18 @@ phase_toggled_cb (UthPageLayer *self)
   refresh (self);
 }
 
-/* The scenario's layer counts from 0, the spin button from 1. */
+/* The scenario's layer counts from 0, the spin button from 1 (one function for both ways
+ * of the binding: a guint is the scenario's, a double the spin button's). */
 static gboolean
-layer_to_spin (GBinding     *binding,
-               const GValue *from,
-               GValue       *to,
-               gpointer      user_data)
+layer_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
 {
-  g_value_set_double (to, (double) g_value_get_uint (from) + 1.0);
-  return TRUE;
-}
-
-static gboolean
-spin_to_layer (GBinding     *binding,
-               const GValue *from,
-               GValue       *to,
-               gpointer      user_data)
-{
-  double value = g_value_get_double (from);
-
-  g_value_set_uint (to, value >= 1.0 ? (guint) value - 1 : 0);
+  if (G_VALUE_HOLDS_UINT (from))
+    g_value_set_double (to, (double) g_value_get_uint (from) + 1.0);
+  else
+    g_value_set_uint (to, g_value_get_double (from) >= 1.0 ? (guint) g_value_get_double (from) - 1 : 0);
   return TRUE;
 }
 
@@ -218,7 +210,7 @@ uth_page_layer_init (UthPageLayer *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   uth_page_bind_full (UTH_PAGE (self), "layer", self->layer_adjustment, "value", G_BINDING_BIDIRECTIONAL,
-                      layer_to_spin, spin_to_layer, NULL);
+                      layer_transform, layer_transform, NULL);
   uth_figure_set_draw_func (self->roofline, uth_draw_layer_roofline, uth_draw_layer_roofline_hit);
   uth_figure_set_draw_func (self->share, uth_draw_layer_share, NULL);
   uth_figure_set_draw_func (self->table, uth_draw_layer_table, uth_draw_layer_table_hit);

@@ -110,37 +110,29 @@ draft_changed_cb (UthPageSpeculative *self)
 }
 
 /* The target is the scenario's model, shared with every other page: its id as the
- * drop-down's item, and back. */
+ * drop-down's item, and the item as an id (one function for both ways of the binding). */
 static gboolean
-model_id_to_index (GBinding     *binding,
-                   const GValue *from,
-                   GValue       *to,
-                   gpointer      user_data)
+target_transform (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
 {
-  UthPageSpeculative *self = user_data;
+  UthCatalog *catalog = UTH_PAGE_SPECULATIVE (user_data)->catalog;
   guint i;
 
-  if (self->catalog == NULL)
+  if (catalog == NULL)
     return FALSE;
-  i = model_index (self->catalog, g_value_get_string (from));
-  if (i == GTK_INVALID_LIST_POSITION)
+  if (G_VALUE_HOLDS_STRING (from))
+    {
+      i = model_index (catalog, g_value_get_string (from));
+      if (i != GTK_INVALID_LIST_POSITION)
+        g_value_set_uint (to, i);
+      return i != GTK_INVALID_LIST_POSITION;
+    }
+  i = g_value_get_uint (from);
+  if (i >= uth_catalog_get_n_models (catalog))
     return FALSE;
-  g_value_set_uint (to, i);
-  return TRUE;
-}
-
-static gboolean
-index_to_model_id (GBinding     *binding,
-                   const GValue *from,
-                   GValue       *to,
-                   gpointer      user_data)
-{
-  UthPageSpeculative *self = user_data;
-  guint i = g_value_get_uint (from);
-
-  if (self->catalog == NULL || i >= uth_catalog_get_n_models (self->catalog))
-    return FALSE;
-  g_value_set_string (to, uth_catalog_get_model (self->catalog, i)->id);
+  g_value_set_string (to, uth_catalog_get_model (catalog, i)->id);
   return TRUE;
 }
 
@@ -317,7 +309,7 @@ uth_page_speculative_init (UthPageSpeculative *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   uth_page_bind_full (UTH_PAGE (self), "model-id", self->target_row, "selected", G_BINDING_BIDIRECTIONAL,
-                      model_id_to_index, index_to_model_id, self);
+                      target_transform, target_transform, self);
   /* Space animates the passes (or shows them all at once while they run), the arrows step
    * the animation by one draft step: the page works without a mouse. */
   self->playback = uth_playback_new (GTK_WIDGET (self), 350, playback_step_cb, playback_restart_cb);

@@ -29,6 +29,8 @@ struct _UthScenarioPanel
   GtkWidget   *more;          /* engine and data types, in a popover */
   GtkWidget   *more_grid;
   GPtrArray   *bindings;
+  UthCatalog  *catalog;        /* the scenario's, while its "changed" is connected */
+  gulong       catalog_handler;
   gboolean     updating;
 };
 
@@ -275,6 +277,18 @@ fill_catalog_lists (UthScenarioPanel *self)
   g_object_unref (engines);
 }
 
+/* A model opened from a file or an entry saved in Preferences joined the catalog: the
+ * drop-downs list it. */
+static void
+catalog_changed_cb (UthCatalog *catalog,
+                    gpointer    user_data)
+{
+  UthScenarioPanel *self = user_data;
+
+  fill_catalog_lists (self);
+  sync_from_scenario (self);
+}
+
 static void
 bind (UthScenarioPanel *self,
       const char       *source_prop,
@@ -455,10 +469,15 @@ uth_scenario_panel_set_scenario (UthScenarioPanel *self,
         g_binding_unbind (g_ptr_array_index (self->bindings, i));
       g_ptr_array_set_size (self->bindings, 0);
       g_signal_handlers_disconnect_by_func (self->scenario, sync_from_scenario, self);
+      uth_catalog_disconnect_changed (self->catalog, self->catalog_handler);
+      self->catalog_handler = 0;
+      g_clear_pointer (&self->catalog, uth_catalog_unref);
     }
   g_set_object (&self->scenario, scenario);
   if (scenario != NULL)
     {
+      self->catalog = uth_catalog_ref (uth_scenario_get_catalog (scenario));
+      self->catalog_handler = uth_catalog_connect_changed (self->catalog, catalog_changed_cb, self);
       fill_catalog_lists (self);
       bind (self, "gpus", self->gpus, "value");
       bind (self, "batch", self->batch, "value");
