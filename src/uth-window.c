@@ -23,6 +23,7 @@
 #include "pages/uth-page-generation.h"
 #include "pages/uth-page-shapes.h"
 #include "uth-window.h"
+#include "uth-window-private.h"
 #include "uth-window-actions.h"
 #include "uth-window-lecture.h"
 #include "uth-window-open.h"
@@ -55,24 +56,6 @@ static const struct
   { "kv-cache", uth_page_kv_get_type },
 };
 
-struct _UthWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  UthScenario     *scenario;
-  GPtrArray       *pages;          /* UthPage, in learning order */
-
-  AdwLeaflet      *leaflet;
-  GtkListBox      *page_list;
-  GtkStack        *stack;
-  AdwWindowTitle  *page_title;
-  AdwToastOverlay *toast_overlay;
-  UthScenarioPanel *scenario_panel;
-  GtkWidget       *content;
-  GtkWidget       *menu_button;
-  gboolean         syncing_list;   /* selecting the shown page's row, not the user */
-  gboolean         keep_focus;     /* a page opened from the sidebar by arrow keys */
-};
 
 enum
 {
@@ -654,6 +637,9 @@ uth_window_finalize (GObject *object)
 {
   UthWindow *self = UTH_WINDOW (object);
 
+  uth_window_lecture_finalize (self);
+  uth_window_open_finalize (self);
+  uth_window_actions_finalize (self);
   g_clear_object (&self->scenario);
   G_OBJECT_CLASS (uth_window_parent_class)->finalize (object);
 }
@@ -718,12 +704,16 @@ uth_window_class_init (UthWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_panel);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, content);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, lecture_overlay);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_toggle);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
-  uth_window_actions_class_init (widget_class);
-  uth_window_lecture_class_init (widget_class);
   uth_window_open_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, step_action);
