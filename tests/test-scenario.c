@@ -229,6 +229,41 @@ test_panel_shows_what_the_scenario_holds (void)
   /* And back: the slider sets the scenario. */
   uth_log_slider_set_value (panel_slider (panel, 0), 12345);
   g_assert_cmpuint (uth_scenario_get_batch (s), ==, 12345);
+  /* The drop-downs are bound too: model, GPU, then engine, weights, KV cache and
+   * activations in the engine button's popover. */
+  {
+    UthCatalog *catalog = uth_scenario_get_catalog (s);
+    guint n = 0;
+    GtkDropDown *model = GTK_DROP_DOWN (nth_of_type (panel, GTK_TYPE_DROP_DOWN, &n));
+    GtkDropDown *gpu, *kv;
+
+    n = 1;
+    gpu = GTK_DROP_DOWN (nth_of_type (panel, GTK_TYPE_DROP_DOWN, &n));
+    n = 4;
+    kv = GTK_DROP_DOWN (nth_of_type (panel, GTK_TYPE_DROP_DOWN, &n));
+    g_assert_cmpuint (uth_catalog_get_n_models (catalog), >, 2);
+    gtk_drop_down_set_selected (model, 2);
+    g_assert_cmpstr (uth_scenario_get_model_id (s), ==, uth_catalog_get_model (catalog, 2)->id);
+    uth_scenario_set_gpu_id (s, uth_catalog_get_gpu (catalog, 1)->id);
+    g_assert_cmpuint (gtk_drop_down_get_selected (gpu), ==, 1);
+    /* fp32, bf16, fp16, fp8, int8, int4: int8 is the fifth. */
+    uth_scenario_set_kv (s, UTH_DTYPE_INT8);
+    g_assert_cmpuint (gtk_drop_down_get_selected (kv), ==, 4);
+    gtk_drop_down_set_selected (kv, 5);
+    g_assert_cmpint (uth_scenario_get_kv (s), ==, UTH_DTYPE_INT4);
+    /* A catalog entry added later is listed, and the scenario's model stays selected. */
+    {
+      UthModelEntry entry = *uth_catalog_get_model (catalog, 0);
+      guint before = g_list_model_get_n_items (gtk_drop_down_get_model (model));
+
+      entry.id = (char *) "test-panel-added";
+      entry.name = (char *) "Added while the bar was open";
+      uth_catalog_add_model (catalog, &entry);
+      g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (model)), ==, before + 1);
+      g_assert_cmpstr (uth_scenario_get_model_id (s), ==, uth_catalog_get_model (catalog, 2)->id);
+      g_assert_cmpuint (gtk_drop_down_get_selected (model), ==, 2);
+    }
+  }
   /* A property that is not a number has no range. */
   g_assert_false (uth_scenario_get_range ("model-id", &lo, NULL, NULL));
   g_assert_false (uth_scenario_get_range ("no-such-property", NULL, NULL, NULL));

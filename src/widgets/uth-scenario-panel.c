@@ -29,9 +29,9 @@ struct _UthScenarioPanel
   GtkWidget   *more;          /* engine and data types, in a popover */
   GtkWidget   *more_grid;
   GPtrArray   *bindings;
+  GPtrArray   *list_bindings;  /* the drop-downs of catalog entries: redone when it changes */
   UthCatalog  *catalog;        /* the scenario's, while its "changed" is connected */
   gulong       catalog_handler;
-  gboolean     updating;
 };
 
 enum
@@ -50,6 +50,16 @@ static const UthDtype storage_dtypes[] = {
 static const UthDtype activation_dtypes[] = {
   UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8,
 };
+
+/* A drop-down's data types, for its binding's transform. */
+typedef struct
+{
+  const UthDtype *dtypes;
+  guint           n;
+} DtypeList;
+
+static const DtypeList storage_list = { storage_dtypes, G_N_ELEMENTS (storage_dtypes) };
+static const DtypeList activation_list = { activation_dtypes, G_N_ELEMENTS (activation_dtypes) };
 
 G_DEFINE_FINAL_TYPE (UthScenarioPanel, uth_scenario_panel, GTK_TYPE_WIDGET)
 
@@ -183,73 +193,107 @@ update_more_label (UthScenarioPanel *self)
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->more), text);
 }
 
-static guint
-dtype_index (const UthDtype *dtypes,
-             guint           n,
-             UthDtype        dtype)
+/* A scenario data type as its drop-down's item and back (one function for both ways). */
+static gboolean
+dtype_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
 {
-  guint i;
+  const DtypeList *list = user_data;
 
-  for (i = 0; i < n; i++)
-    if (dtypes[i] == dtype)
-      return i;
-  return GTK_INVALID_LIST_POSITION;
+  if (G_VALUE_HOLDS_ENUM (from))
+    {
+      for (guint i = 0; i < list->n; i++)
+        if (list->dtypes[i] == (UthDtype) g_value_get_enum (from))
+          {
+            g_value_set_uint (to, i);
+            return TRUE;
+          }
+      return FALSE;
+    }
+  if (g_value_get_uint (from) >= list->n)
+    return FALSE;
+  g_value_set_enum (to, list->dtypes[g_value_get_uint (from)]);
+  return TRUE;
 }
 
-/* Scenario → controls. */
-static void
-sync_from_scenario (UthScenarioPanel *self)
+/* The catalog's entries of one kind, as a drop-down lists them. */
+typedef struct
 {
-  UthCatalog *catalog;
-  guint i;
+  guint        (*get_n) (UthCatalog *catalog);
+  const char  *(*get_id) (UthCatalog *catalog, guint index);
+} EntryList;
 
-  if (self->scenario == NULL)
-    return;
-  catalog = uth_scenario_get_catalog (self->scenario);
-  self->updating = TRUE;
-  for (i = 0; i < uth_catalog_get_n_models (catalog); i++)
-    if (g_strcmp0 (uth_catalog_get_model (catalog, i)->id, uth_scenario_get_model_id (self->scenario)) == 0)
-      gtk_drop_down_set_selected (self->model, i);
-  for (i = 0; i < uth_catalog_get_n_gpus (catalog); i++)
-    if (g_strcmp0 (uth_catalog_get_gpu (catalog, i)->id, uth_scenario_get_gpu_id (self->scenario)) == 0)
-      gtk_drop_down_set_selected (self->gpu, i);
-  for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
-    if (g_strcmp0 (uth_catalog_get_engine (catalog, i)->id, uth_scenario_get_engine_id (self->scenario)) == 0)
-      gtk_drop_down_set_selected (self->engine, i);
-  gtk_drop_down_set_selected (self->weights, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
-                                                          uth_scenario_get_weights (self->scenario)));
-  gtk_drop_down_set_selected (self->kv, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
-                                                     uth_scenario_get_kv (self->scenario)));
-  gtk_drop_down_set_selected (self->activations, dtype_index (activation_dtypes, G_N_ELEMENTS (activation_dtypes),
-                                                              uth_scenario_get_activations (self->scenario)));
-  update_more_label (self);
-  self->updating = FALSE;
+static const char *
+model_id (UthCatalog *catalog,
+          guint       index)
+{
+  return uth_catalog_get_model (catalog, index)->id;
 }
 
-/* Controls → scenario. */
-static void
-selected_cb (GtkDropDown      *drop,
-             GParamSpec       *pspec,
-             UthScenarioPanel *self)
+static const char *
+gpu_id (UthCatalog *catalog,
+        guint       index)
 {
-  UthCatalog *catalog;
-  guint i = gtk_drop_down_get_selected (drop);
+  return uth_catalog_get_gpu (catalog, index)->id;
+}
 
-  if (self->updating || self->scenario == NULL || i == GTK_INVALID_LIST_POSITION)
-    return;
-  catalog = uth_scenario_get_catalog (self->scenario);
-  if (drop == self->model && i < uth_catalog_get_n_models (catalog))
-    uth_scenario_set_model_id (self->scenario, uth_catalog_get_model (catalog, i)->id);
-  else if (drop == self->gpu && i < uth_catalog_get_n_gpus (catalog))
-    uth_scenario_set_gpu_id (self->scenario, uth_catalog_get_gpu (catalog, i)->id);
-  else if (drop == self->engine && i < uth_catalog_get_n_engines (catalog))
-    uth_scenario_set_engine_id (self->scenario, uth_catalog_get_engine (catalog, i)->id);
-  else if (drop == self->weights && i < G_N_ELEMENTS (storage_dtypes))
-    uth_scenario_set_weights (self->scenario, storage_dtypes[i]);
-  else if (drop == self->kv && i < G_N_ELEMENTS (storage_dtypes))
-    uth_scenario_set_kv (self->scenario, storage_dtypes[i]);
-  else if (drop == self->activations && i < G_N_ELEMENTS (activation_dtypes))
-    uth_scenario_set_activations (self->scenario, activation_dtypes[i]);
+static const char *
+engine_id (UthCatalog *catalog,
+           guint       index)
+{
+  return uth_catalog_get_engine (catalog, index)->id;
+}
+
+static const EntryList model_list = { uth_catalog_get_n_models, model_id };
+static const EntryList gpu_list = { uth_catalog_get_n_gpus, gpu_id };
+static const EntryList engine_list = { uth_catalog_get_n_engines, engine_id };
+
+/* A scenario's entry id as its drop-down's item and back; the binding's source is the
+ * scenario, whose catalog the drop-down lists. */
+static gboolean
+entry_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  const EntryList *list = user_data;
+  g_autoptr(GObject) source = g_binding_dup_source (binding);
+  UthCatalog *catalog;
+  guint n;
+
+  if (source == NULL)
+    return FALSE;
+  catalog = uth_scenario_get_catalog (UTH_SCENARIO (source));
+  n = list->get_n (catalog);
+  if (G_VALUE_HOLDS_STRING (from))
+    {
+      for (guint i = 0; i < n; i++)
+        if (g_strcmp0 (list->get_id (catalog, i), g_value_get_string (from)) == 0)
+          {
+            g_value_set_uint (to, i);
+            return TRUE;
+          }
+      return FALSE;
+    }
+  if (g_value_get_uint (from) >= n)
+    return FALSE;
+  g_value_set_string (to, list->get_id (catalog, g_value_get_uint (from)));
+  return TRUE;
+}
+
+static void
+bind_list (UthScenarioPanel *self,
+           const char       *property,
+           GtkDropDown      *drop,
+           const EntryList  *list)
+{
+  GBinding *b = g_object_bind_property_full (self->scenario, property, drop, "selected",
+                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                             entry_transform, entry_transform, (gpointer) list, NULL);
+
+  g_ptr_array_add (self->list_bindings, b);
 }
 
 static void
@@ -267,11 +311,17 @@ fill_catalog_lists (UthScenarioPanel *self)
     gtk_string_list_append (gpus, uth_catalog_get_gpu (catalog, i)->name);
   for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
     gtk_string_list_append (engines, _(uth_catalog_get_engine (catalog, i)->name));
-  self->updating = TRUE;
+  /* New lists move the drop-downs' selection: unbound meanwhile, so that it is not written
+   * to the scenario, and bound again to show the scenario's entries in the new lists. */
+  for (i = 0; i < self->list_bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->list_bindings, i));
+  g_ptr_array_set_size (self->list_bindings, 0);
   gtk_drop_down_set_model (self->model, G_LIST_MODEL (models));
   gtk_drop_down_set_model (self->gpu, G_LIST_MODEL (gpus));
   gtk_drop_down_set_model (self->engine, G_LIST_MODEL (engines));
-  self->updating = FALSE;
+  bind_list (self, "model-id", self->model, &model_list);
+  bind_list (self, "gpu-id", self->gpu, &gpu_list);
+  bind_list (self, "engine-id", self->engine, &engine_list);
   g_object_unref (models);
   g_object_unref (gpus);
   g_object_unref (engines);
@@ -286,7 +336,7 @@ catalog_changed_cb (UthCatalog *catalog,
   UthScenarioPanel *self = user_data;
 
   fill_catalog_lists (self);
-  sync_from_scenario (self);
+  update_more_label (self);
 }
 
 static void
@@ -297,6 +347,19 @@ bind (UthScenarioPanel *self,
 {
   GBinding *b = g_object_bind_property (self->scenario, source_prop, target, target_prop,
                                         G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  g_ptr_array_add (self->bindings, b);
+}
+
+static void
+bind_dtype (UthScenarioPanel *self,
+            const char       *property,
+            GtkDropDown      *drop,
+            const DtypeList  *list)
+{
+  GBinding *b = g_object_bind_property_full (self->scenario, property, drop, "selected",
+                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                             dtype_transform, dtype_transform, (gpointer) list, NULL);
 
   g_ptr_array_add (self->bindings, b);
 }
@@ -317,6 +380,7 @@ uth_scenario_panel_finalize (GObject *object)
   UthScenarioPanel *self = UTH_SCENARIO_PANEL (object);
 
   g_ptr_array_unref (self->bindings);
+  g_ptr_array_unref (self->list_bindings);
   G_OBJECT_CLASS (uth_scenario_panel_parent_class)->finalize (object);
 }
 
@@ -376,6 +440,7 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   GtkStringList *empty = gtk_string_list_new (NULL);
 
   self->bindings = g_ptr_array_new ();
+  self->list_bindings = g_ptr_array_new ();
   /* Fields flow like words and wrap where the window ends (GtkFlowBox would align them in
    * columns, wasting a row on a laptop screen). */
   self->flow = g_object_new (GTK_TYPE_BOX, NULL);
@@ -431,12 +496,6 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   add_field (self, _("Prompt"), _("Tokens of each prompt (prefill)"), self->prompt);
   add_field (self, _("Context"), _("Tokens in each sequence's KV cache while decoding"), self->context);
 
-  g_signal_connect (self->model, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->gpu, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->engine, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->weights, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->kv, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->activations, "notify::selected", G_CALLBACK (selected_cb), self);
 }
 
 GtkWidget *
@@ -468,7 +527,10 @@ uth_scenario_panel_set_scenario (UthScenarioPanel *self,
       for (i = 0; i < self->bindings->len; i++)
         g_binding_unbind (g_ptr_array_index (self->bindings, i));
       g_ptr_array_set_size (self->bindings, 0);
-      g_signal_handlers_disconnect_by_func (self->scenario, sync_from_scenario, self);
+      for (i = 0; i < self->list_bindings->len; i++)
+        g_binding_unbind (g_ptr_array_index (self->list_bindings, i));
+      g_ptr_array_set_size (self->list_bindings, 0);
+      g_signal_handlers_disconnect_by_func (self->scenario, update_more_label, self);
       uth_catalog_disconnect_changed (self->catalog, self->catalog_handler);
       self->catalog_handler = 0;
       g_clear_pointer (&self->catalog, uth_catalog_unref);
@@ -483,9 +545,13 @@ uth_scenario_panel_set_scenario (UthScenarioPanel *self,
       bind (self, "batch", self->batch, "value");
       bind (self, "prompt", self->prompt, "value");
       bind (self, "context", self->context, "value");
-      g_signal_connect_object (scenario, "notify", G_CALLBACK (sync_from_scenario), self,
+      bind_dtype (self, "weights", self->weights, &storage_list);
+      bind_dtype (self, "kv", self->kv, &storage_list);
+      bind_dtype (self, "activations", self->activations, &activation_list);
+      /* The engine button says what its popover holds. */
+      g_signal_connect_object (scenario, "notify", G_CALLBACK (update_more_label), self,
                                G_CONNECT_SWAPPED);
-      sync_from_scenario (self);
+      update_more_label (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCENARIO]);
 }
