@@ -828,9 +828,9 @@ measure_finished_cb (GObject      *source,
   uth_this_computer_add_to_catalog (&measured, uth_catalog_get_default ());
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
+  /* The catalog's own "changed" (uth_catalog_add_gpu) puts it in the scenario bars. */
   measure_done (self);
   show_this_computer (self);
-  g_signal_emit (self, signals[CATALOG_CHANGED], 0);
 }
 
 static void

@@ -283,17 +283,27 @@ entry_transform (GBinding     *binding,
   return TRUE;
 }
 
+/* A drop-down's "selected" bound to a scenario property both ways through transform,
+ * which reads user_data (the list of data types or of catalog entries). */
+static GBinding *
+bind_drop_down (UthScenarioPanel      *self,
+                const char            *property,
+                GtkDropDown           *drop,
+                GBindingTransformFunc  transform,
+                gconstpointer          user_data)
+{
+  return g_object_bind_property_full (self->scenario, property, drop, "selected",
+                                      G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                      transform, transform, (gpointer) user_data, NULL);
+}
+
 static void
 bind_list (UthScenarioPanel *self,
            const char       *property,
            GtkDropDown      *drop,
            const EntryList  *list)
 {
-  GBinding *b = g_object_bind_property_full (self->scenario, property, drop, "selected",
-                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                                             entry_transform, entry_transform, (gpointer) list, NULL);
-
-  g_ptr_array_add (self->list_bindings, b);
+  g_ptr_array_add (self->list_bindings, bind_drop_down (self, property, drop, entry_transform, list));
 }
 
 static void
@@ -357,13 +367,8 @@ bind_dtype (UthScenarioPanel *self,
             GtkDropDown      *drop,
             const DtypeList  *list)
 {
-  GBinding *b = g_object_bind_property_full (self->scenario, property, drop, "selected",
-                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                                             dtype_transform, dtype_transform, (gpointer) list, NULL);
-
-  g_ptr_array_add (self->bindings, b);
+  g_ptr_array_add (self->bindings, bind_drop_down (self, property, drop, dtype_transform, list));
 }
-
 static void
 uth_scenario_panel_dispose (GObject *object)
 {
