@@ -36,7 +36,6 @@ struct _UthWindow
   GtkWidget       *lecture_overlay;  /* presentation mode's slide goes on it */
   GtkWidget       *content_header;
   GtkWidget       *scenario_toggle;
-  gboolean         syncing_list;   /* selecting the shown page's row, not the user */
   gboolean         keep_focus;     /* a page opened from the sidebar by arrow keys */
 
   /* What each part of the window keeps, owned by the window and freed with it. */

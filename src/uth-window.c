@@ -104,6 +104,10 @@ update_actions (UthWindow *self)
                                  i >= 0 && i + 1 < (int) self->pages->len);
 }
 
+static void page_row_selected_cb (GtkListBox    *list,
+                                  GtkListBoxRow *row,
+                                  UthWindow     *self);
+
 static void
 visible_page_changed_cb (UthWindow *self)
 {
@@ -138,9 +142,10 @@ visible_page_changed_cb (UthWindow *self)
   /* TRANSLATORS: the window title: the page shown, then the application's name */
   window_title = g_strdup_printf (_("%s – Under the Hood"), uth_page_get_title (page));
   gtk_window_set_title (GTK_WINDOW (self), window_title);
-  self->syncing_list = TRUE;
+  /* Selecting the shown page's row is not the reader choosing it. */
+  g_signal_handlers_block_by_func (self->page_list, page_row_selected_cb, self);
   gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
-  self->syncing_list = FALSE;
+  g_signal_handlers_unblock_by_func (self->page_list, page_row_selected_cb, self);
   update_actions (self);
   /* The shown page takes the keyboard focus: left where GTK puts it first (the header bar's
    * Back button, with no visible ring), Space, the pages' play key, would go back. Not while
@@ -160,7 +165,7 @@ page_row_selected_cb (GtkListBox    *list,
   int index;
 
   /* Rows go away while the window is destroyed, and selection with them. */
-  if (self->syncing_list || gtk_widget_in_destruction (GTK_WIDGET (self)) || self->stack == NULL)
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->stack == NULL)
     return;
   index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
   if (index < 0 || index >= (int) self->pages->len)
