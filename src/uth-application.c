@@ -4,10 +4,13 @@
 
 #include <glib/gi18n.h>
 
+#include "pages/uth-page.h"
 #include "render/uth-draw.h"
-#include "uth-settings.h"
+#include "render/uth-draw-common.h"
 #include "uth-application.h"
 #include "uth-debug.h"
+#include "uth-preferences-window.h"
+#include "uth-settings.h"
 #include "uth-window.h"
 #include "uth-window-open.h"
 
@@ -124,6 +127,50 @@ uth_application_open (GApplication  *app,
     uth_window_open_file (ensure_window (UTH_APPLICATION (app)), files[0]);
 }
 
+/* ---- process-wide preferences ---- */
+
+static void
+animation_speed_changed_cb (GSettings  *settings,
+                            const char *key,
+                            gpointer    user_data)
+{
+  uth_page_set_animation_speed (g_settings_get_double (settings, "animation-speed"));
+}
+
+/* Byte units changed in Preferences: every figure and label shows sizes anew. */
+static void
+units_changed_cb (GSettings  *settings,
+                  const char *key,
+                  gpointer    user_data)
+{
+  GList *toplevels;
+
+  uth_format_set_binary_bytes (g_settings_get_enum (settings, "units") == 1);
+  /* The pages redo their labels and figures on the scenario's "changed". */
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (UTH_IS_WINDOW (l->data) && uth_window_get_scenario (l->data) != NULL)
+      g_signal_emit_by_name (uth_window_get_scenario (l->data), "changed");
+  g_list_free (toplevels);
+}
+
+/* The Preferences that hold for every window of the process, bound once, here: the style
+ * (light, dark, system), the animation speed and the byte units. */
+static void
+bind_preferences (UthApplication *self)
+{
+  GSettings *settings = uth_settings_get ();
+
+  if (settings == NULL)
+    return;
+  uth_preferences_bind_style (settings);
+  g_signal_connect_object (settings, "changed::animation-speed",
+                           G_CALLBACK (animation_speed_changed_cb), self, 0);
+  animation_speed_changed_cb (settings, "animation-speed", NULL);
+  g_signal_connect_object (settings, "changed::units", G_CALLBACK (units_changed_cb), self, 0);
+  units_changed_cb (settings, "units", NULL);
+}
+
 static void
 uth_application_startup (GApplication *app)
 {
@@ -137,6 +184,7 @@ uth_application_startup (GApplication *app)
     if (uth_settings_get_this_computer (&measured))
       uth_this_computer_add_to_catalog (&measured, uth_catalog_get_default ());
   }
+  bind_preferences (UTH_APPLICATION (app));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 }

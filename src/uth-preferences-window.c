@@ -118,13 +118,7 @@ enum {
   N_PROPS
 };
 
-enum {
-  CATALOG_CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 /* NULL-terminated: nick_to_index loops to NULL and index_to_nick counts with g_strv_length. */
 static const char * const style_nicks[] = { "system", "light", "dark", NULL };
@@ -451,8 +445,8 @@ editor_save_cb (UthPreferencesWindow *self)
   message = g_strdup_printf (_("Saved “%s”"), name);
   adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+  /* The running catalog says "changed" itself: the scenario bars list the entry. */
   refresh_lists (self);
-  g_signal_emit (self, signals[CATALOG_CHANGED], 0);
 }
 
 static void
@@ -834,9 +828,9 @@ measure_finished_cb (GObject      *source,
   uth_this_computer_add_to_catalog (&measured, uth_catalog_get_default ());
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
+  /* The catalog's own "changed" (uth_catalog_add_gpu) puts it in the scenario bars. */
   measure_done (self);
   show_this_computer (self);
-  g_signal_emit (self, signals[CATALOG_CHANGED], 0);
 }
 
 static void
@@ -954,11 +948,6 @@ uth_preferences_window_class_init (UthPreferencesWindowClass *klass)
                          G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* Emitted after a GPU or model was saved into the running catalog. */
-  signals[CATALOG_CHANGED] =
-    g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/uth-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPreferencesWindow, style_row);

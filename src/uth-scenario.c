@@ -874,3 +874,53 @@ uth_scenario_get_n_changes (UthScenario *self)
   g_return_val_if_fail (UTH_IS_SCENARIO (self), 0);
   return self->n_changes;
 }
+
+gboolean
+uth_scenario_get_range (const char *property,
+                        double     *minimum,
+                        double     *maximum,
+                        double     *default_value)
+{
+  g_autoptr(GTypeClass) klass = g_type_class_ref (UTH_TYPE_SCENARIO);
+  GParamSpec *pspec;
+  double lo, hi, def;
+
+  g_return_val_if_fail (property != NULL, FALSE);
+
+  pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property);
+  if (pspec == NULL)
+    return FALSE;
+  if (G_IS_PARAM_SPEC_UINT64 (pspec))
+    {
+      GParamSpecUInt64 *p = G_PARAM_SPEC_UINT64 (pspec);
+
+      lo = (double) p->minimum;
+      hi = (double) p->maximum;
+      def = (double) p->default_value;
+    }
+  else if (G_IS_PARAM_SPEC_UINT (pspec))
+    {
+      GParamSpecUInt *p = G_PARAM_SPEC_UINT (pspec);
+
+      lo = p->minimum;
+      hi = p->maximum;
+      def = p->default_value;
+    }
+  else if (G_IS_PARAM_SPEC_DOUBLE (pspec))
+    {
+      GParamSpecDouble *p = G_PARAM_SPEC_DOUBLE (pspec);
+
+      lo = p->minimum;
+      hi = p->maximum;
+      def = p->default_value;
+    }
+  else
+    return FALSE;
+  if (minimum != NULL)
+    *minimum = lo;
+  if (maximum != NULL)
+    *maximum = hi;
+  if (default_value != NULL)
+    *default_value = def;
+  return TRUE;
+}

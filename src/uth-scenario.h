@@ -105,6 +105,15 @@ UthAnalysisSources   *uth_scenario_get_analysis_sources (UthScenario *self);
  * rebuilt when the catalog gains an entry. */
 const UthAnalysis    *uth_scenario_get_catalog_rows     (UthScenario *self);
 
+/* The range and default of a numeric scenario property ("batch", "gpus", "temperature" …)
+ * from its GParamSpec: the one place they are written. Controls take their range from
+ * here; the settings schema's ranges are checked against it (tests/test-scenario.c).
+ * FALSE (and nothing set) for a property that is not a number. Any pointer may be NULL. */
+gboolean              uth_scenario_get_range       (const char    *property,
+                                                    double        *minimum,
+                                                    double        *maximum,
+                                                    double        *default_value);
+
 /* Emits "changed" once per frame of this clock instead of from an idle (optional). */
 void                  uth_scenario_set_frame_clock (UthScenario   *self,
                                                     GdkFrameClock *clock);

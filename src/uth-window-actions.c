@@ -8,10 +8,12 @@
 #include "uth-settings.h"
 #include "render/uth-draw-common.h"
 #include "uth-window-actions.h"
+#include "uth-window-private.h"
 #include "widgets/uth-scenario-panel.h"
 
 /* What the window remembers and shows beyond its pages; lives as long as the window. */
-typedef struct
+typedef struct _UthWindowView ViewState;
+struct _UthWindowView
 {
   UthWindow      *window;       /* not a reference: the state is the window's own data */
   GSettings      *settings;     /* borrowed; NULL without the installed schema */
@@ -21,7 +23,7 @@ typedef struct
   double          zoom;
   gboolean        presentation;
   gboolean        restoring;    /* no settings writes while restoring them */
-} ViewState;
+};
 
 /* A scenario property kept in a settings key of the same meaning (numbers and data types:
  * g_settings_bind maps uint64 to "t" and enums to their nicks). */
@@ -47,7 +49,7 @@ static guint n_windows;
 static ViewState *
 get_state (UthWindow *self)
 {
-  return g_object_get_data (G_OBJECT (self), "uth-view-state");
+  return self->view;
 }
 
 static void
@@ -121,16 +123,11 @@ back_button_visible_cb (GtkWidget  *button,
                         GParamSpec *pspec,
                         ViewState  *state)
 {
-  GtkWidget *window = GTK_WIDGET (state->window);
-  GObject *back = gtk_widget_get_template_child (window, UTH_TYPE_WINDOW, "back_button");
-  GObject *leaflet = gtk_widget_get_template_child (window, UTH_TYPE_WINDOW, "leaflet");
-  gboolean visible;
+  GtkWidget *back = state->window->back_button;
+  gboolean visible = !state->presentation && adw_leaflet_get_folded (state->window->leaflet);
 
-  if (!GTK_IS_WIDGET (back) || !ADW_IS_LEAFLET (leaflet))
-    return;
-  visible = !state->presentation && adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
-  if (gtk_widget_get_visible (GTK_WIDGET (back)) != visible)
-    gtk_widget_set_visible (GTK_WIDGET (back), visible);
+  if (gtk_widget_get_visible (back) != visible)
+    gtk_widget_set_visible (back, visible);
 }
 
 static void
@@ -139,7 +136,7 @@ apply_view (ViewState *state)
   GtkWidget *window = GTK_WIDGET (state->window);
   UthScenario *scenario = uth_window_get_scenario (state->window);
   double scale = uth_window_get_scale (state->window);
-  const char *chrome[] = { "sidebar", "sidebar_separator" };
+  GtkWidget *chrome[] = { state->window->sidebar, state->window->sidebar_separator };
 
   if (scenario != NULL)
     {
@@ -153,12 +150,7 @@ apply_view (ViewState *state)
     gtk_widget_add_css_class (window, state->css_class);
 
   for (guint i = 0; i < G_N_ELEMENTS (chrome); i++)
-    {
-      GObject *child = gtk_widget_get_template_child (window, UTH_TYPE_WINDOW, chrome[i]);
-
-      if (GTK_IS_WIDGET (child))
-        gtk_widget_set_visible (GTK_WIDGET (child), !state->presentation);
-    }
+    gtk_widget_set_visible (chrome[i], !state->presentation);
   back_button_visible_cb (NULL, NULL, state);
   if (state->presentation)
     {
@@ -232,24 +224,6 @@ zoom_reset_activate (GSimpleAction *action,
   uth_window_set_zoom (UTH_WINDOW (user_data), 1.0);
 }
 
-/* A GPU or model saved in Preferences joined the catalog: the scenario bar lists it. */
-static void
-catalog_changed_cb (UthPreferencesWindow *preferences,
-                    UthWindow            *self)
-{
-  GObject *panel = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW,
-                                                  "scenario_panel");
-  UthScenario *scenario = uth_window_get_scenario (self);
-
-  if (!UTH_IS_SCENARIO_PANEL (panel) || scenario == NULL)
-    return;
-  /* Setting the scenario again refills its drop-downs from the catalog. */
-  g_object_ref (scenario);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), NULL);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), scenario);
-  g_object_unref (scenario);
-}
-
 static void
 preferences_activate (GSimpleAction *action,
                       GVariant      *parameter,
@@ -260,8 +234,6 @@ preferences_activate (GSimpleAction *action,
 
   g_return_if_fail (state->settings != NULL);
   preferences = uth_preferences_window_new (GTK_WINDOW (state->window), state->settings);
-  g_signal_connect_object (preferences, "catalog-changed", G_CALLBACK (catalog_changed_cb),
-                           state->window, 0);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -441,7 +413,6 @@ restore_state (ViewState *state)
   GtkWindow *window = GTK_WINDOW (state->window);
   UthScenario *scenario = uth_window_get_scenario (state->window);
   g_autofree char *page = NULL;
-  GObject *stack;
 
   state->restoring = TRUE;
   gtk_window_set_default_size (window,
@@ -460,9 +431,7 @@ restore_state (ViewState *state)
   g_signal_connect (window, "notify::default-width", G_CALLBACK (size_changed_cb), state);
   g_signal_connect (window, "notify::default-height", G_CALLBACK (size_changed_cb), state);
   g_signal_connect (window, "notify::maximized", G_CALLBACK (size_changed_cb), state);
-  stack = gtk_widget_get_template_child (GTK_WIDGET (window), UTH_TYPE_WINDOW, "stack");
-  if (stack != NULL)
-    g_signal_connect (stack, "notify::visible-child", G_CALLBACK (page_changed_cb), state);
+  g_signal_connect (state->window->stack, "notify::visible-child", G_CALLBACK (page_changed_cb), state);
   g_signal_connect (state->settings, "changed::zoom", G_CALLBACK (zoom_setting_changed_cb), state);
 }
 
@@ -477,55 +446,16 @@ window_destroyed_cb (UthWindow *self,
     g_signal_handlers_disconnect_by_data (state->settings, state);
 }
 
-static void
-animation_speed_changed_cb (GSettings  *settings,
-                            const char *key,
-                            gpointer    user_data)
-{
-  uth_page_set_animation_speed (g_settings_get_double (settings, "animation-speed"));
-}
-
-/* Byte units changed in Preferences: every figure and label shows sizes anew. */
-static void
-units_changed_cb (GSettings  *settings,
-                  const char *key,
-                  gpointer    user_data)
-{
-  GList *toplevels;
-
-  uth_format_set_binary_bytes (g_settings_get_enum (settings, "units") == 1);
-  if (user_data == NULL)
-    return;
-  /* The pages redo their labels and figures on the scenario's "changed". */
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (UTH_IS_WINDOW (l->data) && uth_window_get_scenario (l->data) != NULL)
-      g_signal_emit_by_name (uth_window_get_scenario (l->data), "changed");
-  g_list_free (toplevels);
-}
-
 /* Starts remembering: restores what the settings hold and keeps them current. */
 static void
 attach_settings (ViewState *state)
 {
-  static gboolean style_bound;
-
+  /* The process-wide preferences (style, animation speed, byte units) are the
+   * application's (uth-application.c); a window keeps its own view and scenario. */
   state->settings = uth_settings_get ();
   set_action_state (state, "preferences", state->settings != NULL, NULL);
   if (state->settings == NULL)
     return;
-  if (!style_bound)
-    {
-      /* Process-wide preferences, bound once. */
-      uth_preferences_bind_style (state->settings);
-      g_signal_connect (state->settings, "changed::animation-speed",
-                        G_CALLBACK (animation_speed_changed_cb), NULL);
-      animation_speed_changed_cb (state->settings, "animation-speed", NULL);
-      g_signal_connect (state->settings, "changed::units",
-                        G_CALLBACK (units_changed_cb), GINT_TO_POINTER (1));
-      units_changed_cb (state->settings, "units", NULL);
-      style_bound = TRUE;
-    }
   restore_state (state);
   apply_view (state);
 }
@@ -542,19 +472,9 @@ application_set_cb (GtkWindow  *window,
 }
 
 void
-uth_window_actions_class_init (GtkWidgetClass *widget_class)
-{
-  /* Bound without a struct field: looked up by name when presentation mode hides them. */
-  gtk_widget_class_bind_template_child_full (widget_class, "sidebar", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "sidebar_separator", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "back_button", FALSE, 0);
-}
-
-void
 uth_window_actions_init (UthWindow *self)
 {
   ViewState *state;
-  GObject *back_button;
 
   g_return_if_fail (UTH_IS_WINDOW (self));
   g_return_if_fail (get_state (self) == NULL);
@@ -567,16 +487,14 @@ uth_window_actions_init (UthWindow *self)
   state->zoom = 1.0;
   gtk_style_context_add_provider_for_display (state->display, GTK_STYLE_PROVIDER (state->css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_set_data_full (G_OBJECT (self), "uth-view-state", state, view_state_free);
+  self->view = state;
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), view_entries,
                                    G_N_ELEMENTS (view_entries), self);
   /* Enabled once there are settings to edit. */
   set_action_state (state, "preferences", FALSE, NULL);
   add_shortcuts (self);
-  back_button = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW, "back_button");
-  if (back_button != NULL)
-    g_signal_connect (back_button, "notify::visible", G_CALLBACK (back_button_visible_cb), state);
+  g_signal_connect (self->back_button, "notify::visible", G_CALLBACK (back_button_visible_cb), state);
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroyed_cb), state);
 
   /* Only the application's windows remember: a bare window (tests) starts from the defaults
@@ -587,6 +505,12 @@ uth_window_actions_init (UthWindow *self)
   else
     g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), state);
   apply_view (state);
+}
+
+void
+uth_window_actions_finalize (UthWindow *self)
+{
+  g_clear_pointer (&self->view, view_state_free);
 }
 
 gboolean

@@ -13,11 +13,6 @@ G_BEGIN_DECLS
 #define UTH_ZOOM_MIN 0.5
 #define UTH_ZOOM_MAX 3.0
 
-/* From UthWindow's class_init: binds the template children it needs. */
-void     uth_window_actions_class_init (GtkWidgetClass *widget_class);
-/* From UthWindow's constructed, after the pages exist: adds the win.* actions and their
- * shortcuts, restores the remembered state and starts remembering it. */
-void     uth_window_actions_init       (UthWindow      *self);
 
 gboolean uth_window_get_presentation   (UthWindow      *self);
 /* Full screen, sidebar hidden, figures and text scaled by UTH_PRESENTATION_SCALE, the

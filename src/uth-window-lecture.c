@@ -6,8 +6,10 @@
 #include "render/uth-lecture.h"
 #include "uth-window-actions.h"
 #include "uth-window-lecture.h"
+#include "uth-window-private.h"
 
-typedef struct
+typedef struct _UthWindowLecture LectureState;
+struct _UthWindowLecture
 {
   UthWindow *window;          /* not a reference: the state is the window's own data */
   GtkWidget *slide;           /* drawing area over the pages, shown while presenting */
@@ -18,21 +20,12 @@ typedef struct
   UthBlank   blank;
   gboolean   presenting;
   gboolean   scenario_was_shown;
-} LectureState;
+};
 
 static LectureState *
 get_state (UthWindow *self)
 {
-  return g_object_get_data (G_OBJECT (self), "uth-lecture-state");
-}
-
-static GtkWidget *
-template_widget (UthWindow  *self,
-                 const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW, name);
-
-  return GTK_IS_WIDGET (child) ? GTK_WIDGET (child) : NULL;
+  return self->lecture;
 }
 
 static UthPage *
@@ -187,7 +180,7 @@ static void
 show_scenario_bar (LectureState *state,
                    gboolean      show)
 {
-  GtkWidget *toggle = template_widget (state->window, "scenario_toggle");
+  GtkWidget *toggle = state->window->scenario_toggle;
 
   if (GTK_IS_TOGGLE_BUTTON (toggle))
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), show);
@@ -196,7 +189,7 @@ show_scenario_bar (LectureState *state,
 static gboolean
 scenario_bar_shown (LectureState *state)
 {
-  GtkWidget *toggle = template_widget (state->window, "scenario_toggle");
+  GtkWidget *toggle = state->window->scenario_toggle;
 
   return GTK_IS_TOGGLE_BUTTON (toggle) && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle));
 }
@@ -206,7 +199,7 @@ static gboolean
 focus_in_scenario_bar (LectureState *state)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (state->window));
-  GtkWidget *panel = template_widget (state->window, "scenario_panel");
+  GtkWidget *panel = GTK_WIDGET (state->window->scenario_panel);
 
   return focus != NULL && panel != NULL && gtk_widget_is_ancestor (focus, panel) &&
          gtk_widget_get_mapped (panel);
@@ -285,7 +278,7 @@ presentation_changed_cb (UthScenario  *scenario,
                          LectureState *state)
 {
   gboolean presenting = uth_scenario_get_presentation (scenario);
-  GtkWidget *header = template_widget (state->window, "content_header");
+  GtkWidget *header = state->window->content_header;
 
   if (presenting == state->presenting)
     return;
@@ -411,7 +404,7 @@ check_popup_cb (GtkMenuButton *button,
 static void
 add_check_button (LectureState *state)
 {
-  GtkWidget *header = template_widget (state->window, "content_header");
+  GtkWidget *header = state->window->content_header;
   GtkWidget *popover, *scrolled;
 
   state->check_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
@@ -451,7 +444,7 @@ window_destroyed_cb (UthWindow    *self,
                      LectureState *state)
 {
   UthScenario *scenario = uth_window_get_scenario (self);
-  GtkWidget *stack = template_widget (self, "stack");
+  GtkWidget *stack = GTK_WIDGET (self->stack);
 
   if (scenario != NULL)
     g_signal_handlers_disconnect_by_data (scenario, state);
@@ -461,11 +454,9 @@ window_destroyed_cb (UthWindow    *self,
 }
 
 void
-uth_window_lecture_class_init (GtkWidgetClass *widget_class)
+uth_window_lecture_finalize (UthWindow *self)
 {
-  gtk_widget_class_bind_template_child_full (widget_class, "lecture_overlay", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "content_header", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "scenario_toggle", FALSE, 0);
+  g_clear_pointer (&self->lecture, g_free);
 }
 
 void
@@ -482,7 +473,7 @@ uth_window_lecture_init (UthWindow *self)
 
   state = g_new0 (LectureState, 1);
   state->window = self;
-  g_object_set_data_full (G_OBJECT (self), "uth-lecture-state", state, g_free);
+  self->lecture = state;
 
   state->slide = gtk_drawing_area_new ();
   gtk_widget_set_hexpand (state->slide, TRUE);
@@ -497,7 +488,7 @@ uth_window_lecture_init (UthWindow *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "released", G_CALLBACK (slide_clicked_cb), state);
   gtk_widget_add_controller (state->slide, GTK_EVENT_CONTROLLER (click));
-  overlay = template_widget (self, "lecture_overlay");
+  overlay = self->lecture_overlay;
   g_return_if_fail (GTK_IS_OVERLAY (overlay));
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), state->slide);
 
@@ -508,7 +499,7 @@ uth_window_lecture_init (UthWindow *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), state);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
-  stack = template_widget (self, "stack");
+  stack = GTK_WIDGET (self->stack);
   if (stack != NULL)
     g_signal_connect (stack, "notify::visible-child", G_CALLBACK (page_changed_cb), state);
   /* The scenario may outlive the window (a test's): its handlers go when the window does. */

@@ -27,10 +27,6 @@ typedef enum
   UTH_BLANK_WHITE,
 } UthBlank;
 
-/* From UthWindow's class_init: binds the template children it needs. */
-void      uth_window_lecture_class_init (GtkWidgetClass *widget_class);
-/* From UthWindow's constructed, after uth_window_actions_init. */
-void      uth_window_lecture_init       (UthWindow      *self);
 
 /* The build of the visible page presentation mode shows (1-based); 0 outside it (the
  * page fully built). */

@@ -7,11 +7,13 @@
 #include "catalog/uth-model-file.h"
 #include "render/uth-draw-common.h"
 #include "uth-window-open.h"
+#include "uth-window-private.h"
 #include "widgets/uth-scenario-panel.h"
 
 /* What the window remembers of its opens (kept as object data: the window's struct is
  * private to uth-window.c). */
-typedef struct
+typedef struct _UthWindowOpen OpenState;
+struct _UthWindowOpen
 {
   GCancellable *cancellable;     /* of the open running now, or NULL */
   AdwToast     *progress;        /* "Reading …" while it runs */
@@ -20,9 +22,8 @@ typedef struct
   char         *opened_name;
   char         *opened_source;
   char         *model_id;        /* its id in the running catalog */
-} OpenState;
+};
 
-#define STATE_KEY "uth-window-open-state"
 #define SHOWN_AT_KEY "uth-window-open-shown-at"
 
 /* libadwaita 1.2's AdwToastOverlay frees a toast's bookkeeping when the toast's hide animation
@@ -91,35 +92,16 @@ open_state_free (gpointer data)
 static OpenState *
 get_state (UthWindow *self)
 {
-  OpenState *state = g_object_get_data (G_OBJECT (self), STATE_KEY);
-
-  if (state == NULL)
-    {
-      state = g_new0 (OpenState, 1);
-      g_object_set_data_full (G_OBJECT (self), STATE_KEY, state, open_state_free);
-    }
-  return state;
-}
-
-static AdwToastOverlay *
-toast_overlay (UthWindow *self)
-{
-  GObject *overlay = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW,
-                                                    "toast_overlay");
-
-  return ADW_IS_TOAST_OVERLAY (overlay) ? ADW_TOAST_OVERLAY (overlay) : NULL;
+  if (self->open == NULL)
+    self->open = g_new0 (OpenState, 1);
+  return self->open;
 }
 
 static void
 show_toast (UthWindow *self,
             AdwToast  *toast)
 {
-  AdwToastOverlay *overlay = toast_overlay (self);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (overlay, toast);
-  else
-    g_object_unref (toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* g_set_str () is GLib 2.76. */
@@ -268,23 +250,6 @@ slug (const char *name)
   return g_string_free (out, FALSE);
 }
 
-/* Refills the scenario bar's drop-downs from the catalog (it lists the catalog as it was when
- * the scenario was set), as the Preferences editor's saves do. */
-static void
-refresh_scenario_panel (UthWindow *self)
-{
-  GObject *panel = gtk_widget_get_template_child (GTK_WIDGET (self), UTH_TYPE_WINDOW,
-                                                  "scenario_panel");
-  UthScenario *scenario = uth_window_get_scenario (self);
-
-  if (!UTH_IS_SCENARIO_PANEL (panel) || scenario == NULL)
-    return;
-  g_object_ref (scenario);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), NULL);
-  uth_scenario_panel_set_scenario (UTH_SCENARIO_PANEL (panel), scenario);
-  g_object_unref (scenario);
-}
-
 static void
 append_line (GString    *text,
              const char *label,
@@ -380,8 +345,8 @@ use_model (UthWindow    *self,
   entry.user = FALSE;
   entry.spec = f->spec;
   uth_catalog_add_model (catalog, &entry);
+  /* The catalog's "changed" refills the scenario bar. */
   uth_scenario_set_model_id (scenario, id);
-  refresh_scenario_panel (self);
 
   g_clear_pointer (&state->opened, uth_model_file_free);
   state->opened = f;
@@ -566,9 +531,9 @@ uth_window_open_save (UthWindow  *self,
   if (!uth_catalog_save_user_entry (uth_scenario_get_catalog (scenario), UTH_CATALOG_MODELS,
                                     entry, dir, error))
     return FALSE;
-  /* The saved entry is the same model and survives a restart: the scenario moves to it. */
+  /* The saved entry is the same model and survives a restart: the scenario moves to it (the
+   * catalog's "changed" has refilled the scenario bar). */
   uth_scenario_set_model_id (scenario, id);
-  refresh_scenario_panel (self);
   return TRUE;
 }
 
@@ -687,7 +652,7 @@ drop_cb (GtkDropTarget *target,
 static void
 window_destroy_cb (UthWindow *self)
 {
-  OpenState *state = g_object_get_data (G_OBJECT (self), STATE_KEY);
+  OpenState *state = self->open;
 
   if (state != NULL && state->cancellable != NULL)
     g_cancellable_cancel (state->cancellable);
@@ -706,6 +671,12 @@ uth_window_open_init (UthWindow *self)
   g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
   g_signal_connect (self, "destroy", G_CALLBACK (window_destroy_cb), NULL);
+}
+
+void
+uth_window_open_finalize (UthWindow *self)
+{
+  g_clear_pointer (&self->open, open_state_free);
 }
 
 void

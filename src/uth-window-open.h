@@ -9,11 +9,6 @@
 
 G_BEGIN_DECLS
 
-/* From UthWindow's class_init: installs win.open (Ctrl+O) and win.save-opened-model. */
-void          uth_window_open_class_init     (GtkWidgetClass *widget_class);
-/* From UthWindow's constructed: the drop target. */
-void          uth_window_open_init           (UthWindow      *self);
-
 /* Inspects file (a model file or a model folder) in a thread; a previous open still
  * running is cancelled. The result arrives in the main loop. */
 void          uth_window_open_file           (UthWindow      *self,

@@ -23,6 +23,7 @@
 #include "pages/uth-page-generation.h"
 #include "pages/uth-page-shapes.h"
 #include "uth-window.h"
+#include "uth-window-private.h"
 #include "uth-window-actions.h"
 #include "uth-window-lecture.h"
 #include "uth-window-open.h"
@@ -55,24 +56,6 @@ static const struct
   { "kv-cache", uth_page_kv_get_type },
 };
 
-struct _UthWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  UthScenario     *scenario;
-  GPtrArray       *pages;          /* UthPage, in learning order */
-
-  AdwLeaflet      *leaflet;
-  GtkListBox      *page_list;
-  GtkStack        *stack;
-  AdwWindowTitle  *page_title;
-  AdwToastOverlay *toast_overlay;
-  UthScenarioPanel *scenario_panel;
-  GtkWidget       *content;
-  GtkWidget       *menu_button;
-  gboolean         syncing_list;   /* selecting the shown page's row, not the user */
-  gboolean         keep_focus;     /* a page opened from the sidebar by arrow keys */
-};
 
 enum
 {
@@ -121,6 +104,10 @@ update_actions (UthWindow *self)
                                  i >= 0 && i + 1 < (int) self->pages->len);
 }
 
+static void page_row_selected_cb (GtkListBox    *list,
+                                  GtkListBoxRow *row,
+                                  UthWindow     *self);
+
 static void
 visible_page_changed_cb (UthWindow *self)
 {
@@ -155,9 +142,10 @@ visible_page_changed_cb (UthWindow *self)
   /* TRANSLATORS: the window title: the page shown, then the application's name */
   window_title = g_strdup_printf (_("%s – Under the Hood"), uth_page_get_title (page));
   gtk_window_set_title (GTK_WINDOW (self), window_title);
-  self->syncing_list = TRUE;
+  /* Selecting the shown page's row is not the reader choosing it. */
+  g_signal_handlers_block_by_func (self->page_list, page_row_selected_cb, self);
   gtk_list_box_select_row (self->page_list, gtk_list_box_get_row_at_index (self->page_list, index));
-  self->syncing_list = FALSE;
+  g_signal_handlers_unblock_by_func (self->page_list, page_row_selected_cb, self);
   update_actions (self);
   /* The shown page takes the keyboard focus: left where GTK puts it first (the header bar's
    * Back button, with no visible ring), Space, the pages' play key, would go back. Not while
@@ -177,7 +165,7 @@ page_row_selected_cb (GtkListBox    *list,
   int index;
 
   /* Rows go away while the window is destroyed, and selection with them. */
-  if (self->syncing_list || gtk_widget_in_destruction (GTK_WIDGET (self)) || self->stack == NULL)
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->stack == NULL)
     return;
   index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
   if (index < 0 || index >= (int) self->pages->len)
@@ -654,6 +642,9 @@ uth_window_finalize (GObject *object)
 {
   UthWindow *self = UTH_WINDOW (object);
 
+  uth_window_lecture_finalize (self);
+  uth_window_open_finalize (self);
+  uth_window_actions_finalize (self);
   g_clear_object (&self->scenario);
   G_OBJECT_CLASS (uth_window_parent_class)->finalize (object);
 }
@@ -718,12 +709,16 @@ uth_window_class_init (UthWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_panel);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, content);
   gtk_widget_class_bind_template_child (widget_class, UthWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, lecture_overlay);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, UthWindow, scenario_toggle);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
-  uth_window_actions_class_init (widget_class);
-  uth_window_lecture_class_init (widget_class);
   uth_window_open_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, step_action);

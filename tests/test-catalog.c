@@ -613,6 +613,60 @@ test_save_user_entry (void)
   g_rmdir (dir_path);
 }
 
+static void
+count_changed (UthCatalog *catalog,
+               gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* The catalog's "changed": once per entry added, once per loaded text with entries, never
+ * for a text without any or one refused, and not after disconnecting. */
+static void
+test_changed (void)
+{
+  static const char json[] =
+    "{ \"engines\": [ { \"id\": \"e\", \"name\": \"E\", \"source\": \"s\","
+    " \"compute_efficiency\": 0.5, \"bandwidth_efficiency\": 0.5 },"
+    " { \"id\": \"f\", \"name\": \"F\", \"source\": \"s\","
+    " \"compute_efficiency\": 0.5, \"bandwidth_efficiency\": 0.5 } ] }";
+  static const char empty[] = "{ \"engines\": [] }";
+  static const char broken[] = "{ \"engines\": [ ";
+  g_autoptr(UthCatalog) catalog = uth_catalog_new ();
+  g_autoptr(GPtrArray) warnings = new_warnings ();
+  g_autoptr(GBytes) bytes = g_bytes_new_static (json, strlen (json));
+  g_autoptr(GBytes) none = g_bytes_new_static (empty, strlen (empty));
+  g_autoptr(GBytes) bad = g_bytes_new_static (broken, strlen (broken));
+  g_autoptr(GError) error = NULL;
+  UthModelEntry model = { 0 };
+  guint changed = 0, other = 0;
+  gulong id = uth_catalog_connect_changed (catalog, count_changed, &changed);
+  gulong id2 = uth_catalog_connect_changed (catalog, count_changed, &other);
+
+  g_assert_cmpuint (id, !=, 0);
+  g_assert_cmpuint (id2, !=, id);
+  g_assert_true (uth_catalog_load_bytes (catalog, UTH_CATALOG_ENGINES, bytes, "e.json", FALSE,
+                                         warnings, &error));
+  g_assert_cmpuint (changed, ==, 1);     /* two entries, one text: once */
+  g_assert_true (uth_catalog_load_bytes (catalog, UTH_CATALOG_ENGINES, none, "n.json", FALSE,
+                                         warnings, &error));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_false (uth_catalog_load_bytes (catalog, UTH_CATALOG_ENGINES, bad, "b.json", FALSE,
+                                          warnings, &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (changed, ==, 1);
+  model.id = (char *) "m";
+  model.name = (char *) "M";
+  uth_catalog_add_model (catalog, &model);
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_cmpuint (other, ==, 2);
+  uth_catalog_disconnect_changed (catalog, id);
+  model.id = (char *) "m2";
+  uth_catalog_add_model (catalog, &model);
+  g_assert_cmpuint (changed, ==, 2);
+  g_assert_cmpuint (other, ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +687,7 @@ main (int   argc,
   g_test_add_func ("/catalog/size-cap", test_size_cap);
   g_test_add_func ("/catalog/depth", test_depth_check);
   g_test_add_func ("/catalog/save-user-entry", test_save_user_entry);
+  g_test_add_func ("/catalog/changed", test_changed);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 
 #include "uth-scenario.h"
 #include "widgets/uth-figure.h"
+#include "widgets/uth-log-slider.h"
+#include "widgets/uth-scenario-panel.h"
 #include "render/uth-draw-home.h"
 
 static void
@@ -174,6 +176,154 @@ test_default_model (void)
   g_assert_cmpstr (uth_scenario_get_model_id (scenario), ==, "llama-3.1-8b");
 }
 
+/* The n-th widget of a type below root, depth first. */
+static GtkWidget *
+nth_of_type (GtkWidget *root,
+             GType      type,
+             guint     *n)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (*n)-- == 0)
+    return root;
+  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = nth_of_type (child, type, n);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static UthLogSlider *
+panel_slider (GtkWidget *panel,
+              guint      n)
+{
+  return UTH_LOG_SLIDER (nth_of_type (panel, UTH_TYPE_LOG_SLIDER, &n));
+}
+
+/* Issue 18 item 5: a batch of 10,000 was shown as 4,096 by the scenario bar, whose slider
+ * stopped there while the scenario allows 2^24. The bar's controls take their ranges from
+ * the scenario's properties, so whatever the scenario holds is what they show. */
+static void
+test_panel_shows_what_the_scenario_holds (void)
+{
+  g_autoptr(UthScenario) s = uth_scenario_new (NULL);
+  GtkWidget *panel = g_object_ref_sink (uth_scenario_panel_new (s));
+  double lo = 0, hi = 0, def = 0;
+
+  /* Batch, prompt, context: the bar's three sliders in order. */
+  uth_scenario_set_batch (s, 10000);
+  g_assert_cmpuint (uth_log_slider_get_value (panel_slider (panel, 0)), ==, 10000);
+  g_assert_true (uth_scenario_get_range ("batch", &lo, &hi, &def));
+  g_assert_cmpfloat (lo, ==, 1);
+  g_assert_cmpfloat (hi, ==, 16777216);   /* 2^24 */
+  g_assert_cmpfloat (def, ==, 1);
+  uth_scenario_set_batch (s, (guint64) hi);
+  g_assert_cmpuint (uth_log_slider_get_value (panel_slider (panel, 0)), ==, 16777216);
+  uth_scenario_set_prompt (s, 3000000);
+  uth_scenario_set_context (s, 2000000);
+  g_assert_cmpuint (uth_log_slider_get_value (panel_slider (panel, 1)), ==, 3000000);
+  g_assert_cmpuint (uth_log_slider_get_value (panel_slider (panel, 2)), ==, 2000000);
+  /* And back: the slider sets the scenario. */
+  uth_log_slider_set_value (panel_slider (panel, 0), 12345);
+  g_assert_cmpuint (uth_scenario_get_batch (s), ==, 12345);
+  /* The drop-downs are bound too: model, GPU, then engine, weights, KV cache and
+   * activations in the engine button's popover. */
+  {
+    UthCatalog *catalog = uth_scenario_get_catalog (s);
+    guint n = 0;
+    GtkDropDown *model = GTK_DROP_DOWN (nth_of_type (panel, GTK_TYPE_DROP_DOWN, &n));
+    GtkDropDown *gpu, *kv;
+
+    n = 1;
+    gpu = GTK_DROP_DOWN (nth_of_type (panel, GTK_TYPE_DROP_DOWN, &n));
+    n = 4;
+    kv = GTK_DROP_DOWN (nth_of_type (panel, GTK_TYPE_DROP_DOWN, &n));
+    g_assert_cmpuint (uth_catalog_get_n_models (catalog), >, 2);
+    gtk_drop_down_set_selected (model, 2);
+    g_assert_cmpstr (uth_scenario_get_model_id (s), ==, uth_catalog_get_model (catalog, 2)->id);
+    uth_scenario_set_gpu_id (s, uth_catalog_get_gpu (catalog, 1)->id);
+    g_assert_cmpuint (gtk_drop_down_get_selected (gpu), ==, 1);
+    /* fp32, bf16, fp16, fp8, int8, int4: int8 is the fifth. */
+    uth_scenario_set_kv (s, UTH_DTYPE_INT8);
+    g_assert_cmpuint (gtk_drop_down_get_selected (kv), ==, 4);
+    gtk_drop_down_set_selected (kv, 5);
+    g_assert_cmpint (uth_scenario_get_kv (s), ==, UTH_DTYPE_INT4);
+    /* A catalog entry added later is listed, and the scenario's model stays selected. */
+    {
+      UthModelEntry entry = *uth_catalog_get_model (catalog, 0);
+      guint before = g_list_model_get_n_items (gtk_drop_down_get_model (model));
+
+      entry.id = (char *) "test-panel-added";
+      entry.name = (char *) "Added while the bar was open";
+      uth_catalog_add_model (catalog, &entry);
+      g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (model)), ==, before + 1);
+      g_assert_cmpstr (uth_scenario_get_model_id (s), ==, uth_catalog_get_model (catalog, 2)->id);
+      g_assert_cmpuint (gtk_drop_down_get_selected (model), ==, 2);
+    }
+  }
+  /* A property that is not a number has no range. */
+  g_assert_false (uth_scenario_get_range ("model-id", &lo, NULL, NULL));
+  g_assert_false (uth_scenario_get_range ("no-such-property", NULL, NULL, NULL));
+  g_object_run_dispose (G_OBJECT (panel));
+  g_object_unref (panel);
+}
+
+/* The settings schema keeps the scenario between runs: its ranges and defaults are the
+ * scenario's own, or a remembered value could be one the scenario clamps. */
+static void
+test_schema_matches_scenario (void)
+{
+  static const char *const keys[] = { "gpus", "batch", "prompt", "context", "output-tokens", "price",
+                                      "temperature" };
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  g_assert_nonnull (source);
+  schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  g_assert_nonnull (schema);
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GSettingsSchemaKey) key = g_settings_schema_get_key (schema, keys[i]);
+      g_autoptr(GVariant) range = g_settings_schema_key_get_range (key);
+      g_autoptr(GVariant) bounds = NULL;
+      g_autoptr(GVariant) vmin = NULL, vmax = NULL;
+      g_autoptr(GVariant) vdef = g_settings_schema_key_get_default_value (key);
+      g_autofree char *kind = NULL;
+      double lo, hi, def, slo, shi, sdef;
+
+      g_test_message ("key %s", keys[i]);
+      g_assert_true (uth_scenario_get_range (keys[i], &lo, &hi, &def));
+      g_variant_get (range, "(sv)", &kind, &bounds);
+      g_assert_cmpstr (kind, ==, "range");
+      vmin = g_variant_get_child_value (bounds, 0);
+      vmax = g_variant_get_child_value (bounds, 1);
+      if (g_variant_is_of_type (vmin, G_VARIANT_TYPE_UINT32))
+        {
+          slo = g_variant_get_uint32 (vmin);
+          shi = g_variant_get_uint32 (vmax);
+          sdef = g_variant_get_uint32 (vdef);
+        }
+      else if (g_variant_is_of_type (vmin, G_VARIANT_TYPE_UINT64))
+        {
+          slo = (double) g_variant_get_uint64 (vmin);
+          shi = (double) g_variant_get_uint64 (vmax);
+          sdef = (double) g_variant_get_uint64 (vdef);
+        }
+      else
+        {
+          slo = g_variant_get_double (vmin);
+          shi = g_variant_get_double (vmax);
+          sdef = g_variant_get_double (vdef);
+        }
+      g_assert_cmpfloat (slo, ==, lo);
+      g_assert_cmpfloat (shi, ==, hi);
+      g_assert_cmpfloat (sdef, ==, def);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,5 +342,7 @@ main (int   argc,
   g_test_add_func ("/scenario/estimate", test_estimate);
   g_test_add_func ("/scenario/figure-redraw", test_figure_redraw);
   g_test_add_func ("/scenario/default-model", test_default_model);
+  g_test_add_func ("/scenario/panel-shows-what-the-scenario-holds", test_panel_shows_what_the_scenario_holds);
+  g_test_add_func ("/scenario/schema-matches-scenario", test_schema_matches_scenario);
   return g_test_run ();
 }

@@ -24,10 +24,25 @@ struct _UthCatalog
   GHashTable      *index[3];     /* id -> position + 1 in entries: lookups in O(1), so a
                                   * catalog of 100,000 user entries loads in well under 1 s */
   GPtrArray       *load_warnings;
+  GHookList        changed;      /* uth_catalog_connect_changed: called after entries join */
 };
 
 G_DEFINE_BOXED_TYPE (UthCatalog, uth_catalog, uth_catalog_ref, uth_catalog_unref)
 G_DEFINE_QUARK (uth-catalog-error-quark, uth_catalog_error)
+
+static void
+call_changed_hook (GHook   *hook,
+                   gpointer data)
+{
+  ((UthCatalogChangedFunc) hook->func) (data, hook->data);
+}
+
+/* Entries joined the catalog: whoever lists them (the scenario bar) lists them anew. */
+static void
+emit_changed (UthCatalog *self)
+{
+  g_hook_list_marshal (&self->changed, FALSE, call_changed_hook, self);
+}
 
 static const char * const kind_files[] = { "models.json", "gpus.json", "engines.json" };
 static const char * const kind_lists[] = { "models", "gpus", "engines" };
@@ -237,6 +252,8 @@ uth_catalog_load_bytes (UthCatalog      *self,
       take_entry (self, kind, entry);
     }
   g_ptr_array_set_free_func (entries, NULL);
+  if (entries->len > 0)
+    emit_changed (self);
   return TRUE;
 }
 
@@ -375,6 +392,7 @@ uth_catalog_new (void)
       self->index[kind] = g_hash_table_new (g_str_hash, g_str_equal);
     }
   self->load_warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  g_hook_list_init (&self->changed, sizeof (GHook));
   return self;
 }
 
@@ -399,7 +417,36 @@ uth_catalog_unref (UthCatalog *self)
       g_hash_table_unref (self->index[kind]);
     }
   g_ptr_array_unref (self->load_warnings);
+  g_hook_list_clear (&self->changed);
   g_free (self);
+}
+
+gulong
+uth_catalog_connect_changed (UthCatalog            *self,
+                             UthCatalogChangedFunc  func,
+                             gpointer               user_data)
+{
+  GHook *hook;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  hook = g_hook_alloc (&self->changed);
+  hook->func = (gpointer) func;
+  hook->data = user_data;
+  g_hook_append (&self->changed, hook);
+  return hook->hook_id;
+}
+
+void
+uth_catalog_disconnect_changed (UthCatalog *self,
+                                gulong      id)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (id != 0);
+
+  if (!g_hook_destroy (&self->changed, id))
+    g_critical ("%s: no handler %lu on this catalog", G_STRFUNC, id);
 }
 
 static gconstpointer
@@ -603,6 +650,7 @@ uth_catalog_add_model (UthCatalog          *self,
   copy->family = g_strdup (entry->family);
   copy->source = g_strdup (entry->source);
   take_entry (self, UTH_CATALOG_MODELS, copy);
+  emit_changed (self);
 }
 
 void
@@ -624,6 +672,7 @@ uth_catalog_add_gpu (UthCatalog        *self,
   copy->price_date = g_strdup (entry->price_date);
   copy->l2_source = g_strdup (entry->l2_source);
   take_entry (self, UTH_CATALOG_GPUS, copy);
+  emit_changed (self);
 }
 
 void
@@ -641,4 +690,5 @@ uth_catalog_add_engine (UthCatalog           *self,
   copy->source = g_strdup (entry->source);
   copy->description = g_strdup (entry->description);
   take_entry (self, UTH_CATALOG_ENGINES, copy);
+  emit_changed (self);
 }

@@ -76,6 +76,16 @@ UthCatalog *uth_catalog_get_default (void);
 /* GErrors (UTH_CATALOG_ERROR) of what uth_catalog_get_default() skipped; never NULL. */
 GPtrArray  *uth_catalog_get_load_warnings (UthCatalog *self);
 
+/* Called on the main thread after entries joined the catalog (uth_catalog_add_*, a loaded
+ * file or text with entries, a user entry saved): the catalog's "changed". */
+typedef void (*UthCatalogChangedFunc) (UthCatalog *catalog,
+                                       gpointer    user_data);
+gulong      uth_catalog_connect_changed    (UthCatalog            *self,
+                                            UthCatalogChangedFunc  func,
+                                            gpointer               user_data);
+void        uth_catalog_disconnect_changed (UthCatalog *self,
+                                            gulong      id);
+
 guint                 uth_catalog_get_n_models  (UthCatalog *self);
 const UthModelEntry  *uth_catalog_get_model     (UthCatalog *self, guint index);
 const UthModelEntry  *uth_catalog_find_model    (UthCatalog *self, const char *id);

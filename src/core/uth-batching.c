@@ -164,7 +164,7 @@ uth_step_cache_new (const UthEstimateInput *scenario,
 {
   UthStepCache *cache;
 
-  if (scenario == NULL || max_batch == 0 || max_batch > 1024)
+  if (scenario == NULL || max_batch == 0 || max_batch > UTH_BATCH_MAX_SLOTS)
     return NULL;
   cache = calloc (1, sizeof *cache);
   if (cache == NULL)
@@ -227,7 +227,7 @@ config_valid (const UthBatchConfig *c)
 {
   if (c->requests < 1 || c->requests > 1000000)
     return false;
-  if (c->max_batch < 1 || c->max_batch > 1024)
+  if (c->max_batch < 1 || c->max_batch > UTH_BATCH_MAX_SLOTS)
     return false;
   if (c->arrival == UTH_ARRIVAL_POISSON &&
       !(isfinite (c->arrival_rate) && c->arrival_rate > 0.0))

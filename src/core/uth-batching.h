@@ -37,6 +37,9 @@ typedef struct
   uint32_t      max;       /* tokens */
 } UthLengthSpec;
 
+/* The most batch slots the simulator runs (the Batching page's batch limit). */
+#define UTH_BATCH_MAX_SLOTS 1024
+
 typedef struct
 {
   UthBatchPolicy policy;
@@ -45,7 +48,7 @@ typedef struct
   uint32_t       requests;          /* how many requests the trace holds, 1..1000000 */
   UthLengthSpec  prompt;
   UthLengthSpec  output;
-  uint32_t       max_batch;         /* batch slots, 1..1024 */
+  uint32_t       max_batch;         /* batch slots, 1..UTH_BATCH_MAX_SLOTS */
   double         batch_timeout_s;   /* static: start a partial batch after its oldest waited this */
   bool           chunked_prefill;   /* continuous: prefill in chunks mixed into decode steps */
   uint32_t       prefill_chunk;     /* tokens per step for chunked prefill */

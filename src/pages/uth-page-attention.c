@@ -16,7 +16,6 @@ struct _UthPageAttention
   UthPage      parent_instance;
 
   UthAttentionView  view;
-  gboolean     updating;
   UthFigure   *figure;
   GtkEditable *text_entry;
   GtkDropDown *head_drop;
@@ -26,6 +25,7 @@ struct _UthPageAttention
 G_DEFINE_FINAL_TYPE (UthPageAttention, uth_page_attention, UTH_TYPE_PAGE)
 
 static void refresh (UthPageAttention *self);
+static void controls_changed_cb (UthPageAttention *self);
 
 static guint
 n_tokens (UthPage *page)
@@ -46,38 +46,31 @@ refresh (UthPageAttention *self)
 {
   guint n = MIN (n_tokens (UTH_PAGE (self)), UTH_ATTENTION_MAX_TOKENS);
 
-  self->updating = TRUE;
+  /* The row spin button follows the text: its handler is for the reader's changes only
+   * (row -1, the last row, stays -1 when the text grows). */
+  g_signal_handlers_block_by_func (self->row_spin, controls_changed_cb, self);
   gtk_spin_button_set_range (self->row_spin, 0, MAX (n, 1) - 1);
   if (self->view.row < 0 || (guint) self->view.row >= n)
     {
       self->view.row = -1;
       gtk_spin_button_set_value (self->row_spin, MAX (n, 1) - 1);
     }
-  self->updating = FALSE;
+  g_signal_handlers_unblock_by_func (self->row_spin, controls_changed_cb, self);
   uth_figure_update (self->figure);
 }
 
 static void
 controls_changed_cb (UthPageAttention *self)
 {
-  if (self->updating)
-    return;
   self->view.head = MIN (gtk_drop_down_get_selected (self->head_drop), 3);
   self->view.row = gtk_spin_button_get_value_as_int (self->row_spin);
   refresh (self);
 }
 
 static void
-text_changed_cb (UthPageAttention *self)
+uth_page_attention_refresh (UthPage *page)
 {
-  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
-}
-
-static void
-scenario_changed_cb (UthPageAttention *self)
-{
-  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
-  refresh (self);
+  refresh (UTH_PAGE_ATTENTION (page));
 }
 
 static void
@@ -97,23 +90,6 @@ describe_cb (const UthFigureContext *ctx)
 
   return g_strdup_printf (_("Head %u of an illustrative attention layer: the score matrix of your tokens with its causal mask, and each row’s softmax weights."),
                           v != NULL ? v->head : 0);
-}
-
-static void
-uth_page_attention_scenario_changed (UthPage     *page,
-                               UthScenario *old)
-{
-  UthPageAttention *self = UTH_PAGE_ATTENTION (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
 }
 
 static const UthPageFigure *
@@ -142,7 +118,7 @@ uth_page_attention_class_init (UthPageAttentionClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_attention_dispose;
-  page_class->scenario_changed = uth_page_attention_scenario_changed;
+  page_class->refresh = uth_page_attention_refresh;
   page_class->get_figure = uth_page_attention_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -152,7 +128,6 @@ uth_page_attention_class_init (UthPageAttentionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, text_entry);
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, head_drop);
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, row_spin);
-  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
 }
 
@@ -161,9 +136,8 @@ uth_page_attention_init (UthPageAttention *self)
 {
   self->view.head = 0;
   self->view.row = -1;
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->updating = FALSE;
+  uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
   uth_figure_set_draw_func (self->figure, uth_draw_attention, uth_draw_attention_hit);
   uth_figure_set_height_func (self->figure, uth_attention_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);

@@ -4,10 +4,12 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
 #include "pages/uth-page-batching.h"
+#include "pages/uth-playback.h"
 #include "render/uth-draw-common.h"
 #include "widgets/uth-accessible.h"
 #include "widgets/uth-figure.h"
@@ -28,6 +30,7 @@ struct _UthPageBatching
   GtkSpinButton   *output_spin;
   GtkSpinButton   *seed_spin;
   GtkSpinButton   *batch_spin;
+  AdwActionRow    *batch_row;
   GtkSpinButton   *timeout_spin;
   GtkSwitch       *chunked_switch;
   GtkSpinButton   *chunk_spin;
@@ -39,7 +42,6 @@ struct _UthPageBatching
   guint            run_idle;
   guint            tick_id;
   gint64           last_frame_us;
-  gboolean         syncing;       /* setting controls from the scenario */
   gboolean         batch_chosen;  /* the reader set the batch limit here */
 };
 
@@ -268,8 +270,6 @@ batch_changed_cb (UthPageBatching *self)
 {
   UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
 
-  if (self->syncing)
-    return;
   /* The batch limit is the scenario's batch: every page sees the same one. */
   self->batch_chosen = TRUE;
   if (scenario != NULL)
@@ -278,10 +278,12 @@ batch_changed_cb (UthPageBatching *self)
 }
 
 static void
-scenario_changed_cb (UthPageBatching *self)
+uth_page_batching_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageBatching *self = UTH_PAGE_BATCHING (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   guint64 batch = uth_scenario_get_batch (scenario);
+  g_autofree char *subtitle = NULL;
 
   /* At the scenario's default batch of 1 both servers look the same: until the reader
    * chooses a limit, the page opens on the figure's default of 8 (uth_batching_view_init),
@@ -293,10 +295,16 @@ scenario_changed_cb (UthPageBatching *self)
       uth_batching_view_init (&defaults, NULL);
       batch = defaults.config.max_batch;
     }
-  self->syncing = TRUE;
-  if (batch >= 1 && batch <= 1024)
-    gtk_spin_button_set_value (self->batch_spin, (double) batch);
-  self->syncing = FALSE;
+  /* The simulator runs at most UTH_BATCH_MAX_SLOTS slots: a larger scenario batch is run
+   * with that many, and the row says so instead of ignoring it. */
+  if (batch > UTH_BATCH_MAX_SLOTS)
+    subtitle = g_strdup_printf (_("the scenario’s batch of %" PRIu64 " is more than the simulator’s %u slots: simulated with %u"),
+                                batch, UTH_BATCH_MAX_SLOTS, UTH_BATCH_MAX_SLOTS);
+  adw_action_row_set_subtitle (self->batch_row, subtitle != NULL ? subtitle : _("the scenario’s batch: sequences at once"));
+  /* Showing the scenario's batch is not choosing a limit: the handler is for the reader's. */
+  g_signal_handlers_block_by_func (self->batch_spin, batch_changed_cb, self);
+  gtk_spin_button_set_value (self->batch_spin, (double) MIN (batch, UTH_BATCH_MAX_SLOTS));
+  g_signal_handlers_unblock_by_func (self->batch_spin, batch_changed_cb, self);
   schedule_run (self);
 }
 
@@ -397,12 +405,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 UthPageBatching       *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
-
-  /* Typing in a number field keeps its keys. */
-  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)))
-    return FALSE;
-  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+  if (!uth_playback_keys_free (GTK_WIDGET (self), state))
     return FALSE;
   switch (keyval)
     {
@@ -465,24 +468,6 @@ uth_page_batching_get_figure (UthPage          *page,
 }
 
 static void
-uth_page_batching_scenario_changed (UthPage     *page,
-                                    UthScenario *old)
-{
-  UthPageBatching *self = UTH_PAGE_BATCHING (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
-
-static void
 uth_page_batching_dispose (GObject *object)
 {
   UthPageBatching *self = UTH_PAGE_BATCHING (object);
@@ -515,7 +500,7 @@ uth_page_batching_class_init (UthPageBatchingClass *klass)
 
   object_class->dispose = uth_page_batching_dispose;
   object_class->finalize = uth_page_batching_finalize;
-  page_class->scenario_changed = uth_page_batching_scenario_changed;
+  page_class->refresh = uth_page_batching_refresh;
   page_class->get_figure = uth_page_batching_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -532,6 +517,7 @@ uth_page_batching_class_init (UthPageBatchingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, output_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, UthPageBatching, batch_row);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, chunked_switch);
   gtk_widget_class_bind_template_child (widget_class, UthPageBatching, chunk_spin);
@@ -551,6 +537,8 @@ uth_page_batching_init (UthPageBatching *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Named in the .ui by its label property, which the button inside cannot read. */
   uth_accessible_label_inner_button (GTK_WIDGET (self->speed_dropdown), NULL, _("Playback speed"));
+  /* The core's limit, not a second copy of it in the .ui. */
+  gtk_spin_button_set_range (self->batch_spin, 1, UTH_BATCH_MAX_SLOTS);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);

@@ -19,11 +19,11 @@ struct _UthPageCost
   GtkSpinButton *price_spin;
   AdwComboRow   *sort_row;
   GtkLabel      *status_label;
-
-  gboolean       syncing;
 };
 
 G_DEFINE_FINAL_TYPE (UthPageCost, uth_page_cost, UTH_TYPE_PAGE)
+
+static void price_changed_cb (UthPageCost *self);
 
 /* Shows the price in use and where the catalog's comes from. */
 static void
@@ -47,15 +47,17 @@ sync_price (UthPageCost *self)
                                 gpu->price_source != NULL ? gpu->price_source : "?",
                                 gpu->price_date != NULL ? gpu->price_date : "?");
   adw_action_row_set_subtitle (self->price_row, subtitle);
-  self->syncing = TRUE;
+  /* Showing the catalog's price is not choosing it: the handler is for the reader's edits. */
+  g_signal_handlers_block_by_func (self->price_spin, price_changed_cb, self);
   gtk_spin_button_set_value (self->price_spin, price < 0 ? gpu->spec.price_per_hour : price);
-  self->syncing = FALSE;
+  g_signal_handlers_unblock_by_func (self->price_spin, price_changed_cb, self);
 }
 
 static void
-scenario_changed_cb (UthPageCost *self)
+uth_page_cost_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageCost *self = UTH_PAGE_COST (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   UthEstimateError error = UTH_ESTIMATE_OK;
 
   sync_price (self);
@@ -71,7 +73,7 @@ price_changed_cb (UthPageCost *self)
 {
   UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
 
-  if (self->syncing || scenario == NULL)
+  if (scenario == NULL)
     return;
   uth_scenario_set_price (scenario, gtk_spin_button_get_value (self->price_spin));
 }
@@ -151,24 +153,6 @@ uth_page_cost_get_figure (UthPage          *page,
 }
 
 static void
-uth_page_cost_scenario_changed (UthPage     *page,
-                                UthScenario *old)
-{
-  UthPageCost *self = UTH_PAGE_COST (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
-
-static void
 uth_page_cost_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_COST);
@@ -183,7 +167,7 @@ uth_page_cost_class_init (UthPageCostClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_cost_dispose;
-  page_class->scenario_changed = uth_page_cost_scenario_changed;
+  page_class->refresh = uth_page_cost_refresh;
   page_class->get_figure = uth_page_cost_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);

@@ -15,7 +15,6 @@ struct _UthPageEmbed
 {
   UthPage      parent_instance;
 
-  gboolean     updating;
   UthFigure   *figure;
   GtkEditable *text_entry;
   GtkWidget   *table_formula;
@@ -49,16 +48,9 @@ refresh (UthPageEmbed *self)
 }
 
 static void
-text_changed_cb (UthPageEmbed *self)
+uth_page_embed_refresh (UthPage *page)
 {
-  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
-}
-
-static void
-scenario_changed_cb (UthPageEmbed *self)
-{
-  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
-  refresh (self);
+  refresh (UTH_PAGE_EMBED (page));
 }
 
 static void
@@ -83,23 +75,6 @@ describe_cb (const UthFigureContext *ctx)
   return g_strdup_printf (ngettext ("Your %u token picks %u row of the embedding table.",
                                     "Your %u tokens pick %u rows of the embedding table.", ids->len),
                           ids->len, ids->len);
-}
-
-static void
-uth_page_embed_scenario_changed (UthPage     *page,
-                               UthScenario *old)
-{
-  UthPageEmbed *self = UTH_PAGE_EMBED (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
 }
 
 static const UthPageFigure *
@@ -128,7 +103,7 @@ uth_page_embed_class_init (UthPageEmbedClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_embed_dispose;
-  page_class->scenario_changed = uth_page_embed_scenario_changed;
+  page_class->refresh = uth_page_embed_refresh;
   page_class->get_figure = uth_page_embed_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -137,15 +112,13 @@ uth_page_embed_class_init (UthPageEmbedClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageEmbed, figure);
   gtk_widget_class_bind_template_child (widget_class, UthPageEmbed, text_entry);
   gtk_widget_class_bind_template_child (widget_class, UthPageEmbed, table_formula);
-  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
 }
 
 static void
 uth_page_embed_init (UthPageEmbed *self)
 {
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->updating = FALSE;
+  uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
   uth_figure_set_draw_func (self->figure, uth_draw_embed, uth_draw_embed_hit);
   uth_figure_set_height_func (self->figure, uth_embed_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);

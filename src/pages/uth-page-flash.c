@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "pages/uth-page-flash.h"
+#include "pages/uth-playback.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
 #include "widgets/uth-log-slider.h"
@@ -25,8 +26,7 @@ struct _UthPageFlash
   gboolean         have_scenario;
   char            *model_id;       /* a new model or GPU brings its own heads or SRAM */
   char            *gpu_id;
-  guint            timer;
-  gboolean         updating;
+  UthPlayback     *playback;
 
   UthFigure       *figure;
   GtkBox          *seq_box;
@@ -37,6 +37,8 @@ struct _UthPageFlash
   GtkSwitch       *causal_switch;
   GtkSwitch       *scenario_flash_switch;
   GtkToggleButton *play_button;
+  GtkButton       *back_button;
+  GtkButton       *forward_button;
   GtkWidget       *blocks_formula;
   GtkWidget       *traffic_formula;
 };
@@ -78,23 +80,24 @@ refresh (UthPageFlash *self)
   uth_figure_update (self->figure);
 }
 
+/* The view into the controls. Their handler reads them all back, so the view is kept
+ * aside while they are written one by one. */
 static void
 write_controls (UthPageFlash *self)
 {
-  self->updating = TRUE;
-  uth_log_slider_set_value (self->seq_slider, self->view.input.seq);
-  gtk_spin_button_set_value (self->head_dim_spin, self->view.input.head_dim);
-  gtk_spin_button_set_value (self->heads_spin, self->view.input.heads);
-  gtk_spin_button_set_value (self->sram_spin, self->view.input.sram_bytes / 1024.0);
-  gtk_switch_set_active (self->causal_switch, self->view.input.causal);
-  self->updating = FALSE;
+  UthFlashView view = self->view;
+
+  uth_log_slider_set_value (self->seq_slider, view.input.seq);
+  gtk_spin_button_set_value (self->head_dim_spin, view.input.head_dim);
+  gtk_spin_button_set_value (self->heads_spin, view.input.heads);
+  gtk_spin_button_set_value (self->sram_spin, view.input.sram_bytes / 1024.0);
+  gtk_switch_set_active (self->causal_switch, view.input.causal);
+  self->view = view;
 }
 
 static void
 control_changed_cb (UthPageFlash *self)
 {
-  if (self->updating)
-    return;
   self->view.input.seq = uth_log_slider_get_value (self->seq_slider);
   self->view.input.head_dim = (guint32) gtk_spin_button_get_value (self->head_dim_spin);
   self->view.input.heads = (guint32) gtk_spin_button_get_value (self->heads_spin);
@@ -108,9 +111,10 @@ control_changed_cb (UthPageFlash *self)
 /* The figure reflows to its width and asks for the height its layout needs there at full
  * text size (the page scrolls), instead of shrinking to the window's height. */
 static void
-scenario_changed_cb (UthPageFlash *self)
+uth_page_flash_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageFlash *self = UTH_PAGE_FLASH (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   UthFigureContext ctx;
   UthFlashView fresh;
   const UthFlashView *last = &self->last_scenario;
@@ -145,64 +149,29 @@ scenario_changed_cb (UthPageFlash *self)
   self->view.dtype = fresh.dtype;
   self->last_scenario = fresh;
   self->have_scenario = TRUE;
-  /* Setting the same value back is a no-op in the scenario: no guard needed. */
-  gtk_switch_set_active (self->scenario_flash_switch, uth_scenario_get_flash_attention (scenario));
   write_controls (self);
   refresh (self);
 }
 
+/* Moves through the block loop, which wraps around: playing never stops on its own. */
 static gboolean
-tick_cb (gpointer data)
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
-  uth_page_flash_step (UTH_PAGE_FLASH (data), 1);
-  return G_SOURCE_CONTINUE;
-}
+  UthPageFlash *self = owner;
+  UthFlash f;
+  guint64 chunk;
 
-static void
-play_toggled_cb (UthPageFlash *self)
-{
-  uth_page_flash_set_playing (self, gtk_toggle_button_get_active (self->play_button));
-}
-
-static void
-step_back_cb (UthPageFlash *self)
-{
-  uth_page_flash_step (self, -1);
-}
-
-static void
-step_forward_cb (UthPageFlash *self)
-{
-  uth_page_flash_step (self, 1);
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPageFlash          *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
-
-  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus) || GTK_IS_RANGE (focus)))
-    return FALSE;
-  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      uth_page_flash_set_playing (self, self->timer == 0);
-      return TRUE;
-    case GDK_KEY_Left:
-      uth_page_flash_step (self, -1);
-      return TRUE;
-    case GDK_KEY_Right:
-      uth_page_flash_step (self, 1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  if (uth_flash_compute (&self->view.input, &f) != UTH_FLASH_OK || f.steps == 0)
+    return TRUE;
+  /* Long sequences have hundreds of thousands of blocks: move by a slice of the loop. */
+  chunk = MAX (f.steps / FRAMES_PER_LOOP, 1);
+  if (delta < 0)
+    self->view.step = self->view.step >= chunk ? self->view.step - chunk : f.steps - 1;
+  else
+    self->view.step = self->view.step + chunk < f.steps ? self->view.step + chunk : 0;
+  uth_figure_update (self->figure);
+  return TRUE;
 }
 
 static void
@@ -225,32 +194,12 @@ describe_cb (const UthFigureContext *ctx)
                           view->input.seq, f.traffic_ratio, f.memory_ratio);
 }
 
-/* The scenario's attention implementation, which Shapes, Layer and the estimate follow. */
-static void
-scenario_flash_changed_cb (UthPageFlash *self)
-{
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
-
-  if (scenario != NULL)
-    uth_scenario_set_flash_attention (scenario, gtk_switch_get_active (self->scenario_flash_switch));
-}
-
+/* A new scenario sets every control from itself. */
 static void
 uth_page_flash_scenario_changed (UthPage     *page,
                                  UthScenario *old)
 {
-  UthPageFlash *self = UTH_PAGE_FLASH (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  self->have_scenario = FALSE;
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
+  UTH_PAGE_FLASH (page)->have_scenario = FALSE;
 }
 
 static const UthPageFigure *
@@ -268,7 +217,7 @@ uth_page_flash_dispose (GObject *object)
 {
   UthPageFlash *self = UTH_PAGE_FLASH (object);
 
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->playback);
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_FLASH);
   G_OBJECT_CLASS (uth_page_flash_parent_class)->dispose (object);
 }
@@ -293,6 +242,7 @@ uth_page_flash_class_init (UthPageFlashClass *klass)
   object_class->dispose = uth_page_flash_dispose;
   object_class->finalize = uth_page_flash_finalize;
   page_class->scenario_changed = uth_page_flash_scenario_changed;
+  page_class->refresh = uth_page_flash_refresh;
   page_class->get_figure = uth_page_flash_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -306,13 +256,11 @@ uth_page_flash_class_init (UthPageFlashClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, causal_switch);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, scenario_flash_switch);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageFlash, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageFlash, forward_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, blocks_formula);
   gtk_widget_class_bind_template_child (widget_class, UthPageFlash, traffic_formula);
   gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, scenario_flash_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
 }
 
 static char *
@@ -326,10 +274,7 @@ tokens_text (guint64  value,
 static void
 uth_page_flash_init (UthPageFlash *self)
 {
-  GtkEventController *keys;
-
   uth_flash_view_init (&self->view, NULL);
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Sequence length on a log scale, 512 to 128k tokens as on the charts. */
   self->seq_slider = UTH_LOG_SLIDER (uth_log_slider_new (UTH_FLASH_SWEEP_MIN, UTH_FLASH_SWEEP_MIN * 256));
@@ -339,8 +284,9 @@ uth_page_flash_init (UthPageFlash *self)
   /* Narrow enough to sit beside its label in a phone-sized window (360 px). */
   gtk_widget_set_size_request (GTK_WIDGET (self->seq_slider), 200, -1);
   gtk_box_append (self->seq_box, GTK_WIDGET (self->seq_slider));
-  g_signal_connect_swapped (self->seq_slider, "notify::value", G_CALLBACK (control_changed_cb), self);
-  self->updating = FALSE;
+  /* The scenario's attention implementation, which Shapes, Layer and the estimate follow. */
+  uth_page_bind (UTH_PAGE (self), "flash-attention", self->scenario_flash_switch, "active",
+                 G_BINDING_BIDIRECTIONAL);
 
   uth_figure_set_draw_func (self->figure, uth_draw_flash, uth_draw_flash_hit);
   uth_figure_set_height_func (self->figure, uth_flash_page_height);
@@ -348,10 +294,10 @@ uth_page_flash_init (UthPageFlash *self)
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Standard attention against Flash Attention"));
   write_controls (self);
-
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  /* The reader's changes, connected after the view is in the controls. */
+  g_signal_connect_swapped (self->seq_slider, "notify::value", G_CALLBACK (control_changed_cb), self);
+  self->playback = uth_playback_new (GTK_WIDGET (self), STEP_INTERVAL_MS, playback_step_cb, NULL);
+  uth_playback_set_buttons (self->playback, self->play_button, self->back_button, self->forward_button);
   refresh (self);
 }
 
@@ -367,39 +313,20 @@ uth_page_flash_set_playing (UthPageFlash *self,
                             gboolean      playing)
 {
   g_return_if_fail (UTH_IS_PAGE_FLASH (self));
-
-  if (playing == (self->timer != 0))
-    return;
-  if (playing)
-    self->timer = g_timeout_add (STEP_INTERVAL_MS, tick_cb, self);
-  else
-    g_clear_handle_id (&self->timer, g_source_remove);
-  if (gtk_toggle_button_get_active (self->play_button) != playing)
-    gtk_toggle_button_set_active (self->play_button, playing);
+  uth_playback_set_playing (self->playback, playing);
 }
 
 gboolean
 uth_page_flash_get_playing (UthPageFlash *self)
 {
   g_return_val_if_fail (UTH_IS_PAGE_FLASH (self), FALSE);
-  return self->timer != 0;
+  return uth_playback_get_playing (self->playback);
 }
 
 void
 uth_page_flash_step (UthPageFlash *self,
                      int           delta)
 {
-  UthFlash f;
-  guint64 chunk;
-
   g_return_if_fail (UTH_IS_PAGE_FLASH (self));
-  if (uth_flash_compute (&self->view.input, &f) != UTH_FLASH_OK || f.steps == 0)
-    return;
-  /* Long sequences have hundreds of thousands of blocks: move by a slice of the loop. */
-  chunk = MAX (f.steps / FRAMES_PER_LOOP, 1);
-  if (delta < 0)
-    self->view.step = self->view.step >= chunk ? self->view.step - chunk : f.steps - 1;
-  else
-    self->view.step = self->view.step + chunk < f.steps ? self->view.step + chunk : 0;
-  uth_figure_update (self->figure);
+  uth_playback_step (self->playback, delta);
 }

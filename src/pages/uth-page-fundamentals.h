@@ -7,21 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* Copies the scenario's text into entry when they differ (guarding *updating so the
- * entry's "changed" handler does not write it back). */
-void     uth_fundamentals_entry_from_scenario (UthPage     *page,
-                                               GtkEditable *entry,
-                                               gboolean    *updating);
-/* Writes the entry's text to the scenario (from the entry's "changed" handler). */
-void     uth_fundamentals_entry_to_scenario   (UthPage     *page,
-                                               GtkEditable *entry,
-                                               gboolean     updating);
-/* Whether a key press should go to the page's shortcuts (Space, arrows) rather than to a
- * focused text field or spin button. */
-gboolean uth_fundamentals_keys_free           (GtkWidget       *page,
-                                               GdkModifierType  state);
-/* Keeps a play toggle's icon saying what a click does: play while stopped, pause while
- * playing (a pressed ▶ alone does not read as "playing" on a projector). */
-void     uth_fundamentals_play_button_init    (GtkToggleButton *button);
+/* Binds entry's text to the scenario's, both ways (see uth_page_bind). */
+void     uth_fundamentals_bind_text (UthPage     *page,
+                                     GtkEditable *entry);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "pages/uth-page-fundamentals.h"
 #include "pages/uth-page-generation.h"
+#include "pages/uth-playback.h"
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-common.h"
 #include "widgets/uth-figure.h"
@@ -22,8 +23,7 @@ struct _UthPageGeneration
   UthPage            parent_instance;
 
   UthGenerationView  view;
-  guint              timer;
-  gboolean           updating;
+  UthPlayback       *playback;
 
   UthFigure         *figure;
   GtkEditable       *text_entry;
@@ -34,20 +34,25 @@ struct _UthPageGeneration
   GtkRange          *topp_scale;
   GtkSpinButton     *seed_spin;
   GtkToggleButton   *play_button;
+  GtkButton         *back_button;
+  GtkButton         *forward_button;
   GtkWidget         *step_formula;
 };
 
 G_DEFINE_FINAL_TYPE (UthPageGeneration, uth_page_generation, UTH_TYPE_PAGE)
 
+/* The view into the controls. Each control's handler reads its own field back, so one
+ * written before the next does not undo it. */
 static void
 write_controls (UthPageGeneration *self)
 {
-  self->updating = TRUE;
-  gtk_spin_button_set_value (self->steps_spin, self->view.steps);
-  gtk_spin_button_set_value (self->topk_spin, self->view.top_k);
-  gtk_range_set_value (self->topp_scale, self->view.top_p);
-  gtk_spin_button_set_value (self->seed_spin, (double) self->view.seed);
-  self->updating = FALSE;
+  UthGenerationView view = self->view;
+
+  gtk_spin_button_set_value (self->steps_spin, view.steps);
+  gtk_spin_button_set_value (self->topk_spin, view.top_k);
+  gtk_range_set_value (self->topp_scale, view.top_p);
+  gtk_spin_button_set_value (self->seed_spin, (double) view.seed);
+  self->view = view;
 }
 
 /* The decode step against its rule of thumb: all the weights read once per token. */
@@ -86,20 +91,10 @@ update_formula (UthPageGeneration *self)
 }
 
 static void
-text_changed_cb (UthPageGeneration *self)
+uth_page_generation_refresh (UthPage *page)
 {
-  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
-}
+  UthPageGeneration *self = UTH_PAGE_GENERATION (page);
 
-static void
-scenario_changed_cb (UthPageGeneration *self)
-{
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
-
-  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
-  self->updating = TRUE;
-  gtk_range_set_value (self->temperature_scale, uth_scenario_get_temperature (scenario));
-  self->updating = FALSE;
   update_formula (self);
   uth_figure_update (self->figure);
 }
@@ -107,23 +102,11 @@ scenario_changed_cb (UthPageGeneration *self)
 static void
 controls_changed_cb (UthPageGeneration *self)
 {
-  if (self->updating)
-    return;
   self->view.steps = (guint) gtk_spin_button_get_value_as_int (self->steps_spin);
   self->view.top_k = (guint) gtk_spin_button_get_value_as_int (self->topk_spin);
   self->view.top_p = gtk_range_get_value (self->topp_scale);
   self->view.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   uth_figure_update (self->figure);
-}
-
-static void
-temperature_changed_cb (UthPageGeneration *self)
-{
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
-
-  if (self->updating || scenario == NULL)
-    return;
-  uth_scenario_set_temperature (scenario, gtk_range_get_value (self->temperature_scale));
 }
 
 /* A rule preset: the settings that make it that rule alone. */
@@ -134,8 +117,6 @@ rule_changed_cb (UthPageGeneration *self)
   Rule rule = (Rule) gtk_drop_down_get_selected (self->rule_drop);
   double temperature = scenario != NULL ? uth_scenario_get_temperature (scenario) : 1.0;
 
-  if (self->updating)
-    return;
   self->view.top_k = 0;
   self->view.top_p = 1.0;
   switch (rule)
@@ -161,62 +142,30 @@ rule_changed_cb (UthPageGeneration *self)
   uth_figure_update (self->figure);
 }
 
+/* One generated token; FALSE at the last step, where playing stops. */
 static gboolean
-tick_cb (gpointer data)
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
-  UthPageGeneration *self = data;
+  UthPageGeneration *self = owner;
+  int steps = CLAMP ((int) self->view.steps + delta, 0, UTH_GENERATION_MAX_STEPS);
+
+  if ((guint) steps == self->view.steps)
+    return FALSE;
+  self->view.steps = (guint) steps;
+  write_controls (self);
+  uth_figure_update (self->figure);
+  return TRUE;
+}
+
+/* Playing from the end starts again after the prompt. */
+static void
+playback_restart_cb (gpointer owner)
+{
+  UthPageGeneration *self = owner;
 
   if (self->view.steps >= UTH_GENERATION_MAX_STEPS)
-    {
-      self->timer = 0;
-      gtk_toggle_button_set_active (self->play_button, FALSE);
-      return G_SOURCE_REMOVE;
-    }
-  uth_page_generation_step (self, 1);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-play_toggled_cb (UthPageGeneration *self)
-{
-  uth_page_generation_set_playing (self, gtk_toggle_button_get_active (self->play_button));
-}
-
-static void
-step_back_cb (UthPageGeneration *self)
-{
-  uth_page_generation_step (self, -1);
-}
-
-static void
-step_forward_cb (UthPageGeneration *self)
-{
-  uth_page_generation_step (self, 1);
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPageGeneration     *self)
-{
-  if (!uth_fundamentals_keys_free (GTK_WIDGET (self), state))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      uth_page_generation_set_playing (self, self->timer == 0);
-      return TRUE;
-    case GDK_KEY_Left:
-      uth_page_generation_step (self, -1);
-      return TRUE;
-    case GDK_KEY_Right:
-      uth_page_generation_step (self, 1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+    playback_step_cb (self, -UTH_GENERATION_MAX_STEPS);
 }
 
 static void
@@ -240,23 +189,6 @@ describe_cb (const UthFigureContext *ctx)
                                     steps), steps);
 }
 
-static void
-uth_page_generation_scenario_changed (UthPage     *page,
-                                      UthScenario *old)
-{
-  UthPageGeneration *self = UTH_PAGE_GENERATION (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
-
 static const UthPageFigure *
 uth_page_generation_get_figure (UthPage          *page,
                                 UthFigureContext *ctx)
@@ -272,7 +204,7 @@ uth_page_generation_dispose (GObject *object)
 {
   UthPageGeneration *self = UTH_PAGE_GENERATION (object);
 
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->playback);
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_GENERATION);
   G_OBJECT_CLASS (uth_page_generation_parent_class)->dispose (object);
 }
@@ -285,7 +217,7 @@ uth_page_generation_class_init (UthPageGenerationClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_generation_dispose;
-  page_class->scenario_changed = uth_page_generation_scenario_changed;
+  page_class->refresh = uth_page_generation_refresh;
   page_class->get_figure = uth_page_generation_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -300,36 +232,31 @@ uth_page_generation_class_init (UthPageGenerationClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, topp_scale);
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, forward_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageGeneration, step_formula);
-  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, temperature_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, rule_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
 }
 
 static void
 uth_page_generation_init (UthPageGeneration *self)
 {
-  GtkEventController *keys;
-
   uth_generation_view_init (&self->view);
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Its preset (no top-k, no top-p) is the view's start; the scenario keeps its temperature. */
   gtk_drop_down_set_selected (self->rule_drop, RULE_TEMPERATURE);
-  self->updating = FALSE;
   write_controls (self);
-  uth_fundamentals_play_button_init (self->play_button);
+  uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
+  uth_page_bind (UTH_PAGE (self), "temperature", gtk_range_get_adjustment (self->temperature_scale), "value",
+                 G_BINDING_BIDIRECTIONAL);
+  self->playback = uth_playback_new (GTK_WIDGET (self), STEP_INTERVAL_MS, playback_step_cb, playback_restart_cb);
+  uth_playback_set_buttons (self->playback, self->play_button, self->back_button, self->forward_button);
   uth_figure_set_draw_func (self->figure, uth_draw_generation, NULL);
   uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("The generation loop"));
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 const UthGenerationView *
@@ -343,15 +270,8 @@ void
 uth_page_generation_step (UthPageGeneration *self,
                           int                delta)
 {
-  int steps;
-
   g_return_if_fail (UTH_IS_PAGE_GENERATION (self));
-  steps = CLAMP ((int) self->view.steps + delta, 0, UTH_GENERATION_MAX_STEPS);
-  if ((guint) steps == self->view.steps)
-    return;
-  self->view.steps = (guint) steps;
-  write_controls (self);
-  uth_figure_update (self->figure);
+  uth_playback_step (self->playback, delta);
 }
 
 void
@@ -359,25 +279,12 @@ uth_page_generation_set_playing (UthPageGeneration *self,
                                  gboolean           playing)
 {
   g_return_if_fail (UTH_IS_PAGE_GENERATION (self));
-
-  if (playing == (self->timer != 0))
-    return;
-  if (playing)
-    {
-      /* Playing from the end starts again after the prompt. */
-      if (self->view.steps >= UTH_GENERATION_MAX_STEPS)
-        uth_page_generation_step (self, -UTH_GENERATION_MAX_STEPS);
-      self->timer = g_timeout_add ((guint) (STEP_INTERVAL_MS / uth_page_get_animation_speed ()), tick_cb, self);
-    }
-  else
-    g_clear_handle_id (&self->timer, g_source_remove);
-  if (gtk_toggle_button_get_active (self->play_button) != playing)
-    gtk_toggle_button_set_active (self->play_button, playing);
+  uth_playback_set_playing (self->playback, playing);
 }
 
 gboolean
 uth_page_generation_get_playing (UthPageGeneration *self)
 {
   g_return_val_if_fail (UTH_IS_PAGE_GENERATION (self), FALSE);
-  return self->timer != 0;
+  return uth_playback_get_playing (self->playback);
 }

@@ -22,14 +22,13 @@ struct _UthPageHome
 G_DEFINE_FINAL_TYPE (UthPageHome, uth_page_home, UTH_TYPE_PAGE)
 
 static void
-update_rules (UthPageHome *self)
+uth_page_home_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageHome *self = UTH_PAGE_HOME (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   UthFigureContext ctx;
   UthRule rule;
 
-  if (scenario == NULL)
-    return;
   uth_scenario_get_figure_context (scenario, &ctx);
   for (rule = 0; rule < UTH_N_RULES; rule++)
     {
@@ -50,19 +49,6 @@ row_activated_cb (GtkListBox    *list,
 
   if (id != NULL)
     uth_page_open_page (UTH_PAGE (self), id);
-}
-
-static void
-uth_page_home_scenario_changed (UthPage     *page,
-                                UthScenario *old)
-{
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, update_rules, page);
-  if (scenario != NULL)
-    g_signal_connect_object (scenario, "changed", G_CALLBACK (update_rules), page, G_CONNECT_SWAPPED);
-  update_rules (UTH_PAGE_HOME (page));
 }
 
 /* One label per row, not wrapping: cheap to measure (issue 10, start-up). */
@@ -162,7 +148,7 @@ uth_page_home_class_init (UthPageHomeClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_home_dispose;
-  page_class->scenario_changed = uth_page_home_scenario_changed;
+  page_class->refresh = uth_page_home_refresh;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-home.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPageHome, fundamentals_list);

@@ -19,7 +19,6 @@ struct _UthPageKv
   UthKvView      view;
   UthFitCell    *fits;          /* cached map, recomputed when the scenario changes */
   char          *model_id;      /* the model the what-if was last reset for */
-  gboolean       updating;
 
   UthFigure     *figure;
   GtkDropDown   *variant_drop;
@@ -98,47 +97,51 @@ recompute_fits (UthPageKv *self)
 static void
 control_changed_cb (UthPageKv *self)
 {
-  if (self->updating)
-    return;
   self->view.variant = variants[MIN (gtk_drop_down_get_selected (self->variant_drop), G_N_ELEMENTS (variants) - 1)];
   self->view.group = (guint32) gtk_spin_button_get_value (self->group_spin);
   self->view.block = (guint32) gtk_spin_button_get_value (self->block_spin);
   uth_figure_update (self->figure);
 }
 
-static void
-kv_changed_cb (UthPageKv *self)
+/* The scenario's KV data type as the drop-down's item (int8 shows as its fp8 neighbour),
+ * and the item as a data type: one function for both ways of the binding. */
+static gboolean
+kv_transform (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  guint item = 0;
 
-  if (self->updating || scenario == NULL)
-    return;
-  uth_scenario_set_kv (scenario, kv_types[MIN (gtk_drop_down_get_selected (self->kv_drop), G_N_ELEMENTS (kv_types) - 1)]);
-}
-
-static guint
-kv_index (UthDtype dtype)
-{
-  switch (dtype)
+  if (G_VALUE_HOLDS_ENUM (from))
     {
-    case UTH_DTYPE_FP8:
-    case UTH_DTYPE_INT8:
-    case UTH_DTYPE_Q8_0:
-      return 1;
-    case UTH_DTYPE_INT4:
-    case UTH_DTYPE_Q4_0:
-      return 2;
-    default:
-      return 0;
+      UthDtype dtype = g_value_get_enum (from);
+
+      for (guint i = 0; i < G_N_ELEMENTS (kv_types); i++)
+        if (kv_types[i] == dtype)
+          item = i;
+      /* 8-bit types show as their fp8 neighbour, 4-bit ones as int4. */
+      if (dtype == UTH_DTYPE_INT8 || dtype == UTH_DTYPE_Q8_0)
+        item = 1;
+      else if (dtype == UTH_DTYPE_Q4_0)
+        item = 2;
+      g_value_set_uint (to, item);
+      return TRUE;
     }
+  item = g_value_get_uint (from);
+  if (item >= G_N_ELEMENTS (kv_types))
+    return FALSE;
+  g_value_set_enum (to, kv_types[item]);
+  return TRUE;
 }
 
 /* The figure reflows to its width and asks for the height its layout needs there at full
  * text size (the page scrolls), instead of shrinking to the window's height. */
 static void
-scenario_changed_cb (UthPageKv *self)
+uth_page_kv_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageKv *self = UTH_PAGE_KV (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   UthFigureContext ctx;
   UthKvView fresh;
 
@@ -155,13 +158,15 @@ scenario_changed_cb (UthPageKv *self)
       g_free (self->model_id);
       self->model_id = g_strdup (uth_scenario_get_model_id (scenario));
     }
-  self->updating = TRUE;
+  /* The what-if's controls show the view; their handler reads the reader's changes only. */
+  g_signal_handlers_block_by_func (self->variant_drop, control_changed_cb, self);
+  g_signal_handlers_block_by_func (self->group_spin, control_changed_cb, self);
   for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
     if (variants[i] == self->view.variant)
       gtk_drop_down_set_selected (self->variant_drop, i);
   gtk_spin_button_set_value (self->group_spin, self->view.group);
-  gtk_drop_down_set_selected (self->kv_drop, kv_index (uth_scenario_get_kv (scenario)));
-  self->updating = FALSE;
+  g_signal_handlers_unblock_by_func (self->variant_drop, control_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->group_spin, control_changed_cb, self);
   recompute_fits (self);
   update_formulas (self);
   uth_figure_update (self->figure);
@@ -196,23 +201,6 @@ describe_cb (const UthFigureContext *ctx)
   return g_strdup_printf (b.fits ? _("%s of KV cache per token; %s needed of %s: it fits.")
                                  : _("%s of KV cache per token; %s needed of %s: it does not fit."),
                           per, tot, av);
-}
-
-static void
-uth_page_kv_scenario_changed (UthPage     *page,
-                              UthScenario *old)
-{
-  UthPageKv *self = UTH_PAGE_KV (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
 }
 
 static const UthPageFigure *
@@ -251,7 +239,7 @@ uth_page_kv_class_init (UthPageKvClass *klass)
 
   object_class->dispose = uth_page_kv_dispose;
   object_class->finalize = uth_page_kv_finalize;
-  page_class->scenario_changed = uth_page_kv_scenario_changed;
+  page_class->refresh = uth_page_kv_refresh;
   page_class->get_figure = uth_page_kv_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -265,17 +253,18 @@ uth_page_kv_class_init (UthPageKvClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageKv, per_token_formula);
   gtk_widget_class_bind_template_child (widget_class, UthPageKv, max_batch_formula);
   gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, kv_changed_cb);
 }
 
 static void
 uth_page_kv_init (UthPageKv *self)
 {
   uth_kv_view_init (&self->view, NULL);
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_handlers_block_by_func (self->variant_drop, control_changed_cb, self);
   gtk_drop_down_set_selected (self->variant_drop, 1);
-  self->updating = FALSE;
+  g_signal_handlers_unblock_by_func (self->variant_drop, control_changed_cb, self);
+  uth_page_bind_full (UTH_PAGE (self), "kv", self->kv_drop, "selected", G_BINDING_BIDIRECTIONAL,
+                      kv_transform, kv_transform, NULL);
   uth_figure_set_draw_func (self->figure, uth_draw_kv, uth_draw_kv_hit);
   uth_figure_set_height_func (self->figure, uth_kv_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);

@@ -24,7 +24,6 @@ struct _UthPageLayer
   UthFormulaButton *ridge_button;
   UthFormulaButton *time_button;
   char            *description;
-  gboolean         syncing;
 };
 
 G_DEFINE_FINAL_TYPE (UthPageLayer, uth_page_layer, UTH_TYPE_PAGE)
@@ -87,10 +86,10 @@ refresh (UthPageLayer *self)
     return;
   uth_figure_get_context (self->roofline, &ctx);
   layers = ctx.model != NULL ? ctx.model->spec.layers : 1;
-  self->syncing = TRUE;
+  /* The spin button counts from 1 to the model's layers; a layer beyond a smaller model's
+   * last becomes its last (the scenario holds what the spin button shows). */
   gtk_adjustment_set_upper (self->layer_adjustment, MAX (layers, 1));
   gtk_adjustment_set_value (self->layer_adjustment, ctx.layer + 1);
-  self->syncing = FALSE;
   g_free (self->description);
   self->description = uth_draw_layer_describe (&ctx);
   {
@@ -109,9 +108,9 @@ refresh (UthPageLayer *self)
 }
 
 static void
-scenario_changed_cb (UthPageLayer *self)
+uth_page_layer_refresh (UthPage *page)
 {
-  refresh (self);
+  refresh (UTH_PAGE_LAYER (page));
 }
 
 static void
@@ -123,14 +122,19 @@ phase_toggled_cb (UthPageLayer *self)
   refresh (self);
 }
 
-static void
-layer_changed_cb (UthPageLayer *self)
+/* The scenario's layer counts from 0, the spin button from 1 (one function for both ways
+ * of the binding: a guint is the scenario's, a double the spin button's). */
+static gboolean
+layer_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
-
-  if (self->syncing || scenario == NULL)
-    return;
-  uth_scenario_set_layer (scenario, (guint) gtk_spin_button_get_value_as_int (self->layer_spin) - 1);
+  if (G_VALUE_HOLDS_UINT (from))
+    g_value_set_double (to, (double) g_value_get_uint (from) + 1.0);
+  else
+    g_value_set_uint (to, g_value_get_double (from) >= 1.0 ? (guint) g_value_get_double (from) - 1 : 0);
+  return TRUE;
 }
 
 static const UthPageFigure *
@@ -141,23 +145,6 @@ uth_page_layer_get_figure (UthPage          *page,
 
   ctx->phase = uth_page_layer_get_phase (UTH_PAGE_LAYER (page));
   return figure;
-}
-
-static void
-uth_page_layer_scenario_changed (UthPage     *page,
-                                 UthScenario *old)
-{
-  UthPageLayer *self = UTH_PAGE_LAYER (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->roofline, scenario);
-  uth_figure_set_scenario (self->share, scenario);
-  uth_figure_set_scenario (self->table, scenario);
-  if (scenario != NULL)
-    g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-  refresh (self);
 }
 
 static void
@@ -201,7 +188,7 @@ uth_page_layer_class_init (UthPageLayerClass *klass)
   object_class->dispose = uth_page_layer_dispose;
   object_class->finalize = uth_page_layer_finalize;
   page_class->get_figure = uth_page_layer_get_figure;
-  page_class->scenario_changed = uth_page_layer_scenario_changed;
+  page_class->refresh = uth_page_layer_refresh;
 
   g_type_ensure (UTH_TYPE_FIGURE);
   g_type_ensure (UTH_TYPE_FORMULA_BUTTON);
@@ -216,13 +203,14 @@ uth_page_layer_class_init (UthPageLayerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageLayer, ridge_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageLayer, time_button);
   gtk_widget_class_bind_template_callback (widget_class, phase_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, layer_changed_cb);
 }
 
 static void
 uth_page_layer_init (UthPageLayer *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  uth_page_bind_full (UTH_PAGE (self), "layer", self->layer_adjustment, "value", G_BINDING_BIDIRECTIONAL,
+                      layer_transform, layer_transform, NULL);
   uth_figure_set_draw_func (self->roofline, uth_draw_layer_roofline, uth_draw_layer_roofline_hit);
   uth_figure_set_draw_func (self->share, uth_draw_layer_share, NULL);
   uth_figure_set_draw_func (self->table, uth_draw_layer_table, uth_draw_layer_table_hit);

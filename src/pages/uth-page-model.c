@@ -86,28 +86,11 @@ uth_page_model_get_figure (UthPage          *page,
 
 /* The keyboard walks every row: embedding, the layers, final norm, LM head. */
 static void
-update_items (UthPageModel *self)
+uth_page_model_refresh (UthPage *page)
 {
-  const UthModelEntry *model = uth_scenario_get_model (uth_page_get_scenario (UTH_PAGE (self)));
+  const UthModelEntry *model = uth_scenario_get_model (uth_page_get_scenario (page));
 
-  uth_figure_set_n_items (self->figure, model != NULL ? (int) model->spec.layers + 3 : 0);
-}
-
-static void
-uth_page_model_scenario_changed (UthPage     *page,
-                                 UthScenario *old)
-{
-  UthPageModel *self = UTH_PAGE_MODEL (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, update_items, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (update_items), self, G_CONNECT_SWAPPED);
-      update_items (self);
-    }
+  uth_figure_set_n_items (UTH_PAGE_MODEL (page)->figure, model != NULL ? (int) model->spec.layers + 3 : 0);
 }
 
 static void
@@ -126,7 +109,7 @@ uth_page_model_class_init (UthPageModelClass *klass)
 
   object_class->dispose = uth_page_model_dispose;
   page_class->get_figure = uth_page_model_get_figure;
-  page_class->scenario_changed = uth_page_model_scenario_changed;
+  page_class->refresh = uth_page_model_refresh;
 
   g_type_ensure (UTH_TYPE_FIGURE);
   g_type_ensure (UTH_TYPE_WRAP_BOX);

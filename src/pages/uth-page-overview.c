@@ -7,6 +7,7 @@
 
 #include "pages/uth-page-fundamentals.h"
 #include "pages/uth-page-overview.h"
+#include "pages/uth-playback.h"
 #include "render/uth-draw-common.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
@@ -35,11 +36,13 @@ struct _UthPageOverview
   UthPage          parent_instance;
 
   UthOverviewView  view;
-  guint            timer;
+  UthPlayback     *playback;
   gint64           step_started;   /* monotonic time the playing step began */
 
   UthFigure       *figure;
   GtkToggleButton *play_button;
+  GtkButton       *back_button;
+  GtkButton       *forward_button;
   UthWrapBox      *links_box;
   UthWrapBox      *formulas_box;
   GtkWidget       *links[UTH_OVERVIEW_N_CHAPTERS];
@@ -198,10 +201,13 @@ show_step (UthPageOverview *self,
   uth_figure_update (self->figure);
 }
 
+/* A tick while playing: the step animates, stays built for the rest of STEP_MS, then the
+ * next one starts; after the last step playing stops. */
 static gboolean
-tick_cb (gpointer data)
+playback_tick_cb (gpointer owner,
+                  int      delta)
 {
-  UthPageOverview *self = data;
+  UthPageOverview *self = owner;
   double speed = uth_page_get_animation_speed ();
   double elapsed = (double) (g_get_monotonic_time () - self->step_started) / 1000.0 * speed;
 
@@ -209,36 +215,43 @@ tick_cb (gpointer data)
     {
       if (self->view.step + 1 >= UTH_OVERVIEW_N_STEPS)
         {
-          self->timer = 0;
           show_step (self, self->view.step, 1.0);
-          gtk_toggle_button_set_active (self->play_button, FALSE);
-          return G_SOURCE_REMOVE;
+          return FALSE;
         }
       self->step_started = g_get_monotonic_time ();
       show_step (self, self->view.step + 1, 0.0);
-      return G_SOURCE_CONTINUE;
+      return TRUE;
     }
   if (self->view.progress < 1.0)
     show_step (self, self->view.step, elapsed / ANIMATION_MS);
-  return G_SOURCE_CONTINUE;
+  return TRUE;
 }
 
-static void
-play_toggled_cb (UthPageOverview *self)
+static gboolean
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
-  uth_page_overview_set_playing (self, gtk_toggle_button_get_active (self->play_button));
+  UthPageOverview *self = owner;
+
+  uth_page_overview_set_step (self, self->view.step + delta);
+  return TRUE;
 }
 
+/* Playing from the end starts again from the prompt. */
 static void
-step_back_cb (UthPageOverview *self)
+playback_restart_cb (gpointer owner)
 {
-  uth_page_overview_step (self, -1);
+  UthPageOverview *self = owner;
+
+  uth_page_overview_set_step (self, self->view.step + 1 >= UTH_OVERVIEW_N_STEPS ? 0 : self->view.step);
 }
 
+/* Paused, the step shows built. */
 static void
-step_forward_cb (UthPageOverview *self)
+playing_changed_cb (UthPageOverview *self)
 {
-  uth_page_overview_step (self, 1);
+  if (!uth_playback_get_playing (self->playback))
+    show_step (self, self->view.step, 1.0);
 }
 
 static void
@@ -268,31 +281,6 @@ item_activated_cb (UthPageOverview *self,
     }
 }
 
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPageOverview       *self)
-{
-  if (!uth_fundamentals_keys_free (GTK_WIDGET (self), state))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      uth_page_overview_set_playing (self, self->timer == 0);
-      return TRUE;
-    case GDK_KEY_Left:
-      uth_page_overview_step (self, -1);
-      return TRUE;
-    case GDK_KEY_Right:
-      uth_page_overview_step (self, 1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 static void
 context_cb (UthFigure        *figure,
             UthFigureContext *ctx,
@@ -305,30 +293,15 @@ context_cb (UthFigure        *figure,
 }
 
 static void
-scenario_changed_cb (UthPageOverview *self)
+uth_page_overview_refresh (UthPage *page)
 {
+  UthPageOverview *self = UTH_PAGE_OVERVIEW (page);
+
   update_formulas (self);
   uth_figure_update (self->figure);
 }
 
 /* ---- overrides ---- */
-
-static void
-uth_page_overview_scenario_changed (UthPage     *page,
-                                    UthScenario *old)
-{
-  UthPageOverview *self = UTH_PAGE_OVERVIEW (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
 
 static const UthPageFigure *
 uth_page_overview_get_figure (UthPage          *page,
@@ -345,7 +318,7 @@ uth_page_overview_dispose (GObject *object)
 {
   UthPageOverview *self = UTH_PAGE_OVERVIEW (object);
 
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->playback);
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_OVERVIEW);
   G_OBJECT_CLASS (uth_page_overview_parent_class)->dispose (object);
 }
@@ -358,7 +331,7 @@ uth_page_overview_class_init (UthPageOverviewClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_overview_dispose;
-  page_class->scenario_changed = uth_page_overview_scenario_changed;
+  page_class->refresh = uth_page_overview_refresh;
   page_class->get_figure = uth_page_overview_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -366,11 +339,10 @@ uth_page_overview_class_init (UthPageOverviewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/uth-page-overview.ui");
   gtk_widget_class_bind_template_child (widget_class, UthPageOverview, figure);
   gtk_widget_class_bind_template_child (widget_class, UthPageOverview, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageOverview, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageOverview, forward_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageOverview, links_box);
   gtk_widget_class_bind_template_child (widget_class, UthPageOverview, formulas_box);
-  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
   gtk_widget_class_bind_template_callback (widget_class, home_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, item_activated_cb);
 }
@@ -407,8 +379,6 @@ describe_cb (const UthFigureContext *ctx)
 static void
 uth_page_overview_init (UthPageOverview *self)
 {
-  GtkEventController *keys;
-
   self->view.step = 0;
   self->view.progress = 1.0;
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -420,14 +390,15 @@ uth_page_overview_init (UthPageOverview *self)
   add_formula (self, FORMULA_PREFILL_INTENSITY, _("Prefill intensity"));
   add_formula (self, FORMULA_DECODE_INTENSITY, _("Decode intensity, batch 1"));
   update_links (self);
-  uth_fundamentals_play_button_init (self->play_button);
+  self->playback = uth_playback_new (GTK_WIDGET (self), TICK_MS, playback_step_cb, playback_restart_cb);
+  uth_playback_set_tick_func (self->playback, playback_tick_cb);
+  uth_playback_set_buttons (self->playback, self->play_button, self->back_button, self->forward_button);
+  g_signal_connect_object (self->playback, "notify::playing", G_CALLBACK (playing_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   uth_figure_set_draw_func (self->figure, uth_draw_overview, uth_draw_overview_hit);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("What happens when you send a prompt"));
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 /* ---- public API ---- */
@@ -446,7 +417,7 @@ uth_page_overview_set_step (UthPageOverview *self,
   g_return_if_fail (UTH_IS_PAGE_OVERVIEW (self));
   self->step_started = g_get_monotonic_time ();
   /* Played, a step animates from its start; stepped by hand, it shows built. */
-  show_step (self, step, self->timer != 0 ? 0.0 : 1.0);
+  show_step (self, step, uth_playback_get_playing (self->playback) ? 0.0 : 1.0);
 }
 
 void
@@ -462,29 +433,14 @@ uth_page_overview_set_playing (UthPageOverview *self,
                                gboolean         playing)
 {
   g_return_if_fail (UTH_IS_PAGE_OVERVIEW (self));
-
-  if (playing == (self->timer != 0))
-    return;
-  if (playing)
-    {
-      self->timer = g_timeout_add (TICK_MS, tick_cb, self);
-      /* Playing from the end starts again from the prompt. */
-      uth_page_overview_set_step (self, self->view.step + 1 >= UTH_OVERVIEW_N_STEPS ? 0 : self->view.step);
-    }
-  else
-    {
-      g_clear_handle_id (&self->timer, g_source_remove);
-      show_step (self, self->view.step, 1.0);
-    }
-  if (gtk_toggle_button_get_active (self->play_button) != playing)
-    gtk_toggle_button_set_active (self->play_button, playing);
+  uth_playback_set_playing (self->playback, playing);
 }
 
 gboolean
 uth_page_overview_get_playing (UthPageOverview *self)
 {
   g_return_val_if_fail (UTH_IS_PAGE_OVERVIEW (self), FALSE);
-  return self->timer != 0;
+  return uth_playback_get_playing (self->playback);
 }
 
 GtkWidget *

@@ -8,6 +8,7 @@
 
 #include "pages/uth-page-fundamentals.h"
 #include "pages/uth-page-position.h"
+#include "pages/uth-playback.h"
 #include "render/uth-draw-fundamentals.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
@@ -17,19 +18,19 @@ struct _UthPagePosition
   UthPage      parent_instance;
 
   UthPositionView  view;
-  gboolean     updating;
   UthFigure   *figure;
   GtkEditable *text_entry;
   GtkRange    *theta_scale;
   GtkSpinButton *dims_spin;
   GtkSpinButton *pos_spin;
   GtkLabel    *theta_label;
-  guint        timer;
+  UthPlayback *playback;
 };
 
 G_DEFINE_FINAL_TYPE (UthPagePosition, uth_page_position, UTH_TYPE_PAGE)
 
 static void refresh (UthPagePosition *self);
+static void controls_changed_cb (UthPagePosition *self);
 
 static guint
 n_tokens (UthPage *page)
@@ -51,13 +52,15 @@ refresh (UthPagePosition *self)
   guint n = n_tokens (UTH_PAGE (self));
   g_autofree char *theta = g_strdup_printf ("θ = %.0f", self->view.theta);
 
-  self->updating = TRUE;
+  /* The position spin button follows the text: its handler is for the reader's changes
+   * only (position -1, the last token, stays -1 when the text grows). */
+  g_signal_handlers_block_by_func (self->pos_spin, controls_changed_cb, self);
   gtk_spin_button_set_range (self->pos_spin, 0, MAX (n, 1) - 1);
   if (self->view.position >= 0)
     gtk_spin_button_set_value (self->pos_spin, self->view.position);
   else
     gtk_spin_button_set_value (self->pos_spin, MAX (n, 1) - 1);
-  self->updating = FALSE;
+  g_signal_handlers_unblock_by_func (self->pos_spin, controls_changed_cb, self);
   gtk_label_set_label (self->theta_label, theta);
   uth_figure_update (self->figure);
 }
@@ -65,8 +68,6 @@ refresh (UthPagePosition *self)
 static void
 controls_changed_cb (UthPagePosition *self)
 {
-  if (self->updating)
-    return;
   self->view.theta = pow (10.0, gtk_range_get_value (self->theta_scale));
   self->view.dims = (guint) gtk_spin_button_get_value_as_int (self->dims_spin) & ~1u;
   self->view.position = gtk_spin_button_get_value_as_int (self->pos_spin);
@@ -74,16 +75,9 @@ controls_changed_cb (UthPagePosition *self)
 }
 
 static void
-text_changed_cb (UthPagePosition *self)
+uth_page_position_refresh (UthPage *page)
 {
-  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
-}
-
-static void
-scenario_changed_cb (UthPagePosition *self)
-{
-  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
-  refresh (self);
+  refresh (UTH_PAGE_POSITION (page));
 }
 
 static void
@@ -107,23 +101,6 @@ describe_cb (const UthFigureContext *ctx)
                           v->dims, v->theta);
 }
 
-static void
-uth_page_position_scenario_changed (UthPage     *page,
-                               UthScenario *old)
-{
-  UthPagePosition *self = UTH_PAGE_POSITION (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
-
 static const UthPageFigure *
 uth_page_position_get_figure (UthPage          *page,
                          UthFigureContext *ctx)
@@ -135,58 +112,26 @@ uth_page_position_get_figure (UthPage          *page,
   return figure;
 }
 
-/* Space turns the pairs by stepping the position; the arrow keys step it by hand. */
-static void
-step_position (UthPagePosition *self,
-               int              delta)
+/* Space turns the pairs by stepping the position round and round; the arrow keys step it
+ * by hand. */
+static gboolean
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
+  UthPagePosition *self = owner;
   guint n = MAX (n_tokens (UTH_PAGE (self)), 1);
   int pos = self->view.position >= 0 ? self->view.position : (int) n - 1;
 
   pos = (pos + delta + (int) n) % (int) n;
   self->view.position = pos;
   refresh (self);
-}
-
-static gboolean
-tick_cb (gpointer data)
-{
-  step_position (UTH_PAGE_POSITION (data), 1);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPagePosition       *self)
-{
-  if (!uth_fundamentals_keys_free (GTK_WIDGET (self), state))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      if (self->timer != 0)
-        g_clear_handle_id (&self->timer, g_source_remove);
-      else
-        self->timer = g_timeout_add ((guint) (400 / uth_page_get_animation_speed ()), tick_cb, self);
-      return TRUE;
-    case GDK_KEY_Left:
-      step_position (self, -1);
-      return TRUE;
-    case GDK_KEY_Right:
-      step_position (self, 1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  return TRUE;
 }
 
 static void
 uth_page_position_dispose (GObject *object)
 {
-  g_clear_handle_id (&UTH_PAGE_POSITION (object)->timer, g_source_remove);
+  g_clear_object (&UTH_PAGE_POSITION (object)->playback);
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_POSITION);
   G_OBJECT_CLASS (uth_page_position_parent_class)->dispose (object);
 }
@@ -199,7 +144,7 @@ uth_page_position_class_init (UthPagePositionClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_position_dispose;
-  page_class->scenario_changed = uth_page_position_scenario_changed;
+  page_class->refresh = uth_page_position_refresh;
   page_class->get_figure = uth_page_position_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -211,7 +156,6 @@ uth_page_position_class_init (UthPagePositionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPagePosition, dims_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPagePosition, pos_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPagePosition, theta_label);
-  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
 }
 
@@ -219,9 +163,8 @@ static void
 uth_page_position_init (UthPagePosition *self)
 {
   uth_position_view_init (&self->view);
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->updating = FALSE;
+  uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
   uth_figure_set_draw_func (self->figure, uth_draw_position, NULL);
   uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
@@ -229,11 +172,7 @@ uth_page_position_init (UthPagePosition *self)
   uth_figure_set_label (self->figure, _("Sinusoidal and rotary position encodings"));
   /* The scale moves log10 θ; a screen reader hears θ itself, as the label shows it. */
   uth_page_set_scale_value_label (UTH_PAGE (self), self->theta_scale, self->theta_label);
-  {
-    GtkEventController *keys = gtk_event_controller_key_new ();
-    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), keys);
-  }
+  self->playback = uth_playback_new (GTK_WIDGET (self), 400, playback_step_cb, NULL);
   refresh (self);
 }
 

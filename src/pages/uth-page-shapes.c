@@ -66,15 +66,6 @@ describe_cb (const UthFigureContext *ctx)
                           ctx->model->name);
 }
 
-static void
-uth_page_shapes_scenario_changed (UthPage     *page,
-                                  UthScenario *old)
-{
-  UthPageShapes *self = UTH_PAGE_SHAPES (page);
-
-  uth_figure_set_scenario (self->figure, uth_page_get_scenario (page));
-}
-
 static const UthPageFigure *
 uth_page_shapes_get_figure (UthPage          *page,
                             UthFigureContext *ctx)
@@ -100,7 +91,6 @@ uth_page_shapes_class_init (UthPageShapesClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_shapes_dispose;
-  page_class->scenario_changed = uth_page_shapes_scenario_changed;
   page_class->get_figure = uth_page_shapes_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);

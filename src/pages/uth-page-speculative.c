@@ -8,6 +8,7 @@
 
 #include "core/uth-speculative.h"
 #include "pages/uth-page-speculative.h"
+#include "pages/uth-playback.h"
 #include "widgets/uth-figure.h"
 
 struct _UthPageSpeculative
@@ -24,8 +25,7 @@ struct _UthPageSpeculative
 
   UthSpeculativeView  view;
   UthCatalog         *catalog;    /* the models the drop-downs list */
-  guint               animate_id;
-  gboolean            syncing;
+  UthPlayback        *playback;
 };
 
 G_DEFINE_FINAL_TYPE (UthPageSpeculative, uth_page_speculative, UTH_TYPE_PAGE)
@@ -62,10 +62,8 @@ fill_models (UthPageSpeculative *self,
       gtk_string_list_append (targets, uth_catalog_get_model (catalog, i)->name);
       gtk_string_list_append (drafts, uth_catalog_get_model (catalog, i)->name);
     }
-  self->syncing = TRUE;
   adw_combo_row_set_model (self->target_row, G_LIST_MODEL (targets));
   adw_combo_row_set_model (self->draft_row, G_LIST_MODEL (drafts));
-  self->syncing = FALSE;
 }
 
 static void
@@ -100,8 +98,6 @@ read_controls (UthPageSpeculative *self)
 static void
 control_changed_cb (UthPageSpeculative *self)
 {
-  if (self->syncing)
-    return;
   read_controls (self);
   update_status (self);
   uth_figure_update (self->figure);
@@ -113,29 +109,51 @@ draft_changed_cb (UthPageSpeculative *self)
   control_changed_cb (self);
 }
 
-static void
-target_changed_cb (UthPageSpeculative *self)
+/* The target is the scenario's model, shared with every other page: its id as the
+ * drop-down's item, and the item as an id (one function for both ways of the binding). */
+static gboolean
+target_transform (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
-  guint i = adw_combo_row_get_selected (self->target_row);
+  UthCatalog *catalog = UTH_PAGE_SPECULATIVE (user_data)->catalog;
+  guint i;
 
-  if (self->syncing || scenario == NULL || self->catalog == NULL ||
-      i >= uth_catalog_get_n_models (self->catalog))
-    return;
-  /* The target is the scenario's model, shared with every other page. */
-  uth_scenario_set_model_id (scenario, uth_catalog_get_model (self->catalog, i)->id);
+  if (catalog == NULL)
+    return FALSE;
+  if (G_VALUE_HOLDS_STRING (from))
+    {
+      i = model_index (catalog, g_value_get_string (from));
+      if (i != GTK_INVALID_LIST_POSITION)
+        g_value_set_uint (to, i);
+      return i != GTK_INVALID_LIST_POSITION;
+    }
+  i = g_value_get_uint (from);
+  if (i >= uth_catalog_get_n_models (catalog))
+    return FALSE;
+  g_value_set_string (to, uth_catalog_get_model (catalog, i)->id);
+  return TRUE;
+}
+
+/* The drop-downs list the new scenario's catalog before the target is bound to it. */
+static void
+uth_page_speculative_scenario_changed (UthPage     *page,
+                                       UthScenario *old)
+{
+  UthScenario *scenario = uth_page_get_scenario (page);
+
+  if (scenario != NULL)
+    fill_models (UTH_PAGE_SPECULATIVE (page), uth_scenario_get_catalog (scenario));
 }
 
 static void
-scenario_changed_cb (UthPageSpeculative *self)
+uth_page_speculative_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageSpeculative *self = UTH_PAGE_SPECULATIVE (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   const UthModelEntry *target = uth_scenario_get_model (scenario);
 
-  fill_models (self, uth_scenario_get_catalog (scenario));
-  self->syncing = TRUE;
-  if (target != NULL && self->catalog != NULL)
-    adw_combo_row_set_selected (self->target_row, model_index (self->catalog, target->id));
   /* A new target that the current draft cannot draft for gets its default draft. */
   if (self->catalog != NULL &&
       (self->view.draft == NULL ||
@@ -149,85 +167,70 @@ scenario_changed_cb (UthPageSpeculative *self)
       if (draft != NULL)
         adw_combo_row_set_selected (self->draft_row, model_index (self->catalog, draft->id));
     }
-  self->syncing = FALSE;
   read_controls (self);
   update_status (self);
   uth_figure_update (self->figure);
 }
 
+/* One draft step, then the verdict of the target's pass; back, the other way. Playing
+ * stops when every pass is shown; a step forward from there starts again. */
 static gboolean
-animate_cb (gpointer user_data)
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
-  UthPageSpeculative *self = user_data;
+  UthPageSpeculative *self = owner;
 
-  /* One draft step per tick, then the verdict of the target's pass. */
-  if (self->view.drafting < self->view.gamma)
+  if (delta >= 0 && self->view.passes >= UTH_SPECULATIVE_SHOWN_PASSES)
+    {
+      self->view.passes = 0;
+      self->view.drafting = 0;
+    }
+  if (delta >= 0 && self->view.drafting < self->view.gamma)
     self->view.drafting++;
-  else
+  else if (delta >= 0)
     {
       self->view.drafting = 0;
       self->view.passes++;
     }
-  uth_figure_update (self->figure);
-  if (self->view.passes >= UTH_SPECULATIVE_SHOWN_PASSES)
+  else if (self->view.drafting > 0)
+    self->view.drafting--;
+  else if (self->view.passes > 0)
     {
-      self->animate_id = 0;
-      return G_SOURCE_REMOVE;
+      self->view.passes = MIN (self->view.passes, UTH_SPECULATIVE_SHOWN_PASSES) - 1;
+      self->view.drafting = self->view.gamma;
     }
-  return G_SOURCE_CONTINUE;
+  uth_figure_update (self->figure);
+  return self->view.passes < UTH_SPECULATIVE_SHOWN_PASSES;
 }
 
+/* Animating starts from the first pass. */
 static void
-animate_clicked_cb (UthPageSpeculative *self)
+playback_restart_cb (gpointer owner)
 {
-  g_clear_handle_id (&self->animate_id, g_source_remove);
+  UthPageSpeculative *self = owner;
+
   self->view.passes = 0;
   self->view.drafting = 0;
   uth_figure_update (self->figure);
-  self->animate_id = g_timeout_add ((guint) (350 / uth_page_get_animation_speed ()), animate_cb, self);
 }
 
-/* Space animates the passes (or shows them all at once while they run), Right advances the
- * animation by one draft step: the page works without a mouse. */
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPageSpeculative    *self)
+/* Stopped by hand (Space), every pass shows at once. */
+static void
+playing_changed_cb (UthPageSpeculative *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+  if (uth_playback_get_playing (self->playback))
+    return;
+  self->view.passes = UTH_SPECULATIVE_SHOWN_PASSES;
+  self->view.drafting = 0;
+  uth_figure_update (self->figure);
+}
 
-  /* Typing in a number field keeps its keys. */
-  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)))
-    return FALSE;
-  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      if (self->animate_id != 0)
-        {
-          g_clear_handle_id (&self->animate_id, g_source_remove);
-          self->view.passes = UTH_SPECULATIVE_SHOWN_PASSES;
-          self->view.drafting = 0;
-          uth_figure_update (self->figure);
-        }
-      else
-        animate_clicked_cb (self);
-      return TRUE;
-    case GDK_KEY_Right:
-      g_clear_handle_id (&self->animate_id, g_source_remove);
-      if (self->view.passes >= UTH_SPECULATIVE_SHOWN_PASSES)
-        {
-          self->view.passes = 0;
-          self->view.drafting = 0;
-        }
-      animate_cb (self);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+/* The Animate button starts again from the first pass, also while it runs. */
+static void
+animate_clicked_cb (UthPageSpeculative *self)
+{
+  uth_playback_set_playing (self->playback, FALSE);
+  uth_playback_set_playing (self->playback, TRUE);
 }
 
 static void
@@ -264,29 +267,11 @@ uth_page_speculative_get_figure (UthPage          *page,
 }
 
 static void
-uth_page_speculative_scenario_changed (UthPage     *page,
-                                       UthScenario *old)
-{
-  UthPageSpeculative *self = UTH_PAGE_SPECULATIVE (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
-
-static void
 uth_page_speculative_dispose (GObject *object)
 {
   UthPageSpeculative *self = UTH_PAGE_SPECULATIVE (object);
 
-  g_clear_handle_id (&self->animate_id, g_source_remove);
+  g_clear_object (&self->playback);
   gtk_widget_dispose_template (GTK_WIDGET (self), UTH_TYPE_PAGE_SPECULATIVE);
   self->view.draft = NULL;
   g_clear_pointer (&self->catalog, uth_catalog_unref);
@@ -302,6 +287,7 @@ uth_page_speculative_class_init (UthPageSpeculativeClass *klass)
 
   object_class->dispose = uth_page_speculative_dispose;
   page_class->scenario_changed = uth_page_speculative_scenario_changed;
+  page_class->refresh = uth_page_speculative_refresh;
   page_class->get_figure = uth_page_speculative_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -315,19 +301,20 @@ uth_page_speculative_class_init (UthPageSpeculativeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageSpeculative, status_label);
   gtk_widget_class_bind_template_callback (widget_class, control_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, draft_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, target_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, animate_clicked_cb);
 }
 
 static void
 uth_page_speculative_init (UthPageSpeculative *self)
 {
-  GtkEventController *keys;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  uth_page_bind_full (UTH_PAGE (self), "model-id", self->target_row, "selected", G_BINDING_BIDIRECTIONAL,
+                      target_transform, target_transform, self);
+  /* Space animates the passes (or shows them all at once while they run), the arrows step
+   * the animation by one draft step: the page works without a mouse. */
+  self->playback = uth_playback_new (GTK_WIDGET (self), 350, playback_step_cb, playback_restart_cb);
+  g_signal_connect_object (self->playback, "notify::playing", G_CALLBACK (playing_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   self->view.alpha = 0.8;
   self->view.gamma = 4;
   self->view.seed = 1;

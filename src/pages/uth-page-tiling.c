@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "pages/uth-page-tiling.h"
+#include "pages/uth-playback.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
 #include "widgets/uth-log-slider.h"
@@ -20,8 +21,7 @@ struct _UthPageTiling
   UthPage         parent_instance;
 
   UthTilingView   view;
-  guint           timer;
-  gboolean        updating;     /* setting spin buttons from code: ignore their signals */
+  UthPlayback    *playback;
 
   UthFigure      *figure;
   GtkBox         *m_box;
@@ -36,6 +36,8 @@ struct _UthPageTiling
   GtkSwitch      *double_switch;
   GtkSpinButton  *wave_spin;
   GtkToggleButton *play_button;
+  GtkButton      *back_button;
+  GtkButton      *forward_button;
   GtkWidget      *waves_formula;
   GtkWidget      *tail_formula;
   GtkWidget      *traffic_formula;
@@ -89,6 +91,8 @@ update_formulas (UthPageTiling *self)
                           _("(M·K·⌈N/BN⌉ + K·N·⌈M/BM⌉ + M·N) × bytes per element"), bytes_sub);
 }
 
+static void wave_changed_cb (UthPageTiling *self);
+
 static void
 refresh (UthPageTiling *self)
 {
@@ -96,13 +100,15 @@ refresh (UthPageTiling *self)
 
   if (uth_tiling_compute (&self->view.input, &t) == UTH_TILING_OK)
     {
-      self->updating = TRUE;
+      /* The wave spin button follows the tiling: its handler is for the reader's changes
+       * only (wave -1, the last wave, stays -1 when the sizes change). */
+      g_signal_handlers_block_by_func (self->wave_spin, wave_changed_cb, self);
       gtk_spin_button_set_range (self->wave_spin, 1, (double) t.waves);
       if (self->view.wave >= 0)
         gtk_spin_button_set_value (self->wave_spin, self->view.wave + 1);
       else
         gtk_spin_button_set_value (self->wave_spin, (double) t.waves);
-      self->updating = FALSE;
+      g_signal_handlers_unblock_by_func (self->wave_spin, wave_changed_cb, self);
       if (self->view.step >= t.k_steps)
         self->view.step = 0;
     }
@@ -122,25 +128,26 @@ read_controls (UthPageTiling *self)
   self->view.input.double_buffered = gtk_switch_get_active (self->double_switch);
 }
 
+/* The view into the controls. Their handler reads them all back, so the view is kept
+ * aside while they are written one by one. */
 static void
 write_controls (UthPageTiling *self)
 {
-  self->updating = TRUE;
-  uth_log_slider_set_value (self->m_slider, self->view.input.m);
-  uth_log_slider_set_value (self->k_slider, self->view.input.k);
-  uth_log_slider_set_value (self->n_slider, self->view.input.n);
-  gtk_drop_down_set_selected (self->bm_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), self->view.input.bm));
-  gtk_drop_down_set_selected (self->bn_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), self->view.input.bn));
-  gtk_drop_down_set_selected (self->bk_drop, drop_index (k_sizes, G_N_ELEMENTS (k_sizes), self->view.input.bk));
-  gtk_switch_set_active (self->double_switch, self->view.input.double_buffered);
-  self->updating = FALSE;
+  UthTilingView view = self->view;
+
+  uth_log_slider_set_value (self->m_slider, view.input.m);
+  uth_log_slider_set_value (self->k_slider, view.input.k);
+  uth_log_slider_set_value (self->n_slider, view.input.n);
+  gtk_drop_down_set_selected (self->bm_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), view.input.bm));
+  gtk_drop_down_set_selected (self->bn_drop, drop_index (tile_sizes, G_N_ELEMENTS (tile_sizes), view.input.bn));
+  gtk_drop_down_set_selected (self->bk_drop, drop_index (k_sizes, G_N_ELEMENTS (k_sizes), view.input.bk));
+  gtk_switch_set_active (self->double_switch, view.input.double_buffered);
+  self->view = view;
 }
 
 static void
 control_changed_cb (UthPageTiling *self)
 {
-  if (self->updating)
-    return;
   read_controls (self);
   self->view.wave = -1;
   self->view.step = 0;
@@ -150,8 +157,6 @@ control_changed_cb (UthPageTiling *self)
 static void
 wave_changed_cb (UthPageTiling *self)
 {
-  if (self->updating)
-    return;
   self->view.wave = (int) gtk_spin_button_get_value (self->wave_spin) - 1;
   uth_figure_update (self->figure);
 }
@@ -159,14 +164,13 @@ wave_changed_cb (UthPageTiling *self)
 /* The scenario gives the GPU (SMs, shared memory, peak) and the data type; the matrix
  * sizes stay the reader's unless they ask for the scenario's GEMM. */
 static void
-scenario_changed_cb (UthPageTiling *self)
+uth_page_tiling_refresh (UthPage *page)
 {
-  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthPageTiling *self = UTH_PAGE_TILING (page);
+  UthScenario *scenario = uth_page_get_scenario (page);
   UthFigureContext ctx;
   UthTilingView fresh;
 
-  if (scenario == NULL)
-    return;
   uth_scenario_get_figure_context (scenario, &ctx);
   uth_tiling_view_init (&fresh, &ctx);
   self->view.input.sms = fresh.input.sms;
@@ -215,59 +219,22 @@ square_4097_cb (UthPageTiling *self)
   set_square_cb (self, 4097);
 }
 
+/* Moves through the K loop, which wraps around: playing never stops on its own. */
 static gboolean
-tick_cb (gpointer data)
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
-  uth_page_tiling_step (UTH_PAGE_TILING (data), 1);
-  return G_SOURCE_CONTINUE;
-}
+  UthPageTiling *self = owner;
+  UthTiling t;
 
-static void
-play_toggled_cb (UthPageTiling *self)
-{
-  uth_page_tiling_set_playing (self, gtk_toggle_button_get_active (self->play_button));
-}
-
-static void
-step_back_cb (UthPageTiling *self)
-{
-  uth_page_tiling_step (self, -1);
-}
-
-static void
-step_forward_cb (UthPageTiling *self)
-{
-  uth_page_tiling_step (self, 1);
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPageTiling         *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
-
-  /* Typing in a number field keeps its keys. */
-  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus)))
-    return FALSE;
-  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      uth_page_tiling_set_playing (self, self->timer == 0);
-      return TRUE;
-    case GDK_KEY_Left:
-      uth_page_tiling_step (self, -1);
-      return TRUE;
-    case GDK_KEY_Right:
-      uth_page_tiling_step (self, 1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  if (uth_tiling_compute (&self->view.input, &t) != UTH_TILING_OK || t.k_steps == 0)
+    return TRUE;
+  if (delta < 0)
+    self->view.step = self->view.step == 0 ? t.k_steps - 1 : MIN (self->view.step, t.k_steps) - 1;
+  else
+    self->view.step = (self->view.step + (guint64) delta) % t.k_steps;
+  uth_figure_update (self->figure);
+  return TRUE;
 }
 
 static void
@@ -294,21 +261,15 @@ describe_cb (const UthFigureContext *ctx)
                           t.tiles, t.waves, view->input.sms, t.tail_tiles);
 }
 
+/* A new scenario brings its own GEMM. */
 static void
 uth_page_tiling_scenario_changed (UthPage     *page,
                                   UthScenario *old)
 {
   UthPageTiling *self = UTH_PAGE_TILING (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
 
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      use_scenario_cb (self);
-    }
+  if (uth_page_get_scenario (page) != NULL)
+    use_scenario_cb (self);
 }
 
 static const UthPageFigure *
@@ -328,7 +289,7 @@ uth_page_tiling_dispose (GObject *object)
 {
   UthPageTiling *self = UTH_PAGE_TILING (object);
 
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->playback);
   gtk_widget_dispose_template (GTK_WIDGET (object), UTH_TYPE_PAGE_TILING);
   G_OBJECT_CLASS (uth_page_tiling_parent_class)->dispose (object);
 }
@@ -358,6 +319,7 @@ uth_page_tiling_class_init (UthPageTilingClass *klass)
 
   object_class->dispose = uth_page_tiling_dispose;
   page_class->scenario_changed = uth_page_tiling_scenario_changed;
+  page_class->refresh = uth_page_tiling_refresh;
   page_class->get_figure = uth_page_tiling_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -373,6 +335,8 @@ uth_page_tiling_class_init (UthPageTilingClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, double_switch);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, wave_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTiling, forward_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, waves_formula);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, tail_formula);
   gtk_widget_class_bind_template_child (widget_class, UthPageTiling, traffic_formula);
@@ -381,34 +345,25 @@ uth_page_tiling_class_init (UthPageTilingClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, use_scenario_cb);
   gtk_widget_class_bind_template_callback (widget_class, square_4096_cb);
   gtk_widget_class_bind_template_callback (widget_class, square_4097_cb);
-  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
 }
 
 static void
 uth_page_tiling_init (UthPageTiling *self)
 {
-  GtkEventController *keys;
-
   uth_tiling_view_init (&self->view, NULL);
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Log-scale sliders with a typed entry: 4096 and 4097 are one keystroke apart. */
   self->m_slider = add_size_slider (self, self->m_box, _("M, rows of A and C"));
   self->k_slider = add_size_slider (self, self->k_box, _("K, columns of A and rows of B"));
   self->n_slider = add_size_slider (self, self->n_box, _("N, columns of B and C"));
-  self->updating = FALSE;
   uth_figure_set_draw_func (self->figure, uth_draw_tiling, uth_draw_tiling_hit);
   uth_figure_set_height_func (self->figure, uth_tiling_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Tiling of a matrix product"));
   write_controls (self);
-
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  self->playback = uth_playback_new (GTK_WIDGET (self), STEP_INTERVAL_MS, playback_step_cb, NULL);
+  uth_playback_set_buttons (self->playback, self->play_button, self->back_button, self->forward_button);
   refresh (self);
 }
 
@@ -424,37 +379,20 @@ uth_page_tiling_set_playing (UthPageTiling *self,
                              gboolean       playing)
 {
   g_return_if_fail (UTH_IS_PAGE_TILING (self));
-
-  if (playing == (self->timer != 0))
-    return;
-  if (playing)
-    self->timer = g_timeout_add ((guint) (STEP_INTERVAL_MS / uth_page_get_animation_speed ()), tick_cb, self);
-  else
-    g_clear_handle_id (&self->timer, g_source_remove);
-  if (gtk_toggle_button_get_active (self->play_button) != playing)
-    gtk_toggle_button_set_active (self->play_button, playing);
+  uth_playback_set_playing (self->playback, playing);
 }
 
 gboolean
 uth_page_tiling_get_playing (UthPageTiling *self)
 {
   g_return_val_if_fail (UTH_IS_PAGE_TILING (self), FALSE);
-  return self->timer != 0;
+  return uth_playback_get_playing (self->playback);
 }
 
 void
 uth_page_tiling_step (UthPageTiling *self,
                       int            delta)
 {
-  UthTiling t;
-
   g_return_if_fail (UTH_IS_PAGE_TILING (self));
-  if (uth_tiling_compute (&self->view.input, &t) != UTH_TILING_OK || t.k_steps == 0)
-    return;
-  /* The loop wraps around, so playing never stops on its own. */
-  if (delta < 0)
-    self->view.step = self->view.step == 0 ? t.k_steps - 1 : MIN (self->view.step, t.k_steps) - 1;
-  else
-    self->view.step = (self->view.step + (guint64) delta) % t.k_steps;
-  uth_figure_update (self->figure);
+  uth_playback_step (self->playback, delta);
 }

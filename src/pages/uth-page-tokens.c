@@ -9,6 +9,7 @@
 #include "pages/uth-page-fundamentals.h"
 #include "analysis/uth-analysis.h"
 #include "pages/uth-page-tokens.h"
+#include "pages/uth-playback.h"
 #include "render/uth-draw-fundamentals.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
@@ -23,8 +24,8 @@ struct _UthPageTokens
   UthTokensView    view;
   UthTokenizer    *tokenizer;   /* owned: GPT-2's, the app's own or one the reader opened */
   guint            n_steps;
-  guint            timer;
-  gboolean         updating;
+  char            *counted_text;  /* the text n_steps counts: another restarts the steps */
+  UthPlayback     *playback;
   GCancellable    *cancellable;
   GtkFileChooserNative *chooser;
 
@@ -32,6 +33,8 @@ struct _UthPageTokens
   GtkEditable     *text_entry;
   GtkSpinButton   *step_spin;
   GtkToggleButton *play_button;
+  GtkButton       *back_button;
+  GtkButton       *forward_button;
   GtkLabel        *tokenizer_label;
   GtkWidget       *ratio_formula;
 };
@@ -79,20 +82,28 @@ update_formula (UthPageTokens *self,
                           _("characters of your text ÷ its tokens"), sub);
 }
 
-/* The text or tokenizer changed: count the steps again and keep the frame in range. */
+/* The scenario (its text) or the tokenizer changed: count the steps again and keep the
+ * frame in range; another text starts again from its middle. */
 static void
 refresh (UthPageTokens *self)
 {
   UthTokenizer *tok = current_tokenizer (self);
   g_autofree char *label = NULL;
+  int step = self->view.step;
 
+  if (g_strcmp0 (self->counted_text, current_text (self)) != 0)
+    {
+      g_free (self->counted_text);
+      self->counted_text = g_strdup (current_text (self));
+      step = -1;
+    }
   self->n_steps = tok != NULL ? uth_tokens_count_steps (tok, current_text (self)) : 0;
-  if (self->view.step < 0 || (guint) self->view.step > self->n_steps)
-    self->view.step = (int) self->n_steps / 2;
-  self->updating = TRUE;
+  if (step < 0 || (guint) step > self->n_steps)
+    step = (int) self->n_steps / 2;
+  /* The new range may move the spin button, whose handler writes view.step: set it after. */
   gtk_spin_button_set_range (self->step_spin, 0, MAX (self->n_steps, 1));
-  gtk_spin_button_set_value (self->step_spin, self->view.step);
-  self->updating = FALSE;
+  self->view.step = step;
+  gtk_spin_button_set_value (self->step_spin, step);
   if (tok != NULL)
     {
       const UthBpe *bpe = uth_tokenizer_get_bpe (tok);
@@ -106,85 +117,42 @@ refresh (UthPageTokens *self)
 }
 
 static void
-text_changed_cb (UthPageTokens *self)
+uth_page_tokens_refresh (UthPage *page)
 {
-  uth_fundamentals_entry_to_scenario (UTH_PAGE (self), self->text_entry, self->updating);
-  self->view.step = -1;
-  refresh (self);
-}
-
-static void
-scenario_changed_cb (UthPageTokens *self)
-{
-  uth_fundamentals_entry_from_scenario (UTH_PAGE (self), self->text_entry, &self->updating);
-  refresh (self);
+  refresh (UTH_PAGE_TOKENS (page));
 }
 
 static void
 step_changed_cb (UthPageTokens *self)
 {
-  if (self->updating)
-    return;
   self->view.step = gtk_spin_button_get_value_as_int (self->step_spin);
   uth_figure_update (self->figure);
 }
 
+/* One merge step; FALSE at the last merge, where playing stops. */
 static gboolean
-tick_cb (gpointer data)
+playback_step_cb (gpointer owner,
+                  int      delta)
 {
-  UthPageTokens *self = data;
+  UthPageTokens *self = owner;
+  int step = CLAMP (self->view.step + delta, 0, (int) self->n_steps);
+
+  if (step == self->view.step)
+    return FALSE;
+  self->view.step = step;
+  gtk_spin_button_set_value (self->step_spin, step);
+  uth_figure_update (self->figure);
+  return TRUE;
+}
+
+/* Playing from the end starts again from the raw bytes. */
+static void
+playback_restart_cb (gpointer owner)
+{
+  UthPageTokens *self = owner;
 
   if ((guint) self->view.step >= self->n_steps)
-    {
-      self->timer = 0;
-      gtk_toggle_button_set_active (self->play_button, FALSE);
-      return G_SOURCE_REMOVE;
-    }
-  uth_page_tokens_step (self, 1);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-play_toggled_cb (UthPageTokens *self)
-{
-  uth_page_tokens_set_playing (self, gtk_toggle_button_get_active (self->play_button));
-}
-
-static void
-step_back_cb (UthPageTokens *self)
-{
-  uth_page_tokens_step (self, -1);
-}
-
-static void
-step_forward_cb (UthPageTokens *self)
-{
-  uth_page_tokens_step (self, 1);
-}
-
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                UthPageTokens         *self)
-{
-  if (!uth_fundamentals_keys_free (GTK_WIDGET (self), state))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_space:
-      uth_page_tokens_set_playing (self, self->timer == 0);
-      return TRUE;
-    case GDK_KEY_Left:
-      uth_page_tokens_step (self, -1);
-      return TRUE;
-    case GDK_KEY_Right:
-      uth_page_tokens_step (self, 1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+    playback_step_cb (self, -(int) self->n_steps);
 }
 
 static void
@@ -300,23 +268,6 @@ describe_cb (const UthFigureContext *ctx)
                           g_utf8_strlen (text, -1), ids->len);
 }
 
-static void
-uth_page_tokens_scenario_changed (UthPage     *page,
-                                  UthScenario *old)
-{
-  UthPageTokens *self = UTH_PAGE_TOKENS (page);
-  UthScenario *scenario = uth_page_get_scenario (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_func (old, scenario_changed_cb, self);
-  uth_figure_set_scenario (self->figure, scenario);
-  if (scenario != NULL)
-    {
-      g_signal_connect_object (scenario, "changed", G_CALLBACK (scenario_changed_cb), self, G_CONNECT_SWAPPED);
-      scenario_changed_cb (self);
-    }
-}
-
 static const UthPageFigure *
 uth_page_tokens_get_figure (UthPage          *page,
                             UthFigureContext *ctx)
@@ -334,7 +285,8 @@ uth_page_tokens_dispose (GObject *object)
 {
   UthPageTokens *self = UTH_PAGE_TOKENS (object);
 
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->playback);
+  g_clear_pointer (&self->counted_text, g_free);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->chooser != NULL)
@@ -356,7 +308,7 @@ uth_page_tokens_class_init (UthPageTokensClass *klass)
   UthPageClass *page_class = UTH_PAGE_CLASS (klass);
 
   object_class->dispose = uth_page_tokens_dispose;
-  page_class->scenario_changed = uth_page_tokens_scenario_changed;
+  page_class->refresh = uth_page_tokens_refresh;
   page_class->get_figure = uth_page_tokens_get_figure;
 
   g_type_ensure (UTH_TYPE_FIGURE);
@@ -366,13 +318,11 @@ uth_page_tokens_class_init (UthPageTokensClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, text_entry);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, step_spin);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, play_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTokens, back_button);
+  gtk_widget_class_bind_template_child (widget_class, UthPageTokens, forward_button);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, tokenizer_label);
   gtk_widget_class_bind_template_child (widget_class, UthPageTokens, ratio_formula);
-  gtk_widget_class_bind_template_callback (widget_class, text_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, step_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, play_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_back_cb);
-  gtk_widget_class_bind_template_callback (widget_class, step_forward_cb);
   gtk_widget_class_bind_template_callback (widget_class, open_cb);
   gtk_widget_class_bind_template_callback (widget_class, default_cb);
   gtk_widget_class_bind_template_callback (widget_class, gpt2_cb);
@@ -381,26 +331,21 @@ uth_page_tokens_class_init (UthPageTokensClass *klass)
 static void
 uth_page_tokens_init (UthPageTokens *self)
 {
-  GtkEventController *keys;
-
   self->view.step = -1;
   /* The choice is explicit in the view the figure draws: GPT-2 unless the reader picks
    * another. */
   if (page_default_tokenizer () != NULL)
     self->tokenizer = uth_tokenizer_ref (page_default_tokenizer ());
   self->view.tokenizer = self->tokenizer;
-  self->updating = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->updating = FALSE;
-  uth_fundamentals_play_button_init (self->play_button);
+  uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
+  self->playback = uth_playback_new (GTK_WIDGET (self), STEP_INTERVAL_MS, playback_step_cb, playback_restart_cb);
+  uth_playback_set_buttons (self->playback, self->play_button, self->back_button, self->forward_button);
   uth_figure_set_draw_func (self->figure, uth_draw_tokens, uth_draw_tokens_hit);
   uth_figure_set_height_func (self->figure, uth_fundamentals_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
   uth_figure_set_describe_func (self->figure, describe_cb);
   uth_figure_set_label (self->figure, _("Your text as tokens"));
-  keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   refresh (self);
 }
 
@@ -433,17 +378,8 @@ void
 uth_page_tokens_step (UthPageTokens *self,
                       int            delta)
 {
-  int step;
-
   g_return_if_fail (UTH_IS_PAGE_TOKENS (self));
-  step = CLAMP (self->view.step + delta, 0, (int) self->n_steps);
-  if (step == self->view.step)
-    return;
-  self->view.step = step;
-  self->updating = TRUE;
-  gtk_spin_button_set_value (self->step_spin, step);
-  self->updating = FALSE;
-  uth_figure_update (self->figure);
+  uth_playback_step (self->playback, delta);
 }
 
 void
@@ -451,18 +387,5 @@ uth_page_tokens_set_playing (UthPageTokens *self,
                              gboolean       playing)
 {
   g_return_if_fail (UTH_IS_PAGE_TOKENS (self));
-
-  if (playing == (self->timer != 0))
-    return;
-  if (playing)
-    {
-      /* Playing from the end starts again from the raw bytes. */
-      if ((guint) self->view.step >= self->n_steps)
-        uth_page_tokens_step (self, -(int) self->n_steps);
-      self->timer = g_timeout_add ((guint) (STEP_INTERVAL_MS / uth_page_get_animation_speed ()), tick_cb, self);
-    }
-  else
-    g_clear_handle_id (&self->timer, g_source_remove);
-  if (gtk_toggle_button_get_active (self->play_button) != playing)
-    gtk_toggle_button_set_active (self->play_button, playing);
+  uth_playback_set_playing (self->playback, playing);
 }

@@ -12,9 +12,14 @@
 
 typedef struct
 {
-  char        *id;
-  char        *title;
-  UthScenario *scenario;
+  char         *id;
+  char         *title;
+  UthScenario  *scenario;
+  /* The scenario's "changed", connected once for the page's life: setting the target
+   * moves it to a new scenario. */
+  GSignalGroup *scenario_signals;
+  /* The page's controls bound to scenario properties (uth_page_bind). */
+  GBindingGroup *bindings;
   UthAnalysisCache *analysis;  /* the analysis uth_page_get_figure hands out */
 } UthPagePrivate;
 
@@ -143,6 +148,21 @@ uth_page_real_focus_content (UthPage *self)
   focus_page_itself (self);
 }
 
+/* Every UthFigure in the page draws the page's scenario: a page has no figure of its own
+ * that shows another one. */
+static void
+give_figures_scenario (GtkWidget   *widget,
+                       UthScenario *scenario)
+{
+  GtkWidget *child;
+
+  if (UTH_IS_FIGURE (widget))
+    uth_figure_set_scenario (UTH_FIGURE (widget), scenario);
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    give_figures_scenario (child, scenario);
+}
+
 static void
 uth_page_dispose (GObject *object)
 {
@@ -151,14 +171,20 @@ uth_page_dispose (GObject *object)
 
   UthPagePrivate *priv = uth_page_get_instance_private (self);
 
-  /* The subclass is already disposed (its template children are gone), so the
-   * scenario_changed vfunc is not called from here: handlers the page connected to the
-   * scenario with itself as data are dropped instead. */
+  /* The subclass is already disposed (its template children are gone), so neither
+   * scenario_changed nor refresh is called from here: the signal and binding groups let go
+   * of the scenario, and handlers the page connected to it with itself as data are dropped. */
+  if (priv->scenario_signals != NULL)
+    g_signal_group_set_target (priv->scenario_signals, NULL);
+  if (priv->bindings != NULL)
+    g_binding_group_set_source (priv->bindings, NULL);
   if (priv->scenario != NULL)
     {
       g_signal_handlers_disconnect_matched (priv->scenario, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
       g_clear_object (&priv->scenario);
     }
+  g_clear_object (&priv->scenario_signals);
+  g_clear_object (&priv->bindings);
   /* A subclass with a template disposes it in its own dispose (gtk_widget_dispose_template
    * criticals on a type without one); what is left is unparented here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -394,8 +420,20 @@ uth_page_class_init (UthPageClass *klass)
 }
 
 static void
+scenario_emitted_changed_cb (UthPage *self)
+{
+  uth_page_refresh (self);
+}
+
+static void
 uth_page_init (UthPage *self)
 {
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  priv->scenario_signals = g_signal_group_new (UTH_TYPE_SCENARIO);
+  g_signal_group_connect_swapped (priv->scenario_signals, "changed",
+                                  G_CALLBACK (scenario_emitted_changed_cb), self);
+  priv->bindings = g_binding_group_new ();
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
@@ -441,9 +479,59 @@ uth_page_set_scenario (UthPage     *self,
     return;
   old = g_steal_pointer (&priv->scenario);
   priv->scenario = scenario != NULL ? g_object_ref (scenario) : NULL;
+  /* Controls the page resets for the new scenario do not write to the old one. */
+  g_binding_group_set_source (priv->bindings, NULL);
+  give_figures_scenario (GTK_WIDGET (self), scenario);
   if (UTH_PAGE_GET_CLASS (self)->scenario_changed != NULL)
     UTH_PAGE_GET_CLASS (self)->scenario_changed (self, old);
+  g_binding_group_set_source (priv->bindings, scenario);
+  g_signal_group_set_target (priv->scenario_signals, scenario);
+  uth_page_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCENARIO]);
+}
+
+void
+uth_page_refresh (UthPage *self)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+
+  g_return_if_fail (UTH_IS_PAGE (self));
+
+  if (priv->scenario != NULL && UTH_PAGE_GET_CLASS (self)->refresh != NULL)
+    UTH_PAGE_GET_CLASS (self)->refresh (self);
+}
+
+void
+uth_page_bind (UthPage       *self,
+               const char    *scenario_property,
+               gpointer       target,
+               const char    *target_property,
+               GBindingFlags  flags)
+{
+  uth_page_bind_full (self, scenario_property, target, target_property, flags, NULL, NULL, NULL);
+}
+
+void
+uth_page_bind_full (UthPage               *self,
+                    const char            *scenario_property,
+                    gpointer               target,
+                    const char            *target_property,
+                    GBindingFlags          flags,
+                    GBindingTransformFunc  transform_to,
+                    GBindingTransformFunc  transform_from,
+                    gpointer               user_data)
+{
+  UthPagePrivate *priv = uth_page_get_instance_private (self);
+  g_autoptr(GTypeClass) scenario_class = g_type_class_ref (UTH_TYPE_SCENARIO);
+
+  g_return_if_fail (UTH_IS_PAGE (self));
+  g_return_if_fail (G_IS_OBJECT (target));
+  g_return_if_fail (g_object_class_find_property (G_OBJECT_CLASS (scenario_class),
+                                                  scenario_property) != NULL);
+
+  g_binding_group_bind_full (priv->bindings, scenario_property, target, target_property,
+                             flags | G_BINDING_SYNC_CREATE, transform_to, transform_from,
+                             user_data, NULL);
 }
 
 const UthPageFigure *

@@ -22,18 +22,23 @@ struct _UthPageClass
    * the figure table with the scenario's context; override to add the page's toggles. */
   const UthPageFigure *(*get_figure)       (UthPage          *self,
                                             UthFigureContext *ctx);
-  /* Called after the scenario property changed (also to NULL), before notify. Not called
-   * from dispose: there the base drops the scenario and every handler the page connected
-   * to it with the page as data. */
+  /* Called after the scenario property changed (also to NULL), before refresh and notify:
+   * for what a new scenario resets (most pages need nothing here). The base has already
+   * given every UthFigure in the page the scenario; the page's bindings (uth_page_bind)
+   * move to it right after this. Not called from dispose. */
   void                 (*scenario_changed) (UthPage          *self,
                                             UthScenario      *old_scenario);
+  /* Brings the page up to date with its scenario: called when a scenario is set and on
+   * every "changed" of it (at most once per frame), never with no scenario. The base
+   * connects and disconnects (a GSignalGroup); a page only overrides this. */
+  void                 (*refresh)          (UthPage          *self);
 
   /* Puts the keyboard focus in the page when the window shows it, so that the page's keys
    * (Space plays and pauses) reach it and not the header bar's Back button. The default
    * focuses the first focusable figure, else the page itself. */
   void                 (*focus_content)    (UthPage          *self);
 
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 const char          *uth_page_get_id       (UthPage          *self);
@@ -49,6 +54,27 @@ gboolean             uth_page_focus_content (UthPage         *self);
 void                 uth_page_set_scale_value_label (UthPage  *self,
                                                      GtkRange *range,
                                                      GtkLabel *label);
+/* Keeps @target's @target_property in step with the page's scenario's @scenario_property
+ * (G_BINDING_SYNC_CREATE is implied; add G_BINDING_BIDIRECTIONAL for a control that sets
+ * it): a GBindingGroup moves the binding along when the scenario is replaced. No guard
+ * flag is needed, GBinding does not echo a value back to where it came from. Call from
+ * init, after gtk_widget_init_template. */
+void                 uth_page_bind         (UthPage          *self,
+                                            const char       *scenario_property,
+                                            gpointer          target,
+                                            const char       *target_property,
+                                            GBindingFlags     flags);
+/* The same with transforms (as g_binding_group_bind_full; user_data is not owned). */
+void                 uth_page_bind_full    (UthPage               *self,
+                                            const char            *scenario_property,
+                                            gpointer               target,
+                                            const char            *target_property,
+                                            GBindingFlags          flags,
+                                            GBindingTransformFunc  transform_to,
+                                            GBindingTransformFunc  transform_from,
+                                            gpointer               user_data);
+/* Calls the refresh vfunc now (after a page's own control changed what it draws). */
+void                 uth_page_refresh      (UthPage          *self);
 /* Asks the window to show a toast. */
 void                 uth_page_toast        (UthPage          *self,
                                             const char       *message);

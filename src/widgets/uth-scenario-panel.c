@@ -29,7 +29,9 @@ struct _UthScenarioPanel
   GtkWidget   *more;          /* engine and data types, in a popover */
   GtkWidget   *more_grid;
   GPtrArray   *bindings;
-  gboolean     updating;
+  GPtrArray   *list_bindings;  /* the drop-downs of catalog entries: redone when it changes */
+  UthCatalog  *catalog;        /* the scenario's, while its "changed" is connected */
+  gulong       catalog_handler;
 };
 
 enum
@@ -54,6 +56,17 @@ static const UthDtype kv_dtypes[] = {
 static const UthDtype activation_dtypes[] = {
   UTH_DTYPE_FP32, UTH_DTYPE_BF16, UTH_DTYPE_FP16, UTH_DTYPE_FP8,
 };
+
+/* A drop-down's data types, for its binding's transform. */
+typedef struct
+{
+  const UthDtype *dtypes;
+  guint           n;
+} DtypeList;
+
+static const DtypeList storage_list = { storage_dtypes, G_N_ELEMENTS (storage_dtypes) };
+static const DtypeList kv_list = { kv_dtypes, G_N_ELEMENTS (kv_dtypes) };
+static const DtypeList activation_list = { activation_dtypes, G_N_ELEMENTS (activation_dtypes) };
 
 G_DEFINE_FINAL_TYPE (UthScenarioPanel, uth_scenario_panel, GTK_TYPE_WIDGET)
 
@@ -105,6 +118,25 @@ tokens_text (guint64  value,
 {
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " token", "%" PRIu64 " tokens", value),
                           value);
+}
+
+static GtkWidget *
+new_log_slider (const char *property)
+{
+  double lo = 1, hi = 1;
+
+  uth_scenario_get_range (property, &lo, &hi, NULL);
+  return uth_log_slider_new ((guint64) lo, (guint64) hi);
+}
+
+static void
+set_spin_range (GtkSpinButton *spin,
+                const char    *property)
+{
+  double lo = 1, hi = 1;
+
+  uth_scenario_get_range (property, &lo, &hi, NULL);
+  gtk_spin_button_set_range (spin, lo, hi);
 }
 
 static void
@@ -169,73 +201,117 @@ update_more_label (UthScenarioPanel *self)
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->more), text);
 }
 
-static guint
-dtype_index (const UthDtype *dtypes,
-             guint           n,
-             UthDtype        dtype)
+/* A scenario data type as its drop-down's item and back (one function for both ways). */
+static gboolean
+dtype_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
 {
-  guint i;
+  const DtypeList *list = user_data;
 
-  for (i = 0; i < n; i++)
-    if (dtypes[i] == dtype)
-      return i;
-  return GTK_INVALID_LIST_POSITION;
+  if (G_VALUE_HOLDS_ENUM (from))
+    {
+      for (guint i = 0; i < list->n; i++)
+        if (list->dtypes[i] == (UthDtype) g_value_get_enum (from))
+          {
+            g_value_set_uint (to, i);
+            return TRUE;
+          }
+      return FALSE;
+    }
+  if (g_value_get_uint (from) >= list->n)
+    return FALSE;
+  g_value_set_enum (to, list->dtypes[g_value_get_uint (from)]);
+  return TRUE;
 }
 
-/* Scenario → controls. */
-static void
-sync_from_scenario (UthScenarioPanel *self)
+/* The catalog's entries of one kind, as a drop-down lists them. */
+typedef struct
 {
-  UthCatalog *catalog;
-  guint i;
+  guint        (*get_n) (UthCatalog *catalog);
+  const char  *(*get_id) (UthCatalog *catalog, guint index);
+} EntryList;
 
-  if (self->scenario == NULL)
-    return;
-  catalog = uth_scenario_get_catalog (self->scenario);
-  self->updating = TRUE;
-  for (i = 0; i < uth_catalog_get_n_models (catalog); i++)
-    if (g_strcmp0 (uth_catalog_get_model (catalog, i)->id, uth_scenario_get_model_id (self->scenario)) == 0)
-      gtk_drop_down_set_selected (self->model, i);
-  for (i = 0; i < uth_catalog_get_n_gpus (catalog); i++)
-    if (g_strcmp0 (uth_catalog_get_gpu (catalog, i)->id, uth_scenario_get_gpu_id (self->scenario)) == 0)
-      gtk_drop_down_set_selected (self->gpu, i);
-  for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
-    if (g_strcmp0 (uth_catalog_get_engine (catalog, i)->id, uth_scenario_get_engine_id (self->scenario)) == 0)
-      gtk_drop_down_set_selected (self->engine, i);
-  gtk_drop_down_set_selected (self->weights, dtype_index (storage_dtypes, G_N_ELEMENTS (storage_dtypes),
-                                                          uth_scenario_get_weights (self->scenario)));
-  gtk_drop_down_set_selected (self->kv, dtype_index (kv_dtypes, G_N_ELEMENTS (kv_dtypes),
-                                                     uth_scenario_get_kv (self->scenario)));
-  gtk_drop_down_set_selected (self->activations, dtype_index (activation_dtypes, G_N_ELEMENTS (activation_dtypes),
-                                                              uth_scenario_get_activations (self->scenario)));
-  update_more_label (self);
-  self->updating = FALSE;
+static const char *
+model_id (UthCatalog *catalog,
+          guint       index)
+{
+  return uth_catalog_get_model (catalog, index)->id;
 }
 
-/* Controls → scenario. */
-static void
-selected_cb (GtkDropDown      *drop,
-             GParamSpec       *pspec,
-             UthScenarioPanel *self)
+static const char *
+gpu_id (UthCatalog *catalog,
+        guint       index)
 {
-  UthCatalog *catalog;
-  guint i = gtk_drop_down_get_selected (drop);
+  return uth_catalog_get_gpu (catalog, index)->id;
+}
 
-  if (self->updating || self->scenario == NULL || i == GTK_INVALID_LIST_POSITION)
-    return;
-  catalog = uth_scenario_get_catalog (self->scenario);
-  if (drop == self->model && i < uth_catalog_get_n_models (catalog))
-    uth_scenario_set_model_id (self->scenario, uth_catalog_get_model (catalog, i)->id);
-  else if (drop == self->gpu && i < uth_catalog_get_n_gpus (catalog))
-    uth_scenario_set_gpu_id (self->scenario, uth_catalog_get_gpu (catalog, i)->id);
-  else if (drop == self->engine && i < uth_catalog_get_n_engines (catalog))
-    uth_scenario_set_engine_id (self->scenario, uth_catalog_get_engine (catalog, i)->id);
-  else if (drop == self->weights && i < G_N_ELEMENTS (storage_dtypes))
-    uth_scenario_set_weights (self->scenario, storage_dtypes[i]);
-  else if (drop == self->kv && i < G_N_ELEMENTS (kv_dtypes))
-    uth_scenario_set_kv (self->scenario, kv_dtypes[i]);
-  else if (drop == self->activations && i < G_N_ELEMENTS (activation_dtypes))
-    uth_scenario_set_activations (self->scenario, activation_dtypes[i]);
+static const char *
+engine_id (UthCatalog *catalog,
+           guint       index)
+{
+  return uth_catalog_get_engine (catalog, index)->id;
+}
+
+static const EntryList model_list = { uth_catalog_get_n_models, model_id };
+static const EntryList gpu_list = { uth_catalog_get_n_gpus, gpu_id };
+static const EntryList engine_list = { uth_catalog_get_n_engines, engine_id };
+
+/* A scenario's entry id as its drop-down's item and back; the binding's source is the
+ * scenario, whose catalog the drop-down lists. */
+static gboolean
+entry_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  const EntryList *list = user_data;
+  g_autoptr(GObject) source = g_binding_dup_source (binding);
+  UthCatalog *catalog;
+  guint n;
+
+  if (source == NULL)
+    return FALSE;
+  catalog = uth_scenario_get_catalog (UTH_SCENARIO (source));
+  n = list->get_n (catalog);
+  if (G_VALUE_HOLDS_STRING (from))
+    {
+      for (guint i = 0; i < n; i++)
+        if (g_strcmp0 (list->get_id (catalog, i), g_value_get_string (from)) == 0)
+          {
+            g_value_set_uint (to, i);
+            return TRUE;
+          }
+      return FALSE;
+    }
+  if (g_value_get_uint (from) >= n)
+    return FALSE;
+  g_value_set_string (to, list->get_id (catalog, g_value_get_uint (from)));
+  return TRUE;
+}
+
+/* A drop-down's "selected" bound to a scenario property both ways through transform,
+ * which reads user_data (the list of data types or of catalog entries). */
+static GBinding *
+bind_drop_down (UthScenarioPanel      *self,
+                const char            *property,
+                GtkDropDown           *drop,
+                GBindingTransformFunc  transform,
+                gconstpointer          user_data)
+{
+  return g_object_bind_property_full (self->scenario, property, drop, "selected",
+                                      G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                      transform, transform, (gpointer) user_data, NULL);
+}
+
+static void
+bind_list (UthScenarioPanel *self,
+           const char       *property,
+           GtkDropDown      *drop,
+           const EntryList  *list)
+{
+  g_ptr_array_add (self->list_bindings, bind_drop_down (self, property, drop, entry_transform, list));
 }
 
 static void
@@ -253,14 +329,32 @@ fill_catalog_lists (UthScenarioPanel *self)
     gtk_string_list_append (gpus, uth_catalog_get_gpu (catalog, i)->name);
   for (i = 0; i < uth_catalog_get_n_engines (catalog); i++)
     gtk_string_list_append (engines, _(uth_catalog_get_engine (catalog, i)->name));
-  self->updating = TRUE;
+  /* New lists move the drop-downs' selection: unbound meanwhile, so that it is not written
+   * to the scenario, and bound again to show the scenario's entries in the new lists. */
+  for (i = 0; i < self->list_bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->list_bindings, i));
+  g_ptr_array_set_size (self->list_bindings, 0);
   gtk_drop_down_set_model (self->model, G_LIST_MODEL (models));
   gtk_drop_down_set_model (self->gpu, G_LIST_MODEL (gpus));
   gtk_drop_down_set_model (self->engine, G_LIST_MODEL (engines));
-  self->updating = FALSE;
+  bind_list (self, "model-id", self->model, &model_list);
+  bind_list (self, "gpu-id", self->gpu, &gpu_list);
+  bind_list (self, "engine-id", self->engine, &engine_list);
   g_object_unref (models);
   g_object_unref (gpus);
   g_object_unref (engines);
+}
+
+/* A model opened from a file or an entry saved in Preferences joined the catalog: the
+ * drop-downs list it. */
+static void
+catalog_changed_cb (UthCatalog *catalog,
+                    gpointer    user_data)
+{
+  UthScenarioPanel *self = user_data;
+
+  fill_catalog_lists (self);
+  update_more_label (self);
 }
 
 static void
@@ -275,6 +369,14 @@ bind (UthScenarioPanel *self,
   g_ptr_array_add (self->bindings, b);
 }
 
+static void
+bind_dtype (UthScenarioPanel *self,
+            const char       *property,
+            GtkDropDown      *drop,
+            const DtypeList  *list)
+{
+  g_ptr_array_add (self->bindings, bind_drop_down (self, property, drop, dtype_transform, list));
+}
 static void
 uth_scenario_panel_dispose (GObject *object)
 {
@@ -291,6 +393,7 @@ uth_scenario_panel_finalize (GObject *object)
   UthScenarioPanel *self = UTH_SCENARIO_PANEL (object);
 
   g_ptr_array_unref (self->bindings);
+  g_ptr_array_unref (self->list_bindings);
   G_OBJECT_CLASS (uth_scenario_panel_parent_class)->finalize (object);
 }
 
@@ -350,6 +453,7 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   GtkStringList *empty = gtk_string_list_new (NULL);
 
   self->bindings = g_ptr_array_new ();
+  self->list_bindings = g_ptr_array_new ();
   /* Fields flow like words and wrap where the window ends (GtkFlowBox would align them in
    * columns, wasting a row on a laptop screen). */
   self->flow = g_object_new (GTK_TYPE_BOX, NULL);
@@ -362,10 +466,13 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   self->weights = make_dtype_drop_down (storage_dtypes, G_N_ELEMENTS (storage_dtypes));
   self->kv = make_dtype_drop_down (kv_dtypes, G_N_ELEMENTS (kv_dtypes));
   self->activations = make_dtype_drop_down (activation_dtypes, G_N_ELEMENTS (activation_dtypes));
-  self->gpus = gtk_spin_button_new_with_range (1, 64, 1);
-  self->batch = uth_log_slider_new (1, 4096);
-  self->prompt = uth_log_slider_new (1, 1 << 20);
-  self->context = uth_log_slider_new (1, 1 << 20);
+  /* Every range is the scenario property's own (uth_scenario_get_range): a value the
+   * scenario holds is a value the control can show. */
+  self->gpus = gtk_spin_button_new_with_range (1, 2, 1);
+  set_spin_range (GTK_SPIN_BUTTON (self->gpus), "gpus");
+  self->batch = new_log_slider ("batch");
+  self->prompt = new_log_slider ("prompt");
+  self->context = new_log_slider ("context");
   uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->batch), sequences_text, NULL, NULL);
   uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->prompt), tokens_text, NULL, NULL);
   uth_log_slider_set_value_text_func (UTH_LOG_SLIDER (self->context), tokens_text, NULL, NULL);
@@ -402,12 +509,6 @@ uth_scenario_panel_init (UthScenarioPanel *self)
   add_field (self, _("Prompt"), _("Tokens of each prompt (prefill)"), self->prompt);
   add_field (self, _("Context"), _("Tokens in each sequence's KV cache while decoding"), self->context);
 
-  g_signal_connect (self->model, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->gpu, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->engine, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->weights, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->kv, "notify::selected", G_CALLBACK (selected_cb), self);
-  g_signal_connect (self->activations, "notify::selected", G_CALLBACK (selected_cb), self);
 }
 
 GtkWidget *
@@ -439,19 +540,31 @@ uth_scenario_panel_set_scenario (UthScenarioPanel *self,
       for (i = 0; i < self->bindings->len; i++)
         g_binding_unbind (g_ptr_array_index (self->bindings, i));
       g_ptr_array_set_size (self->bindings, 0);
-      g_signal_handlers_disconnect_by_func (self->scenario, sync_from_scenario, self);
+      for (i = 0; i < self->list_bindings->len; i++)
+        g_binding_unbind (g_ptr_array_index (self->list_bindings, i));
+      g_ptr_array_set_size (self->list_bindings, 0);
+      g_signal_handlers_disconnect_by_func (self->scenario, update_more_label, self);
+      uth_catalog_disconnect_changed (self->catalog, self->catalog_handler);
+      self->catalog_handler = 0;
+      g_clear_pointer (&self->catalog, uth_catalog_unref);
     }
   g_set_object (&self->scenario, scenario);
   if (scenario != NULL)
     {
+      self->catalog = uth_catalog_ref (uth_scenario_get_catalog (scenario));
+      self->catalog_handler = uth_catalog_connect_changed (self->catalog, catalog_changed_cb, self);
       fill_catalog_lists (self);
       bind (self, "gpus", self->gpus, "value");
       bind (self, "batch", self->batch, "value");
       bind (self, "prompt", self->prompt, "value");
       bind (self, "context", self->context, "value");
-      g_signal_connect_object (scenario, "notify", G_CALLBACK (sync_from_scenario), self,
+      bind_dtype (self, "weights", self->weights, &storage_list);
+      bind_dtype (self, "kv", self->kv, &kv_list);
+      bind_dtype (self, "activations", self->activations, &activation_list);
+      /* The engine button says what its popover holds. */
+      g_signal_connect_object (scenario, "notify", G_CALLBACK (update_more_label), self,
                                G_CONNECT_SWAPPED);
-      sync_from_scenario (self);
+      update_more_label (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCENARIO]);
 }
