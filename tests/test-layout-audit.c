@@ -395,7 +395,6 @@ static const int sizes[][2] = {
 /* Combinations ("page WxH mode language style") that do not keep the contract yet, each
  * still to be fixed. A listed combination that passes fails the test: take it off. */
 static const char *still_failing[] = {
-
   "tiling 800x600 window en light",
   "tiling 800x600 window de light",
   "tiling 800x600 presentation en light",
@@ -406,7 +405,6 @@ static const char *still_failing[] = {
   "kv-cache 800x600 window de light",
   "kv-cache 800x600 presentation en light",
   "kv-cache 800x600 presentation de light",
-
   NULL
 };
 
