@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "catalog/uth-model-weights.h"
+#include "catalog/uth-runnable-model.h"
 #include "catalog/uth-safe-json.h"
 #include "catalog/uth-tokenizer-json.h"
 #include "catalog/uth-tokenizer.h"
@@ -79,59 +80,6 @@ uth_cli_find_default_model (GError **error)
   return NULL;
 }
 
-/* The id a Hugging Face tokenizer puts before a text (its post_processor's template starts
- * with a special token: Llama's <s>, Llama 3's <|begin_of_text|>); G_MAXUINT32 for none. */
-static guint32
-find_bos (JsonObject *processor)
-{
-  const char *type = uth_safe_json_get_string (processor, "type");
-  JsonNode *node;
-
-  if (g_strcmp0 (type, "Sequence") == 0 &&
-      (node = json_object_get_member (processor, "processors")) != NULL &&
-      JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *list = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (list); i++)
-        {
-          JsonNode *p = json_array_get_element (list, i);
-          guint32 id = JSON_NODE_HOLDS_OBJECT (p) ? find_bos (json_node_get_object (p))
-                                                  : G_MAXUINT32;
-          if (id != G_MAXUINT32)
-            return id;
-        }
-      return G_MAXUINT32;
-    }
-  if (g_strcmp0 (type, "TemplateProcessing") == 0)
-    {
-      JsonNode *single = json_object_get_member (processor, "single");
-      JsonNode *specials = json_object_get_member (processor, "special_tokens");
-      JsonNode *first, *special, *entry, *ids;
-      const char *name;
-
-      if (single == NULL || !JSON_NODE_HOLDS_ARRAY (single) ||
-          json_array_get_length (json_node_get_array (single)) == 0 ||
-          specials == NULL || !JSON_NODE_HOLDS_OBJECT (specials))
-        return G_MAXUINT32;
-      first = json_array_get_element (json_node_get_array (single), 0);
-      if (!JSON_NODE_HOLDS_OBJECT (first) ||
-          (special = json_object_get_member (json_node_get_object (first), "SpecialToken")) == NULL ||
-          !JSON_NODE_HOLDS_OBJECT (special) ||
-          (name = uth_safe_json_get_string (json_node_get_object (special), "id")) == NULL ||
-          (entry = json_object_get_member (json_node_get_object (specials), name)) == NULL ||
-          !JSON_NODE_HOLDS_OBJECT (entry) ||
-          (ids = json_object_get_member (json_node_get_object (entry), "ids")) == NULL ||
-          !JSON_NODE_HOLDS_ARRAY (ids) || json_array_get_length (json_node_get_array (ids)) != 1)
-        return G_MAXUINT32;
-      first = json_array_get_element (json_node_get_array (ids), 0);
-      if (JSON_NODE_HOLDS_VALUE (first) && json_node_get_value_type (first) == G_TYPE_INT64 &&
-          json_node_get_int (first) >= 0 && json_node_get_int (first) < G_MAXUINT32)
-        return (guint32) json_node_get_int (first);
-    }
-  return G_MAXUINT32;
-}
-
 /* The tokenizer beside the model, and the token it puts first. */
 static UthTokenizer *
 load_tokenizer (GFile    *folder,
@@ -141,10 +89,6 @@ load_tokenizer (GFile    *folder,
   g_autoptr(GFile) file = g_file_get_child (folder, "tokenizer.json");
   g_autofree char *name = g_file_get_parse_name (file);
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) rest = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  UthTokenizerLists lists;
-  JsonNode *processor;
   UthTokenizer *tokenizer;
 
   *bos = G_MAXUINT32;
@@ -160,16 +104,7 @@ load_tokenizer (GFile    *folder,
   tokenizer = uth_tokenizer_new_from_bytes (bytes, name, error);
   if (tokenizer == NULL)
     return NULL;
-  /* The post-processor, read without the vocabulary and merges. */
-  rest = uth_tokenizer_json_split (bytes, &lists);
-  if (rest != NULL)
-    uth_tokenizer_lists_clear (&lists);
-  root = uth_safe_json_parse (rest != NULL ? rest : bytes, name, UTH_JSON_MAX_BYTES,
-                              UTH_JSON_MAX_DEPTH, NULL);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-      (processor = json_object_get_member (json_node_get_object (root), "post_processor")) != NULL &&
-      JSON_NODE_HOLDS_OBJECT (processor))
-    *bos = find_bos (json_node_get_object (processor));
+  *bos = uth_tokenizer_json_find_bos (bytes, name);
   return tokenizer;
 }
 

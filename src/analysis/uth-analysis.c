@@ -4,11 +4,15 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "analysis/uth-analysis.h"
 #include "catalog/uth-corpus-model.h"
+#include "catalog/uth-runnable-model.h"
+#include "core/uth-forward.h"
 #include "core/uth-rng.h"
+#include "core/uth-sample.h"
 #include "core/uth-softmax.h"
-#include "core/uth-toy-transformer.h"
 #include "render/uth-draw-attention.h"
 #include "render/uth-draw-fundamentals.h"
 #include "render/uth-draw-generation.h"
@@ -17,6 +21,13 @@
 
 /* A text at least this long is tokenized on a worker thread. */
 #define SLOW_TEXT_BYTES 20000
+/* A model with more parameters than this runs on a worker thread (the app's own, 1.1 M,
+ * takes a few milliseconds over its 64 positions). */
+#define SLOW_MODEL_PARAMS 5000000
+/* Positions a pass runs at most (a reader's model may allow far more). */
+#define MAX_MODEL_TOKENS 256
+/* Rows of the embedding table kept for its picture. */
+#define TABLE_ROWS 512
 
 struct _UthAnalysisSources
 {
@@ -26,6 +37,7 @@ struct _UthAnalysisSources
   const UthNgram  *ngram;
   guint            corpus_words;
   GPtrArray       *points;
+  UthRunnableModel *model;    /* what the How LLMs work pages run; NULL: none */
 };
 
 static guint run_count;     /* atomic */
@@ -46,7 +58,28 @@ uth_analysis_sources_new (UthCatalog     *catalog,
   self->ngram = ngram;
   self->corpus_words = corpus_words;
   self->points = points != NULL ? g_ptr_array_ref (points) : NULL;
+  self->model = uth_runnable_model_get_default ();
+  if (self->model != NULL)
+    uth_runnable_model_ref (self->model);
   return self;
+}
+
+UthAnalysisSources *
+uth_analysis_sources_new_with_model (UthAnalysisSources *base,
+                                     UthRunnableModel   *model)
+{
+  UthAnalysisSources *self = uth_analysis_sources_new (base->catalog, base->tokenizer, base->ngram,
+                                                       base->corpus_words, base->points);
+
+  g_clear_pointer (&self->model, uth_runnable_model_unref);
+  self->model = model != NULL ? uth_runnable_model_ref (model) : NULL;
+  return self;
+}
+
+UthRunnableModel *
+uth_analysis_sources_get_model (UthAnalysisSources *self)
+{
+  return self->model;
 }
 
 /* The bundled measured points, loaded once per process; NULL when the file is broken (a
@@ -94,6 +127,7 @@ uth_analysis_sources_unref (UthAnalysisSources *self)
   g_clear_pointer (&self->catalog, uth_catalog_unref);
   g_clear_pointer (&self->tokenizer, uth_tokenizer_unref);
   g_clear_pointer (&self->points, g_ptr_array_unref);
+  g_clear_pointer (&self->model, uth_runnable_model_unref);
   g_free (self);
 }
 
@@ -134,13 +168,23 @@ needs_text (const char *page_id)
          page_is (page_id, "overview");
 }
 
+/* Pages that run the model on the reader's text. */
+static gboolean
+needs_model (const char *page_id)
+{
+  return page_is (page_id, "embed") || page_is (page_id, "position") ||
+         page_is (page_id, "attention") || page_is (page_id, "softmax") ||
+         page_is (page_id, "generation");
+}
+
 static gboolean
 needs_measured (const char *page_id)
 {
   return page_is (page_id, "batching") || page_is (page_id, "cost");
 }
 
-/* The tokenizer of a page: the Tokens page's own choice, else the sources'. */
+/* The tokenizer of a page: the model's on the pages that run it, the Tokens page's own
+ * choice, else the sources'. */
 static UthTokenizer *
 page_tokenizer (UthAnalysisSources     *sources,
                 const char             *page_id,
@@ -148,6 +192,8 @@ page_tokenizer (UthAnalysisSources     *sources,
 {
   const UthTokensView *view = page_is (page_id, "tokens") && ctx != NULL ? ctx->page_data : NULL;
 
+  if (needs_model (page_id) && sources->model != NULL)
+    return uth_runnable_model_get_tokenizer (sources->model);
   return view != NULL && view->tokenizer != NULL ? view->tokenizer : sources->tokenizer;
 }
 
@@ -223,6 +269,9 @@ uth_analysis_is_slow (UthAnalysisSources     *sources,
                       const UthFigureContext *ctx)
 {
   if (g_atomic_int_get (&test_delay_ms) > 0)
+    return TRUE;
+  if (needs_model (page_id) && sources->model != NULL &&
+      uth_model_weights_get_params (uth_runnable_model_get_weights (sources->model)) > SLOW_MODEL_PARAMS)
     return TRUE;
   return needs_text (page_id) && ctx != NULL && strlen (uth_fundamentals_text (ctx)) >= SLOW_TEXT_BYTES;
 }
@@ -329,6 +378,7 @@ merge_frame (UthAnalysis   *a,
 static UthTextAnalysis *
 text_analysis (UthAnalysis            *a,
                UthTokenizer           *tok,
+               guint32                 bos,
                const char             *page_id,
                const UthFigureContext *ctx)
 {
@@ -341,6 +391,9 @@ text_analysis (UthAnalysis            *a,
   else
     t->text = g_strdup (uth_fundamentals_text (ctx));
   t->ids = uth_tokenizer_encode (tok, t->text, -1);
+  /* The model reads its tokenizer's first token before the text, as it was trained. */
+  if (bos != G_MAXUINT32)
+    g_array_prepend_val (t->ids, bos);
   t->tokenizer.name = g_strdup (uth_tokenizer_get_name (tok));
   t->tokenizer.is_default = uth_tokenizer_is_default (tok);
   t->tokenizer.byte_level = uth_bpe_get_kind (bpe) == UTH_BPE_BYTE_LEVEL;
@@ -360,69 +413,153 @@ text_analysis (UthAnalysis            *a,
   return t;
 }
 
-/* The toy transformer's one layer over the first tokens: what a real model's forward pass
- * will fill the same way. */
-static UthForwardData *
-forward_toy (const UthTextAnalysis *text)
+static double *
+to_doubles (const float *in,
+            gsize        n)
 {
-  UthToyConfig config;
-  UthToyAttention att;
-  UthForwardData *f;
-  guint n = MIN (text->ids->len, UTH_ATTENTION_MAX_TOKENS);
-  gsize hd_all, nn_all;
+  double *out;
 
-  uth_toy_config_init (&config);
-  if (n == 0 || !uth_toy_attention_run (&config, (const guint32 *) text->ids->data, n, &att))
+  if (in == NULL)
     return NULL;
+  out = g_new (double, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    out[i] = in[i];
+  return out;
+}
+
+/* One traced pass of the model over the text's first tokens (at most max_tokens and the
+ * model's context): what the page's figure shows, flags of core/uth-forward.h. NULL when
+ * there is nothing to run or the pass fails (out of memory). */
+static UthForwardData *
+model_forward (UthRunnableModel      *model,
+               const UthTextAnalysis *text,
+               guint                  max_tokens,
+               unsigned               flags,
+               gboolean               table)
+{
+  const UthForwardWeights *fw = uth_model_weights_get_forward (uth_runnable_model_get_weights (model));
+  const UthForwardConfig *c = &fw->config;
+  UthForwardTrace trace = { 0 };
+  UthForward *forward;
+  UthForwardData *f;
+  guint n = MIN (text->ids->len, uth_runnable_model_get_context (model, max_tokens));
+  gsize per_head;
+
+  if (n == 0 || (forward = uth_forward_new (fw, n)) == NULL)
+    return NULL;
+  trace.flags = flags;
+  if (uth_forward_eval (forward, (const guint32 *) text->ids->data, n, &trace) != UTH_FORWARD_OK)
+    {
+      uth_forward_trace_clear (&trace);
+      uth_forward_free (forward);
+      return NULL;
+    }
   f = g_new0 (UthForwardData, 1);
-  f->source = g_strdup_printf ("toy transformer, seed %" G_GUINT64_FORMAT, (guint64) config.seed);
+  f->source = g_strdup (uth_runnable_model_get_name (model));
   f->n = n;
   f->n_text = text->ids->len;
   f->ids = g_memdup2 (text->ids->data, sizeof (guint32) * n);
-  f->d_model = config.d_model;
-  f->n_layers = 1;
-  f->n_heads = config.heads;
-  f->head_dim = att.head_dim;
-  f->rope_theta = config.rope_theta;
-  f->embeddings = g_new (double, (gsize) n * config.d_model);
-  for (guint i = 0; i < n; i++)
-    uth_toy_embedding (&config, f->ids[i], f->embeddings + (gsize) i * config.d_model);
-  hd_all = (gsize) config.heads * n * att.head_dim;
-  nn_all = (gsize) config.heads * n * n;
-  f->q = g_memdup2 (att.q, sizeof (double) * hd_all);
-  f->k = g_memdup2 (att.k, sizeof (double) * hd_all);
-  f->v = g_memdup2 (att.v, sizeof (double) * hd_all);
-  f->out = g_memdup2 (att.out, sizeof (double) * hd_all);
-  f->scores = g_memdup2 (att.scores, sizeof (double) * nn_all);
-  f->weights = g_memdup2 (att.weights, sizeof (double) * nn_all);
-  uth_toy_attention_clear (&att);
+  f->d_model = c->hidden;
+  f->n_layers = c->layers;
+  f->n_heads = c->heads;
+  f->head_dim = c->head_dim;
+  f->rope_theta = c->arch == UTH_ARCH_LLAMA ? c->rope_theta : 0.0;
+  f->vocab = c->vocab;
+  per_head = (gsize) c->layers * c->heads * n;
+  f->embeddings = to_doubles (trace.embeddings, (gsize) n * c->hidden);
+  if (c->arch == UTH_ARCH_GPT2)
+    f->positions = to_doubles (trace.positions, (gsize) n * c->hidden);
+  else
+    f->angles = to_doubles (trace.positions, (gsize) n * trace.n_angles);
+  /* The pass starts at position 0, so each row spans the n tokens. */
+  f->weights = to_doubles (trace.attention, per_head * n);
+  f->scores = to_doubles (trace.scores, per_head * n);
+  f->q = to_doubles (trace.q, per_head * c->head_dim);
+  f->k = to_doubles (trace.k, per_head * c->head_dim);
+  f->v = to_doubles (trace.v, per_head * c->head_dim);
+  f->out = to_doubles (trace.heads, per_head * c->head_dim);
+  f->residual_norms = to_doubles (trace.residual_norms, (gsize) (c->layers + 1) * n);
+  f->logits = to_doubles (uth_forward_logits (forward), c->vocab);
+  if (table)
+    {
+      g_autofree float *row = g_new (float, c->hidden);
+
+      f->table_rows = MIN (c->vocab, TABLE_ROWS);
+      f->table = g_new (double, (gsize) f->table_rows * c->hidden);
+      for (guint r = 0; r < f->table_rows; r++)
+        {
+          uth_tensor_view_row (&fw->token_embedding, (guint32) ((guint64) r * c->vocab / f->table_rows), row);
+          for (guint k = 0; k < c->hidden; k++)
+            f->table[(gsize) r * c->hidden + k] = row[k];
+        }
+    }
+  {
+    guint n_named;
+    const UthNamedHead *named = uth_runnable_model_get_heads (model, &n_named);
+
+    if (n_named > 0)
+      {
+        f->head_patterns = g_new0 (guint, (gsize) c->layers * c->heads);
+        for (guint i = 0; i < n_named; i++)
+          if (f->head_patterns[named[i].layer * c->heads + named[i].head] == 0)
+            f->head_patterns[named[i].layer * c->heads + named[i].head] = 1 + (guint) named[i].pattern;
+        /* The record lists the strongest head of a pattern first. */
+        if (named[0].pattern == UTH_HEAD_PREVIOUS_TOKEN)
+          /* Translators: which layer and head to choose to see a pattern */
+          f->pattern_hint = g_strdup_printf (_("Try layer %u, head %u: it attends to the previous token."),
+                                             named[0].layer, named[0].head);
+        else if (named[0].pattern == UTH_HEAD_FIRST_TOKEN)
+          f->pattern_hint = g_strdup_printf (_("Try layer %u, head %u: it attends to the first token."),
+                                             named[0].layer, named[0].head);
+        else
+          f->pattern_hint = g_strdup_printf (_("Try layer %u, head %u: it looks for what followed an earlier occurrence."),
+                                             named[0].layer, named[0].head);
+      }
+  }
+  uth_forward_trace_clear (&trace);
+  uth_forward_free (forward);
   return f;
 }
 
-/* Logits of the counting model after the tokens: the logarithms of its probabilities. */
-static double *
-ngram_logits (const UthNgram *ngram,
-              const guint32  *ids,
-              gsize           n,
-              guint          *vocab,
-              guint          *history)
+/* Which model ran, in a sentence for the figure, and what did not fit its context. */
+static char *
+model_note (UthRunnableModel *model,
+            guint             n_run,
+            guint             n_text)
 {
-  guint v = uth_ngram_get_vocab (ngram);
-  double *logits = g_new0 (double, v);
-  guint h = uth_ngram_distribution (ngram, ids, n, logits);
+  UthModelWeights *w = uth_runnable_model_get_weights (model);
+  guint layers = uth_model_weights_get_forward (w)->config.layers;
+  double params = (double) uth_model_weights_get_params (w);
+  g_autofree char *count = params >= 1e9 ? g_strdup_printf ("%.1f G", params / 1e9)
+                         : params >= 1e6 ? g_strdup_printf ("%.1f M", params / 1e6)
+                         : g_strdup_printf ("%.0f k", params / 1e3);
+  g_autofree char *which = NULL;
 
-  for (guint i = 0; i < v; i++)
-    logits[i] = log (logits[i]);
-  *vocab = v;
-  if (history != NULL)
-    *history = h;
-  return logits;
+  if (uth_runnable_model_is_default (model))
+    /* Translators: the model the pages run: its name, layers and parameters ("1.1 M") */
+    which = g_strdup_printf (ngettext ("Model: %s, %u layer, %s parameters, trained by this app on the King James Bible.",
+                                       "Model: %s, %u layers, %s parameters, trained by this app on the King James Bible.",
+                                       layers),
+                             uth_runnable_model_get_name (model), layers, count);
+  else
+    /* Translators: the model the pages run: its name, architecture, layers and parameters */
+    which = g_strdup_printf (ngettext ("Model: %s (%s), %u layer, %s parameters, opened from this computer.",
+                                       "Model: %s (%s), %u layers, %s parameters, opened from this computer.",
+                                       layers),
+                             uth_runnable_model_get_name (model),
+                             uth_model_weights_get_architecture (w), layers, count);
+  if (n_run < n_text)
+    /* Translators: appended to the model's sentence when the text is longer than it runs */
+    return g_strdup_printf (_("%s It ran on the first %u of your %u tokens."),
+                            which, n_run, n_text);
+  return g_steal_pointer (&which);
 }
 
+/* The next-token distribution from the model's logits after the text. */
 static UthSoftmaxData *
 softmax_data (UthAnalysis            *a,
-              UthAnalysisSources     *sources,
-              const UthTextAnalysis  *text,
+              UthTokenizer           *tok,
+              const UthForwardData   *f,
               const UthFigureContext *ctx)
 {
   const UthSoftmaxView defaults = { 0, 1.0 };
@@ -430,13 +567,14 @@ softmax_data (UthAnalysis            *a,
   UthSampler sampler = { ctx->temperature, view->top_k, view->top_p };
   UthSoftmaxData *d;
 
-  if (sources->ngram == NULL)
+  if (f == NULL || f->logits == NULL)
     return NULL;
   d = g_new0 (UthSoftmaxData, 1);
   d->temperature = ctx->temperature;
   d->top_k = view->top_k;
   d->top_p = view->top_p;
-  d->logits = ngram_logits (sources->ngram, (const guint32 *) text->ids->data, text->ids->len, &d->vocab, NULL);
+  d->vocab = f->vocab;
+  d->logits = g_memdup2 (f->logits, sizeof (double) * f->vocab);
   d->probs = g_new0 (double, d->vocab);
   d->plain = g_new0 (double, d->vocab);
   uth_sampler_distribution (&sampler, d->logits, d->vocab, d->probs);
@@ -457,7 +595,7 @@ softmax_data (UthAnalysis            *a,
         }
       d->order[k] = best;
       d->shown = k + 1;
-      add_label (a, sources->tokenizer, best);
+      add_label (a, tok, best);
     }
   return d;
 }
@@ -493,72 +631,95 @@ estimate_times (const UthFigureContext *ctx,
     }
 }
 
-/* The Generation page's loop: prefill, then one token a step drawn with the sampling rule
- * from the counting model, each step timed by the estimator. */
+/* The Generation page's loop: the model reads the prompt, then draws one token a step with
+ * the sampling rule (core/uth-sample.h), each step timed by the estimator for the
+ * scenario. A prompt too long for the model's context keeps its first token and its end. */
 static UthGenerationRun *
 generation_run (UthAnalysis            *a,
-                UthAnalysisSources     *sources,
+                UthRunnableModel       *model,
                 const UthTextAnalysis  *text,
                 const UthFigureContext *ctx)
 {
+  const UthForwardWeights *fw = uth_model_weights_get_forward (uth_runnable_model_get_weights (model));
+  UthTokenizer *tok = uth_runnable_model_get_tokenizer (model);
+  guint vocab = fw->config.vocab;
+  guint context = uth_runnable_model_get_context (model, MAX_MODEL_TOKENS);
   UthGenerationView defaults;
   const UthGenerationView *view = ctx->page_data;
-  const UthNgram *ngram = sources->ngram;
   UthGenerationRun *run;
   UthSampler sampler;
-  guint steps, vocab;
-  g_autofree double *probs = NULL;
-  g_autofree double *dist = NULL;
-  GArray *context;
+  UthSampleParams params;
+  UthForward *forward;
+  UthForwardStatus status;
+  guint steps, keep;
+  g_autofree double *logits = g_new (double, vocab);
+  g_autofree double *dist = g_new (double, vocab);
   UthRng rng;
 
-  if (ngram == NULL)
-    return NULL;
   uth_generation_view_init (&defaults);
   if (view == NULL)
     view = &defaults;
+  if (text->ids->len == 0 || context < 2)
+    return NULL;
   sampler = (UthSampler) { ctx->temperature, view->top_k, view->top_p };
-  steps = MIN (view->steps, UTH_GENERATION_MAX_STEPS);
+  params = (UthSampleParams) { MAX (ctx->temperature, 0.0), view->top_k, CLAMP (view->top_p, 1e-9, 1.0) };
+  steps = MIN (MIN (view->steps, UTH_GENERATION_MAX_STEPS), context - 1);
+  keep = context - steps;
   run = g_new0 (UthGenerationRun, 1);
-  run->corpus_words = sources->corpus_words;
-  vocab = uth_ngram_get_vocab (ngram);
-  probs = g_new0 (double, vocab);
-  dist = g_new0 (double, vocab);
-  run->prompt = g_array_copy (text->ids);
   run->generated = g_array_new (FALSE, FALSE, sizeof (guint32));
-  context = g_array_copy (run->prompt);
-  uth_rng_init (&rng, view->seed);
-  for (guint t = 0; t < steps; t++)
+  if (text->ids->len <= keep)
+    run->prompt = g_array_copy (text->ids);
+  else
     {
+      run->prompt = g_array_sized_new (FALSE, FALSE, sizeof (guint32), keep);
+      g_array_append_vals (run->prompt, text->ids->data, 1);
+      g_array_append_vals (run->prompt, &g_array_index (text->ids, guint32, text->ids->len - (keep - 1)),
+                           keep - 1);
+      run->prompt_cut = text->ids->len - keep;
+    }
+  forward = uth_forward_new (fw, run->prompt->len + steps);
+  if (forward == NULL)
+    {
+      uth_generation_run_free (run);
+      return NULL;
+    }
+  status = uth_forward_eval (forward, (const guint32 *) run->prompt->data, run->prompt->len, NULL);
+  uth_rng_init (&rng, view->seed);
+  for (guint t = 0; status == UTH_FORWARD_OK && t < steps; t++)
+    {
+      const float *out = uth_forward_logits (forward);
+      double u = uth_rng_uniform (&rng);
       guint32 next;
 
-      run->history = uth_ngram_distribution (ngram, (const guint32 *) context->data, context->len, probs);
-      /* The model's logits are the logarithms of its probabilities. */
-      for (guint i = 0; i < vocab; i++)
-        probs[i] = log (probs[i]);
-      uth_sampler_distribution (&sampler, probs, vocab, dist);
-      next = (guint32) (sampler.temperature <= 0 ? uth_argmax (dist, vocab) : uth_sample (dist, vocab, &rng));
+      next = uth_sample_token (out, vocab, &params, ctx->temperature > 0 ? u : 0.0);
+      if (next >= vocab)
+        break;
       if (t + 1 == steps)
         {
-          double chosen = dist[next];
-
-          run->kept = 0;
+          /* The last step's candidates, after the same rule. */
           for (guint i = 0; i < vocab; i++)
-            run->kept += dist[i] > 0;
-          for (guint k = 0; k < UTH_GENERATION_CANDIDATES; k++)
-            {
-              guint best = (guint) uth_argmax (dist, vocab);
-              if (dist[best] <= 0)
-                break;
-              run->candidates[k] = best;
-              run->candidate_probs[k] = dist[best];
-              run->n_candidates = k + 1;
-              dist[best] = -1;   /* taken */
-            }
-          /* The chosen token is always listed, in the last place if it was not among the
-           * most probable. */
+            logits[i] = out[i];
+          uth_sampler_distribution (&sampler, logits, vocab, dist);
           {
+            double chosen = dist[next];
             gboolean listed = FALSE;
+
+            run->kept = 0;
+            for (guint i = 0; i < vocab; i++)
+              run->kept += dist[i] > 0;
+            for (guint k = 0; k < UTH_GENERATION_CANDIDATES; k++)
+              {
+                guint best = (guint) uth_argmax (dist, vocab);
+
+                if (dist[best] <= 0)
+                  break;
+                run->candidates[k] = best;
+                run->candidate_probs[k] = dist[best];
+                run->n_candidates = k + 1;
+                dist[best] = -1;   /* taken */
+              }
+            /* The chosen token is always listed, in the last place if it was not among the
+             * most probable. */
             for (guint k = 0; k < run->n_candidates; k++)
               listed = listed || run->candidates[k] == next;
             if (!listed && run->n_candidates > 0)
@@ -569,12 +730,14 @@ generation_run (UthAnalysis            *a,
           }
         }
       g_array_append_val (run->generated, next);
-      g_array_append_val (context, next);
+      if (t + 1 < steps)
+        status = uth_forward_eval (forward, &next, 1, NULL);
     }
-  g_array_unref (context);
+  uth_forward_free (forward);
   estimate_times (ctx, run, steps);
-  add_labels (a, sources->tokenizer, (const guint32 *) run->generated->data, run->generated->len);
-  add_labels (a, sources->tokenizer, run->candidates, run->n_candidates);
+  add_labels (a, tok, (const guint32 *) run->prompt->data, run->prompt->len);
+  add_labels (a, tok, (const guint32 *) run->generated->data, run->generated->len);
+  add_labels (a, tok, run->candidates, run->n_candidates);
   return run;
 }
 
@@ -695,15 +858,36 @@ analysis_finish (UthAnalysis            *a,
   if (needs_text (page_id))
     {
       UthTokenizer *tok = page_tokenizer (sources, page_id, ctx);
+      UthRunnableModel *model = needs_model (page_id) ? sources->model : NULL;
 
       if (tok != NULL)
-        a->text = text_analysis (a, tok, page_id, ctx);
-      if (a->text != NULL && page_is (page_id, "attention"))
-        a->forward = forward_toy (a->text);
-      if (a->text != NULL && page_is (page_id, "softmax"))
-        a->softmax = softmax_data (a, sources, a->text, ctx);
-      if (a->text != NULL && page_is (page_id, "generation"))
-        a->generation = generation_run (a, sources, a->text, ctx);
+        a->text = text_analysis (a, tok, model != NULL ? uth_runnable_model_get_bos (model) : G_MAXUINT32,
+                                 page_id, ctx);
+      if (a->text != NULL && model != NULL)
+        {
+          gboolean attention = page_is (page_id, "attention");
+          unsigned flags = page_is (page_id, "embed") ? UTH_TRACE_EMBEDDINGS
+                         : page_is (page_id, "position") ? UTH_TRACE_EMBEDDINGS | UTH_TRACE_POSITIONS
+                         : attention ? UTH_TRACE_ATTENTION | UTH_TRACE_SCORES | UTH_TRACE_VECTORS |
+                                       UTH_TRACE_RESIDUAL_NORMS
+                         : 0;
+
+          if (!page_is (page_id, "generation"))
+            a->forward = model_forward (model, a->text,
+                                        attention ? UTH_ATTENTION_MAX_TOKENS : MAX_MODEL_TOKENS,
+                                        flags, page_is (page_id, "embed"));
+          if (page_is (page_id, "softmax"))
+            a->softmax = softmax_data (a, tok, a->forward, ctx);
+          if (page_is (page_id, "generation"))
+            a->generation = generation_run (a, model, a->text, ctx);
+          a->model_note = model_note (model, a->forward != NULL ? a->forward->n
+                                             : a->generation != NULL ? a->generation->prompt->len
+                                             : 0,
+                                      a->forward != NULL ? a->forward->n_text
+                                      : a->generation != NULL ? a->generation->prompt->len +
+                                                                a->generation->prompt_cut
+                                      : 0);
+        }
     }
   /* Tests: a slow analysis, waited for in slices so that a cancel ends it at once. */
   for (guint waited = 0; waited < delay && !g_cancellable_is_cancelled (cancellable); waited += 5)

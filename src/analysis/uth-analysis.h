@@ -13,6 +13,7 @@
 
 #include "catalog/uth-catalog.h"
 #include "catalog/uth-reference.h"
+#include "catalog/uth-runnable-model.h"
 #include "catalog/uth-tokenizer.h"
 #include "core/uth-ngram.h"
 #include "render/uth-draw.h"
@@ -33,6 +34,11 @@ UthAnalysisSources *uth_analysis_sources_new     (UthCatalog      *catalog,
 /* The application's: catalog (NULL: the bundled catalog plus the user's), the project's
  * tokenizer, its counting model and data/reference.json. */
 UthAnalysisSources *uth_analysis_sources_new_app (UthCatalog      *catalog);
+/* The same sources with another model for the How LLMs work pages (a model the reader
+ * opened; NULL: none). Every source made otherwise runs the app's own model. */
+UthAnalysisSources *uth_analysis_sources_new_with_model (UthAnalysisSources *base,
+                                                         UthRunnableModel   *model);
+UthRunnableModel   *uth_analysis_sources_get_model (UthAnalysisSources *self);
 UthAnalysisSources *uth_analysis_sources_ref     (UthAnalysisSources *self);
 void                uth_analysis_sources_unref   (UthAnalysisSources *self);
 UthCatalog         *uth_analysis_sources_get_catalog (UthAnalysisSources *self);

@@ -35,6 +35,7 @@ struct _UthModelWeights
   GFile             *folder;
   char              *architecture;
   GPtrArray         *maps;      /* GMappedFile */
+  GPtrArray         *resources; /* GBytes of a model compiled into the program */
   GHashTable        *tensors;   /* name → Tensor */
   UthForwardWeights  fw;
   guint64            max_context;
@@ -63,6 +64,7 @@ uth_model_weights_free (UthModelWeights *self)
   g_free (self->architecture);
   g_clear_pointer (&self->tensors, g_hash_table_unref);
   g_clear_pointer (&self->maps, g_ptr_array_unref);
+  g_clear_pointer (&self->resources, g_ptr_array_unref);
   g_free (self->fw.layers);
   g_free (self->dtype);
   g_free (self);
@@ -150,6 +152,36 @@ safetensors_type (const char    *dtype,
   return TRUE;
 }
 
+/* A file compiled into the program (resource:///…): stored uncompressed, its bytes are
+ * those of the program's own mapping, so nothing is copied. */
+static GBytes *
+map_resource (GFile        *file,
+              const char   *name,
+              gboolean    (*check) (GInputStream *, guint64, UthModelFile *, GError **),
+              UthModelFile *out,
+              GError      **error)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *path = g_uri_unescape_string (uri + strlen ("resource://"), NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  GError *local_error = NULL;
+
+  bytes = path != NULL ? g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error)
+                       : NULL;
+  if (bytes == NULL)
+    {
+      g_set_error (error, UTH_CATALOG_ERROR, UTH_CATALOG_ERROR_IO, _("%s: cannot be read: %s"),
+                   name, local_error != NULL ? local_error->message : "?");
+      g_clear_error (&local_error);
+      return NULL;
+    }
+  stream = g_memory_input_stream_new_from_bytes (bytes);
+  if (!check (stream, g_bytes_get_size (bytes), out, error))
+    return NULL;
+  return g_steal_pointer (&bytes);
+}
+
 /* The tensors of one mapped safetensors file (its header was checked by the inspection
  * parser: offsets inside the file, shapes matching sizes, dtypes known). */
 static gboolean
@@ -164,13 +196,27 @@ add_safetensors (UthModelWeights *self,
   g_autoptr(GList) members = NULL;
   GMappedFile *mapped;
   const guint8 *base;
-  guint64 n;
+  guint64 n, length;
 
-  mapped = map_file (file, name, uth_safetensors_read_stream, info, error);
-  if (mapped == NULL)
-    return FALSE;
-  g_ptr_array_add (self->maps, mapped);
-  base = (const guint8 *) g_mapped_file_get_contents (mapped);
+  if (g_file_has_uri_scheme (file, "resource"))
+    {
+      GBytes *bytes = map_resource (file, name, uth_safetensors_read_stream, info, error);
+
+      if (bytes == NULL)
+        return FALSE;
+      g_ptr_array_add (self->resources, bytes);
+      base = g_bytes_get_data (bytes, NULL);
+      length = g_bytes_get_size (bytes);
+    }
+  else
+    {
+      mapped = map_file (file, name, uth_safetensors_read_stream, info, error);
+      if (mapped == NULL)
+        return FALSE;
+      g_ptr_array_add (self->maps, mapped);
+      base = (const guint8 *) g_mapped_file_get_contents (mapped);
+      length = g_mapped_file_get_length (mapped);
+    }
   memcpy (&n, base, 8);
   n = GUINT64_FROM_LE (n);
   header = g_bytes_new_static (base + 8, (gsize) n);
@@ -200,7 +246,7 @@ add_safetensors (UthModelWeights *self,
                      json_array_get_int_element (json_object_get_array_member (t, "data_offsets"), 0);
       g_hash_table_insert (self->tensors, g_strdup (l->data), tensor);
     }
-  self->bytes += g_mapped_file_get_length (mapped);
+  self->bytes += length;
   self->params += info->params;
   return TRUE;
 }
@@ -851,6 +897,7 @@ uth_model_weights_open (GFile   *file,
 
   self->name = g_file_get_parse_name (file);
   self->maps = g_ptr_array_new_with_free_func ((GDestroyNotify) g_mapped_file_unref);
+  self->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->tensors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, tensor_free);
   if (type == G_FILE_TYPE_DIRECTORY)
     {

@@ -823,8 +823,14 @@ uth_forward_trace_clear (UthForwardTrace *trace)
   free (trace->attention);
   free (trace->residual_norms);
   free (trace->logits);
+  free (trace->scores);
+  free (trace->q);
+  free (trace->k);
+  free (trace->v);
+  free (trace->heads);
   trace->embeddings = trace->positions = trace->attention = NULL;
   trace->residual_norms = trace->logits = NULL;
+  trace->scores = trace->q = trace->k = trace->v = trace->heads = NULL;
   trace->n_tokens = trace->first = trace->n_angles = 0;
 }
 
@@ -855,11 +861,25 @@ trace_alloc (UthForwardTrace        *trace,
     trace->residual_norms = calloc ((size_t) (c->layers + 1) * n, sizeof (float));
   if (trace->flags & UTH_TRACE_LOGITS)
     trace->logits = calloc ((size_t) n * c->vocab, sizeof (float));
+  if (trace->flags & UTH_TRACE_SCORES)
+    trace->scores = calloc ((size_t) c->layers * c->heads * n * span, sizeof (float));
+  if (trace->flags & UTH_TRACE_VECTORS)
+    {
+      size_t size = (size_t) c->layers * c->heads * n * c->head_dim;
+
+      trace->q = calloc (size, sizeof (float));
+      trace->k = calloc (size, sizeof (float));
+      trace->v = calloc (size, sizeof (float));
+      trace->heads = calloc (size, sizeof (float));
+    }
   if (((trace->flags & UTH_TRACE_EMBEDDINGS) && trace->embeddings == NULL) ||
       ((trace->flags & UTH_TRACE_POSITIONS) && trace->positions == NULL) ||
       ((trace->flags & UTH_TRACE_ATTENTION) && trace->attention == NULL) ||
       ((trace->flags & UTH_TRACE_RESIDUAL_NORMS) && trace->residual_norms == NULL) ||
-      ((trace->flags & UTH_TRACE_LOGITS) && trace->logits == NULL))
+      ((trace->flags & UTH_TRACE_LOGITS) && trace->logits == NULL) ||
+      ((trace->flags & UTH_TRACE_SCORES) && trace->scores == NULL) ||
+      ((trace->flags & UTH_TRACE_VECTORS) && (trace->q == NULL || trace->k == NULL ||
+                                              trace->v == NULL || trace->heads == NULL)))
     {
       uth_forward_trace_clear (trace);
       return false;
@@ -1016,6 +1036,9 @@ attend (UthForward      *self,
               if (b->scores[j] > max)
                 max = b->scores[j];
             }
+          if (trace != NULL && trace->scores != NULL)
+            memcpy (trace->scores + (((size_t) l * c->heads + h) * n + t) * span, b->scores,
+                    ((size_t) last + 1) * 4);
           for (uint32_t j = 0; j <= last; j++)
             {
               b->scores[j] = expf (b->scores[j] - max);
@@ -1030,6 +1053,16 @@ attend (UthForward      *self,
           if (trace != NULL && trace->attention != NULL)
             memcpy (trace->attention + (((size_t) l * c->heads + h) * n + t) * span, b->scores,
                     ((size_t) last + 1) * 4);
+          if (trace != NULL && trace->q != NULL)
+            {
+              size_t at = (((size_t) l * c->heads + h) * n + t) * hd;
+              size_t kv = kv_at + (size_t) last * self->kv_dim;
+
+              memcpy (trace->q + at, q, (size_t) hd * 4);
+              memcpy (trace->k + at, self->k_cache + kv, (size_t) hd * 4);
+              memcpy (trace->v + at, self->v_cache + kv, (size_t) hd * 4);
+              memcpy (trace->heads + at, out, (size_t) hd * 4);
+            }
         }
     }
 }

@@ -130,7 +130,13 @@ UthForwardStatus uth_forward_weights_check (const UthForwardWeights *weights,
  *                   over positions 0 … first + t (later positions hold 0)
  *   residual_norms  (layers + 1) × n: the residual stream's L2 norm after the embedding
  *                   (row 0) and after each layer
- *   logits          n × vocab, every position's (the pass always keeps the last one's) */
+ *   logits          n × vocab, every position's (the pass always keeps the last one's)
+ *   scores          layers × heads × n × (first + n): the attention scores q·k / √head_dim
+ *                   before the softmax (later positions hold 0)
+ *   q, k, v, heads  layers × heads × n × head_dim (flag UTH_TRACE_VECTORS): each head's
+ *                   query and key after the rotary positions, its value (a query head's
+ *                   shared key-value head under grouped-query attention) and its output,
+ *                   the weighted sum of values, before the output projection */
 enum
 {
   UTH_TRACE_EMBEDDINGS     = 1 << 0,
@@ -138,6 +144,8 @@ enum
   UTH_TRACE_ATTENTION      = 1 << 2,
   UTH_TRACE_RESIDUAL_NORMS = 1 << 3,
   UTH_TRACE_LOGITS         = 1 << 4,
+  UTH_TRACE_SCORES         = 1 << 5,
+  UTH_TRACE_VECTORS        = 1 << 6,
 };
 
 typedef struct
@@ -151,6 +159,11 @@ typedef struct
   float    *attention;
   float    *residual_norms;
   float    *logits;
+  float    *scores;
+  float    *q;
+  float    *k;
+  float    *v;
+  float    *heads;
 } UthForwardTrace;
 
 /* Frees the arrays (flags stay). */

@@ -7,6 +7,7 @@
 
 #include "pages/uth-page-fundamentals.h"
 #include "pages/uth-page-attention.h"
+#include "catalog/uth-runnable-model.h"
 #include "render/uth-draw-fundamentals.h"
 #include "widgets/uth-figure.h"
 #include "widgets/uth-formula-button.h"
@@ -19,6 +20,8 @@ struct _UthPageAttention
   UthFigure   *figure;
   GtkEditable *text_entry;
   GtkDropDown *head_drop;
+  GtkDropDown *layer_drop;
+  GtkStringList *layer_list;
   GtkSpinButton *row_spin;
 };
 
@@ -31,14 +34,16 @@ static guint
 n_tokens (UthPage *page)
 {
   UthScenario *scenario = uth_page_get_scenario (page);
-  UthTokenizer *tok = uth_tokenizer_get_default ();
+  UthRunnableModel *model = uth_runnable_model_get_default ();
   const char *text = scenario != NULL ? uth_scenario_get_text (scenario) : NULL;
   g_autoptr(GArray) ids = NULL;
 
-  if (tok == NULL)
+  if (model == NULL)
     return 0;
-  ids = uth_tokenizer_encode (tok, text != NULL && *text ? text : _(UTH_DEFAULT_TEXT), -1);
-  return ids->len;
+  ids = uth_tokenizer_encode (uth_runnable_model_get_tokenizer (model),
+                              text != NULL && *text ? text : _(UTH_DEFAULT_TEXT), -1);
+  /* The model reads its first token before the text. */
+  return ids->len + (uth_runnable_model_get_bos (model) != G_MAXUINT32 ? 1 : 0);
 }
 
 static void
@@ -63,6 +68,9 @@ static void
 controls_changed_cb (UthPageAttention *self)
 {
   self->view.head = MIN (gtk_drop_down_get_selected (self->head_drop), 3);
+  self->view.layer = gtk_drop_down_get_selected (self->layer_drop);
+  if (self->view.layer == GTK_INVALID_LIST_POSITION)
+    self->view.layer = 0;
   self->view.row = gtk_spin_button_get_value_as_int (self->row_spin);
   refresh (self);
 }
@@ -88,8 +96,8 @@ describe_cb (const UthFigureContext *ctx)
 {
   const UthAttentionView *v = ctx->page_data;
 
-  return g_strdup_printf (_("Head %u of an illustrative attention layer: the score matrix of your tokens with its causal mask, and each row’s softmax weights."),
-                          v != NULL ? v->head : 0);
+  return g_strdup_printf (_("Layer %u, head %u of the model’s attention: the score matrix of your tokens with its causal mask, and each row’s softmax weights."),
+                          v != NULL ? v->layer : 0, v != NULL ? v->head : 0);
 }
 
 static const UthPageFigure *
@@ -127,6 +135,8 @@ uth_page_attention_class_init (UthPageAttentionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, figure);
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, text_entry);
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, head_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageAttention, layer_drop);
+  gtk_widget_class_bind_template_child (widget_class, UthPageAttention, layer_list);
   gtk_widget_class_bind_template_child (widget_class, UthPageAttention, row_spin);
   gtk_widget_class_bind_template_callback (widget_class, controls_changed_cb);
 }
@@ -138,6 +148,20 @@ uth_page_attention_init (UthPageAttention *self)
   self->view.row = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
+  g_signal_handlers_block_by_func (self->layer_drop, controls_changed_cb, self);
+  {
+    UthRunnableModel *model = uth_runnable_model_get_default ();
+    guint layers = model != NULL ? uth_model_weights_get_forward (uth_runnable_model_get_weights (model))->config.layers : 1;
+
+    for (guint l = 0; l < layers; l++)
+      {
+        /* Translators: an item of the Attention page's Layer list */
+        g_autofree char *item = g_strdup_printf (_("Layer %u"), l);
+        gtk_string_list_append (self->layer_list, item);
+      }
+    gtk_drop_down_set_selected (self->layer_drop, 0);
+  }
+  g_signal_handlers_unblock_by_func (self->layer_drop, controls_changed_cb, self);
   uth_figure_set_draw_func (self->figure, uth_draw_attention, uth_draw_attention_hit);
   uth_figure_set_height_func (self->figure, uth_attention_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);

@@ -9,6 +9,7 @@ analysis_clear (gpointer data)
   UthAnalysis *self = data;
 
   g_free (self->page_id);
+  g_free (self->model_note);
   g_free (self->models);
   g_free (self->gpus);
   g_free (self->measured);
@@ -117,6 +118,10 @@ uth_forward_data_free (UthForwardData *fwd)
   g_free (fwd->weights);
   g_free (fwd->residual_norms);
   g_free (fwd->logits);
+  g_free (fwd->angles);
+  g_free (fwd->table);
+  g_free (fwd->head_patterns);
+  g_free (fwd->pattern_hint);
   g_free (fwd);
 }
 

@@ -57,14 +57,13 @@ typedef struct
   UthMergeFrame     frames[3];
 } UthTextAnalysis;
 
-/* One forward pass over the first n tokens of the text, as a transformer computes it. Laid
- * out for any model: today the toy transformer (core/uth-toy-transformer.h: one layer of
- * random weights from a fixed seed) fills it; a real model's forward pass fills the same
- * arrays (NULL where it keeps nothing). Row-major; "[l][h][i][j]" is
- * ((l * n_heads + h) * n + i) * n + j. */
+/* One forward pass of the model the pages run (the app's own small model, or the one the
+ * reader opened: src/catalog/uth-runnable-model.h) over the first n tokens of the text, as
+ * core/uth-forward.h computes it (NULL where it keeps nothing). Row-major; "[l][h][i][j]"
+ * is ((l * n_heads + h) * n + i) * n + j. */
 typedef struct
 {
-  char    *source;          /* what computed it, for notes (not translated) */
+  char    *source;          /* the model's name, for notes (not translated) */
   guint    n;               /* tokens run (the first of the text) */
   guint    n_text;          /* tokens of the whole text */
   guint32 *ids;             /* n ids */
@@ -84,6 +83,15 @@ typedef struct
   double  *residual_norms;  /* [n_layers + 1][n]: the residual's length after each layer; may be NULL */
   guint    vocab;
   double  *logits;          /* [vocab] after the last token; may be NULL */
+  double  *angles;          /* [n][head_dim / 2]: RoPE rotation angles; NULL without */
+  /* Sampled rows of the embedding table, for its picture: row r is token
+   * r * vocab / table_rows. */
+  guint    table_rows;
+  double  *table;           /* [table_rows][d_model] */
+  /* [l][h]: what the model's record (training.json) found a head does: 0 nothing named,
+   * 1 previous token, 2 first token, 3 induction; NULL without a record. */
+  guint   *head_patterns;
+  char    *pattern_hint;    /* where to look ("Try layer 3, head 1: …"), translated; may be NULL */
 } UthForwardData;
 
 /* The next-token distribution after the text (Softmax page): logits, the sampling rule's
@@ -113,8 +121,8 @@ typedef struct
   double   candidate_probs[UTH_ANALYSIS_GENERATION_CANDIDATES];
   guint    n_candidates;
   guint    kept;             /* tokens with a chance after the rule, last step */
-  guint    history;          /* n-gram order the last step could use (1 to 3) */
-  guint    corpus_words;     /* words the counting model was built from */
+  guint    prompt_cut;       /* prompt tokens left out (from the start, after the first) to
+                              * leave room in the model's context */
   /* Estimator times on the scenario (0 when it has no model or GPU). */
   double   prefill_seconds;
   UthBound prefill_bound;
@@ -154,6 +162,10 @@ struct _UthAnalysis
   UthForwardData         *forward;
   UthSoftmaxData         *softmax;
   UthGenerationRun       *generation;
+  /* The model the How LLMs work pages ran, as a sentence for the figure ("uth-kjv-1m: 4
+   * layers, 1.1 M parameters, trained by this app on the King James Bible"), with what was
+   * cut to fit its context; NULL on other pages. Translated. */
+  char                   *model_note;
   /* Every token id above as the figures write it (␣ for a space, <0xNN> for a byte). */
   GHashTable             *labels;
   /* Their bytes (GBytes), for tooltips. */

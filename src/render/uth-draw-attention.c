@@ -44,7 +44,7 @@ data_init (Data                   *d,
   d->ok = d->f != NULL && d->f->n > 0 && d->f->n_heads > 0 && d->f->scores != NULL &&
           d->f->weights != NULL;
   n = d->ok ? d->f->n : 0;
-  d->layer = d->ok ? (guint) CLAMP (ctx->layer, 0, (int) d->f->n_layers - 1) : 0;
+  d->layer = view != NULL && d->ok ? MIN (view->layer, d->f->n_layers - 1) : 0;
   d->head = view != NULL && d->ok ? MIN (view->head, d->f->n_heads - 1) : 0;
   d->row = n > 0 ? n - 1 : 0;
   if (view != NULL && view->row >= 0 && (guint) view->row < n)
@@ -112,15 +112,19 @@ draw_header (cairo_t                *cr,
              const Data             *d)
 {
   double m = uth_draw_margin (ctx);
-  const char *sub = _("Illustrative: a tiny layer with random weights from a fixed seed (width 32, 4 heads of 8, RoPE). The arithmetic is exact; the patterns are not a trained model’s.");
-  g_autofree char *cut = NULL;
+  g_autofree char *sub = NULL;
   g_autofree char *noted = NULL;
+  guint pattern = d->ok && d->f->head_patterns != NULL
+                  ? d->f->head_patterns[d->layer * d->f->n_heads + d->head] : 0;
 
-  if (d->ok && d->f->n_text > d->f->n)
-    /* Translators: the subtitle, then how many tokens are shown and how many the text has */
-    cut = g_strdup_printf (_("%s Only the first %u of your %u tokens are shown."), sub,
-                           (guint) d->f->n, d->f->n_text);
-  noted = uth_fundamentals_subtitle (ctx, cut != NULL ? cut : sub);
+  /* Translators: the layer and head shown, then what training found this head does */
+  sub = g_strdup_printf (_("Layer %u, head %u: the model’s real scores and weights for your tokens. %s"),
+                         d->layer, d->head,
+                         pattern == 1 ? _("Training found that this head attends to the previous token.")
+                         : pattern == 2 ? _("Training found that this head attends to the first token.")
+                         : pattern == 3 ? _("Training found that this head copies what followed an earlier occurrence (induction).")
+                         : d->ok && d->f->pattern_hint != NULL ? d->f->pattern_hint : "");
+  noted = uth_fundamentals_subtitle (ctx, sub);
   return uth_draw_title (cr, ctx, _("Attention: each token looks back at the tokens before it"),
                          noted, m, m, width - 2 * m);
 }

@@ -11,10 +11,11 @@ G_BEGIN_DECLS
 /* Tokens shown; a longer text is cut here. */
 #define UTH_ATTENTION_MAX_TOKENS 24
 
-/* ctx->page_data of the Attention page (NULL: head 0, last row). ctx->hover is the cell
+/* ctx->page_data of the Attention page (NULL: layer 0, head 0, last row). ctx->hover is the cell
  * i * n + j under the pointer, -1 for none. */
 typedef struct
 {
+  guint layer;     /* of the model's layers, from 0 */
   guint head;
   int   row;       /* query row detailed on the right; -1: the last token */
 } UthAttentionView;

@@ -35,9 +35,16 @@ uth_fundamentals_subtitle (const UthFigureContext *ctx,
                                ? g_strconcat (subtitle, ".", NULL) : g_strdup (subtitle);
 
       /* Translators: a figure's subtitle (ending in a full stop), then the example sentence */
+      if (ctx->analysis != NULL && ctx->analysis->model_note != NULL)
+        /* Translators: a figure's subtitle, the example sentence, then which model ran */
+        return g_strdup_printf (_("%s Your text is empty, so this shows the example sentence: “%s” Type your own in the text field. %s"),
+                                ended, _(UTH_DEFAULT_TEXT), ctx->analysis->model_note);
       return g_strdup_printf (_("%s Your text is empty, so this shows the example sentence: “%s” Type your own in the text field."),
                               ended, _(UTH_DEFAULT_TEXT));
     }
+  /* The pages that run a model say which (and what of the text it ran on). */
+  if (ctx != NULL && ctx->analysis != NULL && ctx->analysis->model_note != NULL)
+    return g_strdup_printf ("%s %s", subtitle, ctx->analysis->model_note);
   return g_strdup (subtitle);
 }
 

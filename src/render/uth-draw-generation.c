@@ -105,13 +105,9 @@ draw_candidates (cairo_t                 *cr,
         g_string_append_printf (parts, _(", top-p %.2f"), view->top_p);
       g_string_append_printf (parts, _(", then a random draw (seed %" PRIu64 ")"), (uint64_t) view->seed);
     }
-  /* Translators: the last %s says how much context the counting model could use */
   kept = g_strdup_printf (ngettext ("%u token keeps a chance", "%u tokens keep a chance", run->kept), run->kept);
   /* Translators: the second %s is "1 token keeps a chance" or "5 tokens keep a chance" */
-  rule = g_strdup_printf (_("Rule: %s. %s. %s"), parts->str, kept,
-                          run->history >= 3 ? _("The model found the last two tokens together in its corpus.")
-                          : run->history == 2 ? _("The model knew only the last token’s followers.")
-                          : _("The model had never seen the last token followed: word frequencies only."));
+  rule = g_strdup_printf (_("Rule: %s. %s."), parts->str, kept);
   g_string_free (parts, TRUE);
   uth_draw_set_color (cr, ctx, UTH_COLOR_FOREGROUND);
   y += uth_draw_paragraph (cr, ctx, UTH_FONT_LABEL, rule, r.x + 16 * s, y, r.w - 32 * s) + 8 * s;
@@ -310,8 +306,8 @@ draw_fitted (cairo_t                *cr,
   uth_generation_view_init (&defaults);
   if (view == NULL)
     view = &defaults;
-  sub = g_strdup_printf (_("Next-token probabilities come from a trigram model counted over this app’s own %u words, not from an LLM: it is a poor writer, but the loop and the sampling rules are the real ones. Times are the estimator’s for %s on %s."),
-                         run.corpus_words,
+  /* Translators: the model's own sentence follows this subtitle */
+  sub = g_strdup_printf (_("A real model continues your text on this computer’s CPU, token by token, with the sampling rule below. Times are the estimator’s for %s on %s."),
                          ctx->model != NULL ? ctx->model->name : _("no model"),
                          ctx->gpu != NULL ? ctx->gpu->name : _("no GPU"));
   {

@@ -151,7 +151,7 @@ subtitle (const UthFigureContext *ctx,
   g_autofree char *t = g_strdup_printf ("%.2f", ctx->temperature);
   g_autofree char *k = view->top_k > 0 ? g_strdup_printf ("%u", view->top_k) : g_strdup (_("off"));
   g_autofree char *p = view->top_p < 1.0 ? g_strdup_printf ("%.2f", view->top_p) : g_strdup (_("off"));
-  g_autofree char *sub = g_strdup_printf (_("The scores for the token after your text, from a small counting model of this app’s own pages (its logits are the logarithms of its probabilities). Temperature T = %s, top-k %s, top-p %s."),
+  g_autofree char *sub = g_strdup_printf (_("The model’s scores (logits) for the token after your text. Temperature T = %s, top-k %s, top-p %s."),
                                           ctx->temperature > 0 ? t : _("0 (greedy)"), k, p);
 
   return uth_fundamentals_subtitle (ctx, sub);
