@@ -6,7 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/uth-toy-transformer.h"
 #include "render/uth-draw-embed.h"
 #include "render/uth-draw-fundamentals.h"
 
@@ -114,66 +113,55 @@ uth_embed_page_height (double                  width,
   return MAX (uth_fundamentals_page_height (width, ctx), need) * f;
 }
 
-/* The table's picture depends only on the vocabulary size and the seed, and costs a few
- * hundred thousand random numbers: it is made once and kept. */
-G_LOCK_DEFINE_STATIC (table_image);
-static cairo_surface_t *table_image;
-static guint32 table_image_vocab;
-static guint64 table_image_seed;
-
-static cairo_surface_t *
-table_image_get (const UthToyConfig *config,
-                 guint32             vocab)
+/* The colour scale of the model's numbers: three times their root mean square, so the
+ * picture is not washed out by a few large values. */
+static double
+value_scale (const UthForwardData *f)
 {
-  cairo_surface_t *image;
-  guint32 *data;
-  int stride;
-  double row[UTH_TOY_MAX_WIDTH];
+  double sum = 0.0;
+  gsize n = (gsize) f->table_rows * f->d_model;
 
-  G_LOCK (table_image);
-  if (table_image != NULL && table_image_vocab == vocab && table_image_seed == config->seed)
-    {
-      image = cairo_surface_reference (table_image);
-      G_UNLOCK (table_image);
-      return image;
-    }
-  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) config->d_model, (int) vocab);
-  data = (guint32 *) cairo_image_surface_get_data (image);
-  stride = cairo_image_surface_get_stride (image) / 4;
+  for (gsize i = 0; i < n; i++)
+    sum += f->table[i] * f->table[i];
+  return n > 0 && sum > 0 ? 3.0 * sqrt (sum / (double) n) : 1.0;
+}
+
+/* The table's picture: the analysis's sampled rows of the model's embedding table, one
+ * pixel per number. */
+static cairo_surface_t *
+table_image_new (const UthForwardData *f,
+                 double                scale)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) f->d_model,
+                                                      (int) f->table_rows);
+  guint32 *data = (guint32 *) cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image) / 4;
+
   cairo_surface_flush (image);
-  for (guint32 id = 0; id < vocab; id++)
-    {
-      uth_toy_embedding (config, id, row);
-      for (guint32 c = 0; c < config->d_model; c++)
-        {
-          UthRgba col;
-          uth_draw_diverging (row[c] / 2.5, &col);
-          data[id * stride + c] = ((guint32) (col.r * 255) << 16) | ((guint32) (col.g * 255) << 8) |
-                                  (guint32) (col.b * 255);
-        }
-    }
+  for (guint r = 0; r < f->table_rows; r++)
+    for (guint c = 0; c < f->d_model; c++)
+      {
+        UthRgba col;
+
+        uth_draw_diverging (f->table[(gsize) r * f->d_model + c] / scale, &col);
+        data[r * stride + c] = ((guint32) (col.r * 255) << 16) | ((guint32) (col.g * 255) << 8) |
+                               (guint32) (col.b * 255);
+      }
   cairo_surface_mark_dirty (image);
-  g_clear_pointer (&table_image, cairo_surface_destroy);
-  table_image = cairo_surface_reference (image);
-  table_image_vocab = vocab;
-  table_image_seed = config->seed;
-  G_UNLOCK (table_image);
   return image;
 }
 
 static void
 draw_table (cairo_t                *cr,
             const UthFigureContext *ctx,
-            const UthToyConfig     *config,
-            guint32                 vocab,
+            const UthForwardData   *f,
+            double                  scale,
             const UthChartRect     *r)
 {
-  cairo_surface_t *image = table_image_get (config, vocab);
-  double w = config->d_model, h = vocab;
+  cairo_surface_t *image = table_image_new (f, scale);
+  double w = f->d_model, h = f->table_rows;
 
-  /* Nearest sampling, one source cell per device pixel: scaling a 1445-row image into a
-   * few hundred pixels with a smoothing filter took most of the page's time (bench), and
-   * the rows are seeded noise either way; the columns stay crisp. */
+  /* Nearest sampling, one source cell per device pixel: the columns stay crisp. */
   cairo_save (cr);
   cairo_translate (cr, r->x, r->y);
   cairo_scale (cr, r->w / w, r->h / h);
@@ -193,24 +181,23 @@ static void
 draw_picked (cairo_t                *cr,
              const UthFigureContext *ctx,
              const Layout           *l,
-             const UthToyConfig     *config,
-             const guint32          *ids,
+             const UthForwardData   *f,
+             double                  scale,
              guint                   rows,
-             guint32                 vocab,
              const UthChartRect     *chips)
 {
-  double cell_w = l->picked.w / config->d_model, row[UTH_TOY_MAX_WIDTH];
+  double cell_w = l->picked.w / f->d_model;
 
-  for (guint i = 0; i < rows; i++)
+  for (guint i = 0; i < rows && i < f->n; i++)
     {
       double y = l->picked.y + i * l->row_h + 4 * l->s, h = l->row_h - 8 * l->s;
-      double ty = l->table.y + (ids[i] + 0.5) / vocab * l->table.h;
+      double ty = l->table.y + (f->ids[i] + 0.5) / f->vocab * l->table.h;
+      const double *row = f->embeddings + (gsize) i * f->d_model;
       UthRgba c;
 
-      uth_toy_embedding (config, ids[i], row);
-      for (guint32 k = 0; k < config->d_model; k++)
+      for (guint32 k = 0; k < f->d_model; k++)
         {
-          uth_draw_diverging (row[k] / 2.5, &c);
+          uth_draw_diverging (row[k] / scale, &c);
           uth_draw_set_rgba (cr, &c, 1.0);
           cairo_rectangle (cr, l->picked.x + k * cell_w, y, cell_w + 0.5, h);
           cairo_fill (cr);
@@ -371,26 +358,27 @@ draw_fitted (cairo_t                *cr,
                 const UthFigureContext *ctx)
 {
   const UthTextAnalysis *text = ctx->analysis != NULL ? ctx->analysis->text : NULL;
+  const UthForwardData *f = ctx->analysis != NULL ? ctx->analysis->forward : NULL;
   GArray *ids;
-  UthToyConfig config;
   Layout l;
   double m = uth_draw_margin (ctx), top, s = uth_draw_scale (ctx);
   guint rows;
   guint32 vocab;
+  double scale;
   g_autofree UthChartRect *rects = NULL;
   g_autofree char *table_label = NULL;
   g_autofree char *picked_label = NULL;
   g_autofree char *note = NULL;
 
-  if (text == NULL)
+  if (text == NULL || f == NULL || f->embeddings == NULL || f->table == NULL)
     {
       uth_draw_computing (cr, width, height, ctx);
       return;
     }
   uth_draw_background (cr, width, height, ctx);
   ids = text->ids;
-  vocab = text->tokenizer.vocab_size;
-  uth_toy_config_init (&config);
+  vocab = f->vocab;
+  scale = value_scale (f);
   {
     g_autofree char *sub = uth_fundamentals_subtitle (ctx, _(SUBTITLE));
     top = uth_draw_title (cr, ctx, _(TITLE), sub,
@@ -410,14 +398,14 @@ draw_fitted (cairo_t                *cr,
     }
   /* Presentation builds: 1 the tokens, 2 the table, 3 the rows picked and the facts. */
   if (uth_figure_shows_build (ctx, 2))
-    draw_table (cr, ctx, &config, vocab, &l.table);
+    draw_table (cr, ctx, f, scale, &l.table);
   if (uth_figure_shows_build (ctx, 3))
-    draw_picked (cr, ctx, &l, &config, (const guint32 *) ids->data, rows, vocab, rects);
+    draw_picked (cr, ctx, &l, f, scale, rows, rects);
   uth_draw_set_color (cr, ctx, UTH_COLOR_DIM);
-  table_label = g_strdup_printf (_("%u rows × %u"), vocab, config.d_model);
+  table_label = g_strdup_printf (_("%u rows × %u"), vocab, f->d_model);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, table_label, l.table.x + l.table.w / 2, l.table.y - 4 * s,
                  UTH_ANCHOR_S, 0, NULL);
-  picked_label = g_strdup_printf (_("%u × %u: one row per token"), ids->len, config.d_model);
+  picked_label = g_strdup_printf (_("%u × %u: one row per token"), f->n, f->d_model);
   uth_draw_text (cr, ctx, UTH_FONT_TICK, picked_label, l.picked.x, l.picked.y - 4 * s,
                  UTH_ANCHOR_SW, 0, NULL);
   if (ids->len > rows)
@@ -427,8 +415,9 @@ draw_fitted (cairo_t                *cr,
       uth_draw_text (cr, ctx, UTH_FONT_LABEL, more, l.chips.x, l.chips.y + rows * l.row_h + 4 * s,
                      UTH_ANCHOR_NW, 0, NULL);
     }
-  note = g_strdup_printf (_("Illustrative: this app’s %u-token vocabulary with random rows of width %u from a fixed seed, blue negative, red positive. A trained model’s rows are learned, and tokens used alike end up with similar rows."),
-                          vocab, config.d_model);
+  /* Translators: the vocabulary size, then the width of a row */
+  note = g_strdup_printf (_("The model’s own %u-token table, rows of width %u, blue negative, red positive (the picture shows every %u-th row). Training made tokens used alike have similar rows."),
+                          vocab, f->d_model, MAX (vocab / MAX (f->table_rows, 1), 1));
   uth_draw_note (cr, ctx, note, l.panel.x + PANEL_PAD * s, l.panel.y + l.panel.h - 46 * s, l.panel.w - 2 * PANEL_PAD * s);
   if (uth_figure_shows_build (ctx, 3))
     draw_facts (cr, ctx, &l.facts, ids->len, TRUE);

@@ -27,8 +27,9 @@
 void
 uth_position_view_init (UthPositionView *view)
 {
+  /* The app's own model's rotary positions: θ 10000 over heads of 32 numbers. */
   view->theta = 10000.0;
-  view->dims = 64;
+  view->dims = 32;
   view->position = -1;
 }
 
@@ -337,7 +338,23 @@ draw_fitted (cairo_t                *cr,
                            theta, view.dims);
   }
   {
-    char *noted = uth_fundamentals_subtitle (ctx, sub);
+    const UthForwardData *f = ctx->analysis != NULL ? ctx->analysis->forward : NULL;
+    char *noted;
+
+    /* Whether the controls show the model's own rotation or another. */
+    if (f != NULL && f->rope_theta > 0)
+      {
+        g_autofree char *model_theta = uth_format_number (f->rope_theta);
+        char *with = (fabs (view.theta - f->rope_theta) < 1e-9 && view.dims == f->head_dim)
+                     /* Translators: the model's RoPE base and head size */
+                     ? g_strdup_printf (_("%s These are the model’s own: θ = %s over heads of %u numbers."),
+                                        sub, model_theta, f->head_dim)
+                     : g_strdup_printf (_("%s The model below uses θ = %s over heads of %u numbers."),
+                                        sub, model_theta, f->head_dim);
+        g_free (sub);
+        sub = with;
+      }
+    noted = uth_fundamentals_subtitle (ctx, sub);
     g_free (sub);
     sub = noted;
   }

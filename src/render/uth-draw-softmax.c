@@ -53,7 +53,7 @@ draw_bars (cairo_t                *cr,
   uth_plot_init (&plot, ctx, r.x + label_w - 118 * s, r.y, r.w - label_w + 118 * s - 60 * s, r.h, &xs, &ys);
   bar_h = plot.height / d->shown;
   uth_draw_plot_axes (cr, ctx, &plot,
-                      probabilities ? _("probability") : _("logit z = ln p (higher is likelier)"),
+                      probabilities ? _("probability") : _("logit z (higher is likelier)"),
                       NULL, probabilities ? uth_format_percent : format_plain, format_none);
   for (guint k = 0; k < d->shown; k++)
     {
