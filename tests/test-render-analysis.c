@@ -195,11 +195,15 @@ typedef struct
 static const Expectation expectations[] = {
   { "overview", { "Quokka Q9", NULL } },             /* the last step: your GPU's ridge */
   { "tokens", { "zorb", TEST_TOKENIZER_NAME, NULL } },
-  { "embed", { "zorb", "259 rows", NULL } },          /* the test vocabulary's size */
-  { "position", { "zorb", NULL } },
-  { "attention", { "zorb", NULL } },
-  { "softmax", { "zorb", NULL } },
-  { "generation", { "zorb", "Zorblax 8B", "Quokka Q9" } },
+  /* The pages that run a model (issue 16) tokenize with the model's own tokenizer, not the
+   * sources' test vocabulary: they show the sources' model (the app's own, uth-kjv-1m,
+   * 2,048 tokens), its first token <|endoftext|> (labelled BOS), and the scenario's names where they
+   * time things. */
+  { "embed", { "BOS", "2048 rows", "uth-kjv-1m" } },
+  { "position", { "BOS", "uth-kjv-1m", NULL } },
+  { "attention", { "BOS", "uth-kjv-1m", NULL } },
+  { "softmax", { "uth-kjv-1m", NULL } },
+  { "generation", { "BOS", "Zorblax 8B", "Quokka Q9" } },
   { "cost", { "Quokka Q9", "Quokka A1", NULL } },     /* the GPU list is the catalog's */
   { "kv-cache", { "Zorblax 8B", "Zorblax 1B", "quokka-q9" } },  /* the fits map: models × GPU ids */
   { "speculative", { "Zorblax 1B", NULL } },          /* the draft found in the catalog */
@@ -334,10 +338,18 @@ test_cache (Fixture       *f,
   ctx.text = "zo zo";
   uth_analysis_cache_attach (cache, f->sources, "attention", &ctx, NULL, NULL);
   g_assert_cmpuint (uth_analysis_get_run_count () - before, ==, 2);
-  /* "zo zo" is zo, ␣, zo: a forward pass over 3 tokens, causal (row 0 sees itself only). */
-  g_assert_cmpuint (ctx.analysis->forward->n, ==, 3);
-  g_assert_cmpfloat (ctx.analysis->forward->weights[0 * 3 + 0], ==, 1.0);
-  g_assert_cmpfloat (ctx.analysis->forward->weights[0 * 3 + 1], ==, 0.0);
+  /* Attention runs the model (issue 16) over its own tokens of "zo zo" after its first
+   * token <|endoftext|>: causal, so row 0 sees itself only. */
+  {
+    UthRunnableModel *model = uth_analysis_sources_get_model (f->sources);
+    g_autoptr(GArray) ids = uth_tokenizer_encode (uth_runnable_model_get_tokenizer (model), "zo zo", -1);
+    guint n = ids->len + 1;
+
+    g_assert_cmpuint (ctx.analysis->forward->n, ==, n);
+    g_assert_cmpuint (ctx.analysis->forward->ids[0], ==, uth_runnable_model_get_bos (model));
+    g_assert_cmpfloat (ctx.analysis->forward->weights[0 * n + 0], ==, 1.0);
+    g_assert_cmpfloat (ctx.analysis->forward->weights[0 * n + 1], ==, 0.0);
+  }
 }
 
 /* A cancelled computation ends with G_IO_ERROR_CANCELLED and no analysis. */

@@ -400,6 +400,15 @@ text_analysis (UthAnalysis            *a,
   t->tokenizer.vocab_size = uth_bpe_get_vocab_size (bpe);
   t->tokenizer.n_merges = (guint) uth_bpe_get_n_merges (bpe);
   add_labels (a, tok, (const guint32 *) t->ids->data, t->ids->len);
+  /* The model's first token is written as what it does, short enough for a token chip
+   * (its own spelling, <|endoftext|> for the app's model, is in its bytes). */
+  if (bos != G_MAXUINT32)
+    {
+      gsize len = 0;
+      const guint8 *bytes = uth_bpe_token_bytes (bpe, bos, &len);
+
+      uth_analysis_set_label (a, bos, g_strdup ("BOS"), bytes != NULL ? g_bytes_new (bytes, len) : NULL);
+    }
   if (tokens_page)
     {
       const UthTokensView *view = ctx->page_data;
