@@ -27,9 +27,8 @@
 void
 uth_position_view_init (UthPositionView *view)
 {
-  /* The app's own model's rotary positions: θ 10000 over heads of 32 numbers. */
   view->theta = 10000.0;
-  view->dims = 32;
+  view->dims = 64;
   view->position = -1;
 }
 
