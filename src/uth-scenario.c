@@ -816,6 +816,31 @@ uth_scenario_get_analysis_sources (UthScenario *self)
   return self->sources;
 }
 
+void
+uth_scenario_set_runnable_model (UthScenario      *self,
+                                 UthRunnableModel *model)
+{
+  UthAnalysisSources *next;
+
+  g_return_if_fail (UTH_IS_SCENARIO (self));
+
+  if (model == NULL)
+    model = uth_runnable_model_get_default ();
+  if (model == uth_scenario_get_runnable_model (self))
+    return;
+  next = uth_analysis_sources_new_with_model (uth_scenario_get_analysis_sources (self), model);
+  g_clear_pointer (&self->sources, uth_analysis_sources_unref);
+  self->sources = next;
+  emit_changed (self);
+}
+
+UthRunnableModel *
+uth_scenario_get_runnable_model (UthScenario *self)
+{
+  g_return_val_if_fail (UTH_IS_SCENARIO (self), NULL);
+  return uth_analysis_sources_get_model (uth_scenario_get_analysis_sources (self));
+}
+
 const UthAnalysis *
 uth_scenario_get_catalog_rows (UthScenario *self)
 {

@@ -101,6 +101,12 @@ void                  uth_scenario_get_figure_context (UthScenario      *self,
 /* What the pages' analyses read: the scenario's catalog, the project's tokenizer, its
  * counting model and the measured points (uth_analysis_sources_new_app). */
 UthAnalysisSources   *uth_scenario_get_analysis_sources (UthScenario *self);
+/* The model the How LLMs work pages run (a folder the reader opened); NULL: the app's own.
+ * The pages' analyses are computed again. */
+void                  uth_scenario_set_runnable_model   (UthScenario      *self,
+                                                         UthRunnableModel *model);
+/* The model the pages run now (transfer none; NULL only without any). */
+UthRunnableModel     *uth_scenario_get_runnable_model   (UthScenario *self);
 /* The catalog rows alone as an analysis (models, GPUs, the A100, the tuned engine),
  * rebuilt when the catalog gains an entry. */
 const UthAnalysis    *uth_scenario_get_catalog_rows     (UthScenario *self);

@@ -6,6 +6,7 @@
 
 #include "catalog/uth-model-file.h"
 #include "render/uth-draw-common.h"
+#include "catalog/uth-runnable-model.h"
 #include "uth-window-open.h"
 #include "uth-window-private.h"
 #include "widgets/uth-scenario-panel.h"
@@ -185,6 +186,27 @@ inspect_thread (GTask        *task,
     target = g_object_ref (file);
 
   result = uth_model_file_inspect (target, &error);
+  /* A folder, .safetensors or .gguf may be a model the How LLMs work pages can run: its
+   * weights mapped and checked here, off the main loop; why not, when not. */
+  if (result != NULL && result->has_spec && !g_cancellable_is_cancelled (cancellable))
+    {
+      g_autofree char *base = g_file_get_basename (file);
+      GType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, cancellable);
+
+      if (type == G_FILE_TYPE_DIRECTORY || g_str_has_suffix (base, ".safetensors") ||
+          g_str_has_suffix (base, ".gguf"))
+        {
+          GError *run_error = NULL;
+          UthRunnableModel *runnable = uth_runnable_model_open (file, &run_error);
+
+          if (runnable != NULL)
+            g_object_set_data_full (G_OBJECT (task), "uth-runnable", runnable,
+                                    (GDestroyNotify) uth_runnable_model_unref);
+          else
+            g_object_set_data_full (G_OBJECT (task), "uth-runnable-error", run_error,
+                                    (GDestroyNotify) g_error_free);
+        }
+    }
   if (result == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (g_task_return_error_if_cancelled (task))
@@ -419,7 +441,31 @@ inspect_done_cb (GObject      *source,
       return;
     }
   if (f->has_spec)
-    use_model (self, state, file, f);
+    {
+      UthRunnableModel *runnable = g_object_get_data (G_OBJECT (task), "uth-runnable");
+      const GError *run_error = g_object_get_data (G_OBJECT (task), "uth-runnable-error");
+      g_autofree char *base = g_file_get_basename (file);
+      g_autofree char *message = NULL;
+
+      use_model (self, state, file, f);
+      if (runnable != NULL)
+        {
+          uth_scenario_set_runnable_model (uth_window_get_scenario (self), runnable);
+          /* TRANSLATORS: toast after opening a model the pages can run */
+          message = g_strdup_printf (_("The How LLMs work pages now run %s"), base);
+        }
+      else if (run_error != NULL)
+        /* TRANSLATORS: toast when an opened model cannot run; the last %s says why */
+        message = g_strdup_printf (_("The How LLMs work pages cannot run %s: %s"), base,
+                                   run_error->message);
+      if (message != NULL)
+        {
+          AdwToast *toast = adw_toast_new (message);
+
+          adw_toast_set_timeout (toast, 10);
+          show_toast (self, toast);
+        }
+    }
   else
     {
       /* The file's own name: "tokenizer.json" says more here than its folder's. */

@@ -7,7 +7,10 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include <string.h>
+
 #include "catalog/uth-catalog.h"
+#include "catalog/uth-runnable-model.h"
 #include "uth-window.h"
 #include "uth-window-open.h"
 
@@ -165,6 +168,48 @@ test_folder (void)
   g_assert_cmpstr (uth_scenario_get_model_id (scenario), ==, "file:folder-llama");
   g_assert_cmpuint (uth_model_params (&uth_scenario_get_model (scenario)->spec), ==,
                     TINY_LLAMA_PARAMS);
+  /* A config without weights cannot run: the How LLMs work pages keep the app's model. */
+  g_assert_true (uth_scenario_get_runnable_model (scenario) == uth_runnable_model_get_default ());
+  close_window (window);
+}
+
+/* A folder with weights and a tokenizer (a copy of the app's own model, under another
+ * name) is opened on the worker thread and the How LLMs work pages run it: the Attention
+ * page's analysis names it as a model opened from this computer. */
+static void
+test_runnable (void)
+{
+  UthWindow *window = new_window ();
+  UthScenario *scenario = uth_window_get_scenario (window);
+  g_autofree char *dir = g_build_filename (tmp_root, "kjv-copy", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  const char *names[] = { "config.json", "model.safetensors", "tokenizer.json" };
+  UthRunnableModel *running;
+  UthFigureContext ctx;
+  g_autoptr(UthAnalysis) a = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *uri = g_build_filename (UTH_RUNNABLE_MODEL_RESOURCE, names[i], NULL);
+      g_autoptr(GFile) from = g_file_new_for_uri (uri);
+      g_autoptr(GFile) to = g_file_get_child (folder, names[i]);
+
+      g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+    }
+  uth_window_open_file (window, folder);
+  wait_for_open (window);
+  g_assert_null (uth_window_open_get_last_error (window));
+  running = uth_scenario_get_runnable_model (scenario);
+  g_assert_nonnull (running);
+  g_assert_false (uth_runnable_model_is_default (running));
+  g_assert_cmpstr (uth_runnable_model_get_name (running), ==, "kjv-copy");
+  uth_scenario_get_figure_context (scenario, &ctx);
+  ctx.text = "And God said";
+  a = uth_analysis_compute (uth_scenario_get_analysis_sources (scenario), "attention", &ctx, NULL, NULL);
+  g_assert_nonnull (a->forward);
+  g_assert_cmpuint (a->forward->n_layers, ==, 4);
+  g_assert_nonnull (strstr (a->model_note, "kjv-copy"));
   close_window (window);
 }
 
@@ -403,6 +448,7 @@ main (int   argc,
 
   g_test_add_func ("/open/config", test_config);
   g_test_add_func ("/open/folder", test_folder);
+  g_test_add_func ("/open/runnable", test_runnable);
   g_test_add_func ("/open/corrupt", test_corrupt);
   g_test_add_func ("/open/no-spec", test_no_spec);
   g_test_add_func ("/open/drop", test_drop);

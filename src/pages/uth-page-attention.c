@@ -34,7 +34,8 @@ static guint
 n_tokens (UthPage *page)
 {
   UthScenario *scenario = uth_page_get_scenario (page);
-  UthRunnableModel *model = uth_runnable_model_get_default ();
+  UthRunnableModel *model = scenario != NULL ? uth_scenario_get_runnable_model (scenario)
+                                             : uth_runnable_model_get_default ();
   const char *text = scenario != NULL ? uth_scenario_get_text (scenario) : NULL;
   g_autoptr(GArray) ids = NULL;
 
@@ -46,11 +47,37 @@ n_tokens (UthPage *page)
   return ids->len + (uth_runnable_model_get_bos (model) != G_MAXUINT32 ? 1 : 0);
 }
 
+/* One item per layer of the model the page runs (a model the reader opened has its own). */
+static void
+fill_layers (UthPageAttention *self)
+{
+  UthScenario *scenario = uth_page_get_scenario (UTH_PAGE (self));
+  UthRunnableModel *model = scenario != NULL ? uth_scenario_get_runnable_model (scenario)
+                                             : uth_runnable_model_get_default ();
+  guint layers = model != NULL ? uth_model_weights_get_forward (uth_runnable_model_get_weights (model))->config.layers : 1;
+  guint had = g_list_model_get_n_items (G_LIST_MODEL (self->layer_list));
+
+  if (layers == had)
+    return;
+  g_signal_handlers_block_by_func (self->layer_drop, controls_changed_cb, self);
+  gtk_string_list_splice (self->layer_list, 0, had, NULL);
+  for (guint l = 0; l < layers; l++)
+    {
+      /* Translators: an item of the Attention page's Layer list */
+      g_autofree char *item = g_strdup_printf (_("Layer %u"), l);
+      gtk_string_list_append (self->layer_list, item);
+    }
+  self->view.layer = MIN (self->view.layer, layers - 1);
+  gtk_drop_down_set_selected (self->layer_drop, self->view.layer);
+  g_signal_handlers_unblock_by_func (self->layer_drop, controls_changed_cb, self);
+}
+
 static void
 refresh (UthPageAttention *self)
 {
   guint n = MIN (n_tokens (UTH_PAGE (self)), UTH_ATTENTION_MAX_TOKENS);
 
+  fill_layers (self);
   /* The row spin button follows the text: its handler is for the reader's changes only
    * (row -1, the last row, stays -1 when the text grows). */
   g_signal_handlers_block_by_func (self->row_spin, controls_changed_cb, self);
@@ -148,20 +175,7 @@ uth_page_attention_init (UthPageAttention *self)
   self->view.row = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   uth_fundamentals_bind_text (UTH_PAGE (self), self->text_entry);
-  g_signal_handlers_block_by_func (self->layer_drop, controls_changed_cb, self);
-  {
-    UthRunnableModel *model = uth_runnable_model_get_default ();
-    guint layers = model != NULL ? uth_model_weights_get_forward (uth_runnable_model_get_weights (model))->config.layers : 1;
-
-    for (guint l = 0; l < layers; l++)
-      {
-        /* Translators: an item of the Attention page's Layer list */
-        g_autofree char *item = g_strdup_printf (_("Layer %u"), l);
-        gtk_string_list_append (self->layer_list, item);
-      }
-    gtk_drop_down_set_selected (self->layer_drop, 0);
-  }
-  g_signal_handlers_unblock_by_func (self->layer_drop, controls_changed_cb, self);
+  fill_layers (self);
   uth_figure_set_draw_func (self->figure, uth_draw_attention, uth_draw_attention_hit);
   uth_figure_set_height_func (self->figure, uth_attention_page_height);
   uth_figure_set_context_func (self->figure, context_cb, self, NULL);
