@@ -6,7 +6,6 @@
 #include <math.h>
 
 #include "core/uth-encoding.h"
-#include "core/uth-toy-transformer.h"
 #include "render/uth-draw-attention.h"
 #include "render/uth-draw-fundamentals.h"
 
@@ -324,7 +323,7 @@ draw_value_strips (cairo_t                *cr,
 {
   double s = uth_draw_scale (ctx), label_w = 110 * s;
   double row_h = MIN (26 * s, room / 5), cell = MIN ((w - label_w) / d->f->head_dim, 28 * s);
-  guint hd = d->f->head_dim, order[UTH_TOY_MAX_TOKENS], shown = MIN (d->row + 1, 3);
+  guint hd = d->f->head_dim, order[UTH_ATTENTION_MAX_TOKENS], shown = MIN (d->row + 1, 3);
   double max_abs = 1e-9;
 
   /* Rows thinner than their labels (14 px) would print them over each other: no strips. */
@@ -433,7 +432,7 @@ draw_detail (cairo_t                *cr,
   y += (d->row + 1) * bar_h + 14 * s;
   /* The weighted sum, largest terms first. */
   {
-    guint order[UTH_TOY_MAX_TOKENS];
+    guint order[UTH_ATTENTION_MAX_TOKENS];
     for (guint j = 0; j <= d->row; j++)
       order[j] = j;
     for (guint a = 0; a <= d->row; a++)
