@@ -217,7 +217,7 @@ uth_attention_page_height (double                  width,
     }
   if (is_stacked (width, s))
     {
-      cairo_t *cr = uth_fundamentals_scratch ();
+      cairo_t *cr = uth_draw_scratch ();
       Data d = { 0 };
       double top;
 
@@ -587,7 +587,7 @@ uth_draw_attention_hit (double                  width,
   Data d = { 0 };
   Layout l;
   double f = uth_fundamentals_fit (&width, &height);
-  cairo_t *cr = uth_fundamentals_scratch ();
+  cairo_t *cr = uth_draw_scratch ();
   double top;
   const UthChartRect *areas[2];
   gboolean found = FALSE;

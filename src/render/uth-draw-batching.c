@@ -1102,15 +1102,13 @@ min_height_at (double   width,
   const BatchingInput *given = user_data;
   UthFigureContext local = *given->ctx;
   BatchingInput in = *given;
-  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  cairo_t *cr = cairo_create (scratch);
+  cairo_t *cr = uth_draw_scratch ();
   BatchingLayout L;
 
   local.scale = s;
   in.ctx = &local;
   batching_layout (cr, &in, width, 0, &L);
   cairo_destroy (cr);
-  cairo_surface_destroy (scratch);
   return L.needed;
 }
 

@@ -102,7 +102,7 @@ uth_embed_page_height (double                  width,
     {
       /* The facts below the panel, measured for a four-digit token count (the note that
        * names it wraps the same or longer than for fewer tokens). */
-      cairo_t *cr = uth_fundamentals_scratch ();
+      cairo_t *cr = uth_draw_scratch ();
       g_autofree char *sub = uth_fundamentals_subtitle (ctx, _(SUBTITLE));
       UthChartRect facts = { m, 0, width - 2 * m, 0 };
 
@@ -460,7 +460,7 @@ uth_draw_embed_hit (double                  width,
   if (text == NULL)
     return FALSE;
   ids = text->ids;
-  cr = uth_fundamentals_scratch ();
+  cr = uth_draw_scratch ();
   {
     g_autofree char *sub = uth_fundamentals_subtitle (ctx, _(SUBTITLE));
     top = uth_draw_title (cr, ctx, _(TITLE), sub,

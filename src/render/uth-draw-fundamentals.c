@@ -71,16 +71,6 @@ uth_fundamentals_page_height (double                  width,
   return UTH_FUNDAMENTALS_HEIGHT * uth_draw_scale (ctx) * f;
 }
 
-cairo_t *
-uth_fundamentals_scratch (void)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  cairo_t *cr = cairo_create (surface);
-
-  cairo_surface_destroy (surface);
-  return cr;
-}
-
 guint
 uth_draw_token_chips (cairo_t                *cr,
                       const UthFigureContext *ctx,
@@ -101,7 +91,7 @@ uth_draw_token_chips (cairo_t                *cr,
   gboolean with_id = (flags & UTH_CHIP_WITH_ID) != 0;
   double pad = (compact ? 5 : 8) * s, gap = (compact ? 4 : 6) * s;
   double text_h, id_h = 0, chip_h, cx = x, cy = y, bottom = y;
-  cairo_t *measure = cr != NULL ? cr : uth_fundamentals_scratch ();
+  cairo_t *measure = cr != NULL ? cr : uth_draw_scratch ();
   guint i;
 
   uth_draw_text_size (measure, ctx, UTH_FONT_MONO, "Ag", NULL, &text_h);

@@ -31,9 +31,6 @@ double      uth_fundamentals_fit         (double                 *width,
 #define UTH_FUNDAMENTALS_HEIGHT 760.0
 double      uth_fundamentals_page_height (double                  width,
                                           const UthFigureContext *ctx);
-/* A 1 x 1 surface's context, for measuring text where no cairo_t is at hand (hit
- * functions). Free with cairo_destroy. */
-cairo_t    *uth_fundamentals_scratch     (void);
 
 typedef enum
 {

@@ -320,14 +320,12 @@ min_height_at (double   width,
 {
   const UthFigureContext *given = user_data;
   UthFigureContext local = *given;
-  cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-  cairo_t *mc = cairo_create (scratch);
+  cairo_t *mc = uth_draw_scratch ();
   double h;
 
   local.scale = s;
   h = home_layout (mc, &local, width, 0, FALSE);
   cairo_destroy (mc);
-  cairo_surface_destroy (scratch);
   return h;
 }
 

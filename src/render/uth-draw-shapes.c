@@ -168,7 +168,7 @@ uth_shapes_page_height (double                  width,
       f = width / UTH_FUNDAMENTALS_MIN_WIDTH;
       width = UTH_FUNDAMENTALS_MIN_WIDTH;
     }
-  cr = uth_fundamentals_scratch ();
+  cr = uth_draw_scratch ();
   if (ctx->input.model != NULL && needs_stacking (cr, ctx, width))
     {
       top = draw_header (cr, ctx, width);
@@ -524,7 +524,7 @@ uth_draw_shapes_hit (double                  width,
                 UthFigureHit           *hit)
 {
   double f = uth_fundamentals_fit (&width, &height);
-  cairo_t *cr = uth_fundamentals_scratch ();
+  cairo_t *cr = uth_draw_scratch ();
   double top = draw_header (cr, ctx, width);
   Layout l;
 

@@ -165,7 +165,7 @@ uth_softmax_page_height (double                  width,
   const UthSoftmaxView *view = ctx->page_data != NULL ? ctx->page_data : &defaults;
   double f = 1.0, s = uth_draw_scale (ctx), m = uth_draw_margin (ctx), half, need;
   g_autofree char *sub = subtitle (ctx, view);
-  cairo_t *cr = uth_fundamentals_scratch ();
+  cairo_t *cr = uth_draw_scratch ();
 
   if (width > 0 && width < UTH_FUNDAMENTALS_MIN_WIDTH)
     {

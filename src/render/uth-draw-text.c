@@ -347,6 +347,16 @@ uth_draw_paragraph (cairo_t                *cr,
   return logical.height;
 }
 
+cairo_t *
+uth_draw_scratch (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  return cr;
+}
+
 double
 uth_draw_paragraph_height (cairo_t                *cr,
                            const UthFigureContext *ctx,

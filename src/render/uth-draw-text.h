@@ -82,6 +82,9 @@ double uth_draw_paragraph        (cairo_t                *cr,
                                   double                  x,
                                   double                  y,
                                   double                  width);
+/* A 1 x 1 surface's context, for measuring text where no cairo_t is at hand (hit and
+ * height functions). Free with cairo_destroy. */
+cairo_t *uth_draw_scratch        (void);
 /* The height uth_draw_paragraph would take, drawing nothing. */
 double uth_draw_paragraph_height (cairo_t                *cr,
                                   const UthFigureContext *ctx,

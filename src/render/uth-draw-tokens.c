@@ -410,7 +410,7 @@ uth_draw_tokens_hit (double                  width,
   hit->tooltip = NULL;
   if (!tokens_init (&t, ctx))
     return FALSE;
-  cr = uth_fundamentals_scratch ();
+  cr = uth_draw_scratch ();
   top = draw_header (cr, ctx, &t, width);
   layout_init (&l, cr, ctx, &t, width, height, top);
   n = MIN (t.ids->len, MAX_CHIPS);
